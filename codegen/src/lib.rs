@@ -1,0 +1,130 @@
+//! `pve-mcp-codegen`: turns Proxmox VE's apidoc schema into pve-mcp's typed requests and tool table.
+//!
+//! The pipeline is three steps, one module each, each testable on its own:
+//! 1. [`model`]: read the apidoc tree into a typed model (endpoints, parameters, kinds);
+//! 2. [`names`] and [`policy`]: classify (tool name, tier, category, gate, annotations);
+//! 3. [`schema`], [`render`] and [`docs`]: emit the input JSON Schemas, the Rust code and
+//!    `docs/TOOLS.md`.
+//!
+//! Output is deterministic: endpoints are sorted by (path, method), tools by name, and nothing
+//! depends on hash order or time. `build.rs` calls [`build`]; nothing here touches the network.
+
+pub mod docs;
+pub mod error;
+pub mod model;
+pub mod names;
+pub mod pattern;
+pub mod policy;
+pub mod render;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use error::Error;
+pub use model::{ApiDoc, Endpoint};
+pub use policy::Tier;
+
+/// One endpoint, classified: everything the renderers need.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    pub name: String,
+    /// Rust type name of the request struct.
+    pub type_name: String,
+    pub title: String,
+    /// The MCP tool description.
+    pub description: String,
+    pub tier: Tier,
+    pub category: &'static str,
+    pub gated: bool,
+    /// (readOnly, destructive, idempotent, openWorld).
+    pub annotations: (bool, bool, bool, bool),
+    /// The input JSON Schema, serialized.
+    pub input_schema: String,
+    pub endpoint: Endpoint,
+}
+
+/// What one run of the generator produces.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The Rust source, formatted with prettyplease.
+    pub code: String,
+    /// `docs/TOOLS.md`.
+    pub tools_markdown: String,
+    pub tools: Vec<Tool>,
+    /// `METHOD path` of each endpoint left out, with the reason.
+    pub excluded: Vec<(String, &'static str)>,
+    /// Schema keys the model does not interpret (key → one place it was seen).
+    pub unknown_keys: BTreeMap<String, String>,
+    /// Upstream schema bugs repaired while reading.
+    pub fixups: Vec<String>,
+}
+
+/// Classifies every endpoint of a parsed schema.
+pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Vec<(String, &'static str)>), Error> {
+    let mut tools = Vec::new();
+    let mut excluded = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for ep in &doc.endpoints {
+        if let Some(why) = policy::excluded(ep) {
+            excluded.push((ep.id(), why));
+            continue;
+        }
+        let name = names::tool_name(ep);
+        names::check(&name).map_err(|reason| Error::InvalidName { endpoint: ep.id(), reason })?;
+        if let Some(first) = seen.insert(name.clone(), ep.id()) {
+            return Err(Error::DuplicateName { name, first, second: ep.id() });
+        }
+        let schema = serde_json::to_string(&schema::input_schema(ep)).expect("JSON values serialize");
+        tools.push(Tool {
+            type_name: heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
+            title: names::title(ep, &name),
+            description: tool_description(ep),
+            tier: policy::tier(ep),
+            category: policy::category(ep),
+            gated: policy::gated(ep),
+            annotations: policy::annotations(ep),
+            input_schema: schema,
+            endpoint: ep.clone(),
+            name,
+        });
+    }
+    Ok((tools, excluded))
+}
+
+fn tool_description(ep: &Endpoint) -> String {
+    let mut d = ep.description.trim().to_owned();
+    if d.is_empty() {
+        d = "(The schema gives no description.)".into();
+    }
+    format!("{d}\n\n{} {}", ep.method.as_str(), ep.path)
+}
+
+/// Runs the whole pipeline on apidoc JSON text.
+pub fn generate(apidoc_json: &str) -> Result<Generated, Error> {
+    let doc = model::parse(apidoc_json)?;
+    let (tools, excluded) = classify(&doc)?;
+    let tokens = render::render(&tools, &excluded);
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Render(e.to_string()))?;
+    let code = prettyplease::unparse(&file);
+    let tools_markdown = docs::tools_markdown(&tools, &excluded, &doc.fixups);
+    Ok(Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
+}
+
+/// The build-script entry point: reads `schema`, writes `generated.rs` into `out_dir`, and prints
+/// cargo warnings for schema keys the model does not know.
+pub fn build(schema: &Path, out_dir: &Path) -> Result<Generated, Error> {
+    let json = std::fs::read_to_string(schema).map_err(|source| Error::Io {
+        action: "read",
+        path: schema.display().to_string(),
+        source,
+    })?;
+    let generated = generate(&json)?;
+    let target = out_dir.join("generated.rs");
+    std::fs::write(&target, &generated.code).map_err(|source| Error::Io {
+        action: "write",
+        path: target.display().to_string(),
+        source,
+    })?;
+    Ok(generated)
+}

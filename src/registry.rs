@@ -1,0 +1,109 @@
+//! The tool registry: the generated table of every tool, and the types it is made of.
+
+use crate::arguments::{ArgErrors, Arguments};
+use crate::generated::{Category, TOOLS};
+use crate::request::PveRequest;
+
+/// Access tiers, lowest first: a server started at a tier offers that tier and those below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    /// Reads only.
+    ReadOnly,
+    /// Also runs, stops or moves existing things (power actions, migrate, backup run, ...).
+    ReadExecute,
+    /// Everything, including create, reconfigure and delete.
+    Full,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::ReadOnly, Tier::ReadExecute, Tier::Full];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::ReadOnly => "read-only",
+            Tier::ReadExecute => "read-execute",
+            Tier::Full => "full",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// HTTP method of a PVE endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// One generated tool: its descriptor and its typed request builder.
+#[derive(Debug)]
+pub struct ToolDef {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub method: HttpMethod,
+    /// PVE path template (`/nodes/{node}/qemu/{vmid}/status/start`).
+    pub path: &'static str,
+    pub tier: Tier,
+    pub category: Category,
+    /// Destructive: needs an explicit confirmation.
+    pub gated: bool,
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+    /// The input JSON Schema, as JSON text.
+    pub input_schema: &'static str,
+    /// Reads and checks arguments into the typed request, then gives its wire form.
+    pub build: fn(&mut Arguments) -> Result<PveRequest, ArgErrors>,
+}
+
+/// Every tool, sorted by name.
+pub fn all() -> &'static [ToolDef] {
+    &TOOLS
+}
+
+/// The tool with that name.
+pub fn find(name: &str) -> Option<&'static ToolDef> {
+    TOOLS.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &TOOLS[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_and_unique() {
+        assert!(TOOLS.windows(2).all(|w| w[0].name < w[1].name));
+    }
+
+    #[test]
+    fn find_uses_the_exact_name() {
+        assert_eq!(find("qemu_vm_start").map(|t| t.path), Some("/nodes/{node}/qemu/{vmid}/status/start"));
+        assert!(find("qemu_vm_sta").is_none());
+    }
+
+    #[test]
+    fn every_input_schema_is_a_json_object() {
+        for t in all() {
+            let v: serde_json::Value = serde_json::from_str(t.input_schema).unwrap();
+            assert_eq!(v["type"], "object", "{}", t.name);
+        }
+    }
+}
