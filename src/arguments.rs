@@ -111,6 +111,20 @@ impl Arguments {
         }
     }
 
+    /// Records an error for a path parameter that is empty or a relative step (`.`, `..`): a path
+    /// segment must name something.
+    pub fn check_path_segments(&mut self, names: &[&str]) {
+        for name in names {
+            let bad = match self.values.get(*name) {
+                Some(Value::String(s)) => matches!(s.trim(), "" | "." | ".."),
+                _ => false,
+            };
+            if bad {
+                self.error(name, "must name something: empty, `.` and `..` are not allowed in a path");
+            }
+        }
+    }
+
     /// Ends reading: all recorded problems, or nothing.
     pub fn finish(&mut self) -> Result<(), ArgErrors> {
         if self.errors.is_empty() { Ok(()) } else { Err(ArgErrors(std::mem::take(&mut self.errors))) }
@@ -485,6 +499,13 @@ mod tests {
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["bogus", "node"]);
         assert!(e.to_string().contains("accepts: node, netN"), "{e}");
+    }
+
+    #[test]
+    fn path_segments_cannot_be_relative_steps() {
+        let mut a = args(json!({"node": "..", "vmid": "100"}));
+        a.check_path_segments(&["node", "vmid"]);
+        assert_eq!(a.finish().unwrap_err().0[0].field, "node");
     }
 
     #[test]

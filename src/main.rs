@@ -1,5 +1,83 @@
+//! pve-mcp: an MCP server for the Proxmox VE API.
+//!
+//! A request's journey, one module per step: [`config`] → [`pve_client`] → [`registry`]
+//! (generated tools, with [`arguments`] and [`request`]) → [`policy`] → [`call`] → [`server`]
+//! (the MCP protocol face).
+
 mod arguments;
+mod call;
+mod config;
 mod generated;
+mod policy;
+mod pve_client;
 mod registry;
 mod request;
-fn main() { println!("{}", registry::all().len()); }
+mod server;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use rmcp::ServiceExt;
+
+use crate::config::{Cli, Config};
+use crate::policy::Policy;
+use crate::pve_client::PveClient;
+use crate::server::PveServer;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Logs go to stderr: stdout carries only the protocol.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("pve_mcp=info")),
+        )
+        .init();
+    let config = match Config::from_cli(cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("pve-mcp: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let client = match PveClient::new(&config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("pve-mcp: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("pve-mcp: failed to start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let policy = Policy::from_config(&config);
+    let server = PveServer::new(policy, client);
+    tracing::info!(
+        pve = %config.base_url,
+        tier = config.access_tier.as_str(),
+        tools = server.tools().len(),
+        "pve-mcp serving MCP on stdio"
+    );
+    runtime.block_on(async move {
+        let running = match server.serve(rmcp::transport::stdio()).await {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("pve-mcp: MCP session did not start: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match running.waiting().await {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("pve-mcp: MCP session ended with an error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}

@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use crate::model::{Endpoint, Kind, Location, Param, StringRules, SubProperty};
 use crate::pattern;
-use crate::policy::{self, CATEGORIES};
+use crate::policy::CATEGORIES;
 use crate::Tool;
 
 /// Renders the whole generated module body.
@@ -200,6 +200,7 @@ fn render_request(t: &Tool) -> TokenStream {
     });
     let known: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_none()).map(|p| p.name.as_str()).collect();
     let indexed: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_some()).map(|p| p.name.as_str()).collect();
+    let path_names: Vec<&str> = ep.path_params();
     quote! {
         #(#enum_defs)*
 
@@ -214,10 +215,13 @@ fn render_request(t: &Tool) -> TokenStream {
             pub const ARGUMENTS: &'static [&'static str] = &[ #(#known),* ];
             /// Stems of indexed arguments (`net` for `net0`, `net1`, ...).
             pub const INDEXED: &'static [&'static str] = &[ #(#indexed),* ];
+            /// Arguments that are path segments.
+            pub const PATH: &'static [&'static str] = &[ #(#path_names),* ];
 
             /// Reads and checks the tool's arguments.
             pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
                 a.expect_only(Self::ARGUMENTS, Self::INDEXED);
+                a.check_path_segments(Self::PATH);
                 #(#reads)*
                 a.finish()?;
                 Ok(Self { #(#assigns)* })
@@ -484,10 +488,5 @@ mod tests {
         assert_eq!(field_ident("8021q", &mut used).to_string(), "n8021q");
         assert_eq!(field_ident("foo-bar", &mut used).to_string(), "foo_bar");
         assert_eq!(field_ident("foo_bar", &mut used).to_string(), "foo_bar_");
-    }
-
-    #[test]
-    fn policy_tier_variants_exist() {
-        assert_eq!(policy::Tier::ReadExecute.variant(), "ReadExecute");
     }
 }

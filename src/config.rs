@@ -1,0 +1,274 @@
+//! Step 1 of a request's journey: the server's configuration, from environment variables and the
+//! matching command-line flags (a flag wins over its variable).
+//!
+//! Every setting is checked at start-up; a missing or invalid one stops the server with one line
+//! naming the variable and what was expected.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use reqwest::Url;
+
+use crate::generated::Category;
+use crate::registry::Tier;
+
+/// Command line: every flag also reads its environment variable.
+#[derive(Debug, Parser)]
+#[command(name = "pve-mcp", version, about = "MCP server for the Proxmox VE API: every endpoint as a typed, policy-checked tool.")]
+pub struct Cli {
+    /// PVE API address, e.g. https://pve.example.com:8006
+    #[arg(long, env = "PVE_BASE_URL")]
+    pub base_url: Option<String>,
+    /// API token id, `user@realm!tokenname`
+    #[arg(long, env = "PVE_TOKEN_ID")]
+    pub token_id: Option<String>,
+    /// API token secret (a UUID). Prefer the environment variable: flags show up in `ps`.
+    #[arg(long, env = "PVE_TOKEN_SECRET", hide_env_values = true)]
+    pub token_secret: Option<String>,
+    /// Highest tier of tools offered: read-only, read-execute or full
+    #[arg(long, env = "PVE_ACCESS_TIER")]
+    pub access_tier: Option<String>,
+    /// Comma-separated categories of tools offered (default: all)
+    #[arg(long, env = "PVE_CATEGORIES")]
+    pub categories: Option<String>,
+    /// Verify the PVE server's TLS certificate (true/false)
+    #[arg(long, env = "PVE_VERIFY_SSL")]
+    pub verify_ssl: Option<String>,
+    /// PEM file of the CA (or self-signed certificate) to trust for PVE
+    #[arg(long, env = "PVE_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Timeout of one HTTP request to PVE, in seconds
+    #[arg(long, env = "PVE_REQUEST_TIMEOUT")]
+    pub request_timeout: Option<String>,
+}
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// PVE's address, scheme and authority only (`https://pve:8006`).
+    pub base_url: Url,
+    pub token_id: String,
+    /// Never logged or shown: its `Debug` prints `<redacted>`.
+    pub token_secret: Secret,
+    pub access_tier: Tier,
+    /// Categories offered; all of them by default.
+    pub categories: BTreeSet<Category>,
+    pub verify_tls: bool,
+    pub ca_file: Option<PathBuf>,
+    pub request_timeout: Duration,
+}
+
+/// A secret string whose `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: String) -> Self {
+        Secret(s)
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A setting that stops start-up: which variable, and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable} ({flag}): {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub flag: &'static str,
+    pub message: String,
+}
+
+fn err(variable: &'static str, flag: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { variable, flag, message: message.into() }
+}
+
+/// Default timeout of one HTTP request to PVE.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Config {
+    /// Checks the command line (with its environment fallbacks).
+    pub fn from_cli(cli: Cli) -> Result<Config, ConfigError> {
+        let base_url = parse_base_url(cli.base_url.as_deref())?;
+        let token_id = match cli.token_id.as_deref().map(str::trim) {
+            None | Some("") => return Err(err("PVE_TOKEN_ID", "--token-id", "is not set; expected an API token id like `root@pam!mcp`")),
+            Some(id) if !valid_token_id(id) => {
+                return Err(err("PVE_TOKEN_ID", "--token-id", format!("`{id}` is not an API token id; expected `user@realm!tokenname`")));
+            }
+            Some(id) => id.to_owned(),
+        };
+        let token_secret = match cli.token_secret.map(|s| s.trim().to_owned()) {
+            None => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is not set; expected the API token's secret")),
+            Some(s) if s.is_empty() => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is empty; expected the API token's secret")),
+            Some(s) if s.chars().any(|c| c.is_control() || c == ' ') => {
+                return Err(err("PVE_TOKEN_SECRET", "--token-secret", "contains spaces or control characters; expected the API token's secret"));
+            }
+            Some(s) => Secret(s),
+        };
+        let access_tier = match cli.access_tier.as_deref().map(str::trim) {
+            None | Some("") => Tier::ReadOnly,
+            Some(t) => Tier::parse(t).ok_or_else(|| {
+                err("PVE_ACCESS_TIER", "--access-tier", format!("`{t}` is not a tier; expected read-only, read-execute or full"))
+            })?,
+        };
+        let categories = parse_categories(cli.categories.as_deref())?;
+        let verify_tls = match cli.verify_ssl.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
+            None => true,
+            Some(s) if s.is_empty() => true,
+            Some(s) => match s.as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" => false,
+                _ => return Err(err("PVE_VERIFY_SSL", "--verify-ssl", format!("`{s}` is not a boolean; expected true or false"))),
+            },
+        };
+        let ca_file = match cli.ca_file {
+            Some(p) if p.as_os_str().is_empty() => None,
+            Some(p) if !p.is_file() => {
+                return Err(err("PVE_CA_FILE", "--ca-file", format!("`{}` is not a readable file; expected a PEM certificate file", p.display())));
+            }
+            other => other,
+        };
+        let request_timeout = match cli.request_timeout.as_deref().map(str::trim) {
+            None | Some("") => DEFAULT_REQUEST_TIMEOUT,
+            Some(s) => match s.parse::<f64>() {
+                Ok(secs) if secs > 0.0 && secs <= 86_400.0 => Duration::from_secs_f64(secs),
+                _ => return Err(err("PVE_REQUEST_TIMEOUT", "--request-timeout", format!("`{s}` is not a timeout; expected seconds between 0 and 86400"))),
+            },
+        };
+        Ok(Config { base_url, token_id, token_secret, access_tier, categories, verify_tls, ca_file, request_timeout })
+    }
+}
+
+fn parse_base_url(raw: Option<&str>) -> Result<Url, ConfigError> {
+    const V: &str = "PVE_BASE_URL";
+    const F: &str = "--base-url";
+    let raw = match raw.map(str::trim) {
+        None | Some("") => return Err(err(V, F, "is not set; expected the PVE address, e.g. https://pve.example.com:8006")),
+        Some(r) => r,
+    };
+    let url = Url::parse(raw).map_err(|e| err(V, F, format!("`{raw}` is not a URL ({e}); expected e.g. https://pve.example.com:8006")))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(err(V, F, format!("`{raw}` must start with https:// (or http://)")));
+    }
+    if url.host().is_none() {
+        return Err(err(V, F, format!("`{raw}` has no host")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(err(V, F, "must not contain credentials; use PVE_TOKEN_ID and PVE_TOKEN_SECRET"));
+    }
+    let path = url.path().trim_end_matches('/');
+    if !(path.is_empty() || path == "/api2/json") || url.query().is_some() {
+        return Err(err(V, F, format!("`{raw}` must be the server address only, e.g. https://pve.example.com:8006")));
+    }
+    let mut base = url.clone();
+    base.set_path("");
+    Ok(base)
+}
+
+fn valid_token_id(id: &str) -> bool {
+    let Some((user, token)) = id.split_once('!') else { return false };
+    let Some((name, realm)) = user.rsplit_once('@') else { return false };
+    !name.is_empty()
+        && !realm.is_empty()
+        && !token.is_empty()
+        && !id.chars().any(|c| c.is_control() || c.is_whitespace() || c == '=')
+}
+
+fn parse_categories(raw: Option<&str>) -> Result<BTreeSet<Category>, ConfigError> {
+    let raw = raw.map(str::trim).unwrap_or("");
+    if raw.is_empty() || raw == "all" {
+        return Ok(Category::ALL.iter().copied().collect());
+    }
+    let mut out = BTreeSet::new();
+    for name in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let cat = Category::parse(name).ok_or_else(|| {
+            let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+            err("PVE_CATEGORIES", "--categories", format!("unknown category `{name}`; expected a comma list of: {}", known.join(", ")))
+        })?;
+        out.insert(cat);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli() -> Cli {
+        Cli {
+            base_url: Some("https://pve.example.com:8006".into()),
+            token_id: Some("root@pam!mcp".into()),
+            token_secret: Some("0b7c9f3e-1d2a-4f5b-9c8d-7e6f5a4b3c2d".into()),
+            access_tier: None,
+            categories: None,
+            verify_ssl: None,
+            ca_file: None,
+            request_timeout: None,
+        }
+    }
+
+    fn error_of(c: Cli) -> String {
+        Config::from_cli(c).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults_are_read_only_all_categories_verified_tls() {
+        let c = Config::from_cli(cli()).unwrap();
+        assert_eq!(c.access_tier, Tier::ReadOnly);
+        assert_eq!(c.categories.len(), Category::ALL.len());
+        assert!(c.verify_tls);
+        assert_eq!(c.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert_eq!(c.base_url.as_str(), "https://pve.example.com:8006/");
+    }
+
+    #[test]
+    fn missing_base_url_names_the_variable() {
+        assert!(error_of(Cli { base_url: None, ..cli() }).starts_with("PVE_BASE_URL"));
+    }
+
+    #[test]
+    fn unknown_tier_is_an_error() {
+        let e = error_of(Cli { access_tier: Some("admin".into()), ..cli() });
+        assert!(e.starts_with("PVE_ACCESS_TIER") && e.contains("`admin`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_category_is_an_error_not_ignored() {
+        let e = error_of(Cli { categories: Some("qemu,vms".into()), ..cli() });
+        assert!(e.starts_with("PVE_CATEGORIES") && e.contains("`vms`"), "{e}");
+    }
+
+    #[test]
+    fn malformed_token_id_is_an_error() {
+        assert!(error_of(Cli { token_id: Some("root@pam".into()), ..cli() }).starts_with("PVE_TOKEN_ID"));
+    }
+
+    #[test]
+    fn a_url_with_a_path_is_refused() {
+        assert!(error_of(Cli { base_url: Some("https://pve:8006/foo".into()), ..cli() }).starts_with("PVE_BASE_URL"));
+        assert!(Config::from_cli(Cli { base_url: Some("https://pve:8006/api2/json".into()), ..cli() }).is_ok());
+    }
+
+    #[test]
+    fn the_secret_is_not_in_debug_output() {
+        let c = Config::from_cli(cli()).unwrap();
+        assert!(!format!("{c:?}").contains("0b7c9f3e"));
+    }
+
+    #[test]
+    fn verify_ssl_reads_booleans_and_refuses_others() {
+        assert!(!Config::from_cli(Cli { verify_ssl: Some("false".into()), ..cli() }).unwrap().verify_tls);
+        assert!(error_of(Cli { verify_ssl: Some("maybe".into()), ..cli() }).starts_with("PVE_VERIFY_SSL"));
+    }
+}

@@ -1,0 +1,83 @@
+//! Step 4: policy. Which tools this server offers (tier ceiling and categories) and whether a call
+//! may go ahead. Checked again at call time, whatever the client saw in `tools/list`.
+
+use std::collections::BTreeSet;
+
+use crate::config::Config;
+use crate::generated::Category;
+use crate::registry::{self, Tier, ToolDef};
+
+/// The access policy of one server (one caller).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub tier: Tier,
+    pub categories: BTreeSet<Category>,
+}
+
+/// Why a call is refused. Nothing is sent to PVE for a refused call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("tool `{tool}` needs access tier `{needs}`; this server offers `{has}` (PVE_ACCESS_TIER)")]
+    Tier { tool: &'static str, needs: &'static str, has: &'static str },
+    #[error("tool `{tool}` is in category `{category}`, which this server does not offer (PVE_CATEGORIES)")]
+    Category { tool: &'static str, category: &'static str },
+}
+
+impl Policy {
+    pub fn from_config(config: &Config) -> Self {
+        Policy { tier: config.access_tier, categories: config.categories.clone() }
+    }
+
+    /// Whether this policy lets a tool be seen and called.
+    pub fn check(&self, tool: &ToolDef) -> Result<(), Refusal> {
+        if tool.tier > self.tier {
+            return Err(Refusal::Tier { tool: tool.name, needs: tool.tier.as_str(), has: self.tier.as_str() });
+        }
+        if !self.categories.contains(&tool.category) {
+            return Err(Refusal::Category { tool: tool.name, category: tool.category.as_str() });
+        }
+        Ok(())
+    }
+
+    /// The tools offered, sorted by name.
+    pub fn visible_tools(&self) -> impl Iterator<Item = &'static ToolDef> + '_ {
+        registry::all().iter().filter(|t| self.check(t).is_ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(tier: Tier, cats: &[Category]) -> Policy {
+        Policy { tier, categories: cats.iter().copied().collect() }
+    }
+
+    #[test]
+    fn read_only_sees_only_gets() {
+        let p = policy(Tier::ReadOnly, Category::ALL);
+        assert!(p.visible_tools().all(|t| t.method == crate::registry::HttpMethod::Get));
+    }
+
+    #[test]
+    fn tiers_nest() {
+        let count = |t| policy(t, Category::ALL).visible_tools().count();
+        assert!(count(Tier::ReadOnly) < count(Tier::ReadExecute));
+        assert!(count(Tier::ReadExecute) < count(Tier::Full));
+        assert_eq!(count(Tier::Full), registry::all().len());
+    }
+
+    #[test]
+    fn a_write_is_refused_below_full() {
+        let p = policy(Tier::ReadExecute, Category::ALL);
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        assert!(matches!(p.check(t), Err(Refusal::Tier { needs: "full", .. })));
+    }
+
+    #[test]
+    fn categories_filter() {
+        let p = policy(Tier::Full, &[Category::Qemu]);
+        assert!(p.visible_tools().all(|t| t.category == Category::Qemu));
+        assert!(p.check(registry::find("lxc_ct_list").unwrap()).is_err());
+    }
+}
