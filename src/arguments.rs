@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -374,13 +374,13 @@ fn check_text(s: &str, t: &TextRule) -> Result<(), String> {
 }
 
 /// Compiled patterns, built on first use and kept (the set is finite: the schema's).
-fn compiled(pattern: &'static str) -> Option<fancy_regex::Regex> {
-    static CACHE: OnceLock<Mutex<BTreeMap<&'static str, Option<fancy_regex::Regex>>>> = OnceLock::new();
+fn compiled(pattern: &'static str) -> Option<Arc<fancy_regex::Regex>> {
+    static CACHE: OnceLock<Mutex<BTreeMap<&'static str, Option<Arc<fancy_regex::Regex>>>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     cache
         .entry(pattern)
         .or_insert_with(|| {
-            fancy_regex::RegexBuilder::new(pattern).backtrack_limit(100_000).build().ok()
+            fancy_regex::RegexBuilder::new(pattern).backtrack_limit(100_000).delegate_size_limit(1 << 26).build().ok().map(Arc::new)
         })
         .clone()
 }

@@ -16,12 +16,13 @@
 //!    `{placeholder}` adds no word unless it directly follows another placeholder, where its name
 //!    is the word (`/firewall/ipset/{name}/{cidr}` → `firewall_ipset_cidr`). Under a guest,
 //!    `status/current` is `status` and `status/<action>` is `<action>` (`qemu_vm_start`).
-//! 3. **Verb**, from the method and the path's shape. A *collection* is a literal segment with a
-//!    `{placeholder}` child.
-//!    - `GET`: collection → `list`; a literal whose children are all literal (a directory index)
-//!      → `index`; otherwise → `get` (left out if the last word already says `get`).
-//!    - `POST`: collection → `create`; path ending in a placeholder → `add`; otherwise the last
-//!      segment is the action and no verb is added (`qemu_vm_clone`, `node_vzdump`).
+//! 3. **Verb**, from the method and facts about the endpoint that do not change between releases
+//!    (the path, what it returns, PVE's handler name; not the path's children, which do change).
+//!    - `GET`: path ending in a placeholder → `get`; returns an array → `list`; otherwise → `get`
+//!      (left out if the last word already says `get`).
+//!    - `POST`: path ending in a placeholder → `add`; PVE's handler name starts with one of
+//!      [`CREATING`] (`create_vm`) → `create`; otherwise the last segment is the action and no
+//!      verb is added (`qemu_vm_clone`, `node_vzdump`).
 //!    - `PUT` → `update`; `DELETE` → `delete`.
 //! 4. **Abbreviations** from [`ABBREVIATIONS`], always applied (`certificates` → `certs`).
 //! 5. **Overrides**: [`OVERRIDES`] names the few endpoints where the rule would collide or mislead.
@@ -40,6 +41,10 @@ pub const OWN_SCOPE: &[&str] =
 /// Word abbreviations, always applied.
 pub const ABBREVIATIONS: &[(&str, &str)] = &[("certificates", "certs")];
 
+/// PVE handler-name prefixes of a POST that creates something (`create_vm`, `add_plugin`).
+/// PVE's handler names are stable across releases, unlike a path's children.
+pub const CREATING: &[&str] = &["create", "add", "new", "register"];
+
 /// Reviewed exceptions to the rule: (method, path, name, why).
 pub const OVERRIDES: &[(&str, &str, &str, &str)] = &[
     ("PUT", "/nodes/{node}/network", "node_network_apply", "collection PUT reloads the config; `update` would collide with PUT .../{iface}"),
@@ -48,6 +53,7 @@ pub const OVERRIDES: &[(&str, &str, &str, &str)] = &[
     ("PUT", "/pools/{poolid}", "pools_poolid_update", "deprecated per-pool form; PUT /pools is `pools_update`"),
     ("DELETE", "/pools/{poolid}", "pools_poolid_delete", "deprecated per-pool form; DELETE /pools is `pools_delete`"),
     ("POST", "/nodes/{node}/qemu/{vmid}/config", "qemu_vm_config_update_async", "POST is the asynchronous twin of PUT config"),
+    ("GET", "/nodes/{node}/ceph/osd", "node_ceph_osd_tree", "returns the OSD tree (an object); `get` would collide with GET .../{osdid}"),
 ];
 
 /// The tool name of an endpoint.
@@ -100,18 +106,15 @@ pub fn tool_name(ep: &Endpoint) -> String {
 
     let last = segs.last().copied().unwrap_or("");
     let ends_in_placeholder = placeholder(last).is_some();
-    let collection = !ends_in_placeholder && ep.children.iter().any(|c| placeholder(c).is_some())
-        || (guest && segs.len() == 3);
-    let directory = !ends_in_placeholder && !collection && !ep.children.is_empty();
     let verb = match ep.method {
-        Method::Get if collection => Some("list"),
-        Method::Get if directory => Some("index"),
+        Method::Get if ends_in_placeholder => Some("get"),
+        Method::Get if ep.returns.kind.as_deref() == Some("array") => Some("list"),
         Method::Get => {
             let says_get = words.last().is_some_and(|w| w.split('_').any(|p| p == "get"));
             (!says_get).then_some("get")
         }
-        Method::Post if collection => Some("create"),
         Method::Post if ends_in_placeholder => Some("add"),
+        Method::Post if CREATING.iter().any(|p| ep.pve_name.starts_with(p)) => Some("create"),
         Method::Post => None,
         Method::Put => Some("update"),
         Method::Delete => Some("delete"),
@@ -171,73 +174,64 @@ pub fn first_sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Returns, Method};
+    use crate::model::{Method, Returns};
 
-    fn ep(method: Method, path: &str, children: &[&str]) -> Endpoint {
+    /// An endpoint with PVE's handler name and return type.
+    fn ep(method: Method, path: &str, pve_name: &str, returns: &str) -> Endpoint {
         Endpoint {
             path: path.into(),
             method,
-            pve_name: String::new(),
+            pve_name: pve_name.into(),
             description: String::new(),
             permissions: None,
             protected: false,
             params: vec![],
-            children: children.iter().map(|s| s.to_string()).collect(),
+            children: vec![],
             sibling_methods: vec![],
-            returns: Returns { kind: None, description: None },
+            returns: Returns { kind: Some(returns.into()), description: None },
         }
     }
 
     #[test]
     fn guest_power_actions_read_like_commands() {
-        let e = ep(Method::Post, "/nodes/{node}/qemu/{vmid}/status/start", &[]);
-        assert_eq!(tool_name(&e), "qemu_vm_start");
-        let e = ep(Method::Get, "/nodes/{node}/lxc/{vmid}/status/current", &[]);
-        assert_eq!(tool_name(&e), "lxc_ct_status_get");
+        assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/qemu/{vmid}/status/start", "vm_start", "string")), "qemu_vm_start");
+        assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/lxc/{vmid}/status/current", "vm_status", "object")), "lxc_ct_status_get");
     }
 
     #[test]
-    fn collections_list_and_create() {
-        let e = ep(Method::Get, "/nodes/{node}/qemu", &["{vmid}"]);
-        assert_eq!(tool_name(&e), "qemu_vm_list");
-        let e = ep(Method::Post, "/nodes/{node}/qemu", &["{vmid}"]);
-        assert_eq!(tool_name(&e), "qemu_vm_create");
-        let e = ep(Method::Get, "/access/users", &["{userid}"]);
-        assert_eq!(tool_name(&e), "access_users_list");
+    fn arrays_are_listed_and_creating_posts_create() {
+        assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/qemu", "vmlist", "array")), "qemu_vm_list");
+        assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/qemu", "create_vm", "string")), "qemu_vm_create");
+        assert_eq!(tool_name(&ep(Method::Get, "/access/users", "index", "array")), "access_users_list");
+        assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/qemu/{vmid}/config", "vm_config", "object")), "qemu_vm_config_get");
+    }
+
+    #[test]
+    fn other_posts_are_named_for_their_action() {
+        assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/qemu/{vmid}/clone", "clone_vm", "string")), "qemu_vm_clone");
+        assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/vzdump", "vzdump", "string")), "node_vzdump");
     }
 
     #[test]
     fn items_get_update_delete_and_add() {
-        let e = ep(Method::Get, "/cluster/firewall/ipset/{name}/{cidr}", &[]);
-        assert_eq!(tool_name(&e), "firewall_ipset_cidr_get");
-        let e = ep(Method::Post, "/cluster/firewall/ipset/{name}", &["{cidr}"]);
-        assert_eq!(tool_name(&e), "firewall_ipset_add");
-        let e = ep(Method::Delete, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", &[]);
-        assert_eq!(tool_name(&e), "qemu_vm_snapshot_delete");
-    }
-
-    #[test]
-    fn directory_indexes_are_named_index() {
-        let e = ep(Method::Get, "/cluster", &["resources", "status"]);
-        assert_eq!(tool_name(&e), "cluster_index");
+        assert_eq!(tool_name(&ep(Method::Get, "/cluster/firewall/ipset/{name}/{cidr}", "read_ip", "object")), "firewall_ipset_cidr_get");
+        assert_eq!(tool_name(&ep(Method::Post, "/cluster/firewall/ipset/{name}", "create_ip", "null")), "firewall_ipset_add");
+        assert_eq!(tool_name(&ep(Method::Delete, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", "delsnapshot", "string")), "qemu_vm_snapshot_delete");
     }
 
     #[test]
     fn a_get_that_already_says_get_gets_no_second_verb() {
-        let e = ep(Method::Get, "/nodes/{node}/qemu/{vmid}/agent/get-fsinfo", &[]);
-        assert_eq!(tool_name(&e), "qemu_vm_agent_get_fsinfo");
+        assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/qemu/{vmid}/agent/get-fsinfo", "get-fsinfo", "object")), "qemu_vm_agent_get_fsinfo");
     }
 
     #[test]
     fn abbreviations_apply_everywhere() {
-        let e = ep(Method::Delete, "/nodes/{node}/certificates/acme/certificate", &[]);
-        assert_eq!(tool_name(&e), "node_certs_acme_certificate_delete");
+        assert_eq!(tool_name(&ep(Method::Delete, "/nodes/{node}/certificates/acme/certificate", "revoke", "string")), "node_certs_acme_certificate_delete");
     }
 
     #[test]
     fn overrides_win() {
-        let e = ep(Method::Put, "/nodes/{node}/network", &["{iface}"]);
-        assert_eq!(tool_name(&e), "node_network_apply");
+        assert_eq!(tool_name(&ep(Method::Put, "/nodes/{node}/network", "reload_network_config", "string")), "node_network_apply");
     }
 
     #[test]

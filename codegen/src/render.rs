@@ -62,7 +62,7 @@ fn render_categories() -> TokenStream {
     let variants: Vec<Ident> = CATEGORIES.iter().map(|(n, _)| format_ident!("{}", n.to_upper_camel_case())).collect();
     let names: Vec<&str> = CATEGORIES.iter().map(|(n, _)| *n).collect();
     let descriptions: Vec<&str> = CATEGORIES.iter().map(|(_, d)| *d).collect();
-    let docs = CATEGORIES.iter().map(|(n, d)| format!("`{n}`: {d}."));
+    let docs = CATEGORIES.iter().map(|(n, d)| format!(" `{n}`: {d}."));
     quote! {
         /// A tool's category, from its endpoint's path.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -11,9 +11,13 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+if sys.version_info < (3, 11):
+    from exceptiongroup import BaseExceptionGroup  # anyio's dependency on 3.10
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -73,6 +77,14 @@ def tool_for(tools, method: str, path: str):
         raise AssertionError('no tool in tools/list has _meta {0} {1} (of {2} tools)'.format(method, path, len(tools)))
     if len(found) > 1:
         raise AssertionError('{0} tools claim {1} {2}: {3}'.format(len(found), method, path, [t.name for t in found]))
+    return found[0]
+
+
+def tool_for_raw(tools: list[dict], method: str, path: str) -> dict:
+    """tool_for on a raw tools/list answer (JSON objects)."""
+    found = [t for t in tools if (t.get('_meta') or {}).get(META_METHOD) == method
+             and (t.get('_meta') or {}).get(META_PATH) == path]
+    assert len(found) == 1, '{0} tools in tools/list have _meta {1} {2}'.format(len(found), method, path)
     return found[0]
 
 
@@ -161,12 +173,33 @@ async def mcp_server(settings: dict[str, str], stderr_path: Path):
     exe = binary()
     assert exe.is_file(), 'pve-mcp binary not found at {0}: run cargo build or set PVE_MCP_BIN'.format(exe)
     params = StdioServerParameters(command=str(exe), args=[], env={**base_env(), **settings}, cwd=str(REPO_ROOT))
-    with open(stderr_path, 'w') as errlog:
+    with open(stderr_path, 'w') as errlog, single_errors():
         async with stdio_client(params, errlog=errlog) as (read, write):
             async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT) as session:
                 init = await session.initialize()
                 tools = await list_all_tools(session)
                 yield Server(session=session, init=init, tools=tools, stderr_path=stderr_path)
+
+
+@contextlib.contextmanager
+def single_errors():
+    """Unwrap the task groups' exception groups when they hold one error (a failed assert, say), so
+    pytest reports it plainly."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        leaves = list(_leaves(group))
+        if len(leaves) == 1:
+            raise leaves[0]
+        raise
+
+
+def _leaves(group):
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            yield from _leaves(exc)
+        else:
+            yield exc
 
 
 # ------------------------------------------------------------------ raw JSON-RPC over stdio
@@ -180,20 +213,28 @@ def initialize_request(request_id: int, version: str) -> dict:
 class RawServer:
     """pve-mcp spoken to in raw JSON-RPC lines, checking that every stdout line is a JSON-RPC message."""
 
-    def __init__(self, proc: asyncio.subprocess.Process):
+    def __init__(self, proc: asyncio.subprocess.Process, stderr_file):
         self.proc = proc
+        self.stderr_file = stderr_file
         self.lines: list[str] = []
         self.messages: list[dict] = []
         self._next_id = 1
 
     @classmethod
-    async def start(cls, settings: dict[str, str], stderr_file) -> 'RawServer':
+    async def start(cls, settings: dict[str, str], stderr_path: Path) -> 'RawServer':
+        """Spawn pve-mcp with these PVE_* settings (plus PATH/HOME); its stderr goes to stderr_path."""
         exe = binary()
         assert exe.is_file(), 'pve-mcp binary not found at {0}: run cargo build or set PVE_MCP_BIN'.format(exe)
-        proc = await asyncio.create_subprocess_exec(
-            str(exe), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr_file,
-            env={**base_env(), **settings}, cwd=str(REPO_ROOT), limit=256 * 1024 * 1024)
-        return cls(proc)
+        stderr_file = open(stderr_path, 'w')
+        try:
+            # tools/list is one long line: the stream's line limit must hold it.
+            proc = await asyncio.create_subprocess_exec(
+                str(exe), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr_file,
+                env={**base_env(), **settings}, cwd=str(REPO_ROOT), limit=256 * 1024 * 1024)
+        except BaseException:
+            stderr_file.close()
+            raise
+        return cls(proc, stderr_file)
 
     async def send(self, message: dict) -> None:
         self.proc.stdin.write((json.dumps(message) + '\n').encode())
@@ -254,6 +295,8 @@ class RawServer:
             self.proc.kill()
             await self.proc.wait()
             return None
+        finally:
+            self.stderr_file.close()
 
 
 # ------------------------------------------------------------------ what the schema and docs imply

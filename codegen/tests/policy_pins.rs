@@ -1,0 +1,129 @@
+//! Pins the tier, category and gate of well-known endpoints of the vendored schema, so a change to
+//! the rules or the override tables that moves one of them is a reviewed decision.
+
+use std::path::PathBuf;
+
+use pve_mcp_codegen::{Tier, Tool, generate, model::Kind, pattern};
+
+fn tools() -> Vec<Tool> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    generate(&std::fs::read_to_string(root.join("apidoc/apidoc.json")).unwrap()).unwrap().tools
+}
+
+fn find<'a>(tools: &'a [Tool], method: &str, path: &str) -> &'a Tool {
+    tools
+        .iter()
+        .find(|t| t.endpoint.method.as_str() == method && t.endpoint.path == path)
+        .unwrap_or_else(|| panic!("no tool for {method} {path}"))
+}
+
+use Tier::{Full, ReadExecute as Rx, ReadOnly as Ro};
+
+/// (method, path, tier, category, gated)
+const PINS: &[(&str, &str, Tier, &str, bool)] = &[
+    ("GET", "/nodes", Ro, "nodes", false),
+    ("GET", "/cluster/resources", Ro, "cluster", false),
+    ("GET", "/nodes/{node}/qemu", Ro, "qemu", false),
+    ("GET", "/nodes/{node}/qemu/{vmid}/config", Ro, "qemu", false),
+    ("GET", "/nodes/{node}/lxc/{vmid}/config", Ro, "lxc", false),
+    ("GET", "/nodes/{node}/tasks/{upid}/status", Ro, "tasks", false),
+    ("GET", "/access/users", Ro, "access", false),
+    ("GET", "/storage", Ro, "storage", false),
+    ("GET", "/nodes/{node}/storage/{storage}/content", Ro, "storage", false),
+    ("GET", "/cluster/backup-info/not-backed-up", Ro, "backup", false),
+    ("GET", "/nodes/{node}/qemu/{vmid}/firewall/rules", Ro, "firewall", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/start", Rx, "qemu", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/shutdown", Rx, "qemu", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/stop", Rx, "qemu", true),
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/reset", Rx, "qemu", true),
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/reboot", Rx, "qemu", false),
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/start", Rx, "lxc", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/migrate", Rx, "qemu", false),
+    ("POST", "/nodes/{node}/lxc/{vmid}/migrate", Rx, "lxc", false),
+    ("POST", "/nodes/{node}/vzdump", Rx, "backup", false),
+    ("DELETE", "/nodes/{node}/tasks/{upid}", Rx, "tasks", false),
+    ("POST", "/nodes/{node}/services/{service}/restart", Rx, "nodes", false),
+    ("POST", "/cluster/ha/resources/{sid}/migrate", Rx, "ha", false),
+    ("POST", "/cluster/bulk-action/guest/start", Rx, "cluster", true),
+    ("POST", "/nodes/{node}/qemu", Full, "qemu", false),
+    ("DELETE", "/nodes/{node}/qemu/{vmid}", Full, "qemu", true),
+    ("DELETE", "/nodes/{node}/lxc/{vmid}", Full, "lxc", true),
+    ("PUT", "/nodes/{node}/qemu/{vmid}/config", Full, "qemu", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/config", Full, "qemu", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/clone", Full, "qemu", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/snapshot", Full, "qemu", false),
+    ("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", Full, "qemu", true),
+    ("POST", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback", Full, "qemu", true),
+    ("POST", "/nodes/{node}/qemu/{vmid}/agent/exec", Full, "qemu", false),
+    ("POST", "/access/users", Full, "access", false),
+    ("DELETE", "/access/users/{userid}", Full, "access", true),
+    ("POST", "/access/users/{userid}/token/{tokenid}", Full, "access", false),
+    ("DELETE", "/storage/{storage}", Full, "storage", true),
+    ("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}", Full, "storage", true),
+    ("PUT", "/nodes/{node}/network", Full, "network", true),
+    ("PUT", "/cluster/sdn", Full, "sdn", true),
+    ("PUT", "/nodes/{node}/disks/wipedisk", Full, "storage", true),
+    ("DELETE", "/cluster/firewall/rules/{pos}", Full, "firewall", true),
+    ("DELETE", "/cluster/ha/resources/{sid}", Full, "ha", true),
+    ("DELETE", "/pools", Full, "pools", true),
+    ("POST", "/cluster/backup", Full, "backup", false),
+    ("DELETE", "/nodes/{node}/ceph/pool/{name}", Full, "ceph", true),
+];
+
+#[test]
+fn well_known_endpoints_keep_their_tier_category_and_gate() {
+    let tools = tools();
+    let mut wrong = Vec::new();
+    for (method, path, tier, category, gated) in PINS {
+        let t = find(&tools, method, path);
+        if (t.tier, t.category, t.gated) != (*tier, *category, *gated) {
+            wrong.push(format!("{method} {path}: {:?}/{}/{} (pinned {tier:?}/{category}/{gated})", t.tier, t.category, t.gated));
+        }
+    }
+    assert!(PINS.len() >= 30);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_get_is_read_only_and_only_gets_are() {
+    for t in tools() {
+        assert_eq!(t.tier == Tier::ReadOnly, t.endpoint.method.as_str() == "GET", "{}", t.name);
+    }
+}
+
+#[test]
+fn annotations_follow_the_method() {
+    for t in tools() {
+        let (ro, destructive, idempotent, _) = t.annotations;
+        let m = t.endpoint.method.as_str();
+        assert_eq!(ro, m == "GET", "{}", t.name);
+        if m == "DELETE" || t.gated {
+            assert!(destructive, "{} is gated or a DELETE but not destructive", t.name);
+        }
+        assert_eq!(idempotent, m != "POST", "{}", t.name);
+    }
+}
+
+#[test]
+fn every_schema_pattern_compiles_for_the_server() {
+    fn patterns(kind: &Kind, out: &mut Vec<String>) {
+        match kind {
+            Kind::String(r) => out.extend(r.pattern.clone()),
+            Kind::PropertyString(keys) => keys.iter().for_each(|k| patterns(&k.kind, out)),
+            Kind::Array(item) => patterns(item, out),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    for t in tools() {
+        for p in &t.endpoint.params {
+            patterns(&p.kind, &mut all);
+        }
+    }
+    assert!(!all.is_empty());
+    for p in all {
+        let rust = pattern::rust_anchored(&p);
+        let built = fancy_regex::RegexBuilder::new(&rust).delegate_size_limit(1 << 26).build();
+        assert!(built.is_ok(), "{p} → {rust}: {:?}", built.err());
+    }
+}

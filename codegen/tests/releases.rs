@@ -1,0 +1,95 @@
+//! The generator over every vendored PVE release: it succeeds, names are valid, unique and stable
+//! across releases, every endpoint is either a tool or listed as left out, and output is
+//! deterministic.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use pve_mcp_codegen::{generate, names};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// (release, schema path): the vendored schema plus the older releases kept for this test.
+fn releases() -> Vec<(&'static str, PathBuf)> {
+    let dir = root().join("codegen/tests/releases");
+    vec![
+        ("6.4", dir.join("pve-6.json")),
+        ("7.4", dir.join("pve-7.json")),
+        ("8", dir.join("pve-8.json")),
+        ("9.1", dir.join("pve-9.1.json")),
+        ("9.2", root().join("apidoc/apidoc.json")),
+    ]
+}
+
+fn method_count(json: &str) -> usize {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    fn walk(nodes: &serde_json::Value) -> usize {
+        nodes.as_array().map_or(0, |a| {
+            a.iter().map(|n| n["info"].as_object().map_or(0, |i| i.len()) + walk(&n["children"])).sum()
+        })
+    }
+    walk(&v)
+}
+
+#[test]
+fn every_release_generates_and_accounts_for_every_endpoint() {
+    for (release, path) in releases() {
+        let json = std::fs::read_to_string(&path).unwrap();
+        let g = generate(&json).unwrap_or_else(|e| panic!("PVE {release}: {e}"));
+        assert_eq!(g.tools.len() + g.excluded.len(), method_count(&json), "PVE {release}");
+        assert!(syn::parse_file(&g.code).is_ok(), "PVE {release}: output parses");
+    }
+}
+
+#[test]
+fn names_are_valid_in_every_release() {
+    for (release, path) in releases() {
+        let g = generate(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for t in &g.tools {
+            assert!(names::check(&t.name).is_ok(), "PVE {release}: {}", t.name);
+        }
+    }
+}
+
+#[test]
+fn an_endpoint_keeps_its_name_in_every_release() {
+    let mut seen: BTreeMap<String, (String, &str)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (release, path) in releases() {
+        let g = generate(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for t in &g.tools {
+            let id = t.endpoint.id();
+            match seen.get(&id) {
+                Some((name, first)) if *name != t.name => {
+                    problems.push(format!("{id}: `{name}` in PVE {first}, `{}` in PVE {release}", t.name));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(id, (t.name.clone(), release));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "names changed between releases:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let json = std::fs::read_to_string(root().join("apidoc/apidoc.json")).unwrap();
+    let a = generate(&json).unwrap();
+    let b = generate(&json).unwrap();
+    assert!(a.code == b.code && a.tools_markdown == b.tools_markdown);
+}
+
+#[test]
+fn docs_tools_md_is_fresh() {
+    let json = std::fs::read_to_string(root().join("apidoc/apidoc.json")).unwrap();
+    let expected = generate(&json).unwrap().tools_markdown;
+    let actual = std::fs::read_to_string(root().join("docs/TOOLS.md")).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/TOOLS.md is stale: run `cargo run -p pve-mcp-codegen --bin pve-codegen -- docs`"
+    );
+}

@@ -1,0 +1,383 @@
+/// A tool's category, from its endpoint's path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// `nodes`: node status, services, syslog, apt, certificates, time, DNS, hosts.
+    Nodes,
+    /// `qemu`: virtual machines: list, config, power, snapshots, clone, migrate, guest agent.
+    Qemu,
+    /// `lxc`: containers: list, config, power, snapshots, clone, migrate.
+    Lxc,
+    /// `storage`: storage definitions, contents, volumes, disks, scans.
+    Storage,
+    /// `cluster`: cluster status, resources, options, config, mappings, jobs, logs.
+    Cluster,
+    /// `access`: users, groups, roles, ACLs, API tokens, realms, TFA.
+    Access,
+    /// `pools`: resource pools.
+    Pools,
+    /// `network`: node network interfaces.
+    Network,
+    /// `firewall`: cluster, node, guest and vnet firewall rules, groups, IP sets, aliases.
+    Firewall,
+    /// `backup`: backup jobs, running backups (vzdump), backup coverage.
+    Backup,
+    /// `tasks`: task lists, status, logs, stopping tasks.
+    Tasks,
+    /// `ha`: high availability resources, groups, rules, status.
+    Ha,
+    /// `sdn`: software-defined networking: zones, vnets, subnets, controllers, fabrics.
+    Sdn,
+    /// `ceph`: Ceph cluster, monitors, OSDs, pools, file systems.
+    Ceph,
+    /// `replication`: storage replication jobs.
+    Replication,
+    /// `notifications`: notification endpoints, matchers, targets.
+    Notifications,
+}
+impl Category {
+    /// Every category, in documentation order.
+    pub const ALL: &'static [Category] = &[
+        Category::Nodes,
+        Category::Qemu,
+        Category::Lxc,
+        Category::Storage,
+        Category::Cluster,
+        Category::Access,
+        Category::Pools,
+        Category::Network,
+        Category::Firewall,
+        Category::Backup,
+        Category::Tasks,
+        Category::Ha,
+        Category::Sdn,
+        Category::Ceph,
+        Category::Replication,
+        Category::Notifications,
+    ];
+    /// The category's name as users write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Nodes => "nodes",
+            Category::Qemu => "qemu",
+            Category::Lxc => "lxc",
+            Category::Storage => "storage",
+            Category::Cluster => "cluster",
+            Category::Access => "access",
+            Category::Pools => "pools",
+            Category::Network => "network",
+            Category::Firewall => "firewall",
+            Category::Backup => "backup",
+            Category::Tasks => "tasks",
+            Category::Ha => "ha",
+            Category::Sdn => "sdn",
+            Category::Ceph => "ceph",
+            Category::Replication => "replication",
+            Category::Notifications => "notifications",
+        }
+    }
+    /// What the category holds, in a few words.
+    pub fn description(self) -> &'static str {
+        match self {
+            Category::Nodes => {
+                "node status, services, syslog, apt, certificates, time, DNS, hosts"
+            }
+            Category::Qemu => {
+                "virtual machines: list, config, power, snapshots, clone, migrate, guest agent"
+            }
+            Category::Lxc => "containers: list, config, power, snapshots, clone, migrate",
+            Category::Storage => "storage definitions, contents, volumes, disks, scans",
+            Category::Cluster => {
+                "cluster status, resources, options, config, mappings, jobs, logs"
+            }
+            Category::Access => "users, groups, roles, ACLs, API tokens, realms, TFA",
+            Category::Pools => "resource pools",
+            Category::Network => "node network interfaces",
+            Category::Firewall => {
+                "cluster, node, guest and vnet firewall rules, groups, IP sets, aliases"
+            }
+            Category::Backup => "backup jobs, running backups (vzdump), backup coverage",
+            Category::Tasks => "task lists, status, logs, stopping tasks",
+            Category::Ha => "high availability resources, groups, rules, status",
+            Category::Sdn => {
+                "software-defined networking: zones, vnets, subnets, controllers, fabrics"
+            }
+            Category::Ceph => "Ceph cluster, monitors, OSDs, pools, file systems",
+            Category::Replication => "storage replication jobs",
+            Category::Notifications => "notification endpoints, matchers, targets",
+        }
+    }
+    /// The category with that name.
+    pub fn parse(name: &str) -> Option<Category> {
+        match name {
+            "nodes" => Some(Category::Nodes),
+            "qemu" => Some(Category::Qemu),
+            "lxc" => Some(Category::Lxc),
+            "storage" => Some(Category::Storage),
+            "cluster" => Some(Category::Cluster),
+            "access" => Some(Category::Access),
+            "pools" => Some(Category::Pools),
+            "network" => Some(Category::Network),
+            "firewall" => Some(Category::Firewall),
+            "backup" => Some(Category::Backup),
+            "tasks" => Some(Category::Tasks),
+            "ha" => Some(Category::Ha),
+            "sdn" => Some(Category::Sdn),
+            "ceph" => Some(Category::Ceph),
+            "replication" => Some(Category::Replication),
+            "notifications" => Some(Category::Notifications),
+            _ => None,
+        }
+    }
+}
+///Requests of the `nodes` category.
+pub mod nodes {
+    #[allow(unused_imports)]
+    use crate::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
+    #[allow(unused_imports)]
+    use crate::request::{PveRequest, ToWire, path_segment};
+    #[allow(unused_imports)]
+    use crate::registry::HttpMethod;
+    /// Cluster node index.
+    ///
+    /// Sends `GET /nodes`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct NodesList {}
+    impl NodesList {
+        /// Argument names this request accepts (indexed ones as their stem).
+        pub const ARGUMENTS: &'static [&'static str] = &[];
+        /// Stems of indexed arguments (`net` for `net0`, `net1`, ...).
+        pub const INDEXED: &'static [&'static str] = &[];
+        /// Arguments that are path segments.
+        pub const PATH: &'static [&'static str] = &[];
+        /// Reads and checks the tool's arguments.
+        pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
+            a.expect_only(Self::ARGUMENTS, Self::INDEXED);
+            a.check_path_segments(Self::PATH);
+            a.finish()?;
+            Ok(Self {})
+        }
+        /// The request as it goes to PVE.
+        pub fn to_request(&self) -> PveRequest {
+            let mut r = PveRequest::new(HttpMethod::Get, format!("/nodes",));
+            r
+        }
+        /// Arguments in, request out: the tool table's entry point.
+        pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
+            Ok(Self::from_arguments(a)?.to_request())
+        }
+    }
+}
+///Requests of the `qemu` category.
+pub mod qemu {
+    #[allow(unused_imports)]
+    use crate::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
+    #[allow(unused_imports)]
+    use crate::request::{PveRequest, ToWire, path_segment};
+    #[allow(unused_imports)]
+    use crate::registry::HttpMethod;
+    /// Values of `ostype`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum QemuVmConfigUpdateOstype {
+        /// `l26`
+        L26,
+        /// `other`
+        Other,
+    }
+    impl PveEnum for QemuVmConfigUpdateOstype {
+        const VALUES: &'static [&'static str] = &["l26", "other"];
+        fn from_index(i: usize) -> Option<Self> {
+            match i {
+                0 => Some(Self::L26),
+                1 => Some(Self::Other),
+                _ => None,
+            }
+        }
+        fn as_str(&self) -> &'static str {
+            Self::VALUES[*self as usize]
+        }
+    }
+    impl ToWire for QemuVmConfigUpdateOstype {
+        fn to_wire(&self) -> String {
+            self.as_str().to_owned()
+        }
+    }
+    /// Set virtual machine options.
+    ///
+    /// Sends `PUT /nodes/{node}/qemu/{vmid}/config`.
+    ///
+    /// Permissions: check: ["perm","/vms/{vmid}",["VM.Config.Options"]]
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct QemuVmConfigUpdate {
+        /// The cluster node name.
+        pub node: String,
+        /// The (unique) ID of the VM.
+        pub vmid: i64,
+        /// Network device (n is 0 to 31).
+        ///
+        /// Type: `[model=]<enum> [,bridge=<bridge>]`
+        /// Indexed: passed as `net0`, `net1`, ...
+        pub net: std::collections::BTreeMap<u32, String>,
+        /// Start at boot.
+        /// Default: `0`
+        pub onboot: Option<bool>,
+        /// Guest OS.
+        pub ostype: Option<QemuVmConfigUpdateOstype>,
+        /// (The schema gives no description.)
+        pub tags: Option<String>,
+        /// (The schema gives no description.)
+        pub vmids: Option<Vec<String>>,
+    }
+    impl QemuVmConfigUpdate {
+        /// Argument names this request accepts (indexed ones as their stem).
+        pub const ARGUMENTS: &'static [&'static str] = &[
+            "node",
+            "vmid",
+            "onboot",
+            "ostype",
+            "tags",
+            "vmids",
+        ];
+        /// Stems of indexed arguments (`net` for `net0`, `net1`, ...).
+        pub const INDEXED: &'static [&'static str] = &["net"];
+        /// Arguments that are path segments.
+        pub const PATH: &'static [&'static str] = &["node", "vmid"];
+        /// Reads and checks the tool's arguments.
+        pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
+            a.expect_only(Self::ARGUMENTS, Self::INDEXED);
+            a.check_path_segments(Self::PATH);
+            let node = a
+                .text(
+                    "node",
+                    Need::Required,
+                    &TextRule {
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                    },
+                );
+            let vmid = a
+                .integer("vmid", Need::Required, Some(100i64), Some(999999999i64));
+            let net = a
+                .indexed(
+                    "net",
+                    Some(31u32),
+                    |a, key| {
+                        a
+                            .property_string(
+                                key,
+                                Need::Optional,
+                                &[
+                                    SubKey {
+                                        key: "model",
+                                        rule: Rule::Enum(&["virtio", "e1000"]),
+                                        optional: false,
+                                        default_key: true,
+                                        alias_of: None,
+                                    },
+                                    SubKey {
+                                        key: "bridge",
+                                        rule: Rule::Text(TextRule {
+                                            min_length: None,
+                                            max_length: None,
+                                            pattern: None,
+                                        }),
+                                        optional: true,
+                                        default_key: false,
+                                        alias_of: None,
+                                    },
+                                ],
+                            )
+                    },
+                );
+            let onboot = a.boolean("onboot", Need::Optional);
+            let ostype = a
+                .enumeration::<QemuVmConfigUpdateOstype>("ostype", Need::Optional);
+            let tags = a
+                .text(
+                    "tags",
+                    Need::Optional,
+                    &TextRule {
+                        min_length: None,
+                        max_length: Some(64u64),
+                        pattern: Some("^(?:(?:[a-z]+))$"),
+                    },
+                );
+            let vmids = a
+                .array(
+                    "vmids",
+                    Need::Optional,
+                    &Rule::Integer {
+                        min: Some(100i64),
+                        max: None,
+                    },
+                );
+            a.finish()?;
+            Ok(Self {
+                node: a.present("node", node)?,
+                vmid: a.present("vmid", vmid)?,
+                net,
+                onboot,
+                ostype,
+                tags,
+                vmids,
+            })
+        }
+        /// The request as it goes to PVE.
+        pub fn to_request(&self) -> PveRequest {
+            let mut r = PveRequest::new(
+                HttpMethod::Put,
+                format!(
+                    "/nodes/{}/qemu/{}/config", path_segment(& self.node), path_segment(&
+                    self.vmid)
+                ),
+            );
+            r.indexed("net", &self.net);
+            r.opt("onboot", self.onboot.as_ref());
+            r.opt("ostype", self.ostype.as_ref());
+            r.opt("tags", self.tags.as_ref());
+            r.list("vmids", self.vmids.as_deref());
+            r
+        }
+        /// Arguments in, request out: the tool table's entry point.
+        pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
+            Ok(Self::from_arguments(a)?.to_request())
+        }
+    }
+}
+/// Every tool, sorted by name (so lookups can binary-search).
+pub static TOOLS: [crate::registry::ToolDef; 2] = [
+    crate::registry::ToolDef {
+        name: "nodes_list",
+        title: "Cluster node index",
+        description: "Cluster node index.\n\nGET /nodes",
+        method: crate::registry::HttpMethod::Get,
+        path: "/nodes",
+        tier: crate::registry::Tier::ReadOnly,
+        category: Category::Nodes,
+        gated: false,
+        read_only: true,
+        destructive: false,
+        idempotent: true,
+        open_world: false,
+        input_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
+        build: nodes::NodesList::build,
+    },
+    crate::registry::ToolDef {
+        name: "qemu_vm_config_update",
+        title: "Set virtual machine options",
+        description: "Set virtual machine options.\n\nPUT /nodes/{node}/qemu/{vmid}/config",
+        method: crate::registry::HttpMethod::Put,
+        path: "/nodes/{node}/qemu/{vmid}/config",
+        tier: crate::registry::Tier::Full,
+        category: Category::Qemu,
+        gated: false,
+        read_only: false,
+        destructive: false,
+        idempotent: true,
+        open_world: false,
+        input_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\",\"description\":\"The cluster node name.\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999,\"description\":\"The (unique) ID of the VM.\"},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot.\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS.\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Pass as `netN` with N 0 to 31. Format: [model=]<enum> [,bridge=<bridge>]\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
+        build: qemu::QemuVmConfigUpdate::build,
+    },
+];
+/// Endpoints of the schema that are not tools, with the reason.
+pub static EXCLUDED: &[(&str, &str)] = &[];
