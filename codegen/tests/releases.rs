@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use pve_mcp_codegen::{generate, names};
+use std::sync::OnceLock;
+
+use pve_mcp_codegen::{Generated, generate, names};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -23,6 +25,21 @@ fn releases() -> Vec<(&'static str, PathBuf)> {
     ]
 }
 
+/// Each release's schema text and generated output, made once for all tests.
+fn generated() -> &'static [(&'static str, String, Generated)] {
+    static ALL: OnceLock<Vec<(&'static str, String, Generated)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        releases()
+            .into_iter()
+            .map(|(release, path)| {
+                let json = std::fs::read_to_string(&path).unwrap();
+                let g = generate(&json).unwrap_or_else(|e| panic!("PVE {release}: {e}"));
+                (release, json, g)
+            })
+            .collect()
+    })
+}
+
 fn method_count(json: &str) -> usize {
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     fn walk(nodes: &serde_json::Value) -> usize {
@@ -35,18 +52,15 @@ fn method_count(json: &str) -> usize {
 
 #[test]
 fn every_release_generates_and_accounts_for_every_endpoint() {
-    for (release, path) in releases() {
-        let json = std::fs::read_to_string(&path).unwrap();
-        let g = generate(&json).unwrap_or_else(|e| panic!("PVE {release}: {e}"));
-        assert_eq!(g.tools.len() + g.excluded.len(), method_count(&json), "PVE {release}");
+    for (release, json, g) in generated() {
+        assert_eq!(g.tools.len() + g.excluded.len(), method_count(json), "PVE {release}");
         assert!(syn::parse_file(&g.code).is_ok(), "PVE {release}: output parses");
     }
 }
 
 #[test]
 fn names_are_valid_in_every_release() {
-    for (release, path) in releases() {
-        let g = generate(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for (release, _, g) in generated() {
         for t in &g.tools {
             assert!(names::check(&t.name).is_ok(), "PVE {release}: {}", t.name);
         }
@@ -57,8 +71,7 @@ fn names_are_valid_in_every_release() {
 fn an_endpoint_keeps_its_name_in_every_release() {
     let mut seen: BTreeMap<String, (String, &str)> = BTreeMap::new();
     let mut problems = Vec::new();
-    for (release, path) in releases() {
-        let g = generate(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for (release, _, g) in generated() {
         for t in &g.tools {
             let id = t.endpoint.id();
             match seen.get(&id) {
@@ -77,19 +90,17 @@ fn an_endpoint_keeps_its_name_in_every_release() {
 
 #[test]
 fn output_is_deterministic() {
-    let json = std::fs::read_to_string(root().join("apidoc/apidoc.json")).unwrap();
-    let a = generate(&json).unwrap();
-    let b = generate(&json).unwrap();
+    let (_, json, a) = generated().last().unwrap();
+    let b = generate(json).unwrap();
     assert!(a.code == b.code && a.tools_markdown == b.tools_markdown);
 }
 
 #[test]
 fn docs_tools_md_is_fresh() {
-    let json = std::fs::read_to_string(root().join("apidoc/apidoc.json")).unwrap();
-    let expected = generate(&json).unwrap().tools_markdown;
+    let expected = &generated().last().unwrap().2.tools_markdown;
     let actual = std::fs::read_to_string(root().join("docs/TOOLS.md")).unwrap_or_default();
     assert!(
-        actual == expected,
+        actual == *expected,
         "docs/TOOLS.md is stale: run `cargo run -p pve-mcp-codegen --bin pve-codegen -- docs`"
     );
 }

@@ -190,7 +190,7 @@ def single_errors():
     except BaseExceptionGroup as group:
         leaves = list(_leaves(group))
         if len(leaves) == 1:
-            raise leaves[0]
+            raise leaves[0] from None
         raise
 
 

@@ -79,6 +79,15 @@ async def test_config_change_is_read_back(pve_env, start_server):
     assert vm.config['description'] == text
 
 
+async def test_property_string_given_as_object_is_written_as_pve_text(pve_env, start_server):
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        ok_data(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=101,
+                               net1={'model': 'e1000', 'bridge': 'vmbr1', 'firewall': True}))
+    parts = pve_env.pve.vm(101).config['net1'].split(',')
+    assert parts[0] == 'model=e1000' or parts[0].startswith('e1000')
+    assert set(parts[1:]) == {'bridge=vmbr1', 'firewall=1'}
+
+
 async def test_rename_of_running_vm_applies_at_once(pve_env, start_server):
     async with start_server(pve_env.server_env(tier='full')) as srv:
         ok_data(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=100, name='web-renamed'))
@@ -162,13 +171,21 @@ async def test_unknown_argument_is_refused_naming_it(pve_env, start_server):
     assert 'bogus_option' in text
 
 
-async def test_bad_property_string_key_is_refused_naming_the_field(pve_env, start_server):
+async def test_property_string_object_with_unknown_key_is_refused_naming_it(pve_env, start_server):
+    # A property string given as an object is checked key by key; given as text it goes to PVE as is.
     async with start_server(pve_env.server_env(tier='full')) as srv:
         before = pve_env.request_count()
         text = error_text(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=101,
-                                         net0='virtio,bridge=vmbr0,nosuchkey=1'))
+                                         net0={'model': 'virtio', 'bridge': 'vmbr0', 'nosuchkey': 1}))
         assert pve_env.requests_since(before) == []
-    assert 'net0' in text
+    assert 'net0' in text and 'nosuchkey' in text
+
+
+async def test_property_string_text_is_left_to_pve(pve_env, start_server):
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        text = error_text(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=101,
+                                         net0='virtio,bridge=vmbr0,nosuchkey=1'))
+    assert 'net0' in text and 'invalid key in comma-separated list property: nosuchkey' in text
 
 
 async def test_value_outside_enum_is_refused_naming_the_field(pve_env, start_server):
