@@ -1,15 +1,82 @@
-//! Steps 5 and 6: a tool call's journey after the protocol layer: find the tool, apply the policy,
-//! read and check the arguments into the typed request, send it to PVE, and give back PVE's data.
-//! Nothing is sent unless every check before it passed.
+//! Steps 5 to 7: a tool call's journey after the protocol layer. Find the tool; apply the policy
+//! (tier, categories); read and check the arguments into the typed request; apply the allowlists
+//! and the confirmation gate; send; wait for the PVE task if the answer is one; audit. Nothing is
+//! sent unless every check before it passed, and every way of calling a tool comes through here.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
 
 use serde_json::{Map, Value};
+use tokio_util::sync::CancellationToken;
 
-use crate::arguments::{ArgErrors, Arguments};
+use crate::allowlist::{Allowlist, NotAllowed};
+use crate::arguments::{ArgErrors, Arguments, FieldError};
+use crate::audit::{AuditLog, Entry};
+use crate::gate::{self, GateArgs, Verdict};
 use crate::policy::{Policy, Refusal};
 use crate::pve_client::{PveClient, PveError};
-use crate::registry::{self, ToolDef};
+use crate::registry::{self, HttpMethod, ToolDef};
+use crate::request::PveRequest;
+use crate::task::{self, TaskOutcome, TaskReport, Upid};
 
-/// Why a call did not give PVE's data.
+/// A boxed future, for the object-safe client-interaction traits below.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Hears about a long call's progress (an MCP progress token).
+pub trait ProgressSink: Send + Sync {
+    fn progress(&self, elapsed: Duration, message: String) -> BoxFuture<'_, ()>;
+}
+
+/// What a person said when asked to confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Accepted,
+    Declined,
+    /// The client cannot be asked (no elicitation support).
+    Unavailable,
+}
+
+/// Asks the person behind the client to confirm a destructive call (MCP elicitation).
+pub trait Confirmer: Send + Sync {
+    fn confirm(&self, prompt: String) -> BoxFuture<'_, Answer>;
+}
+
+/// Everything a call needs that lives as long as the server (or one HTTP caller).
+#[derive(Debug)]
+pub struct Services {
+    pub policy: Policy,
+    pub client: PveClient,
+    pub allowlist: Allowlist,
+    pub audit: Option<AuditLog>,
+    /// Default for how long to wait on a PVE task (`PVE_TASK_TIMEOUT`).
+    pub task_timeout: Duration,
+    /// Who is calling (an HTTP token's name), for the audit log.
+    pub caller: Option<String>,
+}
+
+/// How this particular call may interact with its client.
+#[derive(Default)]
+pub struct Interaction<'a> {
+    pub progress: Option<&'a dyn ProgressSink>,
+    pub confirmer: Option<&'a dyn Confirmer>,
+    /// The person already confirmed this exact call (a validated input-required round trip).
+    pub pre_confirmed: bool,
+    pub cancel: CancellationToken,
+}
+
+/// What a successful call gives back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// PVE's `data`.
+    Data(Value),
+    /// A PVE task that finished OK (or with warnings).
+    Task(TaskReport),
+    /// A task started with `wait: false`.
+    Started(Upid),
+}
+
+/// Why a call did not succeed. Every variant before `Pve` means nothing was sent.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
     #[error("unknown tool `{0}`")]
@@ -18,15 +85,195 @@ pub enum CallError {
     Refused(#[from] Refusal),
     #[error("{0}; nothing was sent to PVE")]
     InvalidArguments(ArgErrors),
+    #[error("{0}; nothing was sent to PVE")]
+    NotAllowed(#[from] NotAllowed),
+    #[error("{reason}. Nothing was sent to PVE. Ask the user, then call again with {pass}")]
+    NeedsConfirmation { reason: String, pass: String, prompt: String },
+    #[error("the user did not confirm; nothing was sent to PVE")]
+    Declined,
     #[error("{0}")]
     Pve(#[from] PveError),
+    #[error("{}", task_failed(.0))]
+    TaskFailed(TaskReport),
+    #[error("{}", still_running(.0))]
+    StillRunning(TaskReport),
+    #[error("cancelled by the client; a PVE task already started keeps running")]
+    Cancelled,
+}
+
+fn task_failed(r: &TaskReport) -> String {
+    format!(
+        "PVE task {} failed: {} (UPID {}){}",
+        r.upid.kind,
+        r.exit_status.as_deref().unwrap_or("unknown exit status"),
+        r.upid.text,
+        log_text(&r.log_tail)
+    )
+}
+
+fn still_running(r: &TaskReport) -> String {
+    format!(
+        "PVE task {} is still running after {:.0} s; it was neither failed nor finished. Follow it with \
+         node_tasks_status_get (node `{}`, upid `{}`) or wait longer with `task_timeout`{}",
+        r.upid.kind,
+        r.duration.as_secs_f64(),
+        r.upid.node,
+        r.upid.text,
+        log_text(&r.log_tail)
+    )
+}
+
+fn log_text(lines: &[String]) -> String {
+    if lines.is_empty() { String::new() } else { format!("\nLast log lines:\n{}", lines.join("\n")) }
+}
+
+/// The task-waiting arguments a call may carry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct WaitArgs {
+    wait: bool,
+    timeout: Option<Duration>,
+}
+
+fn take_wait_args(args: &mut Map<String, Value>) -> Result<WaitArgs, FieldError> {
+    let mut out = WaitArgs { wait: true, timeout: None };
+    if let Some(v) = args.remove("wait").filter(|v| !v.is_null()) {
+        out.wait = crate::arguments::wire(&v, &crate::arguments::Rule::Boolean)
+            .map(|s| s == "1")
+            .map_err(|_| FieldError { field: "wait".into(), message: "expected true or false".into() })?;
+    }
+    if let Some(v) = args.remove("task_timeout").filter(|v| !v.is_null()) {
+        let secs = crate::arguments::wire(&v, &crate::arguments::Rule::Number { min: Some(1.0), max: Some(86_400.0) })
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .ok_or_else(|| FieldError { field: "task_timeout".into(), message: "expected seconds from 1 to 86400".into() })?;
+        out.timeout = Some(Duration::from_secs_f64(secs));
+    }
+    Ok(out)
 }
 
 /// Runs one tool call.
-pub async fn call(policy: &Policy, client: &PveClient, name: &str, args: Map<String, Value>) -> Result<Value, CallError> {
-    let tool: &ToolDef = registry::find(name).ok_or_else(|| CallError::UnknownTool(name.to_owned()))?;
-    policy.check(tool)?;
-    let request = (tool.build)(&mut Arguments::new(args)).map_err(CallError::InvalidArguments)?;
+pub async fn call(services: &Services, name: &str, mut args: Map<String, Value>, io: Interaction<'_>) -> Result<Success, CallError> {
+    let audit = |tool: &ToolDef, request: Option<&PveRequest>, args: &Map<String, Value>, outcome: &str, message: Option<String>, report: Option<&TaskReport>| {
+        if let Some(log) = &services.audit {
+            log.record(&Entry {
+                caller: services.caller.as_deref(),
+                tool: tool.name,
+                method: Some(tool.method.as_str()),
+                path: Some(request.map(|r| r.path.as_str()).unwrap_or(tool.path)),
+                arguments: Some(args),
+                outcome,
+                message,
+                upid: report.map(|r| r.upid.text.as_str()),
+                exit_status: report.and_then(|r| r.exit_status.as_deref()),
+            });
+        }
+    };
+    let Some(tool) = registry::find(name) else {
+        if let Some(log) = &services.audit {
+            log.record(&Entry { caller: services.caller.as_deref(), tool: name, outcome: "refused", message: Some("unknown tool".into()), ..Default::default() });
+        }
+        return Err(CallError::UnknownTool(name.to_owned()));
+    };
+    let audited = tool.method != HttpMethod::Get;
+    let original = args.clone();
+    let refuse = |e: CallError| -> CallError {
+        if audited || matches!(e, CallError::Refused(_) | CallError::NotAllowed(_)) {
+            audit(tool, None, &original, "refused", Some(e.to_string()), None);
+        }
+        e
+    };
+
+    services.policy.check(tool).map_err(|e| refuse(e.into()))?;
+
+    // Overlay arguments come out before the typed request reads the rest.
+    let mut overlay_errors = Vec::new();
+    let gate_args = if tool.gate.is_some() {
+        GateArgs::take(&mut args).unwrap_or_else(|(field, message)| {
+            overlay_errors.push(FieldError { field, message });
+            GateArgs::default()
+        })
+    } else {
+        GateArgs::default()
+    };
+    let wait = if tool.method != HttpMethod::Get {
+        take_wait_args(&mut args).unwrap_or_else(|e| {
+            overlay_errors.push(e);
+            WaitArgs { wait: true, timeout: None }
+        })
+    } else {
+        WaitArgs { wait: true, timeout: None }
+    };
+    let request = match (tool.build)(&mut Arguments::new(args.clone())) {
+        Ok(r) if overlay_errors.is_empty() => r,
+        Ok(_) => return Err(refuse(CallError::InvalidArguments(ArgErrors(overlay_errors)))),
+        Err(mut e) => {
+            e.0.extend(overlay_errors);
+            return Err(refuse(CallError::InvalidArguments(e)));
+        }
+    };
+
+    services.allowlist.check(tool, &args).map_err(|e| refuse(e.into()))?;
+
+    if !io.pre_confirmed {
+        if let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args) {
+            let asked = match io.confirmer {
+                Some(c) if gate_args.confirm.is_none() => c.confirm(prompt.clone()).await,
+                _ => Answer::Unavailable,
+            };
+            match asked {
+                Answer::Accepted => {}
+                Answer::Declined => return Err(refuse(CallError::Declined)),
+                Answer::Unavailable => return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt })),
+            }
+        }
+    }
+
     tracing::info!(tool = tool.name, method = request.method.as_str(), path = %request.path, "calling PVE");
-    Ok(client.send(&request).await?)
+    let sent = tokio::select! {
+        _ = io.cancel.cancelled() => Err(CallError::Cancelled),
+        r = services.client.send(&request) => r.map_err(CallError::from),
+    };
+    let mut data = match sent {
+        Ok(d) => d,
+        Err(e) => {
+            if audited {
+                audit(tool, Some(&request), &original, "error", Some(e.to_string()), None);
+            }
+            return Err(e);
+        }
+    };
+
+    let upid = data.as_str().and_then(Upid::parse);
+    let Some(upid) = upid else {
+        services.allowlist.filter(&mut data);
+        if audited {
+            audit(tool, Some(&request), &original, "ok", None, None);
+        }
+        return Ok(Success::Data(data));
+    };
+    if !wait.wait {
+        if audited {
+            audit(tool, Some(&request), &original, "started", None, None);
+        }
+        return Ok(Success::Started(upid));
+    }
+    let timeout = wait.timeout.unwrap_or(services.task_timeout);
+    let outcome = task::wait(&services.client, upid.clone(), timeout, io.progress, &io.cancel).await;
+    let result = match outcome {
+        Ok(Some(TaskOutcome::Succeeded(r))) => Ok(Success::Task(r)),
+        Ok(Some(TaskOutcome::Failed(r))) => Err(CallError::TaskFailed(r)),
+        Ok(Some(TaskOutcome::StillRunning(r))) => Err(CallError::StillRunning(r)),
+        Ok(None) => Err(CallError::Cancelled),
+        Err(e) => Err(CallError::Pve(e)),
+    };
+    if audited {
+        match &result {
+            Ok(Success::Task(r)) => audit(tool, Some(&request), &original, "ok", None, Some(r)),
+            Err(CallError::TaskFailed(r)) => audit(tool, Some(&request), &original, "task-failed", None, Some(r)),
+            Err(CallError::StillRunning(r)) => audit(tool, Some(&request), &original, "still-running", None, Some(r)),
+            Err(e) => audit(tool, Some(&request), &original, "error", Some(format!("{e} (task {})", upid.text)), None),
+            Ok(_) => {}
+        }
+    }
+    result
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::Parser;
 use reqwest::Url;
 
+use crate::allowlist::Allowlist;
 use crate::generated::Category;
 use crate::registry::Tier;
 
@@ -42,6 +43,18 @@ pub struct Cli {
     /// Timeout of one HTTP request to PVE, in seconds
     #[arg(long, env = "PVE_REQUEST_TIMEOUT")]
     pub request_timeout: Option<String>,
+    /// How long a call waits for the PVE task it started, in seconds (default 600)
+    #[arg(long, env = "PVE_TASK_TIMEOUT")]
+    pub task_timeout: Option<String>,
+    /// Comma-separated nodes that calls may name (default: any)
+    #[arg(long, env = "PVE_NODE_ALLOWLIST")]
+    pub node_allowlist: Option<String>,
+    /// Comma-separated VMIDs and ranges (100-199) that calls may name (default: any)
+    #[arg(long, env = "PVE_VMID_ALLOWLIST")]
+    pub vmid_allowlist: Option<String>,
+    /// File to append an audit line to for every non-read-only or refused call
+    #[arg(long, env = "PVE_AUDIT_LOG")]
+    pub audit_log: Option<PathBuf>,
 }
 
 /// The checked configuration.
@@ -58,6 +71,9 @@ pub struct Config {
     pub verify_tls: bool,
     pub ca_file: Option<PathBuf>,
     pub request_timeout: Duration,
+    pub task_timeout: Duration,
+    pub allowlist: Allowlist,
+    pub audit_log: Option<PathBuf>,
 }
 
 /// A secret string whose `Debug` and `Display` never show it.
@@ -65,10 +81,6 @@ pub struct Config {
 pub struct Secret(String);
 
 impl Secret {
-    pub fn new(s: String) -> Self {
-        Secret(s)
-    }
-
     /// The secret itself, for the one place that must send it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -96,6 +108,18 @@ fn err(variable: &'static str, flag: &'static str, message: impl Into<String>) -
 
 /// Default timeout of one HTTP request to PVE.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default for how long a call waits on the PVE task it started.
+pub const DEFAULT_TASK_TIMEOUT: Duration = Duration::from_secs(600);
+
+fn seconds(raw: Option<&str>, default: Duration, variable: &'static str, flag: &'static str) -> Result<Duration, ConfigError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => match s.parse::<f64>() {
+            Ok(secs) if secs > 0.0 && secs <= 86_400.0 => Ok(Duration::from_secs_f64(secs)),
+            _ => Err(err(variable, flag, format!("`{s}` is not a duration; expected seconds between 0 and 86400"))),
+        },
+    }
+}
 
 impl Config {
     /// Checks the command line (with its environment fallbacks).
@@ -139,14 +163,14 @@ impl Config {
             }
             other => other,
         };
-        let request_timeout = match cli.request_timeout.as_deref().map(str::trim) {
-            None | Some("") => DEFAULT_REQUEST_TIMEOUT,
-            Some(s) => match s.parse::<f64>() {
-                Ok(secs) if secs > 0.0 && secs <= 86_400.0 => Duration::from_secs_f64(secs),
-                _ => return Err(err("PVE_REQUEST_TIMEOUT", "--request-timeout", format!("`{s}` is not a timeout; expected seconds between 0 and 86400"))),
-            },
-        };
-        Ok(Config { base_url, token_id, token_secret, access_tier, categories, verify_tls, ca_file, request_timeout })
+        let request_timeout = seconds(cli.request_timeout.as_deref(), DEFAULT_REQUEST_TIMEOUT, "PVE_REQUEST_TIMEOUT", "--request-timeout")?;
+        let task_timeout = seconds(cli.task_timeout.as_deref(), DEFAULT_TASK_TIMEOUT, "PVE_TASK_TIMEOUT", "--task-timeout")?;
+        let allowlist = Allowlist::parse(cli.node_allowlist.as_deref(), cli.vmid_allowlist.as_deref()).map_err(|message| {
+            let message = message.trim_start_matches("PVE_VMID_ALLOWLIST: ").to_owned();
+            err("PVE_VMID_ALLOWLIST", "--vmid-allowlist", message)
+        })?;
+        let audit_log = cli.audit_log.filter(|p| !p.as_os_str().is_empty());
+        Ok(Config { base_url, token_id, token_secret, access_tier, categories, verify_tls, ca_file, request_timeout, task_timeout, allowlist, audit_log })
     }
 }
 
@@ -215,6 +239,10 @@ mod tests {
             verify_ssl: None,
             ca_file: None,
             request_timeout: None,
+            task_timeout: None,
+            node_allowlist: None,
+            vmid_allowlist: None,
+            audit_log: None,
         }
     }
 
@@ -229,6 +257,8 @@ mod tests {
         assert_eq!(c.categories.len(), Category::ALL.len());
         assert!(c.verify_tls);
         assert_eq!(c.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert_eq!(c.task_timeout, DEFAULT_TASK_TIMEOUT);
+        assert!(c.allowlist.is_empty());
         assert_eq!(c.base_url.as_str(), "https://pve.example.com:8006/");
     }
 
@@ -264,6 +294,11 @@ mod tests {
     fn the_secret_is_not_in_debug_output() {
         let c = Config::from_cli(cli()).unwrap();
         assert!(!format!("{c:?}").contains("0b7c9f3e"));
+    }
+
+    #[test]
+    fn a_bad_vmid_range_names_the_variable() {
+        assert!(error_of(Cli { vmid_allowlist: Some("200-100".into()), ..cli() }).starts_with("PVE_VMID_ALLOWLIST"));
     }
 
     #[test]

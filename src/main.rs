@@ -4,21 +4,27 @@
 //! (generated tools, with [`arguments`] and [`request`]) → [`policy`] → [`call`] → [`server`]
 //! (the MCP protocol face).
 
+mod allowlist;
 mod arguments;
+mod audit;
 mod call;
 mod config;
+mod gate;
 mod generated;
 mod policy;
 mod pve_client;
 mod registry;
 mod request;
 mod server;
+mod task;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use rmcp::ServiceExt;
 
+use crate::audit::AuditLog;
+use crate::call::Services;
 use crate::config::{Cli, Config};
 use crate::policy::Policy;
 use crate::pve_client::PveClient;
@@ -56,8 +62,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let policy = Policy::from_config(&config);
-    let server = PveServer::new(policy, client);
+    let audit = match &config.audit_log {
+        None => None,
+        Some(path) => match AuditLog::open(path) {
+            Ok(log) => Some(log),
+            Err(e) => {
+                eprintln!("pve-mcp: PVE_AUDIT_LOG (--audit-log): cannot open `{}` for appending: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let services = Services {
+        policy: Policy::from_config(&config),
+        client,
+        allowlist: config.allowlist.clone(),
+        audit,
+        task_timeout: config.task_timeout,
+        caller: None,
+    };
+    let server = PveServer::new(services);
     tracing::info!(
         pve = %config.base_url,
         tier = config.access_tier.as_str(),

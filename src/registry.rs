@@ -51,6 +51,15 @@ impl HttpMethod {
     }
 }
 
+/// A confirmation gate (see `codegen/src/policy.rs` for which tools have one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gate {
+    /// The argument the caller echoes: `vmid` → `confirm_vmid`, any other → `confirm_name`.
+    pub target: Option<&'static str>,
+    /// The gate applies only when this argument is true (restore with `force`).
+    pub only_if: Option<&'static str>,
+}
+
 /// One generated tool: its descriptor and its typed request builder.
 #[derive(Debug)]
 pub struct ToolDef {
@@ -63,7 +72,9 @@ pub struct ToolDef {
     pub tier: Tier,
     pub category: Category,
     /// Destructive: needs an explicit confirmation.
-    pub gated: bool,
+    pub gate: Option<Gate>,
+    /// May answer with a PVE task id (UPID), which the server waits for.
+    pub task: bool,
     pub read_only: bool,
     pub destructive: bool,
     pub idempotent: bool,

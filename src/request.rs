@@ -87,11 +87,6 @@ impl PveRequest {
             self.params.push((name.to_owned(), v.clone()));
         }
     }
-
-    /// The value of a parameter, if given.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,21 @@ use crate::Tool;
 use crate::names::first_sentence;
 use crate::policy::{CATEGORIES, Tier};
 
+fn gate_cell(t: &Tool) -> String {
+    match &t.gate {
+        None => String::new(),
+        Some(g) => {
+            let echo = match g.target.as_deref() {
+                Some("vmid") => " + `confirm_vmid`".to_owned(),
+                Some(target) => format!(" + `confirm_name`={target}"),
+                None => String::new(),
+            };
+            let when = g.only_if.map(|a| format!(" if `{a}`")).unwrap_or_default();
+            format!("`confirm`{echo}{when}")
+        }
+    }
+}
+
 /// Renders `docs/TOOLS.md`.
 pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixups: &[String]) -> String {
     let mut out = String::new();
@@ -25,7 +40,7 @@ pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixup
         count(Tier::ReadOnly),
         count(Tier::ReadExecute),
         count(Tier::Full),
-        tools.iter().filter(|t| t.gated).count(),
+        tools.iter().filter(|t| t.gate.is_some()).count(),
         excluded.len()
     );
     for (cat, what) in CATEGORIES {
@@ -46,7 +61,7 @@ pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixup
                 t.endpoint.method.as_str(),
                 t.endpoint.path,
                 t.tier.as_str(),
-                if t.gated { "confirm" } else { "" },
+                gate_cell(t),
                 desc
             );
         }

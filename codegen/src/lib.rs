@@ -36,7 +36,10 @@ pub struct Tool {
     pub description: String,
     pub tier: Tier,
     pub category: &'static str,
-    pub gated: bool,
+    /// The confirmation gate, if any.
+    pub gate: Option<policy::Gate>,
+    /// May answer with a task id (UPID) that the server waits for.
+    pub task: bool,
     /// (readOnly, destructive, idempotent, openWorld).
     pub annotations: (bool, bool, bool, bool),
     /// The input JSON Schema, serialized.
@@ -82,7 +85,8 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Vec<(String, &'static str)>)
             description: tool_description(ep),
             tier: policy::tier(ep),
             category: policy::category(ep),
-            gated: policy::gated(ep),
+            gate: policy::gate(ep),
+            task: policy::may_return_task(ep),
             annotations: policy::annotations(ep),
             input_schema: schema,
             endpoint: ep.clone(),

@@ -182,9 +182,57 @@ pub const UNGATED_DELETES: &[(&str, &str)] = &[
     ("DELETE", "/cluster/sdn/lock"),
 ];
 
-/// Whether an endpoint is behind a confirmation gate.
+/// Endpoints gated only when an argument is true: (method, path, argument). Restoring a backup
+/// over an existing guest is `POST .../qemu` (or `lxc`) with `force`.
+pub const CONDITIONAL_GATES: &[(&str, &str, &str)] = &[
+    ("POST", "/nodes/*/qemu", "force"),
+    ("POST", "/nodes/*/lxc", "force"),
+];
+
+/// A confirmation gate: what the caller must echo back, and when the gate applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    /// The argument whose value the caller echoes (`vmid` → `confirm_vmid`, others → `confirm_name`).
+    pub target: Option<String>,
+    /// The gate applies only when this argument is true.
+    pub only_if: Option<&'static str>,
+}
+
+/// Whether an endpoint is always behind a confirmation gate.
 pub fn gated(ep: &Endpoint) -> bool {
     (ep.method == Method::Delete && !matches_any(UNGATED_DELETES, ep)) || matches_any(GATED, ep)
+}
+
+/// The confirmation gate of an endpoint, if it has one.
+pub fn gate(ep: &Endpoint) -> Option<Gate> {
+    let only_if = CONDITIONAL_GATES.iter().find(|(m, p, _)| pattern_matches(m, p, ep)).map(|(_, _, arg)| *arg);
+    if !gated(ep) && only_if.is_none() {
+        return None;
+    }
+    Some(Gate { target: gate_target(ep), only_if: if gated(ep) { None } else { only_if } })
+}
+
+/// What a confirmation names: the deepest path placeholder below the node (the guest, snapshot,
+/// storage, user, rule position...), else a required `vmid` argument, else the first required
+/// argument (pool id, disk), else the node.
+fn gate_target(ep: &Endpoint) -> Option<String> {
+    let required = |p: &&crate::model::Param| !p.optional && p.indexed.is_none();
+    let path = ep.path_params();
+    if let Some(last) = path.iter().rev().find(|p| **p != "node") {
+        return Some((*last).to_owned());
+    }
+    let args: Vec<&crate::model::Param> =
+        ep.params.iter().filter(required).filter(|p| p.location == crate::model::Location::Arg).collect();
+    if let Some(p) = args.iter().find(|p| p.name == "vmid").or(args.first()) {
+        return Some(p.name.clone());
+    }
+    path.first().map(|p| (*p).to_owned())
+}
+
+/// Whether a call may answer with a PVE task id (UPID) to wait for: a write whose schema says it
+/// returns a string.
+pub fn may_return_task(ep: &Endpoint) -> bool {
+    ep.method != Method::Get && ep.returns.kind.as_deref() == Some("string")
 }
 
 /// MCP tool annotations: (readOnly, destructive, idempotent, openWorld).

@@ -101,7 +101,21 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     let tier = format_ident!("{}", t.tier.variant());
     let category = format_ident!("{}", t.category.to_upper_camel_case());
     let (ro, de, id, ow) = t.annotations;
-    let gated = t.gated;
+    let gate = match &t.gate {
+        None => quote! { None },
+        Some(g) => {
+            let target = match &g.target {
+                Some(t) => quote! { Some(#t) },
+                None => quote! { None },
+            };
+            let only_if = match g.only_if {
+                Some(a) => quote! { Some(#a) },
+                None => quote! { None },
+            };
+            quote! { Some(crate::registry::Gate { target: #target, only_if: #only_if }) }
+        }
+    };
+    let task = t.task;
     let schema = &t.input_schema;
     let module = Ident::new(t.category, Span::call_site());
     let ty = format_ident!("{}", t.type_name);
@@ -114,7 +128,8 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             path: #path,
             tier: crate::registry::Tier::#tier,
             category: Category::#category,
-            gated: #gated,
+            gate: #gate,
+            task: #task,
             read_only: #ro,
             destructive: #de,
             idempotent: #id,

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use pve_mcp_codegen::{Tier, Tool, generate, model::Kind, pattern};
+use pve_mcp_codegen::{Tier, Tool, generate, model::Kind, pattern, policy};
 
 fn tools() -> Vec<Tool> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
@@ -76,12 +76,25 @@ fn well_known_endpoints_keep_their_tier_category_and_gate() {
     let mut wrong = Vec::new();
     for (method, path, tier, category, gated) in PINS {
         let t = find(&tools, method, path);
-        if (t.tier, t.category, t.gated) != (*tier, *category, *gated) {
-            wrong.push(format!("{method} {path}: {:?}/{}/{} (pinned {tier:?}/{category}/{gated})", t.tier, t.category, t.gated));
+        if (t.tier, t.category, policy::gated(&t.endpoint)) != (*tier, *category, *gated) {
+            wrong.push(format!("{method} {path}: {:?}/{}/{} (pinned {tier:?}/{category}/{gated})", t.tier, t.category, t.gate.is_some()));
         }
     }
     assert!(PINS.len() >= 30);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn gates_name_what_the_caller_echoes() {
+    let tools = tools();
+    let target = |m, p| find(&tools, m, p).gate.as_ref().and_then(|g| g.target.clone());
+    assert_eq!(target("DELETE", "/nodes/{node}/qemu/{vmid}").as_deref(), Some("vmid"));
+    assert_eq!(target("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}").as_deref(), Some("snapname"));
+    assert_eq!(target("DELETE", "/storage/{storage}").as_deref(), Some("storage"));
+    assert_eq!(target("DELETE", "/access/users/{userid}").as_deref(), Some("userid"));
+    assert_eq!(target("DELETE", "/pools").as_deref(), Some("poolid"));
+    let restore = find(&tools, "POST", "/nodes/{node}/qemu").gate.clone().unwrap();
+    assert_eq!((restore.target.as_deref(), restore.only_if), (Some("vmid"), Some("force")));
 }
 
 #[test]
@@ -97,7 +110,7 @@ fn annotations_follow_the_method() {
         let (ro, destructive, idempotent, _) = t.annotations;
         let m = t.endpoint.method.as_str();
         assert_eq!(ro, m == "GET", "{}", t.name);
-        if m == "DELETE" || t.gated {
+        if m == "DELETE" || t.gate.is_some() {
             assert!(destructive, "{} is gated or a DELETE but not destructive", t.name);
         }
         assert_eq!(idempotent, m != "POST", "{}", t.name);
