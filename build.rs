@@ -2,11 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
+/// Build against another schema without replacing the vendored one: `PVE_MCP_APIDOC=<file>`.
+const SCHEMA_VARIABLE: &str = "PVE_MCP_APIDOC";
+
 fn main() {
     println!("cargo:rerun-if-changed=apidoc");
     println!("cargo:rerun-if-changed=codegen");
+    println!("cargo:rerun-if-env-changed={SCHEMA_VARIABLE}");
+    let schema = std::env::var_os(SCHEMA_VARIABLE).map(PathBuf::from).unwrap_or_else(|| "apidoc/apidoc.json".into());
+    println!("cargo:rerun-if-changed={}", schema.display());
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    match pve_mcp_codegen::build(Path::new("apidoc/apidoc.json"), &out) {
+    match pve_mcp_codegen::build(Path::new(&schema), &out) {
         Ok(generated) => {
             for (key, at) in &generated.unknown_keys {
                 println!("cargo:warning=apidoc key `{key}` (first at {at}) is not interpreted by codegen");

@@ -1,34 +1,16 @@
-//! pve-mcp: an MCP server for the Proxmox VE API.
-//!
-//! A request's journey, one module per step: [`config`] → [`pve_client`] → [`registry`]
-//! (generated tools, with [`arguments`] and [`request`]) → [`policy`] → [`call`] → [`server`]
-//! (the MCP protocol face).
-
-mod allowlist;
-mod arguments;
-mod audit;
-mod call;
-mod config;
-mod gate;
-mod generated;
-mod policy;
-mod pve_client;
-mod registry;
-mod request;
-mod server;
-mod task;
+//! The `pve-mcp` binary: reads the configuration, builds the PVE client and serves MCP on stdio.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use rmcp::ServiceExt;
 
-use crate::audit::AuditLog;
-use crate::call::Services;
-use crate::config::{Cli, Config};
-use crate::policy::Policy;
-use crate::pve_client::PveClient;
-use crate::server::PveServer;
+use pve_mcp::audit::AuditLog;
+use pve_mcp::call::Services;
+use pve_mcp::config::{Cli, Config};
+use pve_mcp::policy::Policy;
+use pve_mcp::pve_client::PveClient;
+use pve_mcp::server::PveServer;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

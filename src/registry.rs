@@ -66,6 +66,8 @@ pub struct ToolDef {
     pub name: &'static str,
     pub title: &'static str,
     pub description: &'static str,
+    /// One sentence, for compact listings and search results.
+    pub summary: &'static str,
     pub method: HttpMethod,
     /// PVE path template (`/nodes/{node}/qemu/{vmid}/status/start`).
     pub path: &'static str,
@@ -81,6 +83,8 @@ pub struct ToolDef {
     pub open_world: bool,
     /// The input JSON Schema, as JSON text.
     pub input_schema: &'static str,
+    /// The compact input JSON Schema (first sentences, property-string keys), as JSON text.
+    pub compact_schema: &'static str,
     /// Reads and checks arguments into the typed request, then gives its wire form.
     pub build: fn(&mut Arguments) -> Result<PveRequest, ArgErrors>,
 }

@@ -9,14 +9,18 @@
 //! Output is deterministic: endpoints are sorted by (path, method), tools by name, and nothing
 //! depends on hash order or time. `build.rs` calls [`build`]; nothing here touches the network.
 
+pub mod diff;
 pub mod docs;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod names;
 pub mod pattern;
 pub mod policy;
 pub mod render;
 pub mod schema;
+pub mod search;
+pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -32,8 +36,10 @@ pub struct Tool {
     /// Rust type name of the request struct.
     pub type_name: String,
     pub title: String,
-    /// The MCP tool description.
+    /// The MCP tool description (full).
     pub description: String,
+    /// One sentence: the description's first, for compact listings and search results.
+    pub summary: String,
     pub tier: Tier,
     pub category: &'static str,
     /// The confirmation gate, if any.
@@ -44,6 +50,8 @@ pub struct Tool {
     pub annotations: (bool, bool, bool, bool),
     /// The input JSON Schema, serialized.
     pub input_schema: String,
+    /// The compact input JSON Schema, serialized.
+    pub compact_schema: String,
     pub endpoint: Endpoint,
 }
 
@@ -79,6 +87,11 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Vec<(String, &'static str)>)
             return Err(Error::DuplicateName { name, first, second: ep.id() });
         }
         let schema = serde_json::to_string(&schema::input_schema(ep)).expect("JSON values serialize");
+        let compact_schema = serde_json::to_string(&schema::compact_input_schema(ep)).expect("JSON values serialize");
+        let summary = match names::first_sentence(&ep.description) {
+            s if s.is_empty() => names::title(ep, &name),
+            s => s,
+        };
         tools.push(Tool {
             type_name: heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
             title: names::title(ep, &name),
@@ -89,6 +102,8 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Vec<(String, &'static str)>)
             task: policy::may_return_task(ep),
             annotations: policy::annotations(ep),
             input_schema: schema,
+            compact_schema,
+            summary,
             endpoint: ep.clone(),
             name,
         });

@@ -44,6 +44,13 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)]) -> TokenStrea
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let entries = sorted.iter().map(|t| render_tool_def(t));
     let excluded_rows = excluded.iter().map(|(id, why)| quote! { (#id, #why) });
+    let index = crate::search::build(&sorted);
+    let term_rows = index.terms.iter().map(|(word, postings)| {
+        let ids = postings.iter().map(|(i, _)| *i);
+        let weights = postings.iter().map(|(_, w)| Literal::f32_unsuffixed(*w));
+        quote! { (#word, &[ #((#ids, #weights)),* ]) }
+    });
+    let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
     let count = Literal::usize_unsuffixed(tools.len());
     quote! {
         #category_enum
@@ -55,6 +62,12 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)]) -> TokenStrea
 
         /// Endpoints of the schema that are not tools, with the reason.
         pub static EXCLUDED: &[(&str, &str)] = &[ #(#excluded_rows),* ];
+
+        /// Search index: word → (position in [`TOOLS`], weight), sorted by word.
+        pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[ #(#term_rows),* ];
+
+        /// Search index: each tool's document length (sum of weights), in [`TOOLS`] order.
+        pub static SEARCH_LENGTHS: [f32; #count] = [ #(#lengths),* ];
     }
 }
 
@@ -96,6 +109,8 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     let name = &t.name;
     let title = &t.title;
     let description = &t.description;
+    let summary = &t.summary;
+    let compact_schema = &t.compact_schema;
     let method = format_ident!("{}", t.endpoint.method.as_str().to_upper_camel_case());
     let path = &t.endpoint.path;
     let tier = format_ident!("{}", t.tier.variant());
@@ -124,6 +139,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             name: #name,
             title: #title,
             description: #description,
+            summary: #summary,
             method: crate::registry::HttpMethod::#method,
             path: #path,
             tier: crate::registry::Tier::#tier,
@@ -135,6 +151,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             idempotent: #id,
             open_world: #ow,
             input_schema: #schema,
+            compact_schema: #compact_schema,
             build: #module::#ty::build,
         }
     }

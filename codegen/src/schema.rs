@@ -9,13 +9,32 @@ use serde_json::{Map, Value, json};
 use crate::model::{Endpoint, Kind, Param};
 use crate::pattern;
 
-/// The input schema of an endpoint's tool.
+/// How much of the schema's text a tool's input schema carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: full descriptions, formats, patterns (for `pve_describe`).
+    Full,
+    /// What a caller needs to call right, in few tokens (for `tools/list`): first sentences, the
+    /// keys of property strings instead of their whole format, short patterns only.
+    Compact,
+}
+
+/// The full input schema of an endpoint's tool.
 pub fn input_schema(ep: &Endpoint) -> Value {
+    schema_with(ep, Detail::Full)
+}
+
+/// The compact input schema of an endpoint's tool.
+pub fn compact_input_schema(ep: &Endpoint) -> Value {
+    schema_with(ep, Detail::Compact)
+}
+
+fn schema_with(ep: &Endpoint, detail: Detail) -> Value {
     let mut properties = Map::new();
     let mut pattern_properties = Map::new();
     let mut required = Vec::new();
     for p in &ep.params {
-        let schema = param_schema(p);
+        let schema = param_schema(p, detail);
         match p.indexed {
             Some(_) => {
                 pattern_properties.insert(format!("^{}[0-9]+$", regex_escape(&p.name)), schema);
@@ -41,9 +60,41 @@ pub fn input_schema(ep: &Endpoint) -> Value {
     Value::Object(out)
 }
 
-fn param_schema(p: &Param) -> Value {
+/// Longest pattern kept in a compact schema (longer ones are still checked by the server).
+const COMPACT_PATTERN: usize = 40;
+
+fn param_schema(p: &Param, detail: Detail) -> Value {
     let mut s = kind_schema(&p.kind);
     let obj = s.as_object_mut().expect("kind schemas are objects");
+    if detail == Detail::Compact {
+        if obj.get("pattern").and_then(Value::as_str).is_some_and(|pat| pat.len() > COMPACT_PATTERN) {
+            obj.remove("pattern");
+        }
+        let mut description = crate::names::first_sentence(p.description.as_deref().unwrap_or(""));
+        if description.len() > 160 {
+            let cut = description.char_indices().map(|(i, _)| i).take_while(|i| *i <= 150).last().unwrap_or(0);
+            description = format!("{}…", &description[..cut]);
+        }
+        if let Kind::PropertyString(keys) = &p.kind {
+            let names: Vec<&str> = keys.iter().filter(|k| k.alias_of.is_none()).map(|k| k.key.as_str()).collect();
+            description = format!("{description}. Property string `key=value,...` (or an object) with keys: {}", names.join(", "));
+        }
+        if let Some(range) = p.indexed {
+            let range = match range {
+                Some(max) => format!("0-{max}"),
+                None => "0+".into(),
+            };
+            description = format!("{description} As `{}N`, N {range}.", p.name);
+        }
+        let description = description.trim().trim_start_matches(". ").to_owned();
+        if !description.is_empty() {
+            obj.insert("description".into(), Value::String(description));
+        }
+        if let Some(default) = &p.default {
+            obj.insert("default".into(), default_value(&p.kind, default));
+        }
+        return s;
+    }
     let mut description = p.description.clone().unwrap_or_default();
     if let Some(range) = p.indexed {
         let range = match range {

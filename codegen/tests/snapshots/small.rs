@@ -350,6 +350,7 @@ pub static TOOLS: [crate::registry::ToolDef; 2] = [
         name: "nodes_list",
         title: "Cluster node index",
         description: "Cluster node index.\n\nGET /nodes",
+        summary: "Cluster node index",
         method: crate::registry::HttpMethod::Get,
         path: "/nodes",
         tier: crate::registry::Tier::ReadOnly,
@@ -361,12 +362,14 @@ pub static TOOLS: [crate::registry::ToolDef; 2] = [
         idempotent: true,
         open_world: false,
         input_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
+        compact_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         build: nodes::NodesList::build,
     },
     crate::registry::ToolDef {
         name: "qemu_vm_config_update",
         title: "Set virtual machine options",
         description: "Set virtual machine options.\n\nPUT /nodes/{node}/qemu/{vmid}/config",
+        summary: "Set virtual machine options",
         method: crate::registry::HttpMethod::Put,
         path: "/nodes/{node}/qemu/{vmid}/config",
         tier: crate::registry::Tier::Full,
@@ -378,8 +381,28 @@ pub static TOOLS: [crate::registry::ToolDef; 2] = [
         idempotent: true,
         open_world: false,
         input_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\",\"description\":\"The cluster node name.\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999,\"description\":\"The (unique) ID of the VM.\"},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot.\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS.\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Pass as `netN` with N 0 to 31. Format: [model=]<enum> [,bridge=<bridge>]\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
+        compact_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\",\"description\":\"The cluster node name\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999,\"description\":\"The (unique) ID of the VM\"},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Property string `key=value,...` (or an object) with keys: model, bridge As `netN`, N 0-31.\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
         build: qemu::QemuVmConfigUpdate::build,
     },
 ];
 /// Endpoints of the schema that are not tools, with the reason.
 pub static EXCLUDED: &[(&str, &str)] = &[];
+/// Search index: word → (position in [`TOOLS`], weight), sorted by word.
+pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
+    ("cluster", &[(0u16, 2.7)]),
+    ("config", &[(1u16, 7.7)]),
+    ("guest", &[(1u16, 1.0)]),
+    ("l26", &[(1u16, 0.3)]),
+    ("network", &[(1u16, 0.6)]),
+    ("node", &[(0u16, 8.7), (1u16, 2.6)]),
+    ("onboot", &[(1u16, 0.6)]),
+    ("ostype", &[(1u16, 0.6)]),
+    ("other", &[(1u16, 0.3)]),
+    ("show", &[(0u16, 7.2)]),
+    ("tag", &[(1u16, 0.6)]),
+    ("update", &[(1u16, 7.2)]),
+    ("vm", &[(1u16, 14.4)]),
+    ("vmid", &[(1u16, 1.2)]),
+];
+/// Search index: each tool's document length (sum of weights), in [`TOOLS`] order.
+pub static SEARCH_LENGTHS: [f32; 2] = [18.599998, 37.100002];

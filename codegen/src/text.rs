@@ -1,0 +1,138 @@
+//! Words for search: the one tokenizer shared by the search index (built here, at compile time)
+//! and the server's query side (which includes this file), so both read text the same way.
+//!
+//! Text is lowercased, split on anything not a letter or digit, stripped of stop words and bare
+//! numbers, lightly stemmed (`snapshots` → `snapshot`, `policies` → `policy`) and mapped onto one
+//! word per synonym group (`container`, `ct`, `lxc` → `ct`; `destroy`, `remove` → `delete`).
+
+/// Words that carry no meaning for finding a tool.
+const STOP: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "with", "is", "are", "be", "it", "its", "this",
+    "that", "there", "their", "my", "our", "me", "i", "we", "you", "please", "from", "by", "at", "as", "do", "does",
+    "can", "how", "what", "which", "who", "into", "onto", "some", "any", "each", "every", "should", "would", "will",
+    "want", "need", "let", "via", "using", "use", "given", "specified", "specific", "also", "if", "then", "else",
+    "not", "no", "have", "has", "been", "was", "were", "only", "one", "so", "than", "them", "they", "these", "those",
+    "about", "up", "out", "over", "under", "like", "just", "e", "g", "eg", "ie", "etc",
+];
+
+/// Synonym groups: every word on the right stands for the word on the left.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    ("vm", &["vm", "qemu", "kvm", "virtual", "machine"]),
+    ("ct", &["ct", "lxc", "container"]),
+    ("delete", &["delete", "destroy", "remove", "purge", "drop", "erase", "del", "unregister"]),
+    ("create", &["create", "add", "new", "make", "take", "allocate", "generate", "register", "provision"]),
+    ("show", &["show", "list", "get", "read", "view", "display", "see", "find", "lookup", "index", "query", "fetch", "inspect", "check", "retrieve", "current"]),
+    ("update", &["update", "change", "set", "modify", "edit", "configure", "alter", "adjust", "tweak"]),
+    ("start", &["start", "boot", "launch", "resume", "poweron", "wake"]),
+    ("stop", &["stop", "halt", "kill", "terminate", "abort"]),
+    ("shutdown", &["shutdown", "poweroff"]),
+    ("reboot", &["reboot", "restart", "reset"]),
+    ("snapshot", &["snapshot", "snap", "checkpoint", "snapname"]),
+    ("backup", &["backup", "vzdump", "dump", "archive"]),
+    ("disk", &["disk", "volume", "drive", "vol", "volid", "hdd", "ssd", "scsi", "virtio", "sata", "ide"]),
+    ("migrate", &["migrate", "migration", "move", "transfer", "relocate"]),
+    ("clone", &["clone", "copy", "duplicate"]),
+    ("resize", &["resize", "grow", "extend", "enlarge", "expand", "shrink"]),
+    ("console", &["console", "vnc", "terminal", "shell", "spice", "termproxy"]),
+    ("status", &["status", "state", "running", "health", "uptime", "alive", "up"]),
+    ("config", &["config", "configuration", "settings", "setting", "options", "option", "parameters"]),
+    ("node", &["node", "host", "server", "hypervisor"]),
+    ("storage", &["storage", "datastore", "store", "repository"]),
+    ("user", &["user", "account", "userid"]),
+    ("acl", &["acl", "permission", "permissions", "privilege", "privileges", "right", "rights"]),
+    ("task", &["task", "upid", "worker", "operation"]),
+    ("log", &["log", "logs", "syslog", "journal", "journald", "history"]),
+    ("network", &["network", "net", "nic", "interface", "iface", "bridge", "vmbr", "vlan", "bond"]),
+    ("memory", &["memory", "ram", "mem", "balloon"]),
+    ("cpu", &["cpu", "core", "cores", "processor", "vcpu", "sockets", "socket"]),
+    ("statistic", &["statistic", "stats", "usage", "performance", "graph", "metric", "rrd", "rrddata", "load", "utilization"]),
+    ("certificate", &["certificate", "cert", "certs", "ssl", "tls", "acme", "letsencrypt"]),
+    ("apt", &["apt", "package", "upgrade", "upgrades", "updates"]),
+    ("time", &["time", "timezone", "clock", "ntp"]),
+    ("allow", &["allow", "open", "permit", "accept", "unblock", "expose"]),
+    ("block", &["block", "deny", "reject", "close", "forbid", "ban"]),
+    ("port", &["port", "dport", "sport", "ssh", "http", "https", "rdp", "smtp", "dns"]),
+    ("rule", &["rule", "rules", "pos"]),
+    ("ip", &["ip", "address", "addr", "cidr", "ipv4", "ipv6", "ipset"]),
+    ("ha", &["ha", "availability", "failover"]),
+    ("template", &["template", "templates", "aplinfo", "appliance"]),
+    ("iso", &["iso", "image", "images", "ostemplate"]),
+    ("agent", &["agent", "guest-agent", "qga", "exec", "inside"]),
+    ("pool", &["pool", "pools", "poolid"]),
+    ("group", &["group", "groups", "groupid"]),
+    ("token", &["token", "tokens", "apitoken", "tokenid"]),
+    ("password", &["password", "passwd", "secret"]),
+    ("service", &["service", "services", "daemon", "systemd"]),
+    ("subscription", &["subscription", "license"]),
+    ("replication", &["replication", "replicate", "replica"]),
+    ("lock", &["lock", "locked", "unlock"]),
+    ("tag", &["tag", "tags", "label", "labels"]),
+    ("cloudinit", &["cloudinit", "cloud-init", "cicustom", "ciuser"]),
+    ("hardware", &["hardware", "pci", "usb", "passthrough", "gpu"]),
+    ("dns", &["dns", "resolver", "nameserver"]),
+    ("version", &["version", "release"]),
+    ("resource", &["resource", "resources", "inventory", "everything"]),
+    ("job", &["job", "jobs", "schedule", "scheduled", "cron"]),
+    ("guest", &["guest", "guests"]),
+    ("cluster", &["cluster", "datacenter", "corosync", "quorum"]),
+];
+
+/// The search words of a text, in order (duplicates kept: they count).
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if raw.is_empty() {
+            continue;
+        }
+        let lower = raw.to_ascii_lowercase();
+        if lower.chars().all(|c| c.is_ascii_digit()) || STOP.contains(&lower.as_str()) {
+            continue;
+        }
+        out.push(canonical(&lower));
+    }
+    out
+}
+
+/// One word's canonical form: synonym group first, then a light stem, then the group again.
+pub fn canonical(word: &str) -> String {
+    if let Some(c) = group(word) {
+        return c.to_owned();
+    }
+    let stem = stem(word);
+    match group(&stem) {
+        Some(c) => c.to_owned(),
+        None => stem,
+    }
+}
+
+fn group(word: &str) -> Option<&'static str> {
+    SYNONYMS.iter().find(|(_, words)| words.contains(&word)).map(|(c, _)| *c)
+}
+
+fn stem(word: &str) -> String {
+    if word.len() > 4 && word.ends_with("ies") {
+        return format!("{}y", &word[..word.len() - 3]);
+    }
+    if word.len() >= 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
+        return word[..word.len() - 1].to_owned();
+    }
+    word.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_meet_in_one_word() {
+        assert_eq!(words("Remove the container"), ["delete", "ct"]);
+        assert_eq!(words("destroy VMs"), ["delete", "vm"]);
+        assert_eq!(words("snapshots of VM 100"), ["snapshot", "vm"]);
+    }
+
+    #[test]
+    fn plurals_are_stemmed_and_numbers_dropped() {
+        assert_eq!(words("policies 42 tasks"), ["policy", "task"]);
+        assert_eq!(words("status"), ["status"]);
+    }
+}
