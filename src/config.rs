@@ -55,6 +55,29 @@ pub struct Cli {
     /// File to append an audit line to for every non-read-only or refused call
     #[arg(long, env = "PVE_AUDIT_LOG")]
     pub audit_log: Option<PathBuf>,
+    /// How tools are offered: direct (one per endpoint), discover (search/describe/call) or auto
+    #[arg(long, env = "PVE_TOOL_MODE")]
+    pub tool_mode: Option<String>,
+    /// Token budget of tools/list for mode auto (default 4000)
+    #[arg(long, env = "PVE_TOOL_BUDGET")]
+    pub tool_budget: Option<String>,
+    /// Largest tool result, in tokens (about 4 bytes each); larger ones are cut with a notice (default 20000)
+    #[arg(long, env = "PVE_RESULT_LIMIT")]
+    pub result_limit: Option<String>,
+    /// Offer the pve_toolsets tool, which enables or disables categories for the session (true/false)
+    #[arg(long, env = "PVE_DYNAMIC_TOOLSETS")]
+    pub dynamic_toolsets: Option<String>,
+}
+
+/// How the server offers its tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolMode {
+    /// One tool per endpoint.
+    Direct,
+    /// `pve_search`, `pve_describe`, `pve_call` (plus a small core of direct tools).
+    Discover,
+    /// Direct when the selected tools fit the token budget, else discover.
+    Auto,
 }
 
 /// The checked configuration.
@@ -74,6 +97,12 @@ pub struct Config {
     pub task_timeout: Duration,
     pub allowlist: Allowlist,
     pub audit_log: Option<PathBuf>,
+    pub tool_mode: ToolMode,
+    /// Token budget of `tools/list` in mode auto.
+    pub tool_budget: usize,
+    /// Largest tool result, in tokens.
+    pub result_limit: usize,
+    pub dynamic_toolsets: bool,
 }
 
 /// A secret string whose `Debug` and `Display` never show it.
@@ -108,6 +137,33 @@ fn err(variable: &'static str, flag: &'static str, message: impl Into<String>) -
 
 /// Default timeout of one HTTP request to PVE.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default token budget of `tools/list` in mode auto.
+pub const DEFAULT_TOOL_BUDGET: usize = 4000;
+/// Default largest tool result, in tokens.
+pub const DEFAULT_RESULT_LIMIT: usize = 20_000;
+
+fn boolean(raw: Option<&str>, default: bool, variable: &'static str, flag: &'static str) -> Result<bool, ConfigError> {
+    match raw.map(|s| s.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(s) if s.is_empty() => Ok(default),
+        Some(s) => match s.as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(err(variable, flag, format!("`{s}` is not a boolean; expected true or false"))),
+        },
+    }
+}
+
+fn count(raw: Option<&str>, default: usize, min: usize, variable: &'static str, flag: &'static str) -> Result<usize, ConfigError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if n >= min => Ok(n),
+            _ => Err(err(variable, flag, format!("`{s}` is not a number of tokens; expected a whole number of at least {min}"))),
+        },
+    }
+}
+
 /// Default for how long a call waits on the PVE task it started.
 pub const DEFAULT_TASK_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -147,15 +203,7 @@ impl Config {
             })?,
         };
         let categories = parse_categories(cli.categories.as_deref())?;
-        let verify_tls = match cli.verify_ssl.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
-            None => true,
-            Some(s) if s.is_empty() => true,
-            Some(s) => match s.as_str() {
-                "1" | "true" | "yes" | "on" => true,
-                "0" | "false" | "no" | "off" => false,
-                _ => return Err(err("PVE_VERIFY_SSL", "--verify-ssl", format!("`{s}` is not a boolean; expected true or false"))),
-            },
-        };
+        let verify_tls = boolean(cli.verify_ssl.as_deref(), true, "PVE_VERIFY_SSL", "--verify-ssl")?;
         let ca_file = match cli.ca_file {
             Some(p) if p.as_os_str().is_empty() => None,
             Some(p) if !p.is_file() => {
@@ -170,7 +218,34 @@ impl Config {
             err("PVE_VMID_ALLOWLIST", "--vmid-allowlist", message)
         })?;
         let audit_log = cli.audit_log.filter(|p| !p.as_os_str().is_empty());
-        Ok(Config { base_url, token_id, token_secret, access_tier, categories, verify_tls, ca_file, request_timeout, task_timeout, allowlist, audit_log })
+        let tool_mode = match cli.tool_mode.as_deref().map(str::trim) {
+            None | Some("") | Some("auto") => ToolMode::Auto,
+            Some("direct") => ToolMode::Direct,
+            Some("discover") => ToolMode::Discover,
+            Some(other) => {
+                return Err(err("PVE_TOOL_MODE", "--tool-mode", format!("`{other}` is not a mode; expected direct, discover or auto")));
+            }
+        };
+        let tool_budget = count(cli.tool_budget.as_deref(), DEFAULT_TOOL_BUDGET, 500, "PVE_TOOL_BUDGET", "--tool-budget")?;
+        let result_limit = count(cli.result_limit.as_deref(), DEFAULT_RESULT_LIMIT, 500, "PVE_RESULT_LIMIT", "--result-limit")?;
+        let dynamic_toolsets = boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
+        Ok(Config {
+            base_url,
+            token_id,
+            token_secret,
+            access_tier,
+            categories,
+            verify_tls,
+            ca_file,
+            request_timeout,
+            task_timeout,
+            allowlist,
+            audit_log,
+            tool_mode,
+            tool_budget,
+            result_limit,
+            dynamic_toolsets,
+        })
     }
 }
 
@@ -243,6 +318,10 @@ mod tests {
             node_allowlist: None,
             vmid_allowlist: None,
             audit_log: None,
+            tool_mode: None,
+            tool_budget: None,
+            result_limit: None,
+            dynamic_toolsets: None,
         }
     }
 
