@@ -9,6 +9,7 @@ pub mod arguments;
 pub mod audit;
 pub mod call;
 pub mod config;
+pub mod discovery;
 pub mod gate;
 pub mod generated;
 pub mod policy;

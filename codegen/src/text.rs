@@ -12,7 +12,20 @@ const STOP: &[&str] = &[
     "can", "how", "what", "which", "who", "into", "onto", "some", "any", "each", "every", "should", "would", "will",
     "want", "need", "let", "via", "using", "use", "given", "specified", "specific", "also", "if", "then", "else",
     "not", "no", "have", "has", "been", "was", "were", "only", "one", "so", "than", "them", "they", "these", "those",
-    "about", "up", "out", "over", "under", "like", "just", "e", "g", "eg", "ie", "etc",
+    "about", "up", "out", "over", "under", "like", "just", "e", "g", "eg", "ie", "etc", "all", "another", "other",
+    "now", "gracefully", "available",
+];
+
+/// Phrases read as one word before splitting.
+const PHRASES: &[(&str, &str)] = &[
+    ("shut down", "shutdown"),
+    ("power off", "poweroff"),
+    ("power on", "poweron"),
+    ("ip set", "ipset"),
+    ("guest agent", "agent"),
+    ("high availability", "ha"),
+    ("free space", "space"),
+    ("ip address", "address"),
 ];
 
 /// Synonym groups: every word on the right stands for the word on the left.
@@ -25,7 +38,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("update", &["update", "change", "set", "modify", "edit", "configure", "alter", "adjust", "tweak"]),
     ("start", &["start", "boot", "launch", "resume", "poweron", "wake"]),
     ("stop", &["stop", "halt", "kill", "terminate", "abort"]),
-    ("shutdown", &["shutdown", "poweroff"]),
+    ("shutdown", &["shutdown", "poweroff", "shut"]),
     ("reboot", &["reboot", "restart", "reset"]),
     ("snapshot", &["snapshot", "snap", "checkpoint", "snapname"]),
     ("backup", &["backup", "vzdump", "dump", "archive"]),
@@ -34,7 +47,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("clone", &["clone", "copy", "duplicate"]),
     ("resize", &["resize", "grow", "extend", "enlarge", "expand", "shrink"]),
     ("console", &["console", "vnc", "terminal", "shell", "spice", "termproxy"]),
-    ("status", &["status", "state", "running", "health", "uptime", "alive", "up"]),
+    ("status", &["status", "state", "running", "health", "uptime", "alive", "space", "capacity", "quota"]),
     ("config", &["config", "configuration", "settings", "setting", "options", "option", "parameters"]),
     ("node", &["node", "host", "server", "hypervisor"]),
     ("storage", &["storage", "datastore", "store", "repository"]),
@@ -42,7 +55,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("acl", &["acl", "permission", "permissions", "privilege", "privileges", "right", "rights"]),
     ("task", &["task", "upid", "worker", "operation"]),
     ("log", &["log", "logs", "syslog", "journal", "journald", "history"]),
-    ("network", &["network", "net", "nic", "interface", "iface", "bridge", "vmbr", "vlan", "bond"]),
+    ("network", &["network", "net", "nic", "interface", "interfaces", "iface", "bridge", "vmbr", "vlan", "bond", "ip", "address", "addresses", "addr", "ipv4", "ipv6"]),
     ("memory", &["memory", "ram", "mem", "balloon"]),
     ("cpu", &["cpu", "core", "cores", "processor", "vcpu", "sockets", "socket"]),
     ("statistic", &["statistic", "stats", "usage", "performance", "graph", "metric", "rrd", "rrddata", "load", "utilization"]),
@@ -53,10 +66,10 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("block", &["block", "deny", "reject", "close", "forbid", "ban"]),
     ("port", &["port", "dport", "sport", "ssh", "http", "https", "rdp", "smtp", "dns"]),
     ("rule", &["rule", "rules", "pos"]),
-    ("ip", &["ip", "address", "addr", "cidr", "ipv4", "ipv6", "ipset"]),
+    ("ipset", &["ipset", "cidr"]),
     ("ha", &["ha", "availability", "failover"]),
     ("template", &["template", "templates", "aplinfo", "appliance"]),
-    ("iso", &["iso", "image", "images", "ostemplate"]),
+    ("content", &["content", "iso", "image", "images", "ostemplate", "file", "files"]),
     ("agent", &["agent", "guest-agent", "qga", "exec", "inside"]),
     ("pool", &["pool", "pools", "poolid"]),
     ("group", &["group", "groups", "groupid"]),
@@ -79,6 +92,10 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 
 /// The search words of a text, in order (duplicates kept: they count).
 pub fn words(text: &str) -> Vec<String> {
+    let mut text = text.to_ascii_lowercase();
+    for (phrase, word) in PHRASES {
+        text = text.replace(phrase, word);
+    }
     let mut out = Vec::new();
     for raw in text.split(|c: char| !c.is_ascii_alphanumeric()) {
         if raw.is_empty() {
