@@ -11,7 +11,8 @@ use crate::registry::ToolDef;
 /// Arguments that name a node (besides the `{node}` path segment).
 const NODE_ARGS: &[&str] = &["node", "target", "target-node", "targetnode", "nodes"];
 /// Arguments that name guests: one id or a list.
-const VMID_ARGS: &[&str] = &["vmid", "newid", "vms", "vmids", "target-vmid"];
+/// HA resource ids (`sid`: `vm:100`, `ct:200` or `100`) name a guest too.
+const VMID_ARGS: &[&str] = &["vmid", "newid", "vms", "vmids", "target-vmid", "sid"];
 /// Tools acting on many guests at once when no guest list is given.
 const BULK_PATHS: &[&str] = &[
     "/nodes/{node}/startall",
@@ -72,6 +73,24 @@ impl Allowlist {
         Ok(Allowlist { nodes, vmids })
     }
 
+    /// What both allowlists allow (an HTTP caller's own allowlist within the server's).
+    pub fn intersect(&self, other: &Allowlist) -> Allowlist {
+        let nodes = match (&self.nodes, &other.nodes) {
+            (Some(a), Some(b)) => Some(a.intersection(b).cloned().collect()),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        let vmids = match (&self.vmids, &other.vmids) {
+            (Some(a), Some(b)) => Some(
+                a.iter()
+                    .flat_map(|(lo1, hi1)| b.iter().map(move |(lo2, hi2)| ((*lo1).max(*lo2), (*hi1).min(*hi2))))
+                    .filter(|(lo, hi)| lo <= hi)
+                    .collect(),
+            ),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        Allowlist { nodes, vmids }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.nodes.is_none() && self.vmids.is_none()
     }
@@ -100,7 +119,7 @@ impl Allowlist {
             }
             if self.vmids.is_some() && VMID_ARGS.contains(&key) {
                 for id in items(value) {
-                    let ok = id.parse::<u64>().map(|v| self.vmid_allowed(v)).unwrap_or(false);
+                    let ok = guest_id(&id).map(|v| self.vmid_allowed(v)).unwrap_or(false);
                     if !ok {
                         return Err(NotAllowed { argument: key.into(), what: "guest", value: id, variable: "PVE_VMID_ALLOWLIST" });
                     }
@@ -128,12 +147,19 @@ impl Allowlist {
                 let node_ok = item.get("node").and_then(Value::as_str).is_none_or(|n| self.node_allowed(n));
                 let vmid_ok = item
                     .get("vmid")
-                    .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+                    .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(guest_id)))
+                    .or_else(|| item.get("sid").and_then(Value::as_str).and_then(guest_id))
                     .is_none_or(|v| self.vmid_allowed(v));
                 node_ok && vmid_ok
             });
         }
     }
+}
+
+/// A guest id from `100`, `vm:100` or `ct:100`.
+fn guest_id(s: &str) -> Option<u64> {
+    let s = s.trim();
+    s.strip_prefix("vm:").or_else(|| s.strip_prefix("ct:")).unwrap_or(s).parse().ok()
 }
 
 /// The ids in an argument: a number, a string list (`100,101`, `100 101`, `100;101`) or an array.
@@ -184,6 +210,16 @@ mod tests {
         assert!(list().check(vzdump, &args(json!({"node": "pve1", "vmid": "100,101"}))).is_ok());
         assert!(list().check(vzdump, &args(json!({"node": "pve1", "vmid": "100,250"}))).is_err());
         assert!(list().check(vzdump, &args(json!({"node": "pve1", "all": true}))).is_err());
+    }
+
+    #[test]
+    fn ha_resource_ids_name_guests() {
+        let ha = registry::find("ha_resources_get").unwrap();
+        assert!(list().check(ha, &args(json!({"sid": "vm:100"}))).is_ok());
+        assert!(list().check(ha, &args(json!({"sid": "ct:200"}))).is_err());
+        let mut data = json!([{"sid": "vm:100"}, {"sid": "ct:200"}]);
+        list().filter(&mut data);
+        assert_eq!(data, json!([{"sid": "vm:100"}]));
     }
 
     #[test]

@@ -323,6 +323,9 @@ fn property_string(v: &Value, keys: &[SubKey]) -> Result<String, Problems> {
             }
             return Ok(s.clone());
         }
+        // A bare number or boolean is the value of the default key (`memory: 512`).
+        Value::Number(n) if keys.iter().any(|k| k.default_key) => return Ok(n.to_string()),
+        Value::Bool(b) if keys.iter().any(|k| k.default_key) => return Ok(if *b { "1" } else { "0" }.into()),
         other => return Err(problem(format!("expected a property string (`key=value,...`) or an object, got {}", shown(other)))),
     };
     let mut problems = Problems::new();
@@ -549,6 +552,13 @@ mod tests {
         let e = a.finish().unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["net0.model", "net0.colour"]);
+    }
+
+    #[test]
+    fn a_bare_number_is_the_default_key() {
+        let mut a = args(json!({"memory": 512}));
+        const MEMORY: &[SubKey] = &[SubKey { key: "current", rule: Rule::Integer { min: Some(16), max: None }, optional: false, default_key: true, alias_of: None }];
+        assert_eq!(a.property_string("memory", Need::Required, MEMORY).as_deref(), Some("512"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -45,10 +46,12 @@ pub trait Confirmer: Send + Sync {
 /// Everything a call needs that lives as long as the server (or one HTTP caller).
 #[derive(Debug)]
 pub struct Services {
+    /// The ceiling: what this server (or HTTP caller) may ever use.
     pub policy: Policy,
     pub client: PveClient,
     pub allowlist: Allowlist,
-    pub audit: Option<AuditLog>,
+    /// Shared by every caller: lines are appended whole.
+    pub audit: Option<Arc<AuditLog>>,
     /// Default for how long to wait on a PVE task (`PVE_TASK_TIMEOUT`).
     pub task_timeout: Duration,
     /// Who is calling (an HTTP token's name), for the audit log.
@@ -151,8 +154,14 @@ fn take_wait_args(args: &mut Map<String, Value>) -> Result<WaitArgs, FieldError>
     Ok(out)
 }
 
-/// Runs one tool call.
-pub async fn call(services: &Services, name: &str, mut args: Map<String, Value>, io: Interaction<'_>) -> Result<Success, CallError> {
+/// Runs one tool call under `policy` (the session's; never wider than `services.policy`).
+pub async fn call(
+    services: &Services,
+    policy: &Policy,
+    name: &str,
+    mut args: Map<String, Value>,
+    io: Interaction<'_>,
+) -> Result<Success, CallError> {
     let audit = |tool: &ToolDef, request: Option<&PveRequest>, args: &Map<String, Value>, outcome: &str, message: Option<String>, report: Option<&TaskReport>| {
         if let Some(log) = &services.audit {
             log.record(&Entry {
@@ -183,7 +192,7 @@ pub async fn call(services: &Services, name: &str, mut args: Map<String, Value>,
         e
     };
 
-    services.policy.check(tool).map_err(|e| refuse(e.into()))?;
+    services.policy.check(tool).and_then(|_| policy.check(tool)).map_err(|e| refuse(e.into()))?;
 
     // Overlay arguments come out before the typed request reads the rest.
     let mut overlay_errors = Vec::new();
@@ -252,8 +261,17 @@ pub async fn call(services: &Services, name: &str, mut args: Map<String, Value>,
         return Ok(Success::Data(data));
     };
     if !wait.wait {
-        if audited {
-            audit(tool, Some(&request), &original, "started", None, None);
+        if let (true, Some(log)) = (audited, &services.audit) {
+            log.record(&Entry {
+                caller: services.caller.as_deref(),
+                tool: tool.name,
+                method: Some(tool.method.as_str()),
+                path: Some(&request.path),
+                arguments: Some(&original),
+                outcome: "started",
+                upid: Some(&upid.text),
+                ..Default::default()
+            });
         }
         return Ok(Success::Started(upid));
     }

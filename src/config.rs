@@ -67,6 +67,33 @@ pub struct Cli {
     /// Offer the pve_toolsets tool, which enables or disables categories for the session (true/false)
     #[arg(long, env = "PVE_DYNAMIC_TOOLSETS")]
     pub dynamic_toolsets: Option<String>,
+    /// PVE user for ticket login instead of an API token, e.g. `root@pam` (a user without realm gets `@pam`)
+    #[arg(long, env = "PVE_USER")]
+    pub user: Option<String>,
+    /// Password of PVE_USER. Prefer the environment variable: flags show up in `ps`.
+    #[arg(long, env = "PVE_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Trust exactly the PVE certificate with this SHA-256 fingerprint (AA:BB:..., as PVE shows it)
+    #[arg(long, env = "PVE_TLS_FINGERPRINT")]
+    pub tls_fingerprint: Option<String>,
+    /// Serve MCP over Streamable HTTP on this address (`127.0.0.1:8080`, or a port alone) instead of stdio
+    #[arg(long, env = "PVE_MCP_HTTP")]
+    pub http: Option<String>,
+    /// File of HTTP callers' bearer tokens and their access (TOML, or JSON if it ends in .json)
+    #[arg(long, env = "PVE_MCP_HTTP_TOKENS")]
+    pub http_tokens: Option<PathBuf>,
+    /// Comma-separated browser origins allowed to call the HTTP endpoint (default: localhost origins only)
+    #[arg(long, env = "PVE_MCP_HTTP_ALLOWED_ORIGINS")]
+    pub http_allowed_origins: Option<String>,
+    /// Comma-separated Host header values the HTTP endpoint answers to (default: loopback names on a loopback bind, any otherwise)
+    #[arg(long, env = "PVE_MCP_HTTP_ALLOWED_HOSTS")]
+    pub http_allowed_hosts: Option<String>,
+    /// Largest HTTP request body, in bytes (default 1048576)
+    #[arg(long, env = "PVE_MCP_HTTP_MAX_BODY")]
+    pub http_max_body: Option<String>,
+    /// Requests one HTTP caller may have in flight at once (default 8); more are answered `busy` (HTTP 429)
+    #[arg(long, env = "PVE_MCP_HTTP_MAX_CONCURRENT")]
+    pub http_max_concurrent: Option<String>,
 }
 
 /// How the server offers its tools.
@@ -85,9 +112,8 @@ pub enum ToolMode {
 pub struct Config {
     /// PVE's address, scheme and authority only (`https://pve:8006`).
     pub base_url: Url,
-    pub token_id: String,
-    /// Never logged or shown: its `Debug` prints `<redacted>`.
-    pub token_secret: Secret,
+    /// How pve-mcp logs in to PVE: an API token, or a user and password (ticket login).
+    pub auth: PveAuth,
     pub access_tier: Tier,
     /// Categories offered; all of them by default.
     pub categories: BTreeSet<Category>,
@@ -103,13 +129,49 @@ pub struct Config {
     /// Largest tool result, in tokens.
     pub result_limit: usize,
     pub dynamic_toolsets: bool,
+    /// `PVE_TLS_FINGERPRINT`: the SHA-256 of the one certificate to trust, if pinned.
+    pub tls_fingerprint: Option<[u8; 32]>,
+    /// `PVE_MCP_HTTP` and the other HTTP settings; `None` serves stdio.
+    pub http: Option<HttpConfig>,
 }
+
+/// How pve-mcp authenticates to PVE. Exactly one is configured.
+#[derive(Debug, Clone)]
+pub enum PveAuth {
+    /// `PVE_TOKEN_ID` + `PVE_TOKEN_SECRET`: `Authorization: PVEAPIToken=...` on every request.
+    Token { id: String, secret: Secret },
+    /// `PVE_USER` + `PVE_PASSWORD`: a ticket from `POST /access/ticket`, renewed before it expires.
+    Ticket { user: String, password: Secret },
+}
+
+/// The Streamable HTTP transport's settings.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub bind: std::net::SocketAddr,
+    /// The callers' token file; `None` lets any local process call (loopback binds only).
+    pub tokens: Option<PathBuf>,
+    /// Browser origins allowed (`scheme://host[:port|:*]`); always includes the localhost origins.
+    pub allowed_origins: Vec<String>,
+    /// Host header values allowed; empty = any.
+    pub allowed_hosts: Vec<String>,
+    pub max_body: usize,
+    pub max_concurrent: usize,
+}
+
+/// Default largest HTTP request body.
+pub const DEFAULT_HTTP_MAX_BODY: usize = 1024 * 1024;
+/// Default requests in flight per HTTP caller.
+pub const DEFAULT_HTTP_MAX_CONCURRENT: usize = 8;
 
 /// A secret string whose `Debug` and `Display` never show it.
 #[derive(Clone)]
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
     /// The secret itself, for the one place that must send it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -180,22 +242,9 @@ fn seconds(raw: Option<&str>, default: Duration, variable: &'static str, flag: &
 impl Config {
     /// Checks the command line (with its environment fallbacks).
     pub fn from_cli(cli: Cli) -> Result<Config, ConfigError> {
+        let http = parse_http(&cli)?;
         let base_url = parse_base_url(cli.base_url.as_deref())?;
-        let token_id = match cli.token_id.as_deref().map(str::trim) {
-            None | Some("") => return Err(err("PVE_TOKEN_ID", "--token-id", "is not set; expected an API token id like `root@pam!mcp`")),
-            Some(id) if !valid_token_id(id) => {
-                return Err(err("PVE_TOKEN_ID", "--token-id", format!("`{id}` is not an API token id; expected `user@realm!tokenname`")));
-            }
-            Some(id) => id.to_owned(),
-        };
-        let token_secret = match cli.token_secret.map(|s| s.trim().to_owned()) {
-            None => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is not set; expected the API token's secret")),
-            Some(s) if s.is_empty() => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is empty; expected the API token's secret")),
-            Some(s) if s.chars().any(|c| c.is_control() || c == ' ') => {
-                return Err(err("PVE_TOKEN_SECRET", "--token-secret", "contains spaces or control characters; expected the API token's secret"));
-            }
-            Some(s) => Secret(s),
-        };
+        let auth = parse_auth(cli.token_id.as_deref(), cli.token_secret, cli.user.as_deref(), cli.password)?;
         let access_tier = match cli.access_tier.as_deref().map(str::trim) {
             None | Some("") => Tier::ReadOnly,
             Some(t) => Tier::parse(t).ok_or_else(|| {
@@ -229,10 +278,21 @@ impl Config {
         let tool_budget = count(cli.tool_budget.as_deref(), DEFAULT_TOOL_BUDGET, 500, "PVE_TOOL_BUDGET", "--tool-budget")?;
         let result_limit = count(cli.result_limit.as_deref(), DEFAULT_RESULT_LIMIT, 500, "PVE_RESULT_LIMIT", "--result-limit")?;
         let dynamic_toolsets = boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
+        let tls_fingerprint = match cli.tls_fingerprint.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(f) => Some(parse_fingerprint(f).ok_or_else(|| {
+                err("PVE_TLS_FINGERPRINT", "--tls-fingerprint", "is not a SHA-256 fingerprint; expected 32 hex bytes like `AB:CD:...` (pvenode cert info)")
+            })?),
+        };
+        if tls_fingerprint.is_some() && ca_file.is_some() {
+            return Err(err("PVE_TLS_FINGERPRINT", "--tls-fingerprint", "and PVE_CA_FILE are both set; use one way to trust PVE's certificate"));
+        }
+        if tls_fingerprint.is_some() && !verify_tls {
+            return Err(err("PVE_TLS_FINGERPRINT", "--tls-fingerprint", "and PVE_VERIFY_SSL=false are both set; a pinned certificate is always verified"));
+        }
         Ok(Config {
             base_url,
-            token_id,
-            token_secret,
+            auth,
             access_tier,
             categories,
             verify_tls,
@@ -245,8 +305,164 @@ impl Config {
             tool_budget,
             result_limit,
             dynamic_toolsets,
+            tls_fingerprint,
+            http,
         })
     }
+}
+
+fn parse_auth(token_id: Option<&str>, token_secret: Option<String>, user: Option<&str>, password: Option<String>) -> Result<PveAuth, ConfigError> {
+    let given = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let token_id = token_id.map(str::trim).filter(|s| !s.is_empty());
+    let user = user.map(str::trim).filter(|s| !s.is_empty());
+    let has_token = token_id.is_some() || given(&token_secret);
+    let has_user = user.is_some() || given(&password);
+    if has_token && has_user {
+        return Err(err(
+            "PVE_TOKEN_ID",
+            "--token-id",
+            "and PVE_USER are both set; configure exactly one: an API token (PVE_TOKEN_ID, PVE_TOKEN_SECRET) or a user (PVE_USER, PVE_PASSWORD)",
+        ));
+    }
+    if has_user {
+        let user = match user {
+            None => return Err(err("PVE_USER", "--user", "is not set but PVE_PASSWORD is; expected a PVE user like `root@pam`")),
+            Some(u) if u.chars().any(|c| c.is_control() || c.is_whitespace()) || u.contains('!') => {
+                return Err(err("PVE_USER", "--user", format!("`{u}` is not a PVE user; expected `user@realm` (API tokens go in PVE_TOKEN_ID)")));
+            }
+            // Like PVE's login form: a user without a realm is a Linux PAM user.
+            Some(u) if !u.contains('@') => format!("{u}@pam"),
+            Some(u) => {
+                let (name, realm) = u.rsplit_once('@').unwrap_or((u, ""));
+                if name.is_empty() || realm.is_empty() {
+                    return Err(err("PVE_USER", "--user", format!("`{u}` is not a PVE user; expected `user@realm`")));
+                }
+                u.to_owned()
+            }
+        };
+        let password = match password {
+            Some(p) if !p.is_empty() => Secret(p),
+            _ => return Err(err("PVE_PASSWORD", "--password", "is not set; expected the password of PVE_USER")),
+        };
+        return Ok(PveAuth::Ticket { user, password });
+    }
+    let id = match token_id {
+        None => {
+            return Err(err(
+                "PVE_TOKEN_ID",
+                "--token-id",
+                "is not set; expected an API token id like `root@pam!mcp` (or log in with PVE_USER and PVE_PASSWORD)",
+            ));
+        }
+        Some(id) if !valid_token_id(id) => {
+            return Err(err("PVE_TOKEN_ID", "--token-id", format!("`{id}` is not an API token id; expected `user@realm!tokenname`")));
+        }
+        Some(id) => id.to_owned(),
+    };
+    let secret = match token_secret.map(|s| s.trim().to_owned()) {
+        None => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is not set; expected the API token's secret")),
+        Some(s) if s.is_empty() => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is empty; expected the API token's secret")),
+        Some(s) if s.chars().any(|c| c.is_control() || c == ' ') => {
+            return Err(err("PVE_TOKEN_SECRET", "--token-secret", "contains spaces or control characters; expected the API token's secret"));
+        }
+        Some(s) => Secret(s),
+    };
+    Ok(PveAuth::Token { id, secret })
+}
+
+/// A SHA-256 fingerprint as PVE prints it (`AA:BB:...`), any case, colons optional.
+pub fn parse_fingerprint(raw: &str) -> Option<[u8; 32]> {
+    let hex: String = raw.trim().chars().filter(|c| *c != ':').collect();
+    let hex = hex.strip_prefix("sha256/").or_else(|| hex.strip_prefix("SHA256/")).unwrap_or(&hex);
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+fn comma_list(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`, `:8080` or `8080` (the last three on 127.0.0.1).
+pub fn parse_bind(raw: &str) -> Option<std::net::SocketAddr> {
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+    let raw = raw.trim();
+    if let Ok(port) = raw.trim_start_matches(':').parse::<u16>() {
+        return Some(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    if let Some(port) = raw.strip_prefix("localhost:") {
+        return port.parse::<u16>().ok().map(|p| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), p));
+    }
+    raw.parse::<SocketAddr>().ok()
+}
+
+fn parse_http(cli: &Cli) -> Result<Option<HttpConfig>, ConfigError> {
+    const V: &str = "PVE_MCP_HTTP";
+    const F: &str = "--http";
+    let raw = match cli.http.as_deref().map(str::trim) {
+        None | Some("") => return Ok(None),
+        Some(r) => r,
+    };
+    let bind = parse_bind(raw).ok_or_else(|| err(V, F, format!("`{raw}` is not an address to listen on; expected e.g. 127.0.0.1:8080 or 8080")))?;
+    let tokens = match &cli.http_tokens {
+        Some(p) if p.as_os_str().is_empty() => None,
+        Some(p) if !p.is_file() => {
+            return Err(err("PVE_MCP_HTTP_TOKENS", "--http-tokens", format!("`{}` is not a readable file; expected a token file (TOML or JSON)", p.display())));
+        }
+        other => other.clone(),
+    };
+    if tokens.is_none() && !bind.ip().is_loopback() {
+        return Err(err(
+            "PVE_MCP_HTTP_TOKENS",
+            "--http-tokens",
+            format!("is not set, and PVE_MCP_HTTP={bind} is not a loopback address: set PVE_MCP_HTTP_TOKENS so callers must authenticate, or bind 127.0.0.1"),
+        ));
+    }
+    let mut allowed_origins = Vec::new();
+    for origin in comma_list(cli.http_allowed_origins.as_deref()) {
+        let normal = normalize_origin(&origin).ok_or_else(|| {
+            err("PVE_MCP_HTTP_ALLOWED_ORIGINS", "--http-allowed-origins", format!("`{origin}` is not an origin; expected e.g. https://app.example.com"))
+        })?;
+        allowed_origins.push(normal);
+    }
+    for local in ["http://localhost:*", "https://localhost:*", "http://127.0.0.1:*", "https://127.0.0.1:*", "http://[::1]:*", "https://[::1]:*"] {
+        if !allowed_origins.iter().any(|o| o == local) {
+            allowed_origins.push(local.to_owned());
+        }
+    }
+    let mut allowed_hosts = comma_list(cli.http_allowed_hosts.as_deref());
+    if allowed_hosts.iter().any(|h| h == "*") {
+        allowed_hosts.clear();
+    } else if allowed_hosts.is_empty() && bind.ip().is_loopback() {
+        allowed_hosts = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
+    }
+    let max_body = count(cli.http_max_body.as_deref(), DEFAULT_HTTP_MAX_BODY, 1024, "PVE_MCP_HTTP_MAX_BODY", "--http-max-body")
+        .map_err(|_| err("PVE_MCP_HTTP_MAX_BODY", "--http-max-body", "expected a number of bytes of at least 1024"))?;
+    let max_concurrent = count(cli.http_max_concurrent.as_deref(), DEFAULT_HTTP_MAX_CONCURRENT, 1, "PVE_MCP_HTTP_MAX_CONCURRENT", "--http-max-concurrent")
+        .map_err(|_| err("PVE_MCP_HTTP_MAX_CONCURRENT", "--http-max-concurrent", "expected a whole number of at least 1"))?;
+    Ok(Some(HttpConfig { bind, tokens, allowed_origins, allowed_hosts, max_body, max_concurrent }))
+}
+
+/// An origin in the form `scheme://host:port` (default port made explicit) or `scheme://host:*`.
+pub fn normalize_origin(raw: &str) -> Option<String> {
+    let raw = raw.trim().trim_end_matches('/');
+    let (scheme, rest) = raw.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https") || rest.is_empty() || rest.contains('/') {
+        return None;
+    }
+    if let Some(host) = rest.strip_suffix(":*") {
+        return (!host.is_empty()).then(|| format!("{scheme}://{}:*", host.to_ascii_lowercase()));
+    }
+    let url = Url::parse(&format!("{scheme}://{rest}")).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    let port = url.port_or_known_default()?;
+    Some(format!("{scheme}://{host}:{port}"))
 }
 
 fn parse_base_url(raw: Option<&str>) -> Result<Url, ConfigError> {
@@ -322,6 +538,15 @@ mod tests {
             tool_budget: None,
             result_limit: None,
             dynamic_toolsets: None,
+            user: None,
+            password: None,
+            tls_fingerprint: None,
+            http: None,
+            http_tokens: None,
+            http_allowed_origins: None,
+            http_allowed_hosts: None,
+            http_max_body: None,
+            http_max_concurrent: None,
         }
     }
 
@@ -384,5 +609,45 @@ mod tests {
     fn verify_ssl_reads_booleans_and_refuses_others() {
         assert!(!Config::from_cli(Cli { verify_ssl: Some("false".into()), ..cli() }).unwrap().verify_tls);
         assert!(error_of(Cli { verify_ssl: Some("maybe".into()), ..cli() }).starts_with("PVE_VERIFY_SSL"));
+    }
+
+    #[test]
+    fn user_and_password_log_in_with_tickets_and_exclude_tokens() {
+        let c = Config::from_cli(Cli { token_id: None, token_secret: None, user: Some("root".into()), password: Some("pw".into()), ..cli() }).unwrap();
+        assert!(matches!(&c.auth, PveAuth::Ticket { user, .. } if user == "root@pam"));
+        assert!(!format!("{c:?}").contains("pw\""));
+        let e = error_of(Cli { user: Some("root@pam".into()), password: Some("pw".into()), ..cli() });
+        assert!(e.starts_with("PVE_TOKEN_ID") && e.contains("exactly one"), "{e}");
+        let e = error_of(Cli { token_id: None, token_secret: None, user: Some("root@pam".into()), ..cli() });
+        assert!(e.starts_with("PVE_PASSWORD"), "{e}");
+        let e = error_of(Cli { token_id: None, token_secret: None, ..cli() });
+        assert!(e.starts_with("PVE_TOKEN_ID"), "{e}");
+    }
+
+    #[test]
+    fn fingerprints_read_as_pve_prints_them() {
+        let colons = (0..32).map(|i| format!("{i:02X}")).collect::<Vec<_>>().join(":");
+        let f = parse_fingerprint(&colons).unwrap();
+        assert_eq!(f[31], 31);
+        assert_eq!(parse_fingerprint(&colons.to_lowercase().replace(':', "")), Some(f));
+        assert!(parse_fingerprint("AA:BB").is_none());
+        assert!(error_of(Cli { tls_fingerprint: Some("nope".into()), ..cli() }).starts_with("PVE_TLS_FINGERPRINT"));
+    }
+
+    #[test]
+    fn http_binds_loopback_and_refuses_open_binds_without_tokens() {
+        let c = Config::from_cli(Cli { http: Some("8080".into()), ..cli() }).unwrap();
+        let h = c.http.unwrap();
+        assert_eq!(h.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(h.max_body, DEFAULT_HTTP_MAX_BODY);
+        let e = error_of(Cli { http: Some("0.0.0.0:8080".into()), ..cli() });
+        assert!(e.starts_with("PVE_MCP_HTTP_TOKENS") && e.contains("loopback"), "{e}");
+    }
+
+    #[test]
+    fn origins_get_explicit_ports() {
+        assert_eq!(normalize_origin("https://App.example.com").as_deref(), Some("https://app.example.com:443"));
+        assert_eq!(normalize_origin("http://localhost:*").as_deref(), Some("http://localhost:*"));
+        assert!(normalize_origin("app.example.com").is_none());
     }
 }

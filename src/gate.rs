@@ -88,16 +88,24 @@ fn describe(tool: &ToolDef, target: Option<&(&str, String)>) -> String {
     }
 }
 
-/// Input-schema properties the gate adds to a gated tool.
-pub fn schema_additions(tool: &ToolDef) -> Vec<(&'static str, Value)> {
+/// Input-schema properties the gate adds to a gated tool (described fully, or left to the tool's
+/// description, which already says what to pass).
+pub fn schema_additions(tool: &ToolDef, described: bool) -> Vec<(&'static str, Value)> {
     let Some(gate) = tool.gate else { return Vec::new() };
     let when = gate.only_if.map(|f| format!(" Needed only when `{f}` is true.")).unwrap_or_default();
-    let mut out = vec![(
-        "confirm",
-        json!({"type": "boolean", "description": format!("Destructive: set true to confirm, after the user agreed.{when}")}),
-    )];
+    let confirm = if described {
+        json!({"type": "boolean", "description": format!("Destructive: set true to confirm, after the user agreed.{when}")})
+    } else {
+        json!({"type": "boolean"})
+    };
+    let mut out = vec![("confirm", confirm)];
     if let Some(target) = gate.target {
-        out.push((echo_arg(target), json!({"type": "string", "description": format!("Repeat the value of `{target}` to confirm the target.")})));
+        let echo = if described {
+            json!({"type": "string", "description": format!("Repeat the value of `{target}` to confirm the target.")})
+        } else {
+            json!({"type": "string"})
+        };
+        out.push((echo_arg(target), echo));
     }
     out
 }

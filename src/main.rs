@@ -1,16 +1,20 @@
-//! The `pve-mcp` binary: reads the configuration, builds the PVE client and serves MCP on stdio.
+//! The `pve-mcp` binary: reads the configuration, builds the PVE client and serves MCP on stdio,
+//! or over Streamable HTTP with `--http` (`PVE_MCP_HTTP`).
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use rmcp::ServiceExt;
 
 use pve_mcp::audit::AuditLog;
 use pve_mcp::call::Services;
+use pve_mcp::callers::Callers;
 use pve_mcp::config::{Cli, Config};
+use pve_mcp::http::{Access, Route};
 use pve_mcp::policy::Policy;
 use pve_mcp::pve_client::PveClient;
-use pve_mcp::server::PveServer;
+use pve_mcp::server::{PveServer, ServerOptions};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -44,25 +48,65 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // One audit log, shared by every caller.
     let audit = match &config.audit_log {
         None => None,
         Some(path) => match AuditLog::open(path) {
-            Ok(log) => Some(log),
+            Ok(log) => Some(Arc::new(log)),
             Err(e) => {
                 eprintln!("pve-mcp: PVE_AUDIT_LOG (--audit-log): cannot open `{}` for appending: {e}", path.display());
                 return ExitCode::from(2);
             }
         },
     };
-    let services = Services {
-        policy: Policy::from_config(&config),
-        client,
-        allowlist: config.allowlist.clone(),
-        audit,
-        task_timeout: config.task_timeout,
-        caller: None,
+    let options = ServerOptions::from_config(&config);
+    let server_for = |policy: Policy, allowlist, caller: Option<String>| {
+        let services = Services {
+            policy,
+            client: client.clone(),
+            allowlist,
+            audit: audit.clone(),
+            task_timeout: config.task_timeout,
+            caller,
+        };
+        PveServer::new(services, options)
     };
-    let server = PveServer::new(services);
+    if let Some(http) = &config.http {
+        let (access, routes) = match &http.tokens {
+            None => {
+                let server = server_for(Policy::from_config(&config), config.allowlist.clone(), None);
+                (Access::Open, vec![Route { name: None, server, max_concurrent: http.max_concurrent }])
+            }
+            Some(path) => {
+                let callers = match Callers::load(path, &config, http.max_concurrent) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("pve-mcp: PVE_MCP_HTTP_TOKENS (--http-tokens): {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                let mut routes = Vec::new();
+                for caller in &callers.list {
+                    let server = server_for(caller.policy.clone(), caller.allowlist.clone(), Some(caller.name.clone()));
+                    tracing::info!(caller = %caller.name, tier = caller.policy.tier.as_str(), tools = server.tools().len(), "HTTP caller");
+                    routes.push(Route { name: Some(caller.name.clone()), server, max_concurrent: caller.max_concurrent });
+                }
+                (Access::Tokens(callers), routes)
+            }
+        };
+        tracing::info!(pve = %config.base_url, tier = config.access_tier.as_str(), "pve-mcp starting the HTTP endpoint");
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        return runtime.block_on(async move {
+            match pve_mcp::http::serve(http, access, routes, shutdown).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("pve-mcp: PVE_MCP_HTTP (--http): cannot listen on {}: {e}", http.bind);
+                    ExitCode::FAILURE
+                }
+            }
+        });
+    }
+    let server = server_for(Policy::from_config(&config), config.allowlist.clone(), None);
     tracing::info!(
         pve = %config.base_url,
         tier = config.access_tier.as_str(),

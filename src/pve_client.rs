@@ -1,17 +1,24 @@
-//! Step 2: the PVE client. Sends a [`PveRequest`] to `/api2/json/<path>` with API-token
-//! authentication and reads PVE's answer leniently; failures become a [`PveError`] that says what
-//! failed and where, with hints for authentication and permission problems.
+//! Step 2: the PVE client. Sends a [`PveRequest`] to `/api2/json/<path>`, authenticated with an API
+//! token or with a login ticket, and reads PVE's answer leniently; failures become a [`PveError`]
+//! that says what failed and where, with hints for authentication and permission problems.
 //!
-//! The token secret is only ever placed in the `Authorization` header, which is marked sensitive.
+//! Secrets (the token secret, the password, the ticket and its CSRF token) only ever travel in
+//! request headers marked sensitive, or in the login form; no error, log line or result shows them.
+//!
+//! Robustness: idempotent GETs are retried on connection failures and on 502/503 (3 attempts,
+//! 200 ms then 800 ms apart); POST, PUT and DELETE are never retried, except once after a 401 with
+//! a renewed ticket (PVE refused it before doing anything). Every attempt has the request timeout.
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
-use reqwest::{Certificate, Url};
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap, HeaderValue};
+use reqwest::{Certificate, StatusCode, Url};
 use serde_json::Value;
 
-use crate::config::Config;
+use crate::config::{Config, PveAuth, Secret};
 use crate::registry::HttpMethod;
 use crate::request::PveRequest;
 
@@ -22,8 +29,8 @@ pub enum PveError {
     #[error("{}", api_message(*status, message, errors, hint))]
     Api { status: u16, message: String, errors: BTreeMap<String, String>, hint: Option<String> },
     /// The TLS handshake failed (certificate not trusted, wrong host name, ...).
-    #[error("TLS error talking to PVE at {url}: {detail}. If PVE uses a self-signed certificate, set PVE_CA_FILE to its CA (on the node: /etc/pve/pve-root-ca.pem)")]
-    Tls { url: String, detail: String },
+    #[error("TLS error talking to PVE at {url}: {detail}. {hint}")]
+    Tls { url: String, detail: String, hint: &'static str },
     /// PVE could not be reached.
     #[error("could not connect to PVE at {url}: {detail}")]
     Connect { url: String, detail: String },
@@ -36,6 +43,9 @@ pub enum PveError {
     /// Any other transport failure.
     #[error("request to PVE at {url} failed: {detail}")]
     Transport { url: String, detail: String },
+    /// The ticket login (`PVE_USER`/`PVE_PASSWORD`) did not give a ticket.
+    #[error("login to PVE as `{user}` failed: {detail}")]
+    Login { user: String, detail: String },
 }
 
 fn api_message(status: u16, message: &str, errors: &BTreeMap<String, String>, hint: &Option<String>) -> String {
@@ -58,49 +68,109 @@ pub enum ClientError {
     CaFile { path: String, detail: String },
     #[error("PVE_TOKEN_ID/PVE_TOKEN_SECRET: not usable in an HTTP header")]
     Header,
+    #[error("PVE_TLS_FINGERPRINT: {0}")]
+    Pinning(String),
     #[error("failed to build the HTTP client: {0}")]
     Build(String),
 }
 
-/// An authenticated PVE API client.
+/// How many times a GET is tried, and the pauses between tries.
+const GET_ATTEMPTS: usize = 3;
+const BACKOFF: [Duration; 2] = [Duration::from_millis(200), Duration::from_millis(800)];
+/// PVE tickets live two hours; a new one is fetched well before.
+pub const TICKET_RENEW_AFTER: Duration = Duration::from_secs(90 * 60);
+
+/// An authenticated PVE API client. Clones share the connection pool and the login ticket.
 #[derive(Debug, Clone)]
 pub struct PveClient {
     http: reqwest::Client,
     api_base: String,
     timeout_secs: f64,
+    auth: Arc<Auth>,
+    tls_hint: &'static str,
+}
+
+#[derive(Debug)]
+enum Auth {
+    /// The `Authorization` header is a default header of the HTTP client.
+    Token,
+    Ticket(TicketAuth),
+}
+
+struct TicketAuth {
+    user: String,
+    password: Secret,
+    /// The current ticket; the lock also makes concurrent calls share one login.
+    current: tokio::sync::Mutex<Option<Arc<Ticket>>>,
+}
+
+impl std::fmt::Debug for TicketAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TicketAuth").field("user", &self.user).field("password", &self.password).finish_non_exhaustive()
+    }
+}
+
+/// A login ticket: the cookie and CSRF headers, both sensitive.
+struct Ticket {
+    cookie: HeaderValue,
+    csrf: HeaderValue,
+    obtained: Instant,
+    generation: u64,
+}
+
+/// The outcome of one try of a request.
+enum Attempt {
+    Retry,
+    Done(Result<Value, PveError>),
 }
 
 impl PveClient {
     pub fn new(config: &Config) -> Result<Self, ClientError> {
         // reqwest is built without a default crypto provider: use ring (small, quick to build).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut auth = HeaderValue::from_str(&format!("PVEAPIToken={}={}", config.token_id, config.token_secret.expose()))
-            .map_err(|_| ClientError::Header)?;
-        auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
+        let auth = match &config.auth {
+            PveAuth::Token { id, secret } => {
+                let mut value = HeaderValue::from_str(&format!("PVEAPIToken={id}={}", secret.expose())).map_err(|_| ClientError::Header)?;
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+                Auth::Token
+            }
+            PveAuth::Ticket { user, password } => Auth::Ticket(TicketAuth {
+                user: user.clone(),
+                password: password.clone(),
+                current: tokio::sync::Mutex::new(None),
+            }),
+        };
         let mut builder = reqwest::Client::builder()
             .default_headers(headers)
             .timeout(config.request_timeout)
-            .connect_timeout(config.request_timeout.min(std::time::Duration::from_secs(10)))
+            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("pve-mcp/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(path) = &config.ca_file {
-            let ca_err = |detail: String| ClientError::CaFile { path: path.display().to_string(), detail };
-            let pem = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
-            let certs = Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(format!("not a PEM certificate file ({e})")))?;
-            if certs.is_empty() {
-                return Err(ca_err("holds no PEM certificate".into()));
+        let mut tls_hint = "If PVE uses a self-signed certificate, set PVE_CA_FILE to its CA (on the node: /etc/pve/pve-root-ca.pem) or pin it with PVE_TLS_FINGERPRINT";
+        if let Some(fingerprint) = config.tls_fingerprint {
+            let tls = crate::tls::pinned_client_config(fingerprint).map_err(|e| ClientError::Pinning(e.to_string()))?;
+            builder = builder.tls_backend_preconfigured(tls);
+            tls_hint = "PVE_TLS_FINGERPRINT pins one certificate: check it against `pvenode cert info` on the node (the fingerprint changes when the certificate is renewed)";
+        } else {
+            if let Some(path) = &config.ca_file {
+                let ca_err = |detail: String| ClientError::CaFile { path: path.display().to_string(), detail };
+                let pem = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
+                let certs = Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(format!("not a PEM certificate file ({e})")))?;
+                if certs.is_empty() {
+                    return Err(ca_err("holds no PEM certificate".into()));
+                }
+                builder = builder.tls_certs_only(certs);
             }
-            builder = builder.tls_certs_only(certs);
-        }
-        if !config.verify_tls {
-            tracing::warn!("PVE_VERIFY_SSL=false: the PVE server's certificate is NOT verified; use this only in a lab, and prefer PVE_CA_FILE");
-            builder = builder.tls_danger_accept_invalid_certs(true);
+            if !config.verify_tls {
+                tracing::warn!("PVE_VERIFY_SSL=false: the PVE server's certificate is NOT verified; use this only in a lab, and prefer PVE_CA_FILE or PVE_TLS_FINGERPRINT");
+                builder = builder.tls_danger_accept_invalid_certs(true);
+            }
         }
         let http = builder.build().map_err(|e| ClientError::Build(chain(&e)))?;
         let api_base = format!("{}api2/json", config.base_url);
-        Ok(Self { http, api_base, timeout_secs: config.request_timeout.as_secs_f64() })
+        Ok(Self { http, api_base, timeout_secs: config.request_timeout.as_secs_f64(), auth: Arc::new(auth), tls_hint })
     }
 
     /// The full URL of a request, without its parameters.
@@ -112,22 +182,73 @@ impl PveClient {
     pub async fn send(&self, req: &PveRequest) -> Result<Value, PveError> {
         let url_text = self.url_of(req);
         let url = Url::parse(&url_text).map_err(|e| PveError::Transport { url: url_text.clone(), detail: e.to_string() })?;
-        let builder = match req.method {
+        let ticket = self.ticket(None).await?;
+        let first = self.send_retrying(req, &url, &url_text, ticket.as_deref()).await;
+        match (first, ticket) {
+            // The ticket was revoked or expired early: log in again, once, and repeat the request.
+            (Err(PveError::Api { status: 401, .. }), Some(stale)) => {
+                tracing::info!("PVE answered 401 to the login ticket; logging in again");
+                let fresh = self.ticket(Some(stale.generation)).await?;
+                self.send_retrying(req, &url, &url_text, fresh.as_deref()).await
+            }
+            (outcome, _) => outcome,
+        }
+    }
+
+    async fn send_retrying(&self, req: &PveRequest, url: &Url, url_text: &str, ticket: Option<&Ticket>) -> Result<Value, PveError> {
+        let attempts = if req.method == HttpMethod::Get { GET_ATTEMPTS } else { 1 };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let last = attempt >= attempts;
+            match self.send_once(req, url.clone(), url_text, ticket, last).await {
+                Attempt::Done(outcome) => return outcome,
+                Attempt::Retry => {
+                    let pause = BACKOFF[(attempt - 1).min(BACKOFF.len() - 1)];
+                    tracing::info!(path = %req.path, attempt, "PVE request failed on the way; retrying the GET");
+                    tokio::time::sleep(pause).await;
+                }
+            }
+        }
+    }
+
+    /// One try. `Retry` only for a GET that may be tried again (`last` false).
+    async fn send_once(&self, req: &PveRequest, url: Url, url_text: &str, ticket: Option<&Ticket>, last: bool) -> Attempt {
+        let mut builder = match req.method {
             HttpMethod::Get => self.http.get(url).query(&req.params),
             HttpMethod::Delete => self.http.delete(url).query(&req.params),
             HttpMethod::Post => self.http.post(url).form(&req.params),
             HttpMethod::Put => self.http.put(url).form(&req.params),
         };
+        if let Some(t) = ticket {
+            builder = builder.header(COOKIE, t.cookie.clone());
+            if req.method != HttpMethod::Get {
+                builder = builder.header("CSRFPreventionToken", t.csrf.clone());
+            }
+        }
+        let retryable = req.method == HttpMethod::Get && !last;
         tracing::debug!(method = req.method.as_str(), path = %req.path, "sending to PVE");
-        let response = builder.send().await.map_err(|e| self.transport_error(&url_text, &e))?;
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(e) if retryable && self.worth_retrying(&e) => return Attempt::Retry,
+            Err(e) => return Attempt::Done(Err(self.transport_error(url_text, &e))),
+        };
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| self.transport_error(&url_text, &e))?;
-        let json: Option<Value> = serde_json::from_slice(&body).ok();
+        if retryable && matches!(status, StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE) {
+            return Attempt::Retry;
+        }
+        let body = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) if retryable && self.worth_retrying(&e) => return Attempt::Retry,
+            Err(e) => return Attempt::Done(Err(self.transport_error(url_text, &e))),
+        };
+        Attempt::Done(self.read_answer(status, &body, &req.path))
+    }
+
+    fn read_answer(&self, status: StatusCode, body: &[u8], path: &str) -> Result<Value, PveError> {
+        let json: Option<Value> = serde_json::from_slice(body).ok();
         if status.is_success() {
-            let json = json.ok_or_else(|| PveError::Decode {
-                status: status.as_u16(),
-                detail: format!("not JSON: {}", preview(&body)),
-            })?;
+            let json = json.ok_or_else(|| PveError::Decode { status: status.as_u16(), detail: format!("not JSON: {}", preview(body)) })?;
             return Ok(match json {
                 Value::Object(mut o) => o.remove("data").unwrap_or(Value::Null),
                 other => other,
@@ -144,13 +265,72 @@ impl PveClient {
             .as_ref()
             .and_then(|j| j.get("errors"))
             .and_then(Value::as_object)
-            .map(|o| {
-                o.iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
-                    .collect()
-            })
+            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect())
             .unwrap_or_default();
-        Err(PveError::Api { status: status.as_u16(), hint: hint(status.as_u16(), &req.path, &message), message, errors })
+        let ticket_auth = matches!(*self.auth, Auth::Ticket(_));
+        Err(PveError::Api { status: status.as_u16(), hint: hint(status.as_u16(), path, &message, ticket_auth), message, errors })
+    }
+
+    /// A connection that failed or broke before an answer: worth another try for a GET. Timeouts
+    /// (PVE busy) and TLS failures (they repeat) are not.
+    fn worth_retrying(&self, e: &reqwest::Error) -> bool {
+        !e.is_timeout() && !is_tls(e) && (e.is_connect() || e.is_request() || e.is_body())
+    }
+
+    /// The current ticket (logging in if there is none or it is old), or `None` with token auth.
+    /// `stale`: the generation PVE just refused; a newer ticket is used as is, else a new login.
+    async fn ticket(&self, stale: Option<u64>) -> Result<Option<Arc<Ticket>>, PveError> {
+        let Auth::Ticket(auth) = &*self.auth else { return Ok(None) };
+        let mut current = auth.current.lock().await;
+        if let Some(t) = current.as_ref()
+            && t.obtained.elapsed() < TICKET_RENEW_AFTER
+            && stale != Some(t.generation)
+        {
+            return Ok(Some(t.clone()));
+        }
+        let generation = current.as_ref().map_or(1, |t| t.generation + 1);
+        let ticket = Arc::new(self.login(auth, generation).await?);
+        *current = Some(ticket.clone());
+        Ok(Some(ticket))
+    }
+
+    /// `POST /access/ticket`. Retried like a GET on connection failures: it changes nothing on PVE.
+    async fn login(&self, auth: &TicketAuth, generation: u64) -> Result<Ticket, PveError> {
+        let url_text = format!("{}/access/ticket", self.api_base);
+        let login_err = |detail: String| PveError::Login { user: auth.user.clone(), detail };
+        let mut attempt = 0;
+        let response = loop {
+            attempt += 1;
+            let form = [("username", auth.user.as_str()), ("password", auth.password.expose())];
+            match self.http.post(&url_text).form(&form).send().await {
+                Ok(r) if attempt < GET_ATTEMPTS && matches!(r.status(), StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE) => {}
+                Ok(r) => break r,
+                Err(e) if attempt < GET_ATTEMPTS && self.worth_retrying(&e) => {}
+                Err(e) => return Err(self.transport_error(&url_text, &e)),
+            }
+            tokio::time::sleep(BACKOFF[(attempt - 1).min(BACKOFF.len() - 1)]).await;
+        };
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| self.transport_error(&url_text, &e))?;
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(login_err("PVE says authentication failure; check PVE_USER (user@realm) and PVE_PASSWORD".into()));
+        }
+        if !status.is_success() {
+            return Err(login_err(format!("PVE answered HTTP {status}")));
+        }
+        let data = serde_json::from_slice::<Value>(&body).ok().and_then(|mut j| j.get_mut("data").map(Value::take)).unwrap_or(Value::Null);
+        if data.get("NeedTFA").is_some_and(|v| v == 1 || v == true) {
+            return Err(login_err("the user has two-factor authentication, which pve-mcp cannot answer; use an API token (PVE_TOKEN_ID) instead".into()));
+        }
+        let (Some(ticket), Some(csrf)) = (data.get("ticket").and_then(Value::as_str), data.get("CSRFPreventionToken").and_then(Value::as_str)) else {
+            return Err(login_err("PVE's answer held no ticket".into()));
+        };
+        let mut cookie = HeaderValue::from_str(&format!("PVEAuthCookie={ticket}")).map_err(|_| login_err("PVE's ticket is not usable in a header".into()))?;
+        cookie.set_sensitive(true);
+        let mut csrf = HeaderValue::from_str(csrf).map_err(|_| login_err("PVE's CSRF token is not usable in a header".into()))?;
+        csrf.set_sensitive(true);
+        tracing::info!(user = %auth.user, "logged in to PVE (ticket)");
+        Ok(Ticket { cookie, csrf, obtained: Instant::now(), generation })
     }
 
     fn transport_error(&self, url: &str, e: &reqwest::Error) -> PveError {
@@ -159,7 +339,7 @@ impl PveClient {
         if e.is_timeout() {
             PveError::Timeout { url, secs: self.timeout_secs }
         } else if is_tls(e) {
-            PveError::Tls { url, detail }
+            PveError::Tls { url, detail, hint: self.tls_hint }
         } else if e.is_connect() {
             PveError::Connect { url, detail }
         } else {
@@ -169,9 +349,16 @@ impl PveClient {
 }
 
 /// What to check when PVE says 401 or 403.
-fn hint(status: u16, path: &str, message: &str) -> Option<String> {
+fn hint(status: u16, path: &str, message: &str, ticket_auth: bool) -> Option<String> {
     match status {
+        401 if ticket_auth => Some("Check PVE_USER and PVE_PASSWORD: the login ticket was refused even after logging in again".into()),
         401 => Some("Check PVE_TOKEN_ID and PVE_TOKEN_SECRET: the token may be wrong, expired or deleted".into()),
+        403 if ticket_auth => Some(format!(
+            "The user PVE_USER lacks a privilege on this path ({}): grant it a role on `{}` (pveum acl modify {} --users <user@realm> --roles <role>)",
+            message.trim(),
+            acl_path(path),
+            acl_path(path)
+        )),
         403 => {
             let acl_path = acl_path(path);
             Some(format!(
@@ -239,7 +426,7 @@ mod tests {
 
     #[test]
     fn forbidden_hints_name_the_acl_path() {
-        let h = hint(403, "/nodes/pve1/qemu/100/config", "Permission check failed (/vms/100, VM.Config.Options)").unwrap();
+        let h = hint(403, "/nodes/pve1/qemu/100/config", "Permission check failed (/vms/100, VM.Config.Options)", false).unwrap();
         assert!(h.contains("/vms/100") && h.contains("privilege separation"), "{h}");
     }
 

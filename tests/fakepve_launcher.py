@@ -73,8 +73,13 @@ class FakePveEnv:
         return ':'.join('{0:02X}'.format(b) for b in hashlib.sha256(self.der).digest())
 
     def server_env(self, tier: str | None = None, ca_file: bool = True, **extra: str | None) -> dict[str, str]:
-        """The PVE_* environment for pve-mcp: this fake, its CA, the token; `extra` adds or (with None) removes."""
-        env = {'PVE_BASE_URL': self.url, 'PVE_TOKEN_ID': self.token_id, 'PVE_TOKEN_SECRET': self.token_secret}
+        """The PVE_* environment for pve-mcp: this fake, its CA, the token; `extra` adds or (with None) removes.
+
+        Tests find tools in tools/list, so the server lists every tool directly (PVE_TOOL_MODE=direct)
+        unless a test asks for another mode.
+        """
+        env = {'PVE_BASE_URL': self.url, 'PVE_TOKEN_ID': self.token_id, 'PVE_TOKEN_SECRET': self.token_secret,
+               'PVE_TOOL_MODE': 'direct'}
         if ca_file:
             env['PVE_CA_FILE'] = self.ca_file
         if tier is not None:
@@ -86,13 +91,18 @@ class FakePveEnv:
                 env[key] = value
         return env
 
+    def calls(self) -> list[tuple[str, str, bytes]]:
+        """The requests fakepve received for tool calls: all but the server's own one-time check of
+        the cluster's release (GET /version), which it sends in the background on first use."""
+        return [r for r in self.pve.requests if (r[0], r[1]) != ('GET', '/api2/json/version')]
+
     def request_count(self) -> int:
-        """How many requests fakepve has received so far."""
-        return len(self.pve.requests)
+        """How many requests fakepve has received so far for tool calls."""
+        return len(self.calls())
 
     def requests_since(self, count: int) -> list[tuple[str, str, bytes]]:
-        """The requests received after request_count() returned `count`."""
-        return list(self.pve.requests[count:])
+        """The tool-call requests received after request_count() returned `count`."""
+        return self.calls()[count:]
 
     async def get(self, path: str) -> Any:
         """GET /api2/json<path> straight from fakepve with the token: the answer's `data`, as PVE sent it."""

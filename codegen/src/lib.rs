@@ -119,15 +119,32 @@ fn tool_description(ep: &Endpoint) -> String {
     format!("{d}\n\n{} {}", ep.method.as_str(), ep.path)
 }
 
-/// Runs the whole pipeline on apidoc JSON text.
+/// Runs the whole pipeline on apidoc JSON text (release unknown).
 pub fn generate(apidoc_json: &str) -> Result<Generated, Error> {
+    generate_for(apidoc_json, None)
+}
+
+/// Runs the whole pipeline on apidoc JSON text of a known PVE release (`9.2`).
+pub fn generate_for(apidoc_json: &str, release: Option<&str>) -> Result<Generated, Error> {
     let doc = model::parse(apidoc_json)?;
     let (tools, excluded) = classify(&doc)?;
-    let tokens = render::render(&tools, &excluded);
+    let tokens = render::render(&tools, &excluded, release);
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Render(e.to_string()))?;
     let code = prettyplease::unparse(&file);
     let tools_markdown = docs::tools_markdown(&tools, &excluded, &doc.fixups);
     Ok(Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
+}
+
+/// The PVE release of a schema file: from the `NOTICE` beside `apidoc.json`, else from the file
+/// name (`pve-9.1.json`).
+pub fn schema_release(schema: &Path) -> Option<String> {
+    let notice = schema.with_file_name("NOTICE");
+    if schema.file_name().is_some_and(|n| n == "apidoc.json") {
+        if let Some(r) = std::fs::read_to_string(&notice).ok().and_then(|t| import::release_of_notice(&t)) {
+            return Some(r);
+        }
+    }
+    import::release_from_file_name(schema)
 }
 
 /// The build-script entry point: reads `schema`, writes `generated.rs` into `out_dir`, and prints
@@ -138,7 +155,7 @@ pub fn build(schema: &Path, out_dir: &Path) -> Result<Generated, Error> {
         path: schema.display().to_string(),
         source,
     })?;
-    let generated = generate(&json)?;
+    let generated = generate_for(&json, schema_release(schema).as_deref())?;
     let target = out_dir.join("generated.rs");
     std::fs::write(&target, &generated.code).map_err(|source| Error::Io {
         action: "write",

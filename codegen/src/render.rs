@@ -17,7 +17,7 @@ use crate::policy::CATEGORIES;
 use crate::Tool;
 
 /// Renders the whole generated module body.
-pub fn render(tools: &[Tool], excluded: &[(String, &'static str)]) -> TokenStream {
+pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Option<&str>) -> TokenStream {
     let category_enum = render_categories();
     let mut by_category: BTreeMap<&str, Vec<&Tool>> = BTreeMap::new();
     for t in tools {
@@ -52,7 +52,11 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)]) -> TokenStrea
     });
     let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
     let count = Literal::usize_unsuffixed(tools.len());
+    let release = release.unwrap_or("unknown");
     quote! {
+        /// The PVE release of the schema these tools were generated from (`unknown` if not known).
+        pub const SCHEMA_RELEASE: &str = #release;
+
         #category_enum
 
         #(#modules)*

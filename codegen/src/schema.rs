@@ -62,6 +62,12 @@ fn schema_with(ep: &Endpoint, detail: Detail) -> Value {
 
 /// Longest pattern kept in a compact schema (longer ones are still checked by the server).
 const COMPACT_PATTERN: usize = 40;
+/// Most enum values listed in a compact schema; longer enums are summarized (still checked).
+const COMPACT_ENUM: usize = 16;
+/// Longest parameter description in a compact schema.
+const COMPACT_DESCRIPTION: usize = 90;
+/// Parameters every caller knows (the server's instructions explain them): no description.
+const SELF_EXPLANATORY: &[&str] = &["node", "vmid"];
 
 fn param_schema(p: &Param, detail: Detail) -> Value {
     let mut s = kind_schema(&p.kind);
@@ -70,10 +76,26 @@ fn param_schema(p: &Param, detail: Detail) -> Value {
         if obj.get("pattern").and_then(Value::as_str).is_some_and(|pat| pat.len() > COMPACT_PATTERN) {
             obj.remove("pattern");
         }
-        let mut description = crate::names::first_sentence(p.description.as_deref().unwrap_or(""));
-        if description.len() > 160 {
-            let cut = description.char_indices().map(|(i, _)| i).take_while(|i| *i <= 150).last().unwrap_or(0);
-            description = format!("{}…", &description[..cut]);
+        let mut description = if SELF_EXPLANATORY.contains(&p.name.as_str()) {
+            String::new()
+        } else {
+            crate::names::first_sentence(p.description.as_deref().unwrap_or(""))
+        };
+        if description.len() > COMPACT_DESCRIPTION {
+            let cut = description
+                .char_indices()
+                .filter(|(i, c)| *i <= COMPACT_DESCRIPTION && *c == ' ')
+                .map(|(i, _)| i)
+                .last()
+                .unwrap_or(COMPACT_DESCRIPTION.min(description.len()));
+            let cut = (0..=cut).rev().find(|i| description.is_char_boundary(*i)).unwrap_or(0);
+            description = format!("{}…", description[..cut].trim_end());
+        }
+        let long_enum = obj.get("enum").and_then(Value::as_array).filter(|v| v.len() > COMPACT_ENUM).cloned();
+        if let Some(values) = long_enum {
+            obj.remove("enum");
+            let first: Vec<String> = values.iter().take(6).map(|v| v.as_str().unwrap_or("").to_owned()).collect();
+            description = format!("{description} One of {} values: {}, ….", values.len(), first.join(", ")).trim().to_owned();
         }
         if let Kind::PropertyString(keys) = &p.kind {
             let names: Vec<&str> = keys.iter().filter(|k| k.alias_of.is_none()).map(|k| k.key.as_str()).collect();
@@ -84,13 +106,13 @@ fn param_schema(p: &Param, detail: Detail) -> Value {
                 Some(max) => format!("0-{max}"),
                 None => "0+".into(),
             };
-            description = format!("{description} As `{}N`, N {range}.", p.name);
+            description = format!("{}. As `{}N`, N {range}.", description.trim_end_matches('.'), p.name);
         }
         let description = description.trim().trim_start_matches(". ").to_owned();
         if !description.is_empty() {
             obj.insert("description".into(), Value::String(description));
         }
-        if let Some(default) = &p.default {
+        if let Some(default) = p.default.as_ref().filter(|d| !d.is_null()) {
             obj.insert("default".into(), default_value(&p.kind, default));
         }
         return s;
@@ -109,7 +131,7 @@ fn param_schema(p: &Param, detail: Detail) -> Value {
     if !description.is_empty() {
         obj.insert("description".into(), Value::String(description));
     }
-    if let Some(default) = &p.default {
+    if let Some(default) = p.default.as_ref().filter(|d| !d.is_null()) {
         obj.insert("default".into(), default_value(&p.kind, default));
     }
     s

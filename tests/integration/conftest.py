@@ -33,12 +33,14 @@ async def pve_env(tmp_path):
 
 @pytest.fixture
 def start_server(tmp_path):
-    """start_server(settings) -> async context manager yielding a harness.Server: pve-mcp spawned with
-    these PVE_* settings, initialized, its tools listed. Its stderr is kept in tmp_path."""
+    """start_server(settings, **session_options) -> async context manager yielding a harness.Server:
+    pve-mcp spawned with these PVE_* settings, initialized, its tools listed. Its stderr is kept in
+    tmp_path. `session_options` go to the SDK's ClientSession (e.g. elicitation_callback=...)."""
     numbers = itertools.count(1)
 
-    def start(settings):
-        return harness.mcp_server(settings, tmp_path / 'pve-mcp-{0}.stderr'.format(next(numbers)))
+    def start(settings, **session_options):
+        return harness.mcp_server(settings, tmp_path / 'pve-mcp-{0}.stderr'.format(next(numbers)),
+                                  **session_options)
     return start
 
 

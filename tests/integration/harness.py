@@ -166,16 +166,18 @@ async def list_all_tools(session: ClientSession) -> list:
 
 
 @contextlib.asynccontextmanager
-async def mcp_server(settings: dict[str, str], stderr_path: Path):
+async def mcp_server(settings: dict[str, str], stderr_path: Path, **session_options):
     """Spawn pve-mcp with these PVE_* settings (plus PATH/HOME), initialize it and list its tools.
 
-    Its stderr goes to stderr_path. The process is stopped when the block ends."""
+    Its stderr goes to stderr_path. The process is stopped when the block ends. `session_options` go to
+    the SDK's ClientSession (elicitation_callback=..., say, to declare the elicitation capability)."""
     exe = binary()
     assert exe.is_file(), 'pve-mcp binary not found at {0}: run cargo build or set PVE_MCP_BIN'.format(exe)
     params = StdioServerParameters(command=str(exe), args=[], env={**base_env(), **settings}, cwd=str(REPO_ROOT))
     with open(stderr_path, 'w') as errlog, single_errors():
         async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT) as session:
+            async with ClientSession(read, write, read_timeout_seconds=REQUEST_TIMEOUT,
+                                     **session_options) as session:
                 init = await session.initialize()
                 tools = await list_all_tools(session)
                 yield Server(session=session, init=init, tools=tools, stderr_path=stderr_path)
@@ -378,3 +380,37 @@ def expected_counts() -> dict[str, int]:
 
 def tier_rank(tier: str) -> int:
     return TIERS.index(tier)
+
+
+# ------------------------------------------------------------------ overlay results (tasks)
+
+TASK_KEYS = {'upid', 'node', 'type', 'id', 'user', 'status', 'exitstatus', 'duration_s', 'log_tail'}
+
+
+def ok_task(result) -> dict:
+    """The report of a waited-for PVE task that ended well, after checking the task success contract:
+    isError false, structuredContent == {"task": {...}} with exactly TASK_KEYS, status "stopped",
+    exitstatus "OK" or "WARNINGS: n", and content[0] the same structured content as compact JSON text."""
+    assert not result.is_error, 'the call failed: {0}'.format(texts(result))
+    assert isinstance(result.structured_content, dict) and set(result.structured_content) == {'task'}, \
+        'structuredContent must be {{"task": ...}}, got {0!r}'.format(result.structured_content)
+    task = result.structured_content['task']
+    assert set(task) == TASK_KEYS, 'task report keys: {0}'.format(sorted(task))
+    assert task['status'] == 'stopped', task
+    assert task['exitstatus'] == 'OK' or re.fullmatch(r'WARNINGS: \d+', task['exitstatus'] or ''), task
+    assert isinstance(task['log_tail'], list) and all(isinstance(line, str) for line in task['log_tail']), task
+    assert isinstance(task['duration_s'], (int, float)) and task['duration_s'] >= 0, task
+    assert result.content and result.content[0].type == 'text', 'content[0] must be text: {0!r}'.format(result.content)
+    assert json.loads(result.content[0].text) == result.structured_content, \
+        'content[0].text is not the structured content: {0!r}'.format(result.content[0].text[:500])
+    return task
+
+
+async def task_finished(pve, upid: str, timeout: float = 15.0) -> dict:
+    """Wait (real seconds) until fakepve's task `upid` has stopped; its record."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while pve.tasks[upid]['status'] != 'stopped':
+        assert loop.time() < deadline, 'fakepve task {0} still running after {1} s'.format(upid, timeout)
+        await asyncio.sleep(0.05)
+    return pve.tasks[upid]

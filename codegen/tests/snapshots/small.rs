@@ -1,3 +1,5 @@
+/// The PVE release of the schema these tools were generated from (`unknown` if not known).
+pub const SCHEMA_RELEASE: &str = "unknown";
 /// A tool's category, from its endpoint's path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
@@ -381,7 +383,7 @@ pub static TOOLS: [crate::registry::ToolDef; 2] = [
         idempotent: true,
         open_world: false,
         input_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\",\"description\":\"The cluster node name.\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999,\"description\":\"The (unique) ID of the VM.\"},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot.\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS.\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Pass as `netN` with N 0 to 31. Format: [model=]<enum> [,bridge=<bridge>]\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
-        compact_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\",\"description\":\"The cluster node name\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999,\"description\":\"The (unique) ID of the VM\"},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Property string `key=value,...` (or an object) with keys: model, bridge As `netN`, N 0-31.\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
+        compact_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Property string `key=value,...` (or an object) with keys: model, bridge. As `netN`, N 0-31.\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
         build: qemu::QemuVmConfigUpdate::build,
     },
 ];
@@ -393,16 +395,15 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("config", &[(1u16, 7.7)]),
     ("guest", &[(1u16, 1.0)]),
     ("l26", &[(1u16, 0.3)]),
-    ("network", &[(1u16, 0.6)]),
-    ("node", &[(0u16, 8.7), (1u16, 2.6)]),
-    ("onboot", &[(1u16, 0.6)]),
-    ("ostype", &[(1u16, 0.6)]),
-    ("other", &[(1u16, 0.3)]),
+    ("network", &[(1u16, 1.0)]),
+    ("node", &[(0u16, 8.7), (1u16, 3.0)]),
+    ("onboot", &[(1u16, 1.0)]),
+    ("ostype", &[(1u16, 1.0)]),
     ("show", &[(0u16, 7.2)]),
-    ("tag", &[(1u16, 0.6)]),
+    ("tag", &[(1u16, 1.0)]),
     ("update", &[(1u16, 7.2)]),
     ("vm", &[(1u16, 14.4)]),
-    ("vmid", &[(1u16, 1.2)]),
+    ("vmid", &[(1u16, 2.0)]),
 ];
 /// Search index: each tool's document length (sum of weights), in [`TOOLS`] order.
-pub static SEARCH_LENGTHS: [f32; 2] = [18.599998, 37.100002];
+pub static SEARCH_LENGTHS: [f32; 2] = [18.599998, 39.6];

@@ -1,0 +1,316 @@
+//! The Streamable HTTP transport (`PVE_MCP_HTTP=127.0.0.1:8080`): MCP at `/mcp`, served by rmcp's
+//! `StreamableHttpService` on hyper.
+//!
+//! In front of rmcp, every request goes through, in order:
+//! 1. the path (`/mcp`, else 404);
+//! 2. the `Origin` header: a browser origin not in `PVE_MCP_HTTP_ALLOWED_ORIGINS` (localhost origins
+//!    are always allowed) gets 403; requests without `Origin` (non-browser clients) pass;
+//! 3. the bearer token, when `PVE_MCP_HTTP_TOKENS` is set: missing or wrong gives a bare 401;
+//! 4. the body size (`PVE_MCP_HTTP_MAX_BODY`, 413) and the caller's requests in flight
+//!    (`max_concurrent`): one too many is answered at once with 429 and a JSON-RPC `busy` error.
+//!
+//! rmcp then checks the `Host` header (`PVE_MCP_HTTP_ALLOWED_HOSTS`) and serves the caller's own
+//! [`PveServer`]: its policy and allowlists from its token, its name in the audit log. Callers
+//! never share sessions: each has its own session manager.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{HttpConfig, normalize_origin};
+use crate::server::PveServer;
+
+/// The endpoint's path.
+pub const ENDPOINT: &str = "/mcp";
+/// Connections served at once; more wait in the listen queue.
+const MAX_CONNECTIONS: usize = 1024;
+/// Time a client has to send its request head, and then its body.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+type Body = BoxBody<Bytes, Infallible>;
+
+/// One caller's MCP service and its requests in flight.
+pub struct Route {
+    /// The caller's token name (`None`: the open loopback endpoint).
+    pub name: Option<String>,
+    pub server: PveServer,
+    pub max_concurrent: usize,
+}
+
+struct Served {
+    name: Option<String>,
+    service: StreamableHttpService<PveServer, LocalSessionManager>,
+    busy: Arc<Semaphore>,
+    max_concurrent: usize,
+}
+
+/// What authenticates a request.
+pub enum Access {
+    /// No token file: one route, any local caller (loopback binds only).
+    Open,
+    /// A token file: the route of the matching token.
+    Tokens(crate::callers::Callers),
+}
+
+struct App {
+    access: Access,
+    routes: Vec<Served>,
+    origins: Vec<String>,
+    max_body: usize,
+}
+
+/// Serves MCP over HTTP until `shutdown` is cancelled (or SIGINT/SIGTERM).
+pub async fn serve(config: &HttpConfig, access: Access, routes: Vec<Route>, shutdown: CancellationToken) -> std::io::Result<()> {
+    let listener = TcpListener::bind(config.bind).await?;
+    let local = listener.local_addr()?;
+    let mut rmcp_config = StreamableHttpServerConfig::default()
+        .with_max_request_body_bytes(config.max_body)
+        .with_cancellation_token(shutdown.child_token());
+    rmcp_config = if config.allowed_hosts.is_empty() {
+        rmcp_config.disable_allowed_hosts()
+    } else {
+        rmcp_config.with_allowed_hosts(config.allowed_hosts.clone())
+    };
+    let served = routes
+        .into_iter()
+        .map(|r| {
+            let server = r.server;
+            Served {
+                name: r.name,
+                service: StreamableHttpService::new(move || Ok(server.new_session()), Arc::new(LocalSessionManager::default()), rmcp_config.clone()),
+                busy: Arc::new(Semaphore::new(r.max_concurrent)),
+                max_concurrent: r.max_concurrent,
+            }
+        })
+        .collect();
+    let app = Arc::new(App { access, routes: served, origins: config.allowed_origins.clone(), max_body: config.max_body });
+    let auth = match &app.access {
+        Access::Open => "none (loopback only)".to_owned(),
+        Access::Tokens(c) => format!("{} bearer token(s)", c.list.len()),
+    };
+    tracing::info!(url = %format!("http://{local}{ENDPOINT}"), authentication = %auth, "pve-mcp serving MCP over Streamable HTTP");
+    if matches!(app.access, Access::Open) {
+        tracing::warn!("PVE_MCP_HTTP_TOKENS is not set: any process on this machine can call the HTTP endpoint");
+    }
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let signals = shutdown_signal();
+    tokio::pin!(signals);
+    loop {
+        let permit = tokio::select! {
+            p = connections.clone().acquire_owned() => p.expect("semaphore never closed"),
+            _ = shutdown.cancelled() => break,
+            _ = &mut signals => break,
+        };
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = shutdown.cancelled() => break,
+            _ = &mut signals => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(s) => s,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a little, never stop serving.
+                tracing::warn!(error = %e, "accepting an HTTP connection failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |req| {
+            let app = app.clone();
+            async move { Ok::<_, Infallible>(handle(&app, req, peer).await) }
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "HTTP connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    tracing::info!("shutting down the HTTP endpoint");
+    shutdown.cancel();
+    if tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await.is_err() {
+        tracing::warn!("some HTTP connections did not close within 5 s");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())).boxed());
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+fn unauthorized() -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::new()).boxed());
+    *r.status_mut() = StatusCode::UNAUTHORIZED;
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    r
+}
+
+fn jsonrpc_error(status: StatusCode, id: Value, code: i64, message: String) -> Response<Body> {
+    let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}}).to_string();
+    let mut r = Response::new(Full::new(Bytes::from(body)).boxed());
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+/// Whether a browser origin may call: always the localhost ones, plus the configured ones.
+fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
+    let Some(origin) = normalize_origin(origin) else { return false };
+    allowed.iter().any(|a| match a.strip_suffix('*') {
+        Some(prefix) => origin.strip_prefix(prefix).is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())),
+        None => *a == origin,
+    })
+}
+
+fn bearer(req: &Request<Incoming>) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+    if req.uri().path() != ENDPOINT {
+        return plain(StatusCode::NOT_FOUND, "Not Found");
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let ok = origin.to_str().is_ok_and(|o| origin_allowed(o, &app.origins));
+        if !ok {
+            tracing::warn!(%peer, origin = ?origin, "refused a request from a browser origin not in PVE_MCP_HTTP_ALLOWED_ORIGINS");
+            return plain(StatusCode::FORBIDDEN, "Forbidden: Origin not allowed");
+        }
+    }
+    let route = match &app.access {
+        Access::Open => &app.routes[0],
+        Access::Tokens(callers) => match bearer(&req).and_then(|t| callers.authenticate(t)) {
+            Some(i) => &app.routes[i],
+            None => {
+                tracing::info!(%peer, "refused an HTTP request without a valid bearer token");
+                return unauthorized();
+            }
+        },
+    };
+    if req.method() != Method::POST {
+        // GET (the server's notification stream) and DELETE (end of session) hold no call.
+        return route.service.handle(req).await;
+    }
+    let too_big = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > app.max_body as u64);
+    if too_big {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, app.max_body).collect()).await {
+        Err(_) => return plain(StatusCode::REQUEST_TIMEOUT, "Request Timeout"),
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            return plain(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large");
+        }
+        Ok(Err(_)) => return plain(StatusCode::BAD_REQUEST, "Bad Request"),
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    // Only JSON-RPC requests count as calls in flight; notifications and responses are quick.
+    let request_id = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(o)) if o.contains_key("method") => o.get("id").cloned(),
+        Ok(Value::Array(_)) => Some(Value::Null),
+        _ => None,
+    };
+    let permit = match request_id {
+        None => None,
+        Some(id) => match route.busy.clone().try_acquire_owned() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
+                tracing::info!(caller = route.name.as_deref().unwrap_or("-"), "refused a request: caller busy");
+                let mut r = jsonrpc_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    id,
+                    -32000,
+                    format!(
+                        "busy: caller{who} already has {} requests in flight (max_concurrent / PVE_MCP_HTTP_MAX_CONCURRENT); nothing was sent to PVE, try again when one has finished",
+                        route.max_concurrent
+                    ),
+                );
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                return r;
+            }
+        },
+    };
+    let response = route.service.handle(Request::from_parts(parts, Full::new(bytes))).await;
+    match permit {
+        None => response,
+        // The permit lives as long as the answer's body (an SSE stream until the result is sent).
+        Some(permit) => response.map(move |body| {
+            body.map_frame(move |frame| {
+                let _held = &permit;
+                frame
+            })
+            .boxed()
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_match_scheme_host_and_port() {
+        let allowed = vec!["http://localhost:*".to_owned(), "https://app.example.com:443".to_owned()];
+        assert!(origin_allowed("http://localhost:3000", &allowed));
+        assert!(origin_allowed("https://app.example.com", &allowed));
+        assert!(!origin_allowed("http://app.example.com", &allowed));
+        assert!(!origin_allowed("http://evil.example", &allowed));
+        assert!(!origin_allowed("http://localhost.evil.example:80", &allowed));
+        assert!(!origin_allowed("null", &allowed));
+    }
+}
