@@ -54,9 +54,9 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     }
     // Prefer the tool whose name the query covers best: "list VMs" is `qemu_vm_list`, not
     // `qemu_vm_snapshot_list`.
-    for (i, t) in tools.iter().enumerate() {
+    let names = name_words();
+    for (i, name_words) in names.iter().enumerate() {
         if scores[i] > 0.0 {
-            let name_words = text::words(&t.name.replace('_', " "));
             let covered = name_words.iter().filter(|w| words.binary_search(w).is_ok()).count();
             let coverage = covered as f32 / name_words.len().max(1) as f32;
             scores[i] += COVERAGE * coverage * coverage;
@@ -73,6 +73,12 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.tool.name.cmp(b.tool.name)));
     hits.truncate(limit);
     hits
+}
+
+/// Each tool's name as search words, in table order (made once).
+fn name_words() -> &'static [Vec<String>] {
+    static WORDS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| registry::all().iter().map(|t| text::words(&t.name.replace('_', " "))).collect())
 }
 
 /// A search hit as the tool returns it.

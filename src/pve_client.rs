@@ -22,6 +22,9 @@ use crate::config::{Config, PveAuth, Secret};
 use crate::registry::HttpMethod;
 use crate::request::PveRequest;
 
+/// Most requests in flight to PVE at once (and idle connections kept).
+const MAX_IN_FLIGHT: usize = 16;
+
 /// Why a request to PVE failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PveError {
@@ -84,6 +87,9 @@ pub const TICKET_RENEW_AFTER: Duration = Duration::from_secs(90 * 60);
 #[derive(Debug, Clone)]
 pub struct PveClient {
     http: reqwest::Client,
+    /// Requests in flight to PVE at once: more wait here, so a burst of calls does not open a
+    /// connection each (memory) or flood the node.
+    in_flight: Arc<tokio::sync::Semaphore>,
     api_base: String,
     timeout_secs: f64,
     auth: Arc<Auth>,
@@ -147,7 +153,8 @@ impl PveClient {
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("pve-mcp/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(MAX_IN_FLIGHT);
         let mut tls_hint = "If PVE uses a self-signed certificate, set PVE_CA_FILE to its CA (on the node: /etc/pve/pve-root-ca.pem) or pin it with PVE_TLS_FINGERPRINT";
         if let Some(fingerprint) = config.tls_fingerprint {
             let tls = crate::tls::pinned_client_config(fingerprint).map_err(|e| ClientError::Pinning(e.to_string()))?;
@@ -170,7 +177,14 @@ impl PveClient {
         }
         let http = builder.build().map_err(|e| ClientError::Build(chain(&e)))?;
         let api_base = format!("{}api2/json", config.base_url);
-        Ok(Self { http, api_base, timeout_secs: config.request_timeout.as_secs_f64(), auth: Arc::new(auth), tls_hint })
+        Ok(Self {
+            http,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT)),
+            api_base,
+            timeout_secs: config.request_timeout.as_secs_f64(),
+            auth: Arc::new(auth),
+            tls_hint,
+        })
     }
 
     /// The full URL of a request, without its parameters.
@@ -214,6 +228,7 @@ impl PveClient {
 
     /// One try. `Retry` only for a GET that may be tried again (`last` false).
     async fn send_once(&self, req: &PveRequest, url: Url, url_text: &str, ticket: Option<&Ticket>, last: bool) -> Attempt {
+        let _permit = self.in_flight.acquire().await.expect("the semaphore is never closed");
         let mut builder = match req.method {
             HttpMethod::Get => self.http.get(url).query(&req.params),
             HttpMethod::Delete => self.http.delete(url).query(&req.params),

@@ -92,10 +92,13 @@ impl TaskReport {
 /// Lines of the task log kept in a result.
 pub const LOG_TAIL_LINES: usize = 20;
 
-/// Polling intervals: a short first wait, then growing to a ceiling.
+/// Polling intervals: a short first wait, then growing to a ceiling, so a finished task is noticed
+/// within a second at most.
 fn next_interval(current: Duration) -> Duration {
-    (current.mul_f64(1.5)).min(Duration::from_secs(2))
+    (current.mul_f64(1.5)).min(POLL_CEILING)
 }
+
+const POLL_CEILING: Duration = Duration::from_secs(1);
 
 const FIRST_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -202,6 +205,6 @@ mod tests {
         for _ in 0..20 {
             i = next_interval(i);
         }
-        assert_eq!(i, Duration::from_secs(2));
+        assert_eq!(i, POLL_CEILING);
     }
 }
