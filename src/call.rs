@@ -17,7 +17,7 @@ use crate::audit::{AuditLog, Entry};
 use crate::gate::{self, GateArgs, Verdict};
 use crate::policy::{Policy, Refusal};
 use crate::pve_client::{PveClient, PveError};
-use crate::registry::{self, HttpMethod, ToolDef};
+use crate::registry::{self, HttpMethod};
 use crate::request::PveRequest;
 use crate::task::{self, TaskOutcome, TaskReport, Upid};
 
@@ -162,21 +162,6 @@ pub async fn call(
     mut args: Map<String, Value>,
     io: Interaction<'_>,
 ) -> Result<Success, CallError> {
-    let audit = |tool: &ToolDef, request: Option<&PveRequest>, args: &Map<String, Value>, outcome: &str, message: Option<String>, report: Option<&TaskReport>| {
-        if let Some(log) = &services.audit {
-            log.record(&Entry {
-                caller: services.caller.as_deref(),
-                tool: tool.name,
-                method: Some(tool.method.as_str()),
-                path: Some(request.map(|r| r.path.as_str()).unwrap_or(tool.path)),
-                arguments: Some(args),
-                outcome,
-                message,
-                upid: report.map(|r| r.upid.text.as_str()),
-                exit_status: report.and_then(|r| r.exit_status.as_deref()),
-            });
-        }
-    };
     let Some(tool) = registry::find(name) else {
         if let Some(log) = &services.audit {
             log.record(&Entry { caller: services.caller.as_deref(), tool: name, outcome: "refused", message: Some("unknown tool".into()), ..Default::default() });
@@ -185,9 +170,25 @@ pub async fn call(
     };
     let audited = tool.method != HttpMethod::Get;
     let original = args.clone();
+    // One audit line: what was called (the concrete path once known), how it ended, its task.
+    let audit = |request: Option<&PveRequest>, outcome: &str, message: Option<String>, upid: Option<&str>, exit: Option<&str>| {
+        if let Some(log) = &services.audit {
+            log.record(&Entry {
+                caller: services.caller.as_deref(),
+                tool: tool.name,
+                method: Some(tool.method.as_str()),
+                path: Some(request.map(|r| r.path.as_str()).unwrap_or(tool.path)),
+                arguments: Some(&original),
+                outcome,
+                message,
+                upid,
+                exit_status: exit,
+            });
+        }
+    };
     let refuse = |e: CallError| -> CallError {
         if audited || matches!(e, CallError::Refused(_) | CallError::NotAllowed(_)) {
-            audit(tool, None, &original, "refused", Some(e.to_string()), None);
+            audit(None, "refused", Some(e.to_string()), None, None);
         }
         e
     };
@@ -246,7 +247,7 @@ pub async fn call(
         Ok(d) => d,
         Err(e) => {
             if audited {
-                audit(tool, Some(&request), &original, "error", Some(e.to_string()), None);
+                audit(Some(&request), "error", Some(e.to_string()), None, None);
             }
             return Err(e);
         }
@@ -256,22 +257,13 @@ pub async fn call(
     let Some(upid) = upid else {
         services.allowlist.filter(&mut data);
         if audited {
-            audit(tool, Some(&request), &original, "ok", None, None);
+            audit(Some(&request), "ok", None, None, None);
         }
         return Ok(Success::Data(data));
     };
     if !wait.wait {
-        if let (true, Some(log)) = (audited, &services.audit) {
-            log.record(&Entry {
-                caller: services.caller.as_deref(),
-                tool: tool.name,
-                method: Some(tool.method.as_str()),
-                path: Some(&request.path),
-                arguments: Some(&original),
-                outcome: "started",
-                upid: Some(&upid.text),
-                ..Default::default()
-            });
+        if audited {
+            audit(Some(&request), "started", None, Some(&upid.text), None);
         }
         return Ok(Success::Started(upid));
     }
@@ -285,13 +277,15 @@ pub async fn call(
         Err(e) => Err(CallError::Pve(e)),
     };
     if audited {
-        match &result {
-            Ok(Success::Task(r)) => audit(tool, Some(&request), &original, "ok", None, Some(r)),
-            Err(CallError::TaskFailed(r)) => audit(tool, Some(&request), &original, "task-failed", None, Some(r)),
-            Err(CallError::StillRunning(r)) => audit(tool, Some(&request), &original, "still-running", None, Some(r)),
-            Err(e) => audit(tool, Some(&request), &original, "error", Some(format!("{e} (task {})", upid.text)), None),
-            Ok(_) => {}
-        }
+        let (outcome, report) = match &result {
+            Ok(Success::Task(r)) => ("ok", Some(r)),
+            Err(CallError::TaskFailed(r)) => ("task-failed", Some(r)),
+            Err(CallError::StillRunning(r)) => ("still-running", Some(r)),
+            _ => ("error", None),
+        };
+        let message = result.as_ref().err().filter(|_| report.is_none()).map(|e| e.to_string());
+        let exit = report.and_then(|r| r.exit_status.as_deref());
+        audit(Some(&request), outcome, message, Some(&upid.text), exit);
     }
     result
 }

@@ -58,6 +58,18 @@ pub fn estimate_tokens(tools: &[Tool]) -> usize {
     bytes.div_ceil(4)
 }
 
+/// Bytes a listed tool adds besides its name, title, summary and compact schema: `_meta`,
+/// annotations, overlay arguments and JSON punctuation (measured: 200 to 330).
+const LISTING_OVERHEAD: usize = 330;
+
+/// An upper estimate of the tokens a direct listing of these tools costs, without building it.
+fn estimate_direct_tokens<'a>(defs: impl Iterator<Item = &'a ToolDef>) -> usize {
+    let bytes: usize = defs
+        .map(|d| d.name.len() + d.title.len() + d.summary.len() + d.compact_schema.len() + LISTING_OVERHEAD)
+        .sum();
+    bytes.div_ceil(4)
+}
+
 /// The tools a session lists, and the mode it ended up in.
 pub fn session_tools(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mode, Vec<Tool>) {
     let direct = || -> Vec<Tool> { policy.visible_tools().map(|d| mcp_tool(d, Detail::Compact)).collect() };
@@ -69,9 +81,12 @@ pub fn session_tools(policy: &Policy, mode: ToolMode, budget: usize, toolsets: b
         ToolMode::Direct => (Mode::Direct, [direct(), extra].concat()),
         ToolMode::Discover => (Mode::Discover, [discovery_tools(), extra].concat()),
         ToolMode::Auto => {
-            let all = [direct(), extra.clone()].concat();
-            if estimate_tokens(&all) <= budget {
-                return (Mode::Direct, all);
+            // Only build the direct list when it can fit: building all of it costs memory.
+            if estimate_direct_tokens(policy.visible_tools()) <= budget * 2 {
+                let all = [direct(), extra.clone()].concat();
+                if estimate_tokens(&all) <= budget {
+                    return (Mode::Direct, all);
+                }
             }
             let mut tools = [discovery_tools(), extra].concat();
             for name in CORE {

@@ -41,7 +41,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    // stdio serves one client: one thread is plenty (and keeps memory small: one malloc arena);
+    // the HTTP endpoint serves many callers on two worker threads.
+    let built = if config.http.is_some() {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    };
+    let runtime = match built {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("pve-mcp: failed to start the async runtime: {e}");

@@ -375,6 +375,21 @@ impl PveServer {
                     }
                     outcome = waiting => outcome,
                 };
+                if let (Some(log), Ok(Some(o))) = (&inner.services.audit, &outcome) {
+                    let (what, report) = match o {
+                        TaskOutcome::Succeeded(r) => ("ok", r),
+                        TaskOutcome::Failed(r) => ("task-failed", r),
+                        TaskOutcome::StillRunning(r) => ("still-running", r),
+                    };
+                    log.record(&crate::audit::Entry {
+                        caller: inner.services.caller.as_deref(),
+                        tool: tool.map_or("", |t| t.name),
+                        outcome: what,
+                        upid: Some(&report.upid.text),
+                        exit_status: report.exit_status.as_deref(),
+                        ..Default::default()
+                    });
+                }
                 Ok(match outcome {
                     Ok(Some(TaskOutcome::Succeeded(r))) => result::success(Success::Task(r), tool, inner.options.result_limit),
                     Ok(Some(TaskOutcome::Failed(r))) => result::error(CallError::TaskFailed(r).to_string()),

@@ -171,7 +171,8 @@ async def _serve(args) -> None:
             print('fakepve {0} on node {1} with VMs 100 (web), 101 (db) and CT 200 (ct1).'.format(
                 env.url, env.node))
             print('In another shell, export these and start pve-mcp (Ctrl-C here stops fakepve):\n')
-            for key, value in env.server_env(tier=args.tier).items():
+            # The product's own default tool mode (auto), not the suite's (direct).
+            for key, value in env.server_env(tier=args.tier, PVE_TOOL_MODE=None).items():
                 print('export {0}={1}'.format(key, shlex.quote(value)))
             print('\nCheck with: curl --cacert {0} -H {1} {2}/api2/json/nodes'.format(
                 shlex.quote(env.ca_file),
