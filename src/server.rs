@@ -368,8 +368,21 @@ impl PveServer {
                             HttpMethod::Delete,
                             format!("/nodes/{}/tasks/{}", path_segment(&upid.node), path_segment(&upid.text)),
                         );
-                        if let Err(e) = inner.services.client.send(&stop).await {
+                        let stopped = inner.services.client.send(&stop).await;
+                        if let Err(e) = &stopped {
                             tracing::warn!(upid = %upid.text, error = %e, "could not stop the PVE task");
+                        }
+                        if let Some(log) = &inner.services.audit {
+                            log.record(&crate::audit::Entry {
+                                caller: inner.services.caller.as_deref(),
+                                tool: tool.map_or("", |t| t.name),
+                                method: Some("DELETE"),
+                                path: Some(&stop.path),
+                                outcome: "cancelled",
+                                message: stopped.err().map(|e| format!("could not stop the PVE task: {e}")),
+                                upid: Some(&upid.text),
+                                ..Default::default()
+                            });
                         }
                         return Err(TaskExit::Cancelled);
                     }
