@@ -419,7 +419,8 @@ fn as_number(v: &Value) -> Option<f64> {
     }
 }
 
-fn as_boolean(v: &Value) -> Option<bool> {
+/// A boolean as clients send it: `true`, `1`, `"1"`, `"true"`, `"yes"`, `"on"` (and the opposites).
+pub fn as_boolean(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => match n.as_i64() {

@@ -140,9 +140,8 @@ struct WaitArgs {
 fn take_wait_args(args: &mut Map<String, Value>) -> Result<WaitArgs, FieldError> {
     let mut out = WaitArgs { wait: true, timeout: None };
     if let Some(v) = args.remove("wait").filter(|v| !v.is_null()) {
-        out.wait = crate::arguments::wire(&v, &crate::arguments::Rule::Boolean)
-            .map(|s| s == "1")
-            .map_err(|_| FieldError { field: "wait".into(), message: "expected true or false".into() })?;
+        out.wait = crate::arguments::as_boolean(&v)
+            .ok_or_else(|| FieldError { field: "wait".into(), message: "expected true or false".into() })?;
     }
     if let Some(v) = args.remove("task_timeout").filter(|v| !v.is_null()) {
         let secs = crate::arguments::wire(&v, &crate::arguments::Rule::Number { min: Some(1.0), max: Some(86_400.0) })

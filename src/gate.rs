@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::arguments::as_boolean;
 use crate::registry::ToolDef;
 
 /// The gate arguments a call carried, removed from its arguments.
@@ -20,7 +21,7 @@ impl GateArgs {
     pub fn take(args: &mut Map<String, Value>) -> Result<GateArgs, (String, String)> {
         let confirm = match args.remove("confirm") {
             None | Some(Value::Null) => None,
-            Some(v) => Some(as_bool(&v).ok_or_else(|| ("confirm".to_owned(), "expected true or false".to_owned()))?),
+            Some(v) => Some(as_boolean(&v).ok_or_else(|| ("confirm".to_owned(), "expected true or false".to_owned()))?),
         };
         Ok(GateArgs { confirm, confirm_vmid: args.remove("confirm_vmid").and_then(text), confirm_name: args.remove("confirm_name").and_then(text) })
     }
@@ -46,7 +47,7 @@ pub fn echo_arg(target: &str) -> &'static str {
 pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Verdict {
     let Some(gate) = tool.gate else { return Verdict::Open };
     if let Some(flag) = gate.only_if {
-        if !args.get(flag).and_then(as_bool).unwrap_or(false) {
+        if !args.get(flag).and_then(as_boolean).unwrap_or(false) {
             return Verdict::Open;
         }
     }
@@ -108,19 +109,6 @@ pub fn schema_additions(tool: &ToolDef, described: bool) -> Vec<(&'static str, V
         out.push((echo_arg(target), echo));
     }
     out
-}
-
-fn as_bool(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => n.as_i64().map(|i| i != 0),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Some(true),
-            "0" | "false" | "no" | "off" | "" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 fn text(v: Value) -> Option<String> {

@@ -499,7 +499,7 @@ impl ServerHandler for PveServer {
         // cancel, unless it asked for the UPID only (`wait: false`).
         let as_mcp_task = context.client_capabilities().is_some_and(|c| c.supports_tasks())
             && registry::find(&name).is_some_and(|d| d.task)
-            && !tool_args.get("wait").is_some_and(|w| crate::arguments::wire(w, &crate::arguments::Rule::Boolean).as_deref() == Ok("0"));
+            && !tool_args.get("wait").and_then(crate::arguments::as_boolean).is_some_and(|w| !w);
         let mut tool_args = tool_args;
         if as_mcp_task {
             tool_args.insert("wait".into(), Value::Bool(false));
