@@ -21,5 +21,10 @@ fn main() {
         }
     }
     let per_query = start.elapsed().as_secs_f64() / (rounds * queries.len()) as f64;
-    println!("pve_search: {} queries × {rounds} rounds, {:.1} µs per query (top 8 of {} tools)", queries.len(), per_query * 1e6, pve_mcp::registry::all().len());
+    println!(
+        "pve_search: {} queries × {rounds} rounds, {:.1} µs per query (top 8 of {} tools)",
+        queries.len(),
+        per_query * 1e6,
+        pve_mcp::registry::all().len()
+    );
 }

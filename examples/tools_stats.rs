@@ -27,10 +27,16 @@ fn main() {
         for (cats_name, cats) in [("all", &everything), ("qemu,lxc", &guests)] {
             let policy = Policy { tier, categories: cats.clone() };
             let reachable = policy.visible_tools().count();
-            for (mode_name, mode) in [("direct", ToolMode::Direct), ("discover", ToolMode::Discover), ("auto", ToolMode::Auto)] {
+            for (mode_name, mode) in
+                [("direct", ToolMode::Direct), ("discover", ToolMode::Discover), ("auto", ToolMode::Auto)]
+            {
                 let (resolved, tools) = catalog::session_tools(&policy, mode, DEFAULT_TOOL_BUDGET, false);
                 let text = list_text(&tools);
-                let label = if mode == ToolMode::Auto { format!("auto → {resolved:?}").to_lowercase() } else { mode_name.into() };
+                let label = if mode == ToolMode::Auto {
+                    format!("auto → {resolved:?}").to_lowercase()
+                } else {
+                    mode_name.into()
+                };
                 println!(
                     "| {} | {cats_name} | {label} | {} | {reachable} | {} | {} | {} |",
                     tier.as_str(),
@@ -61,5 +67,8 @@ fn main() {
     }
     let compact: usize = sizes.iter().map(|s| s.0).sum();
     let whole: usize = sizes.iter().map(|s| s.1).sum();
-    println!("\nAll {} tools: {compact} tokens compact, {whole} tokens with full descriptions and schemas.", sizes.len());
+    println!(
+        "\nAll {} tools: {compact} tokens compact, {whole} tokens with full descriptions and schemas.",
+        sizes.len()
+    );
 }

@@ -46,17 +46,21 @@ pub struct NotAllowed {
 impl Allowlist {
     /// Parses the two settings; errors name the variable.
     pub fn parse(nodes: Option<&str>, vmids: Option<&str>) -> Result<Allowlist, String> {
-        let nodes = nodes.map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-            s.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect::<BTreeSet<_>>()
-        });
+        let nodes = nodes
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect::<BTreeSet<_>>());
         let vmids = match vmids.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => {
                 let mut ranges = Vec::new();
                 for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    let bad = || format!("PVE_VMID_ALLOWLIST: `{part}` is not a VMID or range; expected e.g. `100,200-299`");
+                    let bad =
+                        || format!("PVE_VMID_ALLOWLIST: `{part}` is not a VMID or range; expected e.g. `100,200-299`");
                     let (a, b) = match part.split_once('-') {
-                        Some((a, b)) => (a.trim().parse::<u64>().map_err(|_| bad())?, b.trim().parse::<u64>().map_err(|_| bad())?),
+                        Some((a, b)) => {
+                            (a.trim().parse::<u64>().map_err(|_| bad())?, b.trim().parse::<u64>().map_err(|_| bad())?)
+                        }
                         None => {
                             let v = part.parse::<u64>().map_err(|_| bad())?;
                             (v, v)
@@ -113,7 +117,12 @@ impl Allowlist {
             if self.nodes.is_some() && (NODE_ARGS.contains(&key) || key.starts_with("target") && key.contains("node")) {
                 for node in items(value) {
                     if !self.node_allowed(&node) {
-                        return Err(NotAllowed { argument: key.into(), what: "node", value: node, variable: "PVE_NODE_ALLOWLIST" });
+                        return Err(NotAllowed {
+                            argument: key.into(),
+                            what: "node",
+                            value: node,
+                            variable: "PVE_NODE_ALLOWLIST",
+                        });
                     }
                 }
             }
@@ -121,12 +130,20 @@ impl Allowlist {
                 for id in items(value) {
                     let ok = guest_id(&id).map(|v| self.vmid_allowed(v)).unwrap_or(false);
                     if !ok {
-                        return Err(NotAllowed { argument: key.into(), what: "guest", value: id, variable: "PVE_VMID_ALLOWLIST" });
+                        return Err(NotAllowed {
+                            argument: key.into(),
+                            what: "guest",
+                            value: id,
+                            variable: "PVE_VMID_ALLOWLIST",
+                        });
                     }
                 }
             }
         }
-        if self.vmids.is_some() && BULK_PATHS.contains(&tool.path) && !args.keys().any(|k| VMID_ARGS.contains(&k.as_str())) {
+        if self.vmids.is_some()
+            && BULK_PATHS.contains(&tool.path)
+            && !args.keys().any(|k| VMID_ARGS.contains(&k.as_str()))
+        {
             return Err(NotAllowed {
                 argument: "vms".into(),
                 what: "guests",
@@ -167,7 +184,9 @@ fn items(v: &Value) -> Vec<String> {
     match v {
         Value::Array(a) => a.iter().flat_map(items).collect(),
         Value::Number(n) => vec![n.to_string()],
-        Value::String(s) => s.split([',', ';', ' ']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+        Value::String(s) => {
+            s.split([',', ';', ' ']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+        }
         _ => Vec::new(),
     }
 }

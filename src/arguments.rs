@@ -32,8 +32,14 @@ pub struct TextRule {
 /// The rule for a nested value: an array item or a property-string key.
 #[derive(Debug, Clone, Copy)]
 pub enum Rule {
-    Integer { min: Option<i64>, max: Option<i64> },
-    Number { min: Option<f64>, max: Option<f64> },
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     Boolean,
     Text(TextRule),
     Enum(&'static [&'static str]),
@@ -154,7 +160,9 @@ impl Arguments {
         match wire(&v, rule) {
             Ok(s) => Some(s),
             Err(e) => {
-                self.errors.extend(e.into_iter().map(|(path, message)| FieldError { field: format!("{name}{path}"), message }));
+                self.errors.extend(
+                    e.into_iter().map(|(path, message)| FieldError { field: format!("{name}{path}"), message }),
+                );
                 None
             }
         }
@@ -230,7 +238,9 @@ impl Arguments {
         for key in keys {
             let index: Option<u32> = key[stem.len()..].parse().ok();
             match (index, max) {
-                (Some(i), Some(m)) if i > m => self.error(&key, format!("index out of range: `{stem}` goes from 0 to {m}")),
+                (Some(i), Some(m)) if i > m => {
+                    self.error(&key, format!("index out of range: `{stem}` goes from 0 to {m}"))
+                }
                 (Some(i), _) => {
                     if let Some(v) = read(self, &key) {
                         out.insert(i, v);
@@ -258,7 +268,8 @@ fn problem(message: impl Into<String>) -> Problems {
 pub fn wire(v: &Value, rule: &Rule) -> Result<String, Problems> {
     match rule {
         Rule::Integer { min, max } => {
-            let n = as_integer(v).ok_or_else(|| problem(format!("expected an integer{}, got {}", range_text(min, max), shown(v))))?;
+            let n = as_integer(v)
+                .ok_or_else(|| problem(format!("expected an integer{}, got {}", range_text(min, max), shown(v))))?;
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
                 return Err(problem(format!("{n} is out of range: expected an integer{}", range_text(min, max))));
             }
@@ -282,7 +293,8 @@ pub fn wire(v: &Value, rule: &Rule) -> Result<String, Problems> {
             Ok(s)
         }
         Rule::Enum(values) => {
-            let s = as_text(v).ok_or_else(|| problem(format!("expected one of {}, got {}", values.join(", "), shown(v))))?;
+            let s = as_text(v)
+                .ok_or_else(|| problem(format!("expected one of {}, got {}", values.join(", "), shown(v))))?;
             if values.contains(&s.as_str()) {
                 Ok(s)
             } else {
@@ -296,7 +308,10 @@ pub fn wire(v: &Value, rule: &Rule) -> Result<String, Problems> {
             };
             let mut out = Vec::new();
             for (i, it) in items.iter().enumerate() {
-                out.push(wire(it, item).map_err(|e| e.into_iter().map(|(p, m)| (format!("[{i}]{p}"), m)).collect::<Problems>())?);
+                out.push(
+                    wire(it, item)
+                        .map_err(|e| e.into_iter().map(|(p, m)| (format!("[{i}]{p}"), m)).collect::<Problems>())?,
+                );
             }
             Ok(out.join(","))
         }
@@ -326,7 +341,12 @@ fn property_string(v: &Value, keys: &[SubKey]) -> Result<String, Problems> {
         // A bare number or boolean is the value of the default key (`memory: 512`).
         Value::Number(n) if keys.iter().any(|k| k.default_key) => return Ok(n.to_string()),
         Value::Bool(b) if keys.iter().any(|k| k.default_key) => return Ok(if *b { "1" } else { "0" }.into()),
-        other => return Err(problem(format!("expected a property string (`key=value,...`) or an object, got {}", shown(other)))),
+        other => {
+            return Err(problem(format!(
+                "expected a property string (`key=value,...`) or an object, got {}",
+                shown(other)
+            )));
+        }
     };
     let mut problems = Problems::new();
     let mut parts: Vec<(bool, String)> = Vec::new();
@@ -380,12 +400,18 @@ fn check_text(s: &str, t: &TextRule) -> Result<(), String> {
 
 /// Compiled patterns, built on first use and kept (the set is finite: the schema's).
 fn compiled(pattern: &'static str) -> Option<Arc<fancy_regex::Regex>> {
-    static CACHE: OnceLock<Mutex<BTreeMap<&'static str, Option<Arc<fancy_regex::Regex>>>>> = OnceLock::new();
+    type Cache = Mutex<BTreeMap<&'static str, Option<Arc<fancy_regex::Regex>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     cache
         .entry(pattern)
         .or_insert_with(|| {
-            fancy_regex::RegexBuilder::new(pattern).backtrack_limit(100_000).delegate_size_limit(1 << 26).build().ok().map(Arc::new)
+            fancy_regex::RegexBuilder::new(pattern)
+                .backtrack_limit(100_000)
+                .delegate_size_limit(1 << 26)
+                .build()
+                .ok()
+                .map(Arc::new)
         })
         .clone()
 }
@@ -405,7 +431,9 @@ fn range_text(min: &Option<impl fmt::Display>, max: &Option<impl fmt::Display>) 
 
 fn as_integer(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64)),
+        Value::Number(n) => {
+            n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+        }
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -532,8 +560,20 @@ mod tests {
     }
 
     const NET: &[SubKey] = &[
-        SubKey { key: "model", rule: Rule::Enum(&["virtio", "e1000"]), optional: false, default_key: true, alias_of: None },
-        SubKey { key: "bridge", rule: Rule::Text(TextRule { min_length: None, max_length: None, pattern: None }), optional: true, default_key: false, alias_of: None },
+        SubKey {
+            key: "model",
+            rule: Rule::Enum(&["virtio", "e1000"]),
+            optional: false,
+            default_key: true,
+            alias_of: None,
+        },
+        SubKey {
+            key: "bridge",
+            rule: Rule::Text(TextRule { min_length: None, max_length: None, pattern: None }),
+            optional: true,
+            default_key: false,
+            alias_of: None,
+        },
         SubKey { key: "firewall", rule: Rule::Boolean, optional: true, default_key: false, alias_of: None },
     ];
 
@@ -545,8 +585,13 @@ mod tests {
 
     #[test]
     fn property_string_objects_are_checked_and_written_default_key_first() {
-        let mut a = args(json!({"net0": {"bridge": "vmbr0", "firewall": true, "model": "virtio"}, "net1": "{\"model\":\"e1000\"}"}));
-        assert_eq!(a.property_string("net0", Need::Required, NET).as_deref(), Some("model=virtio,bridge=vmbr0,firewall=1"));
+        let mut a = args(
+            json!({"net0": {"bridge": "vmbr0", "firewall": true, "model": "virtio"}, "net1": "{\"model\":\"e1000\"}"}),
+        );
+        assert_eq!(
+            a.property_string("net0", Need::Required, NET).as_deref(),
+            Some("model=virtio,bridge=vmbr0,firewall=1")
+        );
         assert_eq!(a.property_string("net1", Need::Required, NET).as_deref(), Some("model=e1000"));
         let mut a = args(json!({"net0": {"model": "rtl", "colour": "red"}}));
         a.property_string("net0", Need::Required, NET);
@@ -558,7 +603,13 @@ mod tests {
     #[test]
     fn a_bare_number_is_the_default_key() {
         let mut a = args(json!({"memory": 512}));
-        const MEMORY: &[SubKey] = &[SubKey { key: "current", rule: Rule::Integer { min: Some(16), max: None }, optional: false, default_key: true, alias_of: None }];
+        const MEMORY: &[SubKey] = &[SubKey {
+            key: "current",
+            rule: Rule::Integer { min: Some(16), max: None },
+            optional: false,
+            default_key: true,
+            alias_of: None,
+        }];
         assert_eq!(a.property_string("memory", Need::Required, MEMORY).as_deref(), Some("512"));
     }
 

@@ -87,7 +87,8 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_by_name() {
-        let args = json!({"password": "hunter2", "cipassword": "x", "vmid": 100, "sshkeys": "ssh-ed25519 AAA", "token": "t"});
+        let args =
+            json!({"password": "hunter2", "cipassword": "x", "vmid": 100, "sshkeys": "ssh-ed25519 AAA", "token": "t"});
         let r = redact(args.as_object().unwrap());
         assert_eq!(r["vmid"], 100);
         for k in ["password", "cipassword", "sshkeys", "token"] {
@@ -100,7 +101,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pve-mcp-audit-{}", std::process::id()));
         let log = AuditLog::open(&dir).unwrap();
         log.record(&Entry { tool: "qemu_vm_start", outcome: "ok", ..Default::default() });
-        log.record(&Entry { tool: "qemu_vm_delete", outcome: "refused", message: Some("needs confirmation".into()), ..Default::default() });
+        log.record(&Entry {
+            tool: "qemu_vm_delete",
+            outcome: "refused",
+            message: Some("needs confirmation".into()),
+            ..Default::default()
+        });
         let text = std::fs::read_to_string(&dir).unwrap();
         let _ = std::fs::remove_file(&dir);
         let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -147,7 +147,10 @@ fn take_wait_args(args: &mut Map<String, Value>) -> Result<WaitArgs, FieldError>
         let secs = crate::arguments::wire(&v, &crate::arguments::Rule::Number { min: Some(1.0), max: Some(86_400.0) })
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
-            .ok_or_else(|| FieldError { field: "task_timeout".into(), message: "expected seconds from 1 to 86400".into() })?;
+            .ok_or_else(|| FieldError {
+                field: "task_timeout".into(),
+                message: "expected seconds from 1 to 86400".into(),
+            })?;
         out.timeout = Some(Duration::from_secs_f64(secs));
     }
     Ok(out)
@@ -163,14 +166,24 @@ pub async fn call(
 ) -> Result<Success, CallError> {
     let Some(tool) = registry::find(name) else {
         if let Some(log) = &services.audit {
-            log.record(&Entry { caller: services.caller.as_deref(), tool: name, outcome: "refused", message: Some("unknown tool".into()), ..Default::default() });
+            log.record(&Entry {
+                caller: services.caller.as_deref(),
+                tool: name,
+                outcome: "refused",
+                message: Some("unknown tool".into()),
+                ..Default::default()
+            });
         }
         return Err(CallError::UnknownTool(name.to_owned()));
     };
     let audited = tool.method != HttpMethod::Get;
     let original = args.clone();
     // One audit line: what was called (the concrete path once known), how it ended, its task.
-    let audit = |request: Option<&PveRequest>, outcome: &str, message: Option<String>, upid: Option<&str>, exit: Option<&str>| {
+    let audit = |request: Option<&PveRequest>,
+                 outcome: &str,
+                 message: Option<String>,
+                 upid: Option<&str>,
+                 exit: Option<&str>| {
         if let Some(log) = &services.audit {
             log.record(&Entry {
                 caller: services.caller.as_deref(),
@@ -223,17 +236,17 @@ pub async fn call(
 
     services.allowlist.check(tool, &args).map_err(|e| refuse(e.into()))?;
 
-    if !io.pre_confirmed {
-        if let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args) {
-            let asked = match io.confirmer {
-                Some(c) if gate_args.confirm.is_none() => c.confirm(prompt.clone()).await,
-                _ => Answer::Unavailable,
-            };
-            match asked {
-                Answer::Accepted => {}
-                Answer::Declined => return Err(refuse(CallError::Declined)),
-                Answer::Unavailable => return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt })),
-            }
+    if !io.pre_confirmed
+        && let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args)
+    {
+        let asked = match io.confirmer {
+            Some(c) if gate_args.confirm.is_none() => c.confirm(prompt.clone()).await,
+            _ => Answer::Unavailable,
+        };
+        match asked {
+            Answer::Accepted => {}
+            Answer::Declined => return Err(refuse(CallError::Declined)),
+            Answer::Unavailable => return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt })),
         }
     }
 

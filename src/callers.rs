@@ -122,14 +122,20 @@ impl Callers {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let file: TokenFile = if json {
-            serde_json::from_str(&text).map_err(|e| format!("`{}` is not a valid token file (JSON): {e}", path.display()))?
+            serde_json::from_str(&text)
+                .map_err(|e| format!("`{}` is not a valid token file (JSON): {e}", path.display()))?
         } else {
-            toml::from_str(&text).map_err(|e| format!("`{}` is not a valid token file (TOML): {}", path.display(), e.message()))?
+            toml::from_str(&text)
+                .map_err(|e| format!("`{}` is not a valid token file (TOML): {}", path.display(), e.message()))?
         };
         Self::from_entries(file.token, config, default_max_concurrent).map_err(|e| format!("`{}`: {e}", path.display()))
     }
 
-    fn from_entries(entries: Vec<TokenEntry>, config: &Config, default_max_concurrent: usize) -> Result<Callers, String> {
+    fn from_entries(
+        entries: Vec<TokenEntry>,
+        config: &Config,
+        default_max_concurrent: usize,
+    ) -> Result<Callers, String> {
         if entries.is_empty() {
             return Err("has no [[token]] entry".into());
         }
@@ -143,7 +149,8 @@ impl Callers {
                 return Err(format!("token name `{name}` appears twice"));
             }
             let digest = match e.token.strip_prefix("sha256:") {
-                Some(hex) => parse_digest(hex).ok_or_else(|| format!("token `{name}`: `sha256:` must be followed by 64 hex digits"))?,
+                Some(hex) => parse_digest(hex)
+                    .ok_or_else(|| format!("token `{name}`: `sha256:` must be followed by 64 hex digits"))?,
                 None => {
                     let t = e.token.trim();
                     if t.len() < MIN_TOKEN_LEN || t.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -155,12 +162,17 @@ impl Callers {
                 }
             };
             if list.iter().any(|c| c.digest == digest) {
-                return Err(format!("token `{name}` has the same token as `{}`", list.iter().find(|c| c.digest == digest).map_or("", |c| &c.name)));
+                return Err(format!(
+                    "token `{name}` has the same token as `{}`",
+                    list.iter().find(|c| c.digest == digest).map_or("", |c| &c.name)
+                ));
             }
             let tier = match e.tier.as_deref().map(str::trim) {
                 None | Some("") => config.access_tier,
                 Some(t) => {
-                    let tier = Tier::parse(t).ok_or_else(|| format!("token `{name}`: `{t}` is not a tier; expected read-only, read-execute or full"))?;
+                    let tier = Tier::parse(t).ok_or_else(|| {
+                        format!("token `{name}`: `{t}` is not a tier; expected read-only, read-execute or full")
+                    })?;
                     if tier > config.access_tier {
                         tracing::warn!(token = %name, asked = tier.as_str(), server = config.access_tier.as_str(), "token asks for a higher tier than PVE_ACCESS_TIER; capped");
                     }
@@ -176,7 +188,8 @@ impl Callers {
                             out.extend(Category::ALL.iter().copied());
                             continue;
                         }
-                        let cat = Category::parse(c).ok_or_else(|| format!("token `{name}`: unknown category `{c}`"))?;
+                        let cat =
+                            Category::parse(c).ok_or_else(|| format!("token `{name}`: unknown category `{c}`"))?;
                         out.insert(cat);
                     }
                     let capped: BTreeSet<Category> = out.intersection(&config.categories).copied().collect();
@@ -186,14 +199,23 @@ impl Callers {
                     capped
                 }
             };
-            let own = Allowlist::parse(e.node_allowlist.as_ref().map(List::joined).as_deref(), e.vmid_allowlist.as_ref().map(List::joined).as_deref())
-                .map_err(|m| format!("token `{name}`: {}", m.replace("PVE_VMID_ALLOWLIST", "vmid_allowlist")))?;
+            let own = Allowlist::parse(
+                e.node_allowlist.as_ref().map(List::joined).as_deref(),
+                e.vmid_allowlist.as_ref().map(List::joined).as_deref(),
+            )
+            .map_err(|m| format!("token `{name}`: {}", m.replace("PVE_VMID_ALLOWLIST", "vmid_allowlist")))?;
             let max_concurrent = match e.max_concurrent {
                 None => default_max_concurrent,
                 Some(0) => return Err(format!("token `{name}`: max_concurrent must be at least 1")),
                 Some(n) => n,
             };
-            list.push(Caller { name, digest, policy: Policy { tier, categories }, allowlist: config.allowlist.intersect(&own), max_concurrent });
+            list.push(Caller {
+                name,
+                digest,
+                policy: Policy { tier, categories },
+                allowlist: config.allowlist.intersect(&own),
+                max_concurrent,
+            });
         }
         Ok(Callers { list })
     }
@@ -246,7 +268,11 @@ mod tests {
         let alice = &callers.list[callers.authenticate("alice-token-0123456789").unwrap()];
         assert_eq!(alice.name, "alice");
         assert_eq!(alice.policy.tier, Tier::ReadExecute);
-        assert!(alice.allowlist.node_allowed("pve2") && !alice.allowlist.node_allowed("pve9") && !alice.allowlist.node_allowed("pve1"));
+        assert!(
+            alice.allowlist.node_allowed("pve2")
+                && !alice.allowlist.node_allowed("pve9")
+                && !alice.allowlist.node_allowed("pve1")
+        );
         let bob = &callers.list[callers.authenticate("bob-token-0123456789").unwrap()];
         assert_eq!((bob.name.as_str(), bob.max_concurrent), ("bob", 2));
         assert!(bob.allowlist.node_allowed("pve1"));
@@ -258,7 +284,11 @@ mod tests {
     fn bad_files_are_refused_without_showing_tokens() {
         let e = load("[[token]]\nname='a'\ntoken='short'\n", "full").unwrap_err();
         assert!(e.contains("at least") && !e.contains("short'"), "{e}");
-        let e = load("[[token]]\nname='a'\ntoken='aaaaaaaaaaaaaaaaaaaa'\n[[token]]\nname='a'\ntoken='bbbbbbbbbbbbbbbbbbbbbb'\n", "full").unwrap_err();
+        let e = load(
+            "[[token]]\nname='a'\ntoken='aaaaaaaaaaaaaaaaaaaa'\n[[token]]\nname='a'\ntoken='bbbbbbbbbbbbbbbbbbbbbb'\n",
+            "full",
+        )
+        .unwrap_err();
         assert!(e.contains("twice"), "{e}");
         assert!(load("[[token]]\nname='a'\ntoken='aaaaaaaaaaaaaaaaaaaa'\ntier='admin'\n", "full").is_err());
         assert!(load("[[token]]\nname='a'\ntoken='aaaaaaaaaaaaaaaaaaaa'\nextra=1\n", "full").is_err());

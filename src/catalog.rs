@@ -64,9 +64,8 @@ const LISTING_OVERHEAD: usize = 330;
 
 /// An upper estimate of the tokens a direct listing of these tools costs, without building it.
 fn estimate_direct_tokens<'a>(defs: impl Iterator<Item = &'a ToolDef>) -> usize {
-    let bytes: usize = defs
-        .map(|d| d.name.len() + d.title.len() + d.summary.len() + d.compact_schema.len() + LISTING_OVERHEAD)
-        .sum();
+    let bytes: usize =
+        defs.map(|d| d.name.len() + d.title.len() + d.summary.len() + d.compact_schema.len() + LISTING_OVERHEAD).sum();
     bytes.div_ceil(4)
 }
 
@@ -113,7 +112,10 @@ pub fn mcp_tool(def: &ToolDef, detail: Detail) -> Tool {
     let mut additions = gate::schema_additions(def, detail == Detail::Full);
     if def.task {
         additions.push(("wait", json!({"type": "boolean", "description": "Wait for the PVE task's end (default true); false returns its UPID."})));
-        additions.push(("task_timeout", json!({"type": "number", "minimum": 1, "maximum": 86400, "description": "Seconds to wait (default 600)."})));
+        additions.push((
+            "task_timeout",
+            json!({"type": "number", "minimum": 1, "maximum": 86400, "description": "Seconds to wait (default 600)."}),
+        ));
     }
     if let Some(Value::Object(props)) = schema.get_mut("properties") {
         for (name, s) in additions {

@@ -17,7 +17,11 @@ use crate::registry::Tier;
 
 /// Command line: every flag also reads its environment variable.
 #[derive(Debug, Parser)]
-#[command(name = "pve-mcp", version, about = "MCP server for the Proxmox VE API: every endpoint as a typed, policy-checked tool.")]
+#[command(
+    name = "pve-mcp",
+    version,
+    about = "MCP server for the Proxmox VE API: every endpoint as a typed, policy-checked tool."
+)]
 pub struct Cli {
     /// PVE API address, e.g. https://pve.example.com:8006
     #[arg(long, env = "PVE_BASE_URL")]
@@ -216,12 +220,22 @@ fn boolean(raw: Option<&str>, default: bool, variable: &'static str, flag: &'sta
     }
 }
 
-fn count(raw: Option<&str>, default: usize, min: usize, variable: &'static str, flag: &'static str) -> Result<usize, ConfigError> {
+fn count(
+    raw: Option<&str>,
+    default: usize,
+    min: usize,
+    variable: &'static str,
+    flag: &'static str,
+) -> Result<usize, ConfigError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(default),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if n >= min => Ok(n),
-            _ => Err(err(variable, flag, format!("`{s}` is not a number of tokens; expected a whole number of at least {min}"))),
+            _ => Err(err(
+                variable,
+                flag,
+                format!("`{s}` is not a number of tokens; expected a whole number of at least {min}"),
+            )),
         },
     }
 }
@@ -229,7 +243,12 @@ fn count(raw: Option<&str>, default: usize, min: usize, variable: &'static str, 
 /// Default for how long a call waits on the PVE task it started.
 pub const DEFAULT_TASK_TIMEOUT: Duration = Duration::from_secs(600);
 
-fn seconds(raw: Option<&str>, default: Duration, variable: &'static str, flag: &'static str) -> Result<Duration, ConfigError> {
+fn seconds(
+    raw: Option<&str>,
+    default: Duration,
+    variable: &'static str,
+    flag: &'static str,
+) -> Result<Duration, ConfigError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(default),
         Some(s) => match s.parse::<f64>() {
@@ -248,7 +267,11 @@ impl Config {
         let access_tier = match cli.access_tier.as_deref().map(str::trim) {
             None | Some("") => Tier::ReadOnly,
             Some(t) => Tier::parse(t).ok_or_else(|| {
-                err("PVE_ACCESS_TIER", "--access-tier", format!("`{t}` is not a tier; expected read-only, read-execute or full"))
+                err(
+                    "PVE_ACCESS_TIER",
+                    "--access-tier",
+                    format!("`{t}` is not a tier; expected read-only, read-execute or full"),
+                )
             })?,
         };
         let categories = parse_categories(cli.categories.as_deref())?;
@@ -256,39 +279,69 @@ impl Config {
         let ca_file = match cli.ca_file {
             Some(p) if p.as_os_str().is_empty() => None,
             Some(p) if !p.is_file() => {
-                return Err(err("PVE_CA_FILE", "--ca-file", format!("`{}` is not a readable file; expected a PEM certificate file", p.display())));
+                return Err(err(
+                    "PVE_CA_FILE",
+                    "--ca-file",
+                    format!("`{}` is not a readable file; expected a PEM certificate file", p.display()),
+                ));
             }
             other => other,
         };
-        let request_timeout = seconds(cli.request_timeout.as_deref(), DEFAULT_REQUEST_TIMEOUT, "PVE_REQUEST_TIMEOUT", "--request-timeout")?;
-        let task_timeout = seconds(cli.task_timeout.as_deref(), DEFAULT_TASK_TIMEOUT, "PVE_TASK_TIMEOUT", "--task-timeout")?;
-        let allowlist = Allowlist::parse(cli.node_allowlist.as_deref(), cli.vmid_allowlist.as_deref()).map_err(|message| {
-            let message = message.trim_start_matches("PVE_VMID_ALLOWLIST: ").to_owned();
-            err("PVE_VMID_ALLOWLIST", "--vmid-allowlist", message)
-        })?;
+        let request_timeout = seconds(
+            cli.request_timeout.as_deref(),
+            DEFAULT_REQUEST_TIMEOUT,
+            "PVE_REQUEST_TIMEOUT",
+            "--request-timeout",
+        )?;
+        let task_timeout =
+            seconds(cli.task_timeout.as_deref(), DEFAULT_TASK_TIMEOUT, "PVE_TASK_TIMEOUT", "--task-timeout")?;
+        let allowlist =
+            Allowlist::parse(cli.node_allowlist.as_deref(), cli.vmid_allowlist.as_deref()).map_err(|message| {
+                let message = message.trim_start_matches("PVE_VMID_ALLOWLIST: ").to_owned();
+                err("PVE_VMID_ALLOWLIST", "--vmid-allowlist", message)
+            })?;
         let audit_log = cli.audit_log.filter(|p| !p.as_os_str().is_empty());
         let tool_mode = match cli.tool_mode.as_deref().map(str::trim) {
             None | Some("") | Some("auto") => ToolMode::Auto,
             Some("direct") => ToolMode::Direct,
             Some("discover") => ToolMode::Discover,
             Some(other) => {
-                return Err(err("PVE_TOOL_MODE", "--tool-mode", format!("`{other}` is not a mode; expected direct, discover or auto")));
+                return Err(err(
+                    "PVE_TOOL_MODE",
+                    "--tool-mode",
+                    format!("`{other}` is not a mode; expected direct, discover or auto"),
+                ));
             }
         };
-        let tool_budget = count(cli.tool_budget.as_deref(), DEFAULT_TOOL_BUDGET, 500, "PVE_TOOL_BUDGET", "--tool-budget")?;
-        let result_limit = count(cli.result_limit.as_deref(), DEFAULT_RESULT_LIMIT, 500, "PVE_RESULT_LIMIT", "--result-limit")?;
-        let dynamic_toolsets = boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
+        let tool_budget =
+            count(cli.tool_budget.as_deref(), DEFAULT_TOOL_BUDGET, 500, "PVE_TOOL_BUDGET", "--tool-budget")?;
+        let result_limit =
+            count(cli.result_limit.as_deref(), DEFAULT_RESULT_LIMIT, 500, "PVE_RESULT_LIMIT", "--result-limit")?;
+        let dynamic_toolsets =
+            boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
         let tls_fingerprint = match cli.tls_fingerprint.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(f) => Some(parse_fingerprint(f).ok_or_else(|| {
-                err("PVE_TLS_FINGERPRINT", "--tls-fingerprint", "is not a SHA-256 fingerprint; expected 32 hex bytes like `AB:CD:...` (pvenode cert info)")
+                err(
+                    "PVE_TLS_FINGERPRINT",
+                    "--tls-fingerprint",
+                    "is not a SHA-256 fingerprint; expected 32 hex bytes like `AB:CD:...` (pvenode cert info)",
+                )
             })?),
         };
         if tls_fingerprint.is_some() && ca_file.is_some() {
-            return Err(err("PVE_TLS_FINGERPRINT", "--tls-fingerprint", "and PVE_CA_FILE are both set; use one way to trust PVE's certificate"));
+            return Err(err(
+                "PVE_TLS_FINGERPRINT",
+                "--tls-fingerprint",
+                "and PVE_CA_FILE are both set; use one way to trust PVE's certificate",
+            ));
         }
         if tls_fingerprint.is_some() && !verify_tls {
-            return Err(err("PVE_TLS_FINGERPRINT", "--tls-fingerprint", "and PVE_VERIFY_SSL=false are both set; a pinned certificate is always verified"));
+            return Err(err(
+                "PVE_TLS_FINGERPRINT",
+                "--tls-fingerprint",
+                "and PVE_VERIFY_SSL=false are both set; a pinned certificate is always verified",
+            ));
         }
         Ok(Config {
             base_url,
@@ -311,7 +364,12 @@ impl Config {
     }
 }
 
-fn parse_auth(token_id: Option<&str>, token_secret: Option<String>, user: Option<&str>, password: Option<String>) -> Result<PveAuth, ConfigError> {
+fn parse_auth(
+    token_id: Option<&str>,
+    token_secret: Option<String>,
+    user: Option<&str>,
+    password: Option<String>,
+) -> Result<PveAuth, ConfigError> {
     let given = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
     let token_id = token_id.map(str::trim).filter(|s| !s.is_empty());
     let user = user.map(str::trim).filter(|s| !s.is_empty());
@@ -326,9 +384,19 @@ fn parse_auth(token_id: Option<&str>, token_secret: Option<String>, user: Option
     }
     if has_user {
         let user = match user {
-            None => return Err(err("PVE_USER", "--user", "is not set but PVE_PASSWORD is; expected a PVE user like `root@pam`")),
+            None => {
+                return Err(err(
+                    "PVE_USER",
+                    "--user",
+                    "is not set but PVE_PASSWORD is; expected a PVE user like `root@pam`",
+                ));
+            }
             Some(u) if u.chars().any(|c| c.is_control() || c.is_whitespace()) || u.contains('!') => {
-                return Err(err("PVE_USER", "--user", format!("`{u}` is not a PVE user; expected `user@realm` (API tokens go in PVE_TOKEN_ID)")));
+                return Err(err(
+                    "PVE_USER",
+                    "--user",
+                    format!("`{u}` is not a PVE user; expected `user@realm` (API tokens go in PVE_TOKEN_ID)"),
+                ));
             }
             // Like PVE's login form: a user without a realm is a Linux PAM user.
             Some(u) if !u.contains('@') => format!("{u}@pam"),
@@ -355,15 +423,25 @@ fn parse_auth(token_id: Option<&str>, token_secret: Option<String>, user: Option
             ));
         }
         Some(id) if !valid_token_id(id) => {
-            return Err(err("PVE_TOKEN_ID", "--token-id", format!("`{id}` is not an API token id; expected `user@realm!tokenname`")));
+            return Err(err(
+                "PVE_TOKEN_ID",
+                "--token-id",
+                format!("`{id}` is not an API token id; expected `user@realm!tokenname`"),
+            ));
         }
         Some(id) => id.to_owned(),
     };
     let secret = match token_secret.map(|s| s.trim().to_owned()) {
         None => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is not set; expected the API token's secret")),
-        Some(s) if s.is_empty() => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is empty; expected the API token's secret")),
+        Some(s) if s.is_empty() => {
+            return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is empty; expected the API token's secret"));
+        }
         Some(s) if s.chars().any(|c| c.is_control() || c == ' ') => {
-            return Err(err("PVE_TOKEN_SECRET", "--token-secret", "contains spaces or control characters; expected the API token's secret"));
+            return Err(err(
+                "PVE_TOKEN_SECRET",
+                "--token-secret",
+                "contains spaces or control characters; expected the API token's secret",
+            ));
         }
         Some(s) => Secret(s),
     };
@@ -408,11 +486,17 @@ fn parse_http(cli: &Cli) -> Result<Option<HttpConfig>, ConfigError> {
         None | Some("") => return Ok(None),
         Some(r) => r,
     };
-    let bind = parse_bind(raw).ok_or_else(|| err(V, F, format!("`{raw}` is not an address to listen on; expected e.g. 127.0.0.1:8080 or 8080")))?;
+    let bind = parse_bind(raw).ok_or_else(|| {
+        err(V, F, format!("`{raw}` is not an address to listen on; expected e.g. 127.0.0.1:8080 or 8080"))
+    })?;
     let tokens = match &cli.http_tokens {
         Some(p) if p.as_os_str().is_empty() => None,
         Some(p) if !p.is_file() => {
-            return Err(err("PVE_MCP_HTTP_TOKENS", "--http-tokens", format!("`{}` is not a readable file; expected a token file (TOML or JSON)", p.display())));
+            return Err(err(
+                "PVE_MCP_HTTP_TOKENS",
+                "--http-tokens",
+                format!("`{}` is not a readable file; expected a token file (TOML or JSON)", p.display()),
+            ));
         }
         other => other.clone(),
     };
@@ -420,17 +504,30 @@ fn parse_http(cli: &Cli) -> Result<Option<HttpConfig>, ConfigError> {
         return Err(err(
             "PVE_MCP_HTTP_TOKENS",
             "--http-tokens",
-            format!("is not set, and PVE_MCP_HTTP={bind} is not a loopback address: set PVE_MCP_HTTP_TOKENS so callers must authenticate, or bind 127.0.0.1"),
+            format!(
+                "is not set, and PVE_MCP_HTTP={bind} is not a loopback address: set PVE_MCP_HTTP_TOKENS so callers must authenticate, or bind 127.0.0.1"
+            ),
         ));
     }
     let mut allowed_origins = Vec::new();
     for origin in comma_list(cli.http_allowed_origins.as_deref()) {
         let normal = normalize_origin(&origin).ok_or_else(|| {
-            err("PVE_MCP_HTTP_ALLOWED_ORIGINS", "--http-allowed-origins", format!("`{origin}` is not an origin; expected e.g. https://app.example.com"))
+            err(
+                "PVE_MCP_HTTP_ALLOWED_ORIGINS",
+                "--http-allowed-origins",
+                format!("`{origin}` is not an origin; expected e.g. https://app.example.com"),
+            )
         })?;
         allowed_origins.push(normal);
     }
-    for local in ["http://localhost:*", "https://localhost:*", "http://127.0.0.1:*", "https://127.0.0.1:*", "http://[::1]:*", "https://[::1]:*"] {
+    for local in [
+        "http://localhost:*",
+        "https://localhost:*",
+        "http://127.0.0.1:*",
+        "https://127.0.0.1:*",
+        "http://[::1]:*",
+        "https://[::1]:*",
+    ] {
         if !allowed_origins.iter().any(|o| o == local) {
             allowed_origins.push(local.to_owned());
         }
@@ -441,10 +538,21 @@ fn parse_http(cli: &Cli) -> Result<Option<HttpConfig>, ConfigError> {
     } else if allowed_hosts.is_empty() && bind.ip().is_loopback() {
         allowed_hosts = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
     }
-    let max_body = count(cli.http_max_body.as_deref(), DEFAULT_HTTP_MAX_BODY, 1024, "PVE_MCP_HTTP_MAX_BODY", "--http-max-body")
-        .map_err(|_| err("PVE_MCP_HTTP_MAX_BODY", "--http-max-body", "expected a number of bytes of at least 1024"))?;
-    let max_concurrent = count(cli.http_max_concurrent.as_deref(), DEFAULT_HTTP_MAX_CONCURRENT, 1, "PVE_MCP_HTTP_MAX_CONCURRENT", "--http-max-concurrent")
-        .map_err(|_| err("PVE_MCP_HTTP_MAX_CONCURRENT", "--http-max-concurrent", "expected a whole number of at least 1"))?;
+    let max_body =
+        count(cli.http_max_body.as_deref(), DEFAULT_HTTP_MAX_BODY, 1024, "PVE_MCP_HTTP_MAX_BODY", "--http-max-body")
+            .map_err(|_| {
+                err("PVE_MCP_HTTP_MAX_BODY", "--http-max-body", "expected a number of bytes of at least 1024")
+            })?;
+    let max_concurrent = count(
+        cli.http_max_concurrent.as_deref(),
+        DEFAULT_HTTP_MAX_CONCURRENT,
+        1,
+        "PVE_MCP_HTTP_MAX_CONCURRENT",
+        "--http-max-concurrent",
+    )
+    .map_err(|_| {
+        err("PVE_MCP_HTTP_MAX_CONCURRENT", "--http-max-concurrent", "expected a whole number of at least 1")
+    })?;
     Ok(Some(HttpConfig { bind, tokens, allowed_origins, allowed_hosts, max_body, max_concurrent }))
 }
 
@@ -469,10 +577,13 @@ fn parse_base_url(raw: Option<&str>) -> Result<Url, ConfigError> {
     const V: &str = "PVE_BASE_URL";
     const F: &str = "--base-url";
     let raw = match raw.map(str::trim) {
-        None | Some("") => return Err(err(V, F, "is not set; expected the PVE address, e.g. https://pve.example.com:8006")),
+        None | Some("") => {
+            return Err(err(V, F, "is not set; expected the PVE address, e.g. https://pve.example.com:8006"));
+        }
         Some(r) => r,
     };
-    let url = Url::parse(raw).map_err(|e| err(V, F, format!("`{raw}` is not a URL ({e}); expected e.g. https://pve.example.com:8006")))?;
+    let url = Url::parse(raw)
+        .map_err(|e| err(V, F, format!("`{raw}` is not a URL ({e}); expected e.g. https://pve.example.com:8006")))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(err(V, F, format!("`{raw}` must start with https:// (or http://)")));
     }
@@ -509,7 +620,11 @@ fn parse_categories(raw: Option<&str>) -> Result<BTreeSet<Category>, ConfigError
     for name in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         let cat = Category::parse(name).ok_or_else(|| {
             let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            err("PVE_CATEGORIES", "--categories", format!("unknown category `{name}`; expected a comma list of: {}", known.join(", ")))
+            err(
+                "PVE_CATEGORIES",
+                "--categories",
+                format!("unknown category `{name}`; expected a comma list of: {}", known.join(", ")),
+            )
         })?;
         out.insert(cat);
     }
@@ -613,7 +728,14 @@ mod tests {
 
     #[test]
     fn user_and_password_log_in_with_tickets_and_exclude_tokens() {
-        let c = Config::from_cli(Cli { token_id: None, token_secret: None, user: Some("root".into()), password: Some("pw".into()), ..cli() }).unwrap();
+        let c = Config::from_cli(Cli {
+            token_id: None,
+            token_secret: None,
+            user: Some("root".into()),
+            password: Some("pw".into()),
+            ..cli()
+        })
+        .unwrap();
         assert!(matches!(&c.auth, PveAuth::Ticket { user, .. } if user == "root@pam"));
         assert!(!format!("{c:?}").contains("pw\""));
         let e = error_of(Cli { user: Some("root@pam".into()), password: Some("pw".into()), ..cli() });

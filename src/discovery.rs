@@ -155,7 +155,10 @@ mod tests {
     #[test]
     fn finds_snapshot_creation() {
         let hits = search("take a snapshot of VM 100", 3, |_| true);
-        assert!(hits.iter().any(|h| h.tool.path == "/nodes/{node}/qemu/{vmid}/snapshot" && h.tool.method.as_str() == "POST"));
+        assert!(
+            hits.iter()
+                .any(|h| h.tool.path == "/nodes/{node}/qemu/{vmid}/snapshot" && h.tool.method.as_str() == "POST")
+        );
     }
 
     #[test]

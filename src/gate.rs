@@ -23,7 +23,11 @@ impl GateArgs {
             None | Some(Value::Null) => None,
             Some(v) => Some(as_boolean(&v).ok_or_else(|| ("confirm".to_owned(), "expected true or false".to_owned()))?),
         };
-        Ok(GateArgs { confirm, confirm_vmid: args.remove("confirm_vmid").and_then(text), confirm_name: args.remove("confirm_name").and_then(text) })
+        Ok(GateArgs {
+            confirm,
+            confirm_vmid: args.remove("confirm_vmid").and_then(text),
+            confirm_name: args.remove("confirm_name").and_then(text),
+        })
     }
 }
 
@@ -46,10 +50,10 @@ pub fn echo_arg(target: &str) -> &'static str {
 /// Checks a call against its tool's gate. `args` are the call's arguments (gate arguments removed).
 pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Verdict {
     let Some(gate) = tool.gate else { return Verdict::Open };
-    if let Some(flag) = gate.only_if {
-        if !args.get(flag).and_then(as_boolean).unwrap_or(false) {
-            return Verdict::Open;
-        }
+    if let Some(flag) = gate.only_if
+        && !args.get(flag).and_then(as_boolean).unwrap_or(false)
+    {
+        return Verdict::Open;
     }
     let target = gate.target.and_then(|t| args.get(t).and_then(|v| text(v.clone())).map(|v| (t, v)));
     let what = describe(tool, target.as_ref());
@@ -60,7 +64,11 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Ver
     let pass = pass.join(" and ");
     let prompt = format!("Confirm: {what}. This cannot be undone.");
     if given.confirm != Some(true) {
-        return Verdict::Closed { reason: format!("destructive ({what}): needs the user's confirmation"), pass, prompt };
+        return Verdict::Closed {
+            reason: format!("destructive ({what}): needs the user's confirmation"),
+            pass,
+            prompt,
+        };
     }
     if let Some((t, expected)) = &target {
         let echoed = if *t == "vmid" { &given.confirm_vmid } else { &given.confirm_name };
@@ -68,13 +76,20 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Ver
             Some(v) if v.trim() == expected.trim() => {}
             Some(v) => {
                 return Verdict::Closed {
-                    reason: format!("`{}` is `{v}` but `{t}` is `{expected}`: the confirmation names another target", echo_arg(t)),
+                    reason: format!(
+                        "`{}` is `{v}` but `{t}` is `{expected}`: the confirmation names another target",
+                        echo_arg(t)
+                    ),
                     pass,
                     prompt,
                 };
             }
             None => {
-                return Verdict::Closed { reason: format!("destructive ({what}): the target must be echoed back"), pass, prompt };
+                return Verdict::Closed {
+                    reason: format!("destructive ({what}): the target must be echoed back"),
+                    pass,
+                    prompt,
+                };
             }
         }
     }
@@ -142,7 +157,9 @@ mod tests {
 
     #[test]
     fn a_gated_call_without_confirmation_says_what_to_pass() {
-        let Verdict::Closed { pass, .. } = check(delete_vm(), &map(json!({"node": "pve1", "vmid": 100})), &GateArgs::default()) else {
+        let Verdict::Closed { pass, .. } =
+            check(delete_vm(), &map(json!({"node": "pve1", "vmid": 100})), &GateArgs::default())
+        else {
             panic!("not closed")
         };
         assert_eq!(pass, "`confirm: true` and `confirm_vmid: \"100\"`");

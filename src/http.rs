@@ -75,7 +75,12 @@ struct App {
 }
 
 /// Serves MCP over HTTP until `shutdown` is cancelled (or SIGINT/SIGTERM).
-pub async fn serve(config: &HttpConfig, access: Access, routes: Vec<Route>, shutdown: CancellationToken) -> std::io::Result<()> {
+pub async fn serve(
+    config: &HttpConfig,
+    access: Access,
+    routes: Vec<Route>,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
     let listener = TcpListener::bind(config.bind).await?;
     let local = listener.local_addr()?;
     let mut rmcp_config = StreamableHttpServerConfig::default()
@@ -92,13 +97,18 @@ pub async fn serve(config: &HttpConfig, access: Access, routes: Vec<Route>, shut
             let server = r.server;
             Served {
                 name: r.name,
-                service: StreamableHttpService::new(move || Ok(server.new_session()), Arc::new(LocalSessionManager::default()), rmcp_config.clone()),
+                service: StreamableHttpService::new(
+                    move || Ok(server.new_session()),
+                    Arc::new(LocalSessionManager::default()),
+                    rmcp_config.clone(),
+                ),
                 busy: Arc::new(Semaphore::new(r.max_concurrent)),
                 max_concurrent: r.max_concurrent,
             }
         })
         .collect();
-    let app = Arc::new(App { access, routes: served, origins: config.allowed_origins.clone(), max_body: config.max_body });
+    let app =
+        Arc::new(App { access, routes: served, origins: config.allowed_origins.clone(), max_body: config.max_body });
     let auth = match &app.access {
         Access::Open => "none (loopback only)".to_owned(),
         Access::Tokens(c) => format!("{} bearer token(s)", c.list.len()),
@@ -204,7 +214,9 @@ fn jsonrpc_error(status: StatusCode, id: Value, code: i64, message: String) -> R
 fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
     let Some(origin) = normalize_origin(origin) else { return false };
     allowed.iter().any(|a| match a.strip_suffix('*') {
-        Some(prefix) => origin.strip_prefix(prefix).is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())),
+        Some(prefix) => {
+            origin.strip_prefix(prefix).is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        }
         None => *a == origin,
     })
 }

@@ -96,7 +96,11 @@ fn main() -> ExitCode {
                 for caller in &callers.list {
                     let server = server_for(caller.policy.clone(), caller.allowlist.clone(), Some(caller.name.clone()));
                     tracing::info!(caller = %caller.name, tier = caller.policy.tier.as_str(), tools = server.tools().len(), "HTTP caller");
-                    routes.push(Route { name: Some(caller.name.clone()), server, max_concurrent: caller.max_concurrent });
+                    routes.push(Route {
+                        name: Some(caller.name.clone()),
+                        server,
+                        max_concurrent: caller.max_concurrent,
+                    });
                 }
                 (Access::Tokens(callers), routes)
             }

@@ -137,7 +137,8 @@ impl PveClient {
         let mut headers = HeaderMap::new();
         let auth = match &config.auth {
             PveAuth::Token { id, secret } => {
-                let mut value = HeaderValue::from_str(&format!("PVEAPIToken={id}={}", secret.expose())).map_err(|_| ClientError::Header)?;
+                let mut value = HeaderValue::from_str(&format!("PVEAPIToken={id}={}", secret.expose()))
+                    .map_err(|_| ClientError::Header)?;
                 value.set_sensitive(true);
                 headers.insert(AUTHORIZATION, value);
                 Auth::Token
@@ -164,14 +165,17 @@ impl PveClient {
             if let Some(path) = &config.ca_file {
                 let ca_err = |detail: String| ClientError::CaFile { path: path.display().to_string(), detail };
                 let pem = std::fs::read(path).map_err(|e| ca_err(e.to_string()))?;
-                let certs = Certificate::from_pem_bundle(&pem).map_err(|e| ca_err(format!("not a PEM certificate file ({e})")))?;
+                let certs = Certificate::from_pem_bundle(&pem)
+                    .map_err(|e| ca_err(format!("not a PEM certificate file ({e})")))?;
                 if certs.is_empty() {
                     return Err(ca_err("holds no PEM certificate".into()));
                 }
                 builder = builder.tls_certs_only(certs);
             }
             if !config.verify_tls {
-                tracing::warn!("PVE_VERIFY_SSL=false: the PVE server's certificate is NOT verified; use this only in a lab, and prefer PVE_CA_FILE or PVE_TLS_FINGERPRINT");
+                tracing::warn!(
+                    "PVE_VERIFY_SSL=false: the PVE server's certificate is NOT verified; use this only in a lab, and prefer PVE_CA_FILE or PVE_TLS_FINGERPRINT"
+                );
                 builder = builder.tls_danger_accept_invalid_certs(true);
             }
         }
@@ -195,7 +199,8 @@ impl PveClient {
     /// Sends a request and returns PVE's `data`.
     pub async fn send(&self, req: &PveRequest) -> Result<Value, PveError> {
         let url_text = self.url_of(req);
-        let url = Url::parse(&url_text).map_err(|e| PveError::Transport { url: url_text.clone(), detail: e.to_string() })?;
+        let url =
+            Url::parse(&url_text).map_err(|e| PveError::Transport { url: url_text.clone(), detail: e.to_string() })?;
         let ticket = self.ticket(None).await?;
         let first = self.send_retrying(req, &url, &url_text, ticket.as_deref()).await;
         match (first, ticket) {
@@ -209,7 +214,13 @@ impl PveClient {
         }
     }
 
-    async fn send_retrying(&self, req: &PveRequest, url: &Url, url_text: &str, ticket: Option<&Ticket>) -> Result<Value, PveError> {
+    async fn send_retrying(
+        &self,
+        req: &PveRequest,
+        url: &Url,
+        url_text: &str,
+        ticket: Option<&Ticket>,
+    ) -> Result<Value, PveError> {
         let attempts = if req.method == HttpMethod::Get { GET_ATTEMPTS } else { 1 };
         let mut attempt = 0;
         loop {
@@ -227,7 +238,14 @@ impl PveClient {
     }
 
     /// One try. `Retry` only for a GET that may be tried again (`last` false).
-    async fn send_once(&self, req: &PveRequest, url: Url, url_text: &str, ticket: Option<&Ticket>, last: bool) -> Attempt {
+    async fn send_once(
+        &self,
+        req: &PveRequest,
+        url: Url,
+        url_text: &str,
+        ticket: Option<&Ticket>,
+        last: bool,
+    ) -> Attempt {
         let _permit = self.in_flight.acquire().await.expect("the semaphore is never closed");
         let mut builder = match req.method {
             HttpMethod::Get => self.http.get(url).query(&req.params),
@@ -263,7 +281,10 @@ impl PveClient {
     fn read_answer(&self, status: StatusCode, body: &[u8], path: &str) -> Result<Value, PveError> {
         let json: Option<Value> = serde_json::from_slice(body).ok();
         if status.is_success() {
-            let json = json.ok_or_else(|| PveError::Decode { status: status.as_u16(), detail: format!("not JSON: {}", preview(body)) })?;
+            let json = json.ok_or_else(|| PveError::Decode {
+                status: status.as_u16(),
+                detail: format!("not JSON: {}", preview(body)),
+            })?;
             return Ok(match json {
                 Value::Object(mut o) => o.remove("data").unwrap_or(Value::Null),
                 other => other,
@@ -280,10 +301,19 @@ impl PveClient {
             .as_ref()
             .and_then(|j| j.get("errors"))
             .and_then(Value::as_object)
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect())
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+                    .collect()
+            })
             .unwrap_or_default();
         let ticket_auth = matches!(*self.auth, Auth::Ticket(_));
-        Err(PveError::Api { status: status.as_u16(), hint: hint(status.as_u16(), path, &message, ticket_auth), message, errors })
+        Err(PveError::Api {
+            status: status.as_u16(),
+            hint: hint(status.as_u16(), path, &message, ticket_auth),
+            message,
+            errors,
+        })
     }
 
     /// A connection that failed or broke before an answer: worth another try for a GET. Timeouts
@@ -318,7 +348,9 @@ impl PveClient {
             attempt += 1;
             let form = [("username", auth.user.as_str()), ("password", auth.password.expose())];
             match self.http.post(&url_text).form(&form).send().await {
-                Ok(r) if attempt < GET_ATTEMPTS && matches!(r.status(), StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE) => {}
+                Ok(r)
+                    if attempt < GET_ATTEMPTS
+                        && matches!(r.status(), StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE) => {}
                 Ok(r) => break r,
                 Err(e) if attempt < GET_ATTEMPTS && self.worth_retrying(&e) => {}
                 Err(e) => return Err(self.transport_error(&url_text, &e)),
@@ -328,21 +360,30 @@ impl PveClient {
         let status = response.status();
         let body = response.bytes().await.map_err(|e| self.transport_error(&url_text, &e))?;
         if status == StatusCode::UNAUTHORIZED {
-            return Err(login_err("PVE says authentication failure; check PVE_USER (user@realm) and PVE_PASSWORD".into()));
+            return Err(login_err(
+                "PVE says authentication failure; check PVE_USER (user@realm) and PVE_PASSWORD".into(),
+            ));
         }
         if !status.is_success() {
             return Err(login_err(format!("PVE answered HTTP {status}")));
         }
-        let data = serde_json::from_slice::<Value>(&body).ok().and_then(|mut j| j.get_mut("data").map(Value::take)).unwrap_or(Value::Null);
+        let data = serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|mut j| j.get_mut("data").map(Value::take))
+            .unwrap_or(Value::Null);
         if data.get("NeedTFA").is_some_and(|v| v == 1 || v == true) {
             return Err(login_err("the user has two-factor authentication, which pve-mcp cannot answer; use an API token (PVE_TOKEN_ID) instead".into()));
         }
-        let (Some(ticket), Some(csrf)) = (data.get("ticket").and_then(Value::as_str), data.get("CSRFPreventionToken").and_then(Value::as_str)) else {
+        let (Some(ticket), Some(csrf)) =
+            (data.get("ticket").and_then(Value::as_str), data.get("CSRFPreventionToken").and_then(Value::as_str))
+        else {
             return Err(login_err("PVE's answer held no ticket".into()));
         };
-        let mut cookie = HeaderValue::from_str(&format!("PVEAuthCookie={ticket}")).map_err(|_| login_err("PVE's ticket is not usable in a header".into()))?;
+        let mut cookie = HeaderValue::from_str(&format!("PVEAuthCookie={ticket}"))
+            .map_err(|_| login_err("PVE's ticket is not usable in a header".into()))?;
         cookie.set_sensitive(true);
-        let mut csrf = HeaderValue::from_str(csrf).map_err(|_| login_err("PVE's CSRF token is not usable in a header".into()))?;
+        let mut csrf =
+            HeaderValue::from_str(csrf).map_err(|_| login_err("PVE's CSRF token is not usable in a header".into()))?;
         csrf.set_sensitive(true);
         tracing::info!(user = %auth.user, "logged in to PVE (ticket)");
         Ok(Ticket { cookie, csrf, obtained: Instant::now(), generation })
@@ -366,7 +407,9 @@ impl PveClient {
 /// What to check when PVE says 401 or 403.
 fn hint(status: u16, path: &str, message: &str, ticket_auth: bool) -> Option<String> {
     match status {
-        401 if ticket_auth => Some("Check PVE_USER and PVE_PASSWORD: the login ticket was refused even after logging in again".into()),
+        401 if ticket_auth => {
+            Some("Check PVE_USER and PVE_PASSWORD: the login ticket was refused even after logging in again".into())
+        }
         401 => Some("Check PVE_TOKEN_ID and PVE_TOKEN_SECRET: the token may be wrong, expired or deleted".into()),
         403 if ticket_auth => Some(format!(
             "The user PVE_USER lacks a privilege on this path ({}): grant it a role on `{}` (pveum acl modify {} --users <user@realm> --roles <role>)",
@@ -441,7 +484,9 @@ mod tests {
 
     #[test]
     fn forbidden_hints_name_the_acl_path() {
-        let h = hint(403, "/nodes/pve1/qemu/100/config", "Permission check failed (/vms/100, VM.Config.Options)", false).unwrap();
+        let h =
+            hint(403, "/nodes/pve1/qemu/100/config", "Permission check failed (/vms/100, VM.Config.Options)", false)
+                .unwrap();
         assert!(h.contains("/vms/100") && h.contains("privilege separation"), "{h}");
     }
 
@@ -450,6 +495,9 @@ mod tests {
         let mut errors = BTreeMap::new();
         errors.insert("cores".to_string(), "value must be at least 1\n".to_string());
         let e = PveError::Api { status: 400, message: "Parameter verification failed.\n".into(), errors, hint: None };
-        assert_eq!(e.to_string(), "PVE refused the request (HTTP 400): Parameter verification failed. [`cores`: value must be at least 1]");
+        assert_eq!(
+            e.to_string(),
+            "PVE refused the request (HTTP 400): Parameter verification failed. [`cores`: value must be at least 1]"
+        );
     }
 }

@@ -14,8 +14,23 @@ const BYTES_PER_TOKEN: usize = 4;
 
 /// Argument names that narrow a listing, in the order they are suggested.
 const NARROWING: &[&str] = &[
-    "type", "limit", "start", "since", "until", "lastentries", "vmid", "node", "content", "storage", "typefilter",
-    "statusfilter", "source", "errors", "userfilter", "timeframe", "cf",
+    "type",
+    "limit",
+    "start",
+    "since",
+    "until",
+    "lastentries",
+    "vmid",
+    "node",
+    "content",
+    "storage",
+    "typefilter",
+    "statusfilter",
+    "source",
+    "errors",
+    "userfilter",
+    "timeframe",
+    "cf",
 ];
 
 /// A failed result: one readable message, `isError`, no `structuredContent`.
@@ -94,15 +109,21 @@ fn narrowing_hint(tool: Option<&ToolDef>) -> String {
     let Some(tool) = tool else { return String::new() };
     let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or_default();
     let Some(props) = schema.get("properties").and_then(Value::as_object) else { return String::new() };
-    let required: Vec<&str> =
-        schema.get("required").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let filters: Vec<String> = NARROWING
         .iter()
         .filter(|n| props.contains_key(**n) && !required.contains(n))
         .map(|n| format!("`{n}`"))
         .collect();
     if filters.is_empty() {
-        format!(" `{}` has no filter arguments: ask for a smaller part of the data with a more specific tool.", tool.name)
+        format!(
+            " `{}` has no filter arguments: ask for a smaller part of the data with a more specific tool.",
+            tool.name
+        )
     } else {
         format!(" Narrow the call with {}.", filters.join(", "))
     }

@@ -28,8 +28,8 @@ use crate::discovery;
 use crate::generated::Category;
 use crate::policy::Policy;
 use crate::registry;
-use crate::request::{PveRequest, path_segment};
 use crate::registry::HttpMethod;
+use crate::request::{PveRequest, path_segment};
 use crate::result;
 use crate::task::{self, TaskOutcome, Upid};
 
@@ -47,7 +47,12 @@ pub struct ServerOptions {
 
 impl ServerOptions {
     pub fn from_config(c: &Config) -> Self {
-        ServerOptions { mode: c.tool_mode, budget: c.tool_budget, result_limit: c.result_limit, toolsets: c.dynamic_toolsets }
+        ServerOptions {
+            mode: c.tool_mode,
+            budget: c.tool_budget,
+            result_limit: c.result_limit,
+            toolsets: c.dynamic_toolsets,
+        }
     }
 }
 
@@ -192,7 +197,8 @@ impl Confirmer for Elicitation {
     fn confirm(&self, prompt: String) -> BoxFuture<'_, Answer> {
         Box::pin(async move {
             let Some(schema) = confirm_schema() else { return Answer::Unavailable };
-            let params = ElicitRequestParams::FormElicitationParams { meta: None, message: prompt, requested_schema: schema };
+            let params =
+                ElicitRequestParams::FormElicitationParams { meta: None, message: prompt, requested_schema: schema };
             match self.peer.create_elicitation(params).await {
                 Ok(r) if r.action == ElicitationAction::Accept && accepted(r.content.as_ref()) => Answer::Accepted,
                 Ok(_) => Answer::Declined,
@@ -220,7 +226,12 @@ fn field<'a>(args: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
 
 impl PveServer {
     /// An input-required answer (2026-07-28) asking the person to confirm; the call is kept here.
-    fn ask_via_input_required(&self, tool: &str, arguments: Map<String, Value>, prompt: String) -> Result<CallToolResponse, McpError> {
+    fn ask_via_input_required(
+        &self,
+        tool: &str,
+        arguments: Map<String, Value>,
+        prompt: String,
+    ) -> Result<CallToolResponse, McpError> {
         let schema = confirm_schema().ok_or_else(|| McpError::internal_error("confirmation schema", None))?;
         let key = uuid::Uuid::new_v4().to_string();
         {
@@ -244,9 +255,11 @@ impl PveServer {
     fn confirmed_retry(&self, request: &CallToolRequestParams, arguments: &Map<String, Value>) -> Option<bool> {
         let key = request.request_state.as_deref()?;
         let pending = self.state.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(key)?;
-        let same = pending.tool == request.name && &pending.arguments == arguments && pending.created.elapsed() < PENDING_TTL;
+        let same =
+            pending.tool == request.name && &pending.arguments == arguments && pending.created.elapsed() < PENDING_TTL;
         let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm"));
-        let yes = answer.is_some_and(|a| a.get("action").and_then(Value::as_str) == Some("accept") && accepted(a.get("content")));
+        let yes = answer
+            .is_some_and(|a| a.get("action").and_then(Value::as_str) == Some("accept") && accepted(a.get("content")));
         Some(same && yes)
     }
 
@@ -290,7 +303,9 @@ impl PveServer {
         let mut tools = Vec::new();
         let mut unknown = Vec::new();
         for name in names {
-            match registry::find(&name).filter(|t| policy.check(t).is_ok() && self.shared.services.policy.check(t).is_ok()) {
+            match registry::find(&name)
+                .filter(|t| policy.check(t).is_ok() && self.shared.services.policy.check(t).is_ok())
+            {
                 Some(def) => {
                     let tool = catalog::mcp_tool(def, Detail::Full);
                     tools.push(json!({
@@ -346,7 +361,11 @@ impl PveServer {
             tracing::debug!(error = %e, "tools/list_changed not sent");
         }
         let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
-        result::bounded(json!({ "data": { "categories": names, "tools": self.session().tools.len() } }), None, usize::MAX)
+        result::bounded(
+            json!({ "data": { "categories": names, "tools": self.session().tools.len() } }),
+            None,
+            usize::MAX,
+        )
     }
 }
 
@@ -360,7 +379,8 @@ impl PveServer {
         let task = self.state.tasks.spawn(TaskOptions::new().with_status_message(message), move |ctx| {
             Box::pin(async move {
                 let cancel = tokio_util::sync::CancellationToken::new();
-                let waiting = task::wait(&inner.services.client, upid.clone(), inner.services.task_timeout, None, &cancel);
+                let waiting =
+                    task::wait(&inner.services.client, upid.clone(), inner.services.task_timeout, None, &cancel);
                 let outcome = tokio::select! {
                     _ = ctx.cancelled() => {
                         cancel.cancel();
@@ -404,7 +424,9 @@ impl PveServer {
                     });
                 }
                 Ok(match outcome {
-                    Ok(Some(TaskOutcome::Succeeded(r))) => result::success(Success::Task(r), tool, inner.options.result_limit),
+                    Ok(Some(TaskOutcome::Succeeded(r))) => {
+                        result::success(Success::Task(r), tool, inner.options.result_limit)
+                    }
                     Ok(Some(TaskOutcome::Failed(r))) => result::error(CallError::TaskFailed(r).to_string()),
                     Ok(Some(TaskOutcome::StillRunning(r))) => result::error(CallError::StillRunning(r).to_string()),
                     Ok(None) => return Err(TaskExit::Cancelled),
@@ -419,21 +441,37 @@ impl PveServer {
 impl ServerHandler for PveServer {
     fn get_info(&self) -> ServerConfig {
         let caps = ServerCapabilities::builder().enable_tools();
-        let caps = if self.shared.options.toolsets { caps.enable_tool_list_changed().enable_tasks().build() } else { caps.enable_tasks().build() };
+        let caps = if self.shared.options.toolsets {
+            caps.enable_tool_list_changed().enable_tasks().build()
+        } else {
+            caps.enable_tasks().build()
+        };
         ServerConfig::new(caps)
             .with_server_info(Implementation::new("pve-mcp", env!("CARGO_PKG_VERSION")).with_title("Proxmox VE"))
             .with_instructions(self.session().instructions.clone())
     }
 
-    async fn get_task(&self, request: GetTaskParams, _context: RequestContext<RoleServer>) -> Result<GetTaskResult, McpError> {
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, McpError> {
         Ok(GetTaskResult::new(self.state.tasks.get_task(&request.task_id)?))
     }
 
-    async fn update_task(&self, request: UpdateTaskParams, _context: RequestContext<RoleServer>) -> Result<(), McpError> {
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
         self.state.tasks.update_task(&request.task_id, request.input_responses)
     }
 
-    async fn cancel_task(&self, request: CancelTaskParams, _context: RequestContext<RoleServer>) -> Result<(), McpError> {
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
         self.state.tasks.cancel_task(&request.task_id)
     }
 
@@ -463,7 +501,9 @@ impl ServerHandler for PveServer {
         let (name, tool_args) = match request.name.as_ref() {
             discovery::SEARCH => return Ok(self.search(&args).into()),
             discovery::DESCRIBE => return Ok(self.describe(&args).into()),
-            discovery::TOOLSETS if self.shared.options.toolsets => return Ok(self.toolsets(&args, &context).await.into()),
+            discovery::TOOLSETS if self.shared.options.toolsets => {
+                return Ok(self.toolsets(&args, &context).await.into());
+            }
             discovery::CALL => {
                 let Some(name) = field(&args, "name").and_then(Value::as_str) else {
                     return Ok(result::error("pve_call: `name`: is required: a tool name from pve_search").into());
@@ -473,7 +513,11 @@ impl ServerHandler for PveServer {
                     Some(Value::Object(o)) => o.clone(),
                     Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
                         Ok(Value::Object(o)) => o,
-                        _ => return Ok(result::error("pve_call: `arguments`: expected an object (or JSON text of one)").into()),
+                        _ => {
+                            return Ok(
+                                result::error("pve_call: `arguments`: expected an object (or JSON text of one)").into()
+                            );
+                        }
                     },
                     Some(_) => return Ok(result::error("pve_call: `arguments`: expected an object").into()),
                 };
@@ -486,7 +530,9 @@ impl ServerHandler for PveServer {
         let elicitation = (!modern && client_can_elicit(&context)).then(|| Elicitation { peer: context.peer.clone() });
         let pre_confirmed = match self.confirmed_retry(&request, &args) {
             Some(true) => true,
-            Some(false) => return Ok(result::error(format!("{name}: the user did not confirm; nothing was sent to PVE")).into()),
+            Some(false) => {
+                return Ok(result::error(format!("{name}: the user did not confirm; nothing was sent to PVE")).into());
+            }
             None => false,
         };
         let io = Interaction {
@@ -499,7 +545,7 @@ impl ServerHandler for PveServer {
         // cancel, unless it asked for the UPID only (`wait: false`).
         let as_mcp_task = context.client_capabilities().is_some_and(|c| c.supports_tasks())
             && registry::find(&name).is_some_and(|d| d.task)
-            && !tool_args.get("wait").and_then(crate::arguments::as_boolean).is_some_and(|w| !w);
+            && tool_args.get("wait").and_then(crate::arguments::as_boolean) != Some(false);
         let mut tool_args = tool_args;
         if as_mcp_task {
             tool_args.insert("wait".into(), Value::Bool(false));
@@ -513,7 +559,10 @@ impl ServerHandler for PveServer {
                 result::error(format!("pve_call: unknown tool `{unknown}`; find tools with pve_search"))
             }
             Err(CallError::UnknownTool(unknown)) => {
-                return Err(McpError::invalid_params(format!("unknown tool `{unknown}`; see tools/list or pve_search"), None));
+                return Err(McpError::invalid_params(
+                    format!("unknown tool `{unknown}`; see tools/list or pve_search"),
+                    None,
+                ));
             }
             Err(CallError::NeedsConfirmation { prompt, .. }) if modern && client_can_elicit(&context) => {
                 return self.ask_via_input_required(&request.name, args, prompt);

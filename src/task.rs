@@ -189,7 +189,10 @@ mod tests {
     #[test]
     fn parses_a_upid_with_a_token_user() {
         let u = Upid::parse("UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmstart:100:root@pam!mcp:").unwrap();
-        assert_eq!((u.node.as_str(), u.kind.as_str(), u.id.as_str(), u.user.as_str()), ("pve1", "qmstart", "100", "root@pam!mcp"));
+        assert_eq!(
+            (u.node.as_str(), u.kind.as_str(), u.id.as_str(), u.user.as_str()),
+            ("pve1", "qmstart", "100", "root@pam!mcp")
+        );
     }
 
     #[test]

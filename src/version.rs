@@ -32,10 +32,8 @@ pub fn check_once(client: &PveClient) {
 
 /// The warning, if the cluster's release differs from the schema's.
 pub fn mismatch(version: &Value, schema: &str) -> Option<String> {
-    let running = version
-        .get("release")
-        .and_then(Value::as_str)
-        .or_else(|| version.get("version").and_then(Value::as_str))?;
+    let running =
+        version.get("release").and_then(Value::as_str).or_else(|| version.get("version").and_then(Value::as_str))?;
     let schema_parts: Vec<&str> = schema.split('.').take(2).collect();
     if schema == "unknown" || schema_parts.is_empty() {
         return None;

@@ -207,10 +207,9 @@ fn kind_summary(kind: &Kind) -> String {
             s
         }
         Kind::Enum(values) => format!("enum {}", list(values)),
-        Kind::PropertyString(keys) => format!(
-            "property string with keys {}",
-            list(&keys.iter().map(|k| k.key.clone()).collect::<Vec<_>>())
-        ),
+        Kind::PropertyString(keys) => {
+            format!("property string with keys {}", list(&keys.iter().map(|k| k.key.clone()).collect::<Vec<_>>()))
+        }
         Kind::Array(items) => format!("array of {}", kind_summary(items)),
         other => type_name(other),
     }
@@ -363,12 +362,7 @@ pub fn to_markdown(diff: &Diff, old_label: &str, new_label: &str) -> String {
             let _ = writeln!(
                 out,
                 "| `{}` | `{} {}` | {} | {} | {} |",
-                r.name,
-                r.method,
-                r.path,
-                r.tier,
-                r.category,
-                r.gate
+                r.name, r.method, r.path, r.tier, r.category, r.gate
             );
         }
         let _ = writeln!(out);

@@ -72,7 +72,10 @@ pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixup
         let _ = writeln!(out, "| `{id}` | {why} |");
     }
     if !fixups.is_empty() {
-        let _ = writeln!(out, "\n## Schema fixups\n\nUpstream schema bugs repaired while reading (the vendored schema is not edited):\n");
+        let _ = writeln!(
+            out,
+            "\n## Schema fixups\n\nUpstream schema bugs repaired while reading (the vendored schema is not edited):\n"
+        );
         for f in fixups {
             let _ = writeln!(out, "- {f}");
         }

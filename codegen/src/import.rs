@@ -133,8 +133,7 @@ pub fn run(opts: &ImportOptions) -> Result<Report, ImportError> {
                 None => today_utc(),
             };
             let header = opts.out.display().to_string();
-            let text =
-                notice_text(&header, &imported, &origin, release.as_deref(), &date, existing.as_deref());
+            let text = notice_text(&header, &imported, &origin, release.as_deref(), &date, existing.as_deref());
             Some((path, text))
         }
         None => None,
@@ -547,14 +546,9 @@ pub fn release_from_file_name(path: &Path) -> Option<String> {
 
 /// Today's date in UTC, `YYYY-MM-DD` (or that of `SOURCE_DATE_EPOCH`, for reproducible runs).
 pub fn today_utc() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
+    let secs =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
         });
     date_of_unix(secs)
 }
@@ -637,9 +631,8 @@ pub fn fetch(url: &str, tls: &TlsOptions) -> Result<String, ImportError> {
         .into();
     let mut response = agent.get(url).call().map_err(|e| {
         let text = e.to_string();
-        let tls_problem = ["certificate", "Certificate", "UnknownIssuer", "tls", "TLS"]
-            .iter()
-            .any(|w| text.contains(w));
+        let tls_problem =
+            ["certificate", "Certificate", "UnknownIssuer", "tls", "TLS"].iter().any(|w| text.contains(w));
         if tls_problem && tls.ca_file.is_none() {
             fetch_err(format!(
                 "{text}. If the node uses PVE's self-signed certificate, pass its CA with \
@@ -792,7 +785,10 @@ mod tests {
             ("[]", "empty array"),
             ("[1, 2, 3]", "no `path`"),
             (r#"[{"path": "/x", "text": "x"}]"#, "no path has any method"),
-            (r#"[{"path": "/x", "info": {"GET": {"parameters": {"properties": {"a": {"type": "wat"}}}}}}]"#, "unknown type"),
+            (
+                r#"[{"path": "/x", "info": {"GET": {"parameters": {"properties": {"a": {"type": "wat"}}}}}}]"#,
+                "unknown type",
+            ),
             ("const other = [];", "no `const apiSchema"),
             ("", "empty"),
         ] {
@@ -857,7 +853,10 @@ mod tests {
     fn urls() {
         assert_eq!(apidoc_url("https://pve:8006"), "https://pve:8006/pve-docs/api-viewer/apidoc.js");
         assert_eq!(apidoc_url("https://pve:8006/"), "https://pve:8006/pve-docs/api-viewer/apidoc.js");
-        assert_eq!(apidoc_url("https://pve:8006/pve-docs/api-viewer/apidoc.js"), "https://pve:8006/pve-docs/api-viewer/apidoc.js");
+        assert_eq!(
+            apidoc_url("https://pve:8006/pve-docs/api-viewer/apidoc.js"),
+            "https://pve:8006/pve-docs/api-viewer/apidoc.js"
+        );
         assert_eq!(redact_url("https://root@pam:secret@pve:8006/a?x=1"), "https://pve:8006/a");
         assert_eq!(redact_url("http://127.0.0.1:80"), "http://127.0.0.1:80");
     }
@@ -873,7 +872,8 @@ mod tests {
     fn notice_keeps_the_license_and_is_machine_readable() {
         let imported = import_text(TREE, "t").unwrap();
         let old = "old header\n\nRelease:  Proxmox VE 9.2\n\nLicense:  AGPL text\n          more.\n\nTrailer.\n";
-        let n = notice_text("apidoc/apidoc.json", &imported, "https://pve:8006/x", Some("9.3"), "2026-01-02", Some(old));
+        let n =
+            notice_text("apidoc/apidoc.json", &imported, "https://pve:8006/x", Some("9.3"), "2026-01-02", Some(old));
         assert!(n.starts_with("apidoc/apidoc.json: the Proxmox VE API schema"), "{n}");
         assert!(n.contains("\nOrigin:   https://pve:8006/x\n"), "{n}");
         assert!(n.contains("\nEndpoints: 3 paths, 3 methods\n"), "{n}");

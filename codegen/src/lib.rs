@@ -71,8 +71,11 @@ pub struct Generated {
     pub fixups: Vec<String>,
 }
 
+/// Endpoints left out: `METHOD path` and the reason.
+pub type Excluded = Vec<(String, &'static str)>;
+
 /// Classifies every endpoint of a parsed schema.
-pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Vec<(String, &'static str)>), Error> {
+pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
     let mut tools = Vec::new();
     let mut excluded = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
@@ -139,10 +142,10 @@ pub fn generate_for(apidoc_json: &str, release: Option<&str>) -> Result<Generate
 /// name (`pve-9.1.json`).
 pub fn schema_release(schema: &Path) -> Option<String> {
     let notice = schema.with_file_name("NOTICE");
-    if schema.file_name().is_some_and(|n| n == "apidoc.json") {
-        if let Some(r) = std::fs::read_to_string(&notice).ok().and_then(|t| import::release_of_notice(&t)) {
-            return Some(r);
-        }
+    if schema.file_name().is_some_and(|n| n == "apidoc.json")
+        && let Some(r) = std::fs::read_to_string(&notice).ok().and_then(|t| import::release_of_notice(&t))
+    {
+        return Some(r);
     }
     import::release_from_file_name(schema)
 }

@@ -125,8 +125,14 @@ pub struct Param {
 /// The value type of a parameter (or of a property-string key, or array item).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
-    Integer { minimum: Option<i64>, maximum: Option<i64> },
-    Number { minimum: Option<f64>, maximum: Option<f64> },
+    Integer {
+        minimum: Option<i64>,
+        maximum: Option<i64>,
+    },
+    Number {
+        minimum: Option<f64>,
+        maximum: Option<f64>,
+    },
     Boolean,
     String(StringRules),
     Enum(Vec<String>),
@@ -202,19 +208,45 @@ struct RawParams {
 const KNOWN_METHOD_KEYS: &[&str] = &["method", "allowtoken", "proxyto", "download", "upload"];
 
 const KNOWN_PARAM_KEYS: &[&str] = &[
-    "type", "description", "typetext", "optional", "format", "default", "maxLength", "minLength",
-    "minimum", "maximum", "enum", "pattern", "format_description", "items", "verbose_description",
-    "requires", "type-property", "instance-types", "title", "oneOf", "alias", "keyAlias",
-    "default_key", "min", "max", "completion", "renderer", "disallow", "additionalProperties",
-    "properties", "print_width", "maxItems", "minItems",
+    "type",
+    "description",
+    "typetext",
+    "optional",
+    "format",
+    "default",
+    "maxLength",
+    "minLength",
+    "minimum",
+    "maximum",
+    "enum",
+    "pattern",
+    "format_description",
+    "items",
+    "verbose_description",
+    "requires",
+    "type-property",
+    "instance-types",
+    "title",
+    "oneOf",
+    "alias",
+    "keyAlias",
+    "default_key",
+    "min",
+    "max",
+    "completion",
+    "renderer",
+    "disallow",
+    "additionalProperties",
+    "properties",
+    "print_width",
+    "maxItems",
+    "minItems",
 ];
 
 /// Parses apidoc JSON (the array a PVE node serves in `apidoc.js`).
 pub fn parse(json: &str) -> Result<ApiDoc, Error> {
-    let roots: Vec<RawNode> = serde_json::from_str(json).map_err(|e| Error::Schema {
-        at: "apidoc".into(),
-        message: format!("not a PVE apidoc tree: {e}"),
-    })?;
+    let roots: Vec<RawNode> = serde_json::from_str(json)
+        .map_err(|e| Error::Schema { at: "apidoc".into(), message: format!("not a PVE apidoc tree: {e}") })?;
     let mut doc = ApiDoc { endpoints: Vec::new(), unknown_keys: BTreeMap::new(), fixups: Vec::new() };
     for root in &roots {
         walk(root, &mut doc)?;
@@ -233,17 +265,12 @@ fn walk(node: &RawNode, doc: &mut ApiDoc) -> Result<(), Error> {
     if !node.path.starts_with('/') || node.path.contains("//") {
         return Err(Error::Schema { at: node.path.clone(), message: "malformed path".into() });
     }
-    let children: Vec<String> = node
-        .children
-        .iter()
-        .filter_map(|c| c.path.rsplit('/').next().map(str::to_owned))
-        .collect();
+    let children: Vec<String> =
+        node.children.iter().filter_map(|c| c.path.rsplit('/').next().map(str::to_owned)).collect();
     let mut methods = Vec::new();
     for key in node.info.keys() {
-        let method = Method::parse(key).ok_or_else(|| Error::Schema {
-            at: node.path.clone(),
-            message: format!("unknown HTTP method `{key}`"),
-        })?;
+        let method = Method::parse(key)
+            .ok_or_else(|| Error::Schema { at: node.path.clone(), message: format!("unknown HTTP method `{key}`") })?;
         methods.push(method);
     }
     for (key, raw) in &node.info {
@@ -273,12 +300,7 @@ fn read_method(
     doc: &mut ApiDoc,
 ) -> Result<Endpoint, Error> {
     let props = raw.parameters.as_ref().and_then(|p| p.properties.clone()).unwrap_or_default();
-    let path_names: Vec<String> = node
-        .path
-        .split('/')
-        .filter_map(placeholder)
-        .map(str::to_owned)
-        .collect();
+    let path_names: Vec<String> = node.path.split('/').filter_map(placeholder).map(str::to_owned).collect();
     let mut params = Vec::new();
     for name in &path_names {
         // Fixup `undeclared_path_parameter`: PVE 9.2 forgets `{url_seq}` (and `{id}` on PUT) under
@@ -319,19 +341,15 @@ fn read_method(
         sibling_methods: methods.iter().copied().filter(|m| *m != method).collect(),
         returns: Returns {
             kind: returns.and_then(|r| r.get("type")).and_then(Value::as_str).map(str::to_owned),
-            description: returns
-                .and_then(|r| r.get("description"))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            description: returns.and_then(|r| r.get("description")).and_then(Value::as_str).map(str::to_owned),
         },
     })
 }
 
 fn read_param(name: &str, schema: &Value, at: &str, doc: &mut ApiDoc) -> Result<Param, Error> {
-    let obj = schema.as_object().ok_or_else(|| Error::Schema {
-        at: at.into(),
-        message: format!("parameter `{name}` is not an object"),
-    })?;
+    let obj = schema
+        .as_object()
+        .ok_or_else(|| Error::Schema { at: at.into(), message: format!("parameter `{name}` is not an object") })?;
     for k in obj.keys() {
         if !KNOWN_PARAM_KEYS.contains(&k.as_str()) {
             doc.unknown_keys.entry(k.clone()).or_insert_with(|| format!("{at} ({name})"));
@@ -400,10 +418,7 @@ fn read_kind(obj: &serde_json::Map<String, Value>, at: &str) -> Result<Kind, Err
     })
 }
 
-fn read_sub_properties(
-    format: &serde_json::Map<String, Value>,
-    at: &str,
-) -> Result<Vec<SubProperty>, Error> {
+fn read_sub_properties(format: &serde_json::Map<String, Value>, at: &str) -> Result<Vec<SubProperty>, Error> {
     let mut out = Vec::new();
     for (key, schema) in format {
         let obj = schema.as_object().ok_or_else(|| Error::Schema {
@@ -435,7 +450,8 @@ fn max_index(obj: &serde_json::Map<String, Value>) -> Option<u32> {
         return digits.parse().ok();
     }
     let pos = desc.find("..")?;
-    let digits: String = desc[pos..].chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
+    let digits: String =
+        desc[pos..].chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
 

@@ -47,20 +47,43 @@ pub const CREATING: &[&str] = &["create", "add", "new", "register"];
 
 /// Reviewed exceptions to the rule: (method, path, name, why).
 pub const OVERRIDES: &[(&str, &str, &str, &str)] = &[
-    ("PUT", "/nodes/{node}/network", "node_network_apply", "collection PUT reloads the config; `update` would collide with PUT .../{iface}"),
-    ("DELETE", "/nodes/{node}/network", "node_network_revert", "collection DELETE reverts pending changes; `delete` would collide"),
-    ("PUT", "/cluster/ceph/flags", "ceph_flags_set_many", "sets several flags; `update` would collide with PUT .../{flag}"),
+    (
+        "PUT",
+        "/nodes/{node}/network",
+        "node_network_apply",
+        "collection PUT reloads the config; `update` would collide with PUT .../{iface}",
+    ),
+    (
+        "DELETE",
+        "/nodes/{node}/network",
+        "node_network_revert",
+        "collection DELETE reverts pending changes; `delete` would collide",
+    ),
+    (
+        "PUT",
+        "/cluster/ceph/flags",
+        "ceph_flags_set_many",
+        "sets several flags; `update` would collide with PUT .../{flag}",
+    ),
     ("PUT", "/pools/{poolid}", "pools_poolid_update", "deprecated per-pool form; PUT /pools is `pools_update`"),
     ("DELETE", "/pools/{poolid}", "pools_poolid_delete", "deprecated per-pool form; DELETE /pools is `pools_delete`"),
-    ("POST", "/nodes/{node}/qemu/{vmid}/config", "qemu_vm_config_update_async", "POST is the asynchronous twin of PUT config"),
-    ("GET", "/nodes/{node}/ceph/osd", "node_ceph_osd_tree", "returns the OSD tree (an object); `get` would collide with GET .../{osdid}"),
+    (
+        "POST",
+        "/nodes/{node}/qemu/{vmid}/config",
+        "qemu_vm_config_update_async",
+        "POST is the asynchronous twin of PUT config",
+    ),
+    (
+        "GET",
+        "/nodes/{node}/ceph/osd",
+        "node_ceph_osd_tree",
+        "returns the OSD tree (an object); `get` would collide with GET .../{osdid}",
+    ),
 ];
 
 /// The tool name of an endpoint.
 pub fn tool_name(ep: &Endpoint) -> String {
-    if let Some((_, _, name, _)) =
-        OVERRIDES.iter().find(|(m, p, _, _)| *m == ep.method.as_str() && *p == ep.path)
-    {
+    if let Some((_, _, name, _)) = OVERRIDES.iter().find(|(m, p, _, _)| *m == ep.method.as_str() && *p == ep.path) {
         return (*name).to_owned();
     }
     let segs: Vec<&str> = ep.segments().collect();
@@ -194,8 +217,14 @@ mod tests {
 
     #[test]
     fn guest_power_actions_read_like_commands() {
-        assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/qemu/{vmid}/status/start", "vm_start", "string")), "qemu_vm_start");
-        assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/lxc/{vmid}/status/current", "vm_status", "object")), "lxc_ct_status_get");
+        assert_eq!(
+            tool_name(&ep(Method::Post, "/nodes/{node}/qemu/{vmid}/status/start", "vm_start", "string")),
+            "qemu_vm_start"
+        );
+        assert_eq!(
+            tool_name(&ep(Method::Get, "/nodes/{node}/lxc/{vmid}/status/current", "vm_status", "object")),
+            "lxc_ct_status_get"
+        );
     }
 
     #[test]
@@ -203,35 +232,59 @@ mod tests {
         assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/qemu", "vmlist", "array")), "qemu_vm_list");
         assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/qemu", "create_vm", "string")), "qemu_vm_create");
         assert_eq!(tool_name(&ep(Method::Get, "/access/users", "index", "array")), "access_users_list");
-        assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/qemu/{vmid}/config", "vm_config", "object")), "qemu_vm_config_get");
+        assert_eq!(
+            tool_name(&ep(Method::Get, "/nodes/{node}/qemu/{vmid}/config", "vm_config", "object")),
+            "qemu_vm_config_get"
+        );
     }
 
     #[test]
     fn other_posts_are_named_for_their_action() {
-        assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/qemu/{vmid}/clone", "clone_vm", "string")), "qemu_vm_clone");
+        assert_eq!(
+            tool_name(&ep(Method::Post, "/nodes/{node}/qemu/{vmid}/clone", "clone_vm", "string")),
+            "qemu_vm_clone"
+        );
         assert_eq!(tool_name(&ep(Method::Post, "/nodes/{node}/vzdump", "vzdump", "string")), "node_vzdump");
     }
 
     #[test]
     fn items_get_update_delete_and_add() {
-        assert_eq!(tool_name(&ep(Method::Get, "/cluster/firewall/ipset/{name}/{cidr}", "read_ip", "object")), "firewall_ipset_cidr_get");
-        assert_eq!(tool_name(&ep(Method::Post, "/cluster/firewall/ipset/{name}", "create_ip", "null")), "firewall_ipset_add");
-        assert_eq!(tool_name(&ep(Method::Delete, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", "delsnapshot", "string")), "qemu_vm_snapshot_delete");
+        assert_eq!(
+            tool_name(&ep(Method::Get, "/cluster/firewall/ipset/{name}/{cidr}", "read_ip", "object")),
+            "firewall_ipset_cidr_get"
+        );
+        assert_eq!(
+            tool_name(&ep(Method::Post, "/cluster/firewall/ipset/{name}", "create_ip", "null")),
+            "firewall_ipset_add"
+        );
+        assert_eq!(
+            tool_name(&ep(Method::Delete, "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", "delsnapshot", "string")),
+            "qemu_vm_snapshot_delete"
+        );
     }
 
     #[test]
     fn a_get_that_already_says_get_gets_no_second_verb() {
-        assert_eq!(tool_name(&ep(Method::Get, "/nodes/{node}/qemu/{vmid}/agent/get-fsinfo", "get-fsinfo", "object")), "qemu_vm_agent_get_fsinfo");
+        assert_eq!(
+            tool_name(&ep(Method::Get, "/nodes/{node}/qemu/{vmid}/agent/get-fsinfo", "get-fsinfo", "object")),
+            "qemu_vm_agent_get_fsinfo"
+        );
     }
 
     #[test]
     fn abbreviations_apply_everywhere() {
-        assert_eq!(tool_name(&ep(Method::Delete, "/nodes/{node}/certificates/acme/certificate", "revoke", "string")), "node_certs_acme_certificate_delete");
+        assert_eq!(
+            tool_name(&ep(Method::Delete, "/nodes/{node}/certificates/acme/certificate", "revoke", "string")),
+            "node_certs_acme_certificate_delete"
+        );
     }
 
     #[test]
     fn overrides_win() {
-        assert_eq!(tool_name(&ep(Method::Put, "/nodes/{node}/network", "reload_network_config", "string")), "node_network_apply");
+        assert_eq!(
+            tool_name(&ep(Method::Put, "/nodes/{node}/network", "reload_network_config", "string")),
+            "node_network_apply"
+        );
     }
 
     #[test]

@@ -176,18 +176,13 @@ pub const GATED: &[(&str, &str)] = &[
 ];
 
 /// DELETEs that undo nothing a person would miss: not gated.
-pub const UNGATED_DELETES: &[(&str, &str)] = &[
-    ("DELETE", "/nodes/*/tasks/*"),
-    ("DELETE", "/nodes/*/network"),
-    ("DELETE", "/cluster/sdn/lock"),
-];
+pub const UNGATED_DELETES: &[(&str, &str)] =
+    &[("DELETE", "/nodes/*/tasks/*"), ("DELETE", "/nodes/*/network"), ("DELETE", "/cluster/sdn/lock")];
 
 /// Endpoints gated only when an argument is true: (method, path, argument). Restoring a backup
 /// over an existing guest is `POST .../qemu` (or `lxc`) with `force`.
-pub const CONDITIONAL_GATES: &[(&str, &str, &str)] = &[
-    ("POST", "/nodes/*/qemu", "force"),
-    ("POST", "/nodes/*/lxc", "force"),
-];
+pub const CONDITIONAL_GATES: &[(&str, &str, &str)] =
+    &[("POST", "/nodes/*/qemu", "force"), ("POST", "/nodes/*/lxc", "force")];
 
 /// A confirmation gate: what the caller must echo back, and when the gate applies.
 #[derive(Debug, Clone, PartialEq, Eq)]

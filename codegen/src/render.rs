@@ -11,10 +11,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::Tool;
 use crate::model::{Endpoint, Kind, Location, Param, StringRules, SubProperty};
 use crate::pattern;
 use crate::policy::CATEGORIES;
-use crate::Tool;
 
 /// Renders the whole generated module body.
 pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Option<&str>) -> TokenStream {
@@ -386,7 +386,11 @@ fn render_enum(name: &Ident, values: &[String], p: &Param) -> TokenStream {
 
 fn read_expr(f: &Field) -> TokenStream {
     let p = f.param;
-    let need = if p.optional || p.indexed.is_some() { quote! { Need::Optional } } else { quote! { Need::Required } };
+    let need = if p.optional || p.indexed.is_some() {
+        quote! { Need::Optional }
+    } else {
+        quote! { Need::Required }
+    };
     let read = |key: TokenStream, need: TokenStream| -> TokenStream {
         match &p.kind {
             Kind::Integer { minimum, maximum } => {

@@ -86,7 +86,7 @@ fn param_schema(p: &Param, detail: Detail) -> Value {
                 .char_indices()
                 .filter(|(i, c)| *i <= COMPACT_DESCRIPTION && *c == ' ')
                 .map(|(i, _)| i)
-                .last()
+                .next_back()
                 .unwrap_or(COMPACT_DESCRIPTION.min(description.len()));
             let cut = (0..=cut).rev().find(|i| description.is_char_boundary(*i)).unwrap_or(0);
             description = format!("{}…", description[..cut].trim_end());
@@ -95,11 +95,15 @@ fn param_schema(p: &Param, detail: Detail) -> Value {
         if let Some(values) = long_enum {
             obj.remove("enum");
             let first: Vec<String> = values.iter().take(6).map(|v| v.as_str().unwrap_or("").to_owned()).collect();
-            description = format!("{description} One of {} values: {}, ….", values.len(), first.join(", ")).trim().to_owned();
+            description =
+                format!("{description} One of {} values: {}, ….", values.len(), first.join(", ")).trim().to_owned();
         }
         if let Kind::PropertyString(keys) = &p.kind {
             let names: Vec<&str> = keys.iter().filter(|k| k.alias_of.is_none()).map(|k| k.key.as_str()).collect();
-            description = format!("{description}. Property string `key=value,...` (or an object) with keys: {}", names.join(", "));
+            description = format!(
+                "{description}. Property string `key=value,...` (or an object) with keys: {}",
+                names.join(", ")
+            );
         }
         if let Some(range) = p.indexed {
             let range = match range {
@@ -188,12 +192,8 @@ fn default_value(kind: &Kind, v: &Value) -> Value {
     match (kind, v) {
         (Kind::Boolean, Value::Number(n)) => json!(n.as_f64() != Some(0.0)),
         (Kind::Boolean, Value::String(s)) => json!(!matches!(s.as_str(), "0" | "" | "false")),
-        (Kind::Integer { .. }, Value::String(s)) => {
-            s.parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| v.clone())
-        }
-        (Kind::Number { .. }, Value::String(s)) => {
-            s.parse::<f64>().map(|n| json!(n)).unwrap_or_else(|_| v.clone())
-        }
+        (Kind::Integer { .. }, Value::String(s)) => s.parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| v.clone()),
+        (Kind::Number { .. }, Value::String(s)) => s.parse::<f64>().map(|n| json!(n)).unwrap_or_else(|_| v.clone()),
         (Kind::String(_) | Kind::Enum(_) | Kind::PropertyString(_) | Kind::Any, Value::Number(n)) => {
             json!(n.to_string())
         }

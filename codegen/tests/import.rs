@@ -15,10 +15,8 @@ fn root() -> PathBuf {
 
 fn releases() -> Vec<PathBuf> {
     let dir = root().join("codegen/tests/releases");
-    let mut files: Vec<PathBuf> = ["pve-6.json", "pve-7.json", "pve-8.json", "pve-9.1.json"]
-        .iter()
-        .map(|f| dir.join(f))
-        .collect();
+    let mut files: Vec<PathBuf> =
+        ["pve-6.json", "pve-7.json", "pve-8.json", "pve-9.1.json"].iter().map(|f| dir.join(f)).collect();
     files.push(root().join("apidoc/apidoc.json"));
     files
 }
@@ -210,7 +208,14 @@ fn diff_between_two_fixtures() {
     }
     assert!(md == expected, "diff output changed (UPDATE_SNAPSHOTS=1 rewrites fixtures/diff.md):\n{md}");
     // Deterministic, and nothing for identical input.
-    assert_eq!(md, pve_mcp_codegen::diff::to_markdown(&pve_mcp_codegen::diff::diff_schemas(&old, &new).unwrap(), "diff-old.json", "diff-new.json"));
+    assert_eq!(
+        md,
+        pve_mcp_codegen::diff::to_markdown(
+            &pve_mcp_codegen::diff::diff_schemas(&old, &new).unwrap(),
+            "diff-old.json",
+            "diff-new.json"
+        )
+    );
     assert!(pve_mcp_codegen::diff::diff_schemas(&new, &new).unwrap().is_empty());
 }
 

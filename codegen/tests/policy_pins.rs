@@ -77,7 +77,12 @@ fn well_known_endpoints_keep_their_tier_category_and_gate() {
     for (method, path, tier, category, gated) in PINS {
         let t = find(&tools, method, path);
         if (t.tier, t.category, policy::gated(&t.endpoint)) != (*tier, *category, *gated) {
-            wrong.push(format!("{method} {path}: {:?}/{}/{} (pinned {tier:?}/{category}/{gated})", t.tier, t.category, t.gate.is_some()));
+            wrong.push(format!(
+                "{method} {path}: {:?}/{}/{} (pinned {tier:?}/{category}/{gated})",
+                t.tier,
+                t.category,
+                t.gate.is_some()
+            ));
         }
     }
     assert!(PINS.len() >= 30);

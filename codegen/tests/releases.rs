@@ -43,9 +43,9 @@ fn generated() -> &'static [(&'static str, String, Generated)] {
 fn method_count(json: &str) -> usize {
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     fn walk(nodes: &serde_json::Value) -> usize {
-        nodes.as_array().map_or(0, |a| {
-            a.iter().map(|n| n["info"].as_object().map_or(0, |i| i.len()) + walk(&n["children"])).sum()
-        })
+        nodes
+            .as_array()
+            .map_or(0, |a| a.iter().map(|n| n["info"].as_object().map_or(0, |i| i.len()) + walk(&n["children"])).sum())
     }
     walk(&v)
 }

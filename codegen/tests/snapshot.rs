@@ -14,5 +14,9 @@ fn fixture_code_matches_the_snapshot() {
         std::fs::write(&snapshot, &generated.code).unwrap();
     }
     let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
-    assert!(generated.code == expected, "generated code differs from {}; rerun with UPDATE_SNAPSHOTS=1 and review", snapshot.display());
+    assert!(
+        generated.code == expected,
+        "generated code differs from {}; rerun with UPDATE_SNAPSHOTS=1 and review",
+        snapshot.display()
+    );
 }

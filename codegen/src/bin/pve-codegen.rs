@@ -87,10 +87,7 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
             _ => (arg.as_str(), None),
         };
         let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
+            inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
         };
         match flag {
             "--out" => out = PathBuf::from(value("--out")?),
@@ -118,7 +115,8 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
     let opts = ImportOptions { source, out: out.clone(), notice: notice.clone(), release, tls, date: None };
     let report = import::run(&opts).map_err(failed)?;
     let i = &report.imported;
-    let release = report.release.as_deref().map_or("unknown (pass --release)".to_owned(), |r| format!("Proxmox VE {r}"));
+    let release =
+        report.release.as_deref().map_or("unknown (pass --release)".to_owned(), |r| format!("Proxmox VE {r}"));
     eprintln!("imported {}", report.origin);
     eprintln!("  release:   {release}");
     eprintln!("  endpoints: {} paths, {} methods → {} tools ({} left out)", i.paths, i.methods, i.tools, i.excluded);
