@@ -226,6 +226,13 @@ mod tests {
     }
 
     #[test]
+    fn every_core_tool_exists() {
+        for name in CORE {
+            assert!(registry::find(name).is_some(), "{name} is not a tool of the vendored schema");
+        }
+    }
+
+    #[test]
     fn auto_is_direct_when_it_fits() {
         let small = Policy { tier: Tier::ReadOnly, categories: [Category::Pools].into_iter().collect() };
         let (mode, tools) = session_tools(&small, ToolMode::Auto, 4000, false);
