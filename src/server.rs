@@ -514,9 +514,10 @@ impl ServerHandler for PveServer {
                     Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
                         Ok(Value::Object(o)) => o,
                         _ => {
-                            return Ok(
-                                result::error("pve_call: `arguments`: expected an object (or JSON text of one)").into()
-                            );
+                            return Ok(result::error(
+                                "pve_call: `arguments`: expected an object (or JSON text of one)",
+                            )
+                            .into());
                         }
                     },
                     Some(_) => return Ok(result::error("pve_call: `arguments`: expected an object").into()),

@@ -28,27 +28,49 @@ const PARAM: f32 = 1.0;
 const VALUE: f32 = 0.3;
 const VERB: f32 = 1.5;
 const CATEGORY: f32 = 1.0;
+/// How much of a parameter's weight counts toward the document length.
+const PARAM_LENGTH: f32 = 0.25;
+
+/// One tool's document: weighted words and its length for BM25.
+#[derive(Default)]
+struct Doc {
+    words: BTreeMap<String, f32>,
+    length: f32,
+}
+
+impl Doc {
+    fn add(&mut self, text: &str, weight: f32) {
+        self.add_counting(text, weight, weight);
+    }
+
+    /// Parameters count less toward a document's length: an endpoint with a hundred options (VM
+    /// config) should not be pushed down for every word it shares with shorter ones.
+    fn add_parameter(&mut self, text: &str, weight: f32) {
+        self.add_counting(text, weight, weight * PARAM_LENGTH);
+    }
+
+    fn add_counting(&mut self, text: &str, weight: f32, counted: f32) {
+        for word in words(text) {
+            *self.words.entry(word).or_default() += weight;
+            self.length += counted;
+        }
+    }
+}
 
 /// Builds the index over tools sorted by name.
 pub fn build(sorted: &[&Tool]) -> Index {
     let mut index = Index::default();
     for (i, t) in sorted.iter().enumerate() {
-        let mut doc: BTreeMap<String, f32> = BTreeMap::new();
-        let mut add = |text: &str, w: f32| {
-            for word in words(text) {
-                *doc.entry(word).or_default() += w;
-            }
-        };
-        add(&t.name.replace('_', " "), NAME);
+        let mut doc = Doc::default();
+        doc.add(&t.name.replace('_', " "), NAME);
         let path: Vec<&str> = t.endpoint.segments().filter(|s| placeholder(s).is_none()).collect();
-        add(&path.join(" "), PATH);
-        let summary = first_sentence(&t.endpoint.description);
-        add(&summary, SUMMARY);
-        add(&t.endpoint.description, DESCRIPTION);
+        doc.add(&path.join(" "), PATH);
+        doc.add(&first_sentence(&t.endpoint.description), SUMMARY);
+        doc.add(&t.endpoint.description, DESCRIPTION);
         for p in &t.endpoint.params {
-            add(&p.name, PARAM);
+            doc.add_parameter(&p.name, PARAM);
             if let Kind::Enum(values) = &p.kind {
-                add(&values.join(" "), VALUE);
+                doc.add_parameter(&values.join(" "), VALUE);
             }
         }
         let verb = match t.endpoint.method {
@@ -58,15 +80,14 @@ pub fn build(sorted: &[&Tool]) -> Index {
             Method::Post if t.name.ends_with("_create") || t.name.ends_with("_add") => "create",
             Method::Post => "run",
         };
-        add(verb, VERB);
+        doc.add(verb, VERB);
         match t.category {
-            "qemu" => add("vm guest", CATEGORY),
-            "lxc" => add("ct guest", CATEGORY),
-            other => add(other, CATEGORY),
+            "qemu" => doc.add("vm guest", CATEGORY),
+            "lxc" => doc.add("ct guest", CATEGORY),
+            other => doc.add(other, CATEGORY),
         }
-        let length: f32 = doc.values().sum();
-        index.lengths.push(length);
-        for (word, weight) in doc {
+        index.lengths.push(doc.length);
+        for (word, weight) in doc.words {
             index.terms.entry(word).or_default().push((i as u16, weight));
         }
     }
