@@ -70,7 +70,7 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
         /// Search index: word → (position in [`TOOLS`], weight), sorted by word.
         pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[ #(#term_rows),* ];
 
-        /// Search index: each tool's document length (sum of weights), in [`TOOLS`] order.
+        /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
         pub static SEARCH_LENGTHS: [f32; #count] = [ #(#lengths),* ];
     }
 }
