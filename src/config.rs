@@ -209,14 +209,10 @@ pub const DEFAULT_TOOL_BUDGET: usize = 4000;
 pub const DEFAULT_RESULT_LIMIT: usize = 20_000;
 
 fn boolean(raw: Option<&str>, default: bool, variable: &'static str, flag: &'static str) -> Result<bool, ConfigError> {
-    match raw.map(|s| s.trim().to_ascii_lowercase()) {
-        None => Ok(default),
-        Some(s) if s.is_empty() => Ok(default),
-        Some(s) => match s.as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" => Ok(false),
-            _ => Err(err(variable, flag, format!("`{s}` is not a boolean; expected true or false"))),
-        },
+    match raw.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => crate::arguments::as_boolean(&serde_json::Value::String(s.to_owned()))
+            .ok_or_else(|| err(variable, flag, format!("`{s}` is not a boolean; expected true or false"))),
     }
 }
 
