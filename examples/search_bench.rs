@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use pve_mcp::discovery::search;
+use pve_mcp::tools::discovery::search;
 
 fn main() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_tasks.json")).unwrap();
@@ -25,6 +25,6 @@ fn main() {
         "pve_search: {} queries × {rounds} rounds, {:.1} µs per query (top 8 of {} tools)",
         queries.len(),
         per_query * 1e6,
-        pve_mcp::registry::all().len()
+        pve_mcp::tools::registry::all().len()
     );
 }

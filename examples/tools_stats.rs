@@ -6,11 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use pve_mcp::catalog::{self, Detail};
 use pve_mcp::config::{DEFAULT_TOOL_BUDGET, ToolMode};
-use pve_mcp::generated::Category;
+use pve_mcp::mcp::catalog::{self, Detail};
 use pve_mcp::policy::Policy;
-use pve_mcp::registry::Tier;
+use pve_mcp::tools::generated::Category;
+use pve_mcp::tools::registry::Tier;
 use rmcp::model::Tool;
 use serde_json::json;
 

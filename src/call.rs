@@ -1,51 +1,31 @@
-//! Steps 5 to 7: a tool call's journey after the protocol layer. Find the tool; apply the policy
-//! (tier, categories); read and check the arguments into the typed request; apply the allowlists
-//! and the confirmation gate; send; wait for the PVE task if the answer is one; audit. Nothing is
-//! sent unless every check before it passed, and every way of calling a tool comes through here.
+//! Stage 5, the one path every tool call takes, after the protocol layer: find the tool; apply the
+//! policy (tier, categories); read and check the arguments into the typed request; apply the
+//! allowlists and the confirmation gate; send; wait for the PVE task if the answer is one; audit.
+//! Nothing is sent unless every check before it passed, and every way of calling a tool comes
+//! through here. It owns no protocol detail: how a person is asked, or progress is shown, comes in
+//! through [`ClientHooks`].
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
-use crate::allowlist::{Allowlist, NotAllowed};
-use crate::arguments::{ArgErrors, Arguments, FieldError};
 use crate::audit::{AuditLog, Entry};
-use crate::gate::{self, GateArgs, Verdict};
+use crate::policy::allowlist::{Allowlist, NotAllowed};
+use crate::policy::gate::{self, Confirmer, Consent, GateArgs, Verdict};
 use crate::policy::{Policy, Refusal};
-use crate::pve_client::{PveClient, PveError};
-use crate::registry::{self, HttpMethod};
-use crate::request::PveRequest;
-use crate::task::{self, TaskOutcome, TaskReport, Upid};
+use crate::pve::client::{PveClient, PveError};
+use crate::pve::request::HttpMethod;
+use crate::pve::request::PveRequest;
+use crate::pve::task::{self, ProgressSink, TaskOutcome, TaskReport, Upid};
+use crate::tools::arguments::{ArgErrors, Arguments, FieldError};
+use crate::tools::registry;
 
-/// A boxed future, for the object-safe client-interaction traits below.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Hears about a long call's progress (an MCP progress token).
-pub trait ProgressSink: Send + Sync {
-    fn progress(&self, elapsed: Duration, message: String) -> BoxFuture<'_, ()>;
-}
-
-/// What a person said when asked to confirm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Accepted,
-    Declined,
-    /// The client cannot be asked (no elicitation support).
-    Unavailable,
-}
-
-/// Asks the person behind the client to confirm a destructive call (MCP elicitation).
-pub trait Confirmer: Send + Sync {
-    fn confirm(&self, prompt: String) -> BoxFuture<'_, Answer>;
-}
-
-/// Everything a call needs that lives as long as the server (or one HTTP caller).
+/// The PVE side a call runs against and the limits around it, for as long as the server (or one
+/// HTTP caller) lives: the client, the policy ceiling, the allowlists, the audit log.
 #[derive(Debug)]
-pub struct Services {
+pub struct Backend {
     /// The ceiling: what this server (or HTTP caller) may ever use.
     pub policy: Policy,
     pub client: PveClient,
@@ -58,9 +38,10 @@ pub struct Services {
     pub caller: Option<String>,
 }
 
-/// How this particular call may interact with its client.
+/// How this particular call may reach back to its client: progress, a person's confirmation,
+/// cancellation.
 #[derive(Default)]
-pub struct Interaction<'a> {
+pub struct ClientHooks<'a> {
     pub progress: Option<&'a dyn ProgressSink>,
     pub confirmer: Option<&'a dyn Confirmer>,
     /// The person already confirmed this exact call (a validated input-required round trip).
@@ -140,34 +121,37 @@ struct WaitArgs {
 fn take_wait_args(args: &mut Map<String, Value>) -> Result<WaitArgs, FieldError> {
     let mut out = WaitArgs { wait: true, timeout: None };
     if let Some(v) = args.remove("wait").filter(|v| !v.is_null()) {
-        out.wait = crate::arguments::as_boolean(&v)
+        out.wait = crate::tools::arguments::as_boolean(&v)
             .ok_or_else(|| FieldError { field: "wait".into(), message: "expected true or false".into() })?;
     }
     if let Some(v) = args.remove("task_timeout").filter(|v| !v.is_null()) {
-        let secs = crate::arguments::wire(&v, &crate::arguments::Rule::Number { min: Some(1.0), max: Some(86_400.0) })
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-            .ok_or_else(|| FieldError {
-                field: "task_timeout".into(),
-                message: "expected seconds from 1 to 86400".into(),
-            })?;
+        let secs = crate::tools::arguments::wire(
+            &v,
+            &crate::tools::arguments::Rule::Number { min: Some(1.0), max: Some(86_400.0) },
+        )
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .ok_or_else(|| FieldError {
+            field: "task_timeout".into(),
+            message: "expected seconds from 1 to 86400".into(),
+        })?;
         out.timeout = Some(Duration::from_secs_f64(secs));
     }
     Ok(out)
 }
 
-/// Runs one tool call under `policy` (the session's; never wider than `services.policy`).
+/// Runs one tool call under `policy` (the session's; never wider than `backend.policy`).
 pub async fn call(
-    services: &Services,
+    backend: &Backend,
     policy: &Policy,
     name: &str,
     mut args: Map<String, Value>,
-    io: Interaction<'_>,
+    io: ClientHooks<'_>,
 ) -> Result<Success, CallError> {
     let Some(tool) = registry::find(name) else {
-        if let Some(log) = &services.audit {
+        if let Some(log) = &backend.audit {
             log.record(&Entry {
-                caller: services.caller.as_deref(),
+                caller: backend.caller.as_deref(),
                 tool: name,
                 outcome: "refused",
                 message: Some("unknown tool".into()),
@@ -184,9 +168,9 @@ pub async fn call(
                  message: Option<String>,
                  upid: Option<&str>,
                  exit: Option<&str>| {
-        if let Some(log) = &services.audit {
+        if let Some(log) = &backend.audit {
             log.record(&Entry {
-                caller: services.caller.as_deref(),
+                caller: backend.caller.as_deref(),
                 tool: tool.name,
                 method: Some(tool.method.as_str()),
                 path: Some(request.map(|r| r.path.as_str()).unwrap_or(tool.path)),
@@ -205,7 +189,7 @@ pub async fn call(
         e
     };
 
-    services.policy.check(tool).and_then(|_| policy.check(tool)).map_err(|e| refuse(e.into()))?;
+    backend.policy.check(tool).and_then(|_| policy.check(tool)).map_err(|e| refuse(e.into()))?;
 
     // Overlay arguments come out before the typed request reads the rest.
     let mut overlay_errors = Vec::new();
@@ -234,26 +218,26 @@ pub async fn call(
         }
     };
 
-    services.allowlist.check(tool, &args).map_err(|e| refuse(e.into()))?;
+    backend.allowlist.check(tool, &args).map_err(|e| refuse(e.into()))?;
 
     if !io.pre_confirmed
         && let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args)
     {
         let asked = match io.confirmer {
             Some(c) if gate_args.confirm.is_none() => c.confirm(prompt.clone()).await,
-            _ => Answer::Unavailable,
+            _ => Consent::Unavailable,
         };
         match asked {
-            Answer::Accepted => {}
-            Answer::Declined => return Err(refuse(CallError::Declined)),
-            Answer::Unavailable => return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt })),
+            Consent::Accepted => {}
+            Consent::Declined => return Err(refuse(CallError::Declined)),
+            Consent::Unavailable => return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt })),
         }
     }
 
     tracing::info!(tool = tool.name, method = request.method.as_str(), path = %request.path, "calling PVE");
     let sent = tokio::select! {
         _ = io.cancel.cancelled() => Err(CallError::Cancelled),
-        r = services.client.send(&request) => r.map_err(CallError::from),
+        r = backend.client.send(&request) => r.map_err(CallError::from),
     };
     let mut data = match sent {
         Ok(d) => d,
@@ -267,7 +251,7 @@ pub async fn call(
 
     let upid = data.as_str().and_then(Upid::parse);
     let Some(upid) = upid else {
-        services.allowlist.filter(&mut data);
+        backend.allowlist.filter(&mut data);
         if audited {
             audit(Some(&request), "ok", None, None, None);
         }
@@ -279,8 +263,8 @@ pub async fn call(
         }
         return Ok(Success::Started(upid));
     }
-    let timeout = wait.timeout.unwrap_or(services.task_timeout);
-    let outcome = task::wait(&services.client, upid.clone(), timeout, io.progress, &io.cancel).await;
+    let timeout = wait.timeout.unwrap_or(backend.task_timeout);
+    let outcome = task::wait(&backend.client, upid.clone(), timeout, io.progress, &io.cancel).await;
     let result = match outcome {
         Ok(Some(TaskOutcome::Succeeded(r))) => Ok(Success::Task(r)),
         Ok(Some(TaskOutcome::Failed(r))) => Err(CallError::TaskFailed(r)),

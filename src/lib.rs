@@ -1,26 +1,30 @@
 //! pve-mcp: an MCP server for the Proxmox VE API.
 //!
-//! A request's journey, one module per step: [`config`] → [`pve_client`] → [`registry`]
-//! (generated tools, with [`arguments`] and [`request`]) → [`policy`] → [`call`] (with the
-//! overlays [`allowlist`], [`gate`], [`task`], [`audit`]) → [`server`] (the MCP protocol face).
+//! The folders follow a tool call's journey, and each depends only on the ones before it:
+//!
+//! 1. [`pve`]: talking to Proxmox VE: the wire form of a request, the HTTP client (TLS pinning,
+//!    tickets, retries of reads), the release check, and waiting on PVE tasks.
+//! 2. [`tools`]: the generated tool table, reading and checking a tool's arguments into its typed
+//!    request, and discovery search over the table.
+//! 3. [`policy`]: what a caller may do: tier and categories, node and guest allowlists, the
+//!    confirmation gates of destructive tools.
+//! 4. [`config`]: settings from flags, environment and the HTTP callers' token file, checked once
+//!    at start-up into the values the stages above take.
+//! 5. [`call`]: the one path every tool call takes (policy, arguments, allowlists, gate, send, task
+//!    wait), with [`audit`] recording what was done.
+//! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
+//!    input-required, MCP tasks, result shaping, and the stdio and Streamable HTTP transports.
 
-pub mod allowlist;
-pub mod arguments;
+use std::future::Future;
+use std::pin::Pin;
+
 pub mod audit;
 pub mod call;
-pub mod callers;
-pub mod catalog;
 pub mod config;
-pub mod discovery;
-pub mod gate;
-pub mod generated;
-pub mod http;
+pub mod mcp;
 pub mod policy;
-pub mod pve_client;
-pub mod registry;
-pub mod request;
-pub mod result;
-pub mod server;
-pub mod task;
-pub mod tls;
-pub mod version;
+pub mod pve;
+pub mod tools;
+
+/// A boxed, sendable future: what the object-safe callback traits (progress, confirmation) return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -8,13 +8,13 @@ use clap::Parser;
 use rmcp::ServiceExt;
 
 use pve_mcp::audit::AuditLog;
-use pve_mcp::call::Services;
-use pve_mcp::callers::Callers;
+use pve_mcp::call::Backend;
+use pve_mcp::config::callers::Callers;
 use pve_mcp::config::{Cli, Config};
-use pve_mcp::http::{Access, Route};
+use pve_mcp::mcp::http::{Access, Route};
+use pve_mcp::mcp::server::{PveServer, ServerOptions};
 use pve_mcp::policy::Policy;
-use pve_mcp::pve_client::PveClient;
-use pve_mcp::server::{PveServer, ServerOptions};
+use pve_mcp::pve::client::PveClient;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let client = match PveClient::new(&config) {
+    let client = match PveClient::new(&config.pve) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("pve-mcp: {e}");
@@ -68,7 +68,7 @@ fn main() -> ExitCode {
     };
     let options = ServerOptions::from_config(&config);
     let server_for = |policy: Policy, allowlist, caller: Option<String>| {
-        let services = Services {
+        let backend = Backend {
             policy,
             client: client.clone(),
             allowlist,
@@ -76,12 +76,12 @@ fn main() -> ExitCode {
             task_timeout: config.task_timeout,
             caller,
         };
-        PveServer::new(services, options)
+        PveServer::new(backend, options)
     };
     if let Some(http) = &config.http {
         let (access, routes) = match &http.tokens {
             None => {
-                let server = server_for(Policy::from_config(&config), config.allowlist.clone(), None);
+                let server = server_for(config.policy(), config.allowlist.clone(), None);
                 (Access::Open, vec![Route { name: None, server, max_concurrent: http.max_concurrent }])
             }
             Some(path) => {
@@ -105,10 +105,10 @@ fn main() -> ExitCode {
                 (Access::Tokens(callers), routes)
             }
         };
-        tracing::info!(pve = %config.base_url, tier = config.access_tier.as_str(), "pve-mcp starting the HTTP endpoint");
+        tracing::info!(pve = %config.pve.base_url, tier = config.access_tier.as_str(), "pve-mcp starting the HTTP endpoint");
         let shutdown = tokio_util::sync::CancellationToken::new();
         return runtime.block_on(async move {
-            match pve_mcp::http::serve(http, access, routes, shutdown).await {
+            match pve_mcp::mcp::http::serve(http, access, routes, shutdown).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("pve-mcp: PVE_MCP_HTTP (--http): cannot listen on {}: {e}", http.bind);
@@ -117,9 +117,9 @@ fn main() -> ExitCode {
             }
         });
     }
-    let server = server_for(Policy::from_config(&config), config.allowlist.clone(), None);
+    let server = server_for(config.policy(), config.allowlist.clone(), None);
     tracing::info!(
-        pve = %config.base_url,
+        pve = %config.pve.base_url,
         tier = config.access_tier.as_str(),
         tools = server.tools().len(),
         "pve-mcp serving MCP on stdio"

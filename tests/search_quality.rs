@@ -1,7 +1,7 @@
 //! Search quality, measured: for each plain-language task in `tests/search_tasks.json`, one of the
 //! endpoints that does it must be among the top 3 results of `pve_search`, for at least 90% of them.
 
-use pve_mcp::discovery::search;
+use pve_mcp::tools::discovery::search;
 
 #[test]
 fn the_expected_endpoint_is_in_the_top_three_for_nine_tasks_in_ten() {

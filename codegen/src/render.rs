@@ -1,9 +1,8 @@
 //! Step 3b: Rust code for every tool: a typed request struct per endpoint (with its argument
 //! reader and its wire form), grouped in one module per category, and the sorted tool table.
-//!
 //! The emitted code refers to the server crate's runtime pieces by path:
-//! `crate::arguments` (reading and checking arguments), `crate::request` (what is sent to PVE)
-//! and `crate::registry` (the tool table's types).
+//! `crate::tools::arguments` (reading and checking arguments), `crate::pve::request` (what is sent
+//! to PVE) and `crate::tools::registry` (the tool table's types).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,11 +30,11 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
             #[doc = #doc]
             pub mod #m {
                 #[allow(unused_imports)]
-                use crate::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
+                use crate::tools::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
                 #[allow(unused_imports)]
-                use crate::request::{PveRequest, ToWire, path_segment};
+                use crate::pve::request::{PveRequest, ToWire, path_segment};
                 #[allow(unused_imports)]
-                use crate::registry::HttpMethod;
+                use crate::pve::request::HttpMethod;
                 #(#items)*
             }
         }
@@ -62,7 +61,7 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
         #(#modules)*
 
         /// Every tool, sorted by name (so lookups can binary-search).
-        pub static TOOLS: [crate::registry::ToolDef; #count] = [ #(#entries),* ];
+        pub static TOOLS: [crate::tools::registry::ToolDef; #count] = [ #(#entries),* ];
 
         /// Endpoints of the schema that are not tools, with the reason.
         pub static EXCLUDED: &[(&str, &str)] = &[ #(#excluded_rows),* ];
@@ -131,7 +130,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
                 Some(a) => quote! { Some(#a) },
                 None => quote! { None },
             };
-            quote! { Some(crate::registry::Gate { target: #target, only_if: #only_if }) }
+            quote! { Some(crate::tools::registry::Gate { target: #target, only_if: #only_if }) }
         }
     };
     let task = t.task;
@@ -139,14 +138,14 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     let module = Ident::new(t.category, Span::call_site());
     let ty = format_ident!("{}", t.type_name);
     quote! {
-        crate::registry::ToolDef {
+        crate::tools::registry::ToolDef {
             name: #name,
             title: #title,
             description: #description,
             summary: #summary,
-            method: crate::registry::HttpMethod::#method,
+            method: crate::pve::request::HttpMethod::#method,
             path: #path,
-            tier: crate::registry::Tier::#tier,
+            tier: crate::tools::registry::Tier::#tier,
             category: Category::#category,
             gate: #gate,
             task: #task,

@@ -32,7 +32,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{HttpConfig, normalize_origin};
-use crate::server::PveServer;
+use crate::mcp::server::PveServer;
 
 /// The endpoint's path.
 pub const ENDPOINT: &str = "/mcp";
@@ -64,7 +64,7 @@ pub enum Access {
     /// No token file: one route, any local caller (loopback binds only).
     Open,
     /// A token file: the route of the matching token.
-    Tokens(crate::callers::Callers),
+    Tokens(crate::config::callers::Callers),
 }
 
 struct App {

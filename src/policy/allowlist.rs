@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::registry::ToolDef;
+use crate::tools::registry::ToolDef;
 
 /// Arguments that name a node (besides the `{node}` path segment).
 const NODE_ARGS: &[&str] = &["node", "target", "target-node", "targetnode", "nodes"];
@@ -194,7 +194,7 @@ fn items(v: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry;
+    use crate::tools::registry;
     use serde_json::json;
 
     fn list() -> Allowlist {

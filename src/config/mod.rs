@@ -5,15 +5,24 @@
 //! naming the variable and what was expected.
 
 use std::collections::BTreeSet;
+
+pub mod callers;
+mod http;
+mod pve;
+
+use http::parse_http;
+pub use http::{DEFAULT_HTTP_MAX_BODY, DEFAULT_HTTP_MAX_CONCURRENT, HttpConfig, normalize_origin, parse_bind};
+pub use pve::parse_fingerprint;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use reqwest::Url;
 
-use crate::allowlist::Allowlist;
-use crate::generated::Category;
-use crate::registry::Tier;
+use crate::policy::Policy;
+use crate::policy::allowlist::Allowlist;
+use crate::pve::connection::Connection;
+use crate::tools::generated::Category;
+use crate::tools::registry::Tier;
 
 /// Command line: every flag also reads its environment variable.
 #[derive(Debug, Parser)]
@@ -114,16 +123,11 @@ pub enum ToolMode {
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// PVE's address, scheme and authority only (`https://pve:8006`).
-    pub base_url: Url,
-    /// How pve-mcp logs in to PVE: an API token, or a user and password (ticket login).
-    pub auth: PveAuth,
+    /// How to reach and log in to PVE: address, credentials, TLS trust, request timeout.
+    pub pve: Connection,
     pub access_tier: Tier,
     /// Categories offered; all of them by default.
     pub categories: BTreeSet<Category>,
-    pub verify_tls: bool,
-    pub ca_file: Option<PathBuf>,
-    pub request_timeout: Duration,
     pub task_timeout: Duration,
     pub allowlist: Allowlist,
     pub audit_log: Option<PathBuf>,
@@ -133,59 +137,8 @@ pub struct Config {
     /// Largest tool result, in tokens.
     pub result_limit: usize,
     pub dynamic_toolsets: bool,
-    /// `PVE_TLS_FINGERPRINT`: the SHA-256 of the one certificate to trust, if pinned.
-    pub tls_fingerprint: Option<[u8; 32]>,
     /// `PVE_MCP_HTTP` and the other HTTP settings; `None` serves stdio.
     pub http: Option<HttpConfig>,
-}
-
-/// How pve-mcp authenticates to PVE. Exactly one is configured.
-#[derive(Debug, Clone)]
-pub enum PveAuth {
-    /// `PVE_TOKEN_ID` + `PVE_TOKEN_SECRET`: `Authorization: PVEAPIToken=...` on every request.
-    Token { id: String, secret: Secret },
-    /// `PVE_USER` + `PVE_PASSWORD`: a ticket from `POST /access/ticket`, renewed before it expires.
-    Ticket { user: String, password: Secret },
-}
-
-/// The Streamable HTTP transport's settings.
-#[derive(Debug, Clone)]
-pub struct HttpConfig {
-    pub bind: std::net::SocketAddr,
-    /// The callers' token file; `None` lets any local process call (loopback binds only).
-    pub tokens: Option<PathBuf>,
-    /// Browser origins allowed (`scheme://host[:port|:*]`); always includes the localhost origins.
-    pub allowed_origins: Vec<String>,
-    /// Host header values allowed; empty = any.
-    pub allowed_hosts: Vec<String>,
-    pub max_body: usize,
-    pub max_concurrent: usize,
-}
-
-/// Default largest HTTP request body.
-pub const DEFAULT_HTTP_MAX_BODY: usize = 1024 * 1024;
-/// Default requests in flight per HTTP caller.
-pub const DEFAULT_HTTP_MAX_CONCURRENT: usize = 8;
-
-/// A secret string whose `Debug` and `Display` never show it.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Secret {
-        Secret(s.into())
-    }
-
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<redacted>")
-    }
 }
 
 /// A setting that stops start-up: which variable, and what is wrong with it.
@@ -211,7 +164,7 @@ pub const DEFAULT_RESULT_LIMIT: usize = 20_000;
 fn boolean(raw: Option<&str>, default: bool, variable: &'static str, flag: &'static str) -> Result<bool, ConfigError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(default),
-        Some(s) => crate::arguments::as_boolean(&serde_json::Value::String(s.to_owned()))
+        Some(s) => crate::tools::arguments::as_boolean(&serde_json::Value::String(s.to_owned()))
             .ok_or_else(|| err(variable, flag, format!("`{s}` is not a boolean; expected true or false"))),
     }
 }
@@ -255,11 +208,15 @@ fn seconds(
 }
 
 impl Config {
+    /// The server's own access policy: its tier ceiling and categories.
+    pub fn policy(&self) -> Policy {
+        Policy { tier: self.access_tier, categories: self.categories.clone() }
+    }
+
     /// Checks the command line (with its environment fallbacks).
     pub fn from_cli(cli: Cli) -> Result<Config, ConfigError> {
         let http = parse_http(&cli)?;
-        let base_url = parse_base_url(cli.base_url.as_deref())?;
-        let auth = parse_auth(cli.token_id.as_deref(), cli.token_secret, cli.user.as_deref(), cli.password)?;
+        let pve = pve::parse(&cli)?;
         let access_tier = match cli.access_tier.as_deref().map(str::trim) {
             None | Some("") => Tier::ReadOnly,
             Some(t) => Tier::parse(t).ok_or_else(|| {
@@ -271,24 +228,6 @@ impl Config {
             })?,
         };
         let categories = parse_categories(cli.categories.as_deref())?;
-        let verify_tls = boolean(cli.verify_ssl.as_deref(), true, "PVE_VERIFY_SSL", "--verify-ssl")?;
-        let ca_file = match cli.ca_file {
-            Some(p) if p.as_os_str().is_empty() => None,
-            Some(p) if !p.is_file() => {
-                return Err(err(
-                    "PVE_CA_FILE",
-                    "--ca-file",
-                    format!("`{}` is not a readable file; expected a PEM certificate file", p.display()),
-                ));
-            }
-            other => other,
-        };
-        let request_timeout = seconds(
-            cli.request_timeout.as_deref(),
-            DEFAULT_REQUEST_TIMEOUT,
-            "PVE_REQUEST_TIMEOUT",
-            "--request-timeout",
-        )?;
         let task_timeout =
             seconds(cli.task_timeout.as_deref(), DEFAULT_TASK_TIMEOUT, "PVE_TASK_TIMEOUT", "--task-timeout")?;
         let allowlist =
@@ -315,38 +254,10 @@ impl Config {
             count(cli.result_limit.as_deref(), DEFAULT_RESULT_LIMIT, 500, "PVE_RESULT_LIMIT", "--result-limit")?;
         let dynamic_toolsets =
             boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
-        let tls_fingerprint = match cli.tls_fingerprint.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(f) => Some(parse_fingerprint(f).ok_or_else(|| {
-                err(
-                    "PVE_TLS_FINGERPRINT",
-                    "--tls-fingerprint",
-                    "is not a SHA-256 fingerprint; expected 32 hex bytes like `AB:CD:...` (pvenode cert info)",
-                )
-            })?),
-        };
-        if tls_fingerprint.is_some() && ca_file.is_some() {
-            return Err(err(
-                "PVE_TLS_FINGERPRINT",
-                "--tls-fingerprint",
-                "and PVE_CA_FILE are both set; use one way to trust PVE's certificate",
-            ));
-        }
-        if tls_fingerprint.is_some() && !verify_tls {
-            return Err(err(
-                "PVE_TLS_FINGERPRINT",
-                "--tls-fingerprint",
-                "and PVE_VERIFY_SSL=false are both set; a pinned certificate is always verified",
-            ));
-        }
         Ok(Config {
-            base_url,
-            auth,
+            pve,
             access_tier,
             categories,
-            verify_tls,
-            ca_file,
-            request_timeout,
             task_timeout,
             allowlist,
             audit_log,
@@ -354,257 +265,13 @@ impl Config {
             tool_budget,
             result_limit,
             dynamic_toolsets,
-            tls_fingerprint,
             http,
         })
     }
 }
 
-fn parse_auth(
-    token_id: Option<&str>,
-    token_secret: Option<String>,
-    user: Option<&str>,
-    password: Option<String>,
-) -> Result<PveAuth, ConfigError> {
-    let given = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let token_id = token_id.map(str::trim).filter(|s| !s.is_empty());
-    let user = user.map(str::trim).filter(|s| !s.is_empty());
-    let has_token = token_id.is_some() || given(&token_secret);
-    let has_user = user.is_some() || given(&password);
-    if has_token && has_user {
-        return Err(err(
-            "PVE_TOKEN_ID",
-            "--token-id",
-            "and PVE_USER are both set; configure exactly one: an API token (PVE_TOKEN_ID, PVE_TOKEN_SECRET) or a user (PVE_USER, PVE_PASSWORD)",
-        ));
-    }
-    if has_user {
-        let user = match user {
-            None => {
-                return Err(err(
-                    "PVE_USER",
-                    "--user",
-                    "is not set but PVE_PASSWORD is; expected a PVE user like `root@pam`",
-                ));
-            }
-            Some(u) if u.chars().any(|c| c.is_control() || c.is_whitespace()) || u.contains('!') => {
-                return Err(err(
-                    "PVE_USER",
-                    "--user",
-                    format!("`{u}` is not a PVE user; expected `user@realm` (API tokens go in PVE_TOKEN_ID)"),
-                ));
-            }
-            // Like PVE's login form: a user without a realm is a Linux PAM user.
-            Some(u) if !u.contains('@') => format!("{u}@pam"),
-            Some(u) => {
-                let (name, realm) = u.rsplit_once('@').unwrap_or((u, ""));
-                if name.is_empty() || realm.is_empty() {
-                    return Err(err("PVE_USER", "--user", format!("`{u}` is not a PVE user; expected `user@realm`")));
-                }
-                u.to_owned()
-            }
-        };
-        let password = match password {
-            Some(p) if !p.is_empty() => Secret(p),
-            _ => return Err(err("PVE_PASSWORD", "--password", "is not set; expected the password of PVE_USER")),
-        };
-        return Ok(PveAuth::Ticket { user, password });
-    }
-    let id = match token_id {
-        None => {
-            return Err(err(
-                "PVE_TOKEN_ID",
-                "--token-id",
-                "is not set; expected an API token id like `root@pam!mcp` (or log in with PVE_USER and PVE_PASSWORD)",
-            ));
-        }
-        Some(id) if !valid_token_id(id) => {
-            return Err(err(
-                "PVE_TOKEN_ID",
-                "--token-id",
-                format!("`{id}` is not an API token id; expected `user@realm!tokenname`"),
-            ));
-        }
-        Some(id) => id.to_owned(),
-    };
-    let secret = match token_secret.map(|s| s.trim().to_owned()) {
-        None => return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is not set; expected the API token's secret")),
-        Some(s) if s.is_empty() => {
-            return Err(err("PVE_TOKEN_SECRET", "--token-secret", "is empty; expected the API token's secret"));
-        }
-        Some(s) if s.chars().any(|c| c.is_control() || c == ' ') => {
-            return Err(err(
-                "PVE_TOKEN_SECRET",
-                "--token-secret",
-                "contains spaces or control characters; expected the API token's secret",
-            ));
-        }
-        Some(s) => Secret(s),
-    };
-    Ok(PveAuth::Token { id, secret })
-}
-
-/// A SHA-256 fingerprint as PVE prints it (`AA:BB:...`), any case, colons optional.
-pub fn parse_fingerprint(raw: &str) -> Option<[u8; 32]> {
-    let hex: String = raw.trim().chars().filter(|c| *c != ':').collect();
-    let hex = hex.strip_prefix("sha256/").or_else(|| hex.strip_prefix("SHA256/")).unwrap_or(&hex);
-    if hex.len() != 64 || !hex.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
-
 fn comma_list(raw: Option<&str>) -> Vec<String> {
     raw.unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
-}
-
-/// `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`, `:8080` or `8080` (the last three on 127.0.0.1).
-pub fn parse_bind(raw: &str) -> Option<std::net::SocketAddr> {
-    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-    let raw = raw.trim();
-    if let Ok(port) = raw.trim_start_matches(':').parse::<u16>() {
-        return Some(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
-    }
-    if let Some(port) = raw.strip_prefix("localhost:") {
-        return port.parse::<u16>().ok().map(|p| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), p));
-    }
-    raw.parse::<SocketAddr>().ok()
-}
-
-fn parse_http(cli: &Cli) -> Result<Option<HttpConfig>, ConfigError> {
-    const V: &str = "PVE_MCP_HTTP";
-    const F: &str = "--http";
-    let raw = match cli.http.as_deref().map(str::trim) {
-        None | Some("") => return Ok(None),
-        Some(r) => r,
-    };
-    let bind = parse_bind(raw).ok_or_else(|| {
-        err(V, F, format!("`{raw}` is not an address to listen on; expected e.g. 127.0.0.1:8080 or 8080"))
-    })?;
-    let tokens = match &cli.http_tokens {
-        Some(p) if p.as_os_str().is_empty() => None,
-        Some(p) if !p.is_file() => {
-            return Err(err(
-                "PVE_MCP_HTTP_TOKENS",
-                "--http-tokens",
-                format!("`{}` is not a readable file; expected a token file (TOML or JSON)", p.display()),
-            ));
-        }
-        other => other.clone(),
-    };
-    if tokens.is_none() && !bind.ip().is_loopback() {
-        return Err(err(
-            "PVE_MCP_HTTP_TOKENS",
-            "--http-tokens",
-            format!(
-                "is not set, and PVE_MCP_HTTP={bind} is not a loopback address: set PVE_MCP_HTTP_TOKENS so callers must authenticate, or bind 127.0.0.1"
-            ),
-        ));
-    }
-    let mut allowed_origins = Vec::new();
-    for origin in comma_list(cli.http_allowed_origins.as_deref()) {
-        let normal = normalize_origin(&origin).ok_or_else(|| {
-            err(
-                "PVE_MCP_HTTP_ALLOWED_ORIGINS",
-                "--http-allowed-origins",
-                format!("`{origin}` is not an origin; expected e.g. https://app.example.com"),
-            )
-        })?;
-        allowed_origins.push(normal);
-    }
-    for local in [
-        "http://localhost:*",
-        "https://localhost:*",
-        "http://127.0.0.1:*",
-        "https://127.0.0.1:*",
-        "http://[::1]:*",
-        "https://[::1]:*",
-    ] {
-        if !allowed_origins.iter().any(|o| o == local) {
-            allowed_origins.push(local.to_owned());
-        }
-    }
-    let mut allowed_hosts = comma_list(cli.http_allowed_hosts.as_deref());
-    if allowed_hosts.iter().any(|h| h == "*") {
-        allowed_hosts.clear();
-    } else if allowed_hosts.is_empty() && bind.ip().is_loopback() {
-        allowed_hosts = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
-    }
-    let max_body =
-        count(cli.http_max_body.as_deref(), DEFAULT_HTTP_MAX_BODY, 1024, "PVE_MCP_HTTP_MAX_BODY", "--http-max-body")
-            .map_err(|_| {
-                err("PVE_MCP_HTTP_MAX_BODY", "--http-max-body", "expected a number of bytes of at least 1024")
-            })?;
-    let max_concurrent = count(
-        cli.http_max_concurrent.as_deref(),
-        DEFAULT_HTTP_MAX_CONCURRENT,
-        1,
-        "PVE_MCP_HTTP_MAX_CONCURRENT",
-        "--http-max-concurrent",
-    )
-    .map_err(|_| {
-        err("PVE_MCP_HTTP_MAX_CONCURRENT", "--http-max-concurrent", "expected a whole number of at least 1")
-    })?;
-    Ok(Some(HttpConfig { bind, tokens, allowed_origins, allowed_hosts, max_body, max_concurrent }))
-}
-
-/// An origin in the form `scheme://host:port` (default port made explicit) or `scheme://host:*`.
-pub fn normalize_origin(raw: &str) -> Option<String> {
-    let raw = raw.trim().trim_end_matches('/');
-    let (scheme, rest) = raw.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if !matches!(scheme.as_str(), "http" | "https") || rest.is_empty() || rest.contains('/') {
-        return None;
-    }
-    if let Some(host) = rest.strip_suffix(":*") {
-        return (!host.is_empty()).then(|| format!("{scheme}://{}:*", host.to_ascii_lowercase()));
-    }
-    let url = Url::parse(&format!("{scheme}://{rest}")).ok()?;
-    let host = url.host_str()?.to_ascii_lowercase();
-    let port = url.port_or_known_default()?;
-    Some(format!("{scheme}://{host}:{port}"))
-}
-
-fn parse_base_url(raw: Option<&str>) -> Result<Url, ConfigError> {
-    const V: &str = "PVE_BASE_URL";
-    const F: &str = "--base-url";
-    let raw = match raw.map(str::trim) {
-        None | Some("") => {
-            return Err(err(V, F, "is not set; expected the PVE address, e.g. https://pve.example.com:8006"));
-        }
-        Some(r) => r,
-    };
-    let url = Url::parse(raw)
-        .map_err(|e| err(V, F, format!("`{raw}` is not a URL ({e}); expected e.g. https://pve.example.com:8006")))?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return Err(err(V, F, format!("`{raw}` must start with https:// (or http://)")));
-    }
-    if url.host().is_none() {
-        return Err(err(V, F, format!("`{raw}` has no host")));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(err(V, F, "must not contain credentials; use PVE_TOKEN_ID and PVE_TOKEN_SECRET"));
-    }
-    let path = url.path().trim_end_matches('/');
-    if !(path.is_empty() || path == "/api2/json") || url.query().is_some() {
-        return Err(err(V, F, format!("`{raw}` must be the server address only, e.g. https://pve.example.com:8006")));
-    }
-    let mut base = url.clone();
-    base.set_path("");
-    Ok(base)
-}
-
-fn valid_token_id(id: &str) -> bool {
-    let Some((user, token)) = id.split_once('!') else { return false };
-    let Some((name, realm)) = user.rsplit_once('@') else { return false };
-    !name.is_empty()
-        && !realm.is_empty()
-        && !token.is_empty()
-        && !id.chars().any(|c| c.is_control() || c.is_whitespace() || c == '=')
 }
 
 fn parse_categories(raw: Option<&str>) -> Result<BTreeSet<Category>, ConfigError> {
@@ -630,6 +297,7 @@ fn parse_categories(raw: Option<&str>) -> Result<BTreeSet<Category>, ConfigError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pve::connection::PveAuth;
 
     fn cli() -> Cli {
         Cli {
@@ -670,11 +338,11 @@ mod tests {
         let c = Config::from_cli(cli()).unwrap();
         assert_eq!(c.access_tier, Tier::ReadOnly);
         assert_eq!(c.categories.len(), Category::ALL.len());
-        assert!(c.verify_tls);
-        assert_eq!(c.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert!(c.pve.verify_tls);
+        assert_eq!(c.pve.request_timeout, DEFAULT_REQUEST_TIMEOUT);
         assert_eq!(c.task_timeout, DEFAULT_TASK_TIMEOUT);
         assert!(c.allowlist.is_empty());
-        assert_eq!(c.base_url.as_str(), "https://pve.example.com:8006/");
+        assert_eq!(c.pve.base_url.as_str(), "https://pve.example.com:8006/");
     }
 
     #[test]
@@ -718,7 +386,7 @@ mod tests {
 
     #[test]
     fn verify_ssl_reads_booleans_and_refuses_others() {
-        assert!(!Config::from_cli(Cli { verify_ssl: Some("false".into()), ..cli() }).unwrap().verify_tls);
+        assert!(!Config::from_cli(Cli { verify_ssl: Some("false".into()), ..cli() }).unwrap().pve.verify_tls);
         assert!(error_of(Cli { verify_ssl: Some("maybe".into()), ..cli() }).starts_with("PVE_VERIFY_SSL"));
     }
 
@@ -732,7 +400,7 @@ mod tests {
             ..cli()
         })
         .unwrap();
-        assert!(matches!(&c.auth, PveAuth::Ticket { user, .. } if user == "root@pam"));
+        assert!(matches!(&c.pve.auth, PveAuth::Ticket { user, .. } if user == "root@pam"));
         assert!(!format!("{c:?}").contains("pw\""));
         let e = error_of(Cli { user: Some("root@pam".into()), password: Some("pw".into()), ..cli() });
         assert!(e.starts_with("PVE_TOKEN_ID") && e.contains("exactly one"), "{e}");

@@ -1,11 +1,17 @@
-//! Step 4: policy. Which tools this server offers (tier ceiling and categories) and whether a call
+//! Stage 3, policy: what a caller may do. Owns which tools a server offers (tier ceiling and
+//! categories, here), the node and guest allowlists ([`allowlist`]) and the confirmation gates of
+//! destructive tools ([`gate`]). Pure decisions: nothing here sends, asks or logs.
+//!
+//! Which tools this server offers (tier ceiling and categories) and whether a call
 //! may go ahead. Checked again at call time, whatever the client saw in `tools/list`.
 
 use std::collections::BTreeSet;
 
-use crate::config::Config;
-use crate::generated::Category;
-use crate::registry::{self, Tier, ToolDef};
+pub mod allowlist;
+pub mod gate;
+
+use crate::tools::generated::Category;
+use crate::tools::registry::{self, Tier, ToolDef};
 
 /// The access policy of one server (one caller).
 #[derive(Debug, Clone)]
@@ -24,10 +30,6 @@ pub enum Refusal {
 }
 
 impl Policy {
-    pub fn from_config(config: &Config) -> Self {
-        Policy { tier: config.access_tier, categories: config.categories.clone() }
-    }
-
     /// Whether this policy lets a tool be seen and called.
     pub fn check(&self, tool: &ToolDef) -> Result<(), Refusal> {
         if tool.tier > self.tier {
@@ -56,7 +58,7 @@ mod tests {
     #[test]
     fn read_only_sees_only_gets() {
         let p = policy(Tier::ReadOnly, Category::ALL);
-        assert!(p.visible_tools().all(|t| t.method == crate::registry::HttpMethod::Get));
+        assert!(p.visible_tools().all(|t| t.method == crate::pve::request::HttpMethod::Get));
     }
 
     #[test]

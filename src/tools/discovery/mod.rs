@@ -9,10 +9,10 @@
 
 use serde_json::{Value, json};
 
-use crate::generated::{Category, SEARCH_LENGTHS, SEARCH_TERMS};
-use crate::registry::{self, ToolDef};
+use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_TERMS};
+use crate::tools::registry::{self, ToolDef};
 
-#[path = "../codegen/src/text.rs"]
+#[path = "../../../codegen/src/text.rs"]
 mod text;
 
 /// The discovery tools' names.
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn hidden_tools_are_never_shown() {
-        let hits = search("delete a VM", 25, |t| t.method == crate::registry::HttpMethod::Get);
-        assert!(hits.iter().all(|h| h.tool.method == crate::registry::HttpMethod::Get));
+        let hits = search("delete a VM", 25, |t| t.method == crate::pve::request::HttpMethod::Get);
+        assert!(hits.iter().all(|h| h.tool.method == crate::pve::request::HttpMethod::Get));
     }
 }

@@ -5,15 +5,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 
-use crate::generated::SCHEMA_RELEASE;
-use crate::pve_client::PveClient;
-use crate::registry::HttpMethod;
-use crate::request::PveRequest;
+use crate::pve::client::PveClient;
+use crate::pve::request::HttpMethod;
+use crate::pve::request::PveRequest;
 
 static CHECKED: AtomicBool = AtomicBool::new(false);
 
-/// Checks the cluster's version once per process, in the background; never fails a call.
-pub fn check_once(client: &PveClient) {
+/// Checks the cluster's version against `schema` (the release the tools were generated from) once
+/// per process, in the background; never fails a call.
+pub fn check_once(client: &PveClient, schema: &'static str) {
     if CHECKED.swap(true, Ordering::SeqCst) {
         return;
     }
@@ -21,7 +21,7 @@ pub fn check_once(client: &PveClient) {
     tokio::spawn(async move {
         match client.send(&PveRequest::new(HttpMethod::Get, "/version".into())).await {
             Ok(data) => {
-                if let Some(message) = mismatch(&data, SCHEMA_RELEASE) {
+                if let Some(message) = mismatch(&data, schema) {
                     tracing::warn!("{message}");
                 }
             }

@@ -5,8 +5,23 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::arguments::as_boolean;
-use crate::registry::ToolDef;
+use crate::BoxFuture;
+use crate::tools::arguments::as_boolean;
+use crate::tools::registry::ToolDef;
+
+/// What the person behind the client said when asked to confirm a gated call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    Accepted,
+    Declined,
+    /// The client cannot be asked (no elicitation support).
+    Unavailable,
+}
+
+/// Asks the person behind the client to confirm a gated call (in MCP, elicitation).
+pub trait Confirmer: Send + Sync {
+    fn confirm(&self, prompt: String) -> BoxFuture<'_, Consent>;
+}
 
 /// The gate arguments a call carried, removed from its arguments.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -138,7 +153,7 @@ fn text(v: Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry;
+    use crate::tools::registry;
     use serde_json::json;
 
     fn map(v: Value) -> Map<String, Value> {

@@ -1,9 +1,9 @@
 //! The MCP face of the server (rmcp): `initialize`, `tools/list` and `tools/call`.
 //!
 //! `tools/list` is one deterministic page, sorted by name, of the session's tools (see
-//! [`crate::catalog`]). `tools/call` dispatches the discovery tools and hands every Proxmox VE tool
+//! [`crate::mcp::catalog`]). `tools/call` dispatches the discovery tools and hands every Proxmox VE tool
 //! call, direct or through `pve_call`, to [`crate::call`] with what this client can do (progress
-//! notifications, elicitation, input-required round trips); [`crate::result`] shapes the answer.
+//! notifications, elicitation, input-required round trips); [`crate::mcp::result`] shapes the answer.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
@@ -21,17 +21,20 @@ use rmcp::task_manager::{TaskExit, TaskManager, TaskOptions};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
-use crate::call::{self, Answer, BoxFuture, CallError, Confirmer, Interaction, ProgressSink, Services, Success};
-use crate::catalog::{self, Detail, Mode};
+use crate::BoxFuture;
+use crate::call::{self, Backend, CallError, ClientHooks, Success};
 use crate::config::{Config, ToolMode};
-use crate::discovery;
-use crate::generated::Category;
+use crate::mcp::catalog::{self, Detail, Mode};
+use crate::mcp::result;
 use crate::policy::Policy;
-use crate::registry;
-use crate::registry::HttpMethod;
-use crate::request::{PveRequest, path_segment};
-use crate::result;
-use crate::task::{self, TaskOutcome, Upid};
+use crate::policy::gate::{Confirmer, Consent};
+use crate::pve::request::HttpMethod;
+use crate::pve::request::{PveRequest, path_segment};
+use crate::pve::task::ProgressSink;
+use crate::pve::task::{self, TaskOutcome, Upid};
+use crate::tools::discovery;
+use crate::tools::generated::Category;
+use crate::tools::registry;
 
 /// How tools are offered (from the configuration).
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +68,7 @@ pub struct PveServer {
 
 /// What every session of one caller shares.
 struct Shared {
-    services: Services,
+    backend: Backend,
     options: ServerOptions,
 }
 
@@ -97,13 +100,13 @@ struct Pending {
 const PENDING_TTL: Duration = Duration::from_secs(600);
 
 impl PveServer {
-    pub fn new(services: Services, options: ServerOptions) -> Self {
-        let shared = Arc::new(Shared { services, options });
+    pub fn new(backend: Backend, options: ServerOptions) -> Self {
+        let shared = Arc::new(Shared { backend, options });
         let state = SessionState::new(&shared);
         PveServer { shared, state }
     }
 
-    /// A server for another session of the same caller: same services and options, its own tool
+    /// A server for another session of the same caller: same backend and options, its own tool
     /// selection, pending confirmations and tasks.
     pub fn new_session(&self) -> Self {
         PveServer { shared: self.shared.clone(), state: SessionState::new(&self.shared) }
@@ -122,7 +125,7 @@ impl PveServer {
 impl SessionState {
     fn new(shared: &Shared) -> Arc<SessionState> {
         Arc::new(SessionState {
-            session: RwLock::new(Session::new(shared.services.policy.clone(), &shared.options)),
+            session: RwLock::new(Session::new(shared.backend.policy.clone(), &shared.options)),
             pending: Mutex::new(HashMap::new()),
             tasks: TaskManager::new(),
         })
@@ -194,17 +197,17 @@ fn confirm_schema() -> Option<ElicitationSchema> {
 }
 
 impl Confirmer for Elicitation {
-    fn confirm(&self, prompt: String) -> BoxFuture<'_, Answer> {
+    fn confirm(&self, prompt: String) -> BoxFuture<'_, Consent> {
         Box::pin(async move {
-            let Some(schema) = confirm_schema() else { return Answer::Unavailable };
+            let Some(schema) = confirm_schema() else { return Consent::Unavailable };
             let params =
                 ElicitRequestParams::FormElicitationParams { meta: None, message: prompt, requested_schema: schema };
             match self.peer.create_elicitation(params).await {
-                Ok(r) if r.action == ElicitationAction::Accept && accepted(r.content.as_ref()) => Answer::Accepted,
-                Ok(_) => Answer::Declined,
+                Ok(r) if r.action == ElicitationAction::Accept && accepted(r.content.as_ref()) => Consent::Accepted,
+                Ok(_) => Consent::Declined,
                 Err(e) => {
                     tracing::warn!(error = %e, "elicitation failed; refusing the destructive call");
-                    Answer::Declined
+                    Consent::Declined
                 }
             }
         })
@@ -282,7 +285,7 @@ impl PveServer {
             },
         };
         let policy = self.session().policy.clone();
-        let ceiling = &self.shared.services.policy;
+        let ceiling = &self.shared.backend.policy;
         let hits = discovery::search(query, limit, |t| {
             policy.check(t).is_ok() && ceiling.check(t).is_ok() && category.is_none_or(|c| t.category == c)
         });
@@ -304,7 +307,7 @@ impl PveServer {
         let mut unknown = Vec::new();
         for name in names {
             match registry::find(&name)
-                .filter(|t| policy.check(t).is_ok() && self.shared.services.policy.check(t).is_ok())
+                .filter(|t| policy.check(t).is_ok() && self.shared.backend.policy.check(t).is_ok())
             {
                 Some(def) => {
                     let tool = catalog::mcp_tool(def, Detail::Full);
@@ -340,7 +343,7 @@ impl PveServer {
             (Ok(e), Ok(d)) => (e, d),
             (Err(e), _) | (_, Err(e)) => return result::error(format!("pve_toolsets: {e}")),
         };
-        let ceiling = &self.shared.services.policy.categories;
+        let ceiling = &self.shared.backend.policy.categories;
         if let Some(c) = enable.iter().find(|c| !ceiling.contains(c)) {
             return result::error(format!(
                 "pve_toolsets: category `{}` is not offered by this server (PVE_CATEGORIES); the session cannot go beyond it",
@@ -380,7 +383,7 @@ impl PveServer {
             Box::pin(async move {
                 let cancel = tokio_util::sync::CancellationToken::new();
                 let waiting =
-                    task::wait(&inner.services.client, upid.clone(), inner.services.task_timeout, None, &cancel);
+                    task::wait(&inner.backend.client, upid.clone(), inner.backend.task_timeout, None, &cancel);
                 let outcome = tokio::select! {
                     _ = ctx.cancelled() => {
                         cancel.cancel();
@@ -388,13 +391,13 @@ impl PveServer {
                             HttpMethod::Delete,
                             format!("/nodes/{}/tasks/{}", path_segment(&upid.node), path_segment(&upid.text)),
                         );
-                        let stopped = inner.services.client.send(&stop).await;
+                        let stopped = inner.backend.client.send(&stop).await;
                         if let Err(e) = &stopped {
                             tracing::warn!(upid = %upid.text, error = %e, "could not stop the PVE task");
                         }
-                        if let Some(log) = &inner.services.audit {
+                        if let Some(log) = &inner.backend.audit {
                             log.record(&crate::audit::Entry {
-                                caller: inner.services.caller.as_deref(),
+                                caller: inner.backend.caller.as_deref(),
                                 tool: tool.map_or("", |t| t.name),
                                 method: Some("DELETE"),
                                 path: Some(&stop.path),
@@ -408,14 +411,14 @@ impl PveServer {
                     }
                     outcome = waiting => outcome,
                 };
-                if let (Some(log), Ok(Some(o))) = (&inner.services.audit, &outcome) {
+                if let (Some(log), Ok(Some(o))) = (&inner.backend.audit, &outcome) {
                     let (what, report) = match o {
                         TaskOutcome::Succeeded(r) => ("ok", r),
                         TaskOutcome::Failed(r) => ("task-failed", r),
                         TaskOutcome::StillRunning(r) => ("still-running", r),
                     };
                     log.record(&crate::audit::Entry {
-                        caller: inner.services.caller.as_deref(),
+                        caller: inner.backend.caller.as_deref(),
                         tool: tool.map_or("", |t| t.name),
                         outcome: what,
                         upid: Some(&report.upid.text),
@@ -496,7 +499,7 @@ impl ServerHandler for PveServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        crate::version::check_once(&self.shared.services.client);
+        crate::pve::release::check_once(&self.shared.backend.client, crate::tools::generated::SCHEMA_RELEASE);
         let args = request.arguments.clone().unwrap_or_default();
         let (name, tool_args) = match request.name.as_ref() {
             discovery::SEARCH => return Ok(self.search(&args).into()),
@@ -536,7 +539,7 @@ impl ServerHandler for PveServer {
             }
             None => false,
         };
-        let io = Interaction {
+        let io = ClientHooks {
             progress: progress.as_ref().map(|p| p as &dyn ProgressSink),
             confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
             pre_confirmed,
@@ -546,13 +549,13 @@ impl ServerHandler for PveServer {
         // cancel, unless it asked for the UPID only (`wait: false`).
         let as_mcp_task = context.client_capabilities().is_some_and(|c| c.supports_tasks())
             && registry::find(&name).is_some_and(|d| d.task)
-            && tool_args.get("wait").and_then(crate::arguments::as_boolean) != Some(false);
+            && tool_args.get("wait").and_then(crate::tools::arguments::as_boolean) != Some(false);
         let mut tool_args = tool_args;
         if as_mcp_task {
             tool_args.insert("wait".into(), Value::Bool(false));
         }
         let policy = self.session().policy.clone();
-        let outcome = call::call(&self.shared.services, &policy, &name, tool_args, io).await;
+        let outcome = call::call(&self.shared.backend, &policy, &name, tool_args, io).await;
         Ok(match outcome {
             Ok(Success::Started(upid)) if as_mcp_task => return Ok(self.follow_as_mcp_task(&name, upid)),
             Ok(success) => result::success(success, registry::find(&name), self.shared.options.result_limit),

@@ -5,11 +5,29 @@ use std::collections::BTreeMap;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::registry::HttpMethod;
-
 /// Everything but RFC 3986 unreserved characters is encoded in a path segment, so UPIDs (`:`),
 /// user ids (`@`, `!`) and hostile input (`/`, `..`) stay inside their segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// HTTP method of a PVE endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
 
 /// A value in PVE's wire form.
 pub trait ToWire {

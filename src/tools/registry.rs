@@ -1,8 +1,8 @@
 //! The tool registry: the generated table of every tool, and the types it is made of.
 
-use crate::arguments::{ArgErrors, Arguments};
-use crate::generated::{Category, TOOLS};
-use crate::request::PveRequest;
+use crate::pve::request::{HttpMethod, PveRequest};
+use crate::tools::arguments::{ArgErrors, Arguments};
+use crate::tools::generated::{Category, TOOLS};
 
 /// Access tiers, lowest first: a server started at a tier offers that tier and those below it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,26 +28,6 @@ impl Tier {
 
     pub fn parse(s: &str) -> Option<Tier> {
         Tier::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-/// HTTP method of a PVE endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HttpMethod {
-    Get,
-    Post,
-    Put,
-    Delete,
-}
-
-impl HttpMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Delete => "DELETE",
-        }
     }
 }
 

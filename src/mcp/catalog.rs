@@ -14,10 +14,10 @@ use rmcp::model::{JsonObject, MetaObject, Tool, ToolAnnotations};
 use serde_json::{Value, json};
 
 use crate::config::ToolMode;
-use crate::discovery;
-use crate::gate;
 use crate::policy::Policy;
-use crate::registry::{self, ToolDef};
+use crate::policy::gate;
+use crate::tools::discovery;
+use crate::tools::registry::{self, ToolDef};
 
 /// How much schema text a tool carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,8 +209,8 @@ pub fn toolsets_tool() -> Tool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generated::Category;
-    use crate::registry::Tier;
+    use crate::tools::generated::Category;
+    use crate::tools::registry::Tier;
 
     fn policy(tier: Tier) -> Policy {
         Policy { tier, categories: Category::ALL.iter().copied().collect() }

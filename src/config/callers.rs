@@ -24,11 +24,11 @@ use std::path::Path;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use crate::allowlist::Allowlist;
 use crate::config::Config;
-use crate::generated::Category;
 use crate::policy::Policy;
-use crate::registry::Tier;
+use crate::policy::allowlist::Allowlist;
+use crate::tools::generated::Category;
+use crate::tools::registry::Tier;
 
 /// Shortest plain token accepted (a hashed one cannot be checked).
 pub const MIN_TOKEN_LEN: usize = 16;
@@ -101,7 +101,7 @@ impl List {
 
 /// The SHA-256 of a token.
 pub fn digest(token: &str) -> [u8; 32] {
-    crate::tls::sha256(token.as_bytes())
+    crate::pve::tls::sha256(token.as_bytes())
 }
 
 fn parse_digest(hex: &str) -> Option<[u8; 32]> {

@@ -8,10 +8,15 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-use crate::call::ProgressSink;
-use crate::pve_client::{PveClient, PveError};
-use crate::registry::HttpMethod;
-use crate::request::{PveRequest, path_segment};
+use crate::BoxFuture;
+use crate::pve::client::{PveClient, PveError};
+use crate::pve::request::HttpMethod;
+use crate::pve::request::{PveRequest, path_segment};
+
+/// Hears about a long wait's progress (in MCP, a progress token's notifications).
+pub trait ProgressSink: Send + Sync {
+    fn progress(&self, elapsed: Duration, message: String) -> BoxFuture<'_, ()>;
+}
 
 /// A parsed PVE task id: `UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:`.
 #[derive(Debug, Clone, PartialEq, Eq)]

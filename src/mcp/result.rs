@@ -7,7 +7,7 @@ use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
 use crate::call::Success;
-use crate::registry::ToolDef;
+use crate::tools::registry::ToolDef;
 
 /// Bytes per token, for the limit.
 const BYTES_PER_TOKEN: usize = 4;
@@ -132,7 +132,7 @@ fn narrowing_hint(tool: Option<&ToolDef>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry;
+    use crate::tools::registry;
 
     #[test]
     fn small_answers_pass_whole() {

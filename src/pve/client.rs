@@ -1,4 +1,4 @@
-//! Step 2: the PVE client. Sends a [`PveRequest`] to `/api2/json/<path>`, authenticated with an API
+//! The PVE client. Sends a [`PveRequest`] to `/api2/json/<path>`, authenticated with an API
 //! token or with a login ticket, and reads PVE's answer leniently; failures become a [`PveError`]
 //! that says what failed and where, with hints for authentication and permission problems.
 //!
@@ -9,8 +9,6 @@
 //! 200 ms then 800 ms apart); POST, PUT and DELETE are never retried, except once after a 401 with
 //! a renewed ticket (PVE refused it before doing anything). Every attempt has the request timeout.
 
-use std::collections::BTreeMap;
-use std::error::Error as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,64 +16,14 @@ use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap, HeaderValue};
 use reqwest::{Certificate, StatusCode, Url};
 use serde_json::Value;
 
-use crate::config::{Config, PveAuth, Secret};
-use crate::registry::HttpMethod;
-use crate::request::PveRequest;
+use crate::pve::connection::{Connection, PveAuth, Secret};
+pub use crate::pve::error::{ClientError, PveError};
+use crate::pve::error::{chain, hint, is_tls, preview};
+use crate::pve::request::HttpMethod;
+use crate::pve::request::PveRequest;
 
 /// Most requests in flight to PVE at once (and idle connections kept).
 const MAX_IN_FLIGHT: usize = 16;
-
-/// Why a request to PVE failed.
-#[derive(Debug, thiserror::Error)]
-pub enum PveError {
-    /// PVE answered with an error status.
-    #[error("{}", api_message(*status, message, errors, hint))]
-    Api { status: u16, message: String, errors: BTreeMap<String, String>, hint: Option<String> },
-    /// The TLS handshake failed (certificate not trusted, wrong host name, ...).
-    #[error("TLS error talking to PVE at {url}: {detail}. {hint}")]
-    Tls { url: String, detail: String, hint: &'static str },
-    /// PVE could not be reached.
-    #[error("could not connect to PVE at {url}: {detail}")]
-    Connect { url: String, detail: String },
-    /// PVE did not answer in time.
-    #[error("PVE at {url} did not answer within {secs} s (PVE_REQUEST_TIMEOUT)")]
-    Timeout { url: String, secs: f64 },
-    /// The answer was not PVE's JSON.
-    #[error("PVE's answer (HTTP {status}) could not be read: {detail}")]
-    Decode { status: u16, detail: String },
-    /// Any other transport failure.
-    #[error("request to PVE at {url} failed: {detail}")]
-    Transport { url: String, detail: String },
-    /// The ticket login (`PVE_USER`/`PVE_PASSWORD`) did not give a ticket.
-    #[error("login to PVE as `{user}` failed: {detail}")]
-    Login { user: String, detail: String },
-}
-
-fn api_message(status: u16, message: &str, errors: &BTreeMap<String, String>, hint: &Option<String>) -> String {
-    let mut out = format!("PVE refused the request (HTTP {status}): {}", message.trim());
-    if !errors.is_empty() {
-        let fields: Vec<String> = errors.iter().map(|(k, v)| format!("`{k}`: {}", v.trim())).collect();
-        out.push_str(&format!(" [{}]", fields.join("; ")));
-    }
-    if let Some(h) = hint {
-        out.push_str(". ");
-        out.push_str(h);
-    }
-    out
-}
-
-/// Why the client could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    #[error("PVE_CA_FILE ({path}): {detail}")]
-    CaFile { path: String, detail: String },
-    #[error("PVE_TOKEN_ID/PVE_TOKEN_SECRET: not usable in an HTTP header")]
-    Header,
-    #[error("PVE_TLS_FINGERPRINT: {0}")]
-    Pinning(String),
-    #[error("failed to build the HTTP client: {0}")]
-    Build(String),
-}
 
 /// How many times a GET is tried, and the pauses between tries.
 const GET_ATTEMPTS: usize = 3;
@@ -131,7 +79,7 @@ enum Attempt {
 }
 
 impl PveClient {
-    pub fn new(config: &Config) -> Result<Self, ClientError> {
+    pub fn new(config: &Connection) -> Result<Self, ClientError> {
         // reqwest is built without a default crypto provider: use ring (small, quick to build).
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut headers = HeaderMap::new();
@@ -158,7 +106,8 @@ impl PveClient {
             .pool_max_idle_per_host(MAX_IN_FLIGHT);
         let mut tls_hint = "If PVE uses a self-signed certificate, set PVE_CA_FILE to its CA (on the node: /etc/pve/pve-root-ca.pem) or pin it with PVE_TLS_FINGERPRINT";
         if let Some(fingerprint) = config.tls_fingerprint {
-            let tls = crate::tls::pinned_client_config(fingerprint).map_err(|e| ClientError::Pinning(e.to_string()))?;
+            let tls =
+                crate::pve::tls::pinned_client_config(fingerprint).map_err(|e| ClientError::Pinning(e.to_string()))?;
             builder = builder.tls_backend_preconfigured(tls);
             tls_hint = "PVE_TLS_FINGERPRINT pins one certificate: check it against `pvenode cert info` on the node (the fingerprint changes when the certificate is renewed)";
         } else {
@@ -401,103 +350,5 @@ impl PveClient {
         } else {
             PveError::Transport { url, detail }
         }
-    }
-}
-
-/// What to check when PVE says 401 or 403.
-fn hint(status: u16, path: &str, message: &str, ticket_auth: bool) -> Option<String> {
-    match status {
-        401 if ticket_auth => {
-            Some("Check PVE_USER and PVE_PASSWORD: the login ticket was refused even after logging in again".into())
-        }
-        401 => Some("Check PVE_TOKEN_ID and PVE_TOKEN_SECRET: the token may be wrong, expired or deleted".into()),
-        403 if ticket_auth => Some(format!(
-            "The user PVE_USER lacks a privilege on this path ({}): grant it a role on `{}` (pveum acl modify {} --users <user@realm> --roles <role>)",
-            message.trim(),
-            acl_path(path),
-            acl_path(path)
-        )),
-        403 => {
-            let acl_path = acl_path(path);
-            Some(format!(
-                "The API token lacks a privilege on this path ({}). Tokens with privilege separation (the default) \
-                 have only the permissions granted to the token itself: grant a role on `{acl_path}` to the token \
-                 (pveum acl modify {acl_path} --tokens <user@realm!token> --roles <role>)",
-                message.trim()
-            ))
-        }
-        _ => None,
-    }
-}
-
-/// The ACL path PVE checks for an API path, roughly: guests are `/vms/<id>`, storage `/storage/<id>`.
-fn acl_path(api_path: &str) -> String {
-    let segs: Vec<&str> = api_path.trim_start_matches('/').split('/').collect();
-    match segs.as_slice() {
-        ["nodes", _, "qemu" | "lxc", vmid, ..] => format!("/vms/{vmid}"),
-        ["nodes", _, "storage", storage, ..] | ["storage", storage, ..] => format!("/storage/{storage}"),
-        ["nodes", node, ..] => format!("/nodes/{node}"),
-        ["pools", pool, ..] => format!("/pool/{pool}"),
-        ["access", ..] => "/access".into(),
-        _ => "/".into(),
-    }
-}
-
-fn is_tls(e: &reqwest::Error) -> bool {
-    let mut source = e.source();
-    while let Some(s) = source {
-        if s.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        let text = s.to_string().to_ascii_lowercase();
-        if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-            return true;
-        }
-        source = s.source();
-    }
-    false
-}
-
-/// An error and its causes, one line.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
-fn preview(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let clean: String = text.chars().take(120).map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if text.chars().count() > 120 { format!("{clean}…") } else { clean }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn forbidden_hints_name_the_acl_path() {
-        let h =
-            hint(403, "/nodes/pve1/qemu/100/config", "Permission check failed (/vms/100, VM.Config.Options)", false)
-                .unwrap();
-        assert!(h.contains("/vms/100") && h.contains("privilege separation"), "{h}");
-    }
-
-    #[test]
-    fn api_errors_show_pve_message_and_fields() {
-        let mut errors = BTreeMap::new();
-        errors.insert("cores".to_string(), "value must be at least 1\n".to_string());
-        let e = PveError::Api { status: 400, message: "Parameter verification failed.\n".into(), errors, hint: None };
-        assert_eq!(
-            e.to_string(),
-            "PVE refused the request (HTTP 400): Parameter verification failed. [`cores`: value must be at least 1]"
-        );
     }
 }

@@ -1,0 +1,11 @@
+//! Stage 6, the MCP face (rmcp). Owns what a session lists ([`catalog`]), the protocol handler and
+//! its sessions ([`server`]), how results are shaped for the model ([`result`]) and the Streamable
+//! HTTP transport ([`http`]; stdio is rmcp's own, started in `main.rs`).
+//!
+//! Every Proxmox VE tool call it receives goes through [`crate::call`]; nothing here sends to PVE
+//! on its own except the follow-up reads of MCP tasks and the release check.
+
+pub mod catalog;
+pub mod http;
+pub mod result;
+pub mod server;

@@ -1,0 +1,13 @@
+//! Stage 1, talking to Proxmox VE. Owns the wire form of a request ([`request`]), the HTTP client
+//! with its authentication, TLS and retry rules ([`client`], [`tls`]), the cluster release check
+//! ([`release`]) and waiting on PVE tasks ([`task`]).
+//!
+//! Knows nothing of tools, policy or MCP: it sends what it is given and reports what PVE said.
+
+pub mod client;
+pub mod connection;
+pub mod error;
+pub mod release;
+pub mod request;
+pub mod task;
+pub mod tls;

@@ -1,0 +1,10 @@
+//! Stage 2, the tools. Owns the generated table of every tool ([`generated`], [`registry`]), the
+//! reading and checking of a tool's arguments into its typed request ([`arguments`]), and
+//! discovery search over the table ([`discovery`]).
+//!
+//! Decides nothing about who may call what (that is [`crate::policy`]) and sends nothing.
+
+pub mod arguments;
+pub mod discovery;
+pub mod generated;
+pub mod registry;
