@@ -32,9 +32,7 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
                 #[allow(unused_imports)]
                 use crate::tools::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
                 #[allow(unused_imports)]
-                use crate::pve::request::{PveRequest, ToWire, path_segment};
-                #[allow(unused_imports)]
-                use crate::pve::request::HttpMethod;
+                use crate::pve::request::{HttpMethod, PveRequest, ToWire, path_segment};
                 #(#items)*
             }
         }

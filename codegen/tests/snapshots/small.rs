@@ -134,11 +134,11 @@ impl Category {
 ///Requests of the `nodes` category.
 pub mod nodes {
     #[allow(unused_imports)]
-    use crate::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
+    use crate::tools::arguments::{
+        Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule,
+    };
     #[allow(unused_imports)]
-    use crate::request::{PveRequest, ToWire, path_segment};
-    #[allow(unused_imports)]
-    use crate::registry::HttpMethod;
+    use crate::pve::request::{HttpMethod, PveRequest, ToWire, path_segment};
     /// Cluster node index.
     ///
     /// Sends `GET /nodes`.
@@ -172,11 +172,11 @@ pub mod nodes {
 ///Requests of the `qemu` category.
 pub mod qemu {
     #[allow(unused_imports)]
-    use crate::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
+    use crate::tools::arguments::{
+        Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule,
+    };
     #[allow(unused_imports)]
-    use crate::request::{PveRequest, ToWire, path_segment};
-    #[allow(unused_imports)]
-    use crate::registry::HttpMethod;
+    use crate::pve::request::{HttpMethod, PveRequest, ToWire, path_segment};
     /// Values of `ostype`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum QemuVmConfigUpdateOstype {
@@ -347,15 +347,15 @@ pub mod qemu {
     }
 }
 /// Every tool, sorted by name (so lookups can binary-search).
-pub static TOOLS: [crate::registry::ToolDef; 2] = [
-    crate::registry::ToolDef {
+pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
+    crate::tools::registry::ToolDef {
         name: "nodes_list",
         title: "Cluster node index",
         description: "Cluster node index.\n\nGET /nodes",
         summary: "Cluster node index",
-        method: crate::registry::HttpMethod::Get,
+        method: crate::pve::request::HttpMethod::Get,
         path: "/nodes",
-        tier: crate::registry::Tier::ReadOnly,
+        tier: crate::tools::registry::Tier::ReadOnly,
         category: Category::Nodes,
         gate: None,
         task: false,
@@ -367,14 +367,14 @@ pub static TOOLS: [crate::registry::ToolDef; 2] = [
         compact_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         build: nodes::NodesList::build,
     },
-    crate::registry::ToolDef {
+    crate::tools::registry::ToolDef {
         name: "qemu_vm_config_update",
         title: "Set virtual machine options",
         description: "Set virtual machine options.\n\nPUT /nodes/{node}/qemu/{vmid}/config",
         summary: "Set virtual machine options",
-        method: crate::registry::HttpMethod::Put,
+        method: crate::pve::request::HttpMethod::Put,
         path: "/nodes/{node}/qemu/{vmid}/config",
-        tier: crate::registry::Tier::Full,
+        tier: crate::tools::registry::Tier::Full,
         category: Category::Qemu,
         gate: None,
         task: false,
