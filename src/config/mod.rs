@@ -1,4 +1,4 @@
-//! Step 1 of a request's journey: the server's configuration, from environment variables and the
+//! Stage 4, configuration: the server's settings, from environment variables and the
 //! matching command-line flags (a flag wins over its variable).
 //!
 //! Every setting is checked at start-up; a missing or invalid one stops the server with one line

@@ -6,6 +6,9 @@
 //! on its own except the follow-up reads of MCP tasks and the release check.
 
 pub mod catalog;
+mod discovery_tools;
+mod hooks;
 pub mod http;
 pub mod result;
 pub mod server;
+mod tasks;

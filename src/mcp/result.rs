@@ -1,4 +1,4 @@
-//! Step 7: results as MCP clients get them. PVE's data as `structuredContent` with a compact text
+//! Results as MCP clients get them. PVE's data as `structuredContent` with a compact text
 //! copy, bounded in size: an answer over the limit is cut with a notice that says what was left
 //! out and how to narrow the call, never silently. Errors are one readable message, `isError`, and
 //! never carry `structuredContent`.

@@ -1,4 +1,4 @@
-//! Step 6: waiting on PVE tasks. A call whose answer is a task id (UPID) is followed until the task
+//! Waiting on PVE tasks. A call whose answer is a task id (UPID) is followed until the task
 //! stops, and its real exit status decides the result: `OK` (and `WARNINGS: n`) is success,
 //! anything else is an error with PVE's message and the log tail. The waiter imposes no hidden
 //! timeout: the caller passes one, and on timeout the task is reported as still running.

@@ -6,6 +6,9 @@
 //! (range, enum, pattern, length, property-string keys) and records a [`FieldError`] that names the
 //! field and what was expected. The generated `from_arguments` reads every field, then calls
 //! [`Arguments::finish`], so one answer lists every problem and nothing is sent while any remain.
+//!
+//! Longer than most modules because it is one vocabulary: the generated code calls these readers
+//! and rules by name, and splitting them would only scatter that contract.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,0 +1,130 @@
+//! How a call reaches back to its MCP client: progress notifications for a progress token, and a
+//! person's confirmation, asked by an elicitation request (protocol up to 2025-11-25) or by an
+//! input-required result whose state this server keeps (2026-07-28).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, ElicitRequest, ElicitRequestParams, ElicitationAction, ElicitationSchema,
+    InputRequest, InputRequests, InputRequiredResult, ProgressNotificationParam, ProgressToken,
+};
+use rmcp::service::{Peer, RequestContext};
+use rmcp::{ErrorData as McpError, RoleServer};
+use serde_json::{Map, Value, json};
+
+use crate::BoxFuture;
+use crate::policy::gate::{Confirmer, Consent};
+use crate::pve::task::ProgressSink;
+
+/// A destructive call waiting for the person's answer (2026-07-28 input-required round trip).
+struct Pending {
+    tool: String,
+    arguments: Map<String, Value>,
+    created: Instant,
+}
+
+/// How long an unanswered confirmation stays valid.
+const PENDING_TTL: Duration = Duration::from_secs(600);
+
+/// Progress notifications for a client that sent a progress token.
+pub(super) struct Progress {
+    pub(super) peer: Peer<RoleServer>,
+    pub(super) token: ProgressToken,
+}
+
+impl ProgressSink for Progress {
+    fn progress(&self, elapsed: Duration, message: String) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let param = ProgressNotificationParam::new(self.token.clone(), elapsed.as_secs_f64()).with_message(message);
+            if let Err(e) = self.peer.notify_progress(param).await {
+                tracing::debug!(error = %e, "progress notification not sent");
+            }
+        })
+    }
+}
+
+/// Confirmation through a server-to-client elicitation request (protocol ≤ 2025-11-25).
+pub(super) struct Elicitation {
+    pub(super) peer: Peer<RoleServer>,
+}
+
+pub(super) fn confirm_schema() -> Option<ElicitationSchema> {
+    ElicitationSchema::builder().required_bool("confirm").build().ok()
+}
+
+impl Confirmer for Elicitation {
+    fn confirm(&self, prompt: String) -> BoxFuture<'_, Consent> {
+        Box::pin(async move {
+            let Some(schema) = confirm_schema() else { return Consent::Unavailable };
+            let params =
+                ElicitRequestParams::FormElicitationParams { meta: None, message: prompt, requested_schema: schema };
+            match self.peer.create_elicitation(params).await {
+                Ok(r) if r.action == ElicitationAction::Accept && accepted(r.content.as_ref()) => Consent::Accepted,
+                Ok(_) => Consent::Declined,
+                Err(e) => {
+                    tracing::warn!(error = %e, "elicitation failed; refusing the destructive call");
+                    Consent::Declined
+                }
+            }
+        })
+    }
+}
+
+pub(super) fn accepted(content: Option<&Value>) -> bool {
+    content.and_then(|c| c.get("confirm")).is_some_and(|v| v == &json!(true) || v == &json!("true"))
+}
+
+pub(super) fn client_can_elicit(context: &RequestContext<RoleServer>) -> bool {
+    context.client_capabilities().is_some_and(|c| c.elicitation.is_some())
+}
+
+/// Confirmations asked through an input-required result, kept server-side: the client only holds
+/// the random key, so it cannot forge or alter what was confirmed.
+#[derive(Default)]
+pub(super) struct PendingConfirmations(Mutex<HashMap<String, Pending>>);
+
+impl PendingConfirmations {
+    /// An input-required answer (2026-07-28) asking the person to confirm; the call is kept here.
+    pub(super) fn ask(
+        &self,
+        tool: &str,
+        arguments: Map<String, Value>,
+        prompt: String,
+    ) -> Result<CallToolResponse, McpError> {
+        let schema = confirm_schema().ok_or_else(|| McpError::internal_error("confirmation schema", None))?;
+        let key = uuid::Uuid::new_v4().to_string();
+        {
+            let mut pending = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            pending.retain(|_, p| p.created.elapsed() < PENDING_TTL);
+            pending.insert(key.clone(), Pending { tool: tool.to_owned(), arguments, created: Instant::now() });
+        }
+        let mut requests = InputRequests::new();
+        requests.insert(
+            "confirm".into(),
+            InputRequest::Elicitation(ElicitRequest::new(ElicitRequestParams::FormElicitationParams {
+                meta: None,
+                message: prompt,
+                requested_schema: schema,
+            })),
+        );
+        Ok(InputRequiredResult::new(Some(requests), Some(key)).into())
+    }
+
+    /// Whether a retried call carries a valid, accepted confirmation for exactly this call.
+    pub(super) fn confirmed_retry(
+        &self,
+        request: &CallToolRequestParams,
+        arguments: &Map<String, Value>,
+    ) -> Option<bool> {
+        let key = request.request_state.as_deref()?;
+        let pending = self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key)?;
+        let same =
+            pending.tool == request.name && &pending.arguments == arguments && pending.created.elapsed() < PENDING_TTL;
+        let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm"));
+        let yes = answer
+            .is_some_and(|a| a.get("action").and_then(Value::as_str) == Some("accept") && accepted(a.get("content")));
+        Some(same && yes)
+    }
+}
