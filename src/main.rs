@@ -95,7 +95,7 @@ fn main() -> ExitCode {
                 let mut routes = Vec::new();
                 for caller in &callers.list {
                     let server = server_for(caller.policy.clone(), caller.allowlist.clone(), Some(caller.name.clone()));
-                    tracing::info!(caller = %caller.name, tier = caller.policy.tier.as_str(), tools = server.tools().len(), "HTTP caller");
+                    tracing::info!(caller = %caller.name, tier = caller.policy.tier.as_str(), tools = server.listed(), "HTTP caller");
                     routes.push(Route {
                         name: Some(caller.name.clone()),
                         server,
@@ -117,15 +117,15 @@ fn main() -> ExitCode {
             }
         });
     }
-    let server = server_for(config.policy(), config.allowlist.clone(), None);
+    let server = server_for(config.policy(), config.allowlist.clone(), None).with_serialized_listing();
     tracing::info!(
         pve = %config.pve.base_url,
         tier = config.access_tier.as_str(),
-        tools = server.tools().len(),
+        tools = server.listed(),
         "pve-mcp serving MCP on stdio"
     );
     runtime.block_on(async move {
-        let running = match server.serve(rmcp::transport::stdio()).await {
+        let running = match server.serve(pve_mcp::mcp::stdio::Stdio::new()).await {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("pve-mcp: MCP session did not start: {e}");

@@ -10,6 +10,10 @@
 //! Tokens are estimated at 4 bytes each for the budget; `cargo run --example tools_stats` counts
 //! them with the cl100k tokenizer.
 
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use rmcp::model::{JsonObject, MetaObject, Tool, ToolAnnotations};
 use serde_json::{Value, json};
 
@@ -17,7 +21,8 @@ use crate::config::ToolMode;
 use crate::policy::Policy;
 use crate::policy::gate;
 use crate::tools::discovery;
-use crate::tools::registry::{self, ToolDef};
+use crate::tools::generated::Category;
+use crate::tools::registry::{self, Tier, ToolDef};
 
 /// How much schema text a tool carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,37 +74,147 @@ fn estimate_direct_tokens<'a>(defs: impl Iterator<Item = &'a ToolDef>) -> usize 
     bytes.div_ceil(4)
 }
 
-/// The tools a session lists, and the mode it ended up in.
+/// A session's `tools/list`, serialized once per profile (tier, categories, mode, budget,
+/// toolsets: they decide it entirely) and shared by every session with that profile. Transports
+/// that can write it as it is (stdio) never hold it parsed; the others parse it once, on first use.
+#[derive(Debug)]
+pub struct Listing {
+    /// Its place in the process's profile cache, for [`Listing::by_id`].
+    pub id: usize,
+    pub mode: Mode,
+    /// Listed names, in listing order.
+    names: Vec<String>,
+    /// The `tools` array, as JSON text.
+    json: String,
+    typed: OnceLock<Vec<Tool>>,
+}
+
+impl Listing {
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+
+    /// The `tools` array of the `tools/list` result, as JSON text.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// The listed tools as rmcp values (parsed once, then cloned; schemas are shared).
+    pub fn tools(&self) -> Vec<Tool> {
+        self.typed.get_or_init(|| serde_json::from_str(&self.json).unwrap_or_default()).clone()
+    }
+
+    /// A listing built earlier in this process.
+    pub fn by_id(id: usize) -> Option<Arc<Listing>> {
+        profiles().lock().unwrap_or_else(|p| p.into_inner()).get(id).map(|(_, l)| l.clone())
+    }
+}
+
+type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool);
+
+fn profiles() -> &'static Mutex<Vec<(Profile, Arc<Listing>)>> {
+    static PROFILES: OnceLock<Mutex<Vec<(Profile, Arc<Listing>)>>> = OnceLock::new();
+    PROFILES.get_or_init(Default::default)
+}
+
+/// The listing of a profile: built on first use, then shared.
+pub fn listing(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> Arc<Listing> {
+    let key: Profile = (policy.tier, policy.categories.clone(), mode, budget, toolsets);
+    let mut cache = profiles().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, l)) = cache.iter().find(|(k, _)| *k == key) {
+        return l.clone();
+    }
+    let (mode, items) = build(policy, mode, budget, toolsets);
+    let json = format!("[{}]", items.iter().map(|(_, j)| j.as_ref()).collect::<Vec<_>>().join(","));
+    let names = items.into_iter().map(|(n, _)| n).collect();
+    let listing = Arc::new(Listing { id: cache.len(), mode, names, json, typed: OnceLock::new() });
+    cache.push((key, listing.clone()));
+    listing
+}
+
+/// The tools a session lists, and the mode it ended up in (as rmcp values; see [`listing`]).
 pub fn session_tools(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mode, Vec<Tool>) {
-    let direct = || -> Vec<Tool> { policy.visible_tools().map(|d| mcp_tool(d, Detail::Compact)).collect() };
+    let l = listing(policy, mode, budget, toolsets);
+    (l.mode, l.tools())
+}
+
+/// A listed item: its name and its JSON text.
+type Item = (String, Cow<'static, str>);
+
+fn item(tool: &Tool) -> Item {
+    (tool.name.to_string(), Cow::Owned(serde_json::to_string(tool).unwrap_or_default()))
+}
+
+/// Tokens of a `tools/list` result holding these items (4 bytes each, as [`estimate_tokens`]).
+fn items_tokens(items: &[Item]) -> usize {
+    let bytes: usize = items.iter().map(|(_, j)| j.len() + 1).sum::<usize>() + r#"{"tools":[]}"#.len();
+    bytes.saturating_sub(usize::from(!items.is_empty())).div_ceil(4)
+}
+
+/// A generated tool's compact listing entry, serialized once per process.
+fn listed(def: &'static ToolDef) -> Item {
+    static LISTED: OnceLock<Box<[OnceLock<Box<str>>]>> = OnceLock::new();
+    let slots = LISTED.get_or_init(|| registry::all().iter().map(|_| OnceLock::new()).collect());
+    let text: &'static str = match registry::index_of(def.name).and_then(|i| slots.get(i)) {
+        Some(slot) => slot.get_or_init(|| listed_text(def).into_boxed_str()),
+        None => return (def.name.to_owned(), Cow::Owned(listed_text(def))),
+    };
+    (def.name.to_owned(), Cow::Borrowed(text))
+}
+
+fn build(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mode, Vec<Item>) {
+    let direct = || -> Vec<Item> { policy.visible_tools().map(listed).collect() };
     let mut extra = Vec::new();
     if toolsets {
-        extra.push(toolsets_tool());
+        extra.push(item(&toolsets_tool()));
     }
+    let discovery = || -> Vec<Item> { discovery_tools().iter().map(item).collect() };
     match mode {
         ToolMode::Direct => (Mode::Direct, [direct(), extra].concat()),
-        ToolMode::Discover => (Mode::Discover, [discovery_tools(), extra].concat()),
+        ToolMode::Discover => (Mode::Discover, [discovery(), extra].concat()),
         ToolMode::Auto => {
-            // Only build the direct list when it can fit: building all of it costs memory.
+            // Only build the direct list when it can fit.
             if estimate_direct_tokens(policy.visible_tools()) <= budget * 2 {
                 let all = [direct(), extra.clone()].concat();
-                if estimate_tokens(&all) <= budget {
+                if items_tokens(&all) <= budget {
                     return (Mode::Direct, all);
                 }
             }
-            let mut tools = [discovery_tools(), extra].concat();
+            let mut items = [discovery(), extra].concat();
             for name in CORE {
                 let Some(def) = registry::find(name).filter(|d| policy.check(d).is_ok()) else { continue };
-                tools.push(mcp_tool(def, Detail::Compact));
-                if estimate_tokens(&tools) > budget {
-                    tools.pop();
+                items.push(listed(def));
+                if items_tokens(&items) > budget {
+                    items.pop();
                     break;
                 }
             }
-            tools.sort_by(|a, b| a.name.cmp(&b.name));
-            (Mode::Discover, tools)
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            (Mode::Discover, items)
         }
     }
+}
+
+/// The arguments the overlays add to a generated tool's input schema (confirmation gate, task
+/// waiting), listed before the tool's own.
+fn overlay_properties(def: &ToolDef, detail: Detail) -> Vec<(&'static str, Value)> {
+    let mut additions = gate::schema_additions(def, detail == Detail::Full);
+    if def.task {
+        additions.push(("wait", json!({"type": "boolean", "description": "Wait for the PVE task's end (default true); false returns its UPID."})));
+        additions.push((
+            "task_timeout",
+            json!({"type": "number", "minimum": 1, "maximum": 86400, "description": "Seconds to wait (default 600)."}),
+        ));
+    }
+    additions
 }
 
 /// A generated tool as MCP clients see it, with the overlay arguments (gate, task waiting) added.
@@ -109,19 +224,48 @@ pub fn mcp_tool(def: &ToolDef, detail: Detail) -> Tool {
         Detail::Full => def.input_schema,
     };
     let mut schema: JsonObject = serde_json::from_str(text).unwrap_or_default();
-    let mut additions = gate::schema_additions(def, detail == Detail::Full);
-    if def.task {
-        additions.push(("wait", json!({"type": "boolean", "description": "Wait for the PVE task's end (default true); false returns its UPID."})));
-        additions.push((
-            "task_timeout",
-            json!({"type": "number", "minimum": 1, "maximum": 86400, "description": "Seconds to wait (default 600)."}),
-        ));
-    }
     if let Some(Value::Object(props)) = schema.get_mut("properties") {
-        for (name, s) in additions {
-            props.insert(name.into(), s);
-        }
+        let own = std::mem::take(props);
+        props.extend(overlay_properties(def, detail).into_iter().map(|(k, v)| (k.to_owned(), v)));
+        props.extend(own);
     }
+    let mut tool = shell(def, detail);
+    tool.input_schema = Arc::new(schema);
+    tool
+}
+
+/// A generated tool's compact listing entry as JSON text, the same bytes as serializing
+/// [`mcp_tool`]'s value, without parsing its schema: the overlay arguments are written into the
+/// generated schema text, whose `properties` member always comes second.
+fn listed_text(def: &ToolDef) -> String {
+    const PROPERTIES: &str = r#"{"type":"object","properties":{"#;
+    const EMPTY_SCHEMA: &str = r#""inputSchema":{}"#;
+    let fallback = || serde_json::to_string(&mcp_tool(def, Detail::Compact)).unwrap_or_default();
+    let Some(own) = def.compact_schema.strip_prefix(PROPERTIES) else { return fallback() };
+    let mut schema = String::with_capacity(def.compact_schema.len() + 200);
+    schema.push_str(PROPERTIES);
+    let overlays = overlay_properties(def, Detail::Compact);
+    for (i, (name, value)) in overlays.iter().enumerate() {
+        if i > 0 {
+            schema.push(',');
+        }
+        schema.push_str(&Value::String((*name).to_owned()).to_string());
+        schema.push(':');
+        schema.push_str(&value.to_string());
+    }
+    if !overlays.is_empty() && !own.starts_with('}') {
+        schema.push(',');
+    }
+    schema.push_str(own);
+    let shell = serde_json::to_string(&shell(def, Detail::Compact)).unwrap_or_default();
+    match shell.find(EMPTY_SCHEMA) {
+        Some(at) => format!("{}\"inputSchema\":{schema}{}", &shell[..at], &shell[at + EMPTY_SCHEMA.len()..]),
+        None => fallback(),
+    }
+}
+
+/// Everything of a generated tool's MCP form but its input schema (left empty).
+fn shell(def: &ToolDef, detail: Detail) -> Tool {
     let mut description = match detail {
         Detail::Compact => def.summary.to_owned(),
         Detail::Full => def.description.to_owned(),
@@ -131,7 +275,7 @@ pub fn mcp_tool(def: &ToolDef, detail: Detail) -> Tool {
         let when = g.only_if.map(|f| format!(" if `{f}`")).unwrap_or_default();
         description.push_str(&format!(". Destructive{when}: ask the user, then pass `confirm: true`{echo}."));
     }
-    let mut tool = Tool::new(def.name, description, schema);
+    let mut tool = Tool::new(def.name, description, JsonObject::new());
     tool.title = Some(def.title.to_owned());
     tool.annotations = Some(
         ToolAnnotations::new()
@@ -209,8 +353,6 @@ pub fn toolsets_tool() -> Tool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tools::generated::Category;
-    use crate::tools::registry::Tier;
 
     fn policy(tier: Tier) -> Policy {
         Policy { tier, categories: Category::ALL.iter().copied().collect() }
@@ -246,6 +388,22 @@ mod tests {
         let compact: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Compact))).sum();
         let full: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Full))).sum();
         assert!(compact * 5 < full * 4, "compact {compact} bytes, full {full} bytes");
+    }
+
+    #[test]
+    fn listed_text_is_the_serialized_tool_for_every_tool() {
+        for def in registry::all() {
+            let typed = serde_json::to_string(&mcp_tool(def, Detail::Compact)).unwrap();
+            assert_eq!(listed_text(def), typed, "{}", def.name);
+        }
+    }
+
+    #[test]
+    fn a_profile_is_built_once_and_shared() {
+        let a = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false);
+        let b = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(a.len(), policy(Tier::Full).visible_tools().count());
     }
 
     #[test]

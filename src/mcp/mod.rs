@@ -11,4 +11,5 @@ mod hooks;
 pub mod http;
 pub mod result;
 pub mod server;
+pub mod stdio;
 mod tasks;

@@ -23,8 +23,9 @@ use super::hooks::{Elicitation, PendingConfirmations, Progress, client_can_elici
 use super::tasks;
 use crate::call::{self, Backend, CallError, ClientHooks, Success};
 use crate::config::{Config, ToolMode};
-use crate::mcp::catalog::{self, Detail, Mode};
+use crate::mcp::catalog::{self, Detail, Listing, Mode};
 use crate::mcp::result;
+use crate::mcp::stdio;
 use crate::policy::Policy;
 use crate::policy::gate::Confirmer;
 use crate::pve::task::ProgressSink;
@@ -63,9 +64,12 @@ pub struct PveServer {
 }
 
 /// What every session of one caller shares.
+#[derive(Clone)]
 struct Shared {
     backend: Arc<Backend>,
     options: ServerOptions,
+    /// `tools/list` answers are filled in by the stdio transport (see `with_serialized_listing`).
+    serialized_listing: bool,
 }
 
 /// One session's own state.
@@ -80,13 +84,14 @@ struct SessionState {
 /// What this session sees: its categories (changed with `pve_toolsets`) and its tool list.
 struct Session {
     policy: Policy,
-    tools: Vec<Tool>,
+    /// Shared with every session of the same profile.
+    listing: Arc<Listing>,
     instructions: String,
 }
 
 impl PveServer {
     pub fn new(backend: Backend, options: ServerOptions) -> Self {
-        let shared = Arc::new(Shared { backend: Arc::new(backend), options });
+        let shared = Arc::new(Shared { backend: Arc::new(backend), options, serialized_listing: false });
         let state = SessionState::new(&shared);
         PveServer { shared, state }
     }
@@ -97,9 +102,16 @@ impl PveServer {
         PveServer { shared: self.shared.clone(), state: SessionState::new(&self.shared) }
     }
 
-    /// The tools this session lists.
-    pub fn tools(&self) -> Vec<Tool> {
-        self.session().tools.clone()
+    /// How many tools this session lists.
+    pub fn listed(&self) -> usize {
+        self.session().listing.len()
+    }
+
+    /// Whether `tools/list` answers with an empty list marked for [`super::stdio`] to fill in with
+    /// the serialized listing (never for a transport that serializes the answer itself).
+    pub fn with_serialized_listing(mut self) -> Self {
+        Arc::make_mut(&mut self.shared).serialized_listing = true;
+        self
     }
 
     fn session(&self) -> std::sync::RwLockReadGuard<'_, Session> {
@@ -119,9 +131,9 @@ impl SessionState {
 
 impl Session {
     fn new(policy: Policy, options: &ServerOptions) -> Session {
-        let (mode, tools) = catalog::session_tools(&policy, options.mode, options.budget, options.toolsets);
-        let instructions = instructions(&policy, mode, tools.len());
-        Session { policy, tools, instructions }
+        let listing = catalog::listing(&policy, options.mode, options.budget, options.toolsets);
+        let instructions = instructions(&policy, listing.mode, listing.len());
+        Session { policy, listing, instructions }
     }
 }
 
@@ -200,7 +212,7 @@ impl PveServer {
         }
         let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
         result::bounded(
-            json!({ "data": { "categories": names, "tools": self.session().tools.len() } }),
+            json!({ "data": { "categories": names, "tools": self.session().listing.len() } }),
             None,
             usize::MAX,
         )
@@ -249,15 +261,22 @@ impl ServerHandler for PveServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(self.tools()))
+        let listing = self.session().listing.clone();
+        if self.shared.serialized_listing {
+            return Ok(stdio::listing_placeholder(&listing));
+        }
+        Ok(ListToolsResult::with_all_items(listing.tools()))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        if let Some(t) = self.session().tools.iter().find(|t| t.name == name) {
-            return Some(t.clone());
+        let visible = self.visible();
+        if let Some(def) = registry::find(name).filter(|d| visible(d)) {
+            return Some(catalog::mcp_tool(def, Detail::Compact));
         }
-        let policy = self.session().policy.clone();
-        registry::find(name).filter(|t| policy.check(t).is_ok()).map(|d| catalog::mcp_tool(d, Detail::Compact))
+        if !self.session().listing.contains(name) {
+            return None;
+        }
+        catalog::discovery_tools().into_iter().chain([catalog::toolsets_tool()]).find(|t| t.name == name)
     }
 
     async fn call_tool(
