@@ -544,3 +544,157 @@ fn cluster_connection(
         src.error(Some(span.unwrap_or(table.clone())), Some(&key), message)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pve::connection::PveAuth;
+
+    const SECRET: &str = "0b7c9f3e-1d2a-4f5b-9c8d-7e6f5a4b3c2d";
+
+    fn load(cli: Cli, text: &str) -> Result<Config, LoadError> {
+        load_text(cli, Path::new("/etc/pve-mcp.toml"), text)
+    }
+
+    fn error_of(text: &str) -> String {
+        load(Cli::default(), text).unwrap_err().to_string()
+    }
+
+    fn two_clusters() -> String {
+        format!(
+            r#"access_tier = "full"
+
+[[cluster]]
+name = "home"
+base_url = "https://home.example:8006"
+token_id = "root@pam!mcp"
+token_secret = "{SECRET}"
+
+[[cluster]]
+name = "lab"
+base_url = "https://lab.example:8006"
+user = "root@pam"
+password = "pw"
+read_only = true
+node_allowlist = ["lab1"]
+"#
+        )
+    }
+
+    #[test]
+    fn clusters_are_read_in_order_with_their_own_access() {
+        let c = load(Cli::default(), &two_clusters()).unwrap();
+        let names: Vec<&str> = c.clusters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["home", "lab"]);
+        assert_eq!(c.clusters[0].policy.tier, Tier::Full);
+        assert_eq!(c.clusters[1].policy.tier, Tier::ReadOnly);
+        assert!(matches!(c.clusters[1].connection.auth, PveAuth::Ticket { .. }));
+        assert!(c.clusters[0].allowlist.is_empty() && !c.clusters[1].allowlist.is_empty());
+        assert_eq!(c.pve.base_url.as_str(), "https://home.example:8006/", "pve is the first cluster's");
+    }
+
+    #[test]
+    fn a_cluster_tier_is_capped_by_the_servers() {
+        let text = two_clusters().replace("access_tier = \"full\"", "access_tier = \"read-execute\"")
+            + "\n[[cluster]]\nname = \"x\"\nbase_url = \"https://x:8006\"\ntoken_id = \"a@pam!b\"\ntoken_secret = \"s\"\ntier = \"full\"\n";
+        let c = load(Cli::default(), &text).unwrap();
+        assert_eq!(c.clusters[2].policy.tier, Tier::ReadExecute);
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_file_line_and_key() {
+        let e = error_of("access_tier = \"full\"\ncolour = \"blue\"\n");
+        assert!(e.contains("/etc/pve-mcp.toml") && e.contains("line 2") && e.contains("colour"), "{e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_cluster_names_its_line() {
+        let e = error_of(&two_clusters().replace("read_only = true", "readonly = true"));
+        assert!(e.contains("line 14") && e.contains("readonly"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_cluster_tier_names_the_cluster_line_and_key() {
+        let e = error_of(&two_clusters().replace("read_only = true", "tier = \"admin\""));
+        assert!(e.contains("line 14") && e.contains("`tier`") && e.contains("cluster `lab`") && e.contains("`admin`"), "{e}");
+    }
+
+    #[test]
+    fn cluster_names_are_short_lower_case_words() {
+        let e = error_of(&two_clusters().replace("name = \"lab\"", "name = \"Lab 2\""));
+        assert!(e.contains("line 10") && e.contains("`name`") && e.contains("a-z"), "{e}");
+        let e = error_of(&two_clusters().replace("name = \"lab\"", "name = \"home\""));
+        assert!(e.contains("appears twice"), "{e}");
+        let long = "x".repeat(33);
+        assert!(error_of(&two_clusters().replace("name = \"lab\"", &format!("name = \"{long}\""))).contains("1 to 32"));
+    }
+
+    #[test]
+    fn a_cluster_without_credentials_or_address_is_named() {
+        let e = error_of("[[cluster]]\nname = \"a\"\nbase_url = \"https://a:8006\"\n");
+        assert!(e.contains("cluster `a`") && e.contains("no credentials") && e.contains("line 1"), "{e}");
+        let e = error_of(&format!("[[cluster]]\nname = \"a\"\ntoken_id = \"a@pam!b\"\ntoken_secret = \"{SECRET}\"\n"));
+        assert!(e.contains("cluster `a`") && e.contains("`base_url`"), "{e}");
+        let e = error_of(&two_clusters().replace("token_id = \"root@pam!mcp\"", "token_id = \"root\""));
+        assert!(e.contains("line 6") && e.contains("`token_id`") && e.contains("`root`"), "{e}");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let cli = Cli { access_tier: Some("read-only".into()), ..Cli::default() };
+        let c = load(cli, &two_clusters()).unwrap();
+        assert_eq!(c.access_tier, Tier::ReadOnly);
+        assert_eq!(c.clusters[0].policy.tier, Tier::ReadOnly, "capped by the environment's tier");
+    }
+
+    #[test]
+    fn one_cluster_may_be_configured_at_the_top_level() {
+        let text = format!(
+            "base_url = \"https://pve:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\ntool_mode = \"direct\"\ncategories = [\"qemu\", \"nodes\"]\n"
+        );
+        let c = load(Cli::default(), &text).unwrap();
+        assert!(c.clusters.is_empty());
+        assert_eq!(c.tool_mode, super::super::ToolMode::Direct);
+        assert_eq!(c.categories.len(), 2);
+        // The environment's credentials are taken whole: the file's are not mixed in.
+        let cli = Cli { user: Some("root@pam".into()), password: Some("pw".into()), ..Cli::default() };
+        assert!(matches!(load(cli, &text).unwrap().pve.auth, PveAuth::Ticket { .. }));
+    }
+
+    #[test]
+    fn a_bad_top_level_setting_names_its_line_and_key() {
+        let e = error_of(&format!("base_url = \"https://pve:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\n\ntool_mode = \"fast\"\n"));
+        assert!(e.contains("line 5") && e.contains("`tool_mode`") && e.contains("`fast`"), "{e}");
+    }
+
+    #[test]
+    fn connection_settings_beside_clusters_are_refused() {
+        let e = error_of(&format!("base_url = \"https://pve:8006\"\n{}", two_clusters()));
+        assert!(e.contains("line 1") && e.contains("`base_url`") && e.contains("[[cluster]]"), "{e}");
+        let cli = Cli { base_url: Some("https://pve:8006".into()), ..Cli::default() };
+        let e = load(cli, &two_clusters()).unwrap_err().to_string();
+        assert!(e.contains("PVE_BASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn secrets_may_come_from_a_file_or_another_variable_but_one_way() {
+        let dir = std::env::temp_dir().join(format!("pve-mcp-file-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("secret"), format!("{SECRET}\n")).unwrap();
+        let text = two_clusters().replace(&format!("token_secret = \"{SECRET}\""), "token_secret_file = \"secret\"");
+        let c = load_text(Cli::default(), &dir.join("pve-mcp.toml"), &text).unwrap();
+        assert!(matches!(&c.clusters[0].connection.auth, PveAuth::Token { secret, .. } if secret.expose() == SECRET));
+        let e = error_of(&two_clusters().replace("password = \"pw\"", "password = \"pw\"\npassword_env = \"X\""));
+        assert!(e.contains("one way"), "{e}");
+        let e = error_of(&two_clusters().replace("password = \"pw\"", "password_env = \"PVE_MCP_TEST_SURELY_UNSET\""));
+        assert!(e.contains("PVE_MCP_TEST_SURELY_UNSET") && e.contains("not set"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn errors_never_show_a_secret() {
+        let e = error_of(&two_clusters().replace(&format!("token_secret = \"{SECRET}\""), "token_secret = \"a b\""));
+        assert!(!e.contains("a b") && e.contains("`token_secret`"), "{e}");
+    }
+}

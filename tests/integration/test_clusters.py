@@ -1,0 +1,173 @@
+"""Several clusters from one server: a configuration file (PVE_MCP_CONFIG) with [[cluster]] tables, here
+two fakepve instances: `home` at tier full and `lab` read-only. Every tool takes a `cluster` argument (an
+enum of the names, required with two); each call goes to the cluster it names, under that cluster's
+access; results, errors and audit lines name the cluster; one cluster down leaves the other usable."""
+
+import json
+
+import pytest
+
+from fakepve_launcher import running_fakepve
+from harness import error_text, run_startup
+
+pytestmark = pytest.mark.anyio
+
+QEMU = '/nodes/{node}/qemu'
+STOP = '/nodes/{node}/qemu/{vmid}/status/stop'
+NODES = '/nodes'
+
+LAB_GUESTS = (
+    {'type': 'qemu', 'vmid': 300, 'name': 'labvm', 'status': 'running', 'config': {'cores': 1, 'memory': 1024}},
+)
+
+
+@pytest.fixture
+async def lab_env(tmp_path):
+    """A second fakepve: node pve1 with VM 300 "labvm" running."""
+    pki = tmp_path / 'pki-lab'
+    pki.mkdir()
+    async with running_fakepve(str(pki), guests=LAB_GUESTS) as env:
+        yield env
+
+
+def cluster_table(name, env, extra=''):
+    return ('[[cluster]]\nname = "{0}"\nbase_url = "{1}"\ntoken_id = "{2}"\ntoken_secret_env = "{3}"\n'
+            'ca_file = "{4}"\n{5}\n').format(name, env.url, env.token_id, secret_variable(name), env.ca_file, extra)
+
+
+def secret_variable(name):
+    return 'TEST_{0}_TOKEN_SECRET'.format(name.upper())
+
+
+def two_clusters(tmp_path, home, lab, top='', audit=None):
+    """The configuration file of `home` (tier full) and `lab` (read-only); the environment to start with it."""
+    text = 'access_tier = "full"\ntool_mode = "direct"\n{0}\n'.format(top)
+    if audit is not None:
+        text += 'audit_log = "{0}"\n'.format(audit)
+    text += '\n' + cluster_table('home', home, 'tier = "full"') + cluster_table('lab', lab, 'read_only = true')
+    path = tmp_path / 'pve-mcp.toml'
+    path.write_text(text)
+    return {'PVE_MCP_CONFIG': str(path), secret_variable('home'): home.token_secret,
+            secret_variable('lab'): lab.token_secret}
+
+
+def cluster_data(result, cluster):
+    """The data of a successful call that names its cluster."""
+    assert not result.is_error, 'the call failed: {0}'.format(error_text(result) if result.is_error else '')
+    structured = result.structured_content
+    assert structured.get('cluster') == cluster, 'the result must name the cluster: {0!r}'.format(structured)
+    assert json.loads(result.content[0].text) == structured, 'the text copy is the structured content'
+    return structured
+
+
+async def refused_on(env, srv, name, arguments):
+    before = env.request_count()
+    text = await srv.refusal(name, arguments)
+    assert env.requests_since(before) == [], 'a refused call must send nothing'
+    return text
+
+
+async def test_each_cluster_lists_its_own_vms(pve_env, lab_env, tmp_path, start_server):
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        listing = srv.tool('GET', QEMU).name
+        home = cluster_data(await srv.call_name(listing, {'node': 'pve1', 'cluster': 'home'}), 'home')
+        lab = cluster_data(await srv.call_name(listing, {'node': 'pve1', 'cluster': 'lab'}), 'lab')
+    assert sorted(vm['name'] for vm in home['data']) == ['db', 'web']
+    assert [vm['name'] for vm in lab['data']] == ['labvm']
+
+
+async def test_the_cluster_argument_is_a_required_enum_of_the_names(pve_env, lab_env, tmp_path, start_server):
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        schema = srv.tool('GET', NODES).input_schema
+        text = await refused_on(pve_env, srv, srv.tool('GET', NODES).name, {})
+    assert schema['properties']['cluster']['enum'] == ['home', 'lab']
+    assert 'cluster' in schema['required']
+    assert '`cluster`' in text and 'home' in text and 'lab' in text
+
+
+async def test_a_stop_on_the_read_only_cluster_is_refused_with_nothing_sent(pve_env, lab_env, tmp_path,
+                                                                           start_server):
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        stop = srv.tool('POST', STOP).name
+        text = await refused_on(lab_env, srv, stop, {'node': 'pve1', 'vmid': 300, 'cluster': 'lab',
+                                                     'confirm': True, 'confirm_vmid': 300})
+    assert 'lab' in text and 'read-only' in text and 'nothing was sent' in text
+    assert lab_env.pve.vm(300).status == 'running'
+
+
+async def test_a_stop_on_the_full_cluster_goes_through_and_names_it(pve_env, lab_env, tmp_path, start_server):
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        stop = srv.tool('POST', STOP).name
+        result = await srv.call_name(stop, {'node': 'pve1', 'vmid': 100, 'cluster': 'home',
+                                            'confirm': True, 'confirm_vmid': 100})
+        report = cluster_data(result, 'home')
+    assert report['task']['exitstatus'] == 'OK', report
+    assert pve_env.pve.vm(100).status == 'stopped'
+    assert lab_env.request_count() == 0, 'nothing went to the other cluster'
+
+
+async def test_an_unknown_cluster_is_refused_naming_the_known_ones(pve_env, lab_env, tmp_path, start_server):
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        listing = srv.tool('GET', QEMU).name
+        before = (pve_env.request_count(), lab_env.request_count())
+        text = await srv.refusal(listing, {'node': 'pve1', 'cluster': 'work'})
+        assert (pve_env.request_count(), lab_env.request_count()) == before, 'nothing may be sent'
+    assert '`work`' in text and 'home, lab' in text
+
+
+async def test_one_cluster_down_leaves_the_other_fully_usable(pve_env, lab_env, tmp_path, start_server):
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        listing = srv.tool('GET', QEMU).name
+        await lab_env.pve.stop()
+        down = await srv.call_name(listing, {'node': 'pve1', 'cluster': 'lab'})
+        text = error_text(down)
+        home = cluster_data(await srv.call_name(listing, {'node': 'pve1', 'cluster': 'home'}), 'home')
+        stop = srv.tool('POST', STOP).name
+        stopped = cluster_data(await srv.call_name(stop, {'node': 'pve1', 'vmid': 100, 'cluster': 'home',
+                                                          'confirm': True, 'confirm_vmid': 100}), 'home')
+    assert 'lab' in text
+    assert sorted(vm['name'] for vm in home['data']) == ['db', 'web']
+    assert stopped['task']['exitstatus'] == 'OK'
+
+
+async def test_start_up_does_not_wait_for_a_cluster_that_is_down(pve_env, lab_env, tmp_path, start_server):
+    settings = two_clusters(tmp_path, pve_env, lab_env)
+    await lab_env.pve.stop()
+    async with start_server(settings) as srv:
+        listing = srv.tool('GET', QEMU).name
+        home = cluster_data(await srv.call_name(listing, {'node': 'pve1', 'cluster': 'home'}), 'home')
+    assert sorted(vm['name'] for vm in home['data']) == ['db', 'web']
+
+
+async def test_audit_lines_name_the_cluster(pve_env, lab_env, tmp_path, start_server):
+    audit = tmp_path / 'audit.jsonl'
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env, audit=audit)) as srv:
+        stop = srv.tool('POST', STOP).name
+        await srv.call_name(stop, {'node': 'pve1', 'vmid': 300, 'cluster': 'lab', 'confirm': True,
+                                   'confirm_vmid': 300})
+        await srv.call_name(stop, {'node': 'pve1', 'vmid': 100, 'cluster': 'home', 'confirm': True,
+                                   'confirm_vmid': 100})
+    lines = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [(e['cluster'], e['outcome']) for e in lines] == [('lab', 'refused'), ('home', 'ok')], lines
+
+
+async def test_one_configured_cluster_makes_the_argument_optional(pve_env, tmp_path, start_server):
+    path = tmp_path / 'one.toml'
+    path.write_text('tool_mode = "direct"\n' + cluster_table('home', pve_env))
+    async with start_server({'PVE_MCP_CONFIG': str(path), secret_variable('home'): pve_env.token_secret}) as srv:
+        schema = srv.tool('GET', NODES).input_schema
+        nodes = cluster_data(await srv.call_name(srv.tool('GET', NODES).name, {}), 'home')
+    assert schema['properties']['cluster']['enum'] == ['home']
+    assert 'cluster' not in schema.get('required', [])
+    assert [n['node'] for n in nodes['data']] == ['pve1']
+
+
+def test_a_bad_configuration_file_stops_start_up_with_one_line_naming_file_line_and_key(tmp_path):
+    path = tmp_path / 'bad.toml'
+    path.write_text('access_tier = "full"\n\n[[cluster]]\nname = "home"\nbase_url = "https://127.0.0.1:1"\n'
+                    'token_id = "root@pam!mcp"\ntoken_secret = "s"\ntier = "admin"\n')
+    done = run_startup({'PVE_MCP_CONFIG': str(path)})
+    assert done.returncode == 2
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert str(path) in lines[0] and 'line 8' in lines[0] and '`tier`' in lines[0] and '`admin`' in lines[0]
