@@ -162,6 +162,22 @@ fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
     )
 }
 
+/// The instructions' word on several clusters: their names and access, and the `cluster` argument.
+fn clusters_note(clusters: &Clusters) -> String {
+    if clusters.names().is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = clusters
+        .iter()
+        .filter_map(|b| b.cluster.as_deref().map(|n| format!("{n} (tier `{}`)", b.policy.tier.as_str())))
+        .collect();
+    format!(
+        "\nClusters: {}. Every tool takes `cluster`, the cluster to call{}; results name it.",
+        each.join(", "),
+        if each.len() > 1 { " (required)" } else { "" }
+    )
+}
+
 impl PveServer {
     /// Whether this session may see and call a tool: its own policy within the server's ceiling.
     fn visible(&self) -> impl Fn(&ToolDef) -> bool + use<> {
@@ -224,7 +240,7 @@ impl ServerHandler for PveServer {
         };
         ServerConfig::new(caps)
             .with_server_info(Implementation::new("pve-mcp", env!("CARGO_PKG_VERSION")).with_title("Proxmox VE"))
-            .with_instructions(self.session().instructions.clone())
+            .with_instructions(self.session().instructions.clone() + &clusters_note(&self.shared.clusters))
     }
 
     async fn get_task(
@@ -275,11 +291,21 @@ impl ServerHandler for PveServer {
         let args = request.arguments.clone().unwrap_or_default();
         let (name, tool_args) = match request.name.as_ref() {
             discovery::SEARCH => {
-                return Ok(discovery_tools::search(&args, &self.visible(), self.shared.options.result_limit * 4).into());
+                return Ok(discovery_tools::search(
+                    &args,
+                    &self.visible(),
+                    &self.shared.clusters,
+                    self.shared.options.result_limit * 4,
+                ).into());
             }
             discovery::DESCRIBE => {
                 return Ok(
-                    discovery_tools::describe(&args, &self.visible(), self.shared.options.result_limit * 4).into()
+                    discovery_tools::describe(
+                        &args,
+                        &self.visible(),
+                        &self.shared.clusters,
+                        self.shared.options.result_limit * 4,
+                    ).into()
                 );
             }
             discovery::TOOLSETS if self.shared.options.toolsets => {

@@ -3,12 +3,15 @@ two fakepve instances: `home` at tier full and `lab` read-only. Every tool takes
 enum of the names, required with two); each call goes to the cluster it names, under that cluster's
 access; results, errors and audit lines name the cluster; one cluster down leaves the other usable."""
 
+import asyncio
 import json
 
 import pytest
 
+import harness
 from fakepve_launcher import running_fakepve
 from harness import error_text, run_startup
+from http_harness import http_server, http_session, new_token, token_file
 
 pytestmark = pytest.mark.anyio
 
@@ -171,3 +174,46 @@ def test_a_bad_configuration_file_stops_start_up_with_one_line_naming_file_line_
     lines = done.stderr.decode().strip().splitlines()
     assert len(lines) == 1, lines
     assert str(path) in lines[0] and 'line 8' in lines[0] and '`tier`' in lines[0] and '`admin`' in lines[0]
+
+
+async def test_search_finds_tools_across_clusters_and_says_where_they_may_be_called(pve_env, lab_env, tmp_path,
+                                                                                     start_server):
+    settings = two_clusters(tmp_path, pve_env, lab_env, top='tool_mode = "discover"').copy()
+    text = (tmp_path / 'pve-mcp.toml').read_text().replace('tool_mode = "direct"\n', '', 1)
+    (tmp_path / 'pve-mcp.toml').write_text(text)
+    async with start_server(settings) as srv:
+        found = await srv.call_name('pve_search', {'query': 'stop a virtual machine', 'limit': 25})
+    hits = {hit['name']: hit for hit in found.structured_content['data']}
+    stop = next(hit for hit in hits.values() if hit['path'] == STOP)
+    listing = next(hit for hit in hits.values() if hit['path'] == QEMU)
+    assert stop['clusters'] == ['home'], 'lab is read-only'
+    assert listing['clusters'] == ['home', 'lab']
+
+
+async def test_the_release_check_runs_once_per_cluster_naming_it(pve_env, lab_env, tmp_path, start_server):
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        nodes = srv.tool('GET', NODES).name
+        for cluster in ('home', 'lab', 'home', 'lab'):
+            await srv.call_name(nodes, {'cluster': cluster})
+        await asyncio.sleep(0.5)
+        log = srv.stderr()
+    versions = [r for env in (pve_env, lab_env) for r in env.pve.requests if r[1] == '/api2/json/version']
+    assert len(versions) == 2, 'one /version per cluster'
+    warnings = [line for line in log.splitlines() if 'generated from the PVE' in line]
+    if warnings:
+        assert len(warnings) == 2 and any('`home`' in w for w in warnings) and any('`lab`' in w for w in warnings)
+
+
+async def test_an_http_caller_limited_to_one_cluster_cannot_call_the_other(pve_env, lab_env, tmp_path):
+    alice = new_token()
+    tokens = token_file(tmp_path / 'tokens.toml', [{'name': 'alice', 'token': alice, 'clusters': ['lab']}])
+    settings = {**two_clusters(tmp_path, pve_env, lab_env), 'PVE_MCP_HTTP_TOKENS': str(tokens)}
+    async with http_server(settings, tmp_path / 'http.stderr') as srv:
+        async with http_session(srv.url, alice) as (session, tools):
+            listing = harness.tool_for(tools, 'GET', QEMU).name
+            lab = await session.call_tool(listing, {'node': 'pve1', 'cluster': 'lab'})
+            before = pve_env.request_count()
+            home = await session.call_tool(listing, {'node': 'pve1', 'cluster': 'home'})
+            assert pve_env.requests_since(before) == [], 'nothing may reach a cluster the caller may not call'
+    assert [vm['name'] for vm in cluster_data(lab, 'lab')['data']] == ['labvm']
+    assert '`home`' in error_text(home) and 'known clusters: lab' in error_text(home)
