@@ -72,7 +72,7 @@ impl Clusters {
 
     /// Takes the `cluster` argument out of `args` and finds its backend. An unknown name (or a
     /// missing one with several clusters) is refused naming the known ones, and audited.
-    pub fn choose(&self, tool: &str, args: &mut Map<String, Value>) -> Result<Arc<Backend>, CallError> {
+    pub fn choose(&self, tool: &str, args: &mut Map<String, Value>) -> Result<Arc<Backend>, NoCluster> {
         let given = args.remove(ARG).filter(|v| !v.is_null());
         let known = || {
             let names = self.names();
@@ -104,9 +104,14 @@ impl Clusters {
                 ..Default::default()
             });
         }
-        Err(CallError::Cluster(message))
+        Err(NoCluster(message))
     }
 }
+
+/// A call that names no configured cluster (or none with several). Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}; nothing was sent to PVE")]
+pub struct NoCluster(pub String);
 
 /// Progress of a call on a named cluster: each message starts with the cluster's name.
 struct Labeled<'a> {
@@ -138,10 +143,14 @@ pub async fn call(
     {
         let message = match refusal {
             Refusal::Tier { tool, needs, has } => {
-                format!("cluster `{cluster}` allows tier `{has}`, and `{tool}` needs `{needs}` (the cluster's `tier`/`read_only`)")
+                format!(
+                    "cluster `{cluster}` allows tier `{has}`, and `{tool}` needs `{needs}` (the cluster's `tier`/`read_only`)"
+                )
             }
             Refusal::Category { tool, category } => {
-                format!("`{tool}` is in category `{category}`, which cluster `{cluster}` does not offer (its `categories`)")
+                format!(
+                    "`{tool}` is in category `{category}`, which cluster `{cluster}` does not offer (its `categories`)"
+                )
             }
         };
         if let Some(log) = &backend.audit {
@@ -162,4 +171,75 @@ pub async fn call(
     let labeled = io.progress.map(|inner| Labeled { inner, cluster });
     let io = ClientHooks { progress: labeled.as_ref().map(|l| l as &dyn ProgressSink), ..io };
     call::call(backend, policy, name, args, io).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::allowlist::Allowlist;
+    use crate::pve::client::PveClient;
+    use crate::pve::connection::{Connection, PveAuth, Secret};
+    use crate::tools::generated::Category;
+    use crate::tools::registry::Tier;
+    use serde_json::json;
+
+    fn backend(name: Option<&str>, tier: Tier) -> Backend {
+        let connection = Connection {
+            base_url: "https://pve.invalid:8006".parse().unwrap(),
+            auth: PveAuth::Token { id: "root@pam!mcp".into(), secret: Secret::new("s") },
+            verify_tls: true,
+            ca_file: None,
+            tls_fingerprint: None,
+            request_timeout: Duration::from_secs(1),
+        };
+        Backend {
+            policy: Policy { tier, categories: Category::ALL.iter().copied().collect() },
+            client: PveClient::new(&connection).unwrap(),
+            allowlist: Allowlist::default(),
+            audit: None,
+            task_timeout: Duration::from_secs(1),
+            caller: None,
+            cluster: name.map(str::to_owned),
+        }
+    }
+
+    fn two() -> Clusters {
+        Clusters::new(vec![backend(Some("home"), Tier::Full), backend(Some("lab"), Tier::ReadOnly)]).unwrap()
+    }
+
+    fn args(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn the_cluster_argument_chooses_and_is_taken_out() {
+        let mut a = args(json!({"node": "pve1", "cluster": "lab"}));
+        assert_eq!(two().choose("nodes_list", &mut a).unwrap().cluster.as_deref(), Some("lab"));
+        assert_eq!(a, args(json!({"node": "pve1"})));
+    }
+
+    #[test]
+    fn an_unknown_cluster_is_refused_naming_the_known_ones() {
+        let e = two().choose("nodes_list", &mut args(json!({"cluster": "work"}))).unwrap_err().to_string();
+        assert!(e.contains("`work`") && e.contains("home, lab") && e.contains("nothing was sent"), "{e}");
+    }
+
+    #[test]
+    fn several_clusters_need_the_argument_and_one_does_not() {
+        let e = two().choose("nodes_list", &mut Map::new()).unwrap_err().to_string();
+        assert!(e.contains("is required") && e.contains("home, lab"), "{e}");
+        let one = Clusters::single(backend(None, Tier::ReadOnly));
+        assert!(one.choose("nodes_list", &mut Map::new()).is_ok());
+        assert!(one.choose("nodes_list", &mut args(json!({"cluster": "default"}))).is_ok());
+        assert!(one.choose("nodes_list", &mut args(json!({"cluster": "home"}))).is_err());
+    }
+
+    #[test]
+    fn the_listing_ceiling_is_the_union_and_each_tool_says_where_it_may_run() {
+        let c = two();
+        assert_eq!(c.ceiling().tier, Tier::Full);
+        let stop = registry::find("qemu_vm_stop").unwrap();
+        assert_eq!(c.allowing(stop), ["home"]);
+        assert_eq!(c.allowing(registry::find("nodes_list").unwrap()), ["home", "lab"]);
+    }
 }

@@ -85,7 +85,10 @@ fn main() -> ExitCode {
     };
     let options = ServerOptions::from_config(&config);
     // A caller's server: its access within each cluster's, on the clusters it may call.
-    let server_for = |policy: Policy, allowlist: pve_mcp::policy::allowlist::Allowlist, caller: Option<String>, only: Option<&std::collections::BTreeSet<String>>| {
+    let server_for = |policy: Policy,
+                      allowlist: pve_mcp::policy::allowlist::Allowlist,
+                      caller: Option<String>,
+                      only: Option<&std::collections::BTreeSet<String>>| {
         let backend = |policy, client: &PveClient, allowlist, cluster| Backend {
             policy,
             client: client.clone(),

@@ -325,4 +325,12 @@ mod tests {
         assert!(load("[[token]]\nname='a'\ntoken='aaaaaaaaaaaaaaaaaaaa'\nextra=1\n", "full").is_err());
         assert!(load("", "full").is_err());
     }
+
+    #[test]
+    fn a_token_may_be_limited_to_configured_clusters_only() {
+        let t = "[[token]]\nname = \"a\"\ntoken = \"0123456789abcdef0\"\nclusters = [\"default\"]\n";
+        assert_eq!(load(t, "full").unwrap().list[0].clusters.as_ref().unwrap().len(), 1);
+        let e = load(&t.replace("default", "lab"), "full").unwrap_err();
+        assert!(e.contains("`lab`") && e.contains("known clusters: default"), "{e}");
+    }
 }

@@ -169,11 +169,7 @@ impl Source<'_> {
     /// A relative path in the file is relative to the file's folder.
     fn path_of(&self, raw: &str) -> PathBuf {
         let p = PathBuf::from(raw);
-        if p.is_relative() && !raw.is_empty() {
-            self.path.parent().map(|d| d.join(&p)).unwrap_or(p)
-        } else {
-            p
-        }
+        if p.is_relative() && !raw.is_empty() { self.path.parent().map(|d| d.join(&p)).unwrap_or(p) } else { p }
     }
 
     /// The key written at the start of the line of `span` (`key = ...`), if any.
@@ -206,7 +202,11 @@ fn in_file_words(message: &str, renames: &[(&str, &str)]) -> String {
 /// The environment's messages continue the variable's name (`is not set; ...`): in the file they
 /// continue the key's.
 fn continuation(key: &str, message: &str) -> String {
-    if message.starts_with(|c: char| c.is_ascii_lowercase()) { format!("`{key}` {message}") } else { message.to_owned() }
+    if message.starts_with(|c: char| c.is_ascii_lowercase()) {
+        format!("`{key}` {message}")
+    } else {
+        message.to_owned()
+    }
 }
 
 const CONNECTION_RENAMES: &[(&str, &str)] = &[
@@ -234,7 +234,18 @@ fn secret(
         [(key.to_owned(), direct), (format!("{key}_file"), file), (format!("{key}_env"), env)]
             .iter()
             .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v)))
-            .map(|(k, v)| (if k == key { key } else if k.ends_with("_file") { "file" } else { "env" }, v))
+            .map(|(k, v)| {
+                (
+                    if k == key {
+                        key
+                    } else if k.ends_with("_file") {
+                        "file"
+                    } else {
+                        "env"
+                    },
+                    v,
+                )
+            })
             .collect();
     let Some((how, value)) = given.first() else { return Ok(None) };
     let span = value.span();
@@ -250,7 +261,11 @@ fn secret(
         "file" => {
             let path = src.path_of(&raw);
             let read = std::fs::read_to_string(&path).map_err(|e| {
-                src.error(Some(span.clone()), Some(&format!("{key}_file")), format!("cannot read `{}`: {e}", path.display()))
+                src.error(
+                    Some(span.clone()),
+                    Some(&format!("{key}_file")),
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
             })?;
             read.trim_end_matches(['\n', '\r']).to_owned()
         }
@@ -385,7 +400,13 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         if !env_credentials {
             take!(token_id, user);
             for (key, direct, f, e, slot) in [
-                ("token_secret", &file.token_secret, &file.token_secret_file, &file.token_secret_env, &mut cli.token_secret),
+                (
+                    "token_secret",
+                    &file.token_secret,
+                    &file.token_secret_file,
+                    &file.token_secret_env,
+                    &mut cli.token_secret,
+                ),
                 ("password", &file.password, &file.password_file, &file.password_env, &mut cli.password),
             ] {
                 if let Some((value, span)) = secret(&src, key, direct, f, e)? {
@@ -414,7 +435,9 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
                 .error(
                     Some(t.name.span()),
                     Some("name"),
-                    format!("`{name}` is not a cluster name; expected 1 to {MAX_CLUSTER_NAME} of a-z, 0-9, `_` and `-`"),
+                    format!(
+                        "`{name}` is not a cluster name; expected 1 to {MAX_CLUSTER_NAME} of a-z, 0-9, `_` and `-`"
+                    ),
                 )
                 .into());
         }
@@ -537,7 +560,9 @@ fn cluster_connection(
             _ => None,
         };
         let message = if key == "token_id" && e.message.starts_with("is not set") {
-            format!("cluster `{name}`: no credentials; expected `token_id` and `token_secret`, or `user` and `password`")
+            format!(
+                "cluster `{name}`: no credentials; expected `token_id` and `token_secret`, or `user` and `password`"
+            )
         } else {
             format!("cluster `{name}`: {}", continuation(&key, &in_file_words(&e.message, CONNECTION_RENAMES)))
         };
@@ -617,7 +642,10 @@ node_allowlist = ["lab1"]
     #[test]
     fn a_bad_cluster_tier_names_the_cluster_line_and_key() {
         let e = error_of(&two_clusters().replace("read_only = true", "tier = \"admin\""));
-        assert!(e.contains("line 14") && e.contains("`tier`") && e.contains("cluster `lab`") && e.contains("`admin`"), "{e}");
+        assert!(
+            e.contains("line 14") && e.contains("`tier`") && e.contains("cluster `lab`") && e.contains("`admin`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -664,7 +692,9 @@ node_allowlist = ["lab1"]
 
     #[test]
     fn a_bad_top_level_setting_names_its_line_and_key() {
-        let e = error_of(&format!("base_url = \"https://pve:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\n\ntool_mode = \"fast\"\n"));
+        let e = error_of(&format!(
+            "base_url = \"https://pve:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\n\ntool_mode = \"fast\"\n"
+        ));
         assert!(e.contains("line 5") && e.contains("`tool_mode`") && e.contains("`fast`"), "{e}");
     }
 

@@ -76,17 +76,21 @@ pub(super) fn describe(
         match registry::find(&name).filter(|t| visible(t)) {
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full);
-                tools.push(on_clusters(json!({
-                    "name": def.name,
-                    "title": def.title,
-                    "method": def.method.as_str(),
-                    "path": def.path,
-                    "tier": def.tier.as_str(),
-                    "category": def.category.as_str(),
-                    "description": tool.description,
-                    "inputSchema": tool.input_schema.as_ref(),
-                    "annotations": tool.annotations,
-                }), def, clusters));
+                tools.push(on_clusters(
+                    json!({
+                        "name": def.name,
+                        "title": def.title,
+                        "method": def.method.as_str(),
+                        "path": def.path,
+                        "tier": def.tier.as_str(),
+                        "category": def.category.as_str(),
+                        "description": tool.description,
+                        "inputSchema": tool.input_schema.as_ref(),
+                        "annotations": tool.annotations,
+                    }),
+                    def,
+                    clusters,
+                ));
             }
             None => unknown.push(name),
         }

@@ -296,17 +296,17 @@ impl ServerHandler for PveServer {
                     &self.visible(),
                     &self.shared.clusters,
                     self.shared.options.result_limit * 4,
-                ).into());
+                )
+                .into());
             }
             discovery::DESCRIBE => {
-                return Ok(
-                    discovery_tools::describe(
-                        &args,
-                        &self.visible(),
-                        &self.shared.clusters,
-                        self.shared.options.result_limit * 4,
-                    ).into()
-                );
+                return Ok(discovery_tools::describe(
+                    &args,
+                    &self.visible(),
+                    &self.shared.clusters,
+                    self.shared.options.result_limit * 4,
+                )
+                .into());
             }
             discovery::TOOLSETS if self.shared.options.toolsets => {
                 return Ok(self.toolsets(&args, &context).await.into());

@@ -65,7 +65,7 @@ pub(super) fn follow(
                 };
                 log.record(&crate::audit::Entry {
                     caller: backend.caller.as_deref(),
-                            cluster: backend.cluster.as_deref(),
+                    cluster: backend.cluster.as_deref(),
                     tool: tool.map_or("", |t| t.name),
                     outcome: what,
                     upid: Some(&report.upid.text),
@@ -74,9 +74,10 @@ pub(super) fn follow(
                 });
             }
             Ok(match outcome {
-                Ok(Some(TaskOutcome::Succeeded(r))) => {
-                    result::on_cluster(result::success(Success::Task(r), tool, result_limit), backend.cluster.as_deref())
-                }
+                Ok(Some(TaskOutcome::Succeeded(r))) => result::on_cluster(
+                    result::success(Success::Task(r), tool, result_limit),
+                    backend.cluster.as_deref(),
+                ),
                 Ok(Some(TaskOutcome::Failed(r))) => result::error(CallError::TaskFailed(r).to_string()),
                 Ok(Some(TaskOutcome::StillRunning(r))) => result::error(CallError::StillRunning(r).to_string()),
                 Ok(None) => return Err(TaskExit::Cancelled),
