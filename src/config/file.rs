@@ -723,6 +723,25 @@ node_allowlist = ["lab1"]
     }
 
     #[test]
+    fn the_documented_example_has_only_known_keys() {
+        let doc = include_str!("../../docs/CONFIG.md");
+        let example = doc.split("```toml\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+        let file: FileSettings = toml::from_str(example).unwrap_or_else(|e| panic!("docs/CONFIG.md: {e}"));
+        assert_eq!(file.cluster.len(), 3);
+        // With its secrets and CA file at hand, it is a valid configuration.
+        let at_hand = example
+            .replace("token_secret_file = \"/etc/pve-mcp/home.secret\"", "token_secret = \"s\"")
+            .replace("password_env = \"LAB_PVE_PASSWORD\"", "password = \"p\"")
+            .replace("token_secret_env = \"WORK_PVE_SECRET\"", "token_secret = \"s\"")
+            .replace("ca_file = \"/etc/pve-mcp/home-ca.pem\"", "");
+        let c = load(Cli::default(), &at_hand).unwrap_or_else(|e| panic!("docs/CONFIG.md: {e}"));
+        let tiers: Vec<Tier> = c.clusters.iter().map(|c| c.policy.tier).collect();
+        assert_eq!(tiers, [Tier::Full, Tier::ReadOnly, Tier::ReadExecute]);
+        let tokens = doc.split("```toml\n").nth(2).and_then(|s| s.split("```").next()).unwrap();
+        assert!(tokens.contains("clusters = "));
+    }
+
+    #[test]
     fn errors_never_show_a_secret() {
         let e = error_of(&two_clusters().replace(&format!("token_secret = \"{SECRET}\""), "token_secret = \"a b\""));
         assert!(!e.contains("a b") && e.contains("`token_secret`"), "{e}");
