@@ -144,12 +144,12 @@ pub async fn call(
         let message = match refusal {
             Refusal::Tier { tool, needs, has } => {
                 format!(
-                    "cluster `{cluster}` allows tier `{has}`, and `{tool}` needs `{needs}` (the cluster's `tier`/`read_only`)"
+                    "`{tool}` needs tier `{needs}`; this cluster allows `{has}` (its `tier`/`read_only` in the configuration file)"
                 )
             }
             Refusal::Category { tool, category } => {
                 format!(
-                    "`{tool}` is in category `{category}`, which cluster `{cluster}` does not offer (its `categories`)"
+                    "`{tool}` is in category `{category}`, which this cluster does not offer (its `categories` in the configuration file)"
                 )
             }
         };
