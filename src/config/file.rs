@@ -302,7 +302,13 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
     let src = Source { path, text };
     let file: FileSettings = toml::from_str(text).map_err(|e| {
         let key = e.span().and_then(|s| src.key_at(&s));
-        src.error(e.span(), key.as_deref(), e.message().replace('\n', " ").trim().to_owned())
+        let message = e.message().replace('\n', " ");
+        let message = if message.contains("untagged enum Setting") {
+            "expected text, a number, true or false, or a list of them".to_owned()
+        } else {
+            message.trim().to_owned()
+        };
+        src.error(e.span(), key.as_deref(), message)
     })?;
 
     // Where each setting taken from the file was written, by key.
@@ -444,7 +450,7 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         if connections.iter().any(|(n, ..)| *n == name) {
             return Err(src.error(Some(t.name.span()), Some("name"), format!("cluster `{name}` appears twice")).into());
         }
-        let connection = cluster_connection(&src, &name, t, &span, cli.request_timeout.as_deref())?;
+        let connection = cluster_connection(&src, &name, t, &span, &cli)?;
         connections.push((name, connection, t, span));
     }
 
@@ -518,13 +524,14 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
     Ok(config)
 }
 
-/// One cluster's connection, checked as the environment's is; errors name the cluster and key.
+/// One cluster's connection, checked as the environment's is; errors name the cluster and key. The
+/// server's `verify_ssl` and `request_timeout` are the defaults of its `verify` and `request_timeout`.
 fn cluster_connection(
     src: &Source<'_>,
     name: &str,
     t: &ClusterTable,
     table: &Range<usize>,
-    request_timeout: Option<&str>,
+    defaults: &Cli,
 ) -> Result<Connection, FileError> {
     let text = |f: &Field| f.as_ref().map(|v| v.get_ref().text());
     let token_secret = secret(src, "token_secret", &t.token_secret, &t.token_secret_file, &t.token_secret_env)?;
@@ -537,8 +544,8 @@ fn cluster_connection(
         password: password.as_ref().map(|s| s.0.clone()),
         ca_file: t.ca_file.as_ref().map(|v| src.path_of(&v.get_ref().text())),
         tls_fingerprint: text(&t.fingerprint),
-        verify_ssl: text(&t.verify),
-        request_timeout: text(&t.request_timeout).or(request_timeout.map(str::to_owned)),
+        verify_ssl: text(&t.verify).or_else(|| defaults.verify_ssl.clone()),
+        request_timeout: text(&t.request_timeout).or_else(|| defaults.request_timeout.clone()),
         ..Cli::default()
     };
     pve::parse(&cli).map_err(|e| {
@@ -739,6 +746,23 @@ node_allowlist = ["lab1"]
         assert_eq!(tiers, [Tier::Full, Tier::ReadOnly, Tier::ReadExecute]);
         let tokens = doc.split("```toml\n").nth(2).and_then(|s| s.split("```").next()).unwrap();
         assert!(tokens.contains("clusters = "));
+    }
+
+    #[test]
+    fn top_level_tls_verification_and_timeout_are_the_clusters_defaults() {
+        let text = format!(
+            "verify_ssl = false\nrequest_timeout = 5\n{}",
+            two_clusters().replace("read_only = true", "verify = true")
+        );
+        let c = load(Cli::default(), &text).unwrap();
+        assert!(!c.clusters[0].connection.verify_tls && c.clusters[1].connection.verify_tls);
+        assert_eq!(c.clusters[0].connection.request_timeout, std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_shape_says_what_is_expected() {
+        let e = error_of("tool_budget = { a = 1 }\n");
+        assert!(e.contains("line 1") && e.contains("`tool_budget`") && e.contains("expected text, a number"), "{e}");
     }
 
     #[test]
