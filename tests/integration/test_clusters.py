@@ -217,3 +217,20 @@ async def test_an_http_caller_limited_to_one_cluster_cannot_call_the_other(pve_e
             assert pve_env.requests_since(before) == [], 'nothing may reach a cluster the caller may not call'
     assert [vm['name'] for vm in cluster_data(lab, 'lab')['data']] == ['labvm']
     assert '`home`' in error_text(home) and 'known clusters: lab' in error_text(home)
+
+
+async def test_progress_names_the_cluster(pve_env, lab_env, tmp_path, start_server):
+    pve_env.pve.time_scale = 1.0
+    pve_env.pve.vm(101).start_secs = 1.5
+    heard = []
+
+    async def on_progress(progress, total, message):
+        heard.append(message)
+
+    async with start_server(two_clusters(tmp_path, pve_env, lab_env)) as srv:
+        start = srv.tool('POST', '/nodes/{node}/qemu/{vmid}/status/start').name
+        result = await srv.session.call_tool(start, {'node': 'pve1', 'vmid': 101, 'cluster': 'home'},
+                                             read_timeout_seconds=harness.REQUEST_TIMEOUT,
+                                             progress_callback=on_progress)
+    assert cluster_data(result, 'home')['task']['exitstatus'] == 'OK'
+    assert heard and all(m and m.startswith('[home] ') for m in heard), heard
