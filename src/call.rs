@@ -86,7 +86,7 @@ pub enum CallError {
     StillRunning(TaskReport),
     #[error("cancelled by the client; a PVE task already started keeps running")]
     Cancelled,
-    /// No such cluster, or the chosen cluster does not allow the tool (see [`crate::cluster`]).
+    /// The chosen cluster does not allow the tool (see [`crate::cluster`]).
     #[error("{0}; nothing was sent to PVE")]
     Cluster(String),
 }
