@@ -23,6 +23,8 @@ pub struct AuditLog {
 #[derive(Debug, Clone, Default)]
 pub struct Entry<'a> {
     pub caller: Option<&'a str>,
+    /// The cluster called, when several are configured.
+    pub cluster: Option<&'a str>,
     pub tool: &'a str,
     pub method: Option<&'a str>,
     pub path: Option<&'a str>,
@@ -55,6 +57,7 @@ impl AuditLog {
             }
         };
         put("caller", e.caller.map(|c| json!(c)));
+        put("cluster", e.cluster.map(|c| json!(c)));
         put("method", e.method.map(|m| json!(m)));
         put("path", e.path.map(|p| json!(p)));
         put("arguments", e.arguments.map(|a| Value::Object(redact(a))));

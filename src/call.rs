@@ -36,6 +36,9 @@ pub struct Backend {
     pub task_timeout: Duration,
     /// Who is calling (an HTTP token's name), for the audit log.
     pub caller: Option<String>,
+    /// Which cluster this is, when several are configured (`[[cluster]]` tables): named in
+    /// results, errors, progress and audit lines. `None` for the one cluster of the environment.
+    pub cluster: Option<String>,
 }
 
 /// How this particular call may reach back to its client: progress, a person's confirmation,
@@ -83,6 +86,9 @@ pub enum CallError {
     StillRunning(TaskReport),
     #[error("cancelled by the client; a PVE task already started keeps running")]
     Cancelled,
+    /// The chosen cluster does not allow the tool (see [`crate::cluster`]).
+    #[error("{0}; nothing was sent to PVE")]
+    Cluster(String),
 }
 
 fn task_failed(r: &TaskReport) -> String {
@@ -152,6 +158,7 @@ pub async fn call(
         if let Some(log) = &backend.audit {
             log.record(&Entry {
                 caller: backend.caller.as_deref(),
+                cluster: backend.cluster.as_deref(),
                 tool: name,
                 outcome: "refused",
                 message: Some("unknown tool".into()),
@@ -171,6 +178,7 @@ pub async fn call(
         if let Some(log) = &backend.audit {
             log.record(&Entry {
                 caller: backend.caller.as_deref(),
+                cluster: backend.cluster.as_deref(),
                 tool: tool.name,
                 method: Some(tool.method.as_str()),
                 path: Some(request.map(|r| r.path.as_str()).unwrap_or(tool.path)),

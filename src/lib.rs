@@ -11,7 +11,8 @@
 //! 4. [`config`]: settings from flags, environment and the HTTP callers' token file, checked once
 //!    at start-up into the values the stages above take.
 //! 5. [`call`]: the one path every tool call takes (policy, arguments, allowlists, gate, send, task
-//!    wait), with [`audit`] recording what was done.
+//!    wait), with [`audit`] recording what was done; [`cluster`] chooses which configured cluster
+//!    a call runs against.
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
 //!    input-required, MCP tasks, result shaping, and the stdio and Streamable HTTP transports.
 
@@ -20,6 +21,7 @@ use std::pin::Pin;
 
 pub mod audit;
 pub mod call;
+pub mod cluster;
 pub mod config;
 pub mod mcp;
 pub mod policy;

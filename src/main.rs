@@ -9,6 +9,7 @@ use rmcp::ServiceExt;
 
 use pve_mcp::audit::AuditLog;
 use pve_mcp::call::Backend;
+use pve_mcp::cluster::Clusters;
 use pve_mcp::config::callers::Callers;
 use pve_mcp::config::{Cli, Config};
 use pve_mcp::mcp::http::{Access, Route};
@@ -27,20 +28,36 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("pve_mcp=info")),
         )
         .init();
-    let config = match Config::from_cli(cli) {
+    let config = match Config::load(cli) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("pve-mcp: {e}");
             return ExitCode::from(2);
         }
     };
-    let client = match PveClient::new(&config.pve) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("pve-mcp: {e}");
-            return ExitCode::from(2);
-        }
+    // One client (connection pool, ticket, release check) per cluster, shared by every caller.
+    let mut clients = Vec::new();
+    let connections: Vec<_> = if config.clusters.is_empty() {
+        vec![(None, &config.pve)]
+    } else {
+        config.clusters.iter().map(|c| (Some(c.name.as_str()), &c.connection)).collect()
     };
+    for (name, connection) in connections {
+        match PveClient::new(connection) {
+            Ok(c) => clients.push(c),
+            Err(e) => {
+                let on = name.map(|n| format!("cluster `{n}`: ")).unwrap_or_default();
+                eprintln!("pve-mcp: {on}{e}");
+                return ExitCode::from(2);
+            }
+        }
+        if let Some(name) = name {
+            tracing::info!(cluster = name, pve = %connection.base_url, "cluster configured");
+        }
+    }
+    if !config.clusters.is_empty() {
+        pve_mcp::mcp::catalog::set_cluster_names(config.clusters.iter().map(|c| c.name.clone()).collect());
+    }
     // stdio serves one client: one thread is plenty (and keeps memory small: one malloc arena);
     // the HTTP endpoint serves many callers on two worker threads.
     let built = if config.http.is_some() {
@@ -67,21 +84,38 @@ fn main() -> ExitCode {
         },
     };
     let options = ServerOptions::from_config(&config);
-    let server_for = |policy: Policy, allowlist, caller: Option<String>| {
-        let backend = Backend {
+    // A caller's server: its access within each cluster's, on the clusters it may call.
+    let server_for = |policy: Policy,
+                      allowlist: pve_mcp::policy::allowlist::Allowlist,
+                      caller: Option<String>,
+                      only: Option<&std::collections::BTreeSet<String>>| {
+        let backend = |policy, client: &PveClient, allowlist, cluster| Backend {
             policy,
             client: client.clone(),
             allowlist,
             audit: audit.clone(),
             task_timeout: config.task_timeout,
-            caller,
+            caller: caller.clone(),
+            cluster,
         };
-        PveServer::new(backend, options)
+        if config.clusters.is_empty() {
+            return PveServer::new(backend(policy, &clients[0], allowlist, None), options);
+        }
+        let list = config
+            .clusters
+            .iter()
+            .zip(&clients)
+            .filter(|(c, _)| only.is_none_or(|o| o.contains(&c.name)))
+            .map(|(c, client)| {
+                backend(c.policy.within(&policy), client, c.allowlist.intersect(&allowlist), Some(c.name.clone()))
+            })
+            .collect();
+        PveServer::with_clusters(Clusters::new(list).expect("a caller has at least one cluster"), options)
     };
     if let Some(http) = &config.http {
         let (access, routes) = match &http.tokens {
             None => {
-                let server = server_for(config.policy(), config.allowlist.clone(), None);
+                let server = server_for(config.policy(), config.allowlist.clone(), None, None);
                 (Access::Open, vec![Route { name: None, server, max_concurrent: http.max_concurrent }])
             }
             Some(path) => {
@@ -94,7 +128,12 @@ fn main() -> ExitCode {
                 };
                 let mut routes = Vec::new();
                 for caller in &callers.list {
-                    let server = server_for(caller.policy.clone(), caller.allowlist.clone(), Some(caller.name.clone()));
+                    let server = server_for(
+                        caller.policy.clone(),
+                        caller.allowlist.clone(),
+                        Some(caller.name.clone()),
+                        caller.clusters.as_ref(),
+                    );
                     tracing::info!(caller = %caller.name, tier = caller.policy.tier.as_str(), tools = server.listed(), "HTTP caller");
                     routes.push(Route {
                         name: Some(caller.name.clone()),
@@ -117,7 +156,7 @@ fn main() -> ExitCode {
             }
         });
     }
-    let server = server_for(config.policy(), config.allowlist.clone(), None).with_serialized_listing();
+    let server = server_for(config.policy(), config.allowlist.clone(), None, None).with_serialized_listing();
     tracing::info!(
         pve = %config.pve.base_url,
         tier = config.access_tier.as_str(),

@@ -14,7 +14,10 @@
 //! node_allowlist = ["pve1"]             # default: the server's PVE_NODE_ALLOWLIST
 //! vmid_allowlist = ["100-199", 300]     # default: the server's PVE_VMID_ALLOWLIST
 //! max_concurrent = 4                    # default: PVE_MCP_HTTP_MAX_CONCURRENT
+//! clusters = ["home"]                   # default: every cluster of the configuration file
 //! ```
+//!
+//! With several clusters, a caller's access on each is its own within the cluster's.
 //!
 //! Presented tokens are hashed and compared with every entry's digest in constant time.
 
@@ -41,6 +44,8 @@ pub struct Caller {
     pub policy: Policy,
     pub allowlist: Allowlist,
     pub max_concurrent: usize,
+    /// The configured clusters this caller may call (`clusters = [...]`); `None`: all of them.
+    pub clusters: Option<BTreeSet<String>>,
 }
 
 /// Every caller of the token file.
@@ -66,6 +71,7 @@ struct TokenEntry {
     node_allowlist: Option<List>,
     vmid_allowlist: Option<List>,
     max_concurrent: Option<usize>,
+    clusters: Option<List>,
 }
 
 /// A comma string or a list of strings and numbers.
@@ -209,12 +215,37 @@ impl Callers {
                 Some(0) => return Err(format!("token `{name}`: max_concurrent must be at least 1")),
                 Some(n) => n,
             };
+            let clusters = match &e.clusters {
+                None => None,
+                Some(l) => {
+                    let known: Vec<&str> = if config.clusters.is_empty() {
+                        vec!["default"]
+                    } else {
+                        config.clusters.iter().map(|c| c.name.as_str()).collect()
+                    };
+                    let mut out = BTreeSet::new();
+                    for c in l.joined().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                        if !known.contains(&c) {
+                            return Err(format!(
+                                "token `{name}`: `clusters` names `{c}`, which is not a configured cluster; known clusters: {}",
+                                known.join(", ")
+                            ));
+                        }
+                        out.insert(c.to_owned());
+                    }
+                    if out.is_empty() {
+                        return Err(format!("token `{name}`: `clusters` is empty; name at least one cluster"));
+                    }
+                    Some(out)
+                }
+            };
             list.push(Caller {
                 name,
                 digest,
                 policy: Policy { tier, categories },
                 allowlist: config.allowlist.intersect(&own),
                 max_concurrent,
+                clusters,
             });
         }
         Ok(Callers { list })
@@ -293,5 +324,13 @@ mod tests {
         assert!(load("[[token]]\nname='a'\ntoken='aaaaaaaaaaaaaaaaaaaa'\ntier='admin'\n", "full").is_err());
         assert!(load("[[token]]\nname='a'\ntoken='aaaaaaaaaaaaaaaaaaaa'\nextra=1\n", "full").is_err());
         assert!(load("", "full").is_err());
+    }
+
+    #[test]
+    fn a_token_may_be_limited_to_configured_clusters_only() {
+        let t = "[[token]]\nname = \"a\"\ntoken = \"0123456789abcdef0\"\nclusters = [\"default\"]\n";
+        assert_eq!(load(t, "full").unwrap().list[0].clusters.as_ref().unwrap().len(), 1);
+        let e = load(&t.replace("default", "lab"), "full").unwrap_err();
+        assert!(e.contains("`lab`") && e.contains("known clusters: default"), "{e}");
     }
 }

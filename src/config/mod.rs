@@ -1,5 +1,7 @@
 //! Stage 4, configuration: the server's settings, from environment variables and the
-//! matching command-line flags (a flag wins over its variable).
+//! matching command-line flags (a flag wins over its variable), and from the configuration file
+//! (`PVE_MCP_CONFIG`, [`file`]), which the environment overrides and which may name several
+//! clusters.
 //!
 //! Every setting is checked at start-up; a missing or invalid one stops the server with one line
 //! naming the variable and what was expected.
@@ -7,6 +9,7 @@
 use std::collections::BTreeSet;
 
 pub mod callers;
+pub mod file;
 mod http;
 mod pve;
 
@@ -25,13 +28,16 @@ use crate::tools::generated::Category;
 use crate::tools::registry::Tier;
 
 /// Command line: every flag also reads its environment variable.
-#[derive(Debug, Parser)]
+#[derive(Debug, Default, Parser)]
 #[command(
     name = "pve-mcp",
     version,
     about = "MCP server for the Proxmox VE API: every endpoint as a typed, policy-checked tool."
 )]
 pub struct Cli {
+    /// Configuration file (TOML): every setting below, and several clusters as [[cluster]] tables (docs/CONFIG.md)
+    #[arg(long, env = "PVE_MCP_CONFIG")]
+    pub config: Option<PathBuf>,
     /// PVE API address, e.g. https://pve.example.com:8006
     #[arg(long, env = "PVE_BASE_URL")]
     pub base_url: Option<String>,
@@ -139,6 +145,20 @@ pub struct Config {
     pub dynamic_toolsets: bool,
     /// `PVE_MCP_HTTP` and the other HTTP settings; `None` serves stdio.
     pub http: Option<HttpConfig>,
+    /// The configuration file's `[[cluster]]` tables, in order; empty for the one cluster of the
+    /// environment (`pve`, with the server's policy and allowlists). When not empty, `pve` is the
+    /// first cluster's connection.
+    pub clusters: Vec<ClusterConfig>,
+}
+
+/// One cluster of the configuration file: its name, how to reach it, and its access (already
+/// capped by the server's tier, categories and allowlists).
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    pub name: String,
+    pub connection: Connection,
+    pub policy: Policy,
+    pub allowlist: Allowlist,
 }
 
 /// A setting that stops start-up: which variable, and what is wrong with it.
@@ -213,10 +233,19 @@ impl Config {
         Policy { tier: self.access_tier, categories: self.categories.clone() }
     }
 
-    /// Checks the command line (with its environment fallbacks).
+    /// Checks the command line (with its environment fallbacks), without a configuration file.
     pub fn from_cli(cli: Cli) -> Result<Config, ConfigError> {
+        Self::from_cli_with(cli, None)
+    }
+
+    /// Checks the settings; `connection` stands for the PVE settings when the configuration file's
+    /// clusters bring their own.
+    fn from_cli_with(cli: Cli, connection: Option<Connection>) -> Result<Config, ConfigError> {
         let http = parse_http(&cli)?;
-        let pve = pve::parse(&cli)?;
+        let pve = match connection {
+            Some(c) => c,
+            None => pve::parse(&cli)?,
+        };
         let access_tier = match cli.access_tier.as_deref().map(str::trim) {
             None | Some("") => Tier::ReadOnly,
             Some(t) => Tier::parse(t).ok_or_else(|| {
@@ -266,6 +295,7 @@ impl Config {
             result_limit,
             dynamic_toolsets,
             http,
+            clusters: Vec::new(),
         })
     }
 }
@@ -301,6 +331,7 @@ mod tests {
 
     fn cli() -> Cli {
         Cli {
+            config: None,
             base_url: Some("https://pve.example.com:8006".into()),
             token_id: Some("root@pam!mcp".into()),
             token_secret: Some("0b7c9f3e-1d2a-4f5b-9c8d-7e6f5a4b3c2d".into()),

@@ -217,8 +217,57 @@ fn overlay_properties(def: &ToolDef, detail: Detail) -> Vec<(&'static str, Value
     additions
 }
 
-/// A generated tool as MCP clients see it, with the overlay arguments (gate, task waiting) added.
+/// The cluster names of the configuration file's `[[cluster]]` tables, set once at start-up.
+static CLUSTER_NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Declares the configured clusters: from then on every tool's schema has a `cluster` argument
+/// (an enum of these names; required with more than one). Without it (the environment's one
+/// cluster) schemas are unchanged.
+pub fn set_cluster_names(names: Vec<String>) {
+    let _ = CLUSTER_NAMES.set(names);
+}
+
+/// The `cluster` argument of a tool's schema, for these configured names.
+pub fn cluster_property(names: &[String]) -> Value {
+    let description = if names.len() > 1 {
+        "The cluster to call (required)."
+    } else {
+        "The cluster to call (optional: there is one)."
+    };
+    json!({"type": "string", "enum": names, "description": description})
+}
+
+/// Adds the `cluster` argument to a tool's input schema (required with more than one name).
+pub fn add_cluster_argument(schema: &mut JsonObject, names: &[String]) {
+    if names.is_empty() {
+        return;
+    }
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        props.insert(crate::cluster::ARG.into(), cluster_property(names));
+    } else {
+        schema.insert("properties".into(), json!({ crate::cluster::ARG: cluster_property(names) }));
+    }
+    if names.len() > 1 {
+        match schema.get_mut("required") {
+            Some(Value::Array(r)) => r.push(json!(crate::cluster::ARG)),
+            _ => {
+                schema.insert("required".into(), json!([crate::cluster::ARG]));
+            }
+        }
+    }
+}
+
+/// A generated tool as MCP clients see it, with the overlay arguments (gate, task waiting, and
+/// `cluster` when a configuration file names clusters) added.
 pub fn mcp_tool(def: &ToolDef, detail: Detail) -> Tool {
+    let mut tool = mcp_tool_alone(def, detail);
+    if let Some(names) = CLUSTER_NAMES.get() {
+        add_cluster_argument(std::sync::Arc::make_mut(&mut tool.input_schema), names);
+    }
+    tool
+}
+
+fn mcp_tool_alone(def: &ToolDef, detail: Detail) -> Tool {
     let text = match detail {
         Detail::Compact => def.compact_schema,
         Detail::Full => def.input_schema,
@@ -241,6 +290,10 @@ fn listed_text(def: &ToolDef) -> String {
     const PROPERTIES: &str = r#"{"type":"object","properties":{"#;
     const EMPTY_SCHEMA: &str = r#""inputSchema":{}"#;
     let fallback = || serde_json::to_string(&mcp_tool(def, Detail::Compact)).unwrap_or_default();
+    // With configured clusters the schema also gets its `cluster` argument: the parsed way.
+    if CLUSTER_NAMES.get().is_some() {
+        return fallback();
+    }
     let Some(own) = def.compact_schema.strip_prefix(PROPERTIES) else { return fallback() };
     let mut schema = String::with_capacity(def.compact_schema.len() + 200);
     schema.push_str(PROPERTIES);
@@ -312,12 +365,16 @@ fn meta_tool(name: &'static str, title: &str, description: &str, schema: Value, 
 
 /// `pve_search`, `pve_describe` and `pve_call`.
 pub fn discovery_tools() -> Vec<Tool> {
+    let mut call_schema = discovery::call_schema();
+    if let (Some(names), Value::Object(o)) = (CLUSTER_NAMES.get(), &mut call_schema) {
+        add_cluster_argument(o, names);
+    }
     vec![
         meta_tool(
             discovery::CALL,
             "Call a Proxmox VE tool",
             "Call any tool found with pve_search by name, with its arguments (see pve_describe). Same checks, confirmations and task waiting as a direct call.",
-            discovery::call_schema(),
+            call_schema,
             false,
         ),
         meta_tool(
@@ -404,6 +461,25 @@ mod tests {
         let b = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false);
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(a.len(), policy(Tier::Full).visible_tools().count());
+    }
+
+    #[test]
+    fn several_clusters_make_the_cluster_argument_a_required_enum() {
+        let mut t = mcp_tool_alone(registry::find("qemu_vm_list").unwrap(), Detail::Compact);
+        let names = vec!["home".to_owned(), "lab".to_owned()];
+        add_cluster_argument(std::sync::Arc::make_mut(&mut t.input_schema), &names);
+        assert_eq!(t.input_schema["properties"]["cluster"]["enum"], json!(["home", "lab"]));
+        assert!(t.input_schema["required"].as_array().unwrap().contains(&json!("cluster")));
+        assert!(t.input_schema["required"].as_array().unwrap().contains(&json!("node")));
+    }
+
+    #[test]
+    fn one_cluster_makes_the_cluster_argument_optional() {
+        let mut t = mcp_tool_alone(registry::find("nodes_list").unwrap(), Detail::Compact);
+        let required_before = t.input_schema.get("required").cloned();
+        add_cluster_argument(std::sync::Arc::make_mut(&mut t.input_schema), &["home".to_owned()]);
+        assert_eq!(t.input_schema["properties"]["cluster"]["enum"], json!(["home"]));
+        assert_eq!(t.input_schema.get("required").cloned(), required_before);
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! The discovery tools' handlers: `pve_search` (search the tools this session may call),
-//! `pve_describe` (their full schemas). Both see only what the session's `visible` predicate allows.
+//! `pve_describe` (their full schemas). Both see only what the session's `visible` predicate allows
+//! (with several clusters: what any of them allows), and then say on which clusters each tool may
+//! be called.
 
 use rmcp::model::CallToolResult;
 use serde_json::{Map, Value, json};
 
 use super::catalog::{self, Detail};
 use super::result;
+use crate::cluster::Clusters;
 use crate::tools::discovery;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, ToolDef};
@@ -19,6 +22,7 @@ pub(super) fn field<'a>(args: &'a Map<String, Value>, name: &str) -> Option<&'a 
 pub(super) fn search(
     args: &Map<String, Value>,
     visible: &dyn Fn(&ToolDef) -> bool,
+    clusters: &Clusters,
     limit_tokens: usize,
 ) -> CallToolResult {
     let Some(query) = field(args, "query").and_then(Value::as_str).filter(|q| !q.trim().is_empty()) else {
@@ -39,14 +43,23 @@ pub(super) fn search(
         },
     };
     let hits = discovery::search(query, limit, |t| visible(t) && category.is_none_or(|c| t.category == c));
-    let tools: Vec<Value> = hits.iter().map(discovery::hit_json).collect();
+    let tools: Vec<Value> = hits.iter().map(|h| on_clusters(discovery::hit_json(h), h.tool, clusters)).collect();
     result::bounded(json!({ "data": tools }), None, limit_tokens)
+}
+
+/// With several configured clusters, a found tool says on which of them it may be called.
+fn on_clusters(mut hit: Value, tool: &ToolDef, clusters: &Clusters) -> Value {
+    if !clusters.names().is_empty() {
+        hit["clusters"] = json!(clusters.allowing(tool));
+    }
+    hit
 }
 
 /// `pve_describe`: the full schemas of the named tools that `visible` lets this session call.
 pub(super) fn describe(
     args: &Map<String, Value>,
     visible: &dyn Fn(&ToolDef) -> bool,
+    clusters: &Clusters,
     limit_tokens: usize,
 ) -> CallToolResult {
     let names: Vec<String> = match field(args, "names") {
@@ -63,17 +76,21 @@ pub(super) fn describe(
         match registry::find(&name).filter(|t| visible(t)) {
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full);
-                tools.push(json!({
-                    "name": def.name,
-                    "title": def.title,
-                    "method": def.method.as_str(),
-                    "path": def.path,
-                    "tier": def.tier.as_str(),
-                    "category": def.category.as_str(),
-                    "description": tool.description,
-                    "inputSchema": tool.input_schema.as_ref(),
-                    "annotations": tool.annotations,
-                }));
+                tools.push(on_clusters(
+                    json!({
+                        "name": def.name,
+                        "title": def.title,
+                        "method": def.method.as_str(),
+                        "path": def.path,
+                        "tier": def.tier.as_str(),
+                        "category": def.category.as_str(),
+                        "description": tool.description,
+                        "inputSchema": tool.input_schema.as_ref(),
+                        "annotations": tool.annotations,
+                    }),
+                    def,
+                    clusters,
+                ));
             }
             None => unknown.push(name),
         }

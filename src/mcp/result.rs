@@ -50,6 +50,28 @@ pub fn success(success: Success, tool: Option<&ToolDef>, limit_tokens: usize) ->
     bounded(structured, tool, limit_tokens * BYTES_PER_TOKEN)
 }
 
+/// A result that names the cluster it came from, when several are configured: `cluster` next to
+/// `data` (or `task`) in the structured content, and in the text copy.
+pub fn on_cluster(mut result: CallToolResult, cluster: Option<&str>) -> CallToolResult {
+    let Some(cluster) = cluster else { return result };
+    match result.structured_content.as_mut() {
+        Some(Value::Object(o)) => {
+            o.insert("cluster".into(), json!(cluster));
+            let text = serde_json::to_string(&result.structured_content).unwrap_or_default();
+            result.content = vec![ContentBlock::text(text)];
+        }
+        _ => {
+            for block in result.content.iter_mut() {
+                if let Some(t) = block.as_text() {
+                    *block = ContentBlock::text(format!("[cluster {cluster}] {}", t.text));
+                    break;
+                }
+            }
+        }
+    }
+    result
+}
+
 /// A structured result as is, or cut to `limit` bytes with a notice.
 pub fn bounded(mut structured: Value, tool: Option<&ToolDef>, limit: usize) -> CallToolResult {
     let text = text_of(&structured);

@@ -21,7 +21,8 @@ use serde_json::{Map, Value, json};
 use super::discovery_tools::{self, field};
 use super::hooks::{Elicitation, PendingConfirmations, Progress, client_can_elicit};
 use super::tasks;
-use crate::call::{self, Backend, CallError, ClientHooks, Success};
+use crate::call::{Backend, CallError, ClientHooks, Success};
+use crate::cluster::{self, Clusters};
 use crate::config::{Config, ToolMode};
 use crate::mcp::catalog::{self, Detail, Listing, Mode};
 use crate::mcp::result;
@@ -66,7 +67,8 @@ pub struct PveServer {
 /// What every session of one caller shares.
 #[derive(Clone)]
 struct Shared {
-    backend: Arc<Backend>,
+    /// The clusters this caller may call (one, for an environment-only set-up).
+    clusters: Clusters,
     options: ServerOptions,
     /// `tools/list` answers are filled in by the stdio transport (see `with_serialized_listing`).
     serialized_listing: bool,
@@ -91,7 +93,12 @@ struct Session {
 
 impl PveServer {
     pub fn new(backend: Backend, options: ServerOptions) -> Self {
-        let shared = Arc::new(Shared { backend: Arc::new(backend), options, serialized_listing: false });
+        Self::with_clusters(Clusters::single(backend), options)
+    }
+
+    /// A server whose calls choose one of several clusters with their `cluster` argument.
+    pub fn with_clusters(clusters: Clusters, options: ServerOptions) -> Self {
+        let shared = Arc::new(Shared { clusters, options, serialized_listing: false });
         let state = SessionState::new(&shared);
         PveServer { shared, state }
     }
@@ -122,7 +129,7 @@ impl PveServer {
 impl SessionState {
     fn new(shared: &Shared) -> Arc<SessionState> {
         Arc::new(SessionState {
-            session: RwLock::new(Session::new(shared.backend.policy.clone(), &shared.options)),
+            session: RwLock::new(Session::new(shared.clusters.ceiling().clone(), &shared.options)),
             pending: PendingConfirmations::default(),
             tasks: TaskManager::new(),
         })
@@ -167,11 +174,27 @@ fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
     )
 }
 
+/// The instructions' word on several clusters: their names and access, and the `cluster` argument.
+fn clusters_note(clusters: &Clusters) -> String {
+    if clusters.names().is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = clusters
+        .iter()
+        .filter_map(|b| b.cluster.as_deref().map(|n| format!("{n} (tier `{}`)", b.policy.tier.as_str())))
+        .collect();
+    format!(
+        "\nClusters: {}. Every tool takes `cluster`, the cluster to call{}; results name it.",
+        each.join(", "),
+        if each.len() > 1 { " (required)" } else { "" }
+    )
+}
+
 impl PveServer {
     /// Whether this session may see and call a tool: its own policy within the server's ceiling.
     fn visible(&self) -> impl Fn(&ToolDef) -> bool + use<> {
         let policy = self.session().policy.clone();
-        let ceiling = self.shared.backend.policy.clone();
+        let ceiling = self.shared.clusters.ceiling().clone();
         move |t| policy.check(t).is_ok() && ceiling.check(t).is_ok()
     }
 
@@ -190,7 +213,7 @@ impl PveServer {
             (Ok(e), Ok(d)) => (e, d),
             (Err(e), _) | (_, Err(e)) => return result::error(format!("pve_toolsets: {e}")),
         };
-        let ceiling = &self.shared.backend.policy.categories;
+        let ceiling = &self.shared.clusters.ceiling().categories;
         if let Some(c) = enable.iter().find(|c| !ceiling.contains(c)) {
             return result::error(format!(
                 "pve_toolsets: category `{}` is not offered by this server (PVE_CATEGORIES); the session cannot go beyond it",
@@ -229,7 +252,7 @@ impl ServerHandler for PveServer {
         };
         ServerConfig::new(caps)
             .with_server_info(Implementation::new("pve-mcp", env!("CARGO_PKG_VERSION")).with_title("Proxmox VE"))
-            .with_instructions(self.session().instructions.clone())
+            .with_instructions(self.session().instructions.clone() + &clusters_note(&self.shared.clusters))
     }
 
     async fn get_task(
@@ -284,16 +307,25 @@ impl ServerHandler for PveServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        crate::pve::release::check_once(&self.shared.backend.client, crate::tools::generated::SCHEMA_RELEASE);
         let args = request.arguments.clone().unwrap_or_default();
         let (name, tool_args) = match request.name.as_ref() {
             discovery::SEARCH => {
-                return Ok(discovery_tools::search(&args, &self.visible(), self.shared.options.result_limit * 4).into());
+                return Ok(discovery_tools::search(
+                    &args,
+                    &self.visible(),
+                    &self.shared.clusters,
+                    self.shared.options.result_limit * 4,
+                )
+                .into());
             }
             discovery::DESCRIBE => {
-                return Ok(
-                    discovery_tools::describe(&args, &self.visible(), self.shared.options.result_limit * 4).into()
-                );
+                return Ok(discovery_tools::describe(
+                    &args,
+                    &self.visible(),
+                    &self.shared.clusters,
+                    self.shared.options.result_limit * 4,
+                )
+                .into());
             }
             discovery::TOOLSETS if self.shared.options.toolsets => {
                 return Ok(self.toolsets(&args, &context).await.into());
@@ -302,7 +334,7 @@ impl ServerHandler for PveServer {
                 let Some(name) = field(&args, "name").and_then(Value::as_str) else {
                     return Ok(result::error("pve_call: `name`: is required: a tool name from pve_search").into());
                 };
-                let inner = match field(&args, "arguments") {
+                let mut inner = match field(&args, "arguments") {
                     None => Map::new(),
                     Some(Value::Object(o)) => o.clone(),
                     Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
@@ -316,6 +348,10 @@ impl ServerHandler for PveServer {
                     },
                     Some(_) => return Ok(result::error("pve_call: `arguments`: expected an object").into()),
                 };
+                // The cluster may also be named next to `name`.
+                if let Some(c) = field(&args, cluster::ARG).filter(|_| !inner.contains_key(cluster::ARG)) {
+                    inner.insert(cluster::ARG.into(), c.clone());
+                }
                 (name.to_owned(), inner)
             }
             other => (other.to_owned(), args.clone()),
@@ -342,17 +378,30 @@ impl ServerHandler for PveServer {
             && registry::find(&name).is_some_and(|d| d.task)
             && tool_args.get("wait").and_then(crate::tools::arguments::as_boolean) != Some(false);
         let mut tool_args = tool_args;
+        let backend = match self.shared.clusters.choose(&name, &mut tool_args) {
+            Ok(b) => b,
+            Err(e) => return Ok(result::error(format!("{name}: {e}")).into()),
+        };
+        crate::pve::release::check_once(
+            &backend.client,
+            crate::tools::generated::SCHEMA_RELEASE,
+            backend.cluster.as_deref(),
+        );
         if as_mcp_task {
             tool_args.insert("wait".into(), Value::Bool(false));
         }
         let policy = self.session().policy.clone();
-        let outcome = call::call(&self.shared.backend, &policy, &name, tool_args, io).await;
+        let outcome = cluster::call(&backend, &policy, &name, tool_args, io).await;
+        let on = backend.cluster.as_deref().map(|c| format!(" (cluster `{c}`)")).unwrap_or_default();
         Ok(match outcome {
             Ok(Success::Started(upid)) if as_mcp_task => {
-                let (tasks, backend) = (&self.state.tasks, self.shared.backend.clone());
+                let tasks = &self.state.tasks;
                 return Ok(tasks::follow(tasks, backend, self.shared.options.result_limit, &name, upid));
             }
-            Ok(success) => result::success(success, registry::find(&name), self.shared.options.result_limit),
+            Ok(success) => result::on_cluster(
+                result::success(success, registry::find(&name), self.shared.options.result_limit),
+                backend.cluster.as_deref(),
+            ),
             Err(CallError::UnknownTool(unknown)) if request.name == discovery::CALL => {
                 result::error(format!("pve_call: unknown tool `{unknown}`; find tools with pve_search"))
             }
@@ -368,7 +417,7 @@ impl ServerHandler for PveServer {
             Err(CallError::Cancelled) => return Err(McpError::internal_error("cancelled by the client", None)),
             Err(e) => {
                 tracing::info!(tool = %name, error = %e, "call failed");
-                result::error(format!("{name}: {e}"))
+                result::error(format!("{name}{on}: {e}"))
             }
         }
         .into())

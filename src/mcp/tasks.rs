@@ -23,7 +23,8 @@ pub(super) fn follow(
     upid: Upid,
 ) -> CallToolResponse {
     let tool = registry::find(name);
-    let message = format!("PVE task {} ({}) running", upid.kind, upid.text);
+    let on = backend.cluster.as_deref().map(|c| format!(" on cluster `{c}`")).unwrap_or_default();
+    let message = format!("PVE task {} ({}) running{on}", upid.kind, upid.text);
     let task = tasks.spawn(TaskOptions::new().with_status_message(message), move |ctx| {
         Box::pin(async move {
             let cancel = tokio_util::sync::CancellationToken::new();
@@ -42,6 +43,7 @@ pub(super) fn follow(
                     if let Some(log) = &backend.audit {
                         log.record(&crate::audit::Entry {
                             caller: backend.caller.as_deref(),
+                            cluster: backend.cluster.as_deref(),
                             tool: tool.map_or("", |t| t.name),
                             method: Some("DELETE"),
                             path: Some(&stop.path),
@@ -63,6 +65,7 @@ pub(super) fn follow(
                 };
                 log.record(&crate::audit::Entry {
                     caller: backend.caller.as_deref(),
+                    cluster: backend.cluster.as_deref(),
                     tool: tool.map_or("", |t| t.name),
                     outcome: what,
                     upid: Some(&report.upid.text),
@@ -71,7 +74,10 @@ pub(super) fn follow(
                 });
             }
             Ok(match outcome {
-                Ok(Some(TaskOutcome::Succeeded(r))) => result::success(Success::Task(r), tool, result_limit),
+                Ok(Some(TaskOutcome::Succeeded(r))) => result::on_cluster(
+                    result::success(Success::Task(r), tool, result_limit),
+                    backend.cluster.as_deref(),
+                ),
                 Ok(Some(TaskOutcome::Failed(r))) => result::error(CallError::TaskFailed(r).to_string()),
                 Ok(Some(TaskOutcome::StillRunning(r))) => result::error(CallError::StillRunning(r).to_string()),
                 Ok(None) => return Err(TaskExit::Cancelled),

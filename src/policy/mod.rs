@@ -41,6 +41,24 @@ impl Policy {
         Ok(())
     }
 
+    /// What both policies allow: the lower tier, the common categories (a cluster's access within
+    /// an HTTP caller's, say).
+    pub fn within(&self, other: &Policy) -> Policy {
+        Policy {
+            tier: self.tier.min(other.tier),
+            categories: self.categories.intersection(&other.categories).copied().collect(),
+        }
+    }
+
+    /// What either policy allows: the higher tier, all their categories (what a server with
+    /// several clusters lists; each call is still checked against its cluster's own policy).
+    pub fn union(&self, other: &Policy) -> Policy {
+        Policy {
+            tier: self.tier.max(other.tier),
+            categories: self.categories.union(&other.categories).copied().collect(),
+        }
+    }
+
     /// The tools offered, sorted by name.
     pub fn visible_tools(&self) -> impl Iterator<Item = &'static ToolDef> + '_ {
         registry::all().iter().filter(|t| self.check(t).is_ok())

@@ -42,6 +42,8 @@ pub struct PveClient {
     timeout_secs: f64,
     auth: Arc<Auth>,
     tls_hint: &'static str,
+    /// Whether this PVE's release was checked against the schema's (once per cluster: clones share it).
+    release_checked: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Debug)]
@@ -137,7 +139,13 @@ impl PveClient {
             timeout_secs: config.request_timeout.as_secs_f64(),
             auth: Arc::new(auth),
             tls_hint,
+            release_checked: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })
+    }
+
+    /// True the first time it is asked, for this PVE (and its clones): the release check's latch.
+    pub fn first_release_check(&self) -> bool {
+        !self.release_checked.swap(true, std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The full URL of a request, without its parameters.

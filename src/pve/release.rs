@@ -1,7 +1,5 @@
-//! On first use, the server reads the cluster's `/version`; when its major.minor differs from the
+//! On first use of each cluster, the server reads its `/version`; when its major.minor differs from the
 //! release the tools were generated from, it logs one warning naming both and how to regenerate.
-
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::Value;
 
@@ -9,23 +7,23 @@ use crate::pve::client::PveClient;
 use crate::pve::request::HttpMethod;
 use crate::pve::request::PveRequest;
 
-static CHECKED: AtomicBool = AtomicBool::new(false);
-
 /// Checks the cluster's version against `schema` (the release the tools were generated from) once
-/// per process, in the background; never fails a call.
-pub fn check_once(client: &PveClient, schema: &'static str) {
-    if CHECKED.swap(true, Ordering::SeqCst) {
+/// per cluster (per client and its clones), in the background; never fails a call. `cluster` names
+/// it in the warning when several are configured.
+pub fn check_once(client: &PveClient, schema: &'static str, cluster: Option<&str>) {
+    if !client.first_release_check() {
         return;
     }
     let client = client.clone();
+    let label = cluster.map(|c| format!("cluster `{c}`: ")).unwrap_or_default();
     tokio::spawn(async move {
         match client.send(&PveRequest::new(HttpMethod::Get, "/version".into())).await {
             Ok(data) => {
                 if let Some(message) = mismatch(&data, schema) {
-                    tracing::warn!("{message}");
+                    tracing::warn!("{label}{message}");
                 }
             }
-            Err(e) => tracing::debug!(error = %e, "could not read the cluster's version"),
+            Err(e) => tracing::debug!(error = %e, "{label}could not read the cluster's version"),
         }
     });
 }

@@ -1,0 +1,245 @@
+//! Stage 5, several clusters from one server: the [`Backend`]s a call may run against, one per
+//! configured cluster (`[[cluster]]` tables of the configuration file), chosen by the call's
+//! `cluster` argument. With one cluster the argument is optional; with several it is required.
+//!
+//! Each cluster has its own client (connection pool, login ticket, release check), policy and
+//! allowlists; what a server lists is the union of its clusters' policies, and every call is
+//! checked against the chosen cluster's own. An unknown cluster, or a tool the chosen cluster does
+//! not allow, is refused (and audited) before anything is sent.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::BoxFuture;
+use crate::audit::Entry;
+use crate::call::{self, Backend, CallError, ClientHooks, Success};
+use crate::policy::{Policy, Refusal};
+use crate::pve::task::ProgressSink;
+use crate::tools::registry;
+
+/// The argument that names the cluster of a call.
+pub const ARG: &str = "cluster";
+
+/// The clusters one server (or one HTTP caller) may call, in configured order.
+#[derive(Debug, Clone)]
+pub struct Clusters {
+    list: Vec<Arc<Backend>>,
+    ceiling: Policy,
+}
+
+impl Clusters {
+    /// The one cluster of an environment-only set-up.
+    pub fn single(backend: Backend) -> Clusters {
+        let ceiling = backend.policy.clone();
+        Clusters { list: vec![Arc::new(backend)], ceiling }
+    }
+
+    /// Several named clusters (at least one), each with its own policy; the listing ceiling is
+    /// their union.
+    pub fn new(list: Vec<Backend>) -> Option<Clusters> {
+        let mut ceiling = list.first()?.policy.clone();
+        for b in &list[1..] {
+            ceiling = ceiling.union(&b.policy);
+        }
+        Some(Clusters { list: list.into_iter().map(Arc::new).collect(), ceiling })
+    }
+
+    /// What any of the clusters allows: what the server lists and searches.
+    pub fn ceiling(&self) -> &Policy {
+        &self.ceiling
+    }
+
+    /// The first cluster (the only one, with one).
+    pub fn first(&self) -> &Arc<Backend> {
+        &self.list[0]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Backend>> {
+        self.list.iter()
+    }
+
+    /// The configured names (empty for the unnamed cluster of the environment).
+    pub fn names(&self) -> Vec<&str> {
+        self.list.iter().filter_map(|b| b.cluster.as_deref()).collect()
+    }
+
+    /// The names of the clusters whose policy allows this tool.
+    pub fn allowing(&self, tool: &registry::ToolDef) -> Vec<&str> {
+        self.list.iter().filter(|b| b.policy.check(tool).is_ok()).filter_map(|b| b.cluster.as_deref()).collect()
+    }
+
+    /// Takes the `cluster` argument out of `args` and finds its backend. An unknown name (or a
+    /// missing one with several clusters) is refused naming the known ones, and audited.
+    pub fn choose(&self, tool: &str, args: &mut Map<String, Value>) -> Result<Arc<Backend>, NoCluster> {
+        let given = args.remove(ARG).filter(|v| !v.is_null());
+        let known = || {
+            let names = self.names();
+            if names.is_empty() { "the environment's one cluster (`default`)".to_owned() } else { names.join(", ") }
+        };
+        let message = match &given {
+            None if self.list.len() == 1 => return Ok(self.list[0].clone()),
+            None => format!("`{ARG}`: is required: one of {}", known()),
+            Some(Value::String(name)) => {
+                let name = name.trim();
+                match self.list.iter().find(|b| b.cluster.as_deref().unwrap_or("default") == name) {
+                    Some(b) => return Ok(b.clone()),
+                    None => format!("`{ARG}`: unknown cluster `{name}`; known clusters: {}", known()),
+                }
+            }
+            Some(_) => format!("`{ARG}`: expected a cluster name, one of {}", known()),
+        };
+        if let Some(log) = &self.list[0].audit {
+            let mut original = args.clone();
+            if let Some(v) = &given {
+                original.insert(ARG.into(), v.clone());
+            }
+            log.record(&Entry {
+                caller: self.list[0].caller.as_deref(),
+                tool,
+                arguments: Some(&original),
+                outcome: "refused",
+                message: Some(message.clone()),
+                ..Default::default()
+            });
+        }
+        Err(NoCluster(message))
+    }
+}
+
+/// A call that names no configured cluster (or none with several). Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}; nothing was sent to PVE")]
+pub struct NoCluster(pub String);
+
+/// Progress of a call on a named cluster: each message starts with the cluster's name.
+struct Labeled<'a> {
+    inner: &'a dyn ProgressSink,
+    cluster: &'a str,
+}
+
+impl ProgressSink for Labeled<'_> {
+    fn progress(&self, elapsed: Duration, message: String) -> BoxFuture<'_, ()> {
+        self.inner.progress(elapsed, format!("[{}] {message}", self.cluster))
+    }
+}
+
+/// Runs one tool call on `backend` (from [`Clusters::choose`]): on a named cluster, the cluster's
+/// own policy is checked first (refused with its name), and progress names the cluster.
+pub async fn call(
+    backend: &Backend,
+    policy: &Policy,
+    name: &str,
+    args: Map<String, Value>,
+    io: ClientHooks<'_>,
+) -> Result<Success, CallError> {
+    let Some(cluster) = backend.cluster.as_deref() else {
+        return call::call(backend, policy, name, args, io).await;
+    };
+    if let Some(tool) = registry::find(name)
+        && policy.check(tool).is_ok()
+        && let Err(refusal) = backend.policy.check(tool)
+    {
+        let message = match refusal {
+            Refusal::Tier { tool, needs, has } => {
+                format!(
+                    "`{tool}` needs tier `{needs}`; this cluster allows `{has}` (its `tier`/`read_only` in the configuration file)"
+                )
+            }
+            Refusal::Category { tool, category } => {
+                format!(
+                    "`{tool}` is in category `{category}`, which this cluster does not offer (its `categories` in the configuration file)"
+                )
+            }
+        };
+        if let Some(log) = &backend.audit {
+            log.record(&Entry {
+                caller: backend.caller.as_deref(),
+                cluster: Some(cluster),
+                tool: tool.name,
+                method: Some(tool.method.as_str()),
+                path: Some(tool.path),
+                arguments: Some(&args),
+                outcome: "refused",
+                message: Some(message.clone()),
+                ..Default::default()
+            });
+        }
+        return Err(CallError::Cluster(message));
+    }
+    let labeled = io.progress.map(|inner| Labeled { inner, cluster });
+    let io = ClientHooks { progress: labeled.as_ref().map(|l| l as &dyn ProgressSink), ..io };
+    call::call(backend, policy, name, args, io).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::allowlist::Allowlist;
+    use crate::pve::client::PveClient;
+    use crate::pve::connection::{Connection, PveAuth, Secret};
+    use crate::tools::generated::Category;
+    use crate::tools::registry::Tier;
+    use serde_json::json;
+
+    fn backend(name: Option<&str>, tier: Tier) -> Backend {
+        let connection = Connection {
+            base_url: "https://pve.invalid:8006".parse().unwrap(),
+            auth: PveAuth::Token { id: "root@pam!mcp".into(), secret: Secret::new("s") },
+            verify_tls: true,
+            ca_file: None,
+            tls_fingerprint: None,
+            request_timeout: Duration::from_secs(1),
+        };
+        Backend {
+            policy: Policy { tier, categories: Category::ALL.iter().copied().collect() },
+            client: PveClient::new(&connection).unwrap(),
+            allowlist: Allowlist::default(),
+            audit: None,
+            task_timeout: Duration::from_secs(1),
+            caller: None,
+            cluster: name.map(str::to_owned),
+        }
+    }
+
+    fn two() -> Clusters {
+        Clusters::new(vec![backend(Some("home"), Tier::Full), backend(Some("lab"), Tier::ReadOnly)]).unwrap()
+    }
+
+    fn args(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn the_cluster_argument_chooses_and_is_taken_out() {
+        let mut a = args(json!({"node": "pve1", "cluster": "lab"}));
+        assert_eq!(two().choose("nodes_list", &mut a).unwrap().cluster.as_deref(), Some("lab"));
+        assert_eq!(a, args(json!({"node": "pve1"})));
+    }
+
+    #[test]
+    fn an_unknown_cluster_is_refused_naming_the_known_ones() {
+        let e = two().choose("nodes_list", &mut args(json!({"cluster": "work"}))).unwrap_err().to_string();
+        assert!(e.contains("`work`") && e.contains("home, lab") && e.contains("nothing was sent"), "{e}");
+    }
+
+    #[test]
+    fn several_clusters_need_the_argument_and_one_does_not() {
+        let e = two().choose("nodes_list", &mut Map::new()).unwrap_err().to_string();
+        assert!(e.contains("is required") && e.contains("home, lab"), "{e}");
+        let one = Clusters::single(backend(None, Tier::ReadOnly));
+        assert!(one.choose("nodes_list", &mut Map::new()).is_ok());
+        assert!(one.choose("nodes_list", &mut args(json!({"cluster": "default"}))).is_ok());
+        assert!(one.choose("nodes_list", &mut args(json!({"cluster": "home"}))).is_err());
+    }
+
+    #[test]
+    fn the_listing_ceiling_is_the_union_and_each_tool_says_where_it_may_run() {
+        let c = two();
+        assert_eq!(c.ceiling().tier, Tier::Full);
+        let stop = registry::find("qemu_vm_stop").unwrap();
+        assert_eq!(c.allowing(stop), ["home"]);
+        assert_eq!(c.allowing(registry::find("nodes_list").unwrap()), ["home", "lab"]);
+    }
+}

@@ -1,0 +1,773 @@
+//! The configuration file (`PVE_MCP_CONFIG`, `--config`): TOML that can hold every setting the
+//! environment can (the variable's name without `PVE_`/`PVE_MCP_`, in lower case: `access_tier`,
+//! `http_tokens`, ...), plus any number of `[[cluster]]` tables, each one Proxmox VE cluster with
+//! its own address, credentials, TLS trust and access. docs/CONFIG.md describes the format.
+//!
+//! The environment (and the command line) overrides the file for the settings both have; the
+//! credentials and the TLS trust are each taken whole from one place. Unknown keys are errors. A bad
+//! file stops start-up with one line naming the file, the line and the key.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Cli, ClusterConfig, Config, ConfigError, parse_categories, pve};
+use crate::policy::Policy;
+use crate::policy::allowlist::Allowlist;
+use crate::pve::connection::Connection;
+use crate::tools::registry::Tier;
+
+/// Why start-up stopped: a setting (named by its variable), or the configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}")]
+    Setting(#[from] ConfigError),
+    #[error("{0}")]
+    File(#[from] FileError),
+}
+
+/// A problem in the configuration file: where, which key, what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("PVE_MCP_CONFIG (--config): `{}`{}{}: {message}", path.display(), line.map(|l| format!(" line {l}")).unwrap_or_default(), key.as_ref().map(|k| format!(", `{k}`")).unwrap_or_default())]
+pub struct FileError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+/// Longest cluster name.
+pub const MAX_CLUSTER_NAME: usize = 32;
+
+/// A value of a setting: written as TOML's own type or as the environment's text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Setting {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+    List(Vec<Item>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Item {
+    Text(String),
+    Int(i64),
+}
+
+impl Setting {
+    /// The setting as the environment would give it (lists joined with commas).
+    fn text(&self) -> String {
+        match self {
+            Setting::Bool(b) => b.to_string(),
+            Setting::Int(i) => i.to_string(),
+            Setting::Float(f) => f.to_string(),
+            Setting::Text(s) => s.clone(),
+            Setting::List(items) => items
+                .iter()
+                .map(|i| match i {
+                    Item::Text(s) => s.clone(),
+                    Item::Int(n) => n.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        }
+    }
+}
+
+type Field = Option<Spanned<Setting>>;
+
+/// The file: the environment's settings, and the clusters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    base_url: Field,
+    token_id: Field,
+    token_secret: Field,
+    token_secret_file: Field,
+    token_secret_env: Field,
+    user: Field,
+    password: Field,
+    password_file: Field,
+    password_env: Field,
+    access_tier: Field,
+    categories: Field,
+    verify_ssl: Field,
+    ca_file: Field,
+    tls_fingerprint: Field,
+    request_timeout: Field,
+    task_timeout: Field,
+    node_allowlist: Field,
+    vmid_allowlist: Field,
+    audit_log: Field,
+    tool_mode: Field,
+    tool_budget: Field,
+    result_limit: Field,
+    dynamic_toolsets: Field,
+    http: Field,
+    http_tokens: Field,
+    http_allowed_origins: Field,
+    http_allowed_hosts: Field,
+    http_max_body: Field,
+    http_max_concurrent: Field,
+    #[serde(default, alias = "clusters")]
+    cluster: Vec<Spanned<ClusterTable>>,
+}
+
+/// One `[[cluster]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClusterTable {
+    name: Spanned<String>,
+    base_url: Field,
+    token_id: Field,
+    token_secret: Field,
+    token_secret_file: Field,
+    token_secret_env: Field,
+    user: Field,
+    password: Field,
+    password_file: Field,
+    password_env: Field,
+    ca_file: Field,
+    #[serde(alias = "tls_fingerprint")]
+    fingerprint: Field,
+    #[serde(alias = "verify_ssl")]
+    verify: Field,
+    request_timeout: Field,
+    tier: Field,
+    categories: Field,
+    node_allowlist: Field,
+    vmid_allowlist: Field,
+    read_only: Option<Spanned<bool>>,
+}
+
+/// The file's text and where it is, for error messages.
+struct Source<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn line_of(&self, span: &Range<usize>) -> usize {
+        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    fn error(&self, span: Option<Range<usize>>, key: Option<&str>, message: impl Into<String>) -> FileError {
+        FileError {
+            path: self.path.to_owned(),
+            line: span.as_ref().map(|s| self.line_of(s)),
+            key: key.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    /// A relative path in the file is relative to the file's folder.
+    fn path_of(&self, raw: &str) -> PathBuf {
+        let p = PathBuf::from(raw);
+        if p.is_relative() && !raw.is_empty() { self.path.parent().map(|d| d.join(&p)).unwrap_or(p) } else { p }
+    }
+
+    /// The key written at the start of the line of `span` (`key = ...`), if any.
+    fn key_at(&self, span: &Range<usize>) -> Option<String> {
+        let line = self.text[..span.start.min(self.text.len())].rsplit('\n').next().unwrap_or("");
+        let rest = &self.text[span.start.min(self.text.len())..];
+        let whole = format!("{line}{}", rest.split('\n').next().unwrap_or(""));
+        let (key, _) = whole.split_once('=')?;
+        let key = key.trim().trim_matches('"');
+        (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "_-.\"".contains(c)))
+            .then(|| key.to_owned())
+    }
+}
+
+/// The settings' variable names and their file keys: a variable is its key in upper case with
+/// `PVE_` (`PVE_MCP_` for the server's own) in front.
+fn key_of_variable(variable: &str) -> String {
+    variable.strip_prefix("PVE_MCP_").or_else(|| variable.strip_prefix("PVE_")).unwrap_or(variable).to_lowercase()
+}
+
+/// A message of the environment's checks, with its variables named as file keys.
+fn in_file_words(message: &str, renames: &[(&str, &str)]) -> String {
+    let mut out = message.to_owned();
+    for (variable, key) in renames {
+        out = out.replace(variable, &format!("`{key}`"));
+    }
+    out
+}
+
+/// The environment's messages continue the variable's name (`is not set; ...`): in the file they
+/// continue the key's.
+fn continuation(key: &str, message: &str) -> String {
+    if message.starts_with(|c: char| c.is_ascii_lowercase()) {
+        format!("`{key}` {message}")
+    } else {
+        message.to_owned()
+    }
+}
+
+const CONNECTION_RENAMES: &[(&str, &str)] = &[
+    ("PVE_TOKEN_SECRET", "token_secret"),
+    ("PVE_TOKEN_ID", "token_id"),
+    ("PVE_PASSWORD", "password"),
+    ("PVE_USER", "user"),
+    ("PVE_CA_FILE", "ca_file"),
+    ("PVE_TLS_FINGERPRINT", "fingerprint"),
+    ("PVE_VERIFY_SSL=false", "verify = false"),
+    ("PVE_VERIFY_SSL", "verify"),
+    ("PVE_BASE_URL", "base_url"),
+];
+
+/// A secret given directly, from a file (`*_file`) or from another environment variable
+/// (`*_env`): exactly one of them.
+fn secret(
+    src: &Source<'_>,
+    key: &str,
+    direct: &Field,
+    file: &Field,
+    env: &Field,
+) -> Result<Option<(String, Range<usize>)>, FileError> {
+    let given: Vec<(&str, &Spanned<Setting>)> =
+        [(key.to_owned(), direct), (format!("{key}_file"), file), (format!("{key}_env"), env)]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v)))
+            .map(|(k, v)| {
+                (
+                    if k == key {
+                        key
+                    } else if k.ends_with("_file") {
+                        "file"
+                    } else {
+                        "env"
+                    },
+                    v,
+                )
+            })
+            .collect();
+    let Some((how, value)) = given.first() else { return Ok(None) };
+    let span = value.span();
+    if given.len() > 1 {
+        return Err(src.error(
+            Some(given[1].1.span()),
+            Some(key),
+            format!("give the secret one way: `{key}`, `{key}_file` or `{key}_env`, not several"),
+        ));
+    }
+    let raw = value.get_ref().text();
+    let text = match *how {
+        "file" => {
+            let path = src.path_of(&raw);
+            let read = std::fs::read_to_string(&path).map_err(|e| {
+                src.error(
+                    Some(span.clone()),
+                    Some(&format!("{key}_file")),
+                    format!("cannot read `{}`: {e}", path.display()),
+                )
+            })?;
+            read.trim_end_matches(['\n', '\r']).to_owned()
+        }
+        "env" => std::env::var(raw.trim()).map_err(|_| {
+            src.error(
+                Some(span.clone()),
+                Some(&format!("{key}_env")),
+                format!("the environment variable `{}` is not set (or not UTF-8)", raw.trim()),
+            )
+        })?,
+        _ => raw,
+    };
+    Ok(Some((text, span)))
+}
+
+impl Config {
+    /// The configuration: the configuration file if `--config`/`PVE_MCP_CONFIG` names one, with
+    /// the environment and command line over it; else the environment alone.
+    pub fn load(mut cli: Cli) -> Result<Config, LoadError> {
+        let Some(path) = cli.config.take().filter(|p| !p.as_os_str().is_empty()) else {
+            return Ok(Config::from_cli(cli)?);
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| FileError {
+            path: path.clone(),
+            line: None,
+            key: None,
+            message: format!("cannot read it: {e}"),
+        })?;
+        load_text(cli, &path, &text)
+    }
+}
+
+fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError> {
+    let src = Source { path, text };
+    let file: FileSettings = toml::from_str(text).map_err(|e| {
+        let key = e.span().and_then(|s| src.key_at(&s));
+        let message = e.message().replace('\n', " ");
+        let message = if message.contains("untagged enum Setting") {
+            "expected text, a number, true or false, or a list of them".to_owned()
+        } else {
+            message.trim().to_owned()
+        };
+        src.error(e.span(), key.as_deref(), message)
+    })?;
+
+    // Where each setting taken from the file was written, by key.
+    let mut from_file: Vec<(&'static str, Range<usize>)> = Vec::new();
+    macro_rules! take {
+        ($($field:ident),* $(,)?) => {$(
+            if cli.$field.is_none()
+                && let Some(v) = &file.$field
+            {
+                cli.$field = Some(v.get_ref().text().into());
+                from_file.push((stringify!($field), v.span()));
+            }
+        )*};
+    }
+    macro_rules! take_path {
+        ($($field:ident),* $(,)?) => {$(
+            if cli.$field.is_none()
+                && let Some(v) = &file.$field
+            {
+                cli.$field = Some(src.path_of(&v.get_ref().text()));
+                from_file.push((stringify!($field), v.span()));
+            }
+        )*};
+    }
+    take!(
+        access_tier,
+        categories,
+        request_timeout,
+        task_timeout,
+        node_allowlist,
+        vmid_allowlist,
+        tool_mode,
+        tool_budget,
+        result_limit,
+        dynamic_toolsets,
+        http,
+        http_allowed_origins,
+        http_allowed_hosts,
+        http_max_body,
+        http_max_concurrent,
+        verify_ssl,
+    );
+    take_path!(audit_log, http_tokens);
+
+    // The connection of the environment's one cluster: address, then credentials and TLS trust,
+    // each group whole from the environment if it gives any of it.
+    let env_credentials =
+        cli.token_id.is_some() || cli.token_secret.is_some() || cli.user.is_some() || cli.password.is_some();
+    let env_trust = cli.ca_file.is_some() || cli.tls_fingerprint.is_some();
+    if !file.cluster.is_empty() {
+        let top_level = [
+            ("base_url", &file.base_url),
+            ("token_id", &file.token_id),
+            ("token_secret", &file.token_secret),
+            ("token_secret_file", &file.token_secret_file),
+            ("token_secret_env", &file.token_secret_env),
+            ("user", &file.user),
+            ("password", &file.password),
+            ("password_file", &file.password_file),
+            ("password_env", &file.password_env),
+            ("ca_file", &file.ca_file),
+            ("tls_fingerprint", &file.tls_fingerprint),
+        ];
+        if let Some((key, v)) = top_level.iter().find_map(|(k, v)| v.as_ref().map(|v| (k, v))) {
+            return Err(src
+                .error(
+                    Some(v.span()),
+                    Some(key),
+                    "is a connection setting outside the [[cluster]] tables; with clusters, each table holds its own",
+                )
+                .into());
+        }
+        let env_connection = [
+            ("PVE_BASE_URL", cli.base_url.is_some()),
+            ("PVE_TOKEN_ID", cli.token_id.is_some()),
+            ("PVE_TOKEN_SECRET", cli.token_secret.is_some()),
+            ("PVE_USER", cli.user.is_some()),
+            ("PVE_PASSWORD", cli.password.is_some()),
+            ("PVE_CA_FILE", cli.ca_file.is_some()),
+            ("PVE_TLS_FINGERPRINT", cli.tls_fingerprint.is_some()),
+        ];
+        if let Some((variable, _)) = env_connection.iter().find(|(_, set)| *set) {
+            return Err(src
+                .error(
+                    None,
+                    None,
+                    format!(
+                        "its [[cluster]] tables name the clusters, but {variable} is set too; unset it (or configure one cluster with the environment alone)"
+                    ),
+                )
+                .into());
+        }
+    } else {
+        take!(base_url);
+        if !env_credentials {
+            take!(token_id, user);
+            for (key, direct, f, e, slot) in [
+                (
+                    "token_secret",
+                    &file.token_secret,
+                    &file.token_secret_file,
+                    &file.token_secret_env,
+                    &mut cli.token_secret,
+                ),
+                ("password", &file.password, &file.password_file, &file.password_env, &mut cli.password),
+            ] {
+                if let Some((value, span)) = secret(&src, key, direct, f, e)? {
+                    *slot = Some(value);
+                    from_file.push((key, span));
+                }
+            }
+        }
+        if !env_trust {
+            take!(tls_fingerprint);
+            take_path!(ca_file);
+        }
+    }
+
+    // Clusters: names, connections.
+    let mut connections: Vec<(String, Connection, &ClusterTable, Range<usize>)> = Vec::new();
+    for table in &file.cluster {
+        let span = table.span();
+        let t = table.get_ref();
+        let name = t.name.get_ref().trim().to_owned();
+        let valid = !name.is_empty()
+            && name.len() <= MAX_CLUSTER_NAME
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !valid {
+            return Err(src
+                .error(
+                    Some(t.name.span()),
+                    Some("name"),
+                    format!(
+                        "`{name}` is not a cluster name; expected 1 to {MAX_CLUSTER_NAME} of a-z, 0-9, `_` and `-`"
+                    ),
+                )
+                .into());
+        }
+        if connections.iter().any(|(n, ..)| *n == name) {
+            return Err(src.error(Some(t.name.span()), Some("name"), format!("cluster `{name}` appears twice")).into());
+        }
+        let connection = cluster_connection(&src, &name, t, &span, &cli)?;
+        connections.push((name, connection, t, span));
+    }
+
+    let first = connections.first().map(|(_, c, ..)| c.clone());
+    let mut config = Config::from_cli_with(cli, first).map_err(|e| {
+        let key = key_of_variable(e.variable);
+        match from_file.iter().find(|(k, _)| *k == key) {
+            Some((k, span)) => LoadError::File(src.error(
+                Some(span.clone()),
+                Some(k),
+                continuation(k, &in_file_words(&e.message, &[])),
+            )),
+            None => LoadError::Setting(e),
+        }
+    })?;
+
+    // Clusters: access, within the server's.
+    let server = config.policy();
+    for (name, connection, t, span) in connections {
+        let access = |key: &str, field: &Field| field.as_ref().map(|v| (v.get_ref().text(), v.span(), key.to_owned()));
+        let mut tier = match access("tier", &t.tier) {
+            None => server.tier,
+            Some((raw, span, key)) => {
+                let tier = Tier::parse(raw.trim()).ok_or_else(|| {
+                    src.error(
+                        Some(span),
+                        Some(&key),
+                        format!("cluster `{name}`: `{raw}` is not a tier; expected read-only, read-execute or full"),
+                    )
+                })?;
+                if tier > server.tier {
+                    tracing::warn!(cluster = %name, asked = tier.as_str(), server = server.tier.as_str(), "the cluster's tier is higher than the server's access_tier (PVE_ACCESS_TIER); capped");
+                }
+                tier.min(server.tier)
+            }
+        };
+        if t.read_only.as_ref().is_some_and(|r| *r.get_ref()) {
+            tier = Tier::ReadOnly;
+        }
+        let categories = match access("categories", &t.categories) {
+            None => server.categories.clone(),
+            Some((raw, span, key)) => {
+                let own = parse_categories(Some(&raw)).map_err(|e| {
+                    src.error(Some(span), Some(&key), format!("cluster `{name}`: {}", in_file_words(&e.message, &[])))
+                })?;
+                let capped: BTreeSet<_> = own.intersection(&server.categories).copied().collect();
+                if capped.len() < own.len() {
+                    tracing::warn!(cluster = %name, "the cluster names categories the server's `categories` (PVE_CATEGORIES) leaves out; left out");
+                }
+                capped
+            }
+        };
+        let nodes = access("node_allowlist", &t.node_allowlist);
+        let vmids = access("vmid_allowlist", &t.vmid_allowlist);
+        let own = Allowlist::parse(nodes.as_ref().map(|n| n.0.as_str()), vmids.as_ref().map(|v| v.0.as_str()))
+            .map_err(|m| {
+                let at = vmids.as_ref().map(|v| v.1.clone()).unwrap_or(span.clone());
+                src.error(
+                    Some(at),
+                    Some("vmid_allowlist"),
+                    format!("cluster `{name}`: {}", m.trim_start_matches("PVE_VMID_ALLOWLIST: ")),
+                )
+            })?;
+        config.clusters.push(ClusterConfig {
+            name,
+            connection,
+            policy: Policy { tier, categories },
+            allowlist: config.allowlist.intersect(&own),
+        });
+    }
+    Ok(config)
+}
+
+/// One cluster's connection, checked as the environment's is; errors name the cluster and key. The
+/// server's `verify_ssl` and `request_timeout` are the defaults of its `verify` and `request_timeout`.
+fn cluster_connection(
+    src: &Source<'_>,
+    name: &str,
+    t: &ClusterTable,
+    table: &Range<usize>,
+    defaults: &Cli,
+) -> Result<Connection, FileError> {
+    let text = |f: &Field| f.as_ref().map(|v| v.get_ref().text());
+    let token_secret = secret(src, "token_secret", &t.token_secret, &t.token_secret_file, &t.token_secret_env)?;
+    let password = secret(src, "password", &t.password, &t.password_file, &t.password_env)?;
+    let cli = Cli {
+        base_url: text(&t.base_url),
+        token_id: text(&t.token_id),
+        token_secret: token_secret.as_ref().map(|s| s.0.clone()),
+        user: text(&t.user),
+        password: password.as_ref().map(|s| s.0.clone()),
+        ca_file: t.ca_file.as_ref().map(|v| src.path_of(&v.get_ref().text())),
+        tls_fingerprint: text(&t.fingerprint),
+        verify_ssl: text(&t.verify).or_else(|| defaults.verify_ssl.clone()),
+        request_timeout: text(&t.request_timeout).or_else(|| defaults.request_timeout.clone()),
+        ..Cli::default()
+    };
+    pve::parse(&cli).map_err(|e| {
+        let key = CONNECTION_RENAMES
+            .iter()
+            .find(|(v, _)| *v == e.variable)
+            .map(|(_, k)| (*k).to_owned())
+            .unwrap_or_else(|| key_of_variable(e.variable));
+        let span = match key.as_str() {
+            "base_url" => t.base_url.as_ref().map(|v| v.span()),
+            "token_id" => t.token_id.as_ref().map(|v| v.span()),
+            "token_secret" => token_secret.as_ref().map(|s| s.1.clone()),
+            "user" => t.user.as_ref().map(|v| v.span()),
+            "password" => password.as_ref().map(|s| s.1.clone()),
+            "ca_file" => t.ca_file.as_ref().map(|v| v.span()),
+            "fingerprint" => t.fingerprint.as_ref().map(|v| v.span()),
+            "verify" => t.verify.as_ref().map(|v| v.span()),
+            "request_timeout" => t.request_timeout.as_ref().map(|v| v.span()),
+            _ => None,
+        };
+        let message = if key == "token_id" && e.message.starts_with("is not set") {
+            format!(
+                "cluster `{name}`: no credentials; expected `token_id` and `token_secret`, or `user` and `password`"
+            )
+        } else {
+            format!("cluster `{name}`: {}", continuation(&key, &in_file_words(&e.message, CONNECTION_RENAMES)))
+        };
+        src.error(Some(span.unwrap_or(table.clone())), Some(&key), message)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pve::connection::PveAuth;
+
+    const SECRET: &str = "0b7c9f3e-1d2a-4f5b-9c8d-7e6f5a4b3c2d";
+
+    fn load(cli: Cli, text: &str) -> Result<Config, LoadError> {
+        load_text(cli, Path::new("/etc/pve-mcp.toml"), text)
+    }
+
+    fn error_of(text: &str) -> String {
+        load(Cli::default(), text).unwrap_err().to_string()
+    }
+
+    fn two_clusters() -> String {
+        format!(
+            r#"access_tier = "full"
+
+[[cluster]]
+name = "home"
+base_url = "https://home.example:8006"
+token_id = "root@pam!mcp"
+token_secret = "{SECRET}"
+
+[[cluster]]
+name = "lab"
+base_url = "https://lab.example:8006"
+user = "root@pam"
+password = "pw"
+read_only = true
+node_allowlist = ["lab1"]
+"#
+        )
+    }
+
+    #[test]
+    fn clusters_are_read_in_order_with_their_own_access() {
+        let c = load(Cli::default(), &two_clusters()).unwrap();
+        let names: Vec<&str> = c.clusters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["home", "lab"]);
+        assert_eq!(c.clusters[0].policy.tier, Tier::Full);
+        assert_eq!(c.clusters[1].policy.tier, Tier::ReadOnly);
+        assert!(matches!(c.clusters[1].connection.auth, PveAuth::Ticket { .. }));
+        assert!(c.clusters[0].allowlist.is_empty() && !c.clusters[1].allowlist.is_empty());
+        assert_eq!(c.pve.base_url.as_str(), "https://home.example:8006/", "pve is the first cluster's");
+    }
+
+    #[test]
+    fn a_cluster_tier_is_capped_by_the_servers() {
+        let text = two_clusters().replace("access_tier = \"full\"", "access_tier = \"read-execute\"")
+            + "\n[[cluster]]\nname = \"x\"\nbase_url = \"https://x:8006\"\ntoken_id = \"a@pam!b\"\ntoken_secret = \"s\"\ntier = \"full\"\n";
+        let c = load(Cli::default(), &text).unwrap();
+        assert_eq!(c.clusters[2].policy.tier, Tier::ReadExecute);
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_file_line_and_key() {
+        let e = error_of("access_tier = \"full\"\ncolour = \"blue\"\n");
+        assert!(e.contains("/etc/pve-mcp.toml") && e.contains("line 2") && e.contains("colour"), "{e}");
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_cluster_names_its_line() {
+        let e = error_of(&two_clusters().replace("read_only = true", "readonly = true"));
+        assert!(e.contains("line 14") && e.contains("readonly"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_cluster_tier_names_the_cluster_line_and_key() {
+        let e = error_of(&two_clusters().replace("read_only = true", "tier = \"admin\""));
+        assert!(
+            e.contains("line 14") && e.contains("`tier`") && e.contains("cluster `lab`") && e.contains("`admin`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn cluster_names_are_short_lower_case_words() {
+        let e = error_of(&two_clusters().replace("name = \"lab\"", "name = \"Lab 2\""));
+        assert!(e.contains("line 10") && e.contains("`name`") && e.contains("a-z"), "{e}");
+        let e = error_of(&two_clusters().replace("name = \"lab\"", "name = \"home\""));
+        assert!(e.contains("appears twice"), "{e}");
+        let long = "x".repeat(33);
+        assert!(error_of(&two_clusters().replace("name = \"lab\"", &format!("name = \"{long}\""))).contains("1 to 32"));
+    }
+
+    #[test]
+    fn a_cluster_without_credentials_or_address_is_named() {
+        let e = error_of("[[cluster]]\nname = \"a\"\nbase_url = \"https://a:8006\"\n");
+        assert!(e.contains("cluster `a`") && e.contains("no credentials") && e.contains("line 1"), "{e}");
+        let e = error_of(&format!("[[cluster]]\nname = \"a\"\ntoken_id = \"a@pam!b\"\ntoken_secret = \"{SECRET}\"\n"));
+        assert!(e.contains("cluster `a`") && e.contains("`base_url`"), "{e}");
+        let e = error_of(&two_clusters().replace("token_id = \"root@pam!mcp\"", "token_id = \"root\""));
+        assert!(e.contains("line 6") && e.contains("`token_id`") && e.contains("`root`"), "{e}");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let cli = Cli { access_tier: Some("read-only".into()), ..Cli::default() };
+        let c = load(cli, &two_clusters()).unwrap();
+        assert_eq!(c.access_tier, Tier::ReadOnly);
+        assert_eq!(c.clusters[0].policy.tier, Tier::ReadOnly, "capped by the environment's tier");
+    }
+
+    #[test]
+    fn one_cluster_may_be_configured_at_the_top_level() {
+        let text = format!(
+            "base_url = \"https://pve:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\ntool_mode = \"direct\"\ncategories = [\"qemu\", \"nodes\"]\n"
+        );
+        let c = load(Cli::default(), &text).unwrap();
+        assert!(c.clusters.is_empty());
+        assert_eq!(c.tool_mode, super::super::ToolMode::Direct);
+        assert_eq!(c.categories.len(), 2);
+        // The environment's credentials are taken whole: the file's are not mixed in.
+        let cli = Cli { user: Some("root@pam".into()), password: Some("pw".into()), ..Cli::default() };
+        assert!(matches!(load(cli, &text).unwrap().pve.auth, PveAuth::Ticket { .. }));
+    }
+
+    #[test]
+    fn a_bad_top_level_setting_names_its_line_and_key() {
+        let e = error_of(&format!(
+            "base_url = \"https://pve:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\n\ntool_mode = \"fast\"\n"
+        ));
+        assert!(e.contains("line 5") && e.contains("`tool_mode`") && e.contains("`fast`"), "{e}");
+    }
+
+    #[test]
+    fn connection_settings_beside_clusters_are_refused() {
+        let e = error_of(&format!("base_url = \"https://pve:8006\"\n{}", two_clusters()));
+        assert!(e.contains("line 1") && e.contains("`base_url`") && e.contains("[[cluster]]"), "{e}");
+        let cli = Cli { base_url: Some("https://pve:8006".into()), ..Cli::default() };
+        let e = load(cli, &two_clusters()).unwrap_err().to_string();
+        assert!(e.contains("PVE_BASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn secrets_may_come_from_a_file_or_another_variable_but_one_way() {
+        let dir = std::env::temp_dir().join(format!("pve-mcp-file-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("secret"), format!("{SECRET}\n")).unwrap();
+        let text = two_clusters().replace(&format!("token_secret = \"{SECRET}\""), "token_secret_file = \"secret\"");
+        let c = load_text(Cli::default(), &dir.join("pve-mcp.toml"), &text).unwrap();
+        assert!(matches!(&c.clusters[0].connection.auth, PveAuth::Token { secret, .. } if secret.expose() == SECRET));
+        let e = error_of(&two_clusters().replace("password = \"pw\"", "password = \"pw\"\npassword_env = \"X\""));
+        assert!(e.contains("one way"), "{e}");
+        let e = error_of(&two_clusters().replace("password = \"pw\"", "password_env = \"PVE_MCP_TEST_SURELY_UNSET\""));
+        assert!(e.contains("PVE_MCP_TEST_SURELY_UNSET") && e.contains("not set"), "{e}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_documented_example_has_only_known_keys() {
+        let doc = include_str!("../../docs/CONFIG.md");
+        let example = doc.split("```toml\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+        let file: FileSettings = toml::from_str(example).unwrap_or_else(|e| panic!("docs/CONFIG.md: {e}"));
+        assert_eq!(file.cluster.len(), 3);
+        // With its secrets and CA file at hand, it is a valid configuration.
+        let at_hand = example
+            .replace("token_secret_file = \"/etc/pve-mcp/home.secret\"", "token_secret = \"s\"")
+            .replace("password_env = \"LAB_PVE_PASSWORD\"", "password = \"p\"")
+            .replace("token_secret_env = \"WORK_PVE_SECRET\"", "token_secret = \"s\"")
+            .replace("ca_file = \"/etc/pve-mcp/home-ca.pem\"", "");
+        let c = load(Cli::default(), &at_hand).unwrap_or_else(|e| panic!("docs/CONFIG.md: {e}"));
+        let tiers: Vec<Tier> = c.clusters.iter().map(|c| c.policy.tier).collect();
+        assert_eq!(tiers, [Tier::Full, Tier::ReadOnly, Tier::ReadExecute]);
+        let tokens = doc.split("```toml\n").nth(2).and_then(|s| s.split("```").next()).unwrap();
+        assert!(tokens.contains("clusters = "));
+    }
+
+    #[test]
+    fn top_level_tls_verification_and_timeout_are_the_clusters_defaults() {
+        let text = format!(
+            "verify_ssl = false\nrequest_timeout = 5\n{}",
+            two_clusters().replace("read_only = true", "verify = true")
+        );
+        let c = load(Cli::default(), &text).unwrap();
+        assert!(!c.clusters[0].connection.verify_tls && c.clusters[1].connection.verify_tls);
+        assert_eq!(c.clusters[0].connection.request_timeout, std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_shape_says_what_is_expected() {
+        let e = error_of("tool_budget = { a = 1 }\n");
+        assert!(e.contains("line 1") && e.contains("`tool_budget`") && e.contains("expected text, a number"), "{e}");
+    }
+
+    #[test]
+    fn errors_never_show_a_secret() {
+        let e = error_of(&two_clusters().replace(&format!("token_secret = \"{SECRET}\""), "token_secret = \"a b\""));
+        assert!(!e.contains("a b") && e.contains("`token_secret`"), "{e}");
+    }
+}
