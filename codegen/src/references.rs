@@ -35,6 +35,9 @@ pub enum Names {
     ReplicationJob,
     /// A task id (`UPID:node:…:type:id:user:`): its node, and its guest when the id is one.
     Task,
+    /// A permission path: `/vms/<vmid>` names a guest, `/nodes/<node>` a node; `/`, `/vms`, `/nodes`
+    /// and `/pool/…` cover every guest (or node).
+    AclPath,
 }
 
 impl Names {
@@ -49,6 +52,7 @@ impl Names {
             Names::Volume => "Volume",
             Names::ReplicationJob => "ReplicationJob",
             Names::Task => "Task",
+            Names::AclPath => "AclPath",
         }
     }
 
@@ -64,6 +68,7 @@ impl Names {
             Names::Volume => "volume",
             Names::ReplicationJob => "replication job",
             Names::Task => "task",
+            Names::AclPath => "ACL path",
         }
     }
 }
@@ -102,6 +107,7 @@ pub const UNFORMATTED: &[(&str, &str, &str, Names)] = &[
     // A Ceph monitor's id is its node's name unless chosen otherwise.
     ("*", "/nodes/*/ceph/mon/*", "monid", Names::Node),
     ("GET", "/cluster/ha/rules", "resource", Names::HaResource),
+    ("PUT", "/access/acl", "path", Names::AclPath),
 ];
 
 /// Arguments the schema gives a guest or node format that name something else:

@@ -192,6 +192,7 @@ const NAMED: &[(&str, &str, &str)] = &[
     ("POST", "/nodes/{node}/stopall", "vms guests"),
     ("POST", "/cluster/bulk-action/guest/start", "vms guest"),
     ("PUT", "/pools", "vms guests"),
+    ("PUT", "/access/acl", "path ACL path"),
 ];
 
 #[test]

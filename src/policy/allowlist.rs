@@ -44,8 +44,9 @@ pub enum Reason {
     Outside { within: Option<String> },
     /// Should name a guest or node but cannot be read as one.
     Unreadable,
-    /// Would act on every guest (empty or missing list, `all`, `pool`); `list` is where to name them.
-    AllGuests { list: &'static str },
+    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`);
+    /// `list` is where to name them.
+    AllGuests { list: String },
 }
 
 impl fmt::Display for NotAllowed {
@@ -63,10 +64,9 @@ impl fmt::Display for NotAllowed {
                 "`{argument}` should name a {what}, but `{value}` cannot be read as one; with {variable} set, \
                  only names of allowed ones are accepted"
             ),
-            Reason::AllGuests { list } => write!(
-                f,
-                "`{argument}` {value}, which means every guest; with {variable} set, name the guests explicitly in `{list}`"
-            ),
+            Reason::AllGuests { list } => {
+                write!(f, "`{argument}` {value}; with {variable} set, name the {what} explicitly in `{list}`")
+            }
         }
     }
 }
@@ -212,6 +212,7 @@ impl Allowlist {
                 let id = replication_guest(value).ok_or_else(|| self.unreadable(argument, "replication job", value))?;
                 self.check_guest(argument, id, Some(value))
             }
+            Names::AclPath => self.check_acl_path(argument, value),
             Names::Task => {
                 let (node, ids) = task_names(value).ok_or_else(|| self.unreadable(argument, "task id", value))?;
                 if nodes {
@@ -226,6 +227,33 @@ impl Allowlist {
         }
     }
 
+    /// A permission path: `/vms/<id>` and `/nodes/<node>` are checked; paths covering every guest
+    /// (`/`, `/vms`, `/pool/…`) or node (`/`, `/nodes`) are refused under the matching allowlist.
+    fn check_acl_path(&self, argument: &str, value: &str) -> Result<(), NotAllowed> {
+        let path = value.trim().trim_end_matches('/');
+        let mut parts = path.trim_start_matches('/').split('/');
+        let (first, second) = (parts.next().unwrap_or(""), parts.next());
+        let every = |what: &'static str, variable: &'static str| NotAllowed {
+            argument: argument.into(),
+            what,
+            value: format!("`{}` covers every {}", if path.is_empty() { "/" } else { path }, &what[..what.len() - 1]),
+            variable,
+            reason: Reason::AllGuests { list: argument.to_owned() },
+        };
+        match (first, second) {
+            ("", _) if self.vmids.is_some() => Err(every("guests", VMIDS)),
+            ("", _) if self.nodes.is_some() => Err(every("nodes", NODES)),
+            ("vms", None) | ("pool", _) if self.vmids.is_some() => Err(every("guests", VMIDS)),
+            ("nodes", None) if self.nodes.is_some() => Err(every("nodes", NODES)),
+            ("vms", Some(id)) if self.vmids.is_some() => {
+                let id = guest_id(id).ok_or_else(|| self.unreadable(argument, "guest", value))?;
+                self.check_guest(argument, id, Some(value))
+            }
+            ("nodes", Some(node)) if self.nodes.is_some() => self.check_node(argument, node, Some(value)),
+            _ => Ok(()),
+        }
+    }
+
     /// A call acting on every guest unless narrowed: refused under a VMID allowlist when not narrowed.
     fn check_scope(&self, scope: &Scope, args: &Map<String, Value>, request: &PveRequest) -> Result<(), NotAllowed> {
         if self.vmids.is_none() {
@@ -236,7 +264,7 @@ impl Allowlist {
             what: "guests",
             value,
             variable: VMIDS,
-            reason: Reason::AllGuests { list: scope.list },
+            reason: Reason::AllGuests { list: scope.list.to_owned() },
         };
         for (name, value) in &request.params {
             if !scope.widening.contains(&name.as_str()) {
@@ -252,10 +280,10 @@ impl Allowlist {
         if named == 0 {
             let given = args.get(scope.list).is_some_and(|v| !v.is_null());
             if given {
-                return Err(all(scope.list, "is empty".into()));
+                return Err(all(scope.list, "is empty, which means every guest".into()));
             }
             if scope.absent_means_all {
-                return Err(all(scope.list, "is missing".into()));
+                return Err(all(scope.list, "is missing, which means every guest".into()));
             }
         }
         Ok(())
@@ -594,12 +622,26 @@ mod tests {
         {
             let e = refused("node_stopall", args);
             assert_eq!(e.argument, "vms");
-            assert!(matches!(e.reason, Reason::AllGuests { list: "vms" }), "{e}");
+            assert!(matches!(&e.reason, Reason::AllGuests { list } if list == "vms"), "{e}");
         }
         assert!(refused("cluster_bulk_action_guest_start", json!({"vms": []})).to_string().contains("is empty"));
         assert_eq!(refused("node_vzdump", json!({"node": "pve1", "vmid": "100", "pool": "lab"})).argument, "pool");
         assert!(check("node_vzdump", json!({"node": "pve1", "vmid": "100", "all": false})).is_ok());
         assert!(check("cluster_backup_update", json!({"id": "job1", "enabled": true})).is_ok());
+    }
+
+    #[test]
+    fn acl_paths_name_guests_and_nodes() {
+        let acl =
+            |path: &str| check("access_acl_update", json!({"path": path, "roles": "PVEAuditor", "users": "a@pve"}));
+        assert!(acl("/vms/100").is_ok());
+        assert!(acl("/storage/local").is_ok());
+        assert_eq!(acl("/vms/250").unwrap_err().value, "250");
+        assert_eq!(acl("/nodes/pve2").unwrap_err().value, "pve2");
+        for every in ["/", "/vms", "/vms/", "/pool/lab"] {
+            let e = acl(every).unwrap_err();
+            assert!(e.to_string().contains("covers every guest"), "{every}: {e}");
+        }
     }
 
     #[test]

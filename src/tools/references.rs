@@ -17,6 +17,7 @@ pub enum Names {
     Volume,
     ReplicationJob,
     Task,
+    AclPath,
 }
 
 /// One argument that names guests or nodes.

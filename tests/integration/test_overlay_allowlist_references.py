@@ -48,10 +48,10 @@ def allowlisted(pve_env):
     return pve_env.server_env(tier='full', PVE_NODE_ALLOWLIST='pve1', PVE_VMID_ALLOWLIST='100-150')
 
 
-async def refused(pve_env, srv, method, path, **arguments) -> str:
+async def refused(pve_env, srv, method, template, /, **arguments) -> str:
     """The refusal's message, after checking that nothing at all reached PVE."""
     before = pve_env.request_count()
-    text = error_text(await srv.call(method, path, **arguments))
+    text = error_text(await srv.call_name(srv.tool(method, template).name, arguments))
     assert pve_env.requests_since(before) == [], 'a refused call must send nothing'
     return text
 
@@ -337,6 +337,22 @@ async def test_a_ceph_monitor_named_for_another_node_is_refused(pve_env, start_s
     async with start_server(allowlisted(pve_env)) as srv:
         text = await refused(pve_env, srv, 'POST', CEPH_MON, node=pve_env.node, monid='pve2')
     assert '`monid`' in text and 'pve2' in text
+
+
+@pytest.mark.parametrize('path, named', [('/vms/160', '160'), ('/nodes/pve2', 'pve2'), ('/', 'every guest'),
+                                         ('/vms', 'every guest'), ('/pool/lab', 'every guest')])
+async def test_permissions_on_guests_or_nodes_outside_the_allowlists_are_refused(pve_env, start_server, path, named):
+    async with start_server(allowlisted(pve_env)) as srv:
+        text = await refused(pve_env, srv, 'PUT', '/access/acl', path=path, roles='PVEVMAdmin', users='mallory@pve')
+    assert '`path`' in text and named in text
+
+
+async def test_permissions_on_an_allowed_guest_are_sent(pve_env, start_server):
+    async with start_server(allowlisted(pve_env)) as srv:
+        before = pve_env.request_count()
+        acl = srv.tool('PUT', '/access/acl').name
+        await srv.call_name(acl, {'path': '/vms/101', 'roles': 'PVEAuditor', 'users': 'alice@pve'})
+        assert pve_env.requests_since(before)
 
 
 # ------------------------------------------------------------------ listings
