@@ -115,6 +115,11 @@ pub const UNFORMATTED: &[(&str, &str, &str, Names)] = &[
 pub const NOT_NAMING: &[(&str, &str, &str, &str)] =
     &[("POST", "/cluster/config", "clustername", "the new cluster's name, checked with the node-name format")];
 
+/// Property-string keys the schema gives a volume format that hold something else:
+/// (argument stem, key, why).
+pub const NOT_NAMING_KEYS: &[(&str, &str, &str)] =
+    &[("mp", "mp", "the mount point's path inside the container (PVE checks it with the volume format)")];
+
 /// Calls that act on every guest (of a node, a pool or the cluster) unless a guest list narrows
 /// them: (method, path pattern, the guest list, whether leaving it out means every guest, arguments
 /// that widen the call to every guest or a pool's). With `PVE_VMID_ALLOWLIST` set, an empty list
@@ -208,6 +213,9 @@ pub fn references(ep: &Endpoint) -> Vec<Reference> {
 fn property_references(p: &Param, keys: &[SubProperty]) -> Vec<Reference> {
     let mut groups: Vec<(Names, Vec<String>, bool)> = Vec::new();
     for k in keys {
+        if NOT_NAMING_KEYS.iter().any(|(stem, key, _)| *stem == p.name && *key == k.key) {
+            continue;
+        }
         let Kind::String(rules) = &k.kind else { continue };
         let Some(names) = format_names(rules.format.as_deref()) else { continue };
         let aliases = keys.iter().filter(|a| a.alias_of.as_deref() == Some(k.key.as_str())).map(|a| a.key.clone());

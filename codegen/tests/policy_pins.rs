@@ -172,6 +172,7 @@ const NAMED: &[(&str, &str, &str)] = &[
     ("PUT", "/nodes/{node}/qemu/{vmid}/config", "unusedN.file/volume volume"),
     ("PUT", "/nodes/{node}/qemu/{vmid}/config", "cdrom volume"),
     ("PUT", "/nodes/{node}/lxc/{vmid}/config", "rootfs.volume volume"),
+    ("PUT", "/nodes/{node}/lxc/{vmid}/config", "mpN.volume volume"),
     ("POST", "/nodes/{node}/qemu", "archive volume"),
     ("POST", "/nodes/{node}/lxc", "ostemplate volume"),
     ("POST", "/cluster/replication", "id replication job"),

@@ -377,13 +377,11 @@ fn sent_values(r: &Reference, args: &Map<String, Value>, request: &PveRequest) -
 /// the default key's `key=` left out); quoted values are unquoted.
 fn property_values(text: &str, keys: &[&str], default_key: bool) -> Vec<String> {
     let mut out = Vec::new();
+    let is_key = |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     for part in split_unquoted(text) {
-        match part.split_once('=') {
-            Some((k, v)) if k.trim().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
-                if keys.contains(&k.trim()) {
-                    out.push(unquote(v));
-                }
-            }
+        match part.split_once('=').map(|(k, v)| (k.trim(), v)) {
+            Some((k, v)) if is_key(k) && keys.contains(&k) => out.push(unquote(v)),
+            Some((k, _)) if is_key(k) => {}
             _ if default_key => out.push(unquote(&part)),
             _ => {}
         }
