@@ -419,6 +419,22 @@ async def test_pool_members_leave_out_other_guests(pve_env, start_server):
     assert [m['vmid'] for m in pool['members'] if 'vmid' in m] == [120]
 
 
+async def test_pool_listing_leaves_out_other_guests(pve_env, start_server):
+    pve_env.pve.add_vm(160, 'outside', node=pve_env.node, status='stopped', pool='lab')
+    pve_env.pve.add_vm(120, 'inside', node=pve_env.node, status='stopped', pool='lab')
+    async with start_server(allowlisted(pve_env)) as srv:
+        pools = ok_data(await srv.call('GET', '/pools', poolid='lab'))
+    assert [m['vmid'] for m in pools[0]['members'] if 'vmid' in m] == [120]
+
+
+async def test_backup_job_listing_leaves_out_jobs_naming_other_guests(pve_env, start_server):
+    answer_listing(pve_env, BACKUP_JOBS, [{'id': 'backup-1', 'vmid': '100,101', 'storage': 'local'},
+                                          {'id': 'backup-2', 'vmid': '101,160', 'storage': 'local'}])
+    async with start_server(allowlisted(pve_env)) as srv:
+        jobs = ok_data(await srv.call('GET', BACKUP_JOBS))
+    assert [j['id'] for j in jobs] == ['backup-1']
+
+
 async def test_cluster_status_leaves_out_nodes_outside_the_allowlist(pve_env, start_server):
     pve_env.pve.add_node('pve2')
     async with start_server(allowlisted(pve_env)) as srv:
