@@ -226,7 +226,7 @@ pub async fn call(
         }
     };
 
-    backend.allowlist.check(tool, &args).map_err(|e| refuse(e.into()))?;
+    backend.allowlist.check(tool, &args, &request).map_err(|e| refuse(e.into()))?;
 
     if !io.pre_confirmed
         && let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args)
@@ -259,7 +259,7 @@ pub async fn call(
 
     let upid = data.as_str().and_then(Upid::parse);
     let Some(upid) = upid else {
-        backend.allowlist.filter(&mut data);
+        backend.allowlist.filter(tool, &mut data);
         if audited {
             audit(Some(&request), "ok", None, None, None);
         }

@@ -67,6 +67,8 @@ pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixup
         }
         let _ = writeln!(out);
     }
+    guests_and_nodes(&mut out, tools);
+    index_ranges(&mut out, tools);
     let _ = writeln!(out, "## Left out\n\n| endpoint | why |\n| --- | --- |");
     for (id, why) in excluded {
         let _ = writeln!(out, "| `{id}` | {why} |");
@@ -81,4 +83,57 @@ pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixup
         }
     }
     out
+}
+
+/// The allowlists' view: which arguments of which tools name guests or nodes
+/// (`codegen/src/references.rs`).
+fn guests_and_nodes(out: &mut String, tools: &[Tool]) {
+    let mut named: Vec<&Tool> = tools.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).collect();
+    named.sort_by(|a, b| a.name.cmp(&b.name));
+    let _ = writeln!(
+        out,
+        "## Guests and nodes named by arguments\n\n\
+         With `PVE_VMID_ALLOWLIST` or `PVE_NODE_ALLOWLIST` set, every guest and node these arguments name must \
+         be allowed (from the schema's formats and the reviewed tables in `codegen/src/references.rs`). A volume \
+         names the guests in its name (`vm-100-disk-0`, `base-100-…`, `subvol-100-…`, `100/…`, `vzdump-qemu-100-…`, \
+         `backup/vm/100/…`); a task id names its node and guest. \"All guests if\" lists what would make the \
+         call act on every guest: refused under a VMID allowlist.\n"
+    );
+    let _ = writeln!(out, "| tool | names |\n| --- | --- |");
+    for t in named {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} |",
+            t.name,
+            crate::references::describe(&t.references, t.scope.as_ref()).replace('|', "\\|")
+        );
+    }
+    let _ = writeln!(out);
+}
+
+/// The index range of each indexed argument stem (`net0` to `net31`).
+fn index_ranges(out: &mut String, tools: &[Tool]) {
+    let mut ranges: std::collections::BTreeMap<&str, Option<u32>> = std::collections::BTreeMap::new();
+    for p in tools.iter().flat_map(|t| &t.endpoint.params) {
+        if let Some(max) = p.indexed {
+            ranges.insert(p.name.as_str(), max);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "## Index ranges\n\nIndexed arguments (`net0`, `net1`, ...) outside their range are refused. Ranges come \
+         from the schema's text, or from the reviewed table in `codegen/src/indexes.rs` where the schema says \
+         nothing or gives two answers.\n"
+    );
+    let _ = writeln!(out, "| argument | indexes | source |\n| --- | --- | --- |");
+    for (stem, max) in ranges {
+        let range = max.map(|m| format!("0 to {m}")).unwrap_or_else(|| "0 and up (unknown)".into());
+        let source = crate::indexes::INDEX_RANGES
+            .iter()
+            .find(|(s, _, _)| *s == stem)
+            .map(|(_, _, why)| format!("table: {why}"))
+            .unwrap_or_else(|| "schema".into());
+        let _ = writeln!(out, "| `{stem}N` | {range} | {source} |");
+    }
+    let _ = writeln!(out);
 }

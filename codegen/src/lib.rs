@@ -13,10 +13,12 @@ pub mod diff;
 pub mod docs;
 pub mod error;
 pub mod import;
+pub mod indexes;
 pub mod model;
 pub mod names;
 pub mod pattern;
 pub mod policy;
+pub mod references;
 pub mod render;
 pub mod schema;
 pub mod search;
@@ -46,6 +48,10 @@ pub struct Tool {
     pub gate: Option<policy::Gate>,
     /// May answer with a task id (UPID) that the server waits for.
     pub task: bool,
+    /// Arguments that name guests or nodes (for the allowlists).
+    pub references: Vec<references::Reference>,
+    /// Set when the call acts on every guest unless a guest list narrows it.
+    pub scope: Option<references::Scope>,
     /// (readOnly, destructive, idempotent, openWorld).
     pub annotations: (bool, bool, bool, bool),
     /// The input JSON Schema, serialized.
@@ -103,6 +109,8 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             category: policy::category(ep),
             gate: policy::gate(ep),
             task: policy::may_return_task(ep),
+            references: references::references(ep),
+            scope: references::scope(ep),
             annotations: policy::annotations(ep),
             input_schema: schema,
             compact_schema,

@@ -118,8 +118,12 @@ pub struct Param {
     pub typetext: Option<String>,
     pub default: Option<Value>,
     pub kind: Kind,
-    /// `Some` for `name[n]` parameters: the highest index if the schema says, else `None` inside.
+    /// `Some` for `name[n]` parameters: the highest index (from the schema's text, else from the
+    /// reviewed table in [`crate::indexes`]), `None` inside if neither knows.
     pub indexed: Option<Option<u32>>,
+    /// The named PVE format of the value (of each item, for arrays): `pve-vmid`, `pve-node-list`...
+    /// Property-string keys keep theirs in their [`Kind`].
+    pub format: Option<String>,
 }
 
 /// The value type of a parameter (or of a property-string key, or array item).
@@ -356,7 +360,7 @@ fn read_param(name: &str, schema: &Value, at: &str, doc: &mut ApiDoc) -> Result<
         }
     }
     let (stem, indexed) = match name.strip_suffix("[n]") {
-        Some(stem) => (stem.to_owned(), Some(max_index(obj))),
+        Some(stem) => (stem.to_owned(), Some(max_index(obj).or_else(|| crate::indexes::highest(stem)))),
         None => (name.to_owned(), None),
     };
     if stem.is_empty() || !stem.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
@@ -371,6 +375,8 @@ fn read_param(name: &str, schema: &Value, at: &str, doc: &mut ApiDoc) -> Result<
         default: obj.get("default").cloned(),
         kind: read_kind(obj, &format!("{at} ({name})"))?,
         indexed,
+        format: text(obj, "format")
+            .or_else(|| obj.get("items").and_then(Value::as_object).and_then(|items| text(items, "format"))),
     })
 }
 
@@ -442,9 +448,14 @@ fn read_sub_properties(format: &serde_json::Map<String, Value>, at: &str) -> Res
     Ok(out)
 }
 
-/// `(n is 0 to 30)` or `link0..link7` in the description gives the highest index.
+/// `(n is 0 to 30)` or `link0..link7` in the description gives the highest index. Prose that
+/// gives two answers (`usb`: "n is 0 to 4, ... n can be up to 14") gives none: the reviewed table
+/// in [`crate::indexes`] decides.
 fn max_index(obj: &serde_json::Map<String, Value>) -> Option<u32> {
     let desc = obj.get("description").and_then(Value::as_str)?;
+    if desc.contains("up to") && desc.contains("n is 0 to ") {
+        return None;
+    }
     if let Some(pos) = desc.find("n is 0 to ") {
         let digits: String = desc[pos + 10..].chars().take_while(char::is_ascii_digit).collect();
         return digits.parse().ok();

@@ -245,7 +245,7 @@ fn matches_any(table: &[(&str, &str)], ep: &Endpoint) -> bool {
     table.iter().any(|(m, p)| pattern_matches(m, p, ep))
 }
 
-fn pattern_matches(method: &str, pattern: &str, ep: &Endpoint) -> bool {
+pub fn pattern_matches(method: &str, pattern: &str, ep: &Endpoint) -> bool {
     if method != ep.method.as_str() {
         return false;
     }

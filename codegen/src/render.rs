@@ -48,6 +48,8 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
         quote! { (#word, &[ #((#ids, #weights)),* ]) }
     });
     let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
+    let reference_rows =
+        sorted.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).map(|t| render_references(t));
     let count = Literal::usize_unsuffixed(tools.len());
     let release = release.unwrap_or("unknown");
     quote! {
@@ -63,6 +65,10 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
 
         /// Endpoints of the schema that are not tools, with the reason.
         pub static EXCLUDED: &[(&str, &str)] = &[ #(#excluded_rows),* ];
+
+        /// What each tool's arguments name (guests, nodes), for the allowlists, sorted by tool name;
+        /// tools naming neither are absent.
+        pub static REFERENCES: &[crate::tools::references::ToolReferences] = &[ #(#reference_rows),* ];
 
         /// Search index: word → (position in [`TOOLS`], weight), sorted by word.
         pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[ #(#term_rows),* ];
@@ -155,6 +161,38 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             compact_schema: #compact_schema,
             build: #module::#ty::build,
         }
+    }
+}
+
+fn render_references(t: &Tool) -> TokenStream {
+    let name = &t.name;
+    let refs = t.references.iter().map(|r| {
+        let param = &r.param;
+        let (in_path, indexed, default_key) = (r.in_path, r.indexed, r.default_key);
+        let keys = &r.keys;
+        let names = format_ident!("{}", r.names.variant());
+        quote! {
+            crate::tools::references::Reference {
+                param: #param,
+                in_path: #in_path,
+                indexed: #indexed,
+                keys: &[ #(#keys),* ],
+                default_key: #default_key,
+                names: crate::tools::references::Names::#names,
+            }
+        }
+    });
+    let scope = match &t.scope {
+        None => quote! { None },
+        Some(s) => {
+            let (list, absent, widening) = (s.list, s.absent_means_all, s.widening);
+            quote! {
+                Some(crate::tools::references::Scope { list: #list, absent_means_all: #absent, widening: &[ #(#widening),* ] })
+            }
+        }
+    };
+    quote! {
+        crate::tools::references::ToolReferences { tool: #name, references: &[ #(#refs),* ], scope: #scope }
     }
 }
 

@@ -389,6 +389,24 @@ pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
 ];
 /// Endpoints of the schema that are not tools, with the reason.
 pub static EXCLUDED: &[(&str, &str)] = &[];
+/// What each tool's arguments name (guests, nodes), for the allowlists, sorted by tool name;
+/// tools naming neither are absent.
+pub static REFERENCES: &[crate::tools::references::ToolReferences] = &[
+    crate::tools::references::ToolReferences {
+        tool: "qemu_vm_config_update",
+        references: &[
+            crate::tools::references::Reference {
+                param: "node",
+                in_path: true,
+                indexed: false,
+                keys: &[],
+                default_key: false,
+                names: crate::tools::references::Names::Node,
+            },
+        ],
+        scope: None,
+    },
+];
 /// Search index: word → (position in [`TOOLS`], weight), sorted by word.
 pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("cluster", &[(0u16, 2.7)]),
