@@ -44,6 +44,8 @@ pub struct ServerOptions {
     pub result_limit: usize,
     /// Offer `pve_toolsets`.
     pub toolsets: bool,
+    /// Leave out of listings and search the tools the login's PVE privileges cannot pass.
+    pub hide_unpermitted: bool,
 }
 
 impl ServerOptions {
@@ -53,6 +55,7 @@ impl ServerOptions {
             budget: c.tool_budget,
             result_limit: c.result_limit,
             toolsets: c.dynamic_toolsets,
+            hide_unpermitted: c.hide_unpermitted,
         }
     }
 }
