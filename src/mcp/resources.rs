@@ -3,7 +3,7 @@
 //! the same path as any other ([`Reader`]): tier, categories and allowlists apply, and the answer
 //! is bounded like a tool result.
 
-use rmcp::model::{RawResource, RawResourceTemplate, Resource, ResourceContents, ResourceTemplate};
+use rmcp::model::{Resource, ResourceContents, ResourceTemplate};
 use serde_json::{Map, Value, json};
 
 use crate::BoxFuture;
@@ -20,26 +20,29 @@ const MIME: &str = "application/json";
 
 /// The fixed resources (`resources/list`).
 pub fn list() -> Vec<Resource> {
-    vec![Resource::new(
-        RawResource::new(OVERVIEW, "cluster-overview")
+    vec![
+        Resource::new(OVERVIEW, "cluster-overview")
             .with_title("Cluster overview")
-            .with_description("Nodes, guests and storage with status and usage, compact (one read of /cluster/resources).")
+            .with_description(
+                "Nodes, guests and storage with status and usage, compact (one read of /cluster/resources).",
+            )
             .with_mime_type(MIME),
-        None,
-    )]
+    ]
 }
 
 /// The resource templates (`resources/templates/list`); with several clusters each takes `?cluster=`.
 pub fn templates(several_clusters: bool) -> Vec<ResourceTemplate> {
     let q = if several_clusters { "{?cluster}" } else { "" };
     let t = |uri: String, name: &str, title: &str, description: &str| {
-        ResourceTemplate::new(
-            RawResourceTemplate::new(uri, name).with_title(title).with_description(description).with_mime_type(MIME),
-            None,
-        )
+        ResourceTemplate::new(uri, name).with_title(title).with_description(description).with_mime_type(MIME)
     };
     vec![
-        t(format!("pve://nodes/{{node}}{q}"), "node", "Node status", "A node's status: CPU, memory, load, uptime, versions."),
+        t(
+            format!("pve://nodes/{{node}}{q}"),
+            "node",
+            "Node status",
+            "A node's status: CPU, memory, load, uptime, versions.",
+        ),
         t(
             format!("pve://nodes/{{node}}/guests/{{vmid}}{q}"),
             "guest",
@@ -52,7 +55,12 @@ pub fn templates(several_clusters: bool) -> Vec<ResourceTemplate> {
             "Storage content",
             "The volumes of a storage on a node (images, ISOs, backups, templates).",
         ),
-        t(format!("pve://tasks/{{upid}}{q}"), "task", "Task status and log", "A PVE task's status and the end of its log."),
+        t(
+            format!("pve://tasks/{{upid}}{q}"),
+            "task",
+            "Task status and log",
+            "A PVE task's status and the end of its log.",
+        ),
     ]
 }
 

@@ -31,10 +31,13 @@ impl Logins {
     /// The privileges of a backend's login (read from PVE when not fresh), or why not.
     pub async fn privileges(&self, backend: &Backend) -> Result<Arc<Privileges>, String> {
         let key = backend as *const Backend as usize;
-        if let Some((_, _, r)) = self.0.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|(k, at, _)| *k == key && at.elapsed() < FRESH) {
+        if let Some((_, _, r)) =
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|(k, at, _)| *k == key && at.elapsed() < FRESH)
+        {
             return r.clone();
         }
-        let read = backend.client.send(&PveRequest::new(HttpMethod::Get, "/access/permissions".into()));
+        let request = PveRequest::new(HttpMethod::Get, "/access/permissions".into());
+        let read = backend.client.send(&request);
         let result = match tokio::time::timeout(DEADLINE, read).await {
             Ok(Ok(data)) => Ok(Arc::new(Privileges::from_pve(&data))),
             Ok(Err(e)) => Err(e.to_string()),
@@ -79,7 +82,10 @@ pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: b
         Ok(p) => {
             let by_path: serde_json::Map<String, Value> =
                 p.by_path.iter().map(|(path, privs)| (path.clone(), json!(privs))).collect();
-            let blocked = policy.visible_tools().filter(|t| !permissions::may_pass(t.permissions, backend.client.identity(), &p)).count();
+            let blocked = policy
+                .visible_tools()
+                .filter(|t| !permissions::may_pass(t.permissions, backend.client.identity(), &p))
+                .count();
             (Value::Object(by_path), json!({"tools_the_login_cannot_pass": blocked}))
         }
         Err(e) => (Value::Null, json!({"permissions_unreadable": e})),
