@@ -61,6 +61,9 @@ pub struct Endpoint {
     pub description: String,
     /// Permission text, rendered from the schema's `permissions` object.
     pub permissions: Option<String>,
+    /// The schema's `permissions` object as it is (its `check` rule or `user` value), for the
+    /// server to tell which tools a login may pass.
+    pub permissions_rule: Option<Value>,
     pub protected: bool,
     /// Path placeholders in path order, then the other parameters sorted by name.
     pub params: Vec<Param>,
@@ -339,6 +342,10 @@ fn read_method(
         pve_name: raw.name.clone().unwrap_or_default(),
         description: raw.description.clone().unwrap_or_default().trim().to_owned(),
         permissions: raw.permissions.as_ref().and_then(render_permissions),
+        permissions_rule: raw.permissions.as_ref().map(|p| {
+            let keep = |k: &str| p.get(k).map(|v| (k.to_owned(), v.clone()));
+            Value::Object(["check", "user"].into_iter().filter_map(keep).collect())
+        }),
         protected: raw.protected.as_ref().is_some_and(truthy),
         params,
         children: children.to_vec(),

@@ -207,6 +207,7 @@ mod tests {
             pve_name: pve_name.into(),
             description: String::new(),
             permissions: None,
+            permissions_rule: None,
             protected: false,
             params: vec![],
             children: vec![],

@@ -266,6 +266,7 @@ mod tests {
             pve_name: String::new(),
             description: String::new(),
             permissions: None,
+            permissions_rule: None,
             protected: false,
             params: vec![],
             children: vec![],

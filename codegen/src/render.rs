@@ -118,6 +118,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     let description = &t.description;
     let summary = &t.summary;
     let compact_schema = &t.compact_schema;
+    let permissions = t.endpoint.permissions_rule.as_ref().map(|v| v.to_string()).unwrap_or_default();
     let method = format_ident!("{}", t.endpoint.method.as_str().to_upper_camel_case());
     let path = &t.endpoint.path;
     let tier = format_ident!("{}", t.tier.variant());
@@ -159,6 +160,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             open_world: #ow,
             input_schema: #schema,
             compact_schema: #compact_schema,
+            permissions: #permissions,
             build: #module::#ty::build,
         }
     }

@@ -86,6 +86,9 @@ pub struct Cli {
     /// Offer the pve_toolsets tool, which enables or disables categories for the session (true/false)
     #[arg(long, env = "PVE_DYNAMIC_TOOLSETS")]
     pub dynamic_toolsets: Option<String>,
+    /// Leave out of tools/list and search the tools whose PVE permission check the login cannot pass (true/false, default false)
+    #[arg(long, env = "PVE_HIDE_UNPERMITTED")]
+    pub hide_unpermitted: Option<String>,
     /// PVE user for ticket login instead of an API token, e.g. `root@pam` (a user without realm gets `@pam`)
     #[arg(long, env = "PVE_USER")]
     pub user: Option<String>,
@@ -143,6 +146,8 @@ pub struct Config {
     /// Largest tool result, in tokens.
     pub result_limit: usize,
     pub dynamic_toolsets: bool,
+    /// `PVE_HIDE_UNPERMITTED`: list only tools the login's PVE privileges can pass.
+    pub hide_unpermitted: bool,
     /// `PVE_MCP_HTTP` and the other HTTP settings; `None` serves stdio.
     pub http: Option<HttpConfig>,
     /// The configuration file's `[[cluster]]` tables, in order; empty for the one cluster of the
@@ -283,6 +288,8 @@ impl Config {
             count(cli.result_limit.as_deref(), DEFAULT_RESULT_LIMIT, 500, "PVE_RESULT_LIMIT", "--result-limit")?;
         let dynamic_toolsets =
             boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
+        let hide_unpermitted =
+            boolean(cli.hide_unpermitted.as_deref(), false, "PVE_HIDE_UNPERMITTED", "--hide-unpermitted")?;
         Ok(Config {
             pve,
             access_tier,
@@ -294,6 +301,7 @@ impl Config {
             tool_budget,
             result_limit,
             dynamic_toolsets,
+            hide_unpermitted,
             http,
             clusters: Vec::new(),
         })
@@ -348,6 +356,7 @@ mod tests {
             tool_budget: None,
             result_limit: None,
             dynamic_toolsets: None,
+            hide_unpermitted: None,
             user: None,
             password: None,
             tls_fingerprint: None,

@@ -118,7 +118,7 @@ impl Listing {
     }
 }
 
-type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool);
+type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>);
 
 fn profiles() -> &'static Mutex<Vec<(Profile, Arc<Listing>)>> {
     static PROFILES: OnceLock<Mutex<Vec<(Profile, Arc<Listing>)>>> = OnceLock::new();
@@ -127,12 +127,23 @@ fn profiles() -> &'static Mutex<Vec<(Profile, Arc<Listing>)>> {
 
 /// The listing of a profile: built on first use, then shared.
 pub fn listing(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> Arc<Listing> {
-    let key: Profile = (policy.tier, policy.categories.clone(), mode, budget, toolsets);
+    listing_without(policy, mode, budget, toolsets, &BTreeSet::new())
+}
+
+/// The listing of a profile with some tools left out (`PVE_HIDE_UNPERMITTED`).
+pub fn listing_without(
+    policy: &Policy,
+    mode: ToolMode,
+    budget: usize,
+    toolsets: bool,
+    hidden: &BTreeSet<&'static str>,
+) -> Arc<Listing> {
+    let key: Profile = (policy.tier, policy.categories.clone(), mode, budget, toolsets, hidden.clone());
     let mut cache = profiles().lock().unwrap_or_else(|p| p.into_inner());
     if let Some((_, l)) = cache.iter().find(|(k, _)| *k == key) {
         return l.clone();
     }
-    let (mode, items) = build(policy, mode, budget, toolsets);
+    let (mode, items) = build(policy, mode, budget, toolsets, hidden);
     let json = format!("[{}]", items.iter().map(|(_, j)| j.as_ref()).collect::<Vec<_>>().join(","));
     let names = items.into_iter().map(|(n, _)| n).collect();
     let listing = Arc::new(Listing { id: cache.len(), mode, names, json, typed: OnceLock::new() });
@@ -170,8 +181,15 @@ fn listed(def: &'static ToolDef) -> Item {
     (def.name.to_owned(), Cow::Borrowed(text))
 }
 
-fn build(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mode, Vec<Item>) {
-    let direct = || -> Vec<Item> { policy.visible_tools().map(listed).collect() };
+fn build(
+    policy: &Policy,
+    mode: ToolMode,
+    budget: usize,
+    toolsets: bool,
+    hidden: &BTreeSet<&'static str>,
+) -> (Mode, Vec<Item>) {
+    let visible = || policy.visible_tools().filter(|d| !hidden.contains(d.name));
+    let direct = || -> Vec<Item> { visible().map(listed).collect() };
     let mut extra = Vec::new();
     if toolsets {
         extra.push(item(&toolsets_tool()));
@@ -182,7 +200,7 @@ fn build(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mod
         ToolMode::Discover => (Mode::Discover, [discovery(), extra].concat()),
         ToolMode::Auto => {
             // Only build the direct list when it can fit.
-            if estimate_direct_tokens(policy.visible_tools()) <= budget * 2 {
+            if estimate_direct_tokens(visible()) <= budget * 2 {
                 let all = [direct(), extra.clone()].concat();
                 if items_tokens(&all) <= budget {
                     return (Mode::Direct, all);
@@ -190,7 +208,10 @@ fn build(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mod
             }
             let mut items = [discovery(), extra].concat();
             for name in CORE {
-                let Some(def) = registry::find(name).filter(|d| policy.check(d).is_ok()) else { continue };
+                let Some(def) = registry::find(name).filter(|d| policy.check(d).is_ok() && !hidden.contains(d.name))
+                else {
+                    continue;
+                };
                 items.push(listed(def));
                 if items_tokens(&items) > budget {
                     items.pop();
@@ -363,7 +384,7 @@ fn meta_tool(name: &'static str, title: &str, description: &str, schema: Value, 
     tool
 }
 
-/// `pve_search`, `pve_describe` and `pve_call`.
+/// `pve_search`, `pve_describe`, `pve_call` and `pve_whoami`.
 pub fn discovery_tools() -> Vec<Tool> {
     let mut call_schema = discovery::call_schema();
     if let (Some(names), Value::Object(o)) = (CLUSTER_NAMES.get(), &mut call_schema) {
@@ -382,6 +403,13 @@ pub fn discovery_tools() -> Vec<Tool> {
             "Describe Proxmox VE tools",
             "Full description and input schema of tools named by pve_search.",
             discovery::describe_schema(),
+            true,
+        ),
+        meta_tool(
+            super::whoami::NAME,
+            "Who am I in Proxmox VE",
+            "Who pve-mcp logs in to PVE as, the tier, categories and allowlists in force, and what PVE lets that login do (effective permissions by path).",
+            super::whoami::schema(),
             true,
         ),
         meta_tool(

@@ -6,10 +6,14 @@
 //! on its own except the follow-up reads of MCP tasks and the release check.
 
 pub mod catalog;
+mod completion;
 mod discovery_tools;
 mod hooks;
 pub mod http;
+mod prompts;
+mod resources;
 pub mod result;
 pub mod server;
 pub mod stdio;
 mod tasks;
+mod whoami;

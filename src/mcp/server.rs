@@ -9,9 +9,11 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, CancelTaskParams, GetTaskParams, GetTaskResult,
-    Implementation, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
-    UpdateTaskParams,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CancelTaskParams, CompleteRequestParams, CompleteResult,
+    CompletionInfo, GetPromptRequestParams, GetPromptResponse, GetTaskParams, GetTaskResult, Implementation,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ServerCapabilities,
+    ServerConfig, Tool, UpdateTaskParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::task_manager::TaskManager;
@@ -20,7 +22,10 @@ use serde_json::{Map, Value, json};
 
 use super::discovery_tools::{self, field};
 use super::hooks::{Elicitation, PendingConfirmations, Progress, client_can_elicit};
+use super::resources::{self, Reader};
 use super::tasks;
+use super::{completion, prompts, whoami};
+use crate::BoxFuture;
 use crate::call::{Backend, CallError, ClientHooks, Success};
 use crate::cluster::{self, Clusters};
 use crate::config::{Config, ToolMode};
@@ -44,6 +49,8 @@ pub struct ServerOptions {
     pub result_limit: usize,
     /// Offer `pve_toolsets`.
     pub toolsets: bool,
+    /// Leave out of listings and search the tools the login's PVE privileges cannot pass.
+    pub hide_unpermitted: bool,
 }
 
 impl ServerOptions {
@@ -53,6 +60,7 @@ impl ServerOptions {
             budget: c.tool_budget,
             result_limit: c.result_limit,
             toolsets: c.dynamic_toolsets,
+            hide_unpermitted: c.hide_unpermitted,
         }
     }
 }
@@ -72,6 +80,15 @@ struct Shared {
     options: ServerOptions,
     /// `tools/list` answers are filled in by the stdio transport (see `with_serialized_listing`).
     serialized_listing: bool,
+    /// Live values for completion, and what the login may do.
+    surface: Arc<Surface>,
+}
+
+/// Caches of the MCP surface beyond tools, shared by a caller's sessions.
+#[derive(Default)]
+struct Surface {
+    completions: completion::Cache,
+    logins: whoami::Logins,
 }
 
 /// One session's own state.
@@ -98,7 +115,7 @@ impl PveServer {
 
     /// A server whose calls choose one of several clusters with their `cluster` argument.
     pub fn with_clusters(clusters: Clusters, options: ServerOptions) -> Self {
-        let shared = Arc::new(Shared { clusters, options, serialized_listing: false });
+        let shared = Arc::new(Shared { clusters, options, serialized_listing: false, surface: Arc::default() });
         let state = SessionState::new(&shared);
         PveServer { shared, state }
     }
@@ -167,6 +184,9 @@ fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
          (`virtio,bridge=vmbr0`) or as an object of their keys.\n\
          Writes that start a PVE task wait for it and report its real exit status (`wait: false` returns the UPID).\n\
          Destructive tools need the user's confirmation: `confirm: true` plus the target echoed back.\n\
+         pve_whoami tells who pve-mcp logs in as and what PVE lets that login do. Resources: \
+         pve://cluster/overview and templates for a node, a guest, a storage's content and a task; \
+         prompts: health_check, task_failure, capacity_report, least_privilege_token.\n\
          Tiers: read-only (GET), read-execute (power actions, migrate, backup run), full (create, change, delete).\n\
          Categories:\n{}",
         policy.tier.as_str(),
@@ -196,6 +216,28 @@ impl PveServer {
         let policy = self.session().policy.clone();
         let ceiling = self.shared.clusters.ceiling().clone();
         move |t| policy.check(t).is_ok() && ceiling.check(t).is_ok()
+    }
+
+    /// The tools the login can never pass, when `PVE_HIDE_UNPERMITTED` is on (else none).
+    async fn hidden(&self) -> BTreeSet<&'static str> {
+        if !self.shared.options.hide_unpermitted {
+            return BTreeSet::new();
+        }
+        let policy = self.session().policy.clone();
+        let backends: Vec<Arc<Backend>> = self.shared.clusters.iter().cloned().collect();
+        whoami::unpermitted(&policy, &backends, &self.shared.surface.logins).await
+    }
+
+    /// `pve_whoami`: the login, the access in force and PVE's effective permissions, per cluster.
+    async fn whoami(&self) -> CallToolResult {
+        let policy = self.session().policy.clone();
+        let hide = self.shared.options.hide_unpermitted;
+        let mut reports = Vec::new();
+        for b in self.shared.clusters.iter() {
+            reports.push(whoami::report(&policy.within(&b.policy), b, &self.shared.surface.logins, hide).await);
+        }
+        let data = if reports.len() == 1 { reports.pop().unwrap_or_default() } else { json!(reports) };
+        result::bounded(json!({ "data": data }), None, self.shared.options.result_limit)
     }
 
     /// `pve_toolsets`: changes the session's categories within the server's, and tells the client.
@@ -230,6 +272,7 @@ impl PveServer {
             *session = Session::new(policy, &self.shared.options);
             session.policy.categories.clone()
         };
+        self.shared.surface.logins.forget();
         if let Err(e) = context.peer.notify_tool_list_changed().await {
             tracing::debug!(error = %e, "tools/list_changed not sent");
         }
@@ -242,10 +285,25 @@ impl PveServer {
     }
 }
 
+impl Reader for PveServer {
+    fn read<'a>(&'a self, tool: &'a str, mut args: Map<String, Value>) -> BoxFuture<'a, Result<Value, String>> {
+        Box::pin(async move {
+            let backend = self.shared.clusters.choose(tool, &mut args).map_err(|e| e.to_string())?;
+            let policy = self.session().policy.clone();
+            match cluster::call(&backend, &policy, tool, args, ClientHooks::default()).await {
+                Ok(Success::Data(data)) => Ok(data),
+                Ok(_) => Err(format!("{tool}: unexpected task answer")),
+                Err(e) => Err(format!("{tool}: {e}")),
+            }
+        })
+    }
+}
+
 impl ServerHandler for PveServer {
     fn get_info(&self) -> ServerConfig {
-        let caps = ServerCapabilities::builder().enable_tools();
-        let caps = if self.shared.options.toolsets {
+        let caps =
+            ServerCapabilities::builder().enable_prompts().enable_resources().enable_tools().enable_completions();
+        let caps = if self.shared.options.toolsets || self.shared.options.hide_unpermitted {
             caps.enable_tool_list_changed().enable_tasks().build()
         } else {
             caps.enable_tasks().build()
@@ -284,11 +342,88 @@ impl ServerHandler for PveServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
+        if self.shared.options.hide_unpermitted {
+            let hidden = self.hidden().await;
+            let o = &self.shared.options;
+            let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
+            session.listing = catalog::listing_without(&session.policy, o.mode, o.budget, o.toolsets, &hidden);
+        }
         let listing = self.session().listing.clone();
         if self.shared.serialized_listing {
             return Ok(stdio::listing_placeholder(&listing));
         }
         Ok(ListToolsResult::with_all_items(listing.tools()))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(resources::list()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        let several = self.shared.clusters.names().len() > 1;
+        Ok(ListResourceTemplatesResult::with_all_items(resources::templates(several)))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let limit = self.shared.options.result_limit.saturating_mul(4);
+        match resources::read(&request.uri, self, limit).await {
+            Ok(contents) => Ok(ReadResourceResult::new(vec![contents]).into()),
+            Err(e @ resources::ResourceError::Unknown(_)) => Err(McpError::resource_not_found(e.to_string(), None)),
+            Err(e) => Err(McpError::invalid_params(format!("{}: {e}", request.uri), None)),
+        }
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(prompts::list()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        let arguments = request.arguments.clone().unwrap_or_default();
+        prompts::get(&request.name, &arguments)
+            .map(Into::into)
+            .map_err(|e| McpError::invalid_params(e.to_string(), None))
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        let context: Map<String, Value> = request
+            .context
+            .as_ref()
+            .and_then(|c| c.arguments.as_ref())
+            .map(|a| a.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+            .unwrap_or_default();
+        let clusters = self.shared.clusters.names();
+        let cache = &self.shared.surface.completions;
+        let (values, total) =
+            completion::complete(&request.argument.name, &request.argument.value, &context, &clusters, self, cache)
+                .await;
+        let has_more = total > values.len();
+        let info = CompletionInfo::with_pagination(values, Some(total as u32), has_more)
+            .map_err(|e| McpError::internal_error(e, None))?;
+        Ok(CompleteResult::new(info))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -309,10 +444,13 @@ impl ServerHandler for PveServer {
     ) -> Result<CallToolResponse, McpError> {
         let args = request.arguments.clone().unwrap_or_default();
         let (name, tool_args) = match request.name.as_ref() {
+            whoami::NAME => return Ok(self.whoami().await.into()),
             discovery::SEARCH => {
+                let hidden = self.hidden().await;
+                let visible = self.visible();
                 return Ok(discovery_tools::search(
                     &args,
-                    &self.visible(),
+                    &move |t: &ToolDef| visible(t) && !hidden.contains(t.name),
                     &self.shared.clusters,
                     self.shared.options.result_limit * 4,
                 )

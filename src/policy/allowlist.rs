@@ -75,6 +75,21 @@ const VMIDS: &str = "PVE_VMID_ALLOWLIST";
 const NODES: &str = "PVE_NODE_ALLOWLIST";
 
 impl Allowlist {
+    /// The allowlists as a person reads them: `"all"`, or the nodes and VMID ranges allowed.
+    pub fn describe(&self) -> serde_json::Value {
+        let nodes = match &self.nodes {
+            None => serde_json::json!("all"),
+            Some(n) => serde_json::json!(n),
+        };
+        let vmids = match &self.vmids {
+            None => serde_json::json!("all"),
+            Some(r) => serde_json::json!(
+                r.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect::<Vec<_>>()
+            ),
+        };
+        serde_json::json!({ "nodes": nodes, "vmids": vmids })
+    }
+
     /// Parses the two settings; errors name the variable.
     pub fn parse(nodes: Option<&str>, vmids: Option<&str>) -> Result<Allowlist, String> {
         let nodes = nodes

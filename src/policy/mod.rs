@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 pub mod allowlist;
 pub mod gate;
+pub mod permissions;
 
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};

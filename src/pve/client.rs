@@ -42,6 +42,8 @@ pub struct PveClient {
     timeout_secs: f64,
     auth: Arc<Auth>,
     tls_hint: &'static str,
+    /// Who pve-mcp logs in as: the API token id (`user@realm!name`) or the user (`user@realm`).
+    identity: Arc<str>,
     /// Whether this PVE's release was checked against the schema's (once per cluster: clones share it).
     release_checked: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -138,6 +140,10 @@ impl PveClient {
             api_base,
             timeout_secs: config.request_timeout.as_secs_f64(),
             auth: Arc::new(auth),
+            identity: match &config.auth {
+                PveAuth::Token { id, .. } => id.as_str().into(),
+                PveAuth::Ticket { user, .. } => user.as_str().into(),
+            },
             tls_hint,
             release_checked: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })
@@ -146,6 +152,16 @@ impl PveClient {
     /// True the first time it is asked, for this PVE (and its clones): the release check's latch.
     pub fn first_release_check(&self) -> bool {
         !self.release_checked.swap(true, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Who pve-mcp logs in as: the API token id or the user.
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// Whether the login is an API token (else a user with a ticket).
+    pub fn uses_token(&self) -> bool {
+        matches!(*self.auth, Auth::Token)
     }
 
     /// The full URL of a request, without its parameters.

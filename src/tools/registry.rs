@@ -65,6 +65,9 @@ pub struct ToolDef {
     pub input_schema: &'static str,
     /// The compact input JSON Schema (first sentences, property-string keys), as JSON text.
     pub compact_schema: &'static str,
+    /// PVE's permission rule for the endpoint (the schema's `permissions` object: its `check` or
+    /// `user`), as JSON text; empty when the schema gives none (root only).
+    pub permissions: &'static str,
     /// Reads and checks arguments into the typed request, then gives its wire form.
     pub build: fn(&mut Arguments) -> Result<PveRequest, ArgErrors>,
 }

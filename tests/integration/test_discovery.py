@@ -24,7 +24,8 @@ pytestmark = pytest.mark.anyio
 SEARCH = 'pve_search'
 DESCRIBE = 'pve_describe'
 CALL = 'pve_call'
-DISCOVERY = {SEARCH, DESCRIBE, CALL}
+WHOAMI = 'pve_whoami'
+DISCOVERY = {SEARCH, DESCRIBE, CALL, WHOAMI}
 
 QEMU = '/nodes/{node}/qemu'
 VM = '/nodes/{node}/qemu/{vmid}'
@@ -141,7 +142,7 @@ async def test_direct_mode_lists_every_tool_of_the_tier(pve_env, start_server, e
     assert len(listed) == expected_counts['read-only']
 
 
-async def test_discover_mode_lists_exactly_the_three_discovery_tools(pve_env, start_server):
+async def test_discover_mode_lists_exactly_the_discovery_tools(pve_env, start_server):
     async with start_server(discover_env(pve_env, tier='full')) as srv:
         assert names(srv.tools) == DISCOVERY
 

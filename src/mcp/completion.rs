@@ -1,0 +1,108 @@
+//! Argument completion (`completion/complete`) for prompts and resource templates: `node`,
+//! `vmid`, `storage`, `upid` and `cluster` from live data, read through the call path (so the
+//! caller's allowlists filter them), cached briefly, and answered within a short deadline: a
+//! slow PVE gives an empty list, never an error.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value, json};
+
+use super::resources::Reader;
+
+/// How long live values are reused.
+const FRESH: Duration = Duration::from_secs(10);
+/// How long a completion may wait for PVE.
+const DEADLINE: Duration = Duration::from_secs(2);
+/// Most values offered (the protocol's limit).
+const MOST: usize = 100;
+
+/// Recently read values, per (cluster, argument).
+#[derive(Default)]
+pub struct Cache(Mutex<HashMap<(String, String), (Instant, Vec<String>)>>);
+
+/// The values offered for `argument` starting with `typed`, and the total of matching ones.
+pub async fn complete(
+    argument: &str,
+    typed: &str,
+    context: &Map<String, Value>,
+    clusters: &[&str],
+    reader: &dyn Reader,
+    cache: &Cache,
+) -> (Vec<String>, usize) {
+    let all: Vec<String> = match argument {
+        "cluster" => clusters.iter().map(|c| (*c).to_owned()).collect(),
+        "tier" => ["read-only", "read-execute", "full"].map(str::to_owned).to_vec(),
+        "node" | "vmid" | "storage" | "upid" => {
+            let cluster = context.get("cluster").and_then(Value::as_str).unwrap_or("").to_owned();
+            let node = context.get("node").and_then(Value::as_str).map(str::to_owned);
+            let key = (cluster.clone(), format!("{argument}:{}", node.as_deref().unwrap_or("")));
+            let cached = cache.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
+            match cached {
+                Some((at, values)) if at.elapsed() < FRESH => values,
+                _ => {
+                    let read = live(argument, &cluster, node.as_deref(), reader);
+                    let values = tokio::time::timeout(DEADLINE, read).await.unwrap_or_default();
+                    cache.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (Instant::now(), values.clone()));
+                    values
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    let matching: Vec<String> = all.into_iter().filter(|v| v.starts_with(typed)).collect();
+    let total = matching.len();
+    (matching.into_iter().take(MOST).collect(), total)
+}
+
+/// Reads the current values of an argument from PVE (empty when the read fails).
+async fn live(argument: &str, cluster: &str, node: Option<&str>, reader: &dyn Reader) -> Vec<String> {
+    let mut args = Map::new();
+    if !cluster.is_empty() {
+        args.insert("cluster".into(), json!(cluster));
+    }
+    let field = |rows: &Value, kind: &[&str], key: &str| -> Vec<String> {
+        let set: BTreeSet<String> = rows
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.get("type").and_then(Value::as_str).is_some_and(|t| kind.contains(&t)))
+            .filter(|r| node.is_none_or(|n| r.get("node").and_then(Value::as_str) == Some(n)))
+            .filter_map(|r| r.get(key))
+            .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+            .collect();
+        set.into_iter().collect()
+    };
+    if argument == "upid" {
+        let nodes = match node {
+            Some(n) => vec![n.to_owned()],
+            None => match reader.read("cluster_resources_list", args.clone()).await {
+                Ok(rows) => field(&rows, &["node"], "node"),
+                Err(_) => return Vec::new(),
+            },
+        };
+        let mut upids = Vec::new();
+        for n in nodes.iter().take(8) {
+            let mut a = args.clone();
+            a.insert("node".into(), json!(n));
+            a.insert("limit".into(), json!(50));
+            if let Ok(Value::Array(tasks)) = reader.read("node_tasks_list", a).await {
+                upids.extend(tasks.iter().filter_map(|t| t.get("upid").and_then(Value::as_str)).map(str::to_owned));
+            }
+        }
+        return upids;
+    }
+    let Ok(rows) = reader.read("cluster_resources_list", args).await else { return Vec::new() };
+    match argument {
+        "node" => field(&rows, &["node"], "node"),
+        "vmid" => {
+            let mut ids: Vec<String> = field(&rows, &["qemu", "lxc"], "vmid");
+            ids.sort_by_key(|v| v.parse::<u64>().unwrap_or(u64::MAX));
+            ids
+        }
+        "storage" => field(&rows, &["storage"], "storage"),
+        _ => Vec::new(),
+    }
+}

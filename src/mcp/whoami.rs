@@ -1,0 +1,114 @@
+//! What the login may do: `pve_whoami` (the identity pve-mcp logs in as, the tier, categories and
+//! allowlists in force, and PVE's effective permissions summarised by path), and the set of tools
+//! the login can never pass, which `PVE_HIDE_UNPERMITTED` leaves out of listings and search.
+//!
+//! PVE's permissions are read once (`GET /access/permissions`, within a short deadline) and kept
+//! for a minute; a slow or failing PVE hides nothing and blocks nothing.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::call::Backend;
+use crate::policy::Policy;
+use crate::policy::permissions::{self, Privileges};
+use crate::pve::request::{HttpMethod, PveRequest};
+
+pub const NAME: &str = "pve_whoami";
+
+/// How long a read of the permissions stays in use.
+const FRESH: Duration = Duration::from_secs(60);
+/// How long a listing waits for PVE's answer.
+pub const DEADLINE: Duration = Duration::from_secs(2);
+
+/// The login's privileges, per backend, as last read.
+#[derive(Default)]
+pub struct Logins(Mutex<Vec<(usize, Instant, Result<Arc<Privileges>, String>)>>);
+
+impl Logins {
+    /// The privileges of a backend's login (read from PVE when not fresh), or why not.
+    pub async fn privileges(&self, backend: &Backend) -> Result<Arc<Privileges>, String> {
+        let key = backend as *const Backend as usize;
+        if let Some((_, _, r)) =
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|(k, at, _)| *k == key && at.elapsed() < FRESH)
+        {
+            return r.clone();
+        }
+        let request = PveRequest::new(HttpMethod::Get, "/access/permissions".into());
+        let read = backend.client.send(&request);
+        let result = match tokio::time::timeout(DEADLINE, read).await {
+            Ok(Ok(data)) => Ok(Arc::new(Privileges::from_pve(&data))),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("PVE did not answer within {} s", DEADLINE.as_secs())),
+        };
+        let mut cached = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        cached.retain(|(k, _, _)| *k != key);
+        cached.push((key, Instant::now(), result.clone()));
+        result
+    }
+
+    /// Forgets what was read (the next use reads again), e.g. on a change of the tool list.
+    pub fn forget(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+/// The tools of `policy` that no backend's login can pass (a backend whose permissions could not
+/// be read hides nothing).
+pub async fn unpermitted(policy: &Policy, backends: &[Arc<Backend>], logins: &Logins) -> BTreeSet<&'static str> {
+    let mut hidden: Option<BTreeSet<&'static str>> = None;
+    for b in backends {
+        let Ok(privs) = logins.privileges(b).await else { return BTreeSet::new() };
+        let identity = b.client.identity();
+        let here: BTreeSet<&'static str> = policy
+            .visible_tools()
+            .filter(|t| !permissions::may_pass(t.permissions, identity, &privs))
+            .map(|t| t.name)
+            .collect();
+        hidden = Some(match hidden {
+            None => here,
+            Some(h) => h.intersection(&here).copied().collect(),
+        });
+    }
+    hidden.unwrap_or_default()
+}
+
+/// `pve_whoami`'s answer for one backend.
+pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: bool) -> Value {
+    let categories: Vec<&str> = policy.categories.iter().map(|c| c.as_str()).collect();
+    let (permissions, note) = match logins.privileges(backend).await {
+        Ok(p) => {
+            let by_path: serde_json::Map<String, Value> =
+                p.by_path.iter().map(|(path, privs)| (path.clone(), json!(privs))).collect();
+            let blocked = policy
+                .visible_tools()
+                .filter(|t| !permissions::may_pass(t.permissions, backend.client.identity(), &p))
+                .count();
+            (Value::Object(by_path), json!({"tools_the_login_cannot_pass": blocked}))
+        }
+        Err(e) => (Value::Null, json!({"permissions_unreadable": e})),
+    };
+    let mut out = json!({
+        "identity": backend.client.identity(),
+        "login": if backend.client.uses_token() { "api-token" } else { "user-ticket" },
+        "tier": policy.tier.as_str(),
+        "categories": categories,
+        "allowlists": backend.allowlist.describe(),
+        "permissions": permissions,
+        "hide_unpermitted": hide,
+    });
+    if let (Some(o), Some(n)) = (out.as_object_mut(), note.as_object()) {
+        o.extend(n.clone());
+    }
+    if let Some(c) = &backend.cluster {
+        out["cluster"] = json!(c);
+    }
+    out
+}
+
+/// `pve_whoami` as a listed tool (no arguments; read-only).
+pub fn schema() -> Value {
+    json!({"type": "object", "properties": {}, "additionalProperties": false})
+}
