@@ -77,7 +77,10 @@ pub fn session_tools(policy: &Policy, mode: ToolMode, budget: usize, toolsets: b
         extra.push(toolsets_tool());
     }
     match mode {
-        ToolMode::Direct => (Mode::Direct, [direct(), extra].concat()),
+        ToolMode::Direct => {
+            let typed = policy.visible_tools().map(|d| with_output_schema(mcp_tool(d, Detail::Compact), d)).collect();
+            (Mode::Direct, [typed, extra].concat())
+        }
         ToolMode::Discover => (Mode::Discover, [discovery_tools(), extra].concat()),
         ToolMode::Auto => {
             // Only build the direct list when it can fit: building all of it costs memory.
@@ -100,6 +103,13 @@ pub fn session_tools(policy: &Policy, mode: ToolMode, budget: usize, toolsets: b
             (Mode::Discover, tools)
         }
     }
+}
+
+/// The tool with its output schema, where PVE declares returned properties. Only the explicit
+/// `direct` mode lists them: they would crowd the `auto` and `discover` budgets out.
+pub fn with_output_schema(mut tool: Tool, def: &ToolDef) -> Tool {
+    tool.output_schema = def.output_schema.and_then(|s| serde_json::from_str::<JsonObject>(s).ok()).map(std::sync::Arc::new);
+    tool
 }
 
 /// A generated tool as MCP clients see it, with the overlay arguments (gate, task waiting) added.
