@@ -276,7 +276,7 @@ pub async fn call(
             audit(Some(&request), "ok", None, None, None);
         }
         if let Some(before) = &before {
-            return Ok(Success::Shaped(json!({ "data": writes::changes(&backend.client, before).await })));
+            return Ok(Success::Shaped(json!({ "data": writes::changes(&backend.client, before, &request).await })));
         }
         if audited && data.is_null() {
             return Ok(Success::Data(writes::confirmation(request.method, &request.path)));
@@ -296,10 +296,12 @@ pub async fn call(
     let outcome = task::wait(&backend.client, upid.clone(), timeout, io.progress, &io.cancel).await;
     let result = match outcome {
         Ok(Some(TaskOutcome::Succeeded(r))) => Ok(Success::Task(r)),
-        Ok(Some(TaskOutcome::Failed(r))) => Err(match r.exit_status.as_deref().and_then(|m| writes::config_changed(tool, &request.path, m)) {
-            Some(e) if before.is_some() => CallError::Write(e),
-            _ => CallError::TaskFailed(r),
-        }),
+        Ok(Some(TaskOutcome::Failed(r))) => {
+            Err(match r.exit_status.as_deref().and_then(|m| writes::config_changed(tool, &request.path, m)) {
+                Some(e) if before.is_some() => CallError::Write(e),
+                _ => CallError::TaskFailed(r),
+            })
+        }
         Ok(Some(TaskOutcome::StillRunning(r))) => Err(CallError::StillRunning(r)),
         Ok(None) => Err(CallError::Cancelled),
         Err(e) => Err(CallError::Pve(e)),
@@ -317,7 +319,7 @@ pub async fn call(
     }
     match (result, &before) {
         (Ok(Success::Task(r)), Some(before)) => Ok(Success::Shaped(
-            json!({ "data": writes::changes(&backend.client, before).await, "task": r.to_json() }),
+            json!({ "data": writes::changes(&backend.client, before, &request).await, "task": r.to_json() }),
         )),
         (result, _) => result,
     }
@@ -326,7 +328,9 @@ pub async fn call(
 /// PVE's refusal of a stale `digest` on a configuration update, as the clear error.
 fn stale_digest(tool: &registry::ToolDef, request: &PveRequest, e: PveError) -> CallError {
     match &e {
-        PveError::Api { message, .. } if tool.config_read.is_some() || request.params.iter().any(|(k, _)| k == "digest") => {
+        PveError::Api { message, .. }
+            if tool.config_read.is_some() || request.params.iter().any(|(k, _)| k == "digest") =>
+        {
             writes::config_changed(tool, &request.path, message).map(CallError::Write).unwrap_or(CallError::Pve(e))
         }
         _ => CallError::Pve(e),

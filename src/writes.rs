@@ -21,7 +21,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::pve::client::{PveClient, PveError};
-use crate::pve::request::HttpMethod;
+use crate::pve::request::{HttpMethod, PveRequest};
 use crate::tools::arguments::{self, Arguments, FieldError, PropertyArg, Rule, SubKey};
 use crate::tools::registry::{self, ToolDef};
 
@@ -67,7 +67,8 @@ pub fn prepare(tool: &ToolDef, args: &mut Map<String, Value>) -> Result<Plan, Ve
     let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or_default();
     let path_params: Vec<&str> =
         tool.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
-    let deletable = schema.pointer("/properties/delete").is_some();
+    // `delete` as a list of settings (a boolean `delete` elsewhere means "remove instead of add").
+    let deletable = schema.pointer("/properties/delete/type").and_then(Value::as_str) == Some("string");
     let names: Vec<String> = args.keys().cloned().collect();
     for name in names {
         if args[&name].is_null() {
@@ -139,7 +140,9 @@ fn check_given(name: &str, keys: &[SubKey], given: &Map<String, Value>) -> Vec<F
                 message: "must not contain `,` (it separates keys)".into(),
             }),
             Ok(_) => {}
-            Err(e) => errors.extend(e.into_iter().map(|(p, m)| FieldError { field: format!("{name}.{k}{p}"), message: m })),
+            Err(e) => {
+                errors.extend(e.into_iter().map(|(p, m)| FieldError { field: format!("{name}.{k}{p}"), message: m }))
+            }
         }
     }
     errors
@@ -324,12 +327,17 @@ pub fn config_changed(tool: &ToolDef, path: &str, message: &str) -> Option<Write
         .then(|| WriteError::ConfigChanged { target: format!("`{path}`"), detail: message.trim().to_owned() })
 }
 
-/// After a successful configuration write: the keys that changed, with before and after.
-pub async fn changes(client: &PveClient, before: &Before) -> Value {
+/// After a successful configuration write: the keys that changed, with before and after (or the
+/// short confirmation when the configuration is not one object of settings).
+pub async fn changes(client: &PveClient, before: &Before, request: &PveRequest) -> Value {
+    let Some(b) = before.config.as_ref().and_then(Value::as_object) else {
+        return confirmation(request.method, &request.path);
+    };
     let after = read_config(client, before.read, &before.read_args).await.ok();
-    let (Some(b), Some(a)) = (before.config.as_ref().and_then(Value::as_object), after.as_ref().and_then(Value::as_object))
-    else {
-        return json!({"written": true, "note": "the configuration could not be read back to show what changed"});
+    let Some(a) = after.as_ref().and_then(Value::as_object) else {
+        let mut out = confirmation(request.method, &request.path);
+        out["note"] = json!("the configuration could not be read back to show what changed");
+        return out;
     };
     let mut changed = Map::new();
     let mut keys: Vec<&String> = b.keys().chain(a.keys()).filter(|k| k.as_str() != "digest").collect();
@@ -384,7 +392,13 @@ mod tests {
 
     const TEXT: Rule = Rule::Text(TextRule { min_length: None, max_length: None, pattern: None });
     const NET: &[SubKey] = &[
-        SubKey { key: "model", rule: Rule::Enum(&["virtio", "e1000"]), optional: false, default_key: true, alias_of: None },
+        SubKey {
+            key: "model",
+            rule: Rule::Enum(&["virtio", "e1000"]),
+            optional: false,
+            default_key: true,
+            alias_of: None,
+        },
         SubKey { key: "macaddr", rule: TEXT, optional: true, default_key: false, alias_of: None },
         SubKey { key: "bridge", rule: TEXT, optional: true, default_key: false, alias_of: None },
         SubKey { key: "firewall", rule: Rule::Boolean, optional: true, default_key: false, alias_of: None },
@@ -400,7 +414,11 @@ mod tests {
         let pairs = parse("virtio=BC:24:11:00:00:01,bridge=vmbr0", NET);
         assert_eq!(
             pairs,
-            [("model".into(), "virtio".into()), ("macaddr".into(), "BC:24:11:00:00:01".into()), ("bridge".into(), "vmbr0".into())]
+            [
+                ("model".into(), "virtio".into()),
+                ("macaddr".into(), "BC:24:11:00:00:01".into()),
+                ("bridge".into(), "vmbr0".into())
+            ]
         );
     }
 
@@ -424,6 +442,34 @@ mod tests {
         let e = check_given("net0", NET, &obj(json!({"colour": "red", "firewall": "maybe"})));
         let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["net0.colour", "net0.firewall"]);
+    }
+
+    #[test]
+    fn a_null_becomes_a_delete_only_where_delete_is_a_list_of_settings() {
+        let vm = registry::find("qemu_vm_config_update").unwrap();
+        let mut args = obj(json!({"node": "pve1", "vmid": 100, "vcpus": null, "digest": null}));
+        let plan = prepare(vm, &mut args).unwrap();
+        assert_eq!(plan.deletes, ["vcpus"]);
+        // `PUT /access/acl` has a boolean `delete` ("remove instead of add"): a null stays "not given".
+        let acl = registry::find("access_acl_update").unwrap();
+        let mut args = obj(json!({"path": "/", "roles": "PVEAuditor", "propagate": null}));
+        assert!(prepare(acl, &mut args).unwrap().deletes.is_empty());
+    }
+
+    #[test]
+    fn a_null_for_no_such_setting_is_refused() {
+        let vm = registry::find("qemu_vm_config_update").unwrap();
+        let e = prepare(vm, &mut obj(json!({"node": "pve1", "vmid": 100, "colour": null}))).unwrap_err();
+        assert_eq!(e[0].field, "colour");
+    }
+
+    #[test]
+    fn config_reads_give_property_strings_as_objects() {
+        let read = registry::find("qemu_vm_config_get").unwrap();
+        let objects =
+            property_objects(read, &json!({"net0": "virtio=BC:24:11:00:00:01,bridge=vmbr0", "memory": "2048"}))
+                .unwrap();
+        assert_eq!(objects, json!({"net0": {"model": "virtio", "macaddr": "BC:24:11:00:00:01", "bridge": "vmbr0"}}));
     }
 
     #[test]

@@ -49,7 +49,8 @@ fn lenient(s: &Value) -> Value {
         Some("array") => {
             let mut out = Map::new();
             out.insert("type".into(), json!(["array", "null"]));
-            if let Some(items) = obj.get("items").map(lenient).filter(|i| i.as_object().is_some_and(|o| !o.is_empty())) {
+            if let Some(items) = obj.get("items").map(lenient).filter(|i| i.as_object().is_some_and(|o| !o.is_empty()))
+            {
                 out.insert("items".into(), items);
             }
             Value::Object(out)

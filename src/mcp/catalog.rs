@@ -108,7 +108,8 @@ pub fn session_tools(policy: &Policy, mode: ToolMode, budget: usize, toolsets: b
 /// The tool with its output schema, where PVE declares returned properties. Only the explicit
 /// `direct` mode lists them: they would crowd the `auto` and `discover` budgets out.
 pub fn with_output_schema(mut tool: Tool, def: &ToolDef) -> Tool {
-    tool.output_schema = def.output_schema.and_then(|s| serde_json::from_str::<JsonObject>(s).ok()).map(std::sync::Arc::new);
+    tool.output_schema =
+        def.output_schema.and_then(|s| serde_json::from_str::<JsonObject>(s).ok()).map(std::sync::Arc::new);
     tool
 }
 
