@@ -153,25 +153,63 @@ async def test_an_object_from_a_read_writes_back_unchanged(pve_env, start_server
 
 # ------------------------------------------------------------------ output schemas
 
-PATH_VALUES = {'node': None, 'storage': 'local', 'userid': 'root@pam', 'realm': 'pam', 'pool': 'lab',
-               'iface': 'vmbr0', 'name': 'vmbr0'}
+# Values for the path and required arguments of reads, for the objects fakepve has (or the test makes).
+VALUES = {'storage': 'local', 'userid': 'root@pam', 'realm': 'pam', 'poolid': 'lab', 'iface': 'vmbr0',
+          'roleid': 'Administrator', 'groupid': 'ops', 'group': 'grp', 'pos': 0, 'tokenid': 'mcp',
+          'ds': 'cpu', 'timeframe': 'hour', 'feature': 'snapshot', 'disk': '/dev/sda', 'volume': 'local:iso/x.iso',
+          'cputype': 'custom-x', 'snapname': 'snap1', 'service': 'pveproxy', 'zone': 'z1', 'vnet': 'v1'}
+# `name` means different things by path.
+NAMES = {'/firewall/ipset/': 'set1', '/acme/': 'default', '/network/': 'vmbr0',
+         '/sendmail/': 'mail-to-root', '/matchers/': 'default-matcher'}
+# Writes whose answers have declared properties and that fakepve answers for the default guests.
+TYPED_WRITES = [('POST', '/nodes/{node}/qemu/{vmid}/' + w, 100) for w in ('vncproxy', 'termproxy', 'spiceproxy')] \
+    + [('POST', '/nodes/{node}/lxc/{vmid}/' + w, 200) for w in ('vncproxy', 'termproxy', 'spiceproxy')] \
+    + [('POST', '/nodes/{node}/' + w, None) for w in ('vncshell', 'termproxy', 'spiceshell')]
 
 
-def fill_path(pve_env, path):
+def fill_args(pve_env, path, required, upid):
     args = {}
-    for part in path.split('/'):
-        if not (part.startswith('{') and part.endswith('}')):
-            continue
-        key = part[1:-1]
+    for key in set(required) | set(p[1:-1] for p in path.split('/') if p.startswith('{')):
         if key == 'vmid':
             args[key] = 200 if '/lxc/' in path else 100
         elif key == 'node':
             args[key] = pve_env.node
-        elif key in PATH_VALUES:
-            args[key] = PATH_VALUES[key]
+        elif key == 'upid':
+            args[key] = upid
+        elif key == 'name':
+            found = [v for k, v in NAMES.items() if k in path + '/']
+            if not found:
+                return None
+            args[key] = found[0]
+        elif key in VALUES:
+            args[key] = VALUES[key]
         else:
             return None
     return args
+
+
+async def make_objects(srv, pve_env):
+    """What the reads look at beyond the default guests: firewall rules, a group, an IP set, a pool, a
+    user group, a snapshot, and a task (its UPID)."""
+    node = pve_env.node
+    for base in ('/cluster/firewall', '/nodes/{node}/firewall', '/nodes/{node}/qemu/{vmid}/firewall',
+                 '/nodes/{node}/lxc/{vmid}/firewall'):
+        where = {'node': node} if '{node}' in base else {}
+        if '{vmid}' in base:
+            where['vmid'] = 200 if '/lxc/' in base else 100
+        ok_data(await srv.call('POST', base + '/rules', type='in', action='ACCEPT', **where))
+        if base != '/nodes/{node}/firewall':
+            ok_data(await srv.call('POST', base + '/ipset', name='set1', **where))
+    ok_data(await srv.call('POST', '/cluster/firewall/groups', group='grp'))
+    ok_data(await srv.call('POST', '/cluster/firewall/groups/{group}', group='grp', type='in', action='ACCEPT'))
+    ok_data(await srv.call('POST', '/pools', poolid='lab'))
+    await srv.call('POST', '/cluster/sdn/zones', zone='z1', type='simple')
+    await srv.call('POST', '/cluster/sdn/vnets', vnet='v1', zone='z1')
+    ok_data(await srv.call('POST', '/access/groups', groupid='ops'))
+    await srv.call('POST', '/nodes/{node}/qemu/{vmid}/snapshot', node=node, vmid=100, snapname='snap1')
+    await srv.call('POST', '/nodes/{node}/lxc/{vmid}/snapshot', node=node, vmid=200, snapname='snap1')
+    task = await srv.call('POST', '/nodes/{node}/qemu/{vmid}/status/start', node=node, vmid=101)
+    return task.structured_content['task']['upid']
 
 
 async def test_qemu_vm_list_and_at_least_200_others_declare_an_output_schema(pve_env, start_server):
@@ -188,13 +226,13 @@ async def test_qemu_vm_list_and_at_least_200_others_declare_an_output_schema(pve
 async def test_fakepves_answers_satisfy_every_declared_output_schema(pve_env, start_server):
     checked = []
     async with start_server(pve_env.server_env('full')) as srv:
+        upid = await make_objects(srv, pve_env)
         for tool in srv.tools:
             method, path = harness.endpoint(tool)
             if method != 'GET' or not tool.output_schema:
                 continue
-            args = fill_path(pve_env, path)
-            required = set(tool.input_schema.get('required') or []) - set(args or {})
-            if args is None or required:
+            args = fill_args(pve_env, path, tool.input_schema.get('required') or [], upid)
+            if args is None:
                 continue
             # The SDK client validates structuredContent against the listed schema itself; check again.
             result = await srv.call_name(tool.name, args)
@@ -202,5 +240,13 @@ async def test_fakepves_answers_satisfy_every_declared_output_schema(pve_env, st
                 continue
             jsonschema.validate(result.structured_content, tool.output_schema)
             checked.append(tool.name)
+        for method, path, vmid in TYPED_WRITES:
+            tool = srv.tool(method, path)
+            where = {'node': pve_env.node, 'vmid': vmid} if vmid else {'node': pve_env.node}
+            result = await srv.call(method, path, **where)
+            assert not result.is_error, harness.texts(result)
+            jsonschema.validate(result.structured_content, tool.output_schema)
+            checked.append(tool.name)
     assert 'qemu_vm_list' in checked
-    assert len(checked) >= 150, len(checked)
+    # qemu_vm_list and at least 200 others.
+    assert len(set(checked)) >= 201, len(set(checked))
