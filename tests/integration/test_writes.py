@@ -98,6 +98,14 @@ async def test_a_merge_whose_read_fails_sends_nothing(pve_env, start_server):
     assert sent_writes(pve_env, vm_config_path(pve_env, 101)) == []
 
 
+async def test_the_asynchronous_update_reports_its_task_and_what_changed(pve_env, start_server):
+    async with start_server(pve_env.server_env('full')) as srv:
+        result = await srv.call('POST', CONFIG, node=pve_env.node, vmid=101, net0={'firewall': True})
+    assert not result.is_error, harness.texts(result)
+    assert result.structured_content['task']['exitstatus'] == 'OK'
+    assert 'firewall=1' in result.structured_content['data']['changed']['net0']['after']
+
+
 # ------------------------------------------------------------------ delete, digest, results
 
 async def test_a_top_level_null_becomes_delete(pve_env, start_server):
