@@ -55,7 +55,8 @@ pub struct Tool {
     pub compact_schema: String,
     /// The output JSON Schema (lenient), serialized, when PVE declares returned properties.
     pub output_schema: Option<String>,
-    /// For a configuration update (a write with `delete` or `digest` beside a GET on its path):
+    /// For a configuration update (a PUT, or a POST beside a PUT, with `delete` or `digest`, and a GET
+    /// on its path):
     /// the GET's tool name, read to merge property strings, fill `digest` and report changes.
     pub config_read: Option<String>,
     pub endpoint: Endpoint,
@@ -133,7 +134,10 @@ fn link_config_reads(tools: &mut [Tool]) {
         .collect();
     for t in tools.iter_mut() {
         let ep = &t.endpoint;
-        let write = matches!(ep.method, model::Method::Put | model::Method::Post);
+        // A PUT, or the POST twin of one (qemu's asynchronous config update); a POST alone on a
+        // collection creates something and has no current value to merge into.
+        let write = ep.method == model::Method::Put
+            || (ep.method == model::Method::Post && ep.sibling_methods.contains(&model::Method::Put));
         let config_args = ep.params.iter().any(|p| p.name == "delete" || p.name == "digest");
         if let (true, true, Some(read)) = (write, config_args, reads.get(&ep.path)) {
             t.config_read = Some(read.clone());
