@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::audit::{AuditLog, Entry};
@@ -21,6 +21,7 @@ use crate::pve::request::PveRequest;
 use crate::pve::task::{self, ProgressSink, TaskOutcome, TaskReport, Upid};
 use crate::tools::arguments::{ArgErrors, Arguments, FieldError};
 use crate::tools::registry;
+use crate::writes::{self, WriteError};
 
 /// The PVE side a call runs against and the limits around it, for as long as the server (or one
 /// HTTP caller) lives: the client, the policy ceiling, the allowlists, the audit log.
@@ -61,6 +62,9 @@ pub enum Success {
     Task(TaskReport),
     /// A task started with `wait: false`.
     Started(Upid),
+    /// The whole structured result, shaped by an overlay ([`crate::writes`]): PVE's data under
+    /// `data` beside what the overlay adds (what changed, property strings as objects, the task).
+    Shaped(Value),
 }
 
 /// Why a call did not succeed. Every variant before `Pve` means nothing was sent.
@@ -89,6 +93,8 @@ pub enum CallError {
     /// The chosen cluster does not allow the tool (see [`crate::cluster`]).
     #[error("{0}; nothing was sent to PVE")]
     Cluster(String),
+    #[error("{0}")]
+    Write(#[from] WriteError),
 }
 
 fn task_failed(r: &TaskReport) -> String {
@@ -217,6 +223,10 @@ pub async fn call(
     } else {
         WaitArgs { wait: true, timeout: None }
     };
+    let plan = writes::prepare(tool, &mut args).unwrap_or_else(|e| {
+        overlay_errors.extend(e);
+        writes::Plan::default()
+    });
     let request = match (tool.build)(&mut Arguments::new(args.clone())) {
         Ok(r) if overlay_errors.is_empty() => r,
         Ok(_) => return Err(refuse(CallError::InvalidArguments(ArgErrors(overlay_errors)))),
@@ -227,6 +237,7 @@ pub async fn call(
     };
 
     backend.allowlist.check(tool, &args, &request).map_err(|e| refuse(e.into()))?;
+    backend.allowlist.check(tool, &args, &plan.probe(&request)).map_err(|e| refuse(e.into()))?;
 
     if !io.pre_confirmed
         && let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args)
@@ -242,10 +253,24 @@ pub async fn call(
         }
     }
 
+    // A configuration update reads what it changes: to merge, to carry the digest, to report.
+    let (request, before) = match writes::resolve(&backend.client, tool, plan, &mut args).await {
+        Ok(None) => (request, None),
+        Ok(Some(before)) => match (tool.build)(&mut Arguments::new(args.clone())) {
+            // The merged values are checked like any other: a merge must not name another guest.
+            Ok(r) => {
+                backend.allowlist.check(tool, &args, &r).map_err(|e| refuse(e.into()))?;
+                (r, Some(before))
+            }
+            Err(e) => return Err(refuse(CallError::InvalidArguments(e))),
+        },
+        Err(e) => return Err(refuse(e.into())),
+    };
+
     tracing::info!(tool = tool.name, method = request.method.as_str(), path = %request.path, "calling PVE");
     let sent = tokio::select! {
         _ = io.cancel.cancelled() => Err(CallError::Cancelled),
-        r = backend.client.send(&request) => r.map_err(CallError::from),
+        r = backend.client.send(&request) => r.map_err(|e| stale_digest(tool, &request, e)),
     };
     let mut data = match sent {
         Ok(d) => d,
@@ -263,6 +288,15 @@ pub async fn call(
         if audited {
             audit(Some(&request), "ok", None, None, None);
         }
+        if let Some(before) = &before {
+            return Ok(Success::Shaped(json!({ "data": writes::changes(&backend.client, before, &request).await })));
+        }
+        if audited && data.is_null() {
+            return Ok(Success::Data(writes::confirmation(request.method, &request.path)));
+        }
+        if let Some(objects) = writes::property_objects(tool, &data) {
+            return Ok(Success::Shaped(json!({ "data": data, "property_strings": objects })));
+        }
         return Ok(Success::Data(data));
     };
     if !wait.wait {
@@ -275,7 +309,12 @@ pub async fn call(
     let outcome = task::wait(&backend.client, upid.clone(), timeout, io.progress, &io.cancel).await;
     let result = match outcome {
         Ok(Some(TaskOutcome::Succeeded(r))) => Ok(Success::Task(r)),
-        Ok(Some(TaskOutcome::Failed(r))) => Err(CallError::TaskFailed(r)),
+        Ok(Some(TaskOutcome::Failed(r))) => {
+            Err(match r.exit_status.as_deref().and_then(|m| writes::config_changed(tool, &request.path, m)) {
+                Some(e) if before.is_some() => CallError::Write(e),
+                _ => CallError::TaskFailed(r),
+            })
+        }
         Ok(Some(TaskOutcome::StillRunning(r))) => Err(CallError::StillRunning(r)),
         Ok(None) => Err(CallError::Cancelled),
         Err(e) => Err(CallError::Pve(e)),
@@ -291,5 +330,22 @@ pub async fn call(
         let exit = report.and_then(|r| r.exit_status.as_deref());
         audit(Some(&request), outcome, message, Some(&upid.text), exit);
     }
-    result
+    match (result, &before) {
+        (Ok(Success::Task(r)), Some(before)) => Ok(Success::Shaped(
+            json!({ "data": writes::changes(&backend.client, before, &request).await, "task": r.to_json() }),
+        )),
+        (result, _) => result,
+    }
+}
+
+/// PVE's refusal of a stale `digest` on a configuration update, as the clear error.
+fn stale_digest(tool: &registry::ToolDef, request: &PveRequest, e: PveError) -> CallError {
+    match &e {
+        PveError::Api { message, .. }
+            if tool.config_read.is_some() || request.params.iter().any(|(k, _)| k == "digest") =>
+        {
+            writes::config_changed(tool, &request.path, message).map(CallError::Write).unwrap_or(CallError::Pve(e))
+        }
+        _ => CallError::Pve(e),
+    }
 }

@@ -12,7 +12,8 @@
 //!    at start-up into the values the stages above take.
 //! 5. [`call`]: the one path every tool call takes (policy, arguments, allowlists, gate, send, task
 //!    wait), with [`audit`] recording what was done; [`cluster`] chooses which configured cluster
-//!    a call runs against.
+//!    a call runs against, and [`writes`] (merged property strings, digests, `delete`, results
+//!    that say what changed) is its overlay for writes.
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
 //!    input-required, MCP tasks, result shaping, and the stdio and Streamable HTTP transports.
 
@@ -27,6 +28,7 @@ pub mod mcp;
 pub mod policy;
 pub mod pve;
 pub mod tools;
+pub mod writes;
 
 /// A boxed, sendable future: what the object-safe callback traits (progress, confirmation) return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -16,6 +16,7 @@ pub mod import;
 pub mod indexes;
 pub mod model;
 pub mod names;
+pub mod output;
 pub mod pattern;
 pub mod policy;
 pub mod references;
@@ -58,6 +59,12 @@ pub struct Tool {
     pub input_schema: String,
     /// The compact input JSON Schema, serialized.
     pub compact_schema: String,
+    /// The output JSON Schema (lenient), serialized, when PVE declares returned properties.
+    pub output_schema: Option<String>,
+    /// For a configuration update (a PUT, or a POST beside a PUT, with `delete` or `digest`, and a GET
+    /// on its path):
+    /// the GET's tool name, read to merge property strings, fill `digest` and report changes.
+    pub config_read: Option<String>,
     pub endpoint: Endpoint,
 }
 
@@ -114,13 +121,44 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             annotations: policy::annotations(ep),
             input_schema: schema,
             compact_schema,
+            output_schema: output::output_schema(ep).map(|s| serde_json::to_string(&s).expect("JSON values serialize")),
+            config_read: None,
             summary,
             endpoint: ep.clone(),
             name,
         });
     }
+    link_config_reads(&mut tools);
     Ok((tools, excluded))
 }
+
+/// Links each configuration update to the GET tool of its path, and says in its description how
+/// partial property strings and `null` behave there.
+fn link_config_reads(tools: &mut [Tool]) {
+    let reads: BTreeMap<String, String> = tools
+        .iter()
+        .filter(|t| t.endpoint.method == model::Method::Get)
+        .map(|t| (t.endpoint.path.clone(), t.name.clone()))
+        .collect();
+    for t in tools.iter_mut() {
+        let ep = &t.endpoint;
+        // A PUT, or the POST twin of one (qemu's asynchronous config update); a POST alone on a
+        // collection creates something and has no current value to merge into.
+        let write = ep.method == model::Method::Put
+            || (ep.method == model::Method::Post && ep.sibling_methods.contains(&model::Method::Put));
+        let config_args = ep.params.iter().any(|p| p.name == "delete" || p.name == "digest");
+        if let (true, true, Some(read)) = (write, config_args, reads.get(&ep.path)) {
+            t.config_read = Some(read.clone());
+            t.description.push_str(CONFIG_UPDATE_NOTE);
+        }
+    }
+}
+
+/// How a configuration update treats partial input, in its description.
+pub const CONFIG_UPDATE_NOTE: &str = "\n\nPartial updates: a property-string argument given as an object is merged into the \
+current value (keys not given are kept, a key set to null is removed; the write carries the digest of the \
+configuration it was based on); given as a string it replaces the value. A top-level argument set to null \
+is deleted (`delete`). The result lists the changed keys with before and after.";
 
 fn tool_description(ep: &Endpoint) -> String {
     let mut d = ep.description.trim().to_owned();

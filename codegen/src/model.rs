@@ -99,6 +99,8 @@ pub fn placeholder(segment: &str) -> Option<&str> {
 pub struct Returns {
     pub kind: Option<String>,
     pub description: Option<String>,
+    /// The schema's `returns` as written (for the output schema).
+    pub schema: Option<Value>,
 }
 
 /// Where a parameter travels.
@@ -353,6 +355,7 @@ fn read_method(
         returns: Returns {
             kind: returns.and_then(|r| r.get("type")).and_then(Value::as_str).map(str::to_owned),
             description: returns.and_then(|r| r.get("description")).and_then(Value::as_str).map(str::to_owned),
+            schema: returns.cloned(),
         },
     })
 }

@@ -212,7 +212,7 @@ mod tests {
             params: vec![],
             children: vec![],
             sibling_methods: vec![],
-            returns: Returns { kind: Some(returns.into()), description: None },
+            returns: Returns { kind: Some(returns.into()), description: None, schema: None },
         }
     }
 

@@ -271,7 +271,7 @@ mod tests {
             params: vec![],
             children: vec![],
             sibling_methods: vec![],
-            returns: Returns { kind: None, description: None },
+            returns: Returns { kind: None, description: None, schema: None },
         }
     }
 

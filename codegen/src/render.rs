@@ -30,7 +30,7 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
             #[doc = #doc]
             pub mod #m {
                 #[allow(unused_imports)]
-                use crate::tools::arguments::{Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule};
+                use crate::tools::arguments::{Arguments, ArgErrors, Need, PropertyArg, PveEnum, Rule, SubKey, TextRule};
                 #[allow(unused_imports)]
                 use crate::pve::request::{HttpMethod, PveRequest, ToWire, path_segment};
                 #(#items)*
@@ -140,6 +140,14 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     };
     let task = t.task;
     let schema = &t.input_schema;
+    let output_schema = match &t.output_schema {
+        Some(s) => quote! { Some(#s) },
+        None => quote! { None },
+    };
+    let config_read = match &t.config_read {
+        Some(s) => quote! { Some(#s) },
+        None => quote! { None },
+    };
     let module = Ident::new(t.category, Span::call_site());
     let ty = format_ident!("{}", t.type_name);
     quote! {
@@ -161,6 +169,9 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             input_schema: #schema,
             compact_schema: #compact_schema,
             permissions: #permissions,
+            output_schema: #output_schema,
+            config_read: #config_read,
+            property_strings: #module::#ty::PROPERTY_STRINGS,
             build: #module::#ty::build,
         }
     }
@@ -274,6 +285,15 @@ fn render_request(t: &Tool) -> TokenStream {
     let known: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_none()).map(|p| p.name.as_str()).collect();
     let indexed: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_some()).map(|p| p.name.as_str()).collect();
     let path_names: Vec<&str> = ep.path_params();
+    let property_strings = ep.params.iter().filter_map(|p| match &p.kind {
+        Kind::PropertyString(keys) => {
+            let name = &p.name;
+            let indexed = p.indexed.is_some();
+            let keys = sub_keys(keys);
+            Some(quote! { PropertyArg { name: #name, indexed: #indexed, keys: #keys } })
+        }
+        _ => None,
+    });
     quote! {
         #(#enum_defs)*
 
@@ -290,6 +310,8 @@ fn render_request(t: &Tool) -> TokenStream {
             pub const INDEXED: &'static [&'static str] = &[ #(#indexed),* ];
             /// Arguments that are path segments.
             pub const PATH: &'static [&'static str] = &[ #(#path_names),* ];
+            /// Property-string arguments (indexed ones by stem) and their keys.
+            pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[ #(#property_strings),* ];
 
             /// Reads and checks the tool's arguments.
             pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {

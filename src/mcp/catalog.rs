@@ -170,15 +170,23 @@ fn items_tokens(items: &[Item]) -> usize {
     bytes.saturating_sub(usize::from(!items.is_empty())).div_ceil(4)
 }
 
-/// A generated tool's compact listing entry, serialized once per process.
-fn listed(def: &'static ToolDef) -> Item {
-    static LISTED: OnceLock<Box<[OnceLock<Box<str>>]>> = OnceLock::new();
-    let slots = LISTED.get_or_init(|| registry::all().iter().map(|_| OnceLock::new()).collect());
+/// A generated tool's compact listing entry, serialized once per process: with its output schema
+/// for the explicit `direct` mode, without for the budgeted modes.
+fn listed(def: &'static ToolDef, with_output: bool) -> Item {
+    static LISTED: OnceLock<Box<[[OnceLock<Box<str>>; 2]]>> = OnceLock::new();
+    let slots = LISTED.get_or_init(|| registry::all().iter().map(|_| Default::default()).collect());
     let text: &'static str = match registry::index_of(def.name).and_then(|i| slots.get(i)) {
-        Some(slot) => slot.get_or_init(|| listed_text(def).into_boxed_str()),
-        None => return (def.name.to_owned(), Cow::Owned(listed_text(def))),
+        Some(slot) => slot[usize::from(with_output)].get_or_init(|| listed_text(def, with_output).into_boxed_str()),
+        None => return (def.name.to_owned(), Cow::Owned(listed_text(def, with_output))),
     };
     (def.name.to_owned(), Cow::Borrowed(text))
+}
+
+/// The tool with its output schema, where PVE declares returned properties. Only the explicit
+/// `direct` mode lists them: they would crowd the `auto` and `discover` budgets out.
+pub fn with_output_schema(mut tool: Tool, def: &ToolDef) -> Tool {
+    tool.output_schema = def.output_schema.and_then(|s| serde_json::from_str::<JsonObject>(s).ok()).map(Arc::new);
+    tool
 }
 
 fn build(
@@ -189,19 +197,19 @@ fn build(
     hidden: &BTreeSet<&'static str>,
 ) -> (Mode, Vec<Item>) {
     let visible = || policy.visible_tools().filter(|d| !hidden.contains(d.name));
-    let direct = || -> Vec<Item> { visible().map(listed).collect() };
+    let direct = |with_output| -> Vec<Item> { visible().map(|d| listed(d, with_output)).collect() };
     let mut extra = Vec::new();
     if toolsets {
         extra.push(item(&toolsets_tool()));
     }
     let discovery = || -> Vec<Item> { discovery_tools().iter().map(item).collect() };
     match mode {
-        ToolMode::Direct => (Mode::Direct, [direct(), extra].concat()),
+        ToolMode::Direct => (Mode::Direct, [direct(true), extra].concat()),
         ToolMode::Discover => (Mode::Discover, [discovery(), extra].concat()),
         ToolMode::Auto => {
             // Only build the direct list when it can fit.
             if estimate_direct_tokens(visible()) <= budget * 2 {
-                let all = [direct(), extra.clone()].concat();
+                let all = [direct(false), extra.clone()].concat();
                 if items_tokens(&all) <= budget {
                     return (Mode::Direct, all);
                 }
@@ -212,7 +220,7 @@ fn build(
                 else {
                     continue;
                 };
-                items.push(listed(def));
+                items.push(listed(def, false));
                 if items_tokens(&items) > budget {
                     items.pop();
                     break;
@@ -307,10 +315,16 @@ fn mcp_tool_alone(def: &ToolDef, detail: Detail) -> Tool {
 /// A generated tool's compact listing entry as JSON text, the same bytes as serializing
 /// [`mcp_tool`]'s value, without parsing its schema: the overlay arguments are written into the
 /// generated schema text, whose `properties` member always comes second.
-fn listed_text(def: &ToolDef) -> String {
+fn listed_text(def: &ToolDef, with_output: bool) -> String {
     const PROPERTIES: &str = r#"{"type":"object","properties":{"#;
     const EMPTY_SCHEMA: &str = r#""inputSchema":{}"#;
-    let fallback = || serde_json::to_string(&mcp_tool(def, Detail::Compact)).unwrap_or_default();
+    const EMPTY_OUTPUT: &str = r#""outputSchema":{}"#;
+    let output = def.output_schema.filter(|_| with_output);
+    let fallback = || {
+        let tool = mcp_tool(def, Detail::Compact);
+        let tool = if with_output { with_output_schema(tool, def) } else { tool };
+        serde_json::to_string(&tool).unwrap_or_default()
+    };
     // With configured clusters the schema also gets its `cluster` argument: the parsed way.
     if CLUSTER_NAMES.get().is_some() {
         return fallback();
@@ -331,11 +345,18 @@ fn listed_text(def: &ToolDef) -> String {
         schema.push(',');
     }
     schema.push_str(own);
-    let shell = serde_json::to_string(&shell(def, Detail::Compact)).unwrap_or_default();
-    match shell.find(EMPTY_SCHEMA) {
-        Some(at) => format!("{}\"inputSchema\":{schema}{}", &shell[..at], &shell[at + EMPTY_SCHEMA.len()..]),
-        None => fallback(),
+    let mut tool = shell(def, Detail::Compact);
+    if output.is_some() {
+        tool.output_schema = Some(Arc::new(JsonObject::new()));
     }
+    let shell = serde_json::to_string(&tool).unwrap_or_default();
+    let Some(at) = shell.find(EMPTY_SCHEMA) else { return fallback() };
+    let mut text = format!("{}\"inputSchema\":{schema}{}", &shell[..at], &shell[at + EMPTY_SCHEMA.len()..]);
+    if let Some(output) = output {
+        let Some(at) = text.find(EMPTY_OUTPUT) else { return fallback() };
+        text.replace_range(at..at + EMPTY_OUTPUT.len(), &format!("\"outputSchema\":{output}"));
+    }
+    text
 }
 
 /// Everything of a generated tool's MCP form but its input schema (left empty).
@@ -479,7 +500,9 @@ mod tests {
     fn listed_text_is_the_serialized_tool_for_every_tool() {
         for def in registry::all() {
             let typed = serde_json::to_string(&mcp_tool(def, Detail::Compact)).unwrap();
-            assert_eq!(listed_text(def), typed, "{}", def.name);
+            assert_eq!(listed_text(def, false), typed, "{}", def.name);
+            let with_output = serde_json::to_string(&with_output_schema(mcp_tool(def, Detail::Compact), def)).unwrap();
+            assert_eq!(listed_text(def, true), with_output, "{}", def.name);
         }
     }
 

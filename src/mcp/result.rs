@@ -43,6 +43,7 @@ pub fn success(success: Success, tool: Option<&ToolDef>, limit_tokens: usize) ->
     let structured = match success {
         Success::Data(data) => json!({ "data": data }),
         Success::Task(report) => json!({ "task": report.to_json() }),
+        Success::Shaped(v) => v,
         Success::Started(upid) => {
             json!({ "data": upid.text, "task": {"upid": upid.text, "node": upid.node, "type": upid.kind, "status": "running"} })
         }
@@ -108,7 +109,12 @@ pub fn bounded(mut structured: Value, tool: Option<&ToolDef>, limit: usize) -> C
         text.len(),
         limit / BYTES_PER_TOKEN
     );
-    CallToolResult::success(vec![ContentBlock::text(format!("{}{notice}", &text[..cut]))])
+    let mut result = CallToolResult::success(vec![ContentBlock::text(format!("{}{notice}", &text[..cut]))]);
+    // A tool that declares an output schema always gives a structure (clients check for one).
+    if tool.is_some_and(|t| t.output_schema.is_some()) {
+        result.structured_content = Some(json!({ "truncated": { "notice": notice.trim() } }));
+    }
+    result
 }
 
 fn with_structure(text: String, structured: Value) -> CallToolResult {

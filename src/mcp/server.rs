@@ -292,6 +292,7 @@ impl Reader for PveServer {
             let policy = self.session().policy.clone();
             match cluster::call(&backend, &policy, tool, args, ClientHooks::default()).await {
                 Ok(Success::Data(data)) => Ok(data),
+                Ok(Success::Shaped(mut shaped)) => Ok(shaped.get_mut("data").map(Value::take).unwrap_or(shaped)),
                 Ok(_) => Err(format!("{tool}: unexpected task answer")),
                 Err(e) => Err(format!("{tool}: {e}")),
             }

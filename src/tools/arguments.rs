@@ -65,6 +65,21 @@ pub struct SubKey {
     pub alias_of: Option<&'static str>,
 }
 
+/// A property-string argument of a tool (`net` for `net0`, `net1`, ... when indexed) and its keys.
+#[derive(Debug, Clone, Copy)]
+pub struct PropertyArg {
+    pub name: &'static str,
+    pub indexed: bool,
+    pub keys: &'static [SubKey],
+}
+
+impl PropertyArg {
+    /// Whether an argument name is this one (`net3` for the indexed `net`).
+    pub fn matches(&self, arg: &str) -> bool {
+        if self.indexed { indexed_key(arg, self.name) } else { arg == self.name }
+    }
+}
+
 /// A generated enum of allowed string values.
 pub trait PveEnum: Sized {
     const VALUES: &'static [&'static str];

@@ -68,6 +68,13 @@ pub struct ToolDef {
     /// PVE's permission rule for the endpoint (the schema's `permissions` object: its `check` or
     /// `user`), as JSON text; empty when the schema gives none (root only).
     pub permissions: &'static str,
+    /// The output JSON Schema of `structuredContent` (lenient), as JSON text, when PVE declares
+    /// returned properties.
+    pub output_schema: Option<&'static str>,
+    /// For a configuration update: the tool that reads the configuration it writes.
+    pub config_read: Option<&'static str>,
+    /// The property-string arguments and their keys.
+    pub property_strings: &'static [crate::tools::arguments::PropertyArg],
     /// Reads and checks arguments into the typed request, then gives its wire form.
     pub build: fn(&mut Arguments) -> Result<PveRequest, ArgErrors>,
 }

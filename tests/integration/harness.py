@@ -100,14 +100,17 @@ def texts(result) -> list[str]:
 
 def ok_data(result) -> Any:
     """The PVE data of a successful call, after checking the success contract:
-    isError false, structuredContent == {"data": ...}, content[0] the same data as compact JSON text."""
+    isError false, structuredContent == {"data": ...} (a configuration read may add "property_strings"),
+    content[0] the same as compact JSON text (the data alone when that is all there is)."""
     assert not result.is_error, 'the call failed: {0}'.format(texts(result))
-    assert isinstance(result.structured_content, dict) and set(result.structured_content) == {'data'}, \
+    assert isinstance(result.structured_content, dict) and 'data' in result.structured_content \
+        and set(result.structured_content) <= {'data', 'property_strings'}, \
         'structuredContent must be {{"data": ...}}, got {0!r}'.format(result.structured_content)
     data = result.structured_content['data']
+    whole = data if set(result.structured_content) == {'data'} else result.structured_content
     assert result.content and result.content[0].type == 'text', 'content[0] must be text: {0!r}'.format(result.content)
     text = result.content[0].text
-    assert json.loads(text) == data, 'content[0].text is not the data: {0!r}'.format(text[:500])
+    assert json.loads(text) == whole, 'content[0].text is not the data: {0!r}'.format(text[:500])
     assert '\n' not in text, 'content[0].text must be compact JSON'
     return data
 

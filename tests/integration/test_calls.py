@@ -51,7 +51,8 @@ async def test_result_is_pves_data_verbatim_as_compact_json(pve_env, start_serve
         result = await srv.call('GET', CONFIG, node=pve_env.node, vmid=101)
         data = ok_data(result)
     assert data == await pve_env.get('/nodes/{0}/qemu/101/config'.format(pve_env.node))
-    assert result.content[0].text == json.dumps(data, separators=(',', ':'), ensure_ascii=False)
+    # A configuration read adds its property strings as objects; the text copy is the whole structure.
+    assert result.content[0].text == json.dumps(result.structured_content, separators=(',', ':'), ensure_ascii=False)
 
 
 async def test_call_requests_the_concrete_pve_path(pve_env, start_server):
@@ -68,10 +69,13 @@ async def test_config_change_is_read_back(pve_env, start_server):
     text = 'changed by pve-mcp integration test'
     async with start_server(pve_env.server_env(tier='full')) as srv:
         before = pve_env.request_count()
-        assert ok_data(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=101, description=text,
-                                      onboot=True)) is None
+        changed = ok_data(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=101, description=text,
+                                         onboot=True))['changed']
+        assert changed['description'] == {'before': None, 'after': text}
         sent = pve_env.requests_since(before)
-        assert [(m, p) for m, p, _ in sent] == [('PUT', '{0}/nodes/{1}/qemu/101/config'.format(API, pve_env.node))]
+        path = '{0}/nodes/{1}/qemu/101/config'.format(API, pve_env.node)
+        # Read before (for the report of what changed), written once, read back.
+        assert [(m, p) for m, p, _ in sent] == [('GET', path), ('PUT', path), ('GET', path)]
         config = ok_data(await srv.call('GET', CONFIG, node=pve_env.node, vmid=101))
     assert config['description'] == text
     assert str(config['onboot']).lower() in ('1', 'true')
@@ -124,7 +128,8 @@ async def test_pve_validation_error_is_passed_on_with_its_field(pve_env, start_s
     async with start_server(pve_env.server_env(tier='full')) as srv:
         before = pve_env.request_count()
         text = error_text(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=101, boot='order=scsi5'))
-        assert len(pve_env.requests_since(before)) == 1, 'the request should have reached PVE'
+        writes = [r for r in pve_env.requests_since(before) if r[0] == 'PUT']
+        assert len(writes) == 1, 'the request should have reached PVE'
     assert 'Parameter verification failed' in text
     assert 'boot' in text
     assert "invalid bootorder: device 'scsi5' does not exist" in text

@@ -135,7 +135,7 @@ impl Category {
 pub mod nodes {
     #[allow(unused_imports)]
     use crate::tools::arguments::{
-        Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule,
+        Arguments, ArgErrors, Need, PropertyArg, PveEnum, Rule, SubKey, TextRule,
     };
     #[allow(unused_imports)]
     use crate::pve::request::{HttpMethod, PveRequest, ToWire, path_segment};
@@ -151,6 +151,8 @@ pub mod nodes {
         pub const INDEXED: &'static [&'static str] = &[];
         /// Arguments that are path segments.
         pub const PATH: &'static [&'static str] = &[];
+        /// Property-string arguments (indexed ones by stem) and their keys.
+        pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[];
         /// Reads and checks the tool's arguments.
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
@@ -173,7 +175,7 @@ pub mod nodes {
 pub mod qemu {
     #[allow(unused_imports)]
     use crate::tools::arguments::{
-        Arguments, ArgErrors, Need, PveEnum, Rule, SubKey, TextRule,
+        Arguments, ArgErrors, Need, PropertyArg, PveEnum, Rule, SubKey, TextRule,
     };
     #[allow(unused_imports)]
     use crate::pve::request::{HttpMethod, PveRequest, ToWire, path_segment};
@@ -243,6 +245,33 @@ pub mod qemu {
         pub const INDEXED: &'static [&'static str] = &["net"];
         /// Arguments that are path segments.
         pub const PATH: &'static [&'static str] = &["node", "vmid"];
+        /// Property-string arguments (indexed ones by stem) and their keys.
+        pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[
+            PropertyArg {
+                name: "net",
+                indexed: true,
+                keys: &[
+                    SubKey {
+                        key: "model",
+                        rule: Rule::Enum(&["virtio", "e1000"]),
+                        optional: false,
+                        default_key: true,
+                        alias_of: None,
+                    },
+                    SubKey {
+                        key: "bridge",
+                        rule: Rule::Text(TextRule {
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                        }),
+                        optional: true,
+                        default_key: false,
+                        alias_of: None,
+                    },
+                ],
+            },
+        ];
         /// Reads and checks the tool's arguments.
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
@@ -366,6 +395,9 @@ pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
         input_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         compact_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         permissions: "",
+        output_schema: None,
+        config_read: None,
+        property_strings: nodes::NodesList::PROPERTY_STRINGS,
         build: nodes::NodesList::build,
     },
     crate::tools::registry::ToolDef {
@@ -386,6 +418,9 @@ pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
         input_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\",\"description\":\"The cluster node name.\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999,\"description\":\"The (unique) ID of the VM.\"},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot.\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS.\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Pass as `netN` with N 0 to 31. Format: [model=]<enum> [,bridge=<bridge>]\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
         compact_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Property string `key=value,...` (or an object) with keys: model, bridge. As `netN`, N 0-31.\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
         permissions: "{\"check\":[\"perm\",\"/vms/{vmid}\",[\"VM.Config.Options\"]]}",
+        output_schema: None,
+        config_read: None,
+        property_strings: qemu::QemuVmConfigUpdate::PROPERTY_STRINGS,
         build: qemu::QemuVmConfigUpdate::build,
     },
 ];

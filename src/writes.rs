@@ -1,0 +1,494 @@
+//! Stage 5 overlay, in the call path: writes that do what the operator meant.
+//!
+//! On a configuration update (a write whose tool has a `config_read`, see the codegen):
+//! - a property-string argument given as an **object** is merged into the current value, read
+//!   first with the configuration's GET (keys not given are kept, a key given as `null` is
+//!   removed); a **string** replaces the value as written. An indexed entry that does not exist
+//!   yet is made from the object alone;
+//! - a merged write carries the `digest` of the configuration it was based on (a caller's own
+//!   `digest` passes through), and PVE's refusal of a stale digest becomes [`ConfigChanged`];
+//! - a top-level argument given as `null` joins PVE's `delete` list;
+//! - the result lists the keys that changed, with before and after (read back after the write).
+//!
+//! Other writes that PVE answers with nothing get a short confirmation naming the target, and
+//! configuration reads give each property string also as an object of its keys.
+//!
+//! The order keeps the call path's promise: [`prepare`] runs before the typed request is read
+//! (checking every given sub-key, so a bad one is refused before anything is sent), [`resolve`]
+//! after the allowlists and the gate (the read, the merge, and a second full check of the merged
+//! arguments; a failed read sends nothing).
+
+use serde_json::{Map, Value, json};
+
+use crate::pve::client::{PveClient, PveError};
+use crate::pve::request::{HttpMethod, PveRequest};
+use crate::tools::arguments::{self, Arguments, FieldError, PropertyArg, Rule, SubKey};
+use crate::tools::registry::{self, ToolDef};
+
+/// Arguments that control a write rather than name a setting: a `null` for them is "not given".
+const CONTROL: &[&str] =
+    &["digest", "delete", "revert", "skiplock", "force", "background_delay", "wait", "task_timeout", "confirm"];
+
+/// PVE's words when a `digest` no longer matches (PVE::Tools::assert_if_modified, and the qemu
+/// config path's own check).
+const DIGEST_REFUSALS: &[&str] = &["detected modified configuration", "checksum mismatch", "digest mismatch"];
+
+/// What [`prepare`] took out of the arguments, to be done by [`resolve`].
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Property strings to merge: argument, its keys, the object given.
+    merges: Vec<(String, &'static PropertyArg, Map<String, Value>)>,
+    /// Settings to delete (top-level `null`s).
+    deletes: Vec<String>,
+}
+
+impl Plan {
+    /// The request as it would be if each object given were the whole value: what the allowlists
+    /// check before the current configuration is read, so a merge that names another guest sends
+    /// nothing at all.
+    pub fn probe(&self, request: &PveRequest) -> PveRequest {
+        let mut probe = request.clone();
+        for (name, arg, given) in &self.merges {
+            probe.params.push((name.clone(), merge(None, arg.keys, given)));
+        }
+        probe
+    }
+}
+
+/// Why a write could not be prepared or merged.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("could not read the current configuration to merge {what} ({source}); nothing was sent to PVE")]
+    ReadFailed { what: String, source: PveError },
+    #[error("{0}; nothing was sent to PVE")]
+    Invalid(arguments::ArgErrors),
+    #[error(
+        "the configuration of {target} changed since it was read (PVE refused the stale digest: {detail}); \
+         nothing was written. Read it again and redo the change"
+    )]
+    ConfigChanged { target: String, detail: String },
+}
+
+/// Before the typed read: takes the objects to merge and the `null`s to delete out of `args`,
+/// checking every sub-key given. Tools that are not configuration updates are left alone.
+pub fn prepare(tool: &ToolDef, args: &mut Map<String, Value>) -> Result<Plan, Vec<FieldError>> {
+    let mut plan = Plan::default();
+    if tool.config_read.is_none() {
+        return Ok(plan);
+    }
+    let mut errors = Vec::new();
+    let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or_default();
+    let path_params: Vec<&str> =
+        tool.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+    // `delete` as a list of settings (a boolean `delete` elsewhere means "remove instead of add").
+    let deletable = schema.pointer("/properties/delete/type").and_then(Value::as_str) == Some("string");
+    let names: Vec<String> = args.keys().cloned().collect();
+    for name in names {
+        if args[&name].is_null() {
+            let control = CONTROL.contains(&name.as_str())
+                || name.starts_with("confirm_")
+                || path_params.contains(&name.as_str());
+            if deletable && !control {
+                if accepts(&schema, &name) {
+                    plan.deletes.push(name.clone());
+                    args.remove(&name);
+                } else {
+                    errors.push(FieldError {
+                        field: name.clone(),
+                        message: "unknown argument: there is no such setting to remove".into(),
+                    });
+                }
+            }
+            continue;
+        }
+        let Some(arg) = tool.property_strings.iter().find(|p| p.matches(&name)) else { continue };
+        let given = match &args[&name] {
+            Value::Object(o) => o.clone(),
+            Value::String(s) if s.trim_start().starts_with('{') => match serde_json::from_str::<Value>(s) {
+                Ok(Value::Object(o)) => o,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        errors.extend(check_given(&name, arg.keys, &given));
+        args.remove(&name);
+        plan.merges.push((name, arg, given));
+    }
+    if errors.is_empty() { Ok(plan) } else { Err(errors) }
+}
+
+/// Whether the input schema accepts this argument name (a property, or an indexed one).
+fn accepts(schema: &Value, name: &str) -> bool {
+    if schema.get("properties").and_then(Value::as_object).is_some_and(|p| p.contains_key(name)) {
+        return true;
+    }
+    schema.get("patternProperties").and_then(Value::as_object).is_some_and(|p| {
+        p.keys().any(|k| {
+            k.strip_prefix('^')
+                .and_then(|k| k.strip_suffix("[0-9]+$"))
+                .and_then(|stem| name.strip_prefix(stem))
+                .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+        })
+    })
+}
+
+/// Each given sub-key must exist, and each non-null value must fit its rule.
+fn check_given(name: &str, keys: &[SubKey], given: &Map<String, Value>) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (k, v) in given {
+        let Some(key) = keys.iter().find(|s| s.key == k) else {
+            let names: Vec<&str> = keys.iter().filter(|s| s.alias_of.is_none()).map(|s| s.key).collect();
+            errors.push(FieldError {
+                field: format!("{name}.{k}"),
+                message: format!("unknown key; expected one of {}", names.join(", ")),
+            });
+            continue;
+        };
+        if v.is_null() {
+            continue;
+        }
+        match arguments::wire(v, &key.rule) {
+            Ok(s) if s.contains(',') && !matches!(key.rule, Rule::Array(_)) => errors.push(FieldError {
+                field: format!("{name}.{k}"),
+                message: "must not contain `,` (it separates keys)".into(),
+            }),
+            Ok(_) => {}
+            Err(e) => {
+                errors.extend(e.into_iter().map(|(p, m)| FieldError { field: format!("{name}.{k}{p}"), message: m }))
+            }
+        }
+    }
+    errors
+}
+
+/// The configuration as read before the write, for the report of what changed.
+#[derive(Debug, Clone)]
+pub struct Before {
+    read: &'static ToolDef,
+    read_args: Map<String, Value>,
+    config: Option<Value>,
+}
+
+/// After the allowlists and the gate: reads the current configuration, merges the objects into
+/// it, adds the digest and the `delete` list to `args`. The caller then reads `args` into the
+/// typed request again (the full check of the merged values).
+pub async fn resolve(
+    client: &PveClient,
+    tool: &ToolDef,
+    plan: Plan,
+    args: &mut Map<String, Value>,
+) -> Result<Option<Before>, WriteError> {
+    let Some(read) = tool.config_read.and_then(registry::find) else { return Ok(None) };
+    let read_args: Map<String, Value> = read
+        .path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .filter_map(|p| args.get(p).map(|v| (p.to_owned(), v.clone())))
+        .collect();
+    let current = match read_config(client, read, &read_args).await {
+        Ok(c) => Some(c),
+        Err(source) if !plan.merges.is_empty() => {
+            let names: Vec<String> = plan.merges.iter().map(|(n, _, _)| format!("`{n}`")).collect();
+            return Err(WriteError::ReadFailed { what: names.join(", "), source });
+        }
+        Err(_) => None,
+    };
+    if let Some(current) = &current {
+        for (name, arg, given) in &plan.merges {
+            let now = current.get(name).map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            args.insert(name.clone(), Value::String(merge(now.as_deref(), arg.keys, given)));
+        }
+        let merged: Vec<&str> = plan.merges.iter().map(|(n, _, _)| n.as_str()).collect();
+        let errors = check_merged(tool, args, &merged);
+        if !errors.is_empty() {
+            return Err(WriteError::Invalid(arguments::ArgErrors(errors)));
+        }
+        let has_digest = serde_json::from_str::<Value>(tool.input_schema)
+            .ok()
+            .and_then(|s| s.pointer("/properties/digest").cloned())
+            .is_some();
+        if !plan.merges.is_empty()
+            && has_digest
+            && args.get("digest").is_none_or(Value::is_null)
+            && let Some(d) = current.get("digest").and_then(Value::as_str)
+        {
+            args.insert("digest".into(), json!(d));
+        }
+    }
+    if !plan.deletes.is_empty() {
+        let mut list: Vec<String> = match args.get("delete") {
+            Some(Value::String(s)) => s.split([',', ';', ' ']).filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            _ => Vec::new(),
+        };
+        list.extend(plan.deletes);
+        args.insert("delete".into(), json!(list.join(",")));
+    }
+    Ok(Some(Before { read, read_args, config: current }))
+}
+
+/// The check of merged values: each must still have its required keys (a new entry made from the
+/// object alone, or a merge that removed one).
+fn check_merged(tool: &ToolDef, args: &Map<String, Value>, merged: &[&str]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (name, v) in args.iter().filter(|(n, _)| merged.contains(&n.as_str())) {
+        let Some(arg) = tool.property_strings.iter().find(|p| p.matches(name)) else { continue };
+        let Value::String(s) = v else { continue };
+        let have: Vec<String> = parse(s, arg.keys).into_iter().map(|(k, _)| k).collect();
+        for key in arg.keys.iter().filter(|k| !k.optional && k.alias_of.is_none()) {
+            if !have.iter().any(|h| h == key.key) {
+                errors.push(FieldError { field: format!("{name}.{}", key.key), message: "is required".into() });
+            }
+        }
+    }
+    errors
+}
+
+async fn read_config(client: &PveClient, read: &ToolDef, read_args: &Map<String, Value>) -> Result<Value, PveError> {
+    let request = (read.build)(&mut Arguments::new(read_args.clone())).map_err(|e| PveError::Decode {
+        status: 0,
+        detail: format!("the configuration read could not be built: {e}"),
+    })?;
+    client.send(&request).await
+}
+
+/// A property string as `(key, value)` pairs in PVE's order, with the default key and the alias
+/// form (`virtio=BC:24:…` is `model=virtio` and `macaddr=BC:24:…`) spelled out.
+pub fn parse(text: &str, keys: &[SubKey]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, token) in text.split(',').enumerate() {
+        if token.is_empty() {
+            continue;
+        }
+        match token.split_once('=') {
+            Some((k, v)) => match keys.iter().find(|s| s.key == k) {
+                Some(SubKey { alias_of: Some(target), .. }) => {
+                    // A key alias (`virtio=<mac>`): the key is the value of the default key whose
+                    // values include it, the value belongs to the alias target.
+                    if let Some(d) = keys.iter().find(|s| s.default_key && enum_has(&s.rule, k)) {
+                        out.push((d.key.to_owned(), k.to_owned()));
+                        out.push(((*target).to_owned(), v.to_owned()));
+                    } else {
+                        out.push(((*target).to_owned(), v.to_owned()));
+                    }
+                }
+                _ => out.push((k.to_owned(), v.to_owned())),
+            },
+            None if i == 0 => match keys.iter().find(|s| s.default_key) {
+                Some(d) => out.push((d.key.to_owned(), token.to_owned())),
+                None => out.push((token.to_owned(), String::new())),
+            },
+            None => out.push((token.to_owned(), String::new())),
+        }
+    }
+    out
+}
+
+fn enum_has(rule: &Rule, value: &str) -> bool {
+    matches!(rule, Rule::Enum(values) if values.contains(&value))
+}
+
+/// The current value with the given keys merged in, in PVE's form: kept keys in their order,
+/// new ones after, `null`s removed.
+fn merge(current: Option<&str>, keys: &[SubKey], given: &Map<String, Value>) -> String {
+    let mut pairs = current.map(|c| parse(c, keys)).unwrap_or_default();
+    for (k, v) in given {
+        // An alias key given by the caller stands for its target.
+        let canonical = keys.iter().find(|s| s.key == k).and_then(|s| s.alias_of).unwrap_or(k);
+        let rule = keys.iter().find(|s| s.key == canonical).map(|s| s.rule).unwrap_or(Rule::Any);
+        let value = if v.is_null() { None } else { arguments::wire(v, &rule).ok() };
+        match (pairs.iter().position(|(key, _)| key == canonical), value) {
+            (Some(i), Some(value)) => pairs[i].1 = value,
+            (Some(i), None) => {
+                pairs.remove(i);
+            }
+            (None, Some(value)) => pairs.push((canonical.to_owned(), value)),
+            (None, None) => {}
+        }
+    }
+    // The default key first, as PVE writes it (`virtio,bridge=vmbr0`).
+    pairs.sort_by_key(|(k, _)| !is_default(keys, k));
+    pairs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (k, v))| match () {
+            _ if i == 0 && is_default(keys, &k) => v,
+            _ if v.is_empty() => k,
+            _ => format!("{k}={v}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn is_default(keys: &[SubKey], key: &str) -> bool {
+    keys.iter().any(|s| s.key == key && s.default_key)
+}
+
+/// Whether PVE refused the write because the digest is stale.
+pub fn is_digest_refusal(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    DIGEST_REFUSALS.iter().any(|r| m.contains(r))
+}
+
+/// A stale-digest refusal as the clear error, or `None` for any other error.
+pub fn config_changed(tool: &ToolDef, path: &str, message: &str) -> Option<WriteError> {
+    let _ = tool;
+    is_digest_refusal(message)
+        .then(|| WriteError::ConfigChanged { target: format!("`{path}`"), detail: message.trim().to_owned() })
+}
+
+/// After a successful configuration write: the keys that changed, with before and after (or the
+/// short confirmation when the configuration is not one object of settings).
+pub async fn changes(client: &PveClient, before: &Before, request: &PveRequest) -> Value {
+    let Some(b) = before.config.as_ref().and_then(Value::as_object) else {
+        return confirmation(request.method, &request.path);
+    };
+    let after = read_config(client, before.read, &before.read_args).await.ok();
+    let Some(a) = after.as_ref().and_then(Value::as_object) else {
+        let mut out = confirmation(request.method, &request.path);
+        out["note"] = json!("the configuration could not be read back to show what changed");
+        return out;
+    };
+    let mut changed = Map::new();
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).filter(|k| k.as_str() != "digest").collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        let (old, new) = (b.get(k), a.get(k));
+        if old != new {
+            changed.insert(k.clone(), json!({"before": old, "after": new}));
+        }
+    }
+    let mut out = json!({ "changed": changed });
+    if out["changed"].as_object().is_some_and(Map::is_empty) {
+        out["note"] = json!(
+            "no change is visible in the configuration; on a running guest changes may wait as pending until its next start"
+        );
+    }
+    out
+}
+
+/// The short confirmation of a write that PVE answered with nothing.
+pub fn confirmation(method: HttpMethod, path: &str) -> Value {
+    json!({ "done": format!("{} {path}", method.as_str()) })
+}
+
+/// For a configuration read: each property string of the answer as an object of its keys, under
+/// the same key names the matching update accepts (`None` when there is none to give).
+pub fn property_objects(tool: &ToolDef, data: &Value) -> Option<Value> {
+    if tool.method != HttpMethod::Get {
+        return None;
+    }
+    let write = registry::all().iter().find(|t| t.config_read == Some(tool.name))?;
+    let config = data.as_object()?;
+    let mut out = Map::new();
+    for (name, v) in config {
+        let Some(arg) = write.property_strings.iter().find(|p| p.matches(name)) else { continue };
+        let Value::String(s) = v else { continue };
+        // Plain values of a default key (`memory: "2048"`) stay as they are.
+        if !s.contains('=') && !s.contains(',') {
+            continue;
+        }
+        let object: Map<String, Value> = parse(s, arg.keys).into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+        out.insert(name.clone(), Value::Object(object));
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tools::arguments::TextRule;
+
+    const TEXT: Rule = Rule::Text(TextRule { min_length: None, max_length: None, pattern: None });
+    const NET: &[SubKey] = &[
+        SubKey {
+            key: "model",
+            rule: Rule::Enum(&["virtio", "e1000"]),
+            optional: false,
+            default_key: true,
+            alias_of: None,
+        },
+        SubKey { key: "macaddr", rule: TEXT, optional: true, default_key: false, alias_of: None },
+        SubKey { key: "bridge", rule: TEXT, optional: true, default_key: false, alias_of: None },
+        SubKey { key: "firewall", rule: Rule::Boolean, optional: true, default_key: false, alias_of: None },
+        SubKey { key: "virtio", rule: TEXT, optional: true, default_key: false, alias_of: Some("macaddr") },
+    ];
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn the_alias_form_reads_as_model_and_mac() {
+        let pairs = parse("virtio=BC:24:11:00:00:01,bridge=vmbr0", NET);
+        assert_eq!(
+            pairs,
+            [
+                ("model".into(), "virtio".into()),
+                ("macaddr".into(), "BC:24:11:00:00:01".into()),
+                ("bridge".into(), "vmbr0".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_merge_keeps_what_was_not_given_and_drops_nulls() {
+        let merged = merge(
+            Some("virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1"),
+            NET,
+            &obj(json!({"bridge": "vmbr1", "firewall": null})),
+        );
+        assert_eq!(merged, "virtio,macaddr=BC:24:11:00:00:01,bridge=vmbr1");
+    }
+
+    #[test]
+    fn a_new_entry_is_the_object_alone() {
+        assert_eq!(merge(None, NET, &obj(json!({"model": "e1000", "firewall": true}))), "e1000,firewall=1");
+    }
+
+    #[test]
+    fn unknown_sub_keys_are_named() {
+        let e = check_given("net0", NET, &obj(json!({"colour": "red", "firewall": "maybe"})));
+        let fields: Vec<&str> = e.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["net0.colour", "net0.firewall"]);
+    }
+
+    #[test]
+    fn a_null_becomes_a_delete_only_where_delete_is_a_list_of_settings() {
+        let vm = registry::find("qemu_vm_config_update").unwrap();
+        let mut args = obj(json!({"node": "pve1", "vmid": 100, "vcpus": null, "digest": null}));
+        let plan = prepare(vm, &mut args).unwrap();
+        assert_eq!(plan.deletes, ["vcpus"]);
+        // `PUT /access/acl` has a boolean `delete` ("remove instead of add"): a null stays "not given".
+        let acl = registry::find("access_acl_update").unwrap();
+        let mut args = obj(json!({"path": "/", "roles": "PVEAuditor", "propagate": null}));
+        assert!(prepare(acl, &mut args).unwrap().deletes.is_empty());
+    }
+
+    #[test]
+    fn a_null_for_no_such_setting_is_refused() {
+        let vm = registry::find("qemu_vm_config_update").unwrap();
+        let e = prepare(vm, &mut obj(json!({"node": "pve1", "vmid": 100, "colour": null}))).unwrap_err();
+        assert_eq!(e[0].field, "colour");
+    }
+
+    #[test]
+    fn config_reads_give_property_strings_as_objects() {
+        let read = registry::find("qemu_vm_config_get").unwrap();
+        let objects =
+            property_objects(read, &json!({"net0": "virtio=BC:24:11:00:00:01,bridge=vmbr0", "memory": "2048"}))
+                .unwrap();
+        assert_eq!(objects, json!({"net0": {"model": "virtio", "macaddr": "BC:24:11:00:00:01", "bridge": "vmbr0"}}));
+    }
+
+    #[test]
+    fn stale_digest_refusals_are_recognised() {
+        assert!(is_digest_refusal("detected modified configuration - file changed by other user? Try again."));
+        assert!(is_digest_refusal("checksum mismatch (file change by other user?)"));
+        assert!(!is_digest_refusal("VM 100 is locked (backup)"));
+    }
+}
