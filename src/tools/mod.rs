@@ -7,4 +7,5 @@
 pub mod arguments;
 pub mod discovery;
 pub mod generated;
+pub mod checks;
 pub mod registry;
