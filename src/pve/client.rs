@@ -294,7 +294,8 @@ impl PveClient {
     /// `POST /access/ticket`. Retried like a GET on connection failures: it changes nothing on PVE.
     async fn login(&self, auth: &TicketAuth, generation: u64) -> Result<Ticket, PveError> {
         let url_text = format!("{}/access/ticket", self.api_base);
-        let login_err = |detail: String, status: Option<u16>| PveError::Login { user: auth.user.clone(), detail, status };
+        let login_err =
+            |detail: String, status: Option<u16>| PveError::Login { user: auth.user.clone(), detail, status };
         let mut attempt = 0;
         let response = loop {
             attempt += 1;
@@ -335,8 +336,8 @@ impl PveClient {
         let mut cookie = HeaderValue::from_str(&format!("PVEAuthCookie={ticket}"))
             .map_err(|_| login_err("PVE's ticket is not usable in a header".into(), Some(200)))?;
         cookie.set_sensitive(true);
-        let mut csrf =
-            HeaderValue::from_str(csrf).map_err(|_| login_err("PVE's CSRF token is not usable in a header".into(), Some(200)))?;
+        let mut csrf = HeaderValue::from_str(csrf)
+            .map_err(|_| login_err("PVE's CSRF token is not usable in a header".into(), Some(200)))?;
         csrf.set_sensitive(true);
         tracing::info!(user = %auth.user, "logged in to PVE (ticket)");
         Ok(Ticket { cookie, csrf, obtained: Instant::now(), generation })

@@ -238,7 +238,8 @@ pub async fn wait(
             };
             return Ok(Some(TaskOutcome::StillRunning(report)));
         }
-        let sleep = pause.min(deadline.saturating_duration_since(tokio::time::Instant::now())).max(Duration::from_millis(10));
+        let sleep =
+            pause.min(deadline.saturating_duration_since(tokio::time::Instant::now())).max(Duration::from_millis(10));
         tokio::select! {
             _ = cancel.cancelled() => return Ok(None),
             _ = tokio::time::sleep(sleep) => {}

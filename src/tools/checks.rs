@@ -26,7 +26,8 @@ pub fn after_unknown_write(tool: &ToolDef, args: &Map<String, Value>) -> Vec<Str
             out.push(line);
         }
     }
-    let guest = ["/nodes/{node}/qemu/{vmid}", "/nodes/{node}/lxc/{vmid}"].into_iter().find(|g| tool.path.starts_with(g));
+    let guest =
+        ["/nodes/{node}/qemu/{vmid}", "/nodes/{node}/lxc/{vmid}"].into_iter().find(|g| tool.path.starts_with(g));
     let same = if tool.path.contains("/status/") { None } else { registry_get(tool.path) };
     let target = match (same, guest) {
         (Some(path), _) => Some(path.to_owned()),
@@ -81,7 +82,10 @@ mod tests {
         let args = json!({"node": "pve1", "vmid": 101}).as_object().unwrap().clone();
         let reads = after_unknown_write(tool, &args);
         assert_eq!(reads.len(), 2, "{reads:?}");
-        assert!(reads[0].starts_with("`node_tasks_list`") && reads[0].contains(r#""typefilter":"qmstart""#), "{reads:?}");
+        assert!(
+            reads[0].starts_with("`node_tasks_list`") && reads[0].contains(r#""typefilter":"qmstart""#),
+            "{reads:?}"
+        );
         assert!(reads[1].starts_with("`qemu_vm_status_get`") && reads[1].contains(r#""vmid":101"#), "{reads:?}");
     }
 }
