@@ -35,10 +35,8 @@ pub fn after_unknown_write(tool: &ToolDef, args: &Map<String, Value>) -> Vec<Str
         (None, Some(g)) => Some(format!("{g}/config")),
         (None, None) => None,
     };
-    if let Some(path) = target {
-        if let Some(line) = read(&path, path_args(&path, args)) {
-            out.push(line);
-        }
+    if let Some(line) = target.and_then(|path| read(&path, path_args(&path, args))) {
+        out.push(line);
     }
     out
 }
