@@ -18,7 +18,7 @@ use crate::policy::{Policy, Refusal};
 use crate::pve::client::{PveClient, PveError};
 use crate::pve::request::HttpMethod;
 use crate::pve::request::PveRequest;
-use crate::pve::task::{self, ProgressSink, TaskOutcome, TaskReport, Upid};
+use crate::pve::task::{self, ProgressSink, TaskOutcome, TaskReport, Upid, WaitError};
 use crate::tools::arguments::{ArgErrors, Arguments, FieldError};
 use crate::tools::registry;
 use crate::writes::{self, WriteError};
@@ -84,6 +84,12 @@ pub enum CallError {
     Declined,
     #[error("{0}")]
     Pve(#[from] PveError),
+    /// A write whose connection broke after sending began: PVE may or may not have applied it.
+    #[error("{error}. Do not simply call again: first check whether it took effect with {}", .checks.join(" or "))]
+    FateUnknown { error: PveError, checks: Vec<String> },
+    /// The task was accepted, but the wait did not see its end.
+    #[error("{}", wait_broken(.0))]
+    WaitBroken(WaitError),
     #[error("{}", task_failed(.0))]
     TaskFailed(TaskReport),
     #[error("{}", still_running(.0))]
@@ -95,6 +101,17 @@ pub enum CallError {
     Cluster(String),
     #[error("{0}")]
     Write(#[from] WriteError),
+}
+
+fn wait_broken(e: &WaitError) -> String {
+    let upid = e.upid();
+    format!(
+        "{e}. The task was accepted; its end was not seen: it may still be running, or have ended well or \
+         badly. Follow it with {} (node `{}`, upid `{}`)",
+        crate::tools::checks::task_status_tool(),
+        upid.node,
+        upid.text
+    )
 }
 
 fn task_failed(r: &TaskReport) -> String {
@@ -110,9 +127,10 @@ fn task_failed(r: &TaskReport) -> String {
 fn still_running(r: &TaskReport) -> String {
     format!(
         "PVE task {} is still running after {:.0} s; it was neither failed nor finished. Follow it with \
-         node_tasks_status_get (node `{}`, upid `{}`) or wait longer with `task_timeout`{}",
+         {} (node `{}`, upid `{}`) or wait longer with `task_timeout`{}",
         r.upid.kind,
         r.duration.as_secs_f64(),
+        crate::tools::checks::task_status_tool(),
         r.upid.node,
         r.upid.text,
         log_text(&r.log_tail)
@@ -270,7 +288,12 @@ pub async fn call(
     tracing::info!(tool = tool.name, method = request.method.as_str(), path = %request.path, "calling PVE");
     let sent = tokio::select! {
         _ = io.cancel.cancelled() => Err(CallError::Cancelled),
-        r = backend.client.send(&request) => r.map_err(|e| stale_digest(tool, &request, e)),
+        r = backend.client.send(&request) => r.map_err(|e| match e {
+            e @ PveError::WriteFateUnknown { .. } => {
+                CallError::FateUnknown { error: e, checks: crate::tools::checks::after_unknown_write(tool, &args) }
+            }
+            e => stale_digest(tool, &request, e),
+        }),
     };
     let mut data = match sent {
         Ok(d) => d,
@@ -317,7 +340,7 @@ pub async fn call(
         }
         Ok(Some(TaskOutcome::StillRunning(r))) => Err(CallError::StillRunning(r)),
         Ok(None) => Err(CallError::Cancelled),
-        Err(e) => Err(CallError::Pve(e)),
+        Err(e) => Err(CallError::WaitBroken(e)),
     };
     if audited {
         let (outcome, report) = match &result {

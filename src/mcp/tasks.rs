@@ -81,7 +81,7 @@ pub(super) fn follow(
                 Ok(Some(TaskOutcome::Failed(r))) => result::error(CallError::TaskFailed(r).to_string()),
                 Ok(Some(TaskOutcome::StillRunning(r))) => result::error(CallError::StillRunning(r).to_string()),
                 Ok(None) => return Err(TaskExit::Cancelled),
-                Err(e) => result::error(format!("while waiting for {}: {e}", upid.text)),
+                Err(e) => result::error(CallError::WaitBroken(e).to_string()),
             })
         })
     });

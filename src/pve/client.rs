@@ -8,6 +8,9 @@
 //! Robustness: idempotent GETs are retried on connection failures and on 502/503 (3 attempts,
 //! 200 ms then 800 ms apart); POST, PUT and DELETE are never retried, except once after a 401 with
 //! a renewed ticket (PVE refused it before doing anything). Every attempt has the request timeout.
+//! A write whose connection broke or timed out once sending began is a
+//! [`PveError::WriteFateUnknown`]: PVE may have applied it; only a write that never got a
+//! connection is known not to have reached PVE.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -237,7 +240,7 @@ impl PveClient {
         let response = match builder.send().await {
             Ok(r) => r,
             Err(e) if retryable && self.worth_retrying(&e) => return Attempt::Retry,
-            Err(e) => return Attempt::Done(Err(self.transport_error(url_text, &e))),
+            Err(e) => return Attempt::Done(Err(self.failed_send(req, url_text, &e))),
         };
         let status = response.status();
         if retryable && matches!(status, StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE) {
@@ -246,7 +249,7 @@ impl PveClient {
         let body = match response.bytes().await {
             Ok(b) => b,
             Err(e) if retryable && self.worth_retrying(&e) => return Attempt::Retry,
-            Err(e) => return Attempt::Done(Err(self.transport_error(url_text, &e))),
+            Err(e) => return Attempt::Done(Err(self.failed_send(req, url_text, &e))),
         };
         Attempt::Done(self.read_answer(status, &body, &req.path))
     }
@@ -315,7 +318,8 @@ impl PveClient {
     /// `POST /access/ticket`. Retried like a GET on connection failures: it changes nothing on PVE.
     async fn login(&self, auth: &TicketAuth, generation: u64) -> Result<Ticket, PveError> {
         let url_text = format!("{}/access/ticket", self.api_base);
-        let login_err = |detail: String| PveError::Login { user: auth.user.clone(), detail };
+        let login_err =
+            |detail: String, status: Option<u16>| PveError::Login { user: auth.user.clone(), detail, status };
         let mut attempt = 0;
         let response = loop {
             attempt += 1;
@@ -335,31 +339,47 @@ impl PveClient {
         if status == StatusCode::UNAUTHORIZED {
             return Err(login_err(
                 "PVE says authentication failure; check PVE_USER (user@realm) and PVE_PASSWORD".into(),
+                Some(401),
             ));
         }
         if !status.is_success() {
-            return Err(login_err(format!("PVE answered HTTP {status}")));
+            return Err(login_err(format!("PVE answered HTTP {status}"), Some(status.as_u16())));
         }
         let data = serde_json::from_slice::<Value>(&body)
             .ok()
             .and_then(|mut j| j.get_mut("data").map(Value::take))
             .unwrap_or(Value::Null);
         if data.get("NeedTFA").is_some_and(|v| v == 1 || v == true) {
-            return Err(login_err("the user has two-factor authentication, which pve-mcp cannot answer; use an API token (PVE_TOKEN_ID) instead".into()));
+            return Err(login_err("the user has two-factor authentication, which pve-mcp cannot answer; use an API token (PVE_TOKEN_ID) instead".into(), Some(200)));
         }
         let (Some(ticket), Some(csrf)) =
             (data.get("ticket").and_then(Value::as_str), data.get("CSRFPreventionToken").and_then(Value::as_str))
         else {
-            return Err(login_err("PVE's answer held no ticket".into()));
+            return Err(login_err("PVE's answer held no ticket".into(), Some(200)));
         };
         let mut cookie = HeaderValue::from_str(&format!("PVEAuthCookie={ticket}"))
-            .map_err(|_| login_err("PVE's ticket is not usable in a header".into()))?;
+            .map_err(|_| login_err("PVE's ticket is not usable in a header".into(), Some(200)))?;
         cookie.set_sensitive(true);
-        let mut csrf =
-            HeaderValue::from_str(csrf).map_err(|_| login_err("PVE's CSRF token is not usable in a header".into()))?;
+        let mut csrf = HeaderValue::from_str(csrf)
+            .map_err(|_| login_err("PVE's CSRF token is not usable in a header".into(), Some(200)))?;
         csrf.set_sensitive(true);
         tracing::info!(user = %auth.user, "logged in to PVE (ticket)");
         Ok(Ticket { cookie, csrf, obtained: Instant::now(), generation })
+    }
+
+    /// A request that failed on the way. A write that got a connection may have reached PVE: its
+    /// fate is unknown. One that never connected (or failed its TLS handshake) did not.
+    fn failed_send(&self, req: &PveRequest, url: &str, e: &reqwest::Error) -> PveError {
+        if req.method != HttpMethod::Get && !e.is_connect() && !is_tls(e) {
+            return PveError::WriteFateUnknown {
+                method: req.method.as_str(),
+                url: url.to_owned(),
+                detail: chain(e),
+                timed_out: e.is_timeout(),
+                secs: self.timeout_secs,
+            };
+        }
+        self.transport_error(url, e)
     }
 
     fn transport_error(&self, url: &str, e: &reqwest::Error) -> PveError {

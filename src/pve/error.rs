@@ -25,9 +25,43 @@ pub enum PveError {
     /// Any other transport failure.
     #[error("request to PVE at {url} failed: {detail}")]
     Transport { url: String, detail: String },
-    /// The ticket login (`PVE_USER`/`PVE_PASSWORD`) did not give a ticket.
+    /// The ticket login (`PVE_USER`/`PVE_PASSWORD`) did not give a ticket; `status` is PVE's
+    /// answer when there was one.
     #[error("login to PVE as `{user}` failed: {detail}")]
-    Login { user: String, detail: String },
+    Login { user: String, detail: String, status: Option<u16> },
+    /// A write (POST, PUT, DELETE) whose connection broke or timed out after sending began: PVE
+    /// may have received and applied it, or not. It is never repeated automatically.
+    #[error(
+        "the {method} to PVE at {url} may or may not have been applied: {}. It was not repeated",
+        fate_cause(*timed_out, *secs, detail)
+    )]
+    WriteFateUnknown { method: &'static str, url: String, detail: String, timed_out: bool, secs: f64 },
+}
+
+fn fate_cause(timed_out: bool, secs: f64, detail: &str) -> String {
+    if timed_out {
+        format!("PVE did not answer within {secs} s (PVE_REQUEST_TIMEOUT) after the request was sent")
+    } else {
+        format!("the connection broke after the request began to be sent ({detail})")
+    }
+}
+
+impl PveError {
+    /// Whether trying the same read again later may succeed: a connection that failed or broke, a
+    /// timeout, a gateway or proxy error (502, 503, 504, 595, 596), a 5xx. Not a refusal that stays
+    /// one (400, 401 after logging in again, 403, 404, ...), nor a TLS failure.
+    pub fn heals(&self) -> bool {
+        match self {
+            PveError::Api { status, .. } => *status >= 500 || matches!(status, 408 | 425 | 429),
+            PveError::Connect { .. }
+            | PveError::Timeout { .. }
+            | PveError::Decode { .. }
+            | PveError::Transport { .. }
+            | PveError::WriteFateUnknown { .. } => true,
+            PveError::Login { status, .. } => status.is_none_or(|s| s >= 500 || s == 429),
+            PveError::Tls { .. } => false,
+        }
+    }
 }
 
 fn api_message(status: u16, message: &str, errors: &BTreeMap<String, String>, hint: &Option<String>) -> String {

@@ -107,62 +107,167 @@ const POLL_CEILING: Duration = Duration::from_secs(1);
 
 const FIRST_INTERVAL: Duration = Duration::from_millis(100);
 
+/// Pauses between polls while PVE is not answering: a short first pause, doubling to a ceiling.
+const RETRY_FIRST: Duration = Duration::from_millis(250);
+const RETRY_CEILING: Duration = Duration::from_secs(2);
+
+/// Why a wait ended without seeing the task's end. The task was accepted by PVE (it has a UPID);
+/// whether it is still running or has ended is not known.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    /// PVE did not answer the polls (connection failures, timeouts, 5xx) until the deadline.
+    #[error(
+        "PVE task {kind} was accepted (UPID {upid}); its end was not seen: PVE did not answer for the last {silent:.0} s \
+         of the {waited:.0} s wait (last error: {last})",
+        kind = .upid.kind, upid = .upid.text, silent = .silent.as_secs_f64(), waited = .waited.as_secs_f64()
+    )]
+    NotAnswering { upid: Upid, waited: Duration, silent: Duration, last: String },
+    /// PVE refused a poll in a way that does not heal (401 after logging in again, 403, 404).
+    #[error(
+        "PVE task {kind} was accepted (UPID {upid}); its end was not seen: reading its status failed: {error}",
+        kind = .upid.kind, upid = .upid.text
+    )]
+    Refused { upid: Upid, error: PveError },
+}
+
+impl WaitError {
+    pub fn upid(&self) -> &Upid {
+        match self {
+            WaitError::NotAnswering { upid, .. } | WaitError::Refused { upid, .. } => upid,
+        }
+    }
+}
+
 /// Follows a task until it stops, `timeout` passes, or `cancel` fires (then `None`: the caller
-/// stopped waiting; the PVE task goes on).
+/// stopped waiting; the PVE task goes on). Polls that fail in a way that may heal (the link drops,
+/// PVE times out or answers 502/503/596) are tried again, with growing pauses, for as long as the
+/// deadline allows; only an answer that settles the task, or a refusal that stays one, ends the wait
+/// early.
 pub async fn wait(
     client: &PveClient,
     upid: Upid,
     timeout: Duration,
     progress: Option<&dyn ProgressSink>,
     cancel: &CancellationToken,
-) -> Result<Option<TaskOutcome>, PveError> {
+) -> Result<Option<TaskOutcome>, WaitError> {
     let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + timeout;
     let mut interval = FIRST_INTERVAL;
+    let mut retry = RETRY_FIRST;
     let mut last_line = String::new();
+    // Since when PVE has not answered, and its last error.
+    let mut failing: Option<(Instant, PveError)> = None;
+    let mut state = String::new();
     loop {
-        let status = get(client, &upid, "status", &[]).await?;
-        let state = status.get("status").and_then(Value::as_str).unwrap_or("").to_owned();
-        if state == "stopped" {
-            let exit = status.get("exitstatus").and_then(Value::as_str).map(str::to_owned);
-            let report = TaskReport {
-                log_tail: log_tail(client, &upid).await.unwrap_or_default(),
-                upid,
-                status: state,
-                exit_status: exit.clone(),
-                duration: started.elapsed(),
-            };
-            let ok = matches!(exit.as_deref(), Some("OK")) || report.warnings().is_some();
-            return Ok(Some(if ok { TaskOutcome::Succeeded(report) } else { TaskOutcome::Failed(report) }));
-        }
+        let polled = tokio::select! {
+            _ = cancel.cancelled() => return Ok(None),
+            r = tokio::time::timeout_at(deadline, get(client, &upid, "status", &[])) => r,
+        };
         let elapsed = started.elapsed();
-        if elapsed >= timeout {
+        let poll_hung = polled.is_err();
+        let pause = match polled {
+            Ok(Ok(status)) => {
+                failing = None;
+                retry = RETRY_FIRST;
+                state = status.get("status").and_then(Value::as_str).unwrap_or("").to_owned();
+                if state == "stopped" {
+                    let exit = status.get("exitstatus").and_then(Value::as_str).map(str::to_owned);
+                    let report = TaskReport {
+                        log_tail: final_log_tail(client, &upid).await,
+                        upid,
+                        status: state,
+                        exit_status: exit.clone(),
+                        duration: started.elapsed(),
+                    };
+                    let ok = matches!(exit.as_deref(), Some("OK")) || report.warnings().is_some();
+                    return Ok(Some(if ok { TaskOutcome::Succeeded(report) } else { TaskOutcome::Failed(report) }));
+                }
+                if let Some(sink) = progress {
+                    if let Some(line) = log_tail(client, &upid).await.ok().and_then(|l| l.last().cloned()) {
+                        last_line = line;
+                    }
+                    let msg = if last_line.is_empty() {
+                        format!("{} running for {:.0} s", upid.kind, elapsed.as_secs_f64())
+                    } else {
+                        format!("{} running for {:.0} s: {}", upid.kind, elapsed.as_secs_f64(), last_line)
+                    };
+                    sink.progress(elapsed, msg).await;
+                }
+                let pause = interval;
+                interval = next_interval(interval);
+                pause
+            }
+            Ok(Err(error)) if !error.heals() => return Err(WaitError::Refused { upid, error }),
+            Ok(Err(error)) => {
+                tracing::info!(upid = %upid.text, error = %error, "PVE did not answer a task poll; trying again");
+                let since = failing.as_ref().map_or_else(Instant::now, |(since, _)| *since);
+                if let Some(sink) = progress {
+                    let left = timeout.saturating_sub(elapsed).as_secs_f64();
+                    let msg = format!(
+                        "{} running for {:.0} s; PVE is not answering ({}), trying again for up to {left:.0} s more",
+                        upid.kind,
+                        elapsed.as_secs_f64(),
+                        short(&error)
+                    );
+                    sink.progress(elapsed, msg).await;
+                }
+                failing = Some((since, error));
+                let pause = retry;
+                retry = (retry * 2).min(RETRY_CEILING);
+                pause
+            }
+            // The deadline came during a poll.
+            Err(_) => Duration::ZERO,
+        };
+        if tokio::time::Instant::now() >= deadline {
+            let waited = started.elapsed();
+            if let Some((since, last)) = failing {
+                return Err(WaitError::NotAnswering { upid, waited, silent: since.elapsed(), last: last.to_string() });
+            }
+            if poll_hung && state.is_empty() {
+                // The only poll hung until the deadline: nothing was heard.
+                let last = "a poll of its status got no answer before the deadline".to_owned();
+                return Err(WaitError::NotAnswering { upid, waited, silent: waited, last });
+            }
             let report = TaskReport {
                 log_tail: log_tail(client, &upid).await.unwrap_or_default(),
                 upid,
                 status: if state.is_empty() { "running".into() } else { state },
                 exit_status: None,
-                duration: elapsed,
+                duration: waited,
             };
             return Ok(Some(TaskOutcome::StillRunning(report)));
         }
-        if let Some(sink) = progress {
-            if let Some(line) = log_tail(client, &upid).await.ok().and_then(|l| l.last().cloned()) {
-                last_line = line;
-            }
-            let msg = if last_line.is_empty() {
-                format!("{} running for {:.0} s", upid.kind, elapsed.as_secs_f64())
-            } else {
-                format!("{} running for {:.0} s: {}", upid.kind, elapsed.as_secs_f64(), last_line)
-            };
-            sink.progress(elapsed, msg).await;
-        }
-        let sleep = interval.min(timeout.saturating_sub(elapsed)).max(Duration::from_millis(10));
+        let sleep =
+            pause.min(deadline.saturating_duration_since(tokio::time::Instant::now())).max(Duration::from_millis(10));
         tokio::select! {
             _ = cancel.cancelled() => return Ok(None),
             _ = tokio::time::sleep(sleep) => {}
         }
-        interval = next_interval(interval);
     }
+}
+
+/// An error in a few words for a progress line (the URL left out).
+fn short(error: &PveError) -> String {
+    match error {
+        PveError::Api { status, .. } => format!("HTTP {status}"),
+        PveError::Timeout { secs, .. } => format!("no answer within {secs} s"),
+        PveError::Connect { .. } => "cannot connect".into(),
+        _ => "connection broken".into(),
+    }
+}
+
+/// The log tail of a stopped task, tried a few times: the link may be bad.
+async fn final_log_tail(client: &PveClient, upid: &Upid) -> Vec<String> {
+    for attempt in 0..3 {
+        if attempt > 0 {
+            tokio::time::sleep(RETRY_FIRST).await;
+        }
+        if let Ok(lines) = log_tail(client, upid).await {
+            return lines;
+        }
+    }
+    Vec::new()
 }
 
 async fn get(client: &PveClient, upid: &Upid, leaf: &str, params: &[(&str, &str)]) -> Result<Value, PveError> {
@@ -187,6 +292,39 @@ async fn log_tail(client: &PveClient, upid: &Upid) -> Result<Vec<String>, PveErr
     Ok(lines.into_iter().skip(skip).collect())
 }
 
+/// The task type PVE gives the task a write starts (its UPID's `type`, the task list's
+/// `typefilter`), for the guest writes whose type is known.
+pub fn task_type(method: HttpMethod, template: &str) -> Option<&'static str> {
+    let (kind, rest) = if let Some(rest) = template.strip_prefix("/nodes/{node}/qemu") {
+        ("qemu", rest)
+    } else if let Some(rest) = template.strip_prefix("/nodes/{node}/lxc") {
+        ("lxc", rest)
+    } else {
+        return None;
+    };
+    let qemu = kind == "qemu";
+    let pick = |q: &'static str, l: &'static str| Some(if qemu { q } else { l });
+    match (method, rest) {
+        (HttpMethod::Post, "") => pick("qmcreate", "vzcreate"),
+        (HttpMethod::Delete, "/{vmid}") => pick("qmdestroy", "vzdestroy"),
+        (HttpMethod::Post, "/{vmid}/status/start") => pick("qmstart", "vzstart"),
+        (HttpMethod::Post, "/{vmid}/status/stop") => pick("qmstop", "vzstop"),
+        (HttpMethod::Post, "/{vmid}/status/shutdown") => pick("qmshutdown", "vzshutdown"),
+        (HttpMethod::Post, "/{vmid}/status/reboot") => pick("qmreboot", "vzreboot"),
+        (HttpMethod::Post, "/{vmid}/status/reset") => pick("qmreset", "vzreset"),
+        (HttpMethod::Post, "/{vmid}/status/suspend") => pick("qmsuspend", "vzsuspend"),
+        (HttpMethod::Post, "/{vmid}/status/resume") => pick("qmresume", "vzresume"),
+        (HttpMethod::Post, "/{vmid}/snapshot") => pick("qmsnapshot", "vzsnapshot"),
+        (HttpMethod::Delete, "/{vmid}/snapshot/{snapname}") => pick("qmdelsnapshot", "vzdelsnapshot"),
+        (HttpMethod::Post, "/{vmid}/snapshot/{snapname}/rollback") => pick("qmrollback", "vzrollback"),
+        (HttpMethod::Post, "/{vmid}/clone") => pick("qmclone", "vzclone"),
+        (HttpMethod::Post, "/{vmid}/migrate") => pick("qmigrate", "vzmigrate"),
+        (HttpMethod::Post, "/{vmid}/template") => pick("qmtemplate", "vztemplate"),
+        (HttpMethod::Post, "/{vmid}/config") if qemu => Some("qmconfig"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +343,25 @@ mod tests {
         assert!(Upid::parse("UPID:pve1:zz:0:0:qmstart:100:root@pam:").is_none());
         assert!(Upid::parse("hello").is_none());
         assert!(Upid::parse("UPID::1:1:1:a:b:c:").is_none());
+    }
+
+    #[test]
+    fn guest_power_writes_name_their_task_type() {
+        assert_eq!(task_type(HttpMethod::Post, "/nodes/{node}/qemu/{vmid}/status/start"), Some("qmstart"));
+        assert_eq!(task_type(HttpMethod::Post, "/nodes/{node}/lxc/{vmid}/status/stop"), Some("vzstop"));
+        assert_eq!(task_type(HttpMethod::Put, "/nodes/{node}/qemu/{vmid}/config"), None);
+    }
+
+    #[test]
+    fn only_lasting_refusals_end_a_wait_early() {
+        let api = |status| PveError::Api { status, message: String::new(), errors: Default::default(), hint: None };
+        for status in [500, 502, 503, 595, 596] {
+            assert!(api(status).heals(), "{status}");
+        }
+        for status in [400, 401, 403, 404] {
+            assert!(!api(status).heals(), "{status}");
+        }
+        assert!(PveError::Connect { url: String::new(), detail: String::new() }.heals());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Decides nothing about who may call what (that is [`crate::policy`]) and sends nothing.
 
 pub mod arguments;
+pub mod checks;
 pub mod discovery;
 pub mod generated;
 pub mod references;
