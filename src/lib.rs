@@ -21,6 +21,7 @@ use std::pin::Pin;
 pub mod audit;
 pub mod call;
 pub mod config;
+pub mod logging;
 pub mod mcp;
 pub mod policy;
 pub mod pve;

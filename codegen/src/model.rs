@@ -62,6 +62,8 @@ pub struct Endpoint {
     /// Permission text, rendered from the schema's `permissions` object.
     pub permissions: Option<String>,
     pub protected: bool,
+    /// Whether PVE lets an API token call this method (`allowtoken`, 1 unless the schema says 0).
+    pub allowtoken: bool,
     /// Path placeholders in path order, then the other parameters sorted by name.
     pub params: Vec<Param>,
     /// The literal or placeholder names of this path's direct children (`{vmid}`, `config`, ...).
@@ -336,6 +338,7 @@ fn read_method(
         description: raw.description.clone().unwrap_or_default().trim().to_owned(),
         permissions: raw.permissions.as_ref().and_then(render_permissions),
         protected: raw.protected.as_ref().is_some_and(truthy),
+        allowtoken: raw.rest.get("allowtoken").is_none_or(truthy),
         params,
         children: children.to_vec(),
         sibling_methods: methods.iter().copied().filter(|m| *m != method).collect(),

@@ -208,6 +208,7 @@ mod tests {
             description: String::new(),
             permissions: None,
             protected: false,
+            allowtoken: true,
             params: vec![],
             children: vec![],
             sibling_methods: vec![],

@@ -132,6 +132,8 @@ fn render_tool_def(t: &Tool) -> TokenStream {
         }
     };
     let task = t.task;
+    let allow_token = t.endpoint.allowtoken;
+    let secrets = crate::policy::secret_arguments(&t.endpoint);
     let schema = &t.input_schema;
     let module = Ident::new(t.category, Span::call_site());
     let ty = format_ident!("{}", t.type_name);
@@ -147,6 +149,8 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             category: Category::#category,
             gate: #gate,
             task: #task,
+            allow_token: #allow_token,
+            secret_arguments: &[ #(#secrets),* ],
             read_only: #ro,
             destructive: #de,
             idempotent: #id,

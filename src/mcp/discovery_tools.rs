@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::catalog::{self, Detail};
 use super::result;
+use crate::policy::Refusal;
 use crate::tools::discovery;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, ToolDef};
@@ -43,10 +44,12 @@ pub(super) fn search(
     result::bounded(json!({ "data": tools }), None, limit_tokens)
 }
 
-/// `pve_describe`: the full schemas of the named tools that `visible` lets this session call.
+/// `pve_describe`: the full schemas of the named tools that `check` lets this session call. A
+/// tool that exists but that the session may not call (above its tier, say) is named under
+/// `unavailable` with the reason and without its schema; a name that is no tool, under `unknown`.
 pub(super) fn describe(
     args: &Map<String, Value>,
-    visible: &dyn Fn(&ToolDef) -> bool,
+    check: &dyn Fn(&ToolDef) -> Result<(), Refusal>,
     limit_tokens: usize,
 ) -> CallToolResult {
     let names: Vec<String> = match field(args, "names") {
@@ -59,8 +62,20 @@ pub(super) fn describe(
     }
     let mut tools = Vec::new();
     let mut unknown = Vec::new();
+    let mut unavailable = Vec::new();
     for name in names {
-        match registry::find(&name).filter(|t| visible(t)) {
+        let found = registry::find(&name);
+        if let Some(Err(refusal)) = found.map(check) {
+            let reason = match refusal {
+                Refusal::Tier { needs, has, .. } => format!(
+                    "exists, but needs access tier `{needs}`, above this server's `{has}` (PVE_ACCESS_TIER)"
+                ),
+                other => other.to_string(),
+            };
+            unavailable.push(json!({ "name": name, "reason": reason }));
+            continue;
+        }
+        match found {
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full);
                 tools.push(json!({
@@ -78,5 +93,9 @@ pub(super) fn describe(
             None => unknown.push(name),
         }
     }
-    result::bounded(json!({ "data": tools, "unknown": unknown }), None, limit_tokens)
+    let mut answer = json!({ "data": tools, "unknown": unknown });
+    if !unavailable.is_empty() {
+        answer["unavailable"] = Value::Array(unavailable);
+    }
+    result::bounded(answer, None, limit_tokens)
 }

@@ -163,6 +163,13 @@ impl PveServer {
         move |t| policy.check(t).is_ok() && ceiling.check(t).is_ok()
     }
 
+    /// Why this session may not see and call a tool, if it may not.
+    fn check(&self) -> impl Fn(&ToolDef) -> Result<(), crate::policy::Refusal> + use<> {
+        let policy = self.session().policy.clone();
+        let ceiling = self.shared.backend.policy.clone();
+        move |t| ceiling.check(t).and_then(|_| policy.check(t))
+    }
+
     /// `pve_toolsets`: changes the session's categories within the server's, and tells the client.
     async fn toolsets(&self, args: &Map<String, Value>, context: &RequestContext<RoleServer>) -> CallToolResult {
         let read = |key: &str| -> Result<Vec<Category>, String> {
@@ -266,6 +273,13 @@ impl ServerHandler for PveServer {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         crate::pve::release::check_once(&self.shared.backend.client, crate::tools::generated::SCHEMA_RELEASE);
+        // Over HTTP, this call's slot among the caller's requests in flight: held until the call has
+        // run, even if the caller hangs up first.
+        let _slot = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<super::http::CallSlot>())
+            .cloned();
         let args = request.arguments.clone().unwrap_or_default();
         let (name, tool_args) = match request.name.as_ref() {
             discovery::SEARCH => {
@@ -273,7 +287,7 @@ impl ServerHandler for PveServer {
             }
             discovery::DESCRIBE => {
                 return Ok(
-                    discovery_tools::describe(&args, &self.visible(), self.shared.options.result_limit * 4).into()
+                    discovery_tools::describe(&args, &self.check(), self.shared.options.result_limit * 4).into()
                 );
             }
             discovery::TOOLSETS if self.shared.options.toolsets => {
