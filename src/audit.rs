@@ -87,9 +87,7 @@ pub fn redact(args: &Map<String, Value>) -> Map<String, Value> {
 
 /// A copy of the arguments with the values of `secrets` and of secret-sounding names replaced.
 pub fn redact_with(secrets: &[&str], args: &Map<String, Value>) -> Map<String, Value> {
-    args.iter()
-        .map(|(k, v)| (k.clone(), if is_secret(secrets, k) { json!("<redacted>") } else { v.clone() }))
-        .collect()
+    args.iter().map(|(k, v)| (k.clone(), if is_secret(secrets, k) { json!("<redacted>") } else { v.clone() })).collect()
 }
 
 /// The secret values among a call's arguments (string leaves of at least 4 characters), to be
@@ -163,7 +161,10 @@ mod tests {
         let args = json!({"data": "CF_Token=abcd1234", "id": "cf", "key": "pve2c-0123456789"});
         let args = args.as_object().unwrap();
         let r = redact_with(&["data"], args);
-        assert_eq!((r["data"].as_str(), r["key"].as_str(), r["id"].as_str()), (Some("<redacted>"), Some("<redacted>"), Some("cf")));
+        assert_eq!(
+            (r["data"].as_str(), r["key"].as_str(), r["id"].as_str()),
+            (Some("<redacted>"), Some("<redacted>"), Some("cf"))
+        );
         let values = secret_values(&["data"], args);
         let msg = scrub("value 'pve2c-0123456789' invalid; data CF_Token=abcd1234", &values);
         assert!(!msg.contains("pve2c-0123456789") && !msg.contains("abcd1234"), "{msg}");

@@ -12,7 +12,8 @@ mod pve;
 
 use http::parse_http;
 pub use http::{
-    DEFAULT_HTTP_MAX_BODY, DEFAULT_HTTP_MAX_CONCURRENT, DEFAULT_HTTP_MAX_SESSIONS, HttpConfig, normalize_origin, parse_bind,
+    DEFAULT_HTTP_MAX_BODY, DEFAULT_HTTP_MAX_CONCURRENT, DEFAULT_HTTP_MAX_SESSIONS, HttpConfig, normalize_origin,
+    parse_bind,
 };
 pub use pve::parse_fingerprint;
 use std::path::PathBuf;

@@ -67,9 +67,9 @@ pub(super) fn describe(
         let found = registry::find(&name);
         if let Some(Err(refusal)) = found.map(check) {
             let reason = match refusal {
-                Refusal::Tier { needs, has, .. } => format!(
-                    "exists, but needs access tier `{needs}`, above this server's `{has}` (PVE_ACCESS_TIER)"
-                ),
+                Refusal::Tier { needs, has, .. } => {
+                    format!("exists, but needs access tier `{needs}`, above this server's `{has}` (PVE_ACCESS_TIER)")
+                }
                 other => other.to_string(),
             };
             unavailable.push(json!({ "name": name, "reason": reason }));

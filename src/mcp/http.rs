@@ -272,7 +272,12 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
     let session_id = req.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     if req.method() == Method::DELETE
         && let Some(id) = &session_id
-        && !route.sessions.sessions.read().await.contains_key(&rmcp::transport::streamable_http_server::SessionId::from(id.as_str()))
+        && !route
+            .sessions
+            .sessions
+            .read()
+            .await
+            .contains_key(&rmcp::transport::streamable_http_server::SessionId::from(id.as_str()))
     {
         // Another caller's session (or none at all): this caller holds no such session.
         return plain(StatusCode::NOT_FOUND, "Not Found: no such session");
@@ -310,7 +315,8 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
         if open >= app.max_sessions {
             let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
             tracing::info!(caller = route.name.as_deref().unwrap_or("-"), open, "refused a new session: too many open");
-            let id = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v.get("id").cloned()).unwrap_or(Value::Null);
+            let id =
+                serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v.get("id").cloned()).unwrap_or(Value::Null);
             let mut r = jsonrpc_error(
                 StatusCode::TOO_MANY_REQUESTS,
                 id,

@@ -286,9 +286,7 @@ impl ServerHandler for PveServer {
                 return Ok(discovery_tools::search(&args, &self.visible(), self.shared.options.result_limit * 4).into());
             }
             discovery::DESCRIBE => {
-                return Ok(
-                    discovery_tools::describe(&args, &self.check(), self.shared.options.result_limit * 4).into()
-                );
+                return Ok(discovery_tools::describe(&args, &self.check(), self.shared.options.result_limit * 4).into());
             }
             discovery::TOOLSETS if self.shared.options.toolsets => {
                 return Ok(self.toolsets(&args, &context).await.into());
