@@ -25,7 +25,7 @@ fn main() {
     println!("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
     for tier in Tier::ALL {
         for (cats_name, cats) in [("all", &everything), ("qemu,lxc", &guests)] {
-            let policy = Policy { tier, categories: cats.clone() };
+            let policy = Policy { tier, categories: cats.clone(), token_login: false };
             let reachable = policy.visible_tools().count();
             for (mode_name, mode) in
                 [("direct", ToolMode::Direct), ("discover", ToolMode::Discover), ("auto", ToolMode::Auto)]
@@ -49,7 +49,7 @@ fn main() {
         }
     }
 
-    let full = Policy { tier: Tier::Full, categories: everything };
+    let full = Policy { tier: Tier::Full, categories: everything, token_login: false };
     let mut sizes: Vec<(usize, usize, &str)> = full
         .visible_tools()
         .map(|d| {

@@ -20,7 +20,7 @@ use crate::pve::request::HttpMethod;
 use crate::pve::request::PveRequest;
 use crate::pve::task::{self, ProgressSink, TaskOutcome, TaskReport, Upid, WaitError};
 use crate::tools::arguments::{ArgErrors, Arguments, FieldError};
-use crate::tools::registry;
+use crate::tools::registry::{self, ToolDef};
 use crate::writes::{self, WriteError};
 
 /// The PVE side a call runs against and the limits around it, for as long as the server (or one
@@ -101,6 +101,9 @@ pub enum CallError {
     Cluster(String),
     #[error("{0}")]
     Write(#[from] WriteError),
+    /// Any of the above whose text echoed a secret argument's value, with that value replaced.
+    #[error("{0}")]
+    Redacted(String),
 }
 
 fn wait_broken(e: &WaitError) -> String {
@@ -112,6 +115,62 @@ fn wait_broken(e: &WaitError) -> String {
         upid.node,
         upid.text
     )
+}
+
+/// `err`, or its text with the call's secret values replaced if it echoed any of them.
+fn scrubbed(err: CallError, secrets: &[String]) -> CallError {
+    if secrets.is_empty()
+        || matches!(err, CallError::UnknownTool(_) | CallError::NeedsConfirmation { .. } | CallError::Cancelled)
+    {
+        return err;
+    }
+    let text = err.to_string();
+    let clean = crate::audit::scrub(&text, secrets);
+    if clean == text { err } else { CallError::Redacted(clean) }
+}
+
+/// The call's arguments as the tool's schema types them (`"101"` for an integer reads as `101`,
+/// `"1"` for a boolean as `true`); a value that does not read as its type is kept as sent.
+pub fn typed_arguments(tool: &ToolDef, args: &Map<String, Value>) -> Map<String, Value> {
+    let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or(Value::Null);
+    let props = schema.get("properties");
+    args.iter()
+        .map(|(k, v)| {
+            let ty = props.and_then(|p| p.get(k)).and_then(|p| p.get("type")).and_then(Value::as_str);
+            let typed = match (ty, v) {
+                (Some("integer"), Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
+                (Some("number"), Value::String(s)) => {
+                    s.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number)
+                }
+                (Some("boolean"), Value::String(_) | Value::Number(_)) => {
+                    crate::tools::arguments::as_boolean(v).map(Value::Bool)
+                }
+                _ => None,
+            };
+            (k.clone(), typed.unwrap_or_else(|| v.clone()))
+        })
+        .collect()
+}
+
+/// The tool's path with the path arguments filled in as they would be sent (a missing one stays
+/// a `{placeholder}`).
+pub fn filled_path(tool: &ToolDef, args: &Map<String, Value>) -> String {
+    let mut out = String::new();
+    for (i, seg) in tool.path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let value = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')).and_then(|name| match args.get(name) {
+            Some(Value::String(s)) => Some(s.trim().to_owned()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        });
+        match value {
+            Some(v) => out.push_str(&crate::pve::request::path_segment(&v)),
+            None => out.push_str(seg),
+        }
+    }
+    out
 }
 
 fn task_failed(r: &TaskReport) -> String {
@@ -170,13 +229,26 @@ fn take_wait_args(args: &mut Map<String, Value>) -> Result<WaitArgs, FieldError>
     Ok(out)
 }
 
-/// Runs one tool call under `policy` (the session's; never wider than `backend.policy`).
+/// Runs one tool call under `policy` (the session's; never wider than `backend.policy`). An error
+/// that would echo the value of a secret argument has it replaced.
 pub async fn call(
+    backend: &Backend,
+    policy: &Policy,
+    name: &str,
+    args: Map<String, Value>,
+    io: ClientHooks<'_>,
+) -> Result<Success, CallError> {
+    let secrets = crate::audit::secret_values(registry::find(name).map_or(&[][..], |t| t.secret_arguments), &args);
+    run(backend, policy, name, args, io, &secrets).await.map_err(|e| scrubbed(e, &secrets))
+}
+
+async fn run(
     backend: &Backend,
     policy: &Policy,
     name: &str,
     mut args: Map<String, Value>,
     io: ClientHooks<'_>,
+    secrets: &[String],
 ) -> Result<Success, CallError> {
     let Some(tool) = registry::find(name) else {
         if let Some(log) = &backend.audit {
@@ -184,6 +256,7 @@ pub async fn call(
                 caller: backend.caller.as_deref(),
                 cluster: backend.cluster.as_deref(),
                 tool: name,
+                arguments: Some(&args),
                 outcome: "refused",
                 message: Some("unknown tool".into()),
                 ..Default::default()
@@ -192,8 +265,10 @@ pub async fn call(
         return Err(CallError::UnknownTool(name.to_owned()));
     };
     let audited = tool.method != HttpMethod::Get;
-    let original = args.clone();
-    // One audit line: what was called (the concrete path once known), how it ended, its task.
+    // The audit line's arguments and path, the same for every outcome.
+    let original = typed_arguments(tool, &args);
+    let filled = filled_path(tool, &args);
+    // One audit line: what was called (the path as sent), how it ended, its task.
     let audit = |request: Option<&PveRequest>,
                  outcome: &str,
                  message: Option<String>,
@@ -205,10 +280,11 @@ pub async fn call(
                 cluster: backend.cluster.as_deref(),
                 tool: tool.name,
                 method: Some(tool.method.as_str()),
-                path: Some(request.map(|r| r.path.as_str()).unwrap_or(tool.path)),
+                path: Some(request.map(|r| r.path.as_str()).unwrap_or(&filled)),
                 arguments: Some(&original),
+                secrets: tool.secret_arguments,
                 outcome,
-                message,
+                message: message.map(|m| crate::audit::scrub(&m, secrets)),
                 upid,
                 exit_status: exit,
             });

@@ -152,6 +152,7 @@ pub async fn call(
                     "`{tool}` is in category `{category}`, which this cluster does not offer (its `categories` in the configuration file)"
                 )
             }
+            other => other.to_string(),
         };
         if let Some(log) = &backend.audit {
             log.record(&Entry {
@@ -193,7 +194,7 @@ mod tests {
             request_timeout: Duration::from_secs(1),
         };
         Backend {
-            policy: Policy { tier, categories: Category::ALL.iter().copied().collect() },
+            policy: Policy { tier, categories: Category::ALL.iter().copied().collect(), token_login: false },
             client: PveClient::new(&connection).unwrap(),
             allowlist: Allowlist::default(),
             audit: None,

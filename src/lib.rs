@@ -24,6 +24,7 @@ pub mod audit;
 pub mod call;
 pub mod cluster;
 pub mod config;
+pub mod logging;
 pub mod mcp;
 pub mod policy;
 pub mod pve;

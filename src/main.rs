@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Logs go to stderr: stdout carries only the protocol.
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(pve_mcp::logging::EscapedStderr)
         .with_ansi(false)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     let config = match Config::load(cli) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("pve-mcp: {e}");
+            eprintln!("pve-mcp: {}", pve_mcp::logging::escape_controls(&e.to_string()));
             return ExitCode::from(2);
         }
     };

@@ -65,6 +65,8 @@ pub struct Endpoint {
     /// server to tell which tools a login may pass.
     pub permissions_rule: Option<Value>,
     pub protected: bool,
+    /// Whether PVE lets an API token call this method (`allowtoken`, 1 unless the schema says 0).
+    pub allowtoken: bool,
     /// Path placeholders in path order, then the other parameters sorted by name.
     pub params: Vec<Param>,
     /// The literal or placeholder names of this path's direct children (`{vmid}`, `config`, ...).
@@ -349,6 +351,7 @@ fn read_method(
             Value::Object(["check", "user"].into_iter().filter_map(keep).collect())
         }),
         protected: raw.protected.as_ref().is_some_and(truthy),
+        allowtoken: raw.rest.get("allowtoken").is_none_or(truthy),
         params,
         children: children.to_vec(),
         sibling_methods: methods.iter().copied().filter(|m| *m != method).collect(),

@@ -209,6 +209,7 @@ mod tests {
             permissions: None,
             permissions_rule: None,
             protected: false,
+            allowtoken: true,
             params: vec![],
             children: vec![],
             sibling_methods: vec![],

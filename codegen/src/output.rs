@@ -100,6 +100,7 @@ mod tests {
             description: String::new(),
             permissions: None,
             permissions_rule: None,
+            allowtoken: true,
             protected: false,
             params: vec![],
             children: vec![],

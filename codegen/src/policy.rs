@@ -224,6 +224,40 @@ fn gate_target(ep: &Endpoint) -> Option<String> {
     path.first().map(|p| (*p).to_owned())
 }
 
+/// Argument names that carry a secret wherever they appear (any argument whose name contains one
+/// of these words, path parameters aside): passwords, keys, tokens, tickets.
+pub const SECRET_WORDS: &[&str] = &["pass", "secret", "token", "key", "bindpw", "ticket", "cookie", "otp", "totp"];
+
+/// Arguments that carry a secret under a name that does not say so: (method, path, argument, why).
+/// Their values never reach the audit log, the server's own logs or its error messages.
+pub const SECRET_ARGUMENTS: &[(&str, &str, &str, &str)] = &[
+    ("POST", "/cluster/acme/plugins", "data", "DNS plugin credentials (API keys, passwords)"),
+    ("PUT", "/cluster/acme/plugins/*", "data", "DNS plugin credentials (API keys, passwords)"),
+    ("POST", "/cluster/notifications/endpoints/webhook", "header", "HTTP headers, often `Authorization`"),
+    ("PUT", "/cluster/notifications/endpoints/webhook/*", "header", "HTTP headers, often `Authorization`"),
+    ("PUT", "/cluster/options", "http_proxy", "a proxy URL may carry `user:password@`"),
+    ("POST", "/access/tfa/*", "value", "a TFA code or key"),
+];
+
+/// The arguments of an endpoint whose values are secrets: [`SECRET_ARGUMENTS`] plus every
+/// non-path parameter whose name contains one of [`SECRET_WORDS`].
+pub fn secret_arguments(ep: &Endpoint) -> Vec<String> {
+    let mut out: Vec<String> = ep
+        .params
+        .iter()
+        .filter(|p| p.location == crate::model::Location::Arg)
+        .filter(|p| {
+            let lower = p.name.to_ascii_lowercase();
+            SECRET_WORDS.iter().any(|w| lower.contains(w))
+                || SECRET_ARGUMENTS.iter().any(|(m, path, arg, _)| *arg == p.name && pattern_matches(m, path, ep))
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether a call may answer with a PVE task id (UPID) to wait for: a write whose schema says it
 /// returns a string.
 pub fn may_return_task(ep: &Endpoint) -> bool {
@@ -268,6 +302,7 @@ mod tests {
             permissions: None,
             permissions_rule: None,
             protected: false,
+            allowtoken: true,
             params: vec![],
             children: vec![],
             sibling_methods: vec![],

@@ -139,6 +139,8 @@ fn render_tool_def(t: &Tool) -> TokenStream {
         }
     };
     let task = t.task;
+    let allow_token = t.endpoint.allowtoken;
+    let secrets = crate::policy::secret_arguments(&t.endpoint);
     let schema = &t.input_schema;
     let output_schema = match &t.output_schema {
         Some(s) => quote! { Some(#s) },
@@ -162,6 +164,8 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             category: Category::#category,
             gate: #gate,
             task: #task,
+            allow_token: #allow_token,
+            secret_arguments: &[ #(#secrets),* ],
             read_only: #ro,
             destructive: #de,
             idempotent: #id,

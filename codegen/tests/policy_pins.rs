@@ -323,3 +323,61 @@ fn index_ranges_are_pinned() {
         assert_eq!(range("PUT", path, stem), Some(Some(max)), "{stem}[n] on {path}");
     }
 }
+
+/// (method, path, argument): arguments whose values are secrets, pinned so that a rule change that
+/// lets one of them reach a log is a reviewed decision.
+const SECRET_PINS: &[(&str, &str, &str)] = &[
+    ("PUT", "/nodes/{node}/subscription", "key"),
+    ("POST", "/cluster/acme/plugins", "data"),
+    ("PUT", "/cluster/acme/plugins/{id}", "data"),
+    ("POST", "/cluster/notifications/endpoints/webhook", "header"),
+    ("POST", "/cluster/notifications/endpoints/webhook", "secret"),
+    ("PUT", "/cluster/notifications/endpoints/webhook/{name}", "secret"),
+    ("PUT", "/cluster/options", "http_proxy"),
+    ("POST", "/access/users", "password"),
+    ("PUT", "/access/password", "password"),
+    ("PUT", "/access/password", "confirmation-password"),
+    ("POST", "/access/domains", "password"),
+    ("POST", "/cluster/notifications/endpoints/smtp", "password"),
+    ("POST", "/cluster/notifications/endpoints/gotify", "token"),
+    ("POST", "/nodes/{node}/qemu/{vmid}/config", "cipassword"),
+    ("POST", "/cluster/acme/account", "eab-hmac-key"),
+    ("POST", "/nodes/{node}/certificates/custom", "key"),
+];
+
+#[test]
+fn secret_arguments_are_pinned() {
+    let tools = tools();
+    for (method, path, arg) in SECRET_PINS {
+        let t = find(&tools, method, path);
+        assert!(
+            policy::secret_arguments(&t.endpoint).iter().any(|a| a == arg),
+            "{method} {path}: `{arg}` must be a secret argument"
+        );
+    }
+    // Path parameters name things; they are never redacted.
+    let token = find(&tools, "POST", "/access/users/{userid}/token/{tokenid}");
+    assert!(!policy::secret_arguments(&token.endpoint).iter().any(|a| a == "tokenid"));
+}
+
+/// Methods PVE refuses to API tokens (`allowtoken: 0`): pve-mcp hides them from a token login.
+#[test]
+fn methods_closed_to_api_tokens_are_read_from_the_schema() {
+    let tools = tools();
+    let mut closed: Vec<String> = tools.iter().filter(|t| !t.endpoint.allowtoken).map(|t| t.endpoint.id()).collect();
+    closed.sort();
+    let mut expected: Vec<String> = [
+        "PUT /access/password",
+        "POST /access/tfa/{userid}",
+        "DELETE /access/tfa/{userid}/{id}",
+        "PUT /access/tfa/{userid}/{id}",
+        "POST /access/ticket",
+    ]
+    .iter()
+    .filter(|id| tools.iter().any(|t| t.endpoint.id() == **id))
+    .map(|s| s.to_string())
+    .collect();
+    expected.sort();
+    assert!(closed.len() >= 4, "{closed:?}");
+    assert_eq!(closed, expected);
+}

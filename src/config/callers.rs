@@ -242,7 +242,7 @@ impl Callers {
             list.push(Caller {
                 name,
                 digest,
-                policy: Policy { tier, categories },
+                policy: Policy { tier, categories, token_login: config.policy().token_login },
                 allowlist: config.allowlist.intersect(&own),
                 max_concurrent,
                 clusters,

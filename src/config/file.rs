@@ -516,10 +516,11 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
                     format!("cluster `{name}`: {}", m.trim_start_matches("PVE_VMID_ALLOWLIST: ")),
                 )
             })?;
+        let token_login = matches!(connection.auth, crate::pve::connection::PveAuth::Token { .. });
         config.clusters.push(ClusterConfig {
             name,
             connection,
-            policy: Policy { tier, categories },
+            policy: Policy { tier, categories, token_login },
             allowlist: config.allowlist.intersect(&own),
         });
     }

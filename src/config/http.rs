@@ -18,12 +18,16 @@ pub struct HttpConfig {
     pub allowed_hosts: Vec<String>,
     pub max_body: usize,
     pub max_concurrent: usize,
+    /// Open MCP sessions one HTTP caller may hold; a new one beyond is refused.
+    pub max_sessions: usize,
 }
 
 /// Default largest HTTP request body.
 pub const DEFAULT_HTTP_MAX_BODY: usize = 1024 * 1024;
 /// Default requests in flight per HTTP caller.
 pub const DEFAULT_HTTP_MAX_CONCURRENT: usize = 8;
+/// Default open sessions per HTTP caller (each holds its own tool list, about 1.4 MB).
+pub const DEFAULT_HTTP_MAX_SESSIONS: usize = 16;
 
 /// `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`, `:8080` or `8080` (the last three on 127.0.0.1).
 pub fn parse_bind(raw: &str) -> Option<std::net::SocketAddr> {
@@ -112,7 +116,15 @@ pub(super) fn parse_http(cli: &Cli) -> Result<Option<HttpConfig>, ConfigError> {
     .map_err(|_| {
         err("PVE_MCP_HTTP_MAX_CONCURRENT", "--http-max-concurrent", "expected a whole number of at least 1")
     })?;
-    Ok(Some(HttpConfig { bind, tokens, allowed_origins, allowed_hosts, max_body, max_concurrent }))
+    let max_sessions = count(
+        cli.http_max_sessions.as_deref(),
+        DEFAULT_HTTP_MAX_SESSIONS,
+        1,
+        "PVE_MCP_HTTP_MAX_SESSIONS",
+        "--http-max-sessions",
+    )
+    .map_err(|_| err("PVE_MCP_HTTP_MAX_SESSIONS", "--http-max-sessions", "expected a whole number of at least 1"))?;
+    Ok(Some(HttpConfig { bind, tokens, allowed_origins, allowed_hosts, max_body, max_concurrent, max_sessions }))
 }
 
 /// An origin in the form `scheme://host:port` (default port made explicit) or `scheme://host:*`.

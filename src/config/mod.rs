@@ -14,7 +14,10 @@ mod http;
 mod pve;
 
 use http::parse_http;
-pub use http::{DEFAULT_HTTP_MAX_BODY, DEFAULT_HTTP_MAX_CONCURRENT, HttpConfig, normalize_origin, parse_bind};
+pub use http::{
+    DEFAULT_HTTP_MAX_BODY, DEFAULT_HTTP_MAX_CONCURRENT, DEFAULT_HTTP_MAX_SESSIONS, HttpConfig, normalize_origin,
+    parse_bind,
+};
 pub use pve::parse_fingerprint;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,7 +41,7 @@ pub struct Cli {
     /// Configuration file (TOML): every setting below, and several clusters as [[cluster]] tables (docs/CONFIG.md)
     #[arg(long, env = "PVE_MCP_CONFIG")]
     pub config: Option<PathBuf>,
-    /// PVE API address, e.g. https://pve.example.com:8006
+    /// PVE API address, e.g. https://pve.example.com:8006 (https; plain http:// only to a loopback address)
     #[arg(long, env = "PVE_BASE_URL")]
     pub base_url: Option<String>,
     /// API token id, `user@realm!tokenname`
@@ -47,19 +50,19 @@ pub struct Cli {
     /// API token secret (a UUID). Prefer the environment variable: flags show up in `ps`.
     #[arg(long, env = "PVE_TOKEN_SECRET", hide_env_values = true)]
     pub token_secret: Option<String>,
-    /// Highest tier of tools offered: read-only, read-execute or full
+    /// Highest tier of tools offered: read-only, read-execute or full (default read-only)
     #[arg(long, env = "PVE_ACCESS_TIER")]
     pub access_tier: Option<String>,
     /// Comma-separated categories of tools offered (default: all)
     #[arg(long, env = "PVE_CATEGORIES")]
     pub categories: Option<String>,
-    /// Verify the PVE server's TLS certificate (true/false)
+    /// Verify the PVE server's TLS certificate (true/false; default true)
     #[arg(long, env = "PVE_VERIFY_SSL")]
     pub verify_ssl: Option<String>,
     /// PEM file of the CA (or self-signed certificate) to trust for PVE
     #[arg(long, env = "PVE_CA_FILE")]
     pub ca_file: Option<PathBuf>,
-    /// Timeout of one HTTP request to PVE, in seconds
+    /// Timeout of one HTTP request to PVE, in seconds (default 30)
     #[arg(long, env = "PVE_REQUEST_TIMEOUT")]
     pub request_timeout: Option<String>,
     /// How long a call waits for the PVE task it started, in seconds (default 600)
@@ -74,16 +77,16 @@ pub struct Cli {
     /// File to append an audit line to for every non-read-only or refused call
     #[arg(long, env = "PVE_AUDIT_LOG")]
     pub audit_log: Option<PathBuf>,
-    /// How tools are offered: direct (one per endpoint), discover (search/describe/call) or auto
+    /// How tools are offered: direct (one per endpoint), discover (search/describe/call) or auto (default auto)
     #[arg(long, env = "PVE_TOOL_MODE")]
     pub tool_mode: Option<String>,
-    /// Token budget of tools/list for mode auto (default 4000)
+    /// Token budget of tools/list for mode auto: at least 500 (default 4000)
     #[arg(long, env = "PVE_TOOL_BUDGET")]
     pub tool_budget: Option<String>,
-    /// Largest tool result, in tokens (about 4 bytes each); larger ones are cut with a notice (default 20000)
+    /// Largest tool result, in tokens (about 4 bytes each), at least 500; larger ones are cut with a notice (default 20000)
     #[arg(long, env = "PVE_RESULT_LIMIT")]
     pub result_limit: Option<String>,
-    /// Offer the pve_toolsets tool, which enables or disables categories for the session (true/false)
+    /// Offer the pve_toolsets tool, which enables or disables categories for the session (true/false; default false)
     #[arg(long, env = "PVE_DYNAMIC_TOOLSETS")]
     pub dynamic_toolsets: Option<String>,
     /// Leave out of tools/list and search the tools whose PVE permission check the login cannot pass (true/false, default false)
@@ -116,6 +119,9 @@ pub struct Cli {
     /// Requests one HTTP caller may have in flight at once (default 8); more are answered `busy` (HTTP 429)
     #[arg(long, env = "PVE_MCP_HTTP_MAX_CONCURRENT")]
     pub http_max_concurrent: Option<String>,
+    /// Open MCP sessions one HTTP caller may hold (default 16); a new session beyond that is refused (HTTP 429)
+    #[arg(long, env = "PVE_MCP_HTTP_MAX_SESSIONS")]
+    pub http_max_sessions: Option<String>,
 }
 
 /// How the server offers its tools.
@@ -205,6 +211,7 @@ fn count(
         None | Some("") => Ok(default),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if n >= min => Ok(n),
+            Ok(_) => Err(err(variable, flag, format!("`{s}` is too small; expected at least {min} tokens"))),
             _ => Err(err(
                 variable,
                 flag,
@@ -235,7 +242,11 @@ fn seconds(
 impl Config {
     /// The server's own access policy: its tier ceiling and categories.
     pub fn policy(&self) -> Policy {
-        Policy { tier: self.access_tier, categories: self.categories.clone() }
+        Policy {
+            tier: self.access_tier,
+            categories: self.categories.clone(),
+            token_login: matches!(self.pve.auth, crate::pve::connection::PveAuth::Token { .. }),
+        }
     }
 
     /// Checks the command line (with its environment fallbacks), without a configuration file.
@@ -366,6 +377,7 @@ mod tests {
             http_allowed_hosts: None,
             http_max_body: None,
             http_max_concurrent: None,
+            http_max_sessions: None,
         }
     }
 
@@ -405,6 +417,27 @@ mod tests {
     #[test]
     fn malformed_token_id_is_an_error() {
         assert!(error_of(Cli { token_id: Some("root@pam".into()), ..cli() }).starts_with("PVE_TOKEN_ID"));
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_to_loopback() {
+        let e = error_of(Cli { base_url: Some("http://pve.example.com:8006".into()), ..cli() });
+        assert!(e.starts_with("PVE_BASE_URL") && e.contains("https://"), "{e}");
+        for ok in ["http://127.0.0.1:8006", "http://127.8.9.10", "http://[::1]:8006", "http://localhost:8006"] {
+            assert!(Config::from_cli(Cli { base_url: Some(ok.into()), ..cli() }).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn a_pasted_full_token_is_not_echoed() {
+        let e = error_of(Cli { token_id: Some("root@pam!mcp=0b7c9f3e-1d2a".into()), ..cli() });
+        assert!(e.starts_with("PVE_TOKEN_ID") && !e.contains("0b7c9f3e"), "{e}");
+    }
+
+    #[test]
+    fn a_budget_below_the_minimum_names_the_minimum() {
+        let e = error_of(Cli { tool_budget: Some("100".into()), ..cli() });
+        assert!(e.starts_with("PVE_TOOL_BUDGET") && e.contains("at least 500"), "{e}");
     }
 
     #[test]

@@ -79,6 +79,13 @@ fn parse_auth(
                     "is not set but PVE_PASSWORD is; expected a PVE user like `root@pam`",
                 ));
             }
+            Some(u) if u.contains('=') => {
+                return Err(err(
+                    "PVE_USER",
+                    "--user",
+                    "contains `=`, so it may hold a secret (not shown); expected a PVE user like `root@pam`",
+                ));
+            }
             Some(u) if u.chars().any(|c| c.is_control() || c.is_whitespace()) || u.contains('!') => {
                 return Err(err(
                     "PVE_USER",
@@ -108,6 +115,14 @@ fn parse_auth(
                 "PVE_TOKEN_ID",
                 "--token-id",
                 "is not set; expected an API token id like `root@pam!mcp` (or log in with PVE_USER and PVE_PASSWORD)",
+            ));
+        }
+        // A pasted full token (`user@realm!name=secret`): say so without echoing the secret.
+        Some(id) if id.contains('=') => {
+            return Err(err(
+                "PVE_TOKEN_ID",
+                "--token-id",
+                "looks like a whole API token with its secret (it contains `=`); put only `user@realm!tokenname` in PVE_TOKEN_ID and the part after `=` in PVE_TOKEN_SECRET",
             ));
         }
         Some(id) if !valid_token_id(id) => {
@@ -162,10 +177,21 @@ fn parse_base_url(raw: Option<&str>) -> Result<Url, ConfigError> {
     let url = Url::parse(raw)
         .map_err(|e| err(V, F, format!("`{raw}` is not a URL ({e}); expected e.g. https://pve.example.com:8006")))?;
     if !matches!(url.scheme(), "https" | "http") {
-        return Err(err(V, F, format!("`{raw}` must start with https:// (or http://)")));
+        return Err(err(V, F, format!("`{raw}` must start with https://")));
     }
-    if url.host().is_none() {
+    let Some(host) = url.host_str() else {
         return Err(err(V, F, format!("`{raw}` has no host")));
+    };
+    // The token or password would cross the network in clear text: plain http only to this machine
+    // (a local TLS-terminating proxy).
+    if url.scheme() == "http" && !is_loopback(host) {
+        return Err(err(
+            V,
+            F,
+            format!(
+                "`{raw}` is plain http to another machine: the API token or password would cross the network unencrypted; use https:// (plain http:// is accepted only for a loopback address: 127.0.0.0/8, ::1, localhost)"
+            ),
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(err(V, F, "must not contain credentials; use PVE_TOKEN_ID and PVE_TOKEN_SECRET"));
@@ -177,6 +203,15 @@ fn parse_base_url(raw: Option<&str>) -> Result<Url, ConfigError> {
     let mut base = url.clone();
     base.set_path("");
     Ok(base)
+}
+
+/// 127.0.0.0/8, ::1 and `localhost`.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    }
 }
 
 fn valid_token_id(id: &str) -> bool {

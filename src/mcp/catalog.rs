@@ -461,7 +461,7 @@ mod tests {
     use super::*;
 
     fn policy(tier: Tier) -> Policy {
-        Policy { tier, categories: Category::ALL.iter().copied().collect() }
+        Policy { tier, categories: Category::ALL.iter().copied().collect(), token_login: false }
     }
 
     #[test]
@@ -482,7 +482,8 @@ mod tests {
 
     #[test]
     fn auto_is_direct_when_it_fits() {
-        let small = Policy { tier: Tier::ReadOnly, categories: [Category::Pools].into_iter().collect() };
+        let small =
+            Policy { tier: Tier::ReadOnly, categories: [Category::Pools].into_iter().collect(), token_login: false };
         let (mode, tools) = session_tools(&small, ToolMode::Auto, 4000, false);
         assert_eq!(mode, Mode::Direct);
         assert!(tools.iter().all(|t| t.name.starts_with("pools_")));

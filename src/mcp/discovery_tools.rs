@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::catalog::{self, Detail};
 use super::result;
 use crate::cluster::Clusters;
+use crate::policy::Refusal;
 use crate::tools::discovery;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, ToolDef};
@@ -55,10 +56,12 @@ fn on_clusters(mut hit: Value, tool: &ToolDef, clusters: &Clusters) -> Value {
     hit
 }
 
-/// `pve_describe`: the full schemas of the named tools that `visible` lets this session call.
+/// `pve_describe`: the full schemas of the named tools that `check` lets this session call. A
+/// tool that exists but that the session may not call (above its tier, say) is named under
+/// `unavailable` with the reason and without its schema; a name that is no tool, under `unknown`.
 pub(super) fn describe(
     args: &Map<String, Value>,
-    visible: &dyn Fn(&ToolDef) -> bool,
+    check: &dyn Fn(&ToolDef) -> Result<(), Refusal>,
     clusters: &Clusters,
     limit_tokens: usize,
 ) -> CallToolResult {
@@ -72,8 +75,20 @@ pub(super) fn describe(
     }
     let mut tools = Vec::new();
     let mut unknown = Vec::new();
+    let mut unavailable = Vec::new();
     for name in names {
-        match registry::find(&name).filter(|t| visible(t)) {
+        let found = registry::find(&name);
+        if let Some(Err(refusal)) = found.map(check) {
+            let reason = match refusal {
+                Refusal::Tier { needs, has, .. } => {
+                    format!("exists, but needs access tier `{needs}`, above this server's `{has}` (PVE_ACCESS_TIER)")
+                }
+                other => other.to_string(),
+            };
+            unavailable.push(json!({ "name": name, "reason": reason }));
+            continue;
+        }
+        match found {
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full);
                 tools.push(on_clusters(
@@ -95,5 +110,9 @@ pub(super) fn describe(
             None => unknown.push(name),
         }
     }
-    result::bounded(json!({ "data": tools, "unknown": unknown }), None, limit_tokens)
+    let mut answer = json!({ "data": tools, "unknown": unknown });
+    if !unavailable.is_empty() {
+        answer["unavailable"] = Value::Array(unavailable);
+    }
+    result::bounded(answer, None, limit_tokens)
 }

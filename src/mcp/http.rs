@@ -8,6 +8,10 @@
 //! 3. the bearer token, when `PVE_MCP_HTTP_TOKENS` is set: missing or wrong gives a bare 401;
 //! 4. the body size (`PVE_MCP_HTTP_MAX_BODY`, 413) and the caller's requests in flight
 //!    (`max_concurrent`): one too many is answered at once with 429 and a JSON-RPC `busy` error.
+//!    A request's slot is held until its answer is sent *and* its handler has finished, so a
+//!    caller who hangs up mid-call does not get its slot back while the call still runs;
+//! 5. the caller's open sessions (`PVE_MCP_HTTP_MAX_SESSIONS`): a new session beyond them is
+//!    answered 429; a DELETE of a session id this caller does not hold is answered 404.
 //!
 //! rmcp then checks the `Host` header (`PVE_MCP_HTTP_ALLOWED_HOSTS`) and serves the caller's own
 //! [`PveServer`]: its policy and allowlists from its token, its name in the audit log. Callers
@@ -55,9 +59,18 @@ pub struct Route {
 struct Served {
     name: Option<String>,
     service: StreamableHttpService<PveServer, LocalSessionManager>,
+    sessions: Arc<LocalSessionManager>,
     busy: Arc<Semaphore>,
     max_concurrent: usize,
 }
+
+/// A caller's slot for one request in flight, put in the request's extensions: the call's handler
+/// holds a clone while it runs, the answer's body another, and the slot is free once both are gone.
+#[derive(Clone)]
+pub struct CallSlot(#[allow(dead_code)] Arc<tokio::sync::OwnedSemaphorePermit>);
+
+/// The header that names an MCP session.
+const SESSION_HEADER: &str = "mcp-session-id";
 
 /// What authenticates a request.
 pub enum Access {
@@ -72,6 +85,7 @@ struct App {
     routes: Vec<Served>,
     origins: Vec<String>,
     max_body: usize,
+    max_sessions: usize,
 }
 
 /// Serves MCP over HTTP until `shutdown` is cancelled (or SIGINT/SIGTERM).
@@ -95,20 +109,27 @@ pub async fn serve(
         .into_iter()
         .map(|r| {
             let server = r.server;
+            let sessions = Arc::new(LocalSessionManager::default());
             Served {
                 name: r.name,
                 service: StreamableHttpService::new(
                     move || Ok(server.new_session()),
-                    Arc::new(LocalSessionManager::default()),
+                    sessions.clone(),
                     rmcp_config.clone(),
                 ),
+                sessions,
                 busy: Arc::new(Semaphore::new(r.max_concurrent)),
                 max_concurrent: r.max_concurrent,
             }
         })
         .collect();
-    let app =
-        Arc::new(App { access, routes: served, origins: config.allowed_origins.clone(), max_body: config.max_body });
+    let app = Arc::new(App {
+        access,
+        routes: served,
+        origins: config.allowed_origins.clone(),
+        max_body: config.max_body,
+        max_sessions: config.max_sessions,
+    });
     let auth = match &app.access {
         Access::Open => "none (loopback only)".to_owned(),
         Access::Tokens(c) => format!("{} bearer token(s)", c.list.len()),
@@ -248,6 +269,19 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
             }
         },
     };
+    let session_id = req.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if req.method() == Method::DELETE
+        && let Some(id) = &session_id
+        && !route
+            .sessions
+            .sessions
+            .read()
+            .await
+            .contains_key(&rmcp::transport::streamable_http_server::SessionId::from(id.as_str()))
+    {
+        // Another caller's session (or none at all): this caller holds no such session.
+        return plain(StatusCode::NOT_FOUND, "Not Found: no such session");
+    }
     if req.method() != Method::POST {
         // GET (the server's notification stream) and DELETE (end of session) hold no call.
         return route.service.handle(req).await;
@@ -276,10 +310,30 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
         Ok(Value::Array(_)) => Some(Value::Null),
         _ => None,
     };
+    if session_id.is_none() && starts_a_session(&bytes) {
+        let open = route.sessions.sessions.read().await.len();
+        if open >= app.max_sessions {
+            let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
+            tracing::info!(caller = route.name.as_deref().unwrap_or("-"), open, "refused a new session: too many open");
+            let id =
+                serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v.get("id").cloned()).unwrap_or(Value::Null);
+            let mut r = jsonrpc_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                id,
+                -32000,
+                format!(
+                    "too many sessions: caller{who} already has {open} open MCP sessions (PVE_MCP_HTTP_MAX_SESSIONS); \
+                     end one with an HTTP DELETE of its Mcp-Session-Id, or wait until an idle one expires (5 minutes)"
+                ),
+            );
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            return r;
+        }
+    }
     let permit = match request_id {
         None => None,
         Some(id) => match route.busy.clone().try_acquire_owned() {
-            Ok(p) => Some(p),
+            Ok(p) => Some(CallSlot(Arc::new(p))),
             Err(_) => {
                 let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
                 tracing::info!(caller = route.name.as_deref().unwrap_or("-"), "refused a request: caller busy");
@@ -297,6 +351,10 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
             }
         },
     };
+    let mut parts = parts;
+    if let Some(slot) = &permit {
+        parts.extensions.insert(slot.clone());
+    }
     let response = route.service.handle(Request::from_parts(parts, Full::new(bytes))).await;
     match permit {
         None => response,
@@ -308,6 +366,15 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
             })
             .boxed()
         }),
+    }
+}
+
+/// Whether a POST body is an `initialize` request (which opens a session).
+fn starts_a_session(body: &[u8]) -> bool {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(o)) => o.get("method").and_then(Value::as_str) == Some("initialize"),
+        Ok(Value::Array(a)) => a.iter().any(|m| m.get("method").and_then(Value::as_str) == Some("initialize")),
+        _ => false,
     }
 }
 

@@ -240,6 +240,13 @@ impl PveServer {
         result::bounded(json!({ "data": data }), None, self.shared.options.result_limit)
     }
 
+    /// Why this session may not see and call a tool, if it may not.
+    fn check(&self) -> impl Fn(&ToolDef) -> Result<(), crate::policy::Refusal> + use<> {
+        let policy = self.session().policy.clone();
+        let ceiling = self.shared.clusters.ceiling().clone();
+        move |t| ceiling.check(t).and_then(|_| policy.check(t))
+    }
+
     /// `pve_toolsets`: changes the session's categories within the server's, and tells the client.
     async fn toolsets(&self, args: &Map<String, Value>, context: &RequestContext<RoleServer>) -> CallToolResult {
         let read = |key: &str| -> Result<Vec<Category>, String> {
@@ -443,6 +450,13 @@ impl ServerHandler for PveServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
+        // Over HTTP, this call's slot among the caller's requests in flight: held until the call has
+        // run, even if the caller hangs up first.
+        let _slot = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<super::http::CallSlot>())
+            .cloned();
         let args = request.arguments.clone().unwrap_or_default();
         let (name, tool_args) = match request.name.as_ref() {
             whoami::NAME => return Ok(self.whoami().await.into()),
@@ -460,7 +474,7 @@ impl ServerHandler for PveServer {
             discovery::DESCRIBE => {
                 return Ok(discovery_tools::describe(
                     &args,
-                    &self.visible(),
+                    &self.check(),
                     &self.shared.clusters,
                     self.shared.options.result_limit * 4,
                 )

@@ -141,7 +141,8 @@ mod tests {
 
     #[test]
     fn a_marked_listing_is_written_as_rmcp_would_write_the_tools() {
-        let policy = Policy { tier: Tier::Full, categories: Category::ALL.iter().copied().collect() };
+        let policy =
+            Policy { tier: Tier::Full, categories: Category::ALL.iter().copied().collect(), token_login: false };
         let listing = catalog::listing(&policy, ToolMode::Direct, 4000, false);
         let spliced = encode(answer(listing_placeholder(&listing))).unwrap();
         let typed = encode(answer(ListToolsResult::with_all_items(listing.tools()))).unwrap();

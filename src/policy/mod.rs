@@ -19,6 +19,8 @@ use crate::tools::registry::{self, Tier, ToolDef};
 pub struct Policy {
     pub tier: Tier,
     pub categories: BTreeSet<Category>,
+    /// pve-mcp logs in to PVE with an API token: methods PVE refuses to tokens are not offered.
+    pub token_login: bool,
 }
 
 /// Why a call is refused. Nothing is sent to PVE for a refused call.
@@ -28,6 +30,11 @@ pub enum Refusal {
     Tier { tool: &'static str, needs: &'static str, has: &'static str },
     #[error("tool `{tool}` is in category `{category}`, which this server does not offer (PVE_CATEGORIES)")]
     Category { tool: &'static str, category: &'static str },
+    #[error(
+        "tool `{tool}` is not offered: PVE does not let API tokens call it (`allowtoken: 0` in its schema), and \
+         pve-mcp logs in with an API token (PVE_TOKEN_ID); log in with PVE_USER and PVE_PASSWORD to use it"
+    )]
+    TokenLogin { tool: &'static str },
 }
 
 impl Policy {
@@ -39,6 +46,9 @@ impl Policy {
         if !self.categories.contains(&tool.category) {
             return Err(Refusal::Category { tool: tool.name, category: tool.category.as_str() });
         }
+        if self.token_login && !tool.allow_token {
+            return Err(Refusal::TokenLogin { tool: tool.name });
+        }
         Ok(())
     }
 
@@ -48,6 +58,7 @@ impl Policy {
         Policy {
             tier: self.tier.min(other.tier),
             categories: self.categories.intersection(&other.categories).copied().collect(),
+            token_login: self.token_login || other.token_login,
         }
     }
 
@@ -57,6 +68,7 @@ impl Policy {
         Policy {
             tier: self.tier.max(other.tier),
             categories: self.categories.union(&other.categories).copied().collect(),
+            token_login: self.token_login && other.token_login,
         }
     }
 
@@ -71,7 +83,7 @@ mod tests {
     use super::*;
 
     fn policy(tier: Tier, cats: &[Category]) -> Policy {
-        Policy { tier, categories: cats.iter().copied().collect() }
+        Policy { tier, categories: cats.iter().copied().collect(), token_login: false }
     }
 
     #[test]
@@ -100,5 +112,15 @@ mod tests {
         let p = policy(Tier::Full, &[Category::Qemu]);
         assert!(p.visible_tools().all(|t| t.category == Category::Qemu));
         assert!(p.check(registry::find("lxc_ct_list").unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_token_login_hides_methods_pve_refuses_to_tokens() {
+        let closed = registry::all().iter().find(|t| !t.allow_token).expect("the schema has allowtoken: 0 methods");
+        let user = policy(Tier::Full, Category::ALL);
+        assert!(user.check(closed).is_ok());
+        let token = Policy { token_login: true, ..user };
+        assert!(matches!(token.check(closed), Err(Refusal::TokenLogin { .. })));
+        assert!(token.visible_tools().all(|t| t.allow_token));
     }
 }

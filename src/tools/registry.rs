@@ -57,6 +57,10 @@ pub struct ToolDef {
     pub gate: Option<Gate>,
     /// May answer with a PVE task id (UPID), which the server waits for.
     pub task: bool,
+    /// PVE lets an API token call this method (the schema's `allowtoken`); hidden from a token login if not.
+    pub allow_token: bool,
+    /// Arguments whose values are secrets (reviewed in `codegen/src/policy.rs`): never logged or echoed.
+    pub secret_arguments: &'static [&'static str],
     pub read_only: bool,
     pub destructive: bool,
     pub idempotent: bool,

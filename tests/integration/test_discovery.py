@@ -5,7 +5,7 @@ pve_describe and pve_call.
   each), otherwise pve_search, pve_describe, pve_call and as many of the most used tools as fit;
 - pve_search finds tools in plain words, only ever among those the caller may use, sending nothing to PVE;
 - pve_describe gives named tools' full descriptions and input schemas (a tool the caller may not use
-  is reported as unknown);
+  is reported as unavailable, with the reason and without its schema; a made-up name as unknown);
 - pve_call calls any permitted tool by name with the same checks, gates and task waiting as a direct call.
 
 Tools are found by method and PVE path; their names come from docs/TOOLS.md, never written here.
@@ -75,11 +75,12 @@ async def search(srv, query, **options) -> list[dict]:
 
 
 async def describe(srv, *tool_names) -> dict:
-    """pve_describe's structured answer ({"data": [...], "unknown": [...]}) after checking its shape."""
+    """pve_describe's structured answer ({"data": [...], "unknown": [...]}, plus "unavailable": [...] when a
+    named tool exists but this session may not use it) after checking its shape."""
     result = await srv.call_name(DESCRIBE, {'names': list(tool_names)})
     assert not result.is_error, 'pve_describe failed: {0}'.format(harness.texts(result))
     answer = result.structured_content
-    assert isinstance(answer, dict) and set(answer) == {'data', 'unknown'}, \
+    assert isinstance(answer, dict) and set(answer) - {'unavailable'} == {'data', 'unknown'}, \
         'pve_describe must answer {{"data", "unknown"}}: {0!r}'.format(answer)
     assert json.loads(result.content[0].text) == answer, 'the text copy is not the structured answer'
     return answer
@@ -288,12 +289,14 @@ async def test_describe_of_a_gated_tool_explains_the_confirmation(pve_env, start
     assert {'confirm', 'confirm_vmid'} <= set(tool['inputSchema']['properties'])
 
 
-async def test_describe_reports_a_tool_above_the_tier_as_unknown(pve_env, start_server, tools_doc):
+async def test_describe_reports_a_tool_above_the_tier_as_unavailable(pve_env, start_server, tools_doc):
     delete = name_of(tools_doc, 'DELETE', VM)
     listing = name_of(tools_doc, 'GET', QEMU)
     async with start_server(discover_env(pve_env, tier='read-only')) as srv:
         answer = await describe(srv, delete, listing)
-    assert answer['unknown'] == [delete]
+    assert answer['unknown'] == []
+    [above] = answer['unavailable']
+    assert above['name'] == delete and 'tier' in above['reason'] and 'inputSchema' not in above
     assert [t['name'] for t in answer['data']] == [listing]
 
 

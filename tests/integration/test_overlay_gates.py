@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+import harness
+
 from mcp import types
 
 from harness import error_text, ok_data, ok_task
@@ -22,7 +24,10 @@ GATE_RE = re.compile(r'^`confirm`(?: \+ `(confirm_vmid|confirm_name)`(?:=(\S+))?
 
 
 def gated_rows(tools_doc):
-    rows = [r for r in tools_doc.rows if r.gate]
+    """The gated tools of docs/TOOLS.md that the suite's API token login is offered (not the methods PVE
+    closes to tokens)."""
+    closed = harness.closed_to_tokens()
+    rows = [r for r in tools_doc.rows if r.gate and (r.method, r.path) not in closed]
     assert rows, 'docs/TOOLS.md names no gated tool'
     return rows
 
