@@ -20,7 +20,9 @@ use std::pin::Pin;
 
 pub mod audit;
 pub mod call;
+pub mod commands;
 pub mod config;
+pub mod consent;
 pub mod mcp;
 pub mod policy;
 pub mod pve;

@@ -17,7 +17,7 @@ use pve_mcp::policy::Policy;
 use pve_mcp::pve::client::PveClient;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     // Logs go to stderr: stdout carries only the protocol.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -27,6 +27,9 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("pve_mcp=info")),
         )
         .init();
+    if let Some(command) = cli.command.take() {
+        return pve_mcp::commands::run(command);
+    }
     let config = match Config::from_cli(cli) {
         Ok(c) => c,
         Err(e) => {
@@ -58,13 +61,30 @@ fn main() -> ExitCode {
     // One audit log, shared by every caller.
     let audit = match &config.audit_log {
         None => None,
-        Some(path) => match AuditLog::open(path) {
-            Ok(log) => Some(Arc::new(log)),
-            Err(e) => {
-                eprintln!("pve-mcp: PVE_AUDIT_LOG (--audit-log): cannot open `{}` for appending: {e}", path.display());
-                return ExitCode::from(2);
+        Some(path) => {
+            let key_file =
+                config.consent.audit_key_file.clone().unwrap_or_else(|| pve_mcp::audit::default_key_file(path));
+            let key = match pve_mcp::audit::load_or_create_key(&key_file) {
+                Ok(k) => k,
+                Err(e) => {
+                    eprintln!(
+                        "pve-mcp: PVE_AUDIT_KEY_FILE (--audit-key-file): cannot read or create `{}`: {e}",
+                        key_file.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            match AuditLog::open(path, key) {
+                Ok(log) => Some(Arc::new(log)),
+                Err(e) => {
+                    eprintln!(
+                        "pve-mcp: PVE_AUDIT_LOG (--audit-log): cannot open `{}` for appending: {e}",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
     };
     let options = ServerOptions::from_config(&config);
     let server_for = |policy: Policy, allowlist, caller: Option<String>| {
@@ -75,6 +95,7 @@ fn main() -> ExitCode {
             audit: audit.clone(),
             task_timeout: config.task_timeout,
             caller,
+            consent: config.consent.clone(),
         };
         PveServer::new(backend, options)
     };

@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 pub mod callers;
+pub mod consent;
 mod http;
 mod pve;
 
@@ -107,6 +108,33 @@ pub struct Cli {
     /// Requests one HTTP caller may have in flight at once (default 8); more are answered `busy` (HTTP 429)
     #[arg(long, env = "PVE_MCP_HTTP_MAX_CONCURRENT")]
     pub http_max_concurrent: Option<String>,
+    #[command(flatten)]
+    pub consent: consent::ConsentCli,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands (without one, the binary serves MCP).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+/// `pve-mcp audit ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Check an audit log's HMAC chain and name the first line that was edited, inserted or removed.
+    Verify {
+        /// The audit log file.
+        file: PathBuf,
+        /// Its key file (default: PVE_AUDIT_KEY_FILE, else <file>.key).
+        #[arg(long, env = "PVE_AUDIT_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
 }
 
 /// How the server offers its tools.
@@ -139,6 +167,8 @@ pub struct Config {
     pub dynamic_toolsets: bool,
     /// `PVE_MCP_HTTP` and the other HTTP settings; `None` serves stdio.
     pub http: Option<HttpConfig>,
+    /// `PVE_CONFIRM`, `PVE_REVEAL_SECRETS`, `PVE_ALLOW_EXECUTE`, `PVE_AUDIT_KEY_FILE`.
+    pub consent: consent::Consent,
 }
 
 /// A setting that stops start-up: which variable, and what is wrong with it.
@@ -254,7 +284,9 @@ impl Config {
             count(cli.result_limit.as_deref(), DEFAULT_RESULT_LIMIT, 500, "PVE_RESULT_LIMIT", "--result-limit")?;
         let dynamic_toolsets =
             boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
+        let consent = consent::parse(&cli.consent)?;
         Ok(Config {
+            consent,
             pve,
             access_tier,
             categories,
@@ -326,6 +358,8 @@ mod tests {
             http_allowed_hosts: None,
             http_max_body: None,
             http_max_concurrent: None,
+            consent: Default::default(),
+            command: None,
         }
     }
 

@@ -128,8 +128,13 @@ pub fn mcp_tool(def: &ToolDef, detail: Detail) -> Tool {
     };
     if let Some(g) = def.gate {
         let echo = g.target.map(|t| format!(" and `{}`=`{t}`", gate::echo_arg(t))).unwrap_or_default();
-        let when = g.only_if.map(|f| format!(" if `{f}`")).unwrap_or_default();
-        description.push_str(&format!(". Destructive{when}: ask the user, then pass `confirm: true`{echo}."));
+        let when = match g.only_if {
+            Some(crate::tools::registry::When::True(f)) => format!(" if `{f}`"),
+            Some(crate::tools::registry::When::Names(f, prefix)) => format!(" if `{f}` names `{prefix}…`"),
+            None => String::new(),
+        };
+        let why = if g.reason == "destructive" { "Destructive".to_owned() } else { format!("Gated ({})", g.reason) };
+        description.push_str(&format!(". {why}{when}: ask the user, then pass `confirm: true`{echo}."));
     }
     let mut tool = Tool::new(def.name, description, schema);
     tool.title = Some(def.title.to_owned());

@@ -26,7 +26,7 @@ use crate::config::{Config, ToolMode};
 use crate::mcp::catalog::{self, Detail, Mode};
 use crate::mcp::result;
 use crate::policy::Policy;
-use crate::policy::gate::Confirmer;
+use crate::policy::gate::{Confirmer, ConsentKind};
 use crate::pve::task::ProgressSink;
 use crate::tools::discovery;
 use crate::tools::generated::Category;
@@ -305,16 +305,17 @@ impl ServerHandler for PveServer {
         let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
         let elicitation = (!modern && client_can_elicit(&context)).then(|| Elicitation { peer: context.peer.clone() });
         let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args) {
-            Some(true) => true,
+            Some(true) => Some(ConsentKind::Elicitation),
             Some(false) => {
                 return Ok(result::error(format!("{name}: the user did not confirm; nothing was sent to PVE")).into());
             }
-            None => false,
+            None => None,
         };
         let io = ClientHooks {
             progress: progress.as_ref().map(|p| p as &dyn ProgressSink),
             confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
             pre_confirmed,
+            can_ask_later: modern && client_can_elicit(&context),
             cancel: context.ct.clone(),
         };
         // A client with the tasks extension gets a long PVE task as an MCP task it can poll and

@@ -18,7 +18,8 @@ VM = '/nodes/{node}/qemu/{vmid}'
 BULK_START = '/cluster/bulk-action/guest/start'
 SNAPSHOTS = '/nodes/{node}/qemu/{vmid}/snapshot'
 SNAPSHOT = '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}'
-GATE_RE = re.compile(r'^`confirm`(?: \+ `(confirm_vmid|confirm_name)`(?:=(\S+))?)?(?: if `([^`]+)`)?$')
+GATE_RE = re.compile(r'^`confirm`(?: \+ `(confirm_vmid|confirm_name)`(?:=(\S+))?)?(?: if `([^`]+)`(?: names `[^`]+`)?)?'
+                     r' \(([^()]+)\)$')
 
 
 def gated_rows(tools_doc):
