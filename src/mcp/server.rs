@@ -18,8 +18,11 @@ use rmcp::task_manager::TaskManager;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
+use super::apps;
 use super::discovery_tools::{self, field};
-use super::hooks::{Elicitation, PendingConfirmations, Progress, client_can_elicit};
+use super::hooks::{
+    APPROVE_TOOL, AppApprovals, Elicitation, PendingConfirmations, Progress, client_can_elicit, client_has_apps,
+};
 use super::tasks;
 use crate::call::{self, Backend, CallError, ClientHooks, Success};
 use crate::config::{Config, ToolMode};
@@ -42,6 +45,9 @@ pub struct ServerOptions {
     pub result_limit: usize,
     /// Offer `pve_toolsets`.
     pub toolsets: bool,
+    /// `PVE_CONFIRM=human`: gated tools point to the MCP Apps confirmation view, and `pve_approve`
+    /// (callable by that view only) carries the person's answer.
+    pub confirm_by_person: bool,
 }
 
 impl ServerOptions {
@@ -51,6 +57,7 @@ impl ServerOptions {
             budget: c.tool_budget,
             result_limit: c.result_limit,
             toolsets: c.dynamic_toolsets,
+            confirm_by_person: c.consent.confirm == crate::policy::gate::ConfirmMode::Human,
         }
     }
 }
@@ -73,6 +80,8 @@ struct SessionState {
     session: RwLock<Session>,
     /// Confirmations asked through an input-required result (2026-07-28).
     pending: PendingConfirmations,
+    /// Calls waiting for a person's answer in the MCP Apps confirmation view.
+    approvals: AppApprovals,
     /// PVE tasks followed as MCP tasks, for clients with the tasks extension.
     tasks: TaskManager,
 }
@@ -112,6 +121,7 @@ impl SessionState {
         Arc::new(SessionState {
             session: RwLock::new(Session::new(shared.backend.policy.clone(), &shared.options)),
             pending: PendingConfirmations::default(),
+            approvals: AppApprovals::default(),
             tasks: TaskManager::new(),
         })
     }
@@ -119,7 +129,10 @@ impl SessionState {
 
 impl Session {
     fn new(policy: Policy, options: &ServerOptions) -> Session {
-        let (mode, tools) = catalog::session_tools(&policy, options.mode, options.budget, options.toolsets);
+        let (mode, mut tools) = catalog::session_tools(&policy, options.mode, options.budget, options.toolsets);
+        if options.confirm_by_person {
+            apps::point_gated_tools_to_the_view(&mut tools);
+        }
         let instructions = instructions(&policy, mode, tools.len());
         Session { policy, tools, instructions }
     }
@@ -210,11 +223,13 @@ impl PveServer {
 impl ServerHandler for PveServer {
     fn get_info(&self) -> ServerConfig {
         let caps = ServerCapabilities::builder().enable_tools();
-        let caps = if self.shared.options.toolsets {
+        let mut caps = if self.shared.options.toolsets {
             caps.enable_tool_list_changed().enable_tasks().build()
         } else {
             caps.enable_tasks().build()
         };
+        // The MCP Apps confirmation view is a resource.
+        caps.resources = Some(Default::default());
         ServerConfig::new(caps)
             .with_server_info(Implementation::new("pve-mcp", env!("CARGO_PKG_VERSION")).with_title("Proxmox VE"))
             .with_instructions(self.session().instructions.clone())
@@ -252,7 +267,26 @@ impl ServerHandler for PveServer {
         Ok(ListToolsResult::with_all_items(self.tools()))
     }
 
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourcesResult, McpError> {
+        Ok(rmcp::model::ListResourcesResult::with_all_items(vec![apps::view_resource()]))
+    }
+
+    async fn read_resource(
+        &self,
+        request: rmcp::model::ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ReadResourceResponse, McpError> {
+        apps::read_view(&request.uri).map(Into::into)
+    }
+
     fn get_tool(&self, name: &str) -> Option<Tool> {
+        if name == APPROVE_TOOL && self.shared.options.confirm_by_person {
+            return Some(apps::approve_tool());
+        }
         if let Some(t) = self.session().tools.iter().find(|t| t.name == name) {
             return Some(t.clone());
         }
@@ -267,7 +301,17 @@ impl ServerHandler for PveServer {
     ) -> Result<CallToolResponse, McpError> {
         crate::pve::release::check_once(&self.shared.backend.client, crate::tools::generated::SCHEMA_RELEASE);
         let args = request.arguments.clone().unwrap_or_default();
+        let mut approved = false;
         let (name, tool_args) = match request.name.as_ref() {
+            APPROVE_TOOL if self.shared.options.confirm_by_person => {
+                match apps::answer(&self.state.approvals, &self.shared.backend, &args) {
+                    Ok((name, tool_args)) => {
+                        approved = true;
+                        (name, tool_args)
+                    }
+                    Err(refusal) => return Ok(refusal.into()),
+                }
+            }
             discovery::SEARCH => {
                 return Ok(discovery_tools::search(&args, &self.visible(), self.shared.options.result_limit * 4).into());
             }
@@ -304,7 +348,9 @@ impl ServerHandler for PveServer {
         let progress = context.meta.get_progress_token().map(|token| Progress { peer: context.peer.clone(), token });
         let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
         let elicitation = (!modern && client_can_elicit(&context)).then(|| Elicitation { peer: context.peer.clone() });
+        let by_app = self.shared.options.confirm_by_person && client_has_apps(&context);
         let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args) {
+            _ if approved => Some(ConsentKind::App),
             Some(true) => Some(ConsentKind::Elicitation),
             Some(false) => {
                 return Ok(result::error(format!("{name}: the user did not confirm; nothing was sent to PVE")).into());
@@ -315,7 +361,7 @@ impl ServerHandler for PveServer {
             progress: progress.as_ref().map(|p| p as &dyn ProgressSink),
             confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
             pre_confirmed,
-            can_ask_later: modern && client_can_elicit(&context),
+            can_ask_later: (modern && client_can_elicit(&context)) || by_app,
             cancel: context.ct.clone(),
         };
         // A client with the tasks extension gets a long PVE task as an MCP task it can poll and
@@ -324,6 +370,7 @@ impl ServerHandler for PveServer {
             && registry::find(&name).is_some_and(|d| d.task)
             && tool_args.get("wait").and_then(crate::tools::arguments::as_boolean) != Some(false);
         let mut tool_args = tool_args;
+        let asked_args = tool_args.clone();
         if as_mcp_task {
             tool_args.insert("wait".into(), Value::Bool(false));
         }
@@ -346,6 +393,9 @@ impl ServerHandler for PveServer {
             }
             Err(CallError::NeedsConfirmation { prompt, .. }) if modern && client_can_elicit(&context) => {
                 return self.state.pending.ask(&request.name, args, prompt);
+            }
+            Err(CallError::NeedsConfirmation { prompt, .. }) if by_app => {
+                self.state.approvals.offer(&name, asked_args, prompt)
             }
             Err(CallError::Cancelled) => return Err(McpError::internal_error("cancelled by the client", None)),
             Err(e) => {
