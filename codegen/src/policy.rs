@@ -225,7 +225,7 @@ pub const GATED_WITH_REASON: &[(&str, &str, &str)] = &[
     ("POST", "/nodes/*/execute", "runs a batch of API calls as root; refused unless PVE_ALLOW_EXECUTE"),
     ("POST", "/nodes/*/qemu/*/agent/exec", "runs a command inside the guest"),
     ("POST", "/nodes/*/qemu/*/agent/file-write", "writes a file inside the guest"),
-    ("POST", "/nodes/*/qemu/*/monitor", "runs any QEMU monitor command (quit, system_reset, ...)"),
+    ("POST", "/nodes/*/qemu/*/monitor", "runs any QEMU monitor command, such as quit or system_reset"),
 ];
 
 /// When a conditional gate applies.
@@ -260,7 +260,12 @@ pub const CONDITIONAL_GATES: &[(&str, &str, When, &str)] = &[
 ];
 
 /// Gates whose target is not the one the rule in [`gate`] picks: (method, path, argument).
-const GATE_TARGETS: &[(&str, &str, &str)] = &[("POST", "/nodes/*/execute", "node")];
+/// A target is echoed and shown, so it is never a secret.
+const GATE_TARGETS: &[(&str, &str, &str)] = &[
+    ("POST", "/nodes/*/execute", "node"),
+    ("PUT", "/access/password", "userid"),
+    ("POST", "/access/ticket", "username"),
+];
 
 /// A confirmation gate: what the caller must echo back, when the gate applies, and why it is there.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -239,3 +239,14 @@ fn every_schema_pattern_compiles_for_the_server() {
         assert!(built.is_ok(), "{p} → {rust}: {:?}", built.err());
     }
 }
+
+#[test]
+fn no_gate_echoes_a_secret() {
+    for t in tools() {
+        if let Some(target) = t.gate.as_ref().and_then(|g| g.target.as_deref()) {
+            let secret =
+                ["pass", "secret", "token", "key", "ticket"].iter().any(|w| target.contains(w)) && target != "tokenid";
+            assert!(!secret, "{} echoes `{target}`", t.name);
+        }
+    }
+}
