@@ -83,6 +83,12 @@ pub enum CallError {
     NeedsConfirmation { reason: String, pass: String, prompt: String },
     #[error("the user did not confirm; nothing was sent to PVE")]
     Declined,
+    #[error(
+        "{reason}. Nothing was sent to PVE. This server takes only a person's answer (PVE_CONFIRM=human) and \
+         ignores `confirm` arguments, but this client can neither ask through elicitation nor show the MCP \
+         Apps confirmation view: use a client that can, or ask the operator"
+    )]
+    NoWayToAsk { reason: String },
     #[error("{0}; refused before asking, nothing was sent to PVE")]
     Forbidden(String),
     #[error(
@@ -259,6 +265,9 @@ pub async fn call(
                 let confirmer = io.confirmer.filter(|_| human || gate_args.confirm.is_none());
                 set_consent(Some(ConsentKind::None));
                 if confirmer.is_none() && !io.can_ask_later {
+                    if human {
+                        return Err(refuse(CallError::NoWayToAsk { reason }));
+                    }
                     return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt }));
                 }
                 // A person is about to be asked: name the target as PVE has it now.

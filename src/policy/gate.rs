@@ -131,8 +131,8 @@ pub fn check_in(mode: ConfirmMode, tool: &ToolDef, args: &Map<String, Value>, gi
         ConfirmMode::Human => match check(tool, args, &GateArgs::default()) {
             Verdict::Closed { reason, prompt, .. } => Verdict::Closed {
                 reason: reason.replace("needs the user's confirmation", "needs a person's answer (PVE_CONFIRM=human)"),
-                pass: "a person's answer: this server ignores `confirm` arguments (PVE_CONFIRM=human); \
-                       use a client that supports elicitation or MCP Apps"
+                pass: "a person's answer through elicitation or the MCP Apps confirmation view \
+                       (PVE_CONFIRM=human ignores `confirm` arguments)"
                     .to_owned(),
                 prompt,
             },
