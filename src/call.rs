@@ -251,7 +251,7 @@ pub async fn call(
     backend.allowlist.check(tool, &args).map_err(|e| refuse(e.into()))?;
 
     if tool.path == consent::EXECUTE_PATH {
-        check_inner_calls(backend, policy, &args).map_err(|e| refuse(e))?;
+        check_inner_calls(backend, policy, &args).map_err(|e| refuse(CallError::ExecuteInner(e)))?;
     }
 
     if let Some(kind) = io.pre_confirmed {
@@ -349,11 +349,11 @@ pub async fn call(
 /// Checks each inner call of a `node_execute` batch through the same rules as a direct call: the
 /// tool exists, the tier and categories allow it, its arguments are valid, the allowlists pass, and
 /// it is not gated (a gated call is made directly, where its gate asks).
-fn check_inner_calls(backend: &Backend, policy: &Policy, args: &Map<String, Value>) -> Result<(), CallError> {
-    let calls = consent::inner_calls(args).map_err(CallError::ExecuteInner)?;
+fn check_inner_calls(backend: &Backend, policy: &Policy, args: &Map<String, Value>) -> Result<(), String> {
+    let calls = consent::inner_calls(args)?;
     for (i, inner) in calls.iter().enumerate() {
         let t = inner.tool;
-        let at = |e: String| CallError::ExecuteInner(format!("`commands[{i}]` ({}): {e}", t.name));
+        let at = |e: String| format!("`commands[{i}]` ({}): {e}", t.name);
         backend.policy.check(t).and_then(|_| policy.check(t)).map_err(|e| at(e.to_string()))?;
         if t.path == consent::EXECUTE_PATH {
             return Err(at("a batch may not run another batch".into()));

@@ -80,13 +80,13 @@ pub(super) fn answer(
     approvals: &AppApprovals,
     backend: &Backend,
     args: &Map<String, Value>,
-) -> Result<(String, Map<String, Value>), CallToolResult> {
+) -> Result<(String, Map<String, Value>), Box<CallToolResult>> {
     let id = field(args, "approval").and_then(Value::as_str).unwrap_or_default();
     let yes = field(args, "answer").and_then(Value::as_str) == Some("approve");
     let Some((tool, arguments)) = approvals.take(id) else {
-        return Err(result::error(
+        return Err(Box::new(result::error(
             "pve_approve: this approval is unknown, already used or expired; nothing was sent to PVE",
-        ));
+        )));
     };
     if yes {
         return Ok((tool, arguments));
@@ -102,5 +102,5 @@ pub(super) fn answer(
             ..Default::default()
         });
     }
-    Err(result::error(format!("{tool}: the user denied it; nothing was sent to PVE")))
+    Err(Box::new(result::error(format!("{tool}: the user denied it; nothing was sent to PVE"))))
 }

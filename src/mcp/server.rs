@@ -309,7 +309,7 @@ impl ServerHandler for PveServer {
                         approved = true;
                         (name, tool_args)
                     }
-                    Err(refusal) => return Ok(refusal.into()),
+                    Err(refusal) => return Ok((*refusal).into()),
                 }
             }
             discovery::SEARCH => {
