@@ -3,12 +3,19 @@
 //! outcome, message, and for tasks the UPID and exit status. Every line has the same keys whatever
 //! the outcome (`null` where a key does not apply): the filled-in path and the arguments as their
 //! schema types them. Control characters are escaped. Lines are appended and flushed one at a time.
+//!
+//! Tamper evidence: each line ends with `"chain"`, an HMAC-SHA256 over the previous line's chain
+//! and this line's text, keyed with a secret from a key file (`PVE_AUDIT_KEY_FILE`, created with
+//! mode 0600 if missing) that nothing the assistant can call reads. Editing, inserting or removing
+//! a line breaks the chain from there on; `pve-mcp audit verify <file>` names the first bad line.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::Path;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
+
+use ring::hmac;
 
 use serde_json::{Map, Value, json};
 
@@ -23,9 +30,107 @@ pub fn is_secret(secret_arguments: &[&str], name: &str) -> bool {
 }
 
 /// An open audit log.
-#[derive(Debug)]
 pub struct AuditLog {
-    file: Mutex<File>,
+    file: Mutex<Chained>,
+}
+
+impl std::fmt::Debug for AuditLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditLog")
+    }
+}
+
+/// The file and the chain value of its last line.
+struct Chained {
+    file: File,
+    key: hmac::Key,
+    last: String,
+}
+
+/// The field each line's chain value is kept in (always last on the line).
+const CHAIN_FIELD: &str = ",\"chain\":\"";
+
+/// The key file of an audit log when none is configured: `<log>.key`.
+pub fn default_key_file(log: &Path) -> PathBuf {
+    let mut name = log.as_os_str().to_owned();
+    name.push(".key");
+    PathBuf::from(name)
+}
+
+/// Reads the chain key, creating a random one (mode 0600) if the file does not exist.
+pub fn load_or_create_key(path: &Path) -> std::io::Result<hmac::Key> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut bytes = [0u8; 32];
+            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+                .map_err(|_| std::io::Error::other("no system randomness for the audit key"))?;
+            let text = hex(&bytes);
+            let mut options = OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(path)?.write_all(format!("{text}\n").as_bytes())?;
+            text
+        }
+        Err(e) => return Err(e),
+    };
+    let text = text.trim();
+    if text.len() < 32 {
+        return Err(std::io::Error::other("the key file holds fewer than 32 characters"));
+    }
+    Ok(hmac::Key::new(hmac::HMAC_SHA256, text.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The chain value of a line whose text (without its chain) is `body`.
+fn link(key: &hmac::Key, previous: &str, body: &str) -> String {
+    let mut ctx = hmac::Context::with_key(key);
+    ctx.update(previous.as_bytes());
+    ctx.update(b"\n");
+    ctx.update(body.as_bytes());
+    hex(ctx.sign().as_ref())
+}
+
+/// A line split into its text without the chain, and its chain value.
+fn split_chain(line: &str) -> Option<(String, &str)> {
+    let at = line.rfind(CHAIN_FIELD)?;
+    let rest = &line[at + CHAIN_FIELD.len()..];
+    let value = rest.strip_suffix("\"}")?;
+    Some((format!("{}}}", &line[..at]), value))
+}
+
+/// Why an audit log does not verify.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("cannot read the log: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("line {line}: {why}")]
+    BadLine { line: usize, why: &'static str },
+}
+
+/// Checks a whole log against its key; the number of good lines, or the first bad one.
+pub fn verify(log: &Path, key: &hmac::Key) -> Result<usize, VerifyError> {
+    let mut previous = String::new();
+    let mut count = 0;
+    for (i, line) in BufReader::new(File::open(log)?).lines().enumerate() {
+        let line = line?;
+        let Some((body, chain)) = split_chain(&line) else {
+            return Err(VerifyError::BadLine { line: i + 1, why: "has no chain value (inserted or edited)" });
+        };
+        if link(key, &previous, &body) != chain {
+            return Err(VerifyError::BadLine {
+                line: i + 1,
+                why: "does not match the chain (this line was edited, or one before it was removed or inserted)",
+            });
+        }
+        previous = chain.to_owned();
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// One audited call.
@@ -45,13 +150,25 @@ pub struct Entry<'a> {
     pub message: Option<String>,
     pub upid: Option<&'a str>,
     pub exit_status: Option<&'a str>,
+    /// For a gated call: `echo`, `elicitation`, `app` or `none`.
+    pub consent: Option<&'a str>,
 }
 
 impl AuditLog {
-    /// Opens (creating, appending) the log file.
-    pub fn open(path: &Path) -> std::io::Result<AuditLog> {
+    /// Opens (creating, appending) the log file, chaining its lines with `key`.
+    pub fn open(path: &Path, key: hmac::Key) -> std::io::Result<AuditLog> {
+        let last = match File::open(path) {
+            Ok(f) => BufReader::new(f)
+                .lines()
+                .map_while(Result::ok)
+                .filter(|l| !l.trim().is_empty())
+                .last()
+                .and_then(|l| split_chain(&l).map(|(_, c)| c.to_owned()))
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(AuditLog { file: Mutex::new(file) })
+        Ok(AuditLog { file: Mutex::new(Chained { file, key, last }) })
     }
 
     /// Appends one line. A failure to write is logged, never fatal to the call.
@@ -74,11 +191,15 @@ impl AuditLog {
         put("message", e.message.clone().map(Value::String));
         put("upid", e.upid.map(|u| json!(u)));
         put("exitstatus", e.exit_status.map(|s| json!(s)));
-        let mut text = crate::logging::escape_controls(&line.to_string()).into_owned();
-        text.push('\n');
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        if let Err(err) = file.write_all(text.as_bytes()).and_then(|_| file.flush()) {
-            tracing::error!(error = %err, "failed to write the audit log");
+        put("consent", e.consent.map(|s| json!(s)));
+        let body = crate::logging::escape_controls(&line.to_string()).into_owned();
+        let mut chained = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let chain = link(&chained.key, &chained.last, &body);
+        let text = format!("{}{CHAIN_FIELD}{chain}\"}}\n", &body[..body.len() - 1]);
+        let file = &mut chained.file;
+        match file.write_all(text.as_bytes()).and_then(|_| file.flush()) {
+            Ok(()) => chained.last = chain,
+            Err(err) => tracing::error!(error = %err, "failed to write the audit log"),
         }
     }
 }
@@ -138,10 +259,33 @@ mod tests {
         }
     }
 
+    fn key() -> hmac::Key {
+        hmac::Key::new(hmac::HMAC_SHA256, b"0123456789abcdef0123456789abcdef")
+    }
+
+    #[test]
+    fn an_edited_line_breaks_the_chain_from_there() {
+        let path = std::env::temp_dir().join(format!("pve-mcp-audit-chain-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let log = AuditLog::open(&path, key()).unwrap();
+        for tool in ["a", "b", "c"] {
+            log.record(&Entry { tool, outcome: "ok", ..Default::default() });
+        }
+        drop(log);
+        // Reopening continues the chain.
+        AuditLog::open(&path, key()).unwrap().record(&Entry { tool: "d", outcome: "ok", ..Default::default() });
+        assert_eq!(verify(&path, &key()).unwrap(), 4);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("\"tool\":\"b\"", "\"tool\":\"x\"", 1)).unwrap();
+        let e = verify(&path, &key()).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert!(matches!(e, VerifyError::BadLine { line: 2, .. }), "{e}");
+    }
+
     #[test]
     fn each_record_is_one_json_line() {
         let dir = std::env::temp_dir().join(format!("pve-mcp-audit-{}", std::process::id()));
-        let log = AuditLog::open(&dir).unwrap();
+        let log = AuditLog::open(&dir, key()).unwrap();
         log.record(&Entry { tool: "qemu_vm_start", outcome: "ok", ..Default::default() });
         log.record(&Entry {
             tool: "qemu_vm_delete",

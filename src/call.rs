@@ -12,8 +12,10 @@ use serde_json::{Map, Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::audit::{AuditLog, Entry};
+use crate::config::consent::Consent as ConsentSettings;
+use crate::consent;
 use crate::policy::allowlist::{Allowlist, NotAllowed};
-use crate::policy::gate::{self, Confirmer, Consent, GateArgs, Verdict};
+use crate::policy::gate::{self, ConfirmMode, Confirmer, Consent, ConsentKind, GateArgs, Verdict};
 use crate::policy::{Policy, Refusal};
 use crate::pve::client::{PveClient, PveError};
 use crate::pve::request::HttpMethod;
@@ -40,6 +42,8 @@ pub struct Backend {
     /// Which cluster this is, when several are configured (`[[cluster]]` tables): named in
     /// results, errors, progress and audit lines. `None` for the one cluster of the environment.
     pub cluster: Option<String>,
+    /// Whose answer opens a gate, whether secrets are shown, whether `node_execute` may run.
+    pub consent: ConsentSettings,
 }
 
 /// How this particular call may reach back to its client: progress, a person's confirmation,
@@ -48,8 +52,12 @@ pub struct Backend {
 pub struct ClientHooks<'a> {
     pub progress: Option<&'a dyn ProgressSink>,
     pub confirmer: Option<&'a dyn Confirmer>,
-    /// The person already confirmed this exact call (a validated input-required round trip).
-    pub pre_confirmed: bool,
+    /// A person already confirmed this exact call, and how (a validated input-required round
+    /// trip, or the MCP Apps confirmation view).
+    pub pre_confirmed: Option<ConsentKind>,
+    /// The client can ask a person after this call returns (an input-required result, or the MCP
+    /// Apps view): a gated call is refused with the live target in its prompt, for the asking.
+    pub can_ask_later: bool,
     pub cancel: CancellationToken,
 }
 
@@ -82,6 +90,21 @@ pub enum CallError {
     NeedsConfirmation { reason: String, pass: String, prompt: String },
     #[error("the user did not confirm; nothing was sent to PVE")]
     Declined,
+    #[error(
+        "{reason}. Nothing was sent to PVE. This server takes only a person's answer (PVE_CONFIRM=human) and \
+         ignores `confirm` arguments, but this client can neither ask through elicitation nor show the MCP \
+         Apps confirmation view: use a client that can, or ask the operator"
+    )]
+    NoWayToAsk { reason: String },
+    #[error("{0}; refused before asking, nothing was sent to PVE")]
+    Forbidden(String),
+    #[error(
+        "node_execute runs a batch of API calls as root and is refused unless this server is started with \
+         PVE_ALLOW_EXECUTE=true; call the tools one by one instead. Nothing was sent to PVE"
+    )]
+    ExecuteDisabled,
+    #[error("node_execute: {0}; nothing was sent to PVE")]
+    ExecuteInner(String),
     #[error("{0}")]
     Pve(#[from] PveError),
     /// A write whose connection broke after sending began: PVE may or may not have applied it.
@@ -268,6 +291,9 @@ async fn run(
     // The audit line's arguments and path, the same for every outcome.
     let original = typed_arguments(tool, &args);
     let filled = filled_path(tool, &args);
+    // How a gated call was consented to (`none` once it is refused at the gate).
+    let consent_kind = std::sync::Mutex::new(None::<ConsentKind>);
+    let set_consent = |k: Option<ConsentKind>| *consent_kind.lock().unwrap_or_else(|p| p.into_inner()) = k;
     // One audit line: what was called (the path as sent), how it ended, its task.
     let audit = |request: Option<&PveRequest>,
                  outcome: &str,
@@ -287,6 +313,7 @@ async fn run(
                 message: message.map(|m| crate::audit::scrub(&m, secrets)),
                 upid,
                 exit_status: exit,
+                consent: consent_kind.lock().unwrap_or_else(|p| p.into_inner()).map(ConsentKind::as_str),
             });
         }
     };
@@ -298,6 +325,9 @@ async fn run(
     };
 
     backend.policy.check(tool).and_then(|_| policy.check(tool)).map_err(|e| refuse(e.into()))?;
+    if tool.path == consent::EXECUTE_PATH && !backend.consent.allow_execute {
+        return Err(refuse(CallError::ExecuteDisabled));
+    }
 
     // Overlay arguments come out before the typed request reads the rest.
     let mut overlay_errors = Vec::new();
@@ -333,17 +363,44 @@ async fn run(
     backend.allowlist.check(tool, &args, &request).map_err(|e| refuse(e.into()))?;
     backend.allowlist.check(tool, &args, &plan.probe(&request)).map_err(|e| refuse(e.into()))?;
 
-    if !io.pre_confirmed
-        && let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args)
-    {
-        let asked = match io.confirmer {
-            Some(c) if gate_args.confirm.is_none() => c.confirm(prompt.clone()).await,
-            _ => Consent::Unavailable,
-        };
-        match asked {
-            Consent::Accepted => {}
-            Consent::Declined => return Err(refuse(CallError::Declined)),
-            Consent::Unavailable => return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt })),
+    if tool.path == consent::EXECUTE_PATH {
+        check_inner_calls(backend, policy, &args).map_err(|e| refuse(CallError::ExecuteInner(e)))?;
+    }
+
+    if let Some(kind) = io.pre_confirmed {
+        set_consent(tool.gate.map(|_| kind));
+    } else {
+        match gate::check_in(backend.consent.confirm, tool, &args, &gate_args) {
+            Verdict::Open => {}
+            Verdict::Confirmed => set_consent(Some(ConsentKind::Echo)),
+            Verdict::Closed { reason, pass, prompt } => {
+                let human = backend.consent.confirm == ConfirmMode::Human;
+                let confirmer = io.confirmer.filter(|_| human || gate_args.confirm.is_none());
+                set_consent(Some(ConsentKind::None));
+                if confirmer.is_none() && !io.can_ask_later {
+                    if human {
+                        return Err(refuse(CallError::NoWayToAsk { reason }));
+                    }
+                    return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt }));
+                }
+                // A person is about to be asked: name the target as PVE has it now.
+                let live = consent::live_target(&backend.client, tool, &args).await;
+                if let Some(why) = live.forbidden {
+                    return Err(refuse(CallError::Forbidden(why)));
+                }
+                let prompt =
+                    if live.facts.is_empty() { prompt } else { format!("{prompt}\nTarget now: {}.", live.facts) };
+                let Some(confirmer) = confirmer else {
+                    return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt }));
+                };
+                match confirmer.confirm(prompt.clone()).await {
+                    Consent::Accepted => set_consent(Some(ConsentKind::Elicitation)),
+                    Consent::Declined => return Err(refuse(CallError::Declined)),
+                    Consent::Unavailable => {
+                        return Err(refuse(CallError::NeedsConfirmation { reason, pass, prompt }));
+                    }
+                }
+            }
         }
     }
 
@@ -384,6 +441,9 @@ async fn run(
     let upid = data.as_str().and_then(Upid::parse);
     let Some(upid) = upid else {
         backend.allowlist.filter(tool, &mut data);
+        if !backend.consent.reveal_secrets {
+            consent::hide_secrets(tool, &mut data);
+        }
         if audited {
             audit(Some(&request), "ok", None, None, None);
         }
@@ -447,4 +507,27 @@ fn stale_digest(tool: &registry::ToolDef, request: &PveRequest, e: PveError) -> 
         }
         _ => CallError::Pve(e),
     }
+}
+
+/// Checks each inner call of a `node_execute` batch through the same rules as a direct call: the
+/// tool exists, the tier and categories allow it, its arguments are valid, the allowlists pass, and
+/// it is not gated (a gated call is made directly, where its gate asks).
+fn check_inner_calls(backend: &Backend, policy: &Policy, args: &Map<String, Value>) -> Result<(), String> {
+    let calls = consent::inner_calls(args)?;
+    for (i, inner) in calls.iter().enumerate() {
+        let t = inner.tool;
+        let at = |e: String| format!("`commands[{i}]` ({}): {e}", t.name);
+        backend.policy.check(t).and_then(|_| policy.check(t)).map_err(|e| at(e.to_string()))?;
+        if t.path == consent::EXECUTE_PATH {
+            return Err(at("a batch may not run another batch".into()));
+        }
+        let request = (t.build)(&mut Arguments::new(inner.args.clone())).map_err(|e| at(e.to_string()))?;
+        backend.allowlist.check(t, &inner.args, &request).map_err(|e| at(e.to_string()))?;
+        if let Some(g) = t.gate
+            && g.only_if.is_none_or(|w| gate::applies(w, &inner.args))
+        {
+            return Err(at(format!("gated ({}); call it directly, where its gate asks for confirmation", g.reason)));
+        }
+    }
+    Ok(())
 }

@@ -201,6 +201,7 @@ mod tests {
             task_timeout: Duration::from_secs(1),
             caller: None,
             cluster: name.map(str::to_owned),
+            consent: Default::default(),
         }
     }
 

@@ -18,7 +18,7 @@ use pve_mcp::policy::Policy;
 use pve_mcp::pve::client::PveClient;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     // Logs go to stderr: stdout carries only the protocol.
     tracing_subscriber::fmt()
         .with_writer(pve_mcp::logging::EscapedStderr)
@@ -28,6 +28,9 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("pve_mcp=info")),
         )
         .init();
+    if let Some(command) = cli.command.take() {
+        return pve_mcp::commands::run(command);
+    }
     let config = match Config::load(cli) {
         Ok(c) => c,
         Err(e) => {
@@ -75,13 +78,30 @@ fn main() -> ExitCode {
     // One audit log, shared by every caller.
     let audit = match &config.audit_log {
         None => None,
-        Some(path) => match AuditLog::open(path) {
-            Ok(log) => Some(Arc::new(log)),
-            Err(e) => {
-                eprintln!("pve-mcp: PVE_AUDIT_LOG (--audit-log): cannot open `{}` for appending: {e}", path.display());
-                return ExitCode::from(2);
+        Some(path) => {
+            let key_file =
+                config.consent.audit_key_file.clone().unwrap_or_else(|| pve_mcp::audit::default_key_file(path));
+            let key = match pve_mcp::audit::load_or_create_key(&key_file) {
+                Ok(k) => k,
+                Err(e) => {
+                    eprintln!(
+                        "pve-mcp: PVE_AUDIT_KEY_FILE (--audit-key-file): cannot read or create `{}`: {e}",
+                        key_file.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            match AuditLog::open(path, key) {
+                Ok(log) => Some(Arc::new(log)),
+                Err(e) => {
+                    eprintln!(
+                        "pve-mcp: PVE_AUDIT_LOG (--audit-log): cannot open `{}` for appending: {e}",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
     };
     let options = ServerOptions::from_config(&config);
     // A caller's server: its access within each cluster's, on the clusters it may call.
@@ -97,6 +117,7 @@ fn main() -> ExitCode {
             task_timeout: config.task_timeout,
             caller: caller.clone(),
             cluster,
+            consent: config.consent.clone(),
         };
         if config.clusters.is_empty() {
             return PveServer::new(backend(policy, &clients[0], allowlist, None), options);

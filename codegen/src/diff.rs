@@ -154,8 +154,11 @@ fn gate_text(gate: Option<&Gate>) -> String {
     if let Some(target) = &g.target {
         let _ = write!(s, " `{target}`");
     }
-    if let Some(arg) = g.only_if {
-        let _ = write!(s, " when `{arg}`");
+    if let Some(when) = g.only_if {
+        let _ = write!(s, " when{}", crate::docs::when_text(Some(when)).trim_start_matches(" if"));
+    }
+    if g.reason != crate::policy::DESTRUCTIVE {
+        let _ = write!(s, " ({})", g.reason);
     }
     s
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::Tool;
 use crate::names::first_sentence;
-use crate::policy::{CATEGORIES, Tier};
+use crate::policy::{CATEGORIES, Tier, When};
 
 fn gate_cell(t: &Tool) -> String {
     match &t.gate {
@@ -16,9 +16,17 @@ fn gate_cell(t: &Tool) -> String {
                 Some(target) => format!(" + `confirm_name`={target}"),
                 None => String::new(),
             };
-            let when = g.only_if.map(|a| format!(" if `{a}`")).unwrap_or_default();
-            format!("`confirm`{echo}{when}")
+            format!("`confirm`{echo}{} ({})", when_text(g.only_if), g.reason)
         }
+    }
+}
+
+/// ` if `force``, ` if `delete` names `unused*``, or nothing for a gate that always applies.
+pub fn when_text(when: Option<When>) -> String {
+    match when {
+        None => String::new(),
+        Some(When::True(a)) => format!(" if `{a}`"),
+        Some(When::Names(a, prefix)) => format!(" if `{a}` names `{prefix}*`"),
     }
 }
 

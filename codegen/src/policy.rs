@@ -179,32 +179,129 @@ pub const GATED: &[(&str, &str)] = &[
 pub const UNGATED_DELETES: &[(&str, &str)] =
     &[("DELETE", "/nodes/*/tasks/*"), ("DELETE", "/nodes/*/network"), ("DELETE", "/cluster/sdn/lock")];
 
-/// Endpoints gated only when an argument is true: (method, path, argument). Restoring a backup
-/// over an existing guest is `POST .../qemu` (or `lxc`) with `force`.
-pub const CONDITIONAL_GATES: &[(&str, &str, &str)] =
-    &[("POST", "/nodes/*/qemu", "force"), ("POST", "/nodes/*/lxc", "force")];
+/// Why most gates are there: the call destroys or disrupts something.
+pub const DESTRUCTIVE: &str = "destructive";
+const PERMISSIONS: &str = "changes who can do what";
+const CREDENTIALS: &str = "mints or changes a credential";
+const SHELL: &str = "opens a shell or console";
 
-/// A confirmation gate: what the caller must echo back, and when the gate applies.
+/// Endpoints gated like deletes for another reason than destroying something: they change who can
+/// do what, mint credentials, or open a shell or console. `(method, path, reason)`; the reason is
+/// shown in `docs/TOOLS.md` and in the refusal.
+pub const GATED_WITH_REASON: &[(&str, &str, &str)] = &[
+    // Permissions: ACLs, users, groups, roles, realms and their sync.
+    ("PUT", "/access/acl", PERMISSIONS),
+    ("POST", "/access/users", PERMISSIONS),
+    ("PUT", "/access/users/*", PERMISSIONS),
+    ("POST", "/access/groups", PERMISSIONS),
+    ("PUT", "/access/groups/*", PERMISSIONS),
+    ("POST", "/access/roles", PERMISSIONS),
+    ("PUT", "/access/roles/*", PERMISSIONS),
+    ("POST", "/access/domains", PERMISSIONS),
+    ("PUT", "/access/domains/*", PERMISSIONS),
+    ("POST", "/access/domains/*/sync", PERMISSIONS),
+    ("POST", "/cluster/jobs/realm-sync/*", PERMISSIONS),
+    ("PUT", "/cluster/jobs/realm-sync/*", PERMISSIONS),
+    // Credentials: API tokens, TFA, passwords, login tickets.
+    ("POST", "/access/users/*/token/*", CREDENTIALS),
+    ("PUT", "/access/users/*/token/*", CREDENTIALS),
+    ("POST", "/access/tfa/*", CREDENTIALS),
+    ("PUT", "/access/tfa/*/*", CREDENTIALS),
+    ("PUT", "/access/users/*/unlock-tfa", CREDENTIALS),
+    ("PUT", "/access/password", CREDENTIALS),
+    ("POST", "/access/ticket", CREDENTIALS),
+    ("POST", "/access/openid/login", CREDENTIALS),
+    ("POST", "/nodes/*/qemu/*/agent/set-user-password", CREDENTIALS),
+    // Shells and consoles (their `vncwebsocket` upgrades are left out of the tool table).
+    ("POST", "/nodes/*/termproxy", SHELL),
+    ("POST", "/nodes/*/vncshell", SHELL),
+    ("POST", "/nodes/*/spiceshell", SHELL),
+    ("POST", "/nodes/*/qemu/*/termproxy", SHELL),
+    ("POST", "/nodes/*/qemu/*/vncproxy", SHELL),
+    ("POST", "/nodes/*/qemu/*/spiceproxy", SHELL),
+    ("POST", "/nodes/*/lxc/*/termproxy", SHELL),
+    ("POST", "/nodes/*/lxc/*/vncproxy", SHELL),
+    ("POST", "/nodes/*/lxc/*/spiceproxy", SHELL),
+    ("POST", "/nodes/*/execute", "runs a batch of API calls as root; refused unless PVE_ALLOW_EXECUTE"),
+    ("POST", "/nodes/*/qemu/*/agent/exec", "runs a command inside the guest"),
+    ("POST", "/nodes/*/qemu/*/agent/file-write", "writes a file inside the guest"),
+    ("POST", "/nodes/*/qemu/*/monitor", "runs any QEMU monitor command, such as quit or system_reset"),
+];
+
+/// When a conditional gate applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// The argument is true.
+    True(&'static str),
+    /// The argument (a list of names) names one that starts with the prefix.
+    Names(&'static str, &'static str),
+}
+
+impl When {
+    /// The argument the condition reads.
+    pub fn arg(self) -> &'static str {
+        match self {
+            When::True(a) | When::Names(a, _) => a,
+        }
+    }
+}
+
+/// Endpoints gated only by the effect their arguments ask for: (method, path, when, reason).
+/// Restoring a backup over an existing guest is `POST .../qemu` (or `lxc`) with `force`; a shutdown
+/// with `forceStop` ends in a hard stop; a config `delete` of `unusedN` destroys that disk.
+pub const CONDITIONAL_GATES: &[(&str, &str, When, &str)] = &[
+    ("POST", "/nodes/*/qemu", When::True("force"), "overwrites an existing guest"),
+    ("POST", "/nodes/*/lxc", When::True("force"), "overwrites an existing guest"),
+    ("POST", "/nodes/*/qemu/*/status/shutdown", When::True("forceStop"), "stops the guest hard"),
+    ("POST", "/nodes/*/lxc/*/status/shutdown", When::True("forceStop"), "stops the guest hard"),
+    ("PUT", "/nodes/*/qemu/*/config", When::Names("delete", "unused"), "destroys an unused disk"),
+    ("POST", "/nodes/*/qemu/*/config", When::Names("delete", "unused"), "destroys an unused disk"),
+    ("PUT", "/nodes/*/lxc/*/config", When::Names("delete", "unused"), "destroys an unused disk"),
+];
+
+/// Gates whose target is not the one the rule in [`gate`] picks: (method, path, argument).
+/// A target is echoed and shown, so it is never a secret.
+const GATE_TARGETS: &[(&str, &str, &str)] = &[
+    ("POST", "/nodes/*/execute", "node"),
+    ("PUT", "/access/password", "userid"),
+    ("POST", "/access/ticket", "username"),
+];
+
+/// A confirmation gate: what the caller must echo back, when the gate applies, and why it is there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gate {
     /// The argument whose value the caller echoes (`vmid` → `confirm_vmid`, others → `confirm_name`).
     pub target: Option<String>,
-    /// The gate applies only when this argument is true.
-    pub only_if: Option<&'static str>,
+    /// The gate applies only when this holds.
+    pub only_if: Option<When>,
+    /// Why the call is gated ([`DESTRUCTIVE`] or a reason from [`GATED_WITH_REASON`] or
+    /// [`CONDITIONAL_GATES`]).
+    pub reason: &'static str,
 }
 
 /// Whether an endpoint is always behind a confirmation gate.
 pub fn gated(ep: &Endpoint) -> bool {
-    (ep.method == Method::Delete && !matches_any(UNGATED_DELETES, ep)) || matches_any(GATED, ep)
+    (ep.method == Method::Delete && !matches_any(UNGATED_DELETES, ep))
+        || matches_any(GATED, ep)
+        || GATED_WITH_REASON.iter().any(|(m, p, _)| pattern_matches(m, p, ep))
 }
 
 /// The confirmation gate of an endpoint, if it has one.
 pub fn gate(ep: &Endpoint) -> Option<Gate> {
-    let only_if = CONDITIONAL_GATES.iter().find(|(m, p, _)| pattern_matches(m, p, ep)).map(|(_, _, arg)| *arg);
-    if !gated(ep) && only_if.is_none() {
-        return None;
+    let target = || {
+        GATE_TARGETS
+            .iter()
+            .find(|(m, p, _)| pattern_matches(m, p, ep))
+            .map(|(_, _, t)| (*t).to_owned())
+            .or_else(|| gate_target(ep))
+    };
+    if gated(ep) {
+        let reason =
+            GATED_WITH_REASON.iter().find(|(m, p, _)| pattern_matches(m, p, ep)).map_or(DESTRUCTIVE, |(_, _, r)| *r);
+        return Some(Gate { target: target(), only_if: None, reason });
     }
-    Some(Gate { target: gate_target(ep), only_if: if gated(ep) { None } else { only_if } })
+    let (_, _, when, reason) = CONDITIONAL_GATES.iter().find(|(m, p, _, _)| pattern_matches(m, p, ep))?;
+    Some(Gate { target: target(), only_if: Some(*when), reason })
 }
 
 /// What a confirmation names: the deepest path placeholder below the node (the guest, snapshot,
@@ -268,7 +365,7 @@ pub fn may_return_task(ep: &Endpoint) -> bool {
 pub fn annotations(ep: &Endpoint) -> (bool, bool, bool, bool) {
     let read_only = ep.method == Method::Get;
     let removes = ep.params.iter().any(|p| matches!(p.name.as_str(), "delete" | "purge" | "force"));
-    let destructive = !read_only && (ep.method == Method::Delete || gated(ep) || removes);
+    let destructive = !read_only && (ep.method == Method::Delete || gate(ep).is_some() || removes);
     let idempotent = matches!(ep.method, Method::Get | Method::Put | Method::Delete);
     let open_world = ep.params.iter().any(|p| p.name == "url")
         || ep.segments().any(|s| matches!(s, "acme" | "download-url" | "oci-registry-pull"));

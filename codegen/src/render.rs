@@ -132,10 +132,14 @@ fn render_tool_def(t: &Tool) -> TokenStream {
                 None => quote! { None },
             };
             let only_if = match g.only_if {
-                Some(a) => quote! { Some(#a) },
+                Some(crate::policy::When::True(a)) => quote! { Some(crate::tools::registry::When::True(#a)) },
+                Some(crate::policy::When::Names(a, prefix)) => {
+                    quote! { Some(crate::tools::registry::When::Names(#a, #prefix)) }
+                }
                 None => quote! { None },
             };
-            quote! { Some(crate::tools::registry::Gate { target: #target, only_if: #only_if }) }
+            let reason = g.reason;
+            quote! { Some(crate::tools::registry::Gate { target: #target, only_if: #only_if, reason: #reason }) }
         }
     };
     let task = t.task;

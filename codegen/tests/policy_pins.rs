@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use pve_mcp_codegen::policy::When;
 use pve_mcp_codegen::{Tier, Tool, generate, model::Kind, pattern, policy};
 
 fn tools() -> Vec<Tool> {
@@ -54,10 +55,10 @@ const PINS: &[(&str, &str, Tier, &str, bool)] = &[
     ("POST", "/nodes/{node}/qemu/{vmid}/snapshot", Full, "qemu", false),
     ("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}", Full, "qemu", true),
     ("POST", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback", Full, "qemu", true),
-    ("POST", "/nodes/{node}/qemu/{vmid}/agent/exec", Full, "qemu", false),
-    ("POST", "/access/users", Full, "access", false),
+    ("POST", "/nodes/{node}/qemu/{vmid}/agent/exec", Full, "qemu", true),
+    ("POST", "/access/users", Full, "access", true),
     ("DELETE", "/access/users/{userid}", Full, "access", true),
-    ("POST", "/access/users/{userid}/token/{tokenid}", Full, "access", false),
+    ("POST", "/access/users/{userid}/token/{tokenid}", Full, "access", true),
     ("DELETE", "/storage/{storage}", Full, "storage", true),
     ("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}", Full, "storage", true),
     ("PUT", "/nodes/{node}/network", Full, "network", true),
@@ -99,7 +100,100 @@ fn gates_name_what_the_caller_echoes() {
     assert_eq!(target("DELETE", "/access/users/{userid}").as_deref(), Some("userid"));
     assert_eq!(target("DELETE", "/pools").as_deref(), Some("poolid"));
     let restore = find(&tools, "POST", "/nodes/{node}/qemu").gate.clone().unwrap();
-    assert_eq!((restore.target.as_deref(), restore.only_if), (Some("vmid"), Some("force")));
+    assert_eq!((restore.target.as_deref(), restore.only_if), (Some("vmid"), Some(When::True("force"))));
+}
+
+/// The gate reason of an endpoint (`None` when it has no gate that always applies).
+fn always_gated_because(tools: &[Tool], method: &str, path: &str) -> Option<&'static str> {
+    find(tools, method, path).gate.as_ref().filter(|g| g.only_if.is_none()).map(|g| g.reason)
+}
+
+fn assert_family(tools: &[Tool], reason: &str, endpoints: &[(&str, &str)]) {
+    for (method, path) in endpoints {
+        assert_eq!(always_gated_because(tools, method, path), Some(reason), "{method} {path}");
+    }
+}
+
+#[test]
+fn permission_changes_are_gated_with_their_reason() {
+    assert_family(
+        &tools(),
+        "changes who can do what",
+        &[
+            ("PUT", "/access/acl"),
+            ("POST", "/access/users"),
+            ("PUT", "/access/users/{userid}"),
+            ("POST", "/access/groups"),
+            ("PUT", "/access/groups/{groupid}"),
+            ("POST", "/access/roles"),
+            ("PUT", "/access/roles/{roleid}"),
+            ("POST", "/access/domains"),
+            ("PUT", "/access/domains/{realm}"),
+            ("POST", "/access/domains/{realm}/sync"),
+            ("POST", "/cluster/jobs/realm-sync/{id}"),
+            ("PUT", "/cluster/jobs/realm-sync/{id}"),
+        ],
+    );
+}
+
+#[test]
+fn credential_minting_is_gated_with_its_reason() {
+    assert_family(
+        &tools(),
+        "mints or changes a credential",
+        &[
+            ("POST", "/access/users/{userid}/token/{tokenid}"),
+            ("PUT", "/access/users/{userid}/token/{tokenid}"),
+            ("POST", "/access/tfa/{userid}"),
+            ("PUT", "/access/tfa/{userid}/{id}"),
+            ("PUT", "/access/users/{userid}/unlock-tfa"),
+            ("PUT", "/access/password"),
+            ("POST", "/access/ticket"),
+            ("POST", "/nodes/{node}/qemu/{vmid}/agent/set-user-password"),
+        ],
+    );
+}
+
+#[test]
+fn shells_and_consoles_are_gated_with_their_reason() {
+    assert_family(
+        &tools(),
+        "opens a shell or console",
+        &[
+            ("POST", "/nodes/{node}/termproxy"),
+            ("POST", "/nodes/{node}/vncshell"),
+            ("POST", "/nodes/{node}/spiceshell"),
+            ("POST", "/nodes/{node}/qemu/{vmid}/termproxy"),
+            ("POST", "/nodes/{node}/qemu/{vmid}/vncproxy"),
+            ("POST", "/nodes/{node}/qemu/{vmid}/spiceproxy"),
+            ("POST", "/nodes/{node}/lxc/{vmid}/termproxy"),
+            ("POST", "/nodes/{node}/lxc/{vmid}/vncproxy"),
+            ("POST", "/nodes/{node}/lxc/{vmid}/spiceproxy"),
+        ],
+    );
+    let tools = tools();
+    let execute = find(&tools, "POST", "/nodes/{node}/execute").gate.clone().unwrap();
+    assert_eq!(execute.target.as_deref(), Some("node"));
+    assert!(execute.reason.contains("PVE_ALLOW_EXECUTE"));
+}
+
+#[test]
+fn a_qemu_monitor_command_is_always_gated() {
+    let tools = tools();
+    assert!(always_gated_because(&tools, "POST", "/nodes/{node}/qemu/{vmid}/monitor").unwrap().contains("monitor"));
+}
+
+#[test]
+fn gated_effects_gate_ungated_tools_by_their_arguments() {
+    let tools = tools();
+    let when = |m: &str, p: &str| find(&tools, m, p).gate.as_ref().and_then(|g| g.only_if);
+    for kind in ["qemu", "lxc"] {
+        let path = format!("/nodes/{{node}}/{kind}/{{vmid}}/status/shutdown");
+        assert_eq!(when("POST", &path), Some(When::True("forceStop")), "{path}");
+        let path = format!("/nodes/{{node}}/{kind}/{{vmid}}/config");
+        assert_eq!(when("PUT", &path), Some(When::Names("delete", "unused")), "{path}");
+    }
+    assert_eq!(when("POST", "/nodes/{node}/qemu/{vmid}/config"), Some(When::Names("delete", "unused")));
 }
 
 #[test]
@@ -380,4 +474,14 @@ fn methods_closed_to_api_tokens_are_read_from_the_schema() {
     expected.sort();
     assert!(closed.len() >= 4, "{closed:?}");
     assert_eq!(closed, expected);
+}
+#[test]
+fn no_gate_echoes_a_secret() {
+    for t in tools() {
+        if let Some(target) = t.gate.as_ref().and_then(|g| g.target.as_deref()) {
+            let secret =
+                ["pass", "secret", "token", "key", "ticket"].iter().any(|w| target.contains(w)) && target != "tokenid";
+            assert!(!secret, "{} echoes `{target}`", t.name);
+        }
+    }
 }

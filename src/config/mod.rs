@@ -9,6 +9,7 @@
 use std::collections::BTreeSet;
 
 pub mod callers;
+pub mod consent;
 pub mod file;
 mod http;
 mod pve;
@@ -122,6 +123,33 @@ pub struct Cli {
     /// Open MCP sessions one HTTP caller may hold (default 16); a new session beyond that is refused (HTTP 429)
     #[arg(long, env = "PVE_MCP_HTTP_MAX_SESSIONS")]
     pub http_max_sessions: Option<String>,
+    #[command(flatten)]
+    pub consent: consent::ConsentCli,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands (without one, the binary serves MCP).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+/// `pve-mcp audit ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// Check an audit log's HMAC chain and name the first line that was edited, inserted or removed.
+    Verify {
+        /// The audit log file.
+        file: PathBuf,
+        /// Its key file (default: PVE_AUDIT_KEY_FILE, else <file>.key).
+        #[arg(long, env = "PVE_AUDIT_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
 }
 
 /// How the server offers its tools.
@@ -160,6 +188,8 @@ pub struct Config {
     /// environment (`pve`, with the server's policy and allowlists). When not empty, `pve` is the
     /// first cluster's connection.
     pub clusters: Vec<ClusterConfig>,
+    /// `PVE_CONFIRM`, `PVE_REVEAL_SECRETS`, `PVE_ALLOW_EXECUTE`, `PVE_AUDIT_KEY_FILE`.
+    pub consent: consent::Consent,
 }
 
 /// One cluster of the configuration file: its name, how to reach it, and its access (already
@@ -301,7 +331,9 @@ impl Config {
             boolean(cli.dynamic_toolsets.as_deref(), false, "PVE_DYNAMIC_TOOLSETS", "--dynamic-toolsets")?;
         let hide_unpermitted =
             boolean(cli.hide_unpermitted.as_deref(), false, "PVE_HIDE_UNPERMITTED", "--hide-unpermitted")?;
+        let consent = consent::parse(&cli.consent)?;
         Ok(Config {
+            consent,
             pve,
             access_tier,
             categories,
@@ -378,6 +410,8 @@ mod tests {
             http_max_body: None,
             http_max_concurrent: None,
             http_max_sessions: None,
+            consent: Default::default(),
+            command: None,
         }
     }
 

@@ -82,6 +82,8 @@ pub struct Listing {
     /// Its place in the process's profile cache, for [`Listing::by_id`].
     pub id: usize,
     pub mode: Mode,
+    /// The profile it was built for.
+    key: Profile,
     /// Listed names, in listing order.
     names: Vec<String>,
     /// The `tools` array, as JSON text.
@@ -146,7 +148,26 @@ pub fn listing_without(
     let (mode, items) = build(policy, mode, budget, toolsets, hidden);
     let json = format!("[{}]", items.iter().map(|(_, j)| j.as_ref()).collect::<Vec<_>>().join(","));
     let names = items.into_iter().map(|(n, _)| n).collect();
-    let listing = Arc::new(Listing { id: cache.len(), mode, names, json, typed: OnceLock::new() });
+    let listing = Arc::new(Listing { id: cache.len(), mode, key: key.clone(), names, json, typed: OnceLock::new() });
+    cache.push((key, listing.clone()));
+    listing
+}
+
+/// A listing changed by `adjust` (gated tools pointing to a confirmation view, say), built once
+/// per listing and `variant`, and shared like the listing itself.
+pub fn listing_adjusted(base: &Listing, variant: &'static str, adjust: impl FnOnce(&mut Vec<Tool>)) -> Arc<Listing> {
+    let mut key = base.key.clone();
+    key.5.insert(variant);
+    if let Some((_, l)) = profiles().lock().unwrap_or_else(|p| p.into_inner()).iter().find(|(k, _)| *k == key) {
+        return l.clone();
+    }
+    let mut tools = base.tools();
+    adjust(&mut tools);
+    let names = tools.iter().map(|t| t.name.to_string()).collect();
+    let json = serde_json::to_string(&tools).unwrap_or_else(|_| "[]".into());
+    let mut cache = profiles().lock().unwrap_or_else(|p| p.into_inner());
+    let listing =
+        Arc::new(Listing { id: cache.len(), mode: base.mode, key: key.clone(), names, json, typed: OnceLock::new() });
     cache.push((key, listing.clone()));
     listing
 }
@@ -367,8 +388,13 @@ fn shell(def: &ToolDef, detail: Detail) -> Tool {
     };
     if let Some(g) = def.gate {
         let echo = g.target.map(|t| format!(" and `{}`=`{t}`", gate::echo_arg(t))).unwrap_or_default();
-        let when = g.only_if.map(|f| format!(" if `{f}`")).unwrap_or_default();
-        description.push_str(&format!(". Destructive{when}: ask the user, then pass `confirm: true`{echo}."));
+        let when = match g.only_if {
+            Some(crate::tools::registry::When::True(f)) => format!(" if `{f}`"),
+            Some(crate::tools::registry::When::Names(f, prefix)) => format!(" if `{f}` names `{prefix}…`"),
+            None => String::new(),
+        };
+        let why = if g.reason == "destructive" { "Destructive".to_owned() } else { format!("Gated ({})", g.reason) };
+        description.push_str(&format!(". {why}{when}: ask the user, then pass `confirm: true`{echo}."));
     }
     let mut tool = Tool::new(def.name, description, JsonObject::new());
     tool.title = Some(def.title.to_owned());

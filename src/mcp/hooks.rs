@@ -7,8 +7,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ElicitRequest, ElicitRequestParams, ElicitationAction, ElicitationSchema,
-    InputRequest, InputRequests, InputRequiredResult, ProgressNotificationParam, ProgressToken,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequest, ElicitRequestParams,
+    ElicitationAction, ElicitationSchema, InputRequest, InputRequests, InputRequiredResult, ProgressNotificationParam,
+    ProgressToken,
 };
 use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer};
@@ -78,6 +79,55 @@ pub(super) fn accepted(content: Option<&Value>) -> bool {
 
 pub(super) fn client_can_elicit(context: &RequestContext<RoleServer>) -> bool {
     context.client_capabilities().is_some_and(|c| c.elicitation.is_some())
+}
+
+/// The MCP Apps extension id a client declares in its capabilities.
+pub(super) const APPS_EXTENSION: &str = "io.modelcontextprotocol/ui";
+/// The confirmation view gated tools point to (`_meta.ui.resourceUri`).
+pub(super) const CONFIRM_VIEW_URI: &str = "ui://pve-mcp/confirm";
+/// The MIME type of an MCP Apps view.
+pub(super) const APP_MIME_TYPE: &str = "text/html;profile=mcp-app";
+/// The view itself: shows the prompt and the live target, and answers with `pve_approve`.
+pub(super) const CONFIRM_VIEW_HTML: &str = include_str!("confirm_view.html");
+/// The tool the view calls with the person's answer; visible to the app only.
+pub(super) const APPROVE_TOOL: &str = "pve_approve";
+
+pub(super) fn client_has_apps(context: &RequestContext<RoleServer>) -> bool {
+    context.client_capabilities().is_some_and(|c| c.extensions.as_ref().is_some_and(|e| e.contains_key(APPS_EXTENSION)))
+}
+
+/// Calls waiting for a person's answer in the MCP Apps confirmation view. The view gets a random,
+/// one-time approval id (in the result's `_meta`, which hosts keep from the model); the call and
+/// its exact arguments stay here, so an answer can only release exactly the call that was shown.
+#[derive(Default)]
+pub(super) struct AppApprovals(Mutex<HashMap<String, Pending>>);
+
+impl AppApprovals {
+    /// The result that shows the confirmation view for a gated call, which is kept here.
+    pub(super) fn offer(&self, tool: &str, arguments: Map<String, Value>, prompt: String) -> CallToolResult {
+        let key = uuid::Uuid::new_v4().to_string();
+        {
+            let mut pending = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            pending.retain(|_, p| p.created.elapsed() < PENDING_TTL);
+            pending.insert(key.clone(), Pending { tool: tool.to_owned(), arguments, created: Instant::now() });
+        }
+        let text = format!(
+            "{tool}: waiting for the user to approve or deny in the confirmation view; nothing was sent to PVE. \
+             Do not call it again: the user's answer runs it."
+        );
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        result.structured_content = Some(json!({"confirmation": {"tool": tool, "prompt": prompt}}));
+        let mut meta = rmcp::model::MetaObject::new();
+        meta.insert("pve-mcp/approval".into(), json!(key));
+        result.meta = Some(meta);
+        result
+    }
+
+    /// The call an approval id stands for (once: the id is used up), if it is still valid.
+    pub(super) fn take(&self, key: &str) -> Option<(String, Map<String, Value>)> {
+        let pending = self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key)?;
+        (pending.created.elapsed() < PENDING_TTL).then_some((pending.tool, pending.arguments))
+    }
 }
 
 /// Confirmations asked through an input-required result, kept server-side: the client only holds

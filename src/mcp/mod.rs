@@ -5,6 +5,7 @@
 //! Every Proxmox VE tool call it receives goes through [`crate::call`]; nothing here sends to PVE
 //! on its own except the follow-up reads of MCP tasks and the release check.
 
+pub(crate) mod apps;
 pub mod catalog;
 mod completion;
 mod discovery_tools;

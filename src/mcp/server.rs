@@ -20,8 +20,11 @@ use rmcp::task_manager::TaskManager;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
+use super::apps;
 use super::discovery_tools::{self, field};
-use super::hooks::{Elicitation, PendingConfirmations, Progress, client_can_elicit};
+use super::hooks::{
+    APPROVE_TOOL, AppApprovals, Elicitation, PendingConfirmations, Progress, client_can_elicit, client_has_apps,
+};
 use super::resources::{self, Reader};
 use super::tasks;
 use super::{completion, prompts, whoami};
@@ -33,7 +36,7 @@ use crate::mcp::catalog::{self, Detail, Listing, Mode};
 use crate::mcp::result;
 use crate::mcp::stdio;
 use crate::policy::Policy;
-use crate::policy::gate::Confirmer;
+use crate::policy::gate::{Confirmer, ConsentKind};
 use crate::pve::task::ProgressSink;
 use crate::tools::discovery;
 use crate::tools::generated::Category;
@@ -51,6 +54,9 @@ pub struct ServerOptions {
     pub toolsets: bool,
     /// Leave out of listings and search the tools the login's PVE privileges cannot pass.
     pub hide_unpermitted: bool,
+    /// `PVE_CONFIRM=human`: gated tools point to the MCP Apps confirmation view, and `pve_approve`
+    /// (callable by that view only) carries the person's answer.
+    pub confirm_by_person: bool,
 }
 
 impl ServerOptions {
@@ -61,6 +67,7 @@ impl ServerOptions {
             result_limit: c.result_limit,
             toolsets: c.dynamic_toolsets,
             hide_unpermitted: c.hide_unpermitted,
+            confirm_by_person: c.consent.confirm == crate::policy::gate::ConfirmMode::Human,
         }
     }
 }
@@ -96,6 +103,8 @@ struct SessionState {
     session: RwLock<Session>,
     /// Confirmations asked through an input-required result (2026-07-28).
     pending: PendingConfirmations,
+    /// Calls waiting for a person's answer in the MCP Apps confirmation view.
+    approvals: AppApprovals,
     /// PVE tasks followed as MCP tasks, for clients with the tasks extension.
     tasks: TaskManager,
 }
@@ -148,6 +157,7 @@ impl SessionState {
         Arc::new(SessionState {
             session: RwLock::new(Session::new(shared.clusters.ceiling().clone(), &shared.options)),
             pending: PendingConfirmations::default(),
+            approvals: AppApprovals::default(),
             tasks: TaskManager::new(),
         })
     }
@@ -156,9 +166,19 @@ impl SessionState {
 impl Session {
     fn new(policy: Policy, options: &ServerOptions) -> Session {
         let listing = catalog::listing(&policy, options.mode, options.budget, options.toolsets);
+        let listing = with_confirm_view(listing, options);
         let instructions = instructions(&policy, listing.mode, listing.len());
         Session { policy, listing, instructions }
     }
+}
+
+/// The listing as `PVE_CONFIRM=human` shows it: gated tools point to the MCP Apps confirmation view,
+/// and `pve_approve` is listed for that view.
+fn with_confirm_view(listing: Arc<Listing>, options: &ServerOptions) -> Arc<Listing> {
+    if !options.confirm_by_person {
+        return listing;
+    }
+    catalog::listing_adjusted(&listing, "pve-mcp/confirm-view", apps::point_gated_tools_to_the_view)
 }
 
 fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
@@ -311,11 +331,13 @@ impl ServerHandler for PveServer {
     fn get_info(&self) -> ServerConfig {
         let caps =
             ServerCapabilities::builder().enable_prompts().enable_resources().enable_tools().enable_completions();
-        let caps = if self.shared.options.toolsets || self.shared.options.hide_unpermitted {
+        let mut caps = if self.shared.options.toolsets || self.shared.options.hide_unpermitted {
             caps.enable_tool_list_changed().enable_tasks().build()
         } else {
             caps.enable_tasks().build()
         };
+        // The MCP Apps confirmation view is a resource.
+        caps.resources = Some(Default::default());
         ServerConfig::new(caps)
             .with_server_info(Implementation::new("pve-mcp", env!("CARGO_PKG_VERSION")).with_title("Proxmox VE"))
             .with_instructions(self.session().instructions.clone() + &clusters_note(&self.shared.clusters))
@@ -354,7 +376,8 @@ impl ServerHandler for PveServer {
             let hidden = self.hidden().await;
             let o = &self.shared.options;
             let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
-            session.listing = catalog::listing_without(&session.policy, o.mode, o.budget, o.toolsets, &hidden);
+            let listing = catalog::listing_without(&session.policy, o.mode, o.budget, o.toolsets, &hidden);
+            session.listing = with_confirm_view(listing, o);
         }
         let listing = self.session().listing.clone();
         if self.shared.serialized_listing {
@@ -368,7 +391,11 @@ impl ServerHandler for PveServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        Ok(ListResourcesResult::with_all_items(resources::list()))
+        let mut listed = resources::list();
+        if self.shared.options.confirm_by_person {
+            listed.push(apps::view_resource());
+        }
+        Ok(ListResourcesResult::with_all_items(listed))
     }
 
     async fn list_resource_templates(
@@ -385,6 +412,9 @@ impl ServerHandler for PveServer {
         request: ReadResourceRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
+        if request.uri.starts_with("ui://") {
+            return apps::read_view(&request.uri).map(Into::into);
+        }
         let limit = self.shared.options.result_limit.saturating_mul(4);
         match resources::read(&request.uri, self, limit).await {
             Ok(contents) => Ok(ReadResourceResult::new(vec![contents]).into()),
@@ -435,6 +465,9 @@ impl ServerHandler for PveServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
+        if name == APPROVE_TOOL && self.shared.options.confirm_by_person {
+            return Some(apps::approve_tool());
+        }
         let visible = self.visible();
         if let Some(def) = registry::find(name).filter(|d| visible(d)) {
             return Some(catalog::mcp_tool(def, Detail::Compact));
@@ -458,8 +491,18 @@ impl ServerHandler for PveServer {
             .and_then(|p| p.extensions.get::<super::http::CallSlot>())
             .cloned();
         let args = request.arguments.clone().unwrap_or_default();
+        let mut approved = false;
         let (name, tool_args) = match request.name.as_ref() {
             whoami::NAME => return Ok(self.whoami().await.into()),
+            APPROVE_TOOL if self.shared.options.confirm_by_person => {
+                match apps::answer(&self.state.approvals, self.shared.clusters.first(), &args) {
+                    Ok((name, tool_args)) => {
+                        approved = true;
+                        (name, tool_args)
+                    }
+                    Err(refusal) => return Ok((*refusal).into()),
+                }
+            }
             discovery::SEARCH => {
                 let hidden = self.hidden().await;
                 let visible = self.visible();
@@ -512,17 +555,20 @@ impl ServerHandler for PveServer {
         let progress = context.meta.get_progress_token().map(|token| Progress { peer: context.peer.clone(), token });
         let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
         let elicitation = (!modern && client_can_elicit(&context)).then(|| Elicitation { peer: context.peer.clone() });
+        let by_app = self.shared.options.confirm_by_person && client_has_apps(&context);
         let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args) {
-            Some(true) => true,
+            _ if approved => Some(ConsentKind::App),
+            Some(true) => Some(ConsentKind::Elicitation),
             Some(false) => {
                 return Ok(result::error(format!("{name}: the user did not confirm; nothing was sent to PVE")).into());
             }
-            None => false,
+            None => None,
         };
         let io = ClientHooks {
             progress: progress.as_ref().map(|p| p as &dyn ProgressSink),
             confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
             pre_confirmed,
+            can_ask_later: (modern && client_can_elicit(&context)) || by_app,
             cancel: context.ct.clone(),
         };
         // A client with the tasks extension gets a long PVE task as an MCP task it can poll and
@@ -540,6 +586,7 @@ impl ServerHandler for PveServer {
             crate::tools::generated::SCHEMA_RELEASE,
             backend.cluster.as_deref(),
         );
+        let asked_args = tool_args.clone();
         if as_mcp_task {
             tool_args.insert("wait".into(), Value::Bool(false));
         }
@@ -566,6 +613,9 @@ impl ServerHandler for PveServer {
             }
             Err(CallError::NeedsConfirmation { prompt, .. }) if modern && client_can_elicit(&context) => {
                 return self.state.pending.ask(&request.name, args, prompt);
+            }
+            Err(CallError::NeedsConfirmation { prompt, .. }) if by_app => {
+                self.state.approvals.offer(&name, asked_args, prompt)
             }
             Err(CallError::Cancelled) => return Err(McpError::internal_error("cancelled by the client", None)),
             Err(e) => {

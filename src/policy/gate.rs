@@ -7,7 +7,51 @@ use serde_json::{Map, Value, json};
 
 use crate::BoxFuture;
 use crate::tools::arguments::as_boolean;
-use crate::tools::registry::ToolDef;
+use crate::tools::registry::{ToolDef, When};
+
+/// Whose answer opens a gate (`PVE_CONFIRM`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConfirmMode {
+    /// `confirm: true` plus the echoed target in the arguments, or a person's answer (default).
+    #[default]
+    Echo,
+    /// Only a person's answer (elicitation or the MCP Apps view); a `confirm` argument is ignored.
+    Human,
+}
+
+impl ConfirmMode {
+    pub fn parse(s: &str) -> Option<ConfirmMode> {
+        match s {
+            "echo" => Some(ConfirmMode::Echo),
+            "human" => Some(ConfirmMode::Human),
+            _ => None,
+        }
+    }
+}
+
+/// How a gated call was consented to, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentKind {
+    /// The arguments carried `confirm: true` and the echoed target.
+    Echo,
+    /// A person answered an elicitation (request or input-required result).
+    Elicitation,
+    /// A person pressed Approve in the MCP Apps confirmation view.
+    App,
+    /// Not consented (refused).
+    None,
+}
+
+impl ConsentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentKind::Echo => "echo",
+            ConsentKind::Elicitation => "elicitation",
+            ConsentKind::App => "app",
+            ConsentKind::None => "none",
+        }
+    }
+}
 
 /// What the person behind the client said when asked to confirm a gated call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,11 +106,46 @@ pub fn echo_arg(target: &str) -> &'static str {
     if target == "vmid" { "confirm_vmid" } else { "confirm_name" }
 }
 
+/// Whether a conditional gate applies to these arguments.
+pub fn applies(when: When, args: &Map<String, Value>) -> bool {
+    match when {
+        When::True(flag) => args.get(flag).and_then(as_boolean).unwrap_or(false),
+        When::Names(arg, prefix) => {
+            let names: Vec<String> = match args.get(arg) {
+                Some(Value::Array(items)) => items.iter().filter_map(|v| text(v.clone())).collect(),
+                Some(v) => {
+                    text(v.clone()).map(|s| s.split([',', ';', ' ']).map(str::to_owned).collect()).unwrap_or_default()
+                }
+                None => Vec::new(),
+            };
+            names.iter().any(|n| n.trim().starts_with(prefix))
+        }
+    }
+}
+
+/// Checks a call against its tool's gate. `args` are the call's arguments (gate arguments removed).
+/// In [`ConfirmMode::Human`] the arguments never confirm: only a person's answer opens the gate.
+pub fn check_in(mode: ConfirmMode, tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Verdict {
+    match mode {
+        ConfirmMode::Echo => check(tool, args, given),
+        ConfirmMode::Human => match check(tool, args, &GateArgs::default()) {
+            Verdict::Closed { reason, prompt, .. } => Verdict::Closed {
+                reason: reason.replace("needs the user's confirmation", "needs a person's answer (PVE_CONFIRM=human)"),
+                pass: "a person's answer through elicitation or the MCP Apps confirmation view \
+                       (PVE_CONFIRM=human ignores `confirm` arguments)"
+                    .to_owned(),
+                prompt,
+            },
+            open => open,
+        },
+    }
+}
+
 /// Checks a call against its tool's gate. `args` are the call's arguments (gate arguments removed).
 pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Verdict {
     let Some(gate) = tool.gate else { return Verdict::Open };
-    if let Some(flag) = gate.only_if
-        && !args.get(flag).and_then(as_boolean).unwrap_or(false)
+    if let Some(when) = gate.only_if
+        && !applies(when, args)
     {
         return Verdict::Open;
     }
@@ -77,13 +156,14 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Ver
         pass.push(format!("`{}: {}`", echo_arg(t), json!(v)));
     }
     let pass = pass.join(" and ");
-    let prompt = format!("Confirm: {what}. This cannot be undone.");
+    let why = gate.reason;
+    let prompt = if why == "destructive" {
+        format!("Confirm: {what}. This cannot be undone.")
+    } else {
+        format!("Confirm: {what}. This {why}.")
+    };
     if given.confirm != Some(true) {
-        return Verdict::Closed {
-            reason: format!("destructive ({what}): needs the user's confirmation"),
-            pass,
-            prompt,
-        };
+        return Verdict::Closed { reason: format!("{why} ({what}): needs the user's confirmation"), pass, prompt };
     }
     if let Some((t, expected)) = &target {
         let echoed = if *t == "vmid" { &given.confirm_vmid } else { &given.confirm_name };
@@ -101,7 +181,7 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Ver
             }
             None => {
                 return Verdict::Closed {
-                    reason: format!("destructive ({what}): the target must be echoed back"),
+                    reason: format!("{why} ({what}): the target must be echoed back"),
                     pass,
                     prompt,
                 };
@@ -123,9 +203,13 @@ fn describe(tool: &ToolDef, target: Option<&(&str, String)>) -> String {
 /// description, which already says what to pass).
 pub fn schema_additions(tool: &ToolDef, described: bool) -> Vec<(&'static str, Value)> {
     let Some(gate) = tool.gate else { return Vec::new() };
-    let when = gate.only_if.map(|f| format!(" Needed only when `{f}` is true.")).unwrap_or_default();
+    let when = match gate.only_if {
+        Some(When::True(f)) => format!(" Needed only when `{f}` is true."),
+        Some(When::Names(f, prefix)) => format!(" Needed only when `{f}` names `{prefix}…`."),
+        None => String::new(),
+    };
     let confirm = if described {
-        json!({"type": "boolean", "description": format!("Destructive: set true to confirm, after the user agreed.{when}")})
+        json!({"type": "boolean", "description": format!("Gated ({}): set true to confirm, after the user agreed.{when}", gate.reason)})
     } else {
         json!({"type": "boolean"})
     };
@@ -196,6 +280,37 @@ mod tests {
         assert_eq!(check(t, &plain, &GateArgs::default()), Verdict::Open);
         let forced = map(json!({"node": "pve1", "vmid": 100, "force": true}));
         assert!(matches!(check(t, &forced, &GateArgs::default()), Verdict::Closed { .. }));
+    }
+
+    #[test]
+    fn a_config_update_is_gated_only_when_it_deletes_an_unused_disk() {
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        let plain = map(json!({"node": "pve1", "vmid": 100, "delete": "net1,scsi1"}));
+        assert_eq!(check(t, &plain, &GateArgs::default()), Verdict::Open);
+        let frees = map(json!({"node": "pve1", "vmid": 100, "delete": "net1,unused0"}));
+        assert!(matches!(check(t, &frees, &GateArgs::default()), Verdict::Closed { .. }));
+    }
+
+    #[test]
+    fn a_human_mode_gate_ignores_a_model_supplied_confirmation() {
+        let args = map(json!({"node": "pve1", "vmid": 100}));
+        let echo = GateArgs { confirm: Some(true), confirm_vmid: Some("100".into()), confirm_name: None };
+        assert_eq!(check_in(ConfirmMode::Echo, delete_vm(), &args, &echo), Verdict::Confirmed);
+        let Verdict::Closed { pass, .. } = check_in(ConfirmMode::Human, delete_vm(), &args, &echo) else {
+            panic!("not closed")
+        };
+        assert!(pass.contains("PVE_CONFIRM=human"), "{pass}");
+    }
+
+    #[test]
+    fn a_permission_gate_gives_its_reason() {
+        let t = registry::find("access_acl_update").unwrap();
+        let Verdict::Closed { reason, .. } =
+            check(t, &map(json!({"path": "/", "roles": "Administrator", "users": "x@pve"})), &GateArgs::default())
+        else {
+            panic!("not closed")
+        };
+        assert!(reason.starts_with("changes who can do what"), "{reason}");
     }
 
     #[test]

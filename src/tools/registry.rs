@@ -36,8 +36,20 @@ impl Tier {
 pub struct Gate {
     /// The argument the caller echoes: `vmid` → `confirm_vmid`, any other → `confirm_name`.
     pub target: Option<&'static str>,
-    /// The gate applies only when this argument is true (restore with `force`).
-    pub only_if: Option<&'static str>,
+    /// The gate applies only when this holds (restore with `force`, config `delete` of `unusedN`).
+    pub only_if: Option<When>,
+    /// Why the call is gated: `destructive`, or what else it does (changes permissions, mints a
+    /// credential, opens a shell...).
+    pub reason: &'static str,
+}
+
+/// When a conditional gate applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// The argument is true.
+    True(&'static str),
+    /// The argument (a list of names) names one that starts with the prefix.
+    Names(&'static str, &'static str),
 }
 
 /// One generated tool: its descriptor and its typed request builder.

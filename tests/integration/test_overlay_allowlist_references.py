@@ -351,7 +351,8 @@ async def test_permissions_on_an_allowed_guest_are_sent(pve_env, start_server):
     async with start_server(allowlisted(pve_env)) as srv:
         before = pve_env.request_count()
         acl = srv.tool('PUT', '/access/acl').name
-        await srv.call_name(acl, {'path': '/vms/101', 'roles': 'PVEAuditor', 'users': 'alice@pve'})
+        await srv.call_name(acl, {'path': '/vms/101', 'roles': 'PVEAuditor', 'users': 'alice@pve',
+                                  'confirm': True, 'confirm_name': '/vms/101'})
         assert pve_env.requests_since(before)
 
 

@@ -129,7 +129,8 @@ async def test_confirmed_delete_is_logged_with_its_task(pve_env, start_server, a
 
 async def test_password_argument_is_redacted(pve_env, start_server, audit_file):
     async with start_server(audited(pve_env, audit_file)) as srv:
-        ok_data(await srv.call('POST', USERS, userid='alice@pve', password=SECRET, comment='audit test'))
+        ok_data(await srv.call('POST', USERS, userid='alice@pve', password=SECRET, comment='audit test',
+                               confirm=True, confirm_name='alice@pve'))
     [entry] = entries(audit_file)
     assert entry['arguments']['password'] == '<redacted>'
     assert entry['arguments']['userid'] == 'alice@pve'
@@ -155,7 +156,7 @@ async def test_token_secret_never_appears_in_the_log(pve_env, start_server, audi
         error_text(await srv.call('POST', START, node=pve_env.node, vmid=101))
         ok_task(await srv.call('POST', START, node=pve_env.node, vmid=101))
         error_text(await srv.call('DELETE', VM, node=pve_env.node, vmid=100))
-        ok_data(await srv.call('POST', USERS, userid='bob@pve', password=SECRET))
+        ok_data(await srv.call('POST', USERS, userid='bob@pve', password=SECRET, confirm=True, confirm_name='bob@pve'))
         await srv.refusal('no_such_tool_anywhere', {'token': pve_env.token_secret})
     text = audit_file.read_text()
     assert len(entries(audit_file, keys=BASE_KEYS)) == 5

@@ -20,7 +20,8 @@ VM = '/nodes/{node}/qemu/{vmid}'
 BULK_START = '/cluster/bulk-action/guest/start'
 SNAPSHOTS = '/nodes/{node}/qemu/{vmid}/snapshot'
 SNAPSHOT = '/nodes/{node}/qemu/{vmid}/snapshot/{snapname}'
-GATE_RE = re.compile(r'^`confirm`(?: \+ `(confirm_vmid|confirm_name)`(?:=(\S+))?)?(?: if `([^`]+)`)?$')
+GATE_RE = re.compile(r'^`confirm`(?: \+ `(confirm_vmid|confirm_name)`(?:=(\S+))?)?(?: if `([^`]+)`(?: names `[^`]+`)?)?'
+                     r' \(([^()]+)\)$')
 
 
 def gated_rows(tools_doc):
@@ -36,6 +37,15 @@ async def refused_and_nothing_sent(pve_env, srv, method, path, **arguments) -> s
     before = pve_env.request_count()
     text = error_text(await srv.call(method, path, **arguments))
     assert pve_env.requests_since(before) == [], 'a refused call must send nothing'
+    return text
+
+
+async def refused_and_nothing_written(pve_env, srv, method, path, **arguments) -> str:
+    """Refused after asking a person: only reads of the live target (for the question) went to PVE."""
+    before = pve_env.request_count()
+    text = error_text(await srv.call(method, path, **arguments))
+    writes = [(m, p) for m, p, _ in pve_env.requests_since(before) if m != 'GET']
+    assert writes == [], 'a refused call must write nothing: {0}'.format(writes)
     return text
 
 
@@ -249,7 +259,7 @@ async def test_elicitation_asks_for_a_boolean_confirm(pve_env, start_server):
 async def test_elicitation_not_accepted_refuses_and_sends_nothing(pve_env, start_server, action, content):
     asker = Asker(action, content)
     async with start_server(pve_env.server_env(tier='full'), elicitation_callback=asker) as srv:
-        text = await refused_and_nothing_sent(pve_env, srv, 'DELETE', VM, node=pve_env.node, vmid=101)
+        text = await refused_and_nothing_written(pve_env, srv, 'DELETE', VM, node=pve_env.node, vmid=101)
     assert len(asker.asked) == 1
     assert 'did not confirm' in text
     assert pve_env.pve.vm(101) is not None

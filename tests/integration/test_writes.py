@@ -213,7 +213,7 @@ async def make_objects(srv, pve_env):
     ok_data(await srv.call('POST', '/pools', poolid='lab'))
     await srv.call('POST', '/cluster/sdn/zones', zone='z1', type='simple')
     await srv.call('POST', '/cluster/sdn/vnets', vnet='v1', zone='z1')
-    ok_data(await srv.call('POST', '/access/groups', groupid='ops'))
+    ok_data(await srv.call('POST', '/access/groups', groupid='ops', confirm=True, confirm_name='ops'))
     await srv.call('POST', '/nodes/{node}/qemu/{vmid}/snapshot', node=node, vmid=100, snapname='snap1')
     await srv.call('POST', '/nodes/{node}/lxc/{vmid}/snapshot', node=node, vmid=200, snapname='snap1')
     task = await srv.call('POST', '/nodes/{node}/qemu/{vmid}/status/start', node=node, vmid=101)
@@ -251,6 +251,10 @@ async def test_fakepves_answers_satisfy_every_declared_output_schema(pve_env, st
         for method, path, vmid in TYPED_WRITES:
             tool = srv.tool(method, path)
             where = {'node': pve_env.node, 'vmid': vmid} if vmid else {'node': pve_env.node}
+            if 'confirm' in tool.input_schema.get('properties', {}):
+                # Gated (a console ticket, say): the user's confirmation, echoing the target.
+                where = dict(where, confirm=True,
+                             **({'confirm_vmid': str(vmid)} if vmid else {'confirm_name': pve_env.node}))
             result = await srv.call(method, path, **where)
             assert not result.is_error, harness.texts(result)
             jsonschema.validate(result.structured_content, tool.output_schema)
