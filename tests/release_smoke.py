@@ -3,7 +3,8 @@
     python tests/release_smoke.py BINARY EXPECTED_TOOLS
 
 Starts the binary on stdio with placeholder PVE settings (nothing is contacted: only initialize and
-tools/list are sent), and checks that it lists EXPECTED_TOOLS tools at tier full in direct mode.
+tools/list are sent), and checks that it lists EXPECTED_TOOLS tools at tier full in direct mode. It
+logs in as a user, not with an API token, so the methods PVE closes to tokens are listed too.
 """
 
 import json
@@ -15,8 +16,8 @@ def main() -> int:
     binary, expected = sys.argv[1], int(sys.argv[2])
     env = {
         'PVE_BASE_URL': 'https://127.0.0.1:9',
-        'PVE_TOKEN_ID': 'root@pam!smoke',
-        'PVE_TOKEN_SECRET': 'not-a-secret',
+        'PVE_USER': 'root@pam',
+        'PVE_PASSWORD': 'not-a-secret',
         'PVE_ACCESS_TIER': 'full',
         'PVE_TOOL_MODE': 'direct',
         'PATH': '/usr/bin:/bin',
