@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::tools::arguments::as_boolean;
+
 /// The login's effective privileges: ACL path → privileges held there (propagated below it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Privileges {
@@ -24,7 +26,9 @@ impl Privileges {
         if let Some(paths) = data.as_object() {
             for (path, privs) in paths {
                 let held: BTreeSet<String> = match privs {
-                    Value::Object(m) => m.iter().filter(|(_, v)| truthy(v)).map(|(k, _)| k.clone()).collect(),
+                    Value::Object(m) => {
+                        m.iter().filter(|(_, v)| as_boolean(v) == Some(true)).map(|(k, _)| k.clone()).collect()
+                    }
                     _ => BTreeSet::new(),
                 };
                 by_path.insert(normalize(path), held);
@@ -46,15 +50,6 @@ impl Privileges {
             held.len() <= wanted.len()
                 && held.iter().zip(&wanted).all(|(h, w)| h == w || (w.starts_with('{') && w.ends_with('}')))
         })
-    }
-}
-
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !matches!(s.as_str(), "" | "0" | "false"),
-        _ => false,
     }
 }
 
