@@ -29,11 +29,14 @@ pub struct Entry<'a> {
     pub method: Option<&'a str>,
     pub path: Option<&'a str>,
     pub arguments: Option<&'a Map<String, Value>>,
-    /// `ok`, `error`, `refused`, `task-failed`, `still-running`, `cancelled`, `started`.
+    /// `ok`, `error`, `refused`, `task-failed`, `still-running`, `cancelled`, `started`, or
+    /// `planned` (a dry run's write: nothing was sent).
     pub outcome: &'a str,
     pub message: Option<String>,
     pub upid: Option<&'a str>,
     pub exit_status: Option<&'a str>,
+    /// The `pve_run` program this call was made from (its run id), if any.
+    pub run: Option<&'a str>,
 }
 
 impl AuditLog {
@@ -64,6 +67,7 @@ impl AuditLog {
         put("message", e.message.clone().map(Value::String));
         put("upid", e.upid.map(|u| json!(u)));
         put("exitstatus", e.exit_status.map(|s| json!(s)));
+        put("run", e.run.map(|r| json!(r)));
         let mut text = line.to_string();
         text.push('\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());

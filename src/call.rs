@@ -50,6 +50,47 @@ pub struct ClientHooks<'a> {
     /// The person already confirmed this exact call (a validated input-required round trip).
     pub pre_confirmed: bool,
     pub cancel: CancellationToken,
+    /// The `pve_run` program making this call: its run id (named in audit lines) and its say over
+    /// writes (dry runs, approved plans; see [`crate::run`]).
+    pub run: Option<RunHooks<'a>>,
+}
+
+/// What a program run adds to each of its calls.
+#[derive(Clone, Copy)]
+pub struct RunHooks<'a> {
+    pub id: &'a str,
+    pub writes: &'a dyn WriteHook,
+}
+
+/// A write a program is about to make, after every check passed and before its gate.
+#[derive(Debug, Clone)]
+pub struct Write<'a> {
+    pub tool: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    /// The arguments as the program gave them (without `cluster`).
+    pub arguments: &'a Map<String, Value>,
+    pub cluster: Option<&'a str>,
+    /// Whether the tool's confirmation gate applies to these arguments.
+    pub gated: bool,
+}
+
+/// What a program run decides for one of its writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteDecision {
+    /// Send it; a gated write still needs a person's answer (elicitation).
+    Send,
+    /// Send it: it is the next write of a plan a person approved (its gate is passed).
+    Approved,
+    /// Do not send it (a dry run): the call gives back this placeholder.
+    Hold(Value),
+    /// Do not send it, nor anything after it: why.
+    Stop(String),
+}
+
+/// Decides each write of a program run (implemented by [`crate::run`]).
+pub trait WriteHook: Send + Sync {
+    fn decide(&self, write: &Write<'_>) -> WriteDecision;
 }
 
 /// What a successful call gives back.
@@ -89,6 +130,10 @@ pub enum CallError {
     /// The chosen cluster does not allow the tool (see [`crate::cluster`]).
     #[error("{0}; nothing was sent to PVE")]
     Cluster(String),
+    /// A program run stopped this write (it is not the approved plan's next one, or the run is
+    /// over its limits).
+    #[error("{0}")]
+    Stopped(String),
 }
 
 fn task_failed(r: &TaskReport) -> String {
@@ -187,6 +232,7 @@ pub async fn call(
                 message,
                 upid,
                 exit_status: exit,
+                run: io.run.map(|r| r.id),
             });
         }
     };
@@ -228,7 +274,35 @@ pub async fn call(
 
     backend.allowlist.check(tool, &args).map_err(|e| refuse(e.into()))?;
 
+    // A program's writes: its run decides (dry run, approved plan). Inside a run, the gate opens
+    // only for an approved plan or a person's answer, never for the program's own `confirm`.
+    let mut approved = false;
+    let mut gate_args = gate_args;
+    if let Some(run) = io.run
+        && tool.method != HttpMethod::Get
+    {
+        let gated = !matches!(gate::check(tool, &args, &GateArgs::default()), Verdict::Open);
+        let write = Write {
+            tool: tool.name,
+            method: tool.method.as_str(),
+            path: &request.path,
+            arguments: &original,
+            cluster: backend.cluster.as_deref(),
+            gated,
+        };
+        match run.writes.decide(&write) {
+            WriteDecision::Send => gate_args = GateArgs::default(),
+            WriteDecision::Approved => approved = true,
+            WriteDecision::Hold(placeholder) => {
+                audit(Some(&request), "planned", None, None, None);
+                return Ok(Success::Data(placeholder));
+            }
+            WriteDecision::Stop(why) => return Err(refuse(CallError::Stopped(why))),
+        }
+    }
+
     if !io.pre_confirmed
+        && !approved
         && let Verdict::Closed { reason, pass, prompt } = gate::check(tool, &args, &gate_args)
     {
         let asked = match io.confirmer {

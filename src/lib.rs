@@ -13,6 +13,7 @@
 //! 5. [`call`]: the one path every tool call takes (policy, arguments, allowlists, gate, send, task
 //!    wait), with [`audit`] recording what was done; [`cluster`] chooses which configured cluster
 //!    a call runs against.
+//!    [`run`] is code mode: a JavaScript program whose every call takes that same path.
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
 //!    input-required, MCP tasks, result shaping, and the stdio and Streamable HTTP transports.
 
@@ -26,6 +27,7 @@ pub mod config;
 pub mod mcp;
 pub mod policy;
 pub mod pve;
+pub mod run;
 pub mod tools;
 
 /// A boxed, sendable future: what the object-safe callback traits (progress, confirmation) return.

@@ -12,6 +12,7 @@ pub mod callers;
 pub mod file;
 mod http;
 mod pve;
+pub mod state_key;
 
 use http::parse_http;
 pub use http::{DEFAULT_HTTP_MAX_BODY, DEFAULT_HTTP_MAX_CONCURRENT, HttpConfig, normalize_origin, parse_bind};
@@ -113,6 +114,15 @@ pub struct Cli {
     /// Requests one HTTP caller may have in flight at once (default 8); more are answered `busy` (HTTP 429)
     #[arg(long, env = "PVE_MCP_HTTP_MAX_CONCURRENT")]
     pub http_max_concurrent: Option<String>,
+    /// Longest a pve_run program may take, task waits included, in seconds (default 300)
+    #[arg(long, env = "PVE_RUN_TIMEOUT")]
+    pub run_timeout: Option<String>,
+    /// Secret (32+ bytes) authenticating plan ids; the same on every replica. Default: random per process
+    #[arg(long, env = "PVE_MCP_STATE_KEY", hide_env_values = true)]
+    pub state_key: Option<String>,
+    /// File holding the state key (instead of PVE_MCP_STATE_KEY)
+    #[arg(long, env = "PVE_MCP_STATE_KEY_FILE")]
+    pub state_key_file: Option<PathBuf>,
 }
 
 /// How the server offers its tools.
@@ -124,6 +134,8 @@ pub enum ToolMode {
     Discover,
     /// Direct when the selected tools fit the token budget, else discover.
     Auto,
+    /// `pve_search`, `pve_describe`, `pve_run`: whole programs in one call.
+    Code,
 }
 
 /// The checked configuration.
@@ -149,6 +161,10 @@ pub struct Config {
     /// environment (`pve`, with the server's policy and allowlists). When not empty, `pve` is the
     /// first cluster's connection.
     pub clusters: Vec<ClusterConfig>,
+    /// Longest a `pve_run` program may take (`PVE_RUN_TIMEOUT`).
+    pub run_timeout: Duration,
+    /// The configured state key (`PVE_MCP_STATE_KEY`), if any.
+    pub state_key: Option<state_key::StateKey>,
 }
 
 /// One cluster of the configuration file: its name, how to reach it, and its access (already
@@ -176,6 +192,8 @@ fn err(variable: &'static str, flag: &'static str, message: impl Into<String>) -
 
 /// Default timeout of one HTTP request to PVE.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default longest run of a `pve_run` program.
+pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(300);
 /// Default token budget of `tools/list` in mode auto.
 pub const DEFAULT_TOOL_BUDGET: usize = 4000;
 /// Default largest tool result, in tokens.
@@ -269,11 +287,12 @@ impl Config {
             None | Some("") | Some("auto") => ToolMode::Auto,
             Some("direct") => ToolMode::Direct,
             Some("discover") => ToolMode::Discover,
+            Some("code") => ToolMode::Code,
             Some(other) => {
                 return Err(err(
                     "PVE_TOOL_MODE",
                     "--tool-mode",
-                    format!("`{other}` is not a mode; expected direct, discover or auto"),
+                    format!("`{other}` is not a mode; expected direct, discover, code or auto"),
                 ));
             }
         };
@@ -296,6 +315,8 @@ impl Config {
             dynamic_toolsets,
             http,
             clusters: Vec::new(),
+            run_timeout: seconds(cli.run_timeout.as_deref(), DEFAULT_RUN_TIMEOUT, "PVE_RUN_TIMEOUT", "--run-timeout")?,
+            state_key: state_key::load(cli.state_key.as_deref(), cli.state_key_file.as_deref())?,
         })
     }
 }

@@ -38,6 +38,8 @@ pub enum Detail {
 pub enum Mode {
     Direct,
     Discover,
+    /// `pve_search`, `pve_describe`, `pve_run`.
+    Code,
 }
 
 /// The most used tools, offered directly next to discovery, in order of priority.
@@ -180,6 +182,7 @@ fn build(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mod
     match mode {
         ToolMode::Direct => (Mode::Direct, [direct(), extra].concat()),
         ToolMode::Discover => (Mode::Discover, [discovery(), extra].concat()),
+        ToolMode::Code => (Mode::Code, [code_tools().iter().map(item).collect(), extra].concat()),
         ToolMode::Auto => {
             // Only build the direct list when it can fit.
             if estimate_direct_tokens(policy.visible_tools()) <= budget * 2 {
@@ -392,6 +395,45 @@ pub fn discovery_tools() -> Vec<Tool> {
             true,
         ),
     ]
+}
+
+/// What `pve_run` tells the model: the whole contract of a program, in few words.
+const RUN_DESCRIPTION: &str = "Run JavaScript (the body of an async function) that calls Proxmox VE tools; only what it returns comes back, \
+so filter and aggregate inside. `await pve.call(name, args)` calls a tool from pve_search with the arguments pve_describe \
+shows and resolves to PVE's data; a write that starts a task resolves after it ends, to its report {status, exitstatus: \"OK\", upid}. \
+A refused or failed call throws an Error saying why (try/catch to go on). Each call has the same checks, allowlists and audit \
+as a direct call. console.log() lines come back in `log`; `await sleep(ms)` waits. Nothing else: no require, fetch, \
+process, timers, files. Limits: wall time (default 300 s), 500 calls, 64 MB.\n\
+Writes: first run with dry_run: true: reads are sent, writes are not (each returns a placeholder) and the result lists \
+them as `plan` with a `plan_id`. Show the plan to the user; once they agree, run the same program with approve: plan_id. \
+Gated (destructive) calls go through only so. It stops at any write not in the plan.\n\
+Example: const vms = await pve.call(\"cluster_resources_list\", {type: \"vm\"});\n\
+return vms.filter(v => v.status === \"running\").map(v => v.name);";
+
+/// `pve_run`'s input schema.
+fn run_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "description": "JavaScript: the body of an async function; `return` the result."},
+            "dry_run": {"type": "boolean", "description": "Send reads only; list the writes as a plan with a plan_id."},
+            "approve": {"type": "string", "description": "The plan_id of a dry run the user approved: run for real."}
+        },
+        "required": ["code"],
+        "additionalProperties": false
+    })
+}
+
+/// Code mode's tools: `pve_search`, `pve_describe`, `pve_run`.
+pub fn code_tools() -> Vec<Tool> {
+    let mut run = meta_tool(crate::run::RUN, "Run a Proxmox VE program", RUN_DESCRIPTION, run_schema(), false);
+    run.annotations = run.annotations.map(|a| a.open_world(true));
+    if let Some(meta) = run.meta.as_mut() {
+        meta.insert("pve-mcp/category".into(), json!("code"));
+    }
+    let mut tools: Vec<Tool> = discovery_tools().into_iter().filter(|t| t.name != discovery::CALL).collect();
+    tools.push(run);
+    tools
 }
 
 /// `pve_toolsets`: enable or disable categories for this session.
