@@ -21,6 +21,7 @@ pub mod render;
 pub mod schema;
 pub mod search;
 pub mod text;
+pub mod typescript;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -52,6 +53,8 @@ pub struct Tool {
     pub input_schema: String,
     /// The compact input JSON Schema, serialized.
     pub compact_schema: String,
+    /// The signature as a compact TypeScript declaration (code mode).
+    pub signature: String,
     pub endpoint: Endpoint,
 }
 
@@ -95,6 +98,8 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             s if s.is_empty() => names::title(ep, &name),
             s => s,
         };
+        let task = policy::may_return_task(ep);
+        let signature = typescript::declaration(&name, &summary, ep, task);
         tools.push(Tool {
             type_name: heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
             title: names::title(ep, &name),
@@ -102,10 +107,11 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             tier: policy::tier(ep),
             category: policy::category(ep),
             gate: policy::gate(ep),
-            task: policy::may_return_task(ep),
+            task,
             annotations: policy::annotations(ep),
             input_schema: schema,
             compact_schema,
+            signature,
             summary,
             endpoint: ep.clone(),
             name,

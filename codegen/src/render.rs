@@ -112,6 +112,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     let description = &t.description;
     let summary = &t.summary;
     let compact_schema = &t.compact_schema;
+    let signature = &t.signature;
     let method = format_ident!("{}", t.endpoint.method.as_str().to_upper_camel_case());
     let path = &t.endpoint.path;
     let tier = format_ident!("{}", t.tier.variant());
@@ -153,6 +154,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             open_world: #ow,
             input_schema: #schema,
             compact_schema: #compact_schema,
+            signature: #signature,
             build: #module::#ty::build,
         }
     }

@@ -398,15 +398,14 @@ pub fn discovery_tools() -> Vec<Tool> {
 }
 
 /// What `pve_run` tells the model: the whole contract of a program, in few words.
-const RUN_DESCRIPTION: &str = "Run JavaScript (the body of an async function) that calls Proxmox VE tools; only what it returns comes back, \
-so filter and aggregate inside. `await pve.call(name, args)` calls a tool from pve_search with the arguments pve_describe \
-shows and resolves to PVE's data; a write that starts a task resolves after it ends, to its report {status, exitstatus: \"OK\", upid}. \
-A refused or failed call throws an Error saying why (try/catch to go on). Each call has the same checks, allowlists and audit \
-as a direct call. console.log() lines come back in `log`; `await sleep(ms)` waits. Nothing else: no require, fetch, \
-process, timers, files. Limits: wall time (default 300 s), 500 calls, 64 MB.\n\
-Writes: first run with dry_run: true: reads are sent, writes are not (each returns a placeholder) and the result lists \
-them as `plan` with a `plan_id`. Show the plan to the user; once they agree, run the same program with approve: plan_id. \
-Gated (destructive) calls go through only so. It stops at any write not in the plan.\n\
+const RUN_DESCRIPTION: &str = "Run JavaScript (the body of an async function) calling Proxmox VE tools; only its return value comes back, \
+so filter inside. `await pve.call(name, args)` calls a tool from pve_search with the arguments pve_describe shows and resolves \
+to PVE's data; a write starting a task resolves when it ends, to {status, exitstatus: \"OK\", upid}. A refused or failed call \
+throws an Error saying why. Calls get the same checks, allowlists and audit as direct calls. console.log() lines come back in \
+`log`; `await sleep(ms)`. No require, fetch, process, timers, files. Limits: wall time (default 300 s), 500 calls, 64 MB.\n\
+Writes: first run with dry_run: true: reads are sent, writes return placeholders and are listed as `plan` with a `plan_id`. \
+Show the plan to the user; once they agree, run the same program with approve: plan_id (gated calls pass only so; it stops \
+at any write not in the plan).\n\
 Example: const vms = await pve.call(\"cluster_resources_list\", {type: \"vm\"});\n\
 return vms.filter(v => v.status === \"running\").map(v => v.name);";
 
@@ -416,8 +415,8 @@ fn run_schema() -> Value {
         "type": "object",
         "properties": {
             "code": {"type": "string", "description": "JavaScript: the body of an async function; `return` the result."},
-            "dry_run": {"type": "boolean", "description": "Send reads only; list the writes as a plan with a plan_id."},
-            "approve": {"type": "string", "description": "The plan_id of a dry run the user approved: run for real."}
+            "dry_run": {"type": "boolean", "description": "Send reads only; list the writes as a plan."},
+            "approve": {"type": "string", "description": "plan_id of a dry run the user approved."}
         },
         "required": ["code"],
         "additionalProperties": false

@@ -55,12 +55,14 @@ fn on_clusters(mut hit: Value, tool: &ToolDef, clusters: &Clusters) -> Value {
     hit
 }
 
-/// `pve_describe`: the full schemas of the named tools that `visible` lets this session call.
+/// `pve_describe`: the full schemas of the named tools that `visible` lets this session call; in
+/// code mode (`typed`), their TypeScript signatures instead (smaller, and what a program needs).
 pub(super) fn describe(
     args: &Map<String, Value>,
     visible: &dyn Fn(&ToolDef) -> bool,
     clusters: &Clusters,
     limit_tokens: usize,
+    typed: bool,
 ) -> CallToolResult {
     let names: Vec<String> = match field(args, "names") {
         Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
@@ -74,6 +76,20 @@ pub(super) fn describe(
     let mut unknown = Vec::new();
     for name in names {
         match registry::find(&name).filter(|t| visible(t)) {
+            Some(def) if typed => {
+                tools.push(on_clusters(
+                    json!({
+                        "name": def.name,
+                        "method": def.method.as_str(),
+                        "path": def.path,
+                        "tier": def.tier.as_str(),
+                        "gated": def.gate.is_some(),
+                        "signature": def.signature,
+                    }),
+                    def,
+                    clusters,
+                ));
+            }
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full);
                 tools.push(on_clusters(

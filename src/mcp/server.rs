@@ -361,6 +361,7 @@ impl ServerHandler for PveServer {
                     &self.visible(),
                     &self.shared.clusters,
                     self.shared.options.result_limit * 4,
+                    self.session().listing.contains(crate::run::RUN),
                 )
                 .into());
             }

@@ -65,6 +65,8 @@ pub struct ToolDef {
     pub input_schema: &'static str,
     /// The compact input JSON Schema (first sentences, property-string keys), as JSON text.
     pub compact_schema: &'static str,
+    /// The signature as a compact TypeScript declaration, for code mode (`pve_describe`).
+    pub signature: &'static str,
     /// Reads and checks arguments into the typed request, then gives its wire form.
     pub build: fn(&mut Arguments) -> Result<PveRequest, ArgErrors>,
 }

@@ -265,3 +265,16 @@ async def test_the_wall_time_limit_stops_a_sleeping_program(pve_env, start_serve
         text = error_text(await run(srv, 'await sleep(30000); return 1;'))
         assert 'wall time' in text
         assert ran(await run(srv, 'return 4;'))['data'] == 4
+
+
+# ------------------------------------------------------------------ the typed API
+
+async def test_describe_in_code_mode_gives_a_typescript_signature(pve_env, start_server, tools_doc):
+    start = name_of(tools_doc, 'POST', START)
+    async with start_server(code_env(pve_env)) as srv:
+        result = await srv.call_name('pve_describe', {'names': [start]})
+    [tool] = result.structured_content['data']
+    signature = tool['signature']
+    assert signature.startswith('/** ') and (start + '(args: {') in signature
+    assert 'vmid: number;' in signature and 'Promise<TaskReport>' in signature
+    assert 'inputSchema' not in tool

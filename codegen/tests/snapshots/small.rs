@@ -365,6 +365,7 @@ pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
         open_world: false,
         input_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
         compact_schema: "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
+        signature: "/** Cluster node index. */\nnodes_list(args: {}): Promise<object[]>",
         build: nodes::NodesList::build,
     },
     crate::tools::registry::ToolDef {
@@ -384,6 +385,7 @@ pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
         open_world: false,
         input_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\",\"description\":\"The cluster node name.\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999,\"description\":\"The (unique) ID of the VM.\"},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot.\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS.\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Pass as `netN` with N 0 to 31. Format: [model=]<enum> [,bridge=<bridge>]\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
         compact_schema: "{\"type\":\"object\",\"properties\":{\"node\":{\"type\":\"string\"},\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":999999999},\"onboot\":{\"type\":\"boolean\",\"description\":\"Start at boot\",\"default\":false},\"ostype\":{\"type\":\"string\",\"enum\":[\"l26\",\"other\"],\"description\":\"Guest OS\"},\"tags\":{\"type\":\"string\",\"maxLength\":64,\"pattern\":\"^(?:(?:[a-z]+))$\"},\"vmids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":100}}},\"patternProperties\":{\"^net[0-9]+$\":{\"type\":\"string\",\"description\":\"Network device (n is 0 to 31). Property string `key=value,...` (or an object) with keys: model, bridge. As `netN`, N 0-31.\"}},\"required\":[\"node\",\"vmid\"],\"additionalProperties\":false}",
+        signature: "/** Set virtual machine options. */\nqemu_vm_config_update(args: {\n  node: string; // The cluster node name\n  vmid: number; // The (unique) ID of the VM. 100..999999999\n  [net: `net${number}`]: string | { model?: \"virtio\" | \"e1000\"; bridge?: string; }; // net0, net1, …: Network device (n is 0 to 31)\n  onboot?: boolean; // Start at boot\n  ostype?: \"l26\" | \"other\"; // Guest OS\n  tags?: string;\n  vmids?: number[];\n}): Promise<null>",
         build: qemu::QemuVmConfigUpdate::build,
     },
 ];
