@@ -378,11 +378,29 @@ mod tests {
             http_allowed_hosts: None,
             http_max_body: None,
             http_max_concurrent: None,
+            run_timeout: None,
+            state_key: None,
+            state_key_file: None,
         }
     }
 
     fn error_of(c: Cli) -> String {
         Config::from_cli(c).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn code_mode_and_the_run_timeout_are_read() {
+        let c =
+            Config::from_cli(Cli { tool_mode: Some("code".into()), run_timeout: Some("60".into()), ..cli() }).unwrap();
+        assert_eq!(c.tool_mode, ToolMode::Code);
+        assert_eq!(c.run_timeout, Duration::from_secs(60));
+        assert_eq!(Config::from_cli(cli()).unwrap().run_timeout, DEFAULT_RUN_TIMEOUT);
+    }
+
+    #[test]
+    fn a_short_state_key_stops_start_up() {
+        let e = error_of(Cli { state_key: Some("short".into()), ..cli() });
+        assert!(e.starts_with("PVE_MCP_STATE_KEY"), "{e}");
     }
 
     #[test]

@@ -432,6 +432,7 @@ pub fn code_tools() -> Vec<Tool> {
     }
     let mut tools: Vec<Tool> = discovery_tools().into_iter().filter(|t| t.name != discovery::CALL).collect();
     tools.push(run);
+    tools.sort_by(|a, b| a.name.cmp(&b.name));
     tools
 }
 
