@@ -10,6 +10,7 @@ Tools are named from docs/TOOLS.md, never written here.
 """
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -278,3 +279,32 @@ async def test_describe_in_code_mode_gives_a_typescript_signature(pve_env, start
     assert signature.startswith('/** ') and (start + '(args: {') in signature
     assert 'vmid: number;' in signature and 'Promise<TaskReport>' in signature
     assert 'inputSchema' not in tool
+
+
+# ------------------------------------------------------------------ the README's programs
+
+def readme_programs() -> list[str]:
+    """The ```js blocks of README.md's "Code mode" section, in order."""
+    text = (Path(__file__).resolve().parents[2] / 'README.md').read_text()
+    section = text.split('### Code mode', 1)[1].split('\n## ', 1)[0]
+    return [block.split('\n', 1)[1] for block in section.split('```js')[1:] for block in [block.split('```')[0]]]
+
+
+async def test_readme_program_finds_big_running_vms_without_backup(pve_env, start_server):
+    pve_env.pve.add_vm(150, 'big', status='running', config={'memory': 16384})
+    unprotected, _ = readme_programs()
+    async with start_server(code_env(pve_env, tier='read-only')) as srv:
+        answer = ran(await run(srv, unprotected))
+    assert answer['data'] == ['big (150 on pve1)']
+
+
+async def test_readme_program_plans_a_snapshot_of_each_pool_vm(pve_env, start_server, tools_doc):
+    _, snapshots = readme_programs()
+    make_pool = 'await pve.call("{0}", {{poolid: "lab"}}); await pve.call("{1}", {{poolid: "lab", vms: "100,101"}});'.format(
+        name_of(tools_doc, 'POST', '/pools'), name_of(tools_doc, 'PUT', '/pools'))
+    async with start_server(code_env(pve_env)) as srv:
+        ran(await run(srv, make_pool))
+        dry = ran(await run(srv, snapshots, dry_run=True))
+        assert [w['path'] for w in dry['plan']] == ['/nodes/pve1/qemu/100/snapshot', '/nodes/pve1/qemu/101/snapshot']
+        answer = ran(await run(srv, snapshots, approve=dry['plan_id']))
+    assert answer['data'] == [100, 101]
