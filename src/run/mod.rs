@@ -336,3 +336,36 @@ async fn one_call(
         Err(e) => Err(format!("{tool}: {e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_run_needs_code() {
+        let e = Request::parse(&args(json!({}))).unwrap_err();
+        assert!(e.starts_with("`code`: is required"), "{e}");
+    }
+
+    #[test]
+    fn dry_run_and_approve_exclude_each_other() {
+        let e = Request::parse(&args(json!({"code": "return 1", "dry_run": true, "approve": "plan1.x"}))).unwrap_err();
+        assert!(e.contains("exclude each other"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_argument_is_named() {
+        let e = Request::parse(&args(json!({"code": "return 1", "timeout": 5}))).unwrap_err();
+        assert!(e.starts_with("`timeout`: unknown argument"), "{e}");
+    }
+
+    #[test]
+    fn dry_run_may_be_given_as_text() {
+        let r = Request::parse(&args(json!({"code": "return 1", "dry_run": "true"}))).unwrap();
+        assert!(r.dry_run && r.approve.is_none());
+    }
+}

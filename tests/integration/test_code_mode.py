@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from mcp import types
 
 from harness import error_text
 
@@ -166,6 +167,49 @@ async def test_each_audit_line_names_the_run(pve_env, start_server, tools_doc, t
         ran(await run(srv, code))
     [entry] = [json.loads(line) for line in audit.read_text().splitlines()]
     assert entry['outcome'] == 'ok' and entry['run']
+
+
+class Asker:
+    """An elicitation callback answering with `action`, remembering what it was asked."""
+
+    def __init__(self, action, content=None):
+        self.action = action
+        self.content = content
+        self.asked = []
+
+    async def __call__(self, context, params):
+        self.asked.append(params)
+        return types.ElicitResult(action=self.action, content=self.content)
+
+
+async def test_a_gated_delete_in_a_run_goes_through_on_the_persons_answer(pve_env, start_server, tools_doc):
+    asker = Asker('accept', {'confirm': True})
+    code = 'return (await pve.call("{0}", {{node: "pve1", vmid: 101}})).exitstatus;'.format(
+        name_of(tools_doc, 'DELETE', VM))
+    async with start_server(code_env(pve_env), elicitation_callback=asker) as srv:
+        answer = ran(await run(srv, code))
+    assert answer['data'] == 'OK' and len(asker.asked) == 1 and '101' in asker.asked[0].message
+    assert pve_env.pve.vm(101) is None
+
+
+async def test_a_gated_delete_the_person_declines_throws_and_sends_nothing(pve_env, start_server, tools_doc):
+    asker = Asker('decline')
+    code = 'try {{ await pve.call("{0}", {{node: "pve1", vmid: 101}}); }} catch (e) {{ return e.message; }}'.format(
+        name_of(tools_doc, 'DELETE', VM))
+    async with start_server(code_env(pve_env), elicitation_callback=asker) as srv:
+        before = pve_env.request_count()
+        answer = ran(await run(srv, code))
+    assert 'did not confirm' in answer['data']
+    assert writes_since(pve_env, before) == []
+
+
+async def test_a_dry_runs_writes_are_audited_as_planned(pve_env, start_server, tools_doc, tmp_path):
+    audit = tmp_path / 'audit.jsonl'
+    async with start_server(code_env(pve_env, PVE_AUDIT_LOG=str(audit))) as srv:
+        ran(await run(srv, snapshot_program(tools_doc), dry_run=True))
+    entries = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [e['outcome'] for e in entries] == ['planned', 'planned']
+    assert len(set(e['run'] for e in entries)) == 1
 
 
 # ------------------------------------------------------------------ plans and approval
