@@ -106,6 +106,12 @@ async def test_vm_start_inside_a_run_waits_for_its_task(pve_env, start_server, t
     assert pve_env.pve.vm(101).status == 'running'
 
 
+async def test_a_tool_may_be_called_as_a_method_of_pve(pve_env, start_server, tools_doc):
+    code = 'return (await pve.{0}({{node: "pve1", vmid: 100}})).name;'.format(name_of(tools_doc, 'GET', VM + '/config'))
+    async with start_server(code_env(pve_env)) as srv:
+        assert ran(await run(srv, code))['data'] == 'web'
+
+
 async def test_console_log_lines_come_back_in_log(pve_env, start_server):
     async with start_server(code_env(pve_env)) as srv:
         answer = ran(await run(srv, 'console.log("a", 1, {b: 2}); return null;'))
