@@ -4,8 +4,9 @@
 //!   details stay available through `pve_describe`);
 //! - `discover`: `pve_search`, `pve_describe`, `pve_call`, plus a small core of the most used
 //!   direct tools;
+//! - `code`: `pve_search`, `pve_describe`, `pve_run` (programs; see [`crate::run`]);
 //! - `auto` (default): direct when the direct list fits the token budget, otherwise discover, with
-//!   as many core tools as fit.
+//!   as many core tools as fit. It never picks code mode.
 //!
 //! Tokens are estimated at 4 bytes each for the budget; `cargo run --example tools_stats` counts
 //! them with the cl100k tokenizer.
