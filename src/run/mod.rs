@@ -206,6 +206,13 @@ impl WriteHook for Writes {
     }
 }
 
+impl Writes {
+    /// Why the run was stopped at a write, if it was: then nothing further is sent, reads included.
+    fn stopped(&self) -> Option<String> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).stopped.clone()
+    }
+}
+
 /// Stops the script when the run's future ends early (dropped).
 struct StopOnDrop(Stop);
 
@@ -244,6 +251,8 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
             Some(req) = rx.recv() => {
                 let answer = if over {
                     Err(format!("{}: not called: the run is over", req.tool))
+                } else if let Some(why) = writes.stopped() {
+                    Err(format!("{}: not called: the run was stopped ({why})", req.tool))
                 } else {
                     let call = one_call(&env, hooks, &calls_cancel, req.tool, req.args);
                     tokio::select! {

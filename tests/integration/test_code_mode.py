@@ -252,6 +252,19 @@ async def test_approving_a_plan_for_a_changed_program_sends_nothing_and_says_why
     assert writes_since(pve_env, before) == []
 
 
+async def test_after_a_write_off_the_plan_nothing_further_is_sent(pve_env, start_server, tools_doc):
+    after = '\ntry {{ await pve.call("{0}", {{}}); }} catch (e) {{ console.log(e.message); }}'.format(
+        name_of(tools_doc, 'GET', '/nodes'))
+    changed = 'try {{\n{0}\n}} catch (e) {{}}{1}\nreturn 0;'.format(
+        snapshot_program(tools_doc, names=('something-else', 'x')), after)
+    async with start_server(code_env(pve_env)) as srv:
+        dry = ran(await run(srv, snapshot_program(tools_doc), dry_run=True))
+        before = pve_env.request_count()
+        text = error_text(await run(srv, changed, approve=dry['plan_id']))
+    assert 'not called: the run was stopped' in text
+    assert pve_env.requests_since(before) == []
+
+
 async def test_an_approved_plan_lets_a_gated_delete_through(pve_env, start_server, tools_doc):
     code = 'return (await pve.call("{0}", {{node: "pve1", vmid: 101}})).exitstatus;'.format(
         name_of(tools_doc, 'DELETE', VM))
