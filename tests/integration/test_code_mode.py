@@ -371,3 +371,19 @@ async def test_readme_program_plans_a_snapshot_of_each_pool_vm(pve_env, start_se
         assert [w['path'] for w in dry['plan']] == ['/nodes/pve1/qemu/100/snapshot', '/nodes/pve1/qemu/101/snapshot']
         answer = ran(await run(srv, snapshots, approve=dry['plan_id']))
     assert answer['data'] == [100, 101]
+
+
+async def test_a_run_makes_at_most_500_calls(pve_env, start_server, tools_doc):
+    code = '''let n = 0;
+try {{ while (true) {{ await pve.call("{0}", {{}}); n++; }} }} catch (e) {{ return [n, e.message]; }}'''.format(
+        name_of(tools_doc, 'GET', '/nodes'))
+    async with start_server(code_env(pve_env)) as srv:
+        answer = ran(await run(srv, code))
+    assert answer['data'][0] == 500 and 'at most 500 calls' in answer['data'][1]
+
+
+async def test_a_large_return_value_is_cut_to_the_result_limit(pve_env, start_server):
+    async with start_server(code_env(pve_env, PVE_RESULT_LIMIT='500')) as srv:
+        result = await run(srv, 'return "x".repeat(10000);')
+    assert not result.is_error
+    assert 'Result cut' in result.content[0].text and len(result.content[0].text) < 3000
