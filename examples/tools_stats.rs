@@ -27,9 +27,12 @@ fn main() {
         for (cats_name, cats) in [("all", &everything), ("qemu,lxc", &guests)] {
             let policy = Policy { tier, categories: cats.clone(), token_login: false };
             let reachable = policy.visible_tools().count();
-            for (mode_name, mode) in
-                [("direct", ToolMode::Direct), ("discover", ToolMode::Discover), ("auto", ToolMode::Auto)]
-            {
+            for (mode_name, mode) in [
+                ("direct", ToolMode::Direct),
+                ("discover", ToolMode::Discover),
+                ("code", ToolMode::Code),
+                ("auto", ToolMode::Auto),
+            ] {
                 let (resolved, tools) = catalog::session_tools(&policy, mode, DEFAULT_TOOL_BUDGET, false);
                 let text = list_text(&tools);
                 let label = if mode == ToolMode::Auto {
@@ -65,6 +68,15 @@ fn main() {
     for (compact, whole, name) in sizes.iter().take(8) {
         println!("| `{name}` | {compact} | {whole} |");
     }
+    // Code mode's pve_describe: TypeScript signatures instead of full descriptions and schemas.
+    let signatures: usize = full.visible_tools().map(|d| tokens(d.signature)).sum();
+    let qemu_start = pve_mcp::tools::registry::find("qemu_vm_start").expect("qemu_vm_start exists");
+    println!(
+        "\nqemu_vm_start: {} tokens as a TypeScript signature, {} as full description and JSON schema.",
+        tokens(qemu_start.signature),
+        tokens(&serde_json::to_string(&catalog::mcp_tool(qemu_start, Detail::Full)).unwrap())
+    );
+    println!("All signatures (code mode's pve_describe): {signatures} tokens.");
     let compact: usize = sizes.iter().map(|s| s.0).sum();
     let whole: usize = sizes.iter().map(|s| s.1).sum();
     println!(

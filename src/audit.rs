@@ -145,13 +145,16 @@ pub struct Entry<'a> {
     pub arguments: Option<&'a Map<String, Value>>,
     /// The tool's secret arguments (redacted besides the secret-sounding names).
     pub secrets: &'a [&'static str],
-    /// `ok`, `error`, `refused`, `task-failed`, `still-running`, `cancelled`, `started`.
+    /// `ok`, `error`, `refused`, `task-failed`, `still-running`, `cancelled`, `started`, or
+    /// `planned` (a dry run's write: nothing was sent).
     pub outcome: &'a str,
     pub message: Option<String>,
     pub upid: Option<&'a str>,
     pub exit_status: Option<&'a str>,
-    /// For a gated call: `echo`, `elicitation`, `app` or `none`.
+    /// For a gated call: `echo`, `elicitation`, `app`, `plan` (an approved `pve_run` plan) or `none`.
     pub consent: Option<&'a str>,
+    /// The `pve_run` program this call was made from (its run id), if any.
+    pub run: Option<&'a str>,
 }
 
 impl AuditLog {
@@ -191,6 +194,7 @@ impl AuditLog {
         put("message", e.message.clone().map(Value::String));
         put("upid", e.upid.map(|u| json!(u)));
         put("exitstatus", e.exit_status.map(|s| json!(s)));
+        put("run", e.run.map(|r| json!(r)));
         put("consent", e.consent.map(|s| json!(s)));
         let body = crate::logging::escape_controls(&line.to_string()).into_owned();
         let mut chained = self.file.lock().unwrap_or_else(|p| p.into_inner());

@@ -59,6 +59,47 @@ pub struct ClientHooks<'a> {
     /// Apps view): a gated call is refused with the live target in its prompt, for the asking.
     pub can_ask_later: bool,
     pub cancel: CancellationToken,
+    /// The `pve_run` program making this call: its run id (named in audit lines) and its say over
+    /// writes (dry runs, approved plans; see [`crate::run`]).
+    pub run: Option<RunHooks<'a>>,
+}
+
+/// What a program run adds to each of its calls.
+#[derive(Clone, Copy)]
+pub struct RunHooks<'a> {
+    pub id: &'a str,
+    pub writes: &'a dyn WriteHook,
+}
+
+/// A write a program is about to make, after every check passed and before its gate.
+#[derive(Debug, Clone)]
+pub struct Write<'a> {
+    pub tool: &'a str,
+    pub method: &'a str,
+    pub path: &'a str,
+    /// The arguments as the program gave them (without `cluster`).
+    pub arguments: &'a Map<String, Value>,
+    pub cluster: Option<&'a str>,
+    /// Whether the tool's confirmation gate applies to these arguments.
+    pub gated: bool,
+}
+
+/// What a program run decides for one of its writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteDecision {
+    /// Send it; a gated write still needs a person's answer (elicitation).
+    Send,
+    /// Send it: it is the next write of a plan a person approved (its gate is passed).
+    Approved,
+    /// Do not send it (a dry run): the call gives back this placeholder.
+    Hold(Value),
+    /// Do not send it, nor anything after it: why.
+    Stop(String),
+}
+
+/// Decides each write of a program run (implemented by [`crate::run`]).
+pub trait WriteHook: Send + Sync {
+    fn decide(&self, write: &Write<'_>) -> WriteDecision;
 }
 
 /// What a successful call gives back.
@@ -127,6 +168,10 @@ pub enum CallError {
     /// Any of the above whose text echoed a secret argument's value, with that value replaced.
     #[error("{0}")]
     Redacted(String),
+    /// A program run stopped this write (it is not the approved plan's next one, or the run is
+    /// over its limits).
+    #[error("{0}")]
+    Stopped(String),
 }
 
 fn wait_broken(e: &WaitError) -> String {
@@ -314,6 +359,7 @@ async fn run(
                 upid,
                 exit_status: exit,
                 consent: consent_kind.lock().unwrap_or_else(|p| p.into_inner()).map(ConsentKind::as_str),
+                run: io.run.map(|r| r.id),
             });
         }
     };
@@ -367,7 +413,40 @@ async fn run(
         check_inner_calls(backend, policy, &args).map_err(|e| refuse(CallError::ExecuteInner(e)))?;
     }
 
-    if let Some(kind) = io.pre_confirmed {
+    // A program's writes: its run decides (dry run, approved plan). Inside a run, the gate opens
+    // only for an approved plan or a person's answer, never for the program's own `confirm`.
+    let mut approved = false;
+    let mut gate_args = gate_args;
+    if let Some(run) = io.run
+        && tool.method != HttpMethod::Get
+    {
+        let gated = !matches!(gate::check(tool, &args, &GateArgs::default()), Verdict::Open);
+        let write = Write {
+            tool: tool.name,
+            method: tool.method.as_str(),
+            path: &request.path,
+            arguments: &original,
+            cluster: backend.cluster.as_deref(),
+            gated,
+        };
+        match run.writes.decide(&write) {
+            WriteDecision::Send => gate_args = GateArgs::default(),
+            // With PVE_CONFIRM=human a plan id is the model's word, not a person's: the gate still asks.
+            WriteDecision::Approved if backend.consent.confirm == ConfirmMode::Human => {
+                gate_args = GateArgs::default()
+            }
+            WriteDecision::Approved => approved = true,
+            WriteDecision::Hold(placeholder) => {
+                audit(Some(&request), "planned", None, None, None);
+                return Ok(Success::Data(placeholder));
+            }
+            WriteDecision::Stop(why) => return Err(refuse(CallError::Stopped(why))),
+        }
+    }
+
+    if approved {
+        set_consent(tool.gate.map(|_| ConsentKind::Plan));
+    } else if let Some(kind) = io.pre_confirmed {
         set_consent(tool.gate.map(|_| kind));
     } else {
         match gate::check_in(backend.consent.confirm, tool, &args, &gate_args) {

@@ -164,6 +164,7 @@ pub async fn call(
                 arguments: Some(&args),
                 outcome: "refused",
                 message: Some(message.clone()),
+                run: io.run.map(|r| r.id),
                 ..Default::default()
             });
         }

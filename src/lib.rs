@@ -14,6 +14,7 @@
 //!    wait), with [`audit`] recording what was done; [`cluster`] chooses which configured cluster
 //!    a call runs against, and [`writes`] (merged property strings, digests, `delete`, results
 //!    that say what changed) is its overlay for writes.
+//!    [`run`] is code mode: a JavaScript program whose every call takes that same path.
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
 //!    input-required, MCP tasks, result shaping, and the stdio and Streamable HTTP transports.
 
@@ -30,6 +31,7 @@ pub mod logging;
 pub mod mcp;
 pub mod policy;
 pub mod pve;
+pub mod run;
 pub mod tools;
 pub mod writes;
 

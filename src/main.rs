@@ -103,6 +103,9 @@ fn main() -> ExitCode {
             }
         }
     };
+    if let Some(key) = config.state_key.clone() {
+        pve_mcp::config::state_key::install(key);
+    }
     let options = ServerOptions::from_config(&config);
     // A caller's server: its access within each cluster's, on the clusters it may call.
     let server_for = |policy: Policy,

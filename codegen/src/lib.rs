@@ -24,6 +24,7 @@ pub mod render;
 pub mod schema;
 pub mod search;
 pub mod text;
+pub mod typescript;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -65,6 +66,8 @@ pub struct Tool {
     /// on its path):
     /// the GET's tool name, read to merge property strings, fill `digest` and report changes.
     pub config_read: Option<String>,
+    /// The signature as a compact TypeScript declaration (code mode).
+    pub signature: String,
     pub endpoint: Endpoint,
 }
 
@@ -108,6 +111,8 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             s if s.is_empty() => names::title(ep, &name),
             s => s,
         };
+        let task = policy::may_return_task(ep);
+        let signature = typescript::declaration(&name, &summary, ep, task);
         tools.push(Tool {
             type_name: heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
             title: names::title(ep, &name),
@@ -123,6 +128,7 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             compact_schema,
             output_schema: output::output_schema(ep).map(|s| serde_json::to_string(&s).expect("JSON values serialize")),
             config_read: None,
+            signature,
             summary,
             endpoint: ep.clone(),
             name,

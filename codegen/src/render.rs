@@ -119,6 +119,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     let summary = &t.summary;
     let compact_schema = &t.compact_schema;
     let permissions = t.endpoint.permissions_rule.as_ref().map(|v| v.to_string()).unwrap_or_default();
+    let signature = &t.signature;
     let method = format_ident!("{}", t.endpoint.method.as_str().to_upper_camel_case());
     let path = &t.endpoint.path;
     let tier = format_ident!("{}", t.tier.variant());
@@ -180,6 +181,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
             output_schema: #output_schema,
             config_read: #config_read,
             property_strings: #module::#ty::PROPERTY_STRINGS,
+            signature: #signature,
             build: #module::#ty::build,
         }
     }

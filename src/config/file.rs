@@ -116,6 +116,8 @@ struct FileSettings {
     http_allowed_hosts: Field,
     http_max_body: Field,
     http_max_concurrent: Field,
+    run_timeout: Field,
+    state_key_file: Field,
     #[serde(default, alias = "clusters")]
     cluster: Vec<Spanned<ClusterTable>>,
 }
@@ -352,8 +354,9 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         http_max_body,
         http_max_concurrent,
         verify_ssl,
+        run_timeout,
     );
-    take_path!(audit_log, http_tokens);
+    take_path!(audit_log, http_tokens, state_key_file);
 
     // The connection of the environment's one cluster: address, then credentials and TLS trust,
     // each group whole from the environment if it gives any of it.

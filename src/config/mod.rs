@@ -13,6 +13,7 @@ pub mod consent;
 pub mod file;
 mod http;
 mod pve;
+pub mod state_key;
 
 use http::parse_http;
 pub use http::{
@@ -123,6 +124,15 @@ pub struct Cli {
     /// Open MCP sessions one HTTP caller may hold (default 16); a new session beyond that is refused (HTTP 429)
     #[arg(long, env = "PVE_MCP_HTTP_MAX_SESSIONS")]
     pub http_max_sessions: Option<String>,
+    /// Longest a pve_run program may take, task waits included, in seconds (default 300)
+    #[arg(long, env = "PVE_RUN_TIMEOUT")]
+    pub run_timeout: Option<String>,
+    /// Secret (32+ bytes) authenticating plan ids; the same on every replica. Default: random per process
+    #[arg(long, env = "PVE_MCP_STATE_KEY", hide_env_values = true)]
+    pub state_key: Option<String>,
+    /// File holding the state key (instead of PVE_MCP_STATE_KEY)
+    #[arg(long, env = "PVE_MCP_STATE_KEY_FILE")]
+    pub state_key_file: Option<PathBuf>,
     #[command(flatten)]
     pub consent: consent::ConsentCli,
     #[command(subcommand)]
@@ -161,6 +171,8 @@ pub enum ToolMode {
     Discover,
     /// Direct when the selected tools fit the token budget, else discover.
     Auto,
+    /// `pve_search`, `pve_describe`, `pve_run`: whole programs in one call.
+    Code,
 }
 
 /// The checked configuration.
@@ -190,6 +202,10 @@ pub struct Config {
     pub clusters: Vec<ClusterConfig>,
     /// `PVE_CONFIRM`, `PVE_REVEAL_SECRETS`, `PVE_ALLOW_EXECUTE`, `PVE_AUDIT_KEY_FILE`.
     pub consent: consent::Consent,
+    /// Longest a `pve_run` program may take (`PVE_RUN_TIMEOUT`).
+    pub run_timeout: Duration,
+    /// The configured state key (`PVE_MCP_STATE_KEY`), if any.
+    pub state_key: Option<state_key::StateKey>,
 }
 
 /// One cluster of the configuration file: its name, how to reach it, and its access (already
@@ -217,6 +233,8 @@ fn err(variable: &'static str, flag: &'static str, message: impl Into<String>) -
 
 /// Default timeout of one HTTP request to PVE.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default longest run of a `pve_run` program.
+pub const DEFAULT_RUN_TIMEOUT: Duration = Duration::from_secs(300);
 /// Default token budget of `tools/list` in mode auto.
 pub const DEFAULT_TOOL_BUDGET: usize = 4000;
 /// Default largest tool result, in tokens.
@@ -315,11 +333,12 @@ impl Config {
             None | Some("") | Some("auto") => ToolMode::Auto,
             Some("direct") => ToolMode::Direct,
             Some("discover") => ToolMode::Discover,
+            Some("code") => ToolMode::Code,
             Some(other) => {
                 return Err(err(
                     "PVE_TOOL_MODE",
                     "--tool-mode",
-                    format!("`{other}` is not a mode; expected direct, discover or auto"),
+                    format!("`{other}` is not a mode; expected direct, discover, code or auto"),
                 ));
             }
         };
@@ -347,6 +366,8 @@ impl Config {
             hide_unpermitted,
             http,
             clusters: Vec::new(),
+            run_timeout: seconds(cli.run_timeout.as_deref(), DEFAULT_RUN_TIMEOUT, "PVE_RUN_TIMEOUT", "--run-timeout")?,
+            state_key: state_key::load(cli.state_key.as_deref(), cli.state_key_file.as_deref())?,
         })
     }
 }
@@ -412,11 +433,29 @@ mod tests {
             http_max_sessions: None,
             consent: Default::default(),
             command: None,
+            run_timeout: None,
+            state_key: None,
+            state_key_file: None,
         }
     }
 
     fn error_of(c: Cli) -> String {
         Config::from_cli(c).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn code_mode_and_the_run_timeout_are_read() {
+        let c =
+            Config::from_cli(Cli { tool_mode: Some("code".into()), run_timeout: Some("60".into()), ..cli() }).unwrap();
+        assert_eq!(c.tool_mode, ToolMode::Code);
+        assert_eq!(c.run_timeout, Duration::from_secs(60));
+        assert_eq!(Config::from_cli(cli()).unwrap().run_timeout, DEFAULT_RUN_TIMEOUT);
+    }
+
+    #[test]
+    fn a_short_state_key_stops_start_up() {
+        let e = error_of(Cli { state_key: Some("short".into()), ..cli() });
+        assert!(e.starts_with("PVE_MCP_STATE_KEY"), "{e}");
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //!   details stay available through `pve_describe`);
 //! - `discover`: `pve_search`, `pve_describe`, `pve_call`, plus a small core of the most used
 //!   direct tools;
+//! - `code`: `pve_search`, `pve_describe`, `pve_run` (programs; see [`crate::run`]);
 //! - `auto` (default): direct when the direct list fits the token budget, otherwise discover, with
-//!   as many core tools as fit.
+//!   as many core tools as fit. It never picks code mode.
 //!
 //! Tokens are estimated at 4 bytes each for the budget; `cargo run --example tools_stats` counts
 //! them with the cl100k tokenizer.
@@ -38,6 +39,8 @@ pub enum Detail {
 pub enum Mode {
     Direct,
     Discover,
+    /// `pve_search`, `pve_describe`, `pve_run`.
+    Code,
 }
 
 /// The most used tools, offered directly next to discovery, in order of priority.
@@ -227,6 +230,7 @@ fn build(
     match mode {
         ToolMode::Direct => (Mode::Direct, [direct(true), extra].concat()),
         ToolMode::Discover => (Mode::Discover, [discovery(), extra].concat()),
+        ToolMode::Code => (Mode::Code, [code_tools().iter().map(item).collect(), extra].concat()),
         ToolMode::Auto => {
             // Only build the direct list when it can fit.
             if estimate_direct_tokens(visible()) <= budget * 2 {
@@ -467,6 +471,49 @@ pub fn discovery_tools() -> Vec<Tool> {
             true,
         ),
     ]
+}
+
+/// What `pve_run` tells the model: the whole contract of a program, in few words.
+const RUN_DESCRIPTION: &str = "Run JavaScript (the body of an async function) calling Proxmox VE tools; only its return value comes back, \
+so filter inside. `await pve.call(name, args)` calls a tool from pve_search with the arguments pve_describe shows and resolves \
+to PVE's data; a write starting a task resolves when it ends, to {status, exitstatus: \"OK\", upid}. A refused or failed call \
+throws an Error saying why. Calls get the same checks, allowlists and audit as direct calls. console.log() lines come back in \
+`log`; `await sleep(ms)`. No require, fetch, process, timers, files. Limits: wall time (default 300 s), 500 calls, 64 MB.\n\
+Writes: first run with dry_run: true: reads are sent, writes return placeholders and are listed as `plan` with a `plan_id`. \
+Show the plan to the user; once they agree, run the same program with approve: plan_id (gated calls pass only so; it stops \
+at any write not in the plan).\n\
+Example: const vms = await pve.call(\"cluster_resources_list\", {type: \"vm\"});\n\
+return vms.filter(v => v.status === \"running\").map(v => v.name);";
+
+/// `pve_run`'s input schema.
+fn run_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "code": {"type": "string", "description": "JavaScript: the body of an async function; `return` the result."},
+            "dry_run": {"type": "boolean", "description": "Send reads only; list the writes as a plan."},
+            "approve": {"type": "string", "description": "plan_id of a dry run the user approved."}
+        },
+        "required": ["code"],
+        "additionalProperties": false
+    })
+}
+
+/// Code mode's tools: `pve_search`, `pve_describe`, `pve_run` (`pve_whoami` stays callable by name,
+/// unlisted, to keep the listing small).
+pub fn code_tools() -> Vec<Tool> {
+    let mut run = meta_tool(crate::run::RUN, "Run a Proxmox VE program", RUN_DESCRIPTION, run_schema(), false);
+    run.annotations = run.annotations.map(|a| a.open_world(true));
+    if let Some(meta) = run.meta.as_mut() {
+        meta.insert("pve-mcp/category".into(), json!("code"));
+    }
+    let mut tools: Vec<Tool> = discovery_tools()
+        .into_iter()
+        .filter(|t| t.name != discovery::CALL && t.name != super::whoami::NAME)
+        .collect();
+    tools.push(run);
+    tools.sort_by(|a, b| a.name.cmp(&b.name));
+    tools
 }
 
 /// `pve_toolsets`: enable or disable categories for this session.

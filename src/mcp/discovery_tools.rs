@@ -56,7 +56,8 @@ fn on_clusters(mut hit: Value, tool: &ToolDef, clusters: &Clusters) -> Value {
     hit
 }
 
-/// `pve_describe`: the full schemas of the named tools that `check` lets this session call. A
+/// `pve_describe`: the full schemas of the named tools that `check` lets this session call; in
+/// code mode (`typed`), their TypeScript signatures instead (smaller, and what a program needs). A
 /// tool that exists but that the session may not call (above its tier, say) is named under
 /// `unavailable` with the reason and without its schema; a name that is no tool, under `unknown`.
 pub(super) fn describe(
@@ -64,6 +65,7 @@ pub(super) fn describe(
     check: &dyn Fn(&ToolDef) -> Result<(), Refusal>,
     clusters: &Clusters,
     limit_tokens: usize,
+    typed: bool,
 ) -> CallToolResult {
     let names: Vec<String> = match field(args, "names") {
         Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
@@ -89,6 +91,20 @@ pub(super) fn describe(
             continue;
         }
         match found {
+            Some(def) if typed => {
+                tools.push(on_clusters(
+                    json!({
+                        "name": def.name,
+                        "method": def.method.as_str(),
+                        "path": def.path,
+                        "tier": def.tier.as_str(),
+                        "gated": def.gate.is_some(),
+                        "signature": def.signature,
+                    }),
+                    def,
+                    clusters,
+                ));
+            }
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full);
                 tools.push(on_clusters(

@@ -57,6 +57,8 @@ pub struct ServerOptions {
     /// `PVE_CONFIRM=human`: gated tools point to the MCP Apps confirmation view, and `pve_approve`
     /// (callable by that view only) carries the person's answer.
     pub confirm_by_person: bool,
+    /// Longest a `pve_run` program may take.
+    pub run_timeout: std::time::Duration,
 }
 
 impl ServerOptions {
@@ -68,6 +70,7 @@ impl ServerOptions {
             toolsets: c.dynamic_toolsets,
             hide_unpermitted: c.hide_unpermitted,
             confirm_by_person: c.consent.confirm == crate::policy::gate::ConfirmMode::Human,
+            run_timeout: c.run_timeout,
         }
     }
 }
@@ -193,6 +196,10 @@ fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
         Mode::Discover => format!(
             "{reachable} tools are reachable; {listed} are listed. Find the others with pve_search (plain words), \
              read their arguments with pve_describe, and call them with pve_call (or by name)."
+        ),
+        Mode::Code => format!(
+            "{reachable} tools are reachable from programs: find them with pve_search (plain words), read their \
+             arguments with pve_describe, and run a JavaScript program calling them with pve_run (dry-run writes first)."
         ),
     };
     format!(
@@ -324,6 +331,32 @@ impl Reader for PveServer {
                 Err(e) => Err(format!("{tool}: {e}")),
             }
         })
+    }
+}
+
+impl PveServer {
+    /// `pve_run`: a program whose every call takes the one call path, with this client's hooks.
+    async fn run(&self, args: &Map<String, Value>, context: &RequestContext<RoleServer>) -> CallToolResult {
+        let request = match crate::run::Request::parse(args) {
+            Ok(r) => r,
+            Err(e) => return result::error(format!("pve_run: {e}")),
+        };
+        let progress = context.meta.get_progress_token().map(|token| Progress { peer: context.peer.clone(), token });
+        let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
+        let elicitation = (!modern && client_can_elicit(context)).then(|| Elicitation { peer: context.peer.clone() });
+        let policy = self.session().policy.clone();
+        let env = crate::run::Env {
+            clusters: &self.shared.clusters,
+            policy: &policy,
+            progress: progress.as_ref().map(|p| p as &dyn ProgressSink),
+            confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
+            cancel: context.ct.clone(),
+            limits: crate::run::engine::Limits::with_wall(self.shared.options.run_timeout),
+        };
+        match crate::run::run(request, env).await {
+            Ok(report) => result::bounded(report.to_json(), None, self.shared.options.result_limit * 4),
+            Err(e) => result::error(format!("pve_run: {e}")),
+        }
     }
 }
 
@@ -475,7 +508,11 @@ impl ServerHandler for PveServer {
         if !self.session().listing.contains(name) {
             return None;
         }
-        catalog::discovery_tools().into_iter().chain([catalog::toolsets_tool()]).find(|t| t.name == name)
+        catalog::discovery_tools()
+            .into_iter()
+            .chain(catalog::code_tools())
+            .chain([catalog::toolsets_tool()])
+            .find(|t| t.name == name)
     }
 
     async fn call_tool(
@@ -520,8 +557,12 @@ impl ServerHandler for PveServer {
                     &self.check(),
                     &self.shared.clusters,
                     self.shared.options.result_limit * 4,
+                    self.session().listing.contains(crate::run::RUN),
                 )
                 .into());
+            }
+            crate::run::RUN if self.session().listing.contains(crate::run::RUN) => {
+                return Ok(self.run(&args, &context).await.into());
             }
             discovery::TOOLSETS if self.shared.options.toolsets => {
                 return Ok(self.toolsets(&args, &context).await.into());
@@ -570,6 +611,7 @@ impl ServerHandler for PveServer {
             pre_confirmed,
             can_ask_later: (modern && client_can_elicit(&context)) || by_app,
             cancel: context.ct.clone(),
+            run: None,
         };
         // A client with the tasks extension gets a long PVE task as an MCP task it can poll and
         // cancel, unless it asked for the UPID only (`wait: false`).

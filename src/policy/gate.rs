@@ -38,6 +38,8 @@ pub enum ConsentKind {
     Elicitation,
     /// A person pressed Approve in the MCP Apps confirmation view.
     App,
+    /// The write is the next one of a `pve_run` dry run's plan, approved by its plan id.
+    Plan,
     /// Not consented (refused).
     None,
 }
@@ -48,6 +50,7 @@ impl ConsentKind {
             ConsentKind::Echo => "echo",
             ConsentKind::Elicitation => "elicitation",
             ConsentKind::App => "app",
+            ConsentKind::Plan => "plan",
             ConsentKind::None => "none",
         }
     }

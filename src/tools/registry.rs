@@ -91,6 +91,8 @@ pub struct ToolDef {
     pub config_read: Option<&'static str>,
     /// The property-string arguments and their keys.
     pub property_strings: &'static [crate::tools::arguments::PropertyArg],
+    /// The signature as a compact TypeScript declaration, for code mode (`pve_describe`).
+    pub signature: &'static str,
     /// Reads and checks arguments into the typed request, then gives its wire form.
     pub build: fn(&mut Arguments) -> Result<PveRequest, ArgErrors>,
 }

@@ -400,6 +400,7 @@ pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
         output_schema: None,
         config_read: None,
         property_strings: nodes::NodesList::PROPERTY_STRINGS,
+        signature: "/** Cluster node index. */\nnodes_list(args: {}): Promise<object[]>",
         build: nodes::NodesList::build,
     },
     crate::tools::registry::ToolDef {
@@ -429,6 +430,7 @@ pub static TOOLS: [crate::tools::registry::ToolDef; 2] = [
         output_schema: None,
         config_read: None,
         property_strings: qemu::QemuVmConfigUpdate::PROPERTY_STRINGS,
+        signature: "/** Set virtual machine options. */\nqemu_vm_config_update(args: {\n  node: string; // The cluster node name\n  vmid: number; // The (unique) ID of the VM. 100..999999999\n  [net: `net${number}`]: string | { model?: \"virtio\" | \"e1000\"; bridge?: string; }; // net0, net1, …: Network device (n is 0 to 31)\n  onboot?: boolean; // Start at boot\n  ostype?: \"l26\" | \"other\"; // Guest OS\n  tags?: string;\n  vmids?: number[];\n}): Promise<null>",
         build: qemu::QemuVmConfigUpdate::build,
     },
 ];

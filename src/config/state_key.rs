@@ -1,0 +1,107 @@
+//! The server's state key (`PVE_MCP_STATE_KEY`, or a file named by `PVE_MCP_STATE_KEY_FILE`): the
+//! secret that authenticates what the server hands out and later takes back, such as code mode's
+//! plan ids. Every replica given the same key accepts the others' plan ids, and they survive a
+//! restart. Without one, a random key is made for the process: plan ids then last as long as it.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use ring::hmac;
+use ring::rand::{SecureRandom, SystemRandom};
+
+use super::{ConfigError, err};
+
+/// The fewest bytes a configured key may have.
+const MIN_LEN: usize = 32;
+
+/// A key for HMAC-SHA256. Its bytes are never shown.
+#[derive(Clone)]
+pub struct StateKey {
+    key: hmac::Key,
+    /// Whether it came from the configuration (and so outlives the process).
+    pub configured: bool,
+}
+
+impl std::fmt::Debug for StateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateKey").field("configured", &self.configured).finish_non_exhaustive()
+    }
+}
+
+impl StateKey {
+    /// A key from configured text (at least 32 bytes; surrounding white space is ignored).
+    pub fn from_text(text: &str) -> Option<StateKey> {
+        let text = text.trim();
+        (text.len() >= MIN_LEN)
+            .then(|| StateKey { key: hmac::Key::new(hmac::HMAC_SHA256, text.as_bytes()), configured: true })
+    }
+
+    /// A random key for this process only.
+    pub fn random() -> StateKey {
+        let mut bytes = [0u8; 32];
+        SystemRandom::new().fill(&mut bytes).expect("the system's random source works");
+        StateKey { key: hmac::Key::new(hmac::HMAC_SHA256, &bytes), configured: false }
+    }
+
+    /// The authentication tag of `parts` (each length-prefixed, so their boundaries count).
+    pub fn sign(&self, parts: &[&[u8]]) -> hmac::Tag {
+        let mut ctx = hmac::Context::with_key(&self.key);
+        for p in parts {
+            ctx.update(&(p.len() as u64).to_be_bytes());
+            ctx.update(p);
+        }
+        ctx.sign()
+    }
+}
+
+/// Reads the key from its setting or its file; `None` when neither is set.
+pub fn load(text: Option<&str>, file: Option<&Path>) -> Result<Option<StateKey>, ConfigError> {
+    let short = || format!("expected at least {MIN_LEN} bytes of random text (e.g. `openssl rand -hex 32`)");
+    if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
+        return StateKey::from_text(t).map(Some).ok_or_else(|| err("PVE_MCP_STATE_KEY", "--state-key", short()));
+    }
+    let Some(path) = file.filter(|p| !p.as_os_str().is_empty()) else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        err("PVE_MCP_STATE_KEY_FILE", "--state-key-file", format!("cannot read `{}`: {e}", path.display()))
+    })?;
+    StateKey::from_text(&text)
+        .map(Some)
+        .ok_or_else(|| err("PVE_MCP_STATE_KEY_FILE", "--state-key-file", format!("`{}`: {}", path.display(), short())))
+}
+
+static KEY: OnceLock<StateKey> = OnceLock::new();
+
+/// Makes a configured key the process's (at start-up; later calls change nothing).
+pub fn install(key: StateKey) {
+    let _ = KEY.set(key);
+}
+
+/// The process's key: the configured one, or a random one made on first use.
+pub fn get() -> &'static StateKey {
+    KEY.get_or_init(StateKey::random)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_key_is_refused_naming_its_setting() {
+        let e = load(Some("too short"), None).unwrap_err();
+        assert_eq!(e.variable, "PVE_MCP_STATE_KEY");
+        assert!(e.message.contains("at least 32 bytes"), "{e}");
+    }
+
+    #[test]
+    fn the_same_text_makes_the_same_key() {
+        let text = "0123456789abcdef0123456789abcdef";
+        let a = StateKey::from_text(text).unwrap().sign(&[b"x"]);
+        let b = StateKey::from_text(text).unwrap().sign(&[b"x"]);
+        assert_eq!(a.as_ref(), b.as_ref());
+    }
+
+    #[test]
+    fn no_setting_means_no_configured_key() {
+        assert!(load(None, None).unwrap().is_none());
+    }
+}

@@ -1,0 +1,384 @@
+//! Code mode: `pve_run` runs a short JavaScript program that calls tools, and gives back only what
+//! it returns. Every call of the program takes the one call path ([`crate::cluster::call`], then
+//! [`crate::call::call`]) under the caller's policy, allowlists and gates, and is audited with the
+//! run's id: a program can do nothing its caller could not do call by call.
+//!
+//! - [`engine`]: the JavaScript engine (QuickJS-ng), its sandbox and limits;
+//! - [`plan`]: dry runs' plans and the self-contained plan ids that approve them.
+//!
+//! A dry run sends reads and holds writes (each gives back a placeholder); its result lists the
+//! writes and a plan id bound to exactly them. A run with `approve` sends writes while each is the
+//! plan's next one (a gated write then needs no other confirmation) and stops, sending nothing
+//! further, at the first that differs. Without a plan, a gated write needs a person's answer
+//! (elicitation) or throws the gate's message with nothing sent.
+
+pub mod engine;
+pub mod plan;
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::call::{CallError, ClientHooks, RunHooks, Success, Write, WriteDecision, WriteHook};
+use crate::cluster::{self, Clusters};
+use crate::config::state_key;
+use crate::policy::Policy;
+use crate::policy::gate::Confirmer;
+use crate::pve::task::ProgressSink;
+use engine::{CallRequest, Limits, STOP_CANCELLED, STOP_WALL, ScriptError, Stop};
+use plan::{PlanError, PlannedWrite, WriteDigest};
+
+/// The tool's name.
+pub const RUN: &str = "pve_run";
+
+/// Longest program text accepted, in bytes.
+const MAX_CODE: usize = 100_000;
+
+/// What a `pve_run` call asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub code: String,
+    pub dry_run: bool,
+    pub approve: Option<String>,
+}
+
+impl Request {
+    /// Reads the tool's arguments; an error names the field.
+    pub fn parse(args: &Map<String, Value>) -> Result<Request, String> {
+        let get = |k: &str| args.get(k).filter(|v| !v.is_null());
+        if let Some(k) = args.keys().find(|k| !matches!(k.as_str(), "code" | "dry_run" | "approve")) {
+            return Err(format!("`{k}`: unknown argument; pve_run takes `code`, `dry_run` and `approve`"));
+        }
+        let code = match get("code") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(Value::String(_)) | None => {
+                return Err("`code`: is required: JavaScript, the body of an async function".into());
+            }
+            Some(_) => return Err("`code`: expected JavaScript text".into()),
+        };
+        if code.len() > MAX_CODE {
+            return Err(format!("`code`: {} bytes, over the limit of {MAX_CODE}", code.len()));
+        }
+        let dry_run = match get("dry_run") {
+            None => false,
+            Some(v) => crate::tools::arguments::as_boolean(v).ok_or("`dry_run`: expected true or false")?,
+        };
+        let approve = match get("approve") {
+            None => None,
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Some(_) => return Err("`approve`: expected the `plan_id` of a dry run".into()),
+        };
+        if dry_run && approve.is_some() {
+            return Err("`dry_run` and `approve` exclude each other: dry-run first, then approve its plan_id".into());
+        }
+        Ok(Request { code, dry_run, approve })
+    }
+}
+
+/// Where a run's calls go and how they may reach the client.
+pub struct Env<'a> {
+    pub clusters: &'a Clusters,
+    /// The session's policy (never wider than the clusters').
+    pub policy: &'a Policy,
+    pub progress: Option<&'a dyn ProgressSink>,
+    pub confirmer: Option<&'a dyn Confirmer>,
+    pub cancel: CancellationToken,
+    pub limits: Limits,
+}
+
+/// A finished run.
+#[derive(Debug)]
+pub struct Report {
+    pub id: String,
+    pub data: Value,
+    pub calls: usize,
+    pub log: Vec<String>,
+    /// A dry run's writes and their plan id.
+    pub plan: Option<(Vec<PlannedWrite>, String)>,
+    /// An approved run: writes sent, of the plan's.
+    pub approved: Option<(usize, usize)>,
+}
+
+impl Report {
+    /// The result's structured content.
+    pub fn to_json(&self) -> Value {
+        let mut o = json!({ "data": self.data, "calls": self.calls, "log": self.log });
+        if let Some((writes, id)) = &self.plan {
+            o["plan"] = Value::Array(writes.iter().map(PlannedWrite::to_json).collect());
+            o["plan_id"] = json!(id);
+        }
+        if let Some((sent, planned)) = self.approved {
+            o["approved"] = json!({ "writes_sent": sent, "writes_planned": planned });
+        }
+        o
+    }
+}
+
+/// Why a run gave no result.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Arguments(String),
+    #[error("{0}; nothing was sent to PVE")]
+    Plan(#[from] PlanError),
+    #[error("{error}{}", log_text(.log, .calls))]
+    Script { error: String, log: Vec<String>, calls: usize },
+}
+
+fn log_text(log: &[String], calls: &usize) -> String {
+    let mut s = format!(" ({calls} calls made)");
+    if !log.is_empty() {
+        s.push_str("\nconsole.log:\n");
+        s.push_str(&log.join("\n"));
+    }
+    s
+}
+
+/// What the run decides for its writes.
+struct Writes {
+    mode: WriteMode,
+    state: Mutex<WriteState>,
+}
+
+enum WriteMode {
+    Live,
+    Dry,
+    Approved(Vec<WriteDigest>),
+}
+
+#[derive(Default)]
+struct WriteState {
+    planned: Vec<PlannedWrite>,
+    /// Writes let through (an approved run).
+    sent: usize,
+    stopped: Option<String>,
+}
+
+impl WriteHook for Writes {
+    fn decide(&self, w: &Write<'_>) -> WriteDecision {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(why) = &state.stopped {
+            return WriteDecision::Stop(format!(
+                "{}: not sent: the run was stopped at an earlier write ({why})",
+                w.tool
+            ));
+        }
+        match &self.mode {
+            WriteMode::Live => WriteDecision::Send,
+            WriteMode::Dry => {
+                let write = PlannedWrite::of(w);
+                state.planned.push(write);
+                WriteDecision::Hold(json!({
+                    "dry_run": "NOT SENT: a planned write",
+                    "write": state.planned.len(),
+                    "method": w.method,
+                    "path": w.path,
+                }))
+            }
+            WriteMode::Approved(plan) => {
+                let n = state.sent;
+                let what = format!("{} ({} {})", w.tool, w.method, w.path);
+                let why = match plan.get(n) {
+                    None => format!(
+                        "write {} {what} is not in the approved plan, which has {} writes; nothing further was sent",
+                        n + 1,
+                        plan.len()
+                    ),
+                    Some(d) if *d != PlannedWrite::of(w).digest() => format!(
+                        "write {} {what} differs from write {} of the approved plan (tool, path or arguments changed); \
+                         nothing further was sent. Dry-run the program again for a new plan",
+                        n + 1,
+                        n + 1
+                    ),
+                    Some(_) => {
+                        state.sent += 1;
+                        return WriteDecision::Approved;
+                    }
+                };
+                state.stopped = Some(why.clone());
+                WriteDecision::Stop(why)
+            }
+        }
+    }
+}
+
+impl Writes {
+    /// Why the run was stopped at a write, if it was: then nothing further is sent, reads included.
+    fn stopped(&self) -> Option<String> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).stopped.clone()
+    }
+}
+
+/// Stops the script when the run's future ends early (dropped).
+struct StopOnDrop(Stop);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.compare_exchange(engine::STOP_NONE, STOP_CANCELLED, Ordering::Relaxed, Ordering::Relaxed);
+    }
+}
+
+/// Runs a program.
+pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
+    let caller = env.clusters.first().caller.clone().unwrap_or_default();
+    let key = state_key::get();
+    let mode = match &request.approve {
+        Some(id) => WriteMode::Approved(plan::verify(key, &caller, id)?),
+        None if request.dry_run => WriteMode::Dry,
+        None => WriteMode::Live,
+    };
+    let writes = Writes { mode, state: Mutex::new(WriteState::default()) };
+    let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    tracing::info!(run = %id, dry_run = request.dry_run, approve = request.approve.is_some(), "pve_run starts");
+
+    let stop: Stop = Arc::new(std::sync::atomic::AtomicU8::new(engine::STOP_NONE));
+    let _guard = StopOnDrop(stop.clone());
+    let (tx, mut rx) = mpsc::channel::<CallRequest>(1);
+    let mut finished = engine::start(request.code, env.limits, tx, stop.clone());
+    let deadline = tokio::time::sleep(env.limits.wall);
+    tokio::pin!(deadline);
+    // Calls in flight end (cancelled) with the run.
+    let calls_cancel = env.cancel.child_token();
+    let mut over = false;
+    let hooks = RunHooks { id: &id, writes: &writes };
+    let outcome = loop {
+        tokio::select! {
+            done = &mut finished => break done.ok(),
+            Some(req) = rx.recv() => {
+                let answer = if over {
+                    Err(format!("{}: not called: the run is over", req.tool))
+                } else if let Some(why) = writes.stopped() {
+                    Err(format!("{}: not called: the run was stopped ({why})", req.tool))
+                } else {
+                    let call = one_call(&env, hooks, &calls_cancel, req.tool, req.args);
+                    tokio::select! {
+                        a = call => a,
+                        _ = &mut deadline, if !over => {
+                            over = true;
+                            stop.store(STOP_WALL, Ordering::Relaxed);
+                            calls_cancel.cancel();
+                            Err("the run is over its wall time limit".into())
+                        }
+                    }
+                };
+                let _ = req.reply.send(answer);
+            }
+            _ = &mut deadline, if !over => {
+                over = true;
+                stop.store(STOP_WALL, Ordering::Relaxed);
+                calls_cancel.cancel();
+            }
+            _ = env.cancel.cancelled(), if !over => {
+                over = true;
+                stop.store(STOP_CANCELLED, Ordering::Relaxed);
+            }
+        }
+    };
+    let Some(finished) = outcome else {
+        return Err(RunError::Script {
+            error: ScriptError::Engine("the engine thread ended".into()).to_string(),
+            log: vec![],
+            calls: 0,
+        });
+    };
+    let state = writes.state.into_inner().unwrap_or_else(|p| p.into_inner());
+    let script = |error: String| RunError::Script { error, log: finished.log.clone(), calls: finished.calls };
+    if let Some(why) = state.stopped {
+        let sent = if state.sent == 0 {
+            "no write was sent".to_owned()
+        } else {
+            format!("{} approved writes were sent before it", state.sent)
+        };
+        return Err(script(format!("stopped: {why}; {sent}")));
+    }
+    let data = finished.result.map_err(|e| script(e.to_string()))?;
+    let plan = match &writes.mode {
+        WriteMode::Dry => {
+            let id = plan::issue(key, &caller, &state.planned);
+            Some((state.planned, id))
+        }
+        _ => None,
+    };
+    let approved = match &writes.mode {
+        WriteMode::Approved(p) => Some((state.sent, p.len())),
+        _ => None,
+    };
+    tracing::info!(run = %id, calls = finished.calls, "pve_run ends");
+    Ok(Report { id, data, calls: finished.calls, log: finished.log, plan, approved })
+}
+
+/// One `pve.call`: the same path as a direct call, on the cluster it names.
+async fn one_call(
+    env: &Env<'_>,
+    hooks: RunHooks<'_>,
+    cancel: &CancellationToken,
+    tool: String,
+    mut args: Map<String, Value>,
+) -> Result<Value, String> {
+    let backend = env.clusters.choose(&tool, &mut args).map_err(|e| format!("{tool}: {e}"))?;
+    crate::pve::release::check_once(
+        &backend.client,
+        crate::tools::generated::SCHEMA_RELEASE,
+        backend.cluster.as_deref(),
+    );
+    let io = ClientHooks {
+        progress: env.progress,
+        confirmer: env.confirmer,
+        pre_confirmed: None,
+        // A program's call cannot be paused for an input-required round trip.
+        can_ask_later: false,
+        cancel: cancel.clone(),
+        run: Some(hooks),
+    };
+    match cluster::call(&backend, env.policy, &tool, args, io).await {
+        Ok(Success::Data(data)) => Ok(data),
+        Ok(Success::Task(report)) => Ok(report.to_json()),
+        Ok(Success::Started(upid)) => Ok(json!(upid.text)),
+        // What the signature promises: PVE's data (a merged write's data says what changed).
+        Ok(Success::Shaped(mut shaped)) => Ok(shaped.get_mut("data").map(Value::take).unwrap_or(shaped)),
+        Err(CallError::UnknownTool(t)) => Err(format!("unknown tool `{t}`; find tools with pve_search")),
+        Err(CallError::NeedsConfirmation { reason, .. }) => Err(format!(
+            "{tool}: {reason}. Nothing was sent to PVE. In pve_run a gated call needs the user's approval: \
+             run the program with dry_run: true, show the user its plan, then run it with approve: <plan_id>"
+        )),
+        Err(CallError::Stopped(why)) => Err(why),
+        Err(e) => Err(format!("{tool}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn a_run_needs_code() {
+        let e = Request::parse(&args(json!({}))).unwrap_err();
+        assert!(e.starts_with("`code`: is required"), "{e}");
+    }
+
+    #[test]
+    fn dry_run_and_approve_exclude_each_other() {
+        let e = Request::parse(&args(json!({"code": "return 1", "dry_run": true, "approve": "plan1.x"}))).unwrap_err();
+        assert!(e.contains("exclude each other"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_argument_is_named() {
+        let e = Request::parse(&args(json!({"code": "return 1", "timeout": 5}))).unwrap_err();
+        assert!(e.starts_with("`timeout`: unknown argument"), "{e}");
+    }
+
+    #[test]
+    fn dry_run_may_be_given_as_text() {
+        let r = Request::parse(&args(json!({"code": "return 1", "dry_run": "true"}))).unwrap();
+        assert!(r.dry_run && r.approve.is_none());
+    }
+}
