@@ -149,8 +149,7 @@ pub fn listing_without(
         return l.clone();
     }
     let (mode, items) = build(policy, mode, budget, toolsets, hidden);
-    let json = format!("[{}]", items.iter().map(|(_, j)| j.as_ref()).collect::<Vec<_>>().join(","));
-    let names = items.into_iter().map(|(n, _)| n).collect();
+    let (names, json) = joined(items);
     let listing = Arc::new(Listing { id: cache.len(), mode, key: key.clone(), names, json, typed: OnceLock::new() });
     cache.push((key, listing.clone()));
     listing
@@ -194,16 +193,27 @@ fn items_tokens(items: &[Item]) -> usize {
     bytes.saturating_sub(usize::from(!items.is_empty())).div_ceil(4)
 }
 
-/// A generated tool's compact listing entry, serialized once per process: with its output schema
-/// for the explicit `direct` mode, without for the budgeted modes.
+/// A generated tool's compact listing entry: with its output schema for the explicit `direct` mode,
+/// without for the budgeted modes. Not kept: a listing is built once per profile, and the entries
+/// of a whole tier would double its memory.
 fn listed(def: &'static ToolDef, with_output: bool) -> Item {
-    static LISTED: OnceLock<Box<[[OnceLock<Box<str>>; 2]]>> = OnceLock::new();
-    let slots = LISTED.get_or_init(|| registry::all().iter().map(|_| Default::default()).collect());
-    let text: &'static str = match registry::index_of(def.name).and_then(|i| slots.get(i)) {
-        Some(slot) => slot[usize::from(with_output)].get_or_init(|| listed_text(def, with_output).into_boxed_str()),
-        None => return (def.name.to_owned(), Cow::Owned(listed_text(def, with_output))),
-    };
-    (def.name.to_owned(), Cow::Borrowed(text))
+    (def.name.to_owned(), Cow::Owned(listed_text(def, with_output)))
+}
+
+/// The listed names and the `tools` array as JSON text, each item's text dropped once copied.
+fn joined(items: impl IntoIterator<Item = Item>) -> (Vec<String>, String) {
+    let mut names = Vec::new();
+    let mut json = String::from("[");
+    for (name, text) in items {
+        if !names.is_empty() {
+            json.push(',');
+        }
+        json.push_str(&text);
+        names.push(name);
+    }
+    json.push(']');
+    json.shrink_to_fit();
+    (names, json)
 }
 
 /// The tool with its output schema, where PVE declares returned properties. Only the explicit
@@ -213,30 +223,33 @@ pub fn with_output_schema(mut tool: Tool, def: &ToolDef) -> Tool {
     tool
 }
 
-fn build(
-    policy: &Policy,
+/// The items of a profile's listing, in order; the direct mode's are made one at a time, as the
+/// listing is written (see [`joined`]).
+fn build<'a>(
+    policy: &'a Policy,
     mode: ToolMode,
     budget: usize,
     toolsets: bool,
-    hidden: &BTreeSet<&'static str>,
-) -> (Mode, Vec<Item>) {
-    let visible = || policy.visible_tools().filter(|d| !hidden.contains(d.name));
-    let direct = |with_output| -> Vec<Item> { visible().map(|d| listed(d, with_output)).collect() };
+    hidden: &'a BTreeSet<&'static str>,
+) -> (Mode, Box<dyn Iterator<Item = Item> + 'a>) {
+    let visible = move || policy.visible_tools().filter(move |d| !hidden.contains(d.name));
     let mut extra = Vec::new();
     if toolsets {
         extra.push(item(&toolsets_tool()));
     }
     let discovery = || -> Vec<Item> { discovery_tools().iter().map(item).collect() };
+    let listed_all = |items: Vec<Item>| -> Box<dyn Iterator<Item = Item> + 'a> { Box::new(items.into_iter()) };
     match mode {
-        ToolMode::Direct => (Mode::Direct, [direct(true), extra].concat()),
-        ToolMode::Discover => (Mode::Discover, [discovery(), extra].concat()),
-        ToolMode::Code => (Mode::Code, [code_tools().iter().map(item).collect(), extra].concat()),
+        ToolMode::Direct => (Mode::Direct, Box::new(visible().map(|d| listed(d, true)).chain(extra))),
+        ToolMode::Discover => (Mode::Discover, listed_all([discovery(), extra].concat())),
+        ToolMode::Code => (Mode::Code, listed_all([code_tools().iter().map(item).collect(), extra].concat())),
         ToolMode::Auto => {
             // Only build the direct list when it can fit.
             if estimate_direct_tokens(visible()) <= budget * 2 {
-                let all = [direct(false), extra.clone()].concat();
+                let direct: Vec<Item> = visible().map(|d| listed(d, false)).collect();
+                let all = [direct, extra.clone()].concat();
                 if items_tokens(&all) <= budget {
-                    return (Mode::Direct, all);
+                    return (Mode::Direct, listed_all(all));
                 }
             }
             let mut items = [discovery(), extra].concat();
@@ -252,7 +265,7 @@ fn build(
                 }
             }
             items.sort_by(|a, b| a.0.cmp(&b.0));
-            (Mode::Discover, items)
+            (Mode::Discover, listed_all(items))
         }
     }
 }

@@ -31,8 +31,23 @@ pub fn listing_placeholder(listing: &Listing) -> ListToolsResult {
     ListToolsResult { meta: Some(meta), ..ListToolsResult::with_all_items(Vec::new()) }
 }
 
-/// One line of output: the message as rmcp would write it, with a marked listing filled in.
-fn encode(mut item: ServerJsonRpcMessage) -> std::io::Result<Vec<u8>> {
+/// One line of output, as rmcp would write it: the message's text, with a marked listing's tools
+/// to be written between `head` and `tail` (never copied: it is as large as the listing).
+struct Line {
+    head: Vec<u8>,
+    listing: Option<Arc<Listing>>,
+    tail: Vec<u8>,
+}
+
+impl Line {
+    /// The pieces to write, in order.
+    fn pieces(&self) -> [&[u8]; 3] {
+        [&self.head, self.listing.as_ref().map_or(&[][..], |l| l.json().as_bytes()), &self.tail]
+    }
+}
+
+/// The message as rmcp would write it, with a marked listing filled in.
+fn encode(mut item: ServerJsonRpcMessage) -> std::io::Result<Line> {
     let mut listing = None;
     if let JsonRpcMessage::Response(r) = &mut item
         && let ServerResult::ListToolsResult(result) = &mut r.result
@@ -43,27 +58,36 @@ fn encode(mut item: ServerJsonRpcMessage) -> std::io::Result<Vec<u8>> {
         }
         listing = Listing::by_id(id as usize);
     }
-    let mut line = serde_json::to_vec(&item)?;
-    if let Some(listing) = listing {
+    let mut head = serde_json::to_vec(&item)?;
+    let mut tail = Vec::new();
+    if listing.is_some() {
         // The result is the message's last member and its only `"tools":[]`: no string can hold
         // that text unescaped.
         const EMPTY: &[u8] = br#""tools":[]"#;
-        let at = line.windows(EMPTY.len()).rposition(|w| w == EMPTY).ok_or_else(|| {
+        let at = head.windows(EMPTY.len()).rposition(|w| w == EMPTY).ok_or_else(|| {
             std::io::Error::new(std::io::ErrorKind::InvalidData, "tools/list answer without its tools array")
         })?;
-        let tools = listing.json().as_bytes();
-        line.splice(at + EMPTY.len() - 2..at + EMPTY.len(), tools.iter().copied());
+        tail = head.split_off(at + EMPTY.len());
+        head.truncate(at + EMPTY.len() - 2);
     }
-    line.push(b'\n');
-    Ok(line)
+    tail.push(b'\n');
+    Ok(Line { head, listing, tail })
 }
 
 /// Standard output, shared by the answers and the copied Invalid Request lines.
 type Out = Arc<Mutex<Box<dyn AsyncWrite + Send + Unpin>>>;
 
-async fn write_line(out: &Out, line: &[u8]) -> std::io::Result<()> {
+/// Writes are handed to tokio's stdout in pieces of at most this size: it copies each write into a
+/// buffer of its own, which would otherwise grow to the size of the whole listing.
+const PIECE: usize = 64 * 1024;
+
+async fn write_line(out: &Out, pieces: &[&[u8]]) -> std::io::Result<()> {
     let mut out = out.lock().await;
-    out.write_all(line).await?;
+    for piece in pieces {
+        for chunk in piece.chunks(PIECE) {
+            out.write_all(chunk).await?;
+        }
+    }
     out.flush().await
 }
 
@@ -86,7 +110,7 @@ impl Stdio {
             let mut lines = BufReader::new(copied);
             let mut line = Vec::new();
             while lines.read_until(b'\n', &mut line).await.is_ok_and(|n| n > 0) {
-                if write_line(&copy_out, &line).await.is_err() {
+                if write_line(&copy_out, &[&line]).await.is_err() {
                     break;
                 }
                 line.clear();
@@ -107,7 +131,10 @@ impl Transport<RoleServer> for Stdio {
 
     fn send(&mut self, item: ServerJsonRpcMessage) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
         let out = self.out.clone();
-        async move { write_line(&out, &encode(item)?).await }
+        async move {
+            let line = encode(item)?;
+            write_line(&out, &line.pieces()).await
+        }
     }
 
     fn receive(&mut self) -> impl Future<Output = Option<RxJsonRpcMessage<RoleServer>>> + Send {
@@ -139,19 +166,23 @@ mod tests {
         })
     }
 
+    fn bytes(line: Line) -> Vec<u8> {
+        line.pieces().concat()
+    }
+
     #[test]
     fn a_marked_listing_is_written_as_rmcp_would_write_the_tools() {
         let policy =
             Policy { tier: Tier::Full, categories: Category::ALL.iter().copied().collect(), token_login: false };
         let listing = catalog::listing(&policy, ToolMode::Direct, 4000, false);
-        let spliced = encode(answer(listing_placeholder(&listing))).unwrap();
-        let typed = encode(answer(ListToolsResult::with_all_items(listing.tools()))).unwrap();
+        let spliced = bytes(encode(answer(listing_placeholder(&listing))).unwrap());
+        let typed = bytes(encode(answer(ListToolsResult::with_all_items(listing.tools()))).unwrap());
         assert_eq!(String::from_utf8(spliced).unwrap(), String::from_utf8(typed).unwrap());
     }
 
     #[test]
     fn other_answers_are_written_unchanged() {
         let plain = answer(ListToolsResult::with_all_items(Vec::new()));
-        assert_eq!(encode(plain.clone()).unwrap(), [serde_json::to_vec(&plain).unwrap(), b"\n".to_vec()].concat());
+        assert_eq!(bytes(encode(plain.clone()).unwrap()), [serde_json::to_vec(&plain).unwrap(), b"\n".to_vec()].concat());
     }
 }
