@@ -37,7 +37,7 @@ pub const TICKET_RENEW_AFTER: Duration = Duration::from_secs(90 * 60);
 /// An authenticated PVE API client. Clones share the connection pool and the login ticket.
 #[derive(Debug, Clone)]
 pub struct PveClient {
-    http: reqwest::Client,
+    http: Arc<LazyHttp>,
     /// Requests in flight to PVE at once: more wait here, so a burst of calls does not open a
     /// connection each (memory) or flood the node.
     in_flight: Arc<tokio::sync::Semaphore>,
@@ -49,6 +49,41 @@ pub struct PveClient {
     identity: Arc<str>,
     /// Whether this PVE's release was checked against the schema's (once per cluster: clones share it).
     release_checked: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The HTTP client, built on first use: it loads the system's trusted certificates (a few
+/// milliseconds of file reads), which a session that only lists tools should not pay for at start.
+/// Settings that can be wrong (the CA file, the pinned fingerprint) are checked at start all the same.
+struct LazyHttp {
+    builder: std::sync::Mutex<Option<reqwest::ClientBuilder>>,
+    client: std::sync::OnceLock<Result<reqwest::Client, String>>,
+}
+
+impl std::fmt::Debug for LazyHttp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyHttp").field("built", &self.client.get().is_some()).finish_non_exhaustive()
+    }
+}
+
+impl LazyHttp {
+    fn new(builder: reqwest::ClientBuilder) -> Self {
+        LazyHttp { builder: std::sync::Mutex::new(Some(builder)), client: std::sync::OnceLock::new() }
+    }
+
+    /// The client, or why it could not be built (said for a request to `url`).
+    fn get(&self, url: &str) -> Result<&reqwest::Client, PveError> {
+        let built = self.client.get_or_init(|| {
+            let builder = self.builder.lock().unwrap_or_else(|p| p.into_inner()).take();
+            match builder {
+                Some(b) => b.build().map_err(|e| chain(&e)),
+                None => Err("the HTTP client's settings were lost".into()),
+            }
+        });
+        built.as_ref().map_err(|detail| PveError::Transport {
+            url: url.to_owned(),
+            detail: format!("the HTTP client could not be set up: {detail}"),
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -135,7 +170,7 @@ impl PveClient {
                 builder = builder.tls_danger_accept_invalid_certs(true);
             }
         }
-        let http = builder.build().map_err(|e| ClientError::Build(chain(&e)))?;
+        let http = Arc::new(LazyHttp::new(builder));
         let api_base = format!("{}api2/json", config.base_url);
         Ok(Self {
             http,
@@ -223,11 +258,15 @@ impl PveClient {
         last: bool,
     ) -> Attempt {
         let _permit = self.in_flight.acquire().await.expect("the semaphore is never closed");
+        let http = match self.http.get(url_text) {
+            Ok(http) => http,
+            Err(e) => return Attempt::Done(Err(e)),
+        };
         let mut builder = match req.method {
-            HttpMethod::Get => self.http.get(url).query(&req.params),
-            HttpMethod::Delete => self.http.delete(url).query(&req.params),
-            HttpMethod::Post => self.http.post(url).form(&req.params),
-            HttpMethod::Put => self.http.put(url).form(&req.params),
+            HttpMethod::Get => http.get(url).query(&req.params),
+            HttpMethod::Delete => http.delete(url).query(&req.params),
+            HttpMethod::Post => http.post(url).form(&req.params),
+            HttpMethod::Put => http.put(url).form(&req.params),
         };
         if let Some(t) = ticket {
             builder = builder.header(COOKIE, t.cookie.clone());
@@ -324,7 +363,7 @@ impl PveClient {
         let response = loop {
             attempt += 1;
             let form = [("username", auth.user.as_str()), ("password", auth.password.expose())];
-            match self.http.post(&url_text).form(&form).send().await {
+            match self.http.get(&url_text)?.post(&url_text).form(&form).send().await {
                 Ok(r)
                     if attempt < GET_ATTEMPTS
                         && matches!(r.status(), StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE) => {}

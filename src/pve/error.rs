@@ -86,8 +86,6 @@ pub enum ClientError {
     Header,
     #[error("PVE_TLS_FINGERPRINT: {0}")]
     Pinning(String),
-    #[error("failed to build the HTTP client: {0}")]
-    Build(String),
 }
 
 /// What to check when PVE says 401 or 403.
