@@ -116,8 +116,23 @@ struct FileSettings {
     http_allowed_hosts: Field,
     http_max_body: Field,
     http_max_concurrent: Field,
+    oauth_issuer: Field,
+    oauth_audience: Field,
+    oauth_scopes: Field,
+    state_key: Field,
+    state_key_file: Field,
+    /// `[[oauth.map]]`: token scopes and claims to access.
+    oauth: Option<Spanned<OAuthTable>>,
     #[serde(default, alias = "clusters")]
     cluster: Vec<Spanned<ClusterTable>>,
+}
+
+/// The `[oauth]` table: its `[[oauth.map]]` entries.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OAuthTable {
+    #[serde(default)]
+    map: Vec<Spanned<super::oauth::MapEntry>>,
 }
 
 /// One `[[cluster]]` table.
@@ -352,8 +367,12 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         http_max_body,
         http_max_concurrent,
         verify_ssl,
+        oauth_issuer,
+        oauth_audience,
+        oauth_scopes,
+        state_key,
     );
-    take_path!(audit_log, http_tokens);
+    take_path!(audit_log, http_tokens, state_key_file);
 
     // The connection of the environment's one cluster: address, then credentials and TLS trust,
     // each group whole from the environment if it gives any of it.
@@ -468,6 +487,23 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
             None => LoadError::Setting(e),
         }
     })?;
+
+    // OAuth: the access mapping, checked now; capped by the server's access when served.
+    if let Some(table) = &file.oauth {
+        let Some(oauth) = config.oauth.as_mut() else {
+            return Err(src
+                .error(
+                    Some(table.span()),
+                    Some("oauth"),
+                    "maps OAuth tokens to access, but `oauth_issuer` and `oauth_audience` (PVE_MCP_OAUTH_ISSUER, PVE_MCP_OAUTH_AUDIENCE) are not set",
+                )
+                .into());
+        };
+        for entry in &table.get_ref().map {
+            entry.get_ref().check().map_err(|m| src.error(Some(entry.span()), Some("oauth.map"), m))?;
+            oauth.map.push(entry.get_ref().clone());
+        }
+    }
 
     // Clusters: access, within the server's.
     let server = config.policy();

@@ -12,7 +12,9 @@ pub mod callers;
 pub mod consent;
 pub mod file;
 mod http;
+pub mod oauth;
 mod pve;
+pub mod state_key;
 
 use http::parse_http;
 pub use http::{
@@ -123,6 +125,21 @@ pub struct Cli {
     /// Open MCP sessions one HTTP caller may hold (default 16); a new session beyond that is refused (HTTP 429)
     #[arg(long, env = "PVE_MCP_HTTP_MAX_SESSIONS")]
     pub http_max_sessions: Option<String>,
+    /// OAuth: the authorization server's issuer URL; HTTP callers then present its access tokens (docs/REMOTE.md)
+    #[arg(long, env = "PVE_MCP_OAUTH_ISSUER")]
+    pub oauth_issuer: Option<String>,
+    /// OAuth: this server's canonical URL (e.g. https://mcp.example.com/mcp), the audience tokens must name
+    #[arg(long, env = "PVE_MCP_OAUTH_AUDIENCE")]
+    pub oauth_audience: Option<String>,
+    /// OAuth: comma-separated scopes advertised in the protected resource metadata
+    #[arg(long, env = "PVE_MCP_OAUTH_SCOPES")]
+    pub oauth_scopes: Option<String>,
+    /// Key shared by replicas to authenticate confirmation states and task ids (32+ characters). Prefer the variable.
+    #[arg(long, env = "PVE_MCP_STATE_KEY", hide_env_values = true)]
+    pub state_key: Option<String>,
+    /// File holding the replicas' shared state key (its first line)
+    #[arg(long, env = "PVE_MCP_STATE_KEY_FILE")]
+    pub state_key_file: Option<PathBuf>,
     #[command(flatten)]
     pub consent: consent::ConsentCli,
     #[command(subcommand)]
@@ -190,6 +207,10 @@ pub struct Config {
     pub clusters: Vec<ClusterConfig>,
     /// `PVE_CONFIRM`, `PVE_REVEAL_SECRETS`, `PVE_ALLOW_EXECUTE`, `PVE_AUDIT_KEY_FILE`.
     pub consent: consent::Consent,
+    /// OAuth access tokens on the HTTP endpoint (`PVE_MCP_OAUTH_ISSUER`), with the file's mapping.
+    pub oauth: Option<oauth::OAuthConfig>,
+    /// The replicas' shared state key (`PVE_MCP_STATE_KEY`); `None`: a random one per process.
+    pub state_key: Option<state_key::StateKey>,
 }
 
 /// One cluster of the configuration file: its name, how to reach it, and its access (already
@@ -288,6 +309,8 @@ impl Config {
     /// clusters bring their own.
     fn from_cli_with(cli: Cli, connection: Option<Connection>) -> Result<Config, ConfigError> {
         let http = parse_http(&cli)?;
+        let oauth = oauth::parse_oauth(&cli, http.is_some())?;
+        let state_key = state_key::parse(cli.state_key.as_deref(), cli.state_key_file.as_deref())?;
         let pve = match connection {
             Some(c) => c,
             None => pve::parse(&cli)?,
@@ -347,6 +370,8 @@ impl Config {
             hide_unpermitted,
             http,
             clusters: Vec::new(),
+            oauth,
+            state_key,
         })
     }
 }
@@ -412,6 +437,11 @@ mod tests {
             http_max_sessions: None,
             consent: Default::default(),
             command: None,
+            oauth_issuer: None,
+            oauth_audience: None,
+            oauth_scopes: None,
+            state_key: None,
+            state_key_file: None,
         }
     }
 

@@ -35,7 +35,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::config::oauth::{MapEntry, OAuthConfig};
 use crate::config::{HttpConfig, normalize_origin};
+use crate::mcp::oauth::{self, Rejected, Verifier};
 use crate::mcp::server::PveServer;
 
 /// The endpoint's path.
@@ -76,12 +78,36 @@ const SESSION_HEADER: &str = "mcp-session-id";
 pub enum Access {
     /// No token file: one route, any local caller (loopback binds only).
     Open,
-    /// A token file: the route of the matching token.
+    /// A token file: the route of the matching token (no entries: OAuth tokens only).
     Tokens(crate::config::callers::Callers),
+}
+
+/// OAuth access tokens (`PVE_MCP_OAUTH_ISSUER`), beside the token file's.
+pub struct OAuthGate {
+    pub verifier: Verifier,
+    /// The `[[oauth.map]]` entries; entry `i` is served by route `first_route + i`.
+    pub map: Vec<MapEntry>,
+    pub first_route: usize,
+    /// The protected resource metadata document, and where it is published.
+    pub metadata: Value,
+    pub metadata_url: String,
+}
+
+impl OAuthGate {
+    pub fn new(config: &OAuthConfig, first_route: usize) -> Result<OAuthGate, String> {
+        Ok(OAuthGate {
+            verifier: Verifier::new(config)?,
+            map: config.map.clone(),
+            first_route,
+            metadata: oauth::metadata(config),
+            metadata_url: oauth::metadata_url(&config.audience),
+        })
+    }
 }
 
 struct App {
     access: Access,
+    oauth: Option<OAuthGate>,
     routes: Vec<Served>,
     origins: Vec<String>,
     max_body: usize,
@@ -92,6 +118,7 @@ struct App {
 pub async fn serve(
     config: &HttpConfig,
     access: Access,
+    oauth: Option<OAuthGate>,
     routes: Vec<Route>,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
@@ -125,14 +152,18 @@ pub async fn serve(
         .collect();
     let app = Arc::new(App {
         access,
+        oauth,
         routes: served,
         origins: config.allowed_origins.clone(),
         max_body: config.max_body,
         max_sessions: config.max_sessions,
     });
-    let auth = match &app.access {
-        Access::Open => "none (loopback only)".to_owned(),
-        Access::Tokens(c) => format!("{} bearer token(s)", c.list.len()),
+    let auth = match (&app.access, &app.oauth) {
+        (Access::Open, _) => "none (loopback only)".to_owned(),
+        (Access::Tokens(c), None) => format!("{} bearer token(s)", c.list.len()),
+        (Access::Tokens(c), Some(o)) => {
+            format!("OAuth access tokens ({} mapping(s)) and {} bearer token(s)", o.map.len(), c.list.len())
+        }
     };
     tracing::info!(url = %format!("http://{local}{ENDPOINT}"), authentication = %auth, "pve-mcp serving MCP over Streamable HTTP");
     if matches!(app.access, Access::Open) {
@@ -216,10 +247,40 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
     r
 }
 
-fn unauthorized() -> Response<Body> {
-    let mut r = Response::new(Full::new(Bytes::new()).boxed());
-    *r.status_mut() = StatusCode::UNAUTHORIZED;
-    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+/// 401 (or 403 with `insufficient_scope`): with OAuth, the challenge names the resource metadata
+/// (RFC 9728), and the error when a token was presented.
+fn unauthorized(oauth: Option<&OAuthGate>, error: Option<(&str, &str)>) -> Response<Body> {
+    let mut challenge = "Bearer".to_owned();
+    let mut params = Vec::new();
+    if let Some(gate) = oauth {
+        params.push(format!("resource_metadata=\"{}\"", gate.metadata_url));
+    }
+    if let Some((code, description)) = error {
+        let description: String = description.chars().filter(|c| *c != '"' && *c != '\\' && !c.is_control()).collect();
+        params.push(format!("error=\"{code}\", error_description=\"{description}\""));
+    }
+    if !params.is_empty() {
+        challenge = format!("Bearer {}", params.join(", "));
+    }
+    let forbidden = error.is_some_and(|(code, _)| code == "insufficient_scope");
+    let body = match error {
+        Some((_, d)) => Bytes::from(format!("{}: {d}", if forbidden { "Forbidden" } else { "Unauthorized" })),
+        None => Bytes::new(),
+    };
+    let mut r = Response::new(Full::new(body).boxed());
+    *r.status_mut() = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+/// The protected resource metadata document, for anyone (browsers too).
+fn metadata_response(gate: &OAuthGate) -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::from(gate.metadata.to_string())).boxed());
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     r
 }
 
@@ -248,7 +309,19 @@ fn bearer(req: &Request<Incoming>) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+/// The protected resource metadata's paths: the plain one and the one for [`ENDPOINT`].
+const METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
+
+async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+    if let Some(gate) = &app.oauth {
+        let path = req.uri().path();
+        if path == METADATA_PATH || path.strip_prefix(METADATA_PATH) == Some(ENDPOINT) {
+            return match *req.method() {
+                Method::GET | Method::HEAD => metadata_response(gate),
+                _ => plain(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+            };
+        }
+    }
     if req.uri().path() != ENDPOINT {
         return plain(StatusCode::NOT_FOUND, "Not Found");
     }
@@ -261,13 +334,53 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
     }
     let route = match &app.access {
         Access::Open => &app.routes[0],
-        Access::Tokens(callers) => match bearer(&req).and_then(|t| callers.authenticate(t)) {
-            Some(i) => &app.routes[i],
-            None => {
-                tracing::info!(%peer, "refused an HTTP request without a valid bearer token");
-                return unauthorized();
+        Access::Tokens(callers) => {
+            let presented = bearer(&req).map(str::to_owned);
+            match presented.as_deref().map(|t| (t, callers.authenticate(t))) {
+                Some((_, Some(i))) => &app.routes[i],
+                Some((token, None)) if app.oauth.is_some() => {
+                    let gate = app.oauth.as_ref().expect("checked");
+                    match gate.verifier.verify(token).await {
+                        Ok(claims) => {
+                            let identity = oauth::identity(&claims);
+                            match oauth::first_match(&gate.map, &claims) {
+                                Some(i) => {
+                                    req.extensions_mut().insert(identity);
+                                    &app.routes[gate.first_route + i]
+                                }
+                                None => {
+                                    tracing::info!(%peer, subject = %identity.subject, "refused an OAuth token that maps to no access");
+                                    return unauthorized(
+                                        Some(gate),
+                                        Some((
+                                            "insufficient_scope",
+                                            "the token's scopes and claims match no [[oauth.map]] entry of this server, so it grants no access",
+                                        )),
+                                    );
+                                }
+                            }
+                        }
+                        Err(Rejected::Invalid(why)) => {
+                            tracing::info!(%peer, reason = %why, "refused an HTTP request with an invalid access token");
+                            return unauthorized(Some(gate), Some(("invalid_token", &why)));
+                        }
+                        Err(Rejected::Unavailable(why)) => {
+                            tracing::warn!(%peer, reason = %why, "cannot check an access token: the issuer's keys are unavailable");
+                            let mut r = plain(
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                "Service Unavailable: the authorization server's keys cannot be fetched; try again later",
+                            );
+                            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                            return r;
+                        }
+                    }
+                }
+                _ => {
+                    tracing::info!(%peer, "refused an HTTP request without a valid bearer token");
+                    return unauthorized(app.oauth.as_ref(), None);
+                }
             }
-        },
+        }
     };
     let session_id = req.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     if req.method() == Method::DELETE

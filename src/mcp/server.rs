@@ -327,6 +327,28 @@ impl Reader for PveServer {
     }
 }
 
+/// Who calls, for the state handed to the client and for the audit log.
+struct CallerOf {
+    /// Bound into confirmation states and task ids: the route's name and the token's subject.
+    key: String,
+    /// The audit log's caller, when the request's token names a subject (OAuth).
+    audit: Option<String>,
+}
+
+impl PveServer {
+    fn caller_of(&self, context: &RequestContext<RoleServer>) -> CallerOf {
+        let route = self.shared.clusters.iter().next().and_then(|b| b.caller.clone()).unwrap_or_else(|| "-".into());
+        let identity =
+            context.extensions.get::<http::request::Parts>().and_then(|p| p.extensions.get::<super::oauth::Identity>());
+        match identity {
+            Some(id) => {
+                CallerOf { key: format!("{route}|{}", id.subject), audit: Some(format!("{} via {route}", id.subject)) }
+            }
+            None => CallerOf { key: route, audit: None },
+        }
+    }
+}
+
 impl ServerHandler for PveServer {
     fn get_info(&self) -> ServerConfig {
         let caps =
@@ -556,11 +578,12 @@ impl ServerHandler for PveServer {
         let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
         let elicitation = (!modern && client_can_elicit(&context)).then(|| Elicitation { peer: context.peer.clone() });
         let by_app = self.shared.options.confirm_by_person && client_has_apps(&context);
-        let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args) {
+        let caller = self.caller_of(&context);
+        let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args, &caller.key) {
             _ if approved => Some(ConsentKind::App),
-            Some(true) => Some(ConsentKind::Elicitation),
-            Some(false) => {
-                return Ok(result::error(format!("{name}: the user did not confirm; nothing was sent to PVE")).into());
+            Some(Ok(())) => Some(ConsentKind::Elicitation),
+            Some(Err(why)) => {
+                return Ok(result::error(format!("{name}: {why}; nothing was sent to PVE")).into());
             }
             None => None,
         };
@@ -580,6 +603,11 @@ impl ServerHandler for PveServer {
         let backend = match self.shared.clusters.choose(&name, &mut tool_args) {
             Ok(b) => b,
             Err(e) => return Ok(result::error(format!("{name}: {e}")).into()),
+        };
+        // An OAuth caller is named in the audit log by its token's subject.
+        let backend = match &caller.audit {
+            Some(who) => Arc::new(Backend { caller: Some(who.clone()), ..(*backend).clone() }),
+            None => backend,
         };
         crate::pve::release::check_once(
             &backend.client,
@@ -612,7 +640,7 @@ impl ServerHandler for PveServer {
                 ));
             }
             Err(CallError::NeedsConfirmation { prompt, .. }) if modern && client_can_elicit(&context) => {
-                return self.state.pending.ask(&request.name, args, prompt);
+                return self.state.pending.ask(&request.name, &args, &caller.key, prompt);
             }
             Err(CallError::NeedsConfirmation { prompt, .. }) if by_app => {
                 self.state.approvals.offer(&name, asked_args, prompt)

@@ -1,0 +1,180 @@
+"""The HTTP endpoint as an OAuth 2.1 resource server (PVE_MCP_OAUTH_ISSUER, PVE_MCP_OAUTH_AUDIENCE and
+the configuration file's [[oauth.map]]): its protected resource metadata, the 401 challenge naming it,
+access tokens of a local test issuer checked against its JWKS and mapped to access by group, and every
+kind of bad token refused before anything reaches PVE."""
+
+import asyncio
+import json
+import time
+
+import httpx2
+import pytest
+
+import harness
+from harness import META_METHOD, ok_data
+from http_harness import http_server, http_session, initialize_body, new_token, raw_post, token_file
+from oauth_issuer import new_key, running_issuer, unsigned
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
+
+AUDIENCE = 'https://pve-mcp.test/mcp'
+
+
+def oauth_config(path, issuer) -> str:
+    path.write_text('\n'.join([
+        'oauth_issuer = {0}'.format(json.dumps(issuer.url)),
+        'oauth_audience = {0}'.format(json.dumps(AUDIENCE)),
+        'oauth_scopes = ["pve.read", "pve.operate"]',
+        '',
+        '[[oauth.map]]',
+        'claim = "groups"',
+        'value = "pve-operators"',
+        'tier = "read-execute"',
+        '',
+        '[[oauth.map]]',
+        'claim = "groups"',
+        'value = "pve-readers"',
+        'tier = "read-only"',
+        '',
+    ]))
+    return str(path)
+
+
+def settings(pve_env, tmp_path, issuer, **extra):
+    return pve_env.server_env(tier='read-execute', PVE_MCP_CONFIG=oauth_config(tmp_path / 'pve-mcp.toml', issuer),
+                              **extra)
+
+
+def base(url: str) -> str:
+    return url[:-len('/mcp')]
+
+
+async def test_the_protected_resource_metadata_names_issuer_resource_and_scopes(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            async with httpx2.AsyncClient() as client:
+                for path in ('/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp'):
+                    answer = await client.get(base(srv.url) + path)
+                    assert answer.status_code == 200, (path, answer.text)
+                    doc = answer.json()
+                    assert doc['resource'] == AUDIENCE
+                    assert doc['authorization_servers'] == [issuer.url]
+                    assert doc['scopes_supported'] == ['pve.read', 'pve.operate']
+
+
+async def test_a_request_without_a_token_gets_401_naming_the_resource_metadata(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            answer = await raw_post(srv.url, initialize_body())
+            assert answer.status_code == 401
+            challenge = answer.headers['WWW-Authenticate']
+            assert challenge.startswith('Bearer ')
+            assert ('resource_metadata="https://pve-mcp.test/.well-known/oauth-protected-resource/mcp"'
+                    in challenge), challenge
+
+
+async def test_a_read_only_group_token_lists_only_read_only_tools(pve_env, tmp_path, expected_counts):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            token = issuer.token(AUDIENCE, groups=['staff', 'pve-readers'])
+            async with http_session(srv.url, token) as (session, tools):
+                assert len(tools) == expected_counts['read-only']
+                assert all(harness.meta(t)[META_METHOD] == 'GET' for t in tools)
+                nodes = harness.tool_for(tools, 'GET', '/nodes')
+                assert ok_data(await session.call_tool(nodes.name, {}))[0]['node'] == pve_env.node
+
+
+async def test_an_operator_group_token_can_start_a_vm_and_the_audit_names_the_subject(pve_env, tmp_path):
+    audit = tmp_path / 'audit.log'
+    async with running_issuer() as issuer:
+        env = settings(pve_env, tmp_path, issuer, PVE_AUDIT_LOG=str(audit))
+        async with http_server(env, tmp_path / 'http.stderr') as srv:
+            token = issuer.token(AUDIENCE, key=issuer.keys[1], sub='u-42', email='ada@example.com',
+                                 groups=['pve-operators'])
+            async with http_session(srv.url, token) as (session, tools):
+                start = harness.tool_for(tools, 'POST', '/nodes/{node}/qemu/{vmid}/status/start')
+                result = await session.call_tool(start.name, {'node': pve_env.node, 'vmid': 101})
+                assert not result.is_error, result
+            assert pve_env.pve.vm(101).status == 'running'
+            assert token not in srv.stderr()
+    lines = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert any(line.get('caller', '').startswith('u-42 (ada@example.com)') for line in lines), lines
+    assert token not in audit.read_text()
+
+
+def bad_tokens(issuer):
+    now = int(time.time())
+    stranger = new_key('RS256')
+    return {
+        'expired': issuer.token(AUDIENCE, groups=['pve-operators'], iat=now - 7200, nbf=now - 7200,
+                                exp=now - 3600),
+        'other audience': issuer.token('https://other.example/mcp', groups=['pve-operators']),
+        'other issuer': issuer.token(AUDIENCE, groups=['pve-operators'], iss='https://evil.example'),
+        'unknown key': issuer.token(AUDIENCE, key=stranger, groups=['pve-operators']),
+        'known kid, other key': issuer.token(AUDIENCE, key=type(stranger)(issuer.keys[0].kid, 'RS256',
+                                                                       stranger.private),
+                                             groups=['pve-operators']),
+        'alg none': unsigned({'iss': issuer.url, 'aud': AUDIENCE, 'sub': 'x', 'exp': now + 300,
+                              'groups': ['pve-operators']}),
+        'not a JWT': new_token(),
+    }
+
+
+async def test_bad_tokens_are_refused_with_nothing_sent_to_pve(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            before = pve_env.request_count()
+            for what, token in bad_tokens(issuer).items():
+                answer = await raw_post(srv.url, initialize_body(), token=token)
+                assert answer.status_code == 401, (what, answer.status_code, answer.text)
+                assert 'error="invalid_token"' in answer.headers['WWW-Authenticate'], what
+            assert pve_env.requests_since(before) == []
+
+
+async def test_an_hmac_token_signed_with_the_public_key_is_refused(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            import jwt
+            secret = issuer.keys[0].jwk()['n'].encode()  # what a confused verifier might use
+            token = jwt.encode({'iss': issuer.url, 'aud': AUDIENCE, 'sub': 'x', 'exp': int(time.time()) + 300,
+                                'groups': ['pve-operators']}, secret, algorithm='HS256',
+                               headers={'kid': issuer.keys[0].kid})
+            answer = await raw_post(srv.url, initialize_body(), token=token)
+            assert answer.status_code == 401 and 'HS256' in answer.headers['WWW-Authenticate'], answer.headers
+
+
+async def test_a_token_that_maps_to_no_access_is_403_with_the_reason(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            before = pve_env.request_count()
+            answer = await raw_post(srv.url, initialize_body(), token=issuer.token(AUDIENCE, groups=['sales']))
+            assert answer.status_code == 403, answer.text
+            assert 'oauth.map' in answer.text
+            assert 'insufficient_scope' in answer.headers['WWW-Authenticate']
+            assert pve_env.requests_since(before) == []
+
+
+async def test_a_key_rotation_at_the_issuer_is_picked_up(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            first = await raw_post(srv.url, initialize_body(), token=issuer.token(AUDIENCE, groups=['pve-readers']))
+            assert first.status_code == 200, first.text
+            old = issuer.keys[0]
+            issuer.rotate()
+            await asyncio.sleep(1.2)  # the server fetches keys at most once a second
+            fresh = await raw_post(srv.url, initialize_body(), token=issuer.token(AUDIENCE, groups=['pve-readers']))
+            assert fresh.status_code == 200, fresh.text
+            retired = await raw_post(srv.url, initialize_body(),
+                                     token=issuer.token(AUDIENCE, key=old, groups=['pve-readers']))
+            assert retired.status_code == 401, retired.text
+
+
+async def test_static_tokens_keep_working_beside_oauth(pve_env, tmp_path):
+    alice = new_token()
+    tokens = token_file(tmp_path / 'tokens.toml', [{'name': 'alice', 'token': alice}])
+    async with running_issuer() as issuer:
+        env = settings(pve_env, tmp_path, issuer, PVE_MCP_HTTP_TOKENS=str(tokens))
+        async with http_server(env, tmp_path / 'http.stderr') as srv:
+            assert (await raw_post(srv.url, initialize_body(), token=alice)).status_code == 200
+            token = issuer.token(AUDIENCE, groups=['pve-readers'])
+            assert (await raw_post(srv.url, initialize_body(), token=token)).status_code == 200
