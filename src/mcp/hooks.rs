@@ -135,7 +135,6 @@ impl AppApprovals {
 /// `requestState` is a sealed handle ([`super::state`]) naming the tool, the arguments' digest, the
 /// caller and an expiry, so any replica with the same state key can check the retry, and the
 /// client can neither forge nor alter what was confirmed.
-#[derive(Default)]
 pub(super) struct PendingConfirmations;
 
 /// The `requestState` handles' kind.

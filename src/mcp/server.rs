@@ -16,7 +16,6 @@ use rmcp::model::{
     ServerConfig, Tool, UpdateTaskParams,
 };
 use rmcp::service::RequestContext;
-use rmcp::task_manager::TaskManager;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
@@ -105,8 +104,6 @@ struct SessionState {
     pending: PendingConfirmations,
     /// Calls waiting for a person's answer in the MCP Apps confirmation view.
     approvals: AppApprovals,
-    /// PVE tasks followed as MCP tasks, for clients with the tasks extension.
-    tasks: TaskManager,
 }
 
 /// What this session sees: its categories (changed with `pve_toolsets`) and its tool list.
@@ -156,9 +153,8 @@ impl SessionState {
     fn new(shared: &Shared) -> Arc<SessionState> {
         Arc::new(SessionState {
             session: RwLock::new(Session::new(shared.clusters.ceiling().clone(), &shared.options)),
-            pending: PendingConfirmations::default(),
+            pending: PendingConfirmations,
             approvals: AppApprovals::default(),
-            tasks: TaskManager::new(),
         })
     }
 }
@@ -349,6 +345,27 @@ impl PveServer {
     }
 }
 
+impl PveServer {
+    /// The task of a task id this caller holds, and the backend of its cluster (with the caller's
+    /// audit name).
+    fn task_of(
+        &self,
+        id: &str,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<(tasks::Handle, Arc<Backend>), McpError> {
+        let caller = self.caller_of(context);
+        let handle = tasks::open(id, &caller.key)?;
+        let backend = self.shared.clusters.iter().find(|b| b.cluster == handle.cluster).cloned().ok_or_else(|| {
+            McpError::invalid_params("unknown task: it runs on a cluster this caller may not call", None)
+        })?;
+        let backend = match caller.audit {
+            Some(who) => Arc::new(Backend { caller: Some(who), ..(*backend).clone() }),
+            None => backend,
+        };
+        Ok((handle, backend))
+    }
+}
+
 impl ServerHandler for PveServer {
     fn get_info(&self) -> ServerConfig {
         let caps =
@@ -368,25 +385,28 @@ impl ServerHandler for PveServer {
     async fn get_task(
         &self,
         request: GetTaskParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<GetTaskResult, McpError> {
-        Ok(GetTaskResult::new(self.state.tasks.get_task(&request.task_id)?))
+        let (handle, backend) = self.task_of(&request.task_id, &context)?;
+        tasks::get(&backend, &handle, &request.task_id, self.shared.options.result_limit).await
     }
 
     async fn update_task(
         &self,
         request: UpdateTaskParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
-        self.state.tasks.update_task(&request.task_id, request.input_responses)
+        // PVE tasks ask for no input: answers are ignored, as the extension says of unknown keys.
+        self.task_of(&request.task_id, &context).map(|_| ())
     }
 
     async fn cancel_task(
         &self,
         request: CancelTaskParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
-        self.state.tasks.cancel_task(&request.task_id)
+        let (handle, backend) = self.task_of(&request.task_id, &context)?;
+        tasks::cancel(&backend, &handle).await
     }
 
     async fn list_tools(
@@ -623,8 +643,7 @@ impl ServerHandler for PveServer {
         let on = backend.cluster.as_deref().map(|c| format!(" (cluster `{c}`)")).unwrap_or_default();
         Ok(match outcome {
             Ok(Success::Started(upid)) if as_mcp_task => {
-                let tasks = &self.state.tasks;
-                return Ok(tasks::follow(tasks, backend, self.shared.options.result_limit, &name, upid));
+                return Ok(tasks::follow(backend, &name, upid, &caller.key));
             }
             Ok(success) => result::on_cluster(
                 result::success(success, registry::find(&name), self.shared.options.result_limit),
