@@ -131,6 +131,9 @@ pub struct Cli {
     /// OAuth: this server's canonical URL (e.g. https://mcp.example.com/mcp), the audience tokens must name
     #[arg(long, env = "PVE_MCP_OAUTH_AUDIENCE")]
     pub oauth_audience: Option<String>,
+    /// OAuth: other comma-separated `aud` values that name this server (e.g. an Entra ID application id)
+    #[arg(long, env = "PVE_MCP_OAUTH_ALSO_AUDIENCES")]
+    pub oauth_also_audiences: Option<String>,
     /// OAuth: comma-separated scopes advertised in the protected resource metadata
     #[arg(long, env = "PVE_MCP_OAUTH_SCOPES")]
     pub oauth_scopes: Option<String>,
@@ -440,6 +443,7 @@ mod tests {
             oauth_issuer: None,
             oauth_audience: None,
             oauth_scopes: None,
+            oauth_also_audiences: None,
             state_key: None,
             state_key_file: None,
         }

@@ -1,5 +1,5 @@
 //! OAuth 2.1 resource server settings (`PVE_MCP_OAUTH_ISSUER`, `PVE_MCP_OAUTH_AUDIENCE`,
-//! `PVE_MCP_OAUTH_SCOPES`) and the configuration file's `[[oauth.map]]` tables, which map a token's
+//! `PVE_MCP_OAUTH_SCOPES`, `PVE_MCP_OAUTH_ALSO_AUDIENCES`) and the configuration file's `[[oauth.map]]` tables, which map a token's
 //! scopes or a claim (`groups`, `roles`, ...) to access:
 //!
 //! ```toml
@@ -31,6 +31,8 @@ pub struct OAuthConfig {
     pub issuer: String,
     /// This server's canonical URL (the `resource`), which tokens' `aud` must name.
     pub audience: String,
+    /// Other `aud` values naming this server (e.g. Entra ID's application id in its v2 tokens).
+    pub also_audiences: Vec<String>,
     /// Scopes advertised in the protected resource metadata.
     pub scopes: Vec<String>,
     /// The configuration file's `[[oauth.map]]` tables, in order.
@@ -149,7 +151,14 @@ pub(super) fn parse_oauth(cli: &Cli, http: bool) -> Result<Option<OAuthConfig>, 
         ));
     }
     let _ = issuer_url;
-    Ok(Some(OAuthConfig { issuer: issuer.to_owned(), audience: audience.to_owned(), scopes, map: Vec::new() }))
+    let also_audiences = comma_list(cli.oauth_also_audiences.as_deref());
+    Ok(Some(OAuthConfig {
+        issuer: issuer.to_owned(),
+        audience: audience.to_owned(),
+        also_audiences,
+        scopes,
+        map: Vec::new(),
+    }))
 }
 
 #[cfg(test)]

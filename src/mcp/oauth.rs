@@ -52,7 +52,8 @@ struct Keys {
 /// Checks access tokens of one issuer for one audience.
 pub struct Verifier {
     issuer: String,
-    audience: String,
+    /// Every `aud` value that names this server.
+    audiences: Vec<String>,
     http: reqwest::Client,
     keys: tokio::sync::RwLock<Keys>,
     /// Held while fetching, so concurrent unknown `kid`s fetch once.
@@ -71,7 +72,7 @@ impl Verifier {
             .map_err(|e| format!("cannot build the HTTP client for the issuer: {e}"))?;
         Ok(Verifier {
             issuer: config.issuer.clone(),
-            audience: config.audience.clone(),
+            audiences: std::iter::once(config.audience.clone()).chain(config.also_audiences.iter().cloned()).collect(),
             http,
             keys: tokio::sync::RwLock::new(Keys { jwks_uri: None, keys: Vec::new(), fetched: None }),
             fetching: tokio::sync::Mutex::new(()),
@@ -95,7 +96,7 @@ impl Verifier {
         validation.leeway = LEEWAY_SECS;
         validation.validate_nbf = true;
         validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
+        validation.set_audience(&self.audiences);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         let kid = header.kid.as_deref();
         let stale = { self.keys.read().await.fetched.is_none_or(|f| f.elapsed() > KEYS_MAX_AGE) };

@@ -178,3 +178,14 @@ async def test_static_tokens_keep_working_beside_oauth(pve_env, tmp_path):
             assert (await raw_post(srv.url, initialize_body(), token=alice)).status_code == 200
             token = issuer.token(AUDIENCE, groups=['pve-readers'])
             assert (await raw_post(srv.url, initialize_body(), token=token)).status_code == 200
+
+
+async def test_an_issuer_without_any_mapping_stops_start_up(pve_env, tmp_path):
+    config = tmp_path / 'pve-mcp.toml'
+    config.write_text('oauth_issuer = "https://sso.example.com"\noauth_audience = {0}\n'.format(json.dumps(AUDIENCE)))
+    env = {**harness.base_env(), **pve_env.server_env(PVE_MCP_CONFIG=str(config)), 'PVE_MCP_HTTP': '127.0.0.1:0'}
+    proc = await asyncio.create_subprocess_exec(str(harness.binary()), env=env, stdin=asyncio.subprocess.DEVNULL,
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 2
+    assert 'PVE_MCP_OAUTH_ISSUER' in err.decode() and '[[oauth.map]]' in err.decode(), err
