@@ -46,7 +46,10 @@ pub enum Rejected {
 struct Keys {
     jwks_uri: Option<Url>,
     keys: Vec<(Option<String>, DecodingKey)>,
+    /// The last successful fetch.
     fetched: Option<Instant>,
+    /// The last attempt, and why it failed if it did.
+    attempted: Option<(Instant, Option<String>)>,
 }
 
 /// Checks access tokens of one issuer for one audience.
@@ -74,7 +77,7 @@ impl Verifier {
             issuer: config.issuer.clone(),
             audiences: std::iter::once(config.audience.clone()).chain(config.also_audiences.iter().cloned()).collect(),
             http,
-            keys: tokio::sync::RwLock::new(Keys { jwks_uri: None, keys: Vec::new(), fetched: None }),
+            keys: tokio::sync::RwLock::new(Keys { jwks_uri: None, keys: Vec::new(), fetched: None, attempted: None }),
             fetching: tokio::sync::Mutex::new(()),
         })
     }
@@ -100,8 +103,11 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         let kid = header.kid.as_deref();
         let stale = { self.keys.read().await.fetched.is_none_or(|f| f.elapsed() > KEYS_MAX_AGE) };
-        if stale || !self.has_key(kid).await {
+        if !self.has_key(kid).await {
             self.refresh().await?;
+        } else if stale && let Err(Rejected::Unavailable(why) | Rejected::Invalid(why)) = self.refresh().await {
+            // The keys in hand stay good until the issuer answers again.
+            tracing::warn!(reason = %why, "could not refresh the OAuth issuer's keys; using the cached ones");
         }
         let keys = self.keys.read().await;
         let candidates: Vec<&DecodingKey> =
@@ -124,16 +130,41 @@ impl Verifier {
         keys.keys.iter().any(|(k, _)| kid.is_none() || k.as_deref() == kid)
     }
 
-    /// Fetches the issuer's keys again (at most once per [`REFRESH_INTERVAL`]).
+    /// Fetches the issuer's keys again (at most once per [`REFRESH_INTERVAL`]; a failure in that
+    /// time is reported again without asking the issuer).
     async fn refresh(&self) -> Result<(), Rejected> {
         let _one = self.fetching.lock().await;
         let (jwks_uri, recent) = {
             let k = self.keys.read().await;
-            (k.jwks_uri.clone(), k.fetched.is_some_and(|f| f.elapsed() < REFRESH_INTERVAL))
+            let recent = k.attempted.as_ref().filter(|(at, _)| at.elapsed() < REFRESH_INTERVAL).map(|(_, e)| e.clone());
+            (k.jwks_uri.clone(), recent)
         };
-        if recent {
-            return Ok(());
+        match recent {
+            Some(None) => return Ok(()),
+            Some(Some(why)) => return Err(Rejected::Unavailable(why)),
+            None => {}
         }
+        let fetched = self.fetch(jwks_uri).await;
+        let mut k = self.keys.write().await;
+        match fetched {
+            Ok((jwks_uri, keys)) => {
+                *k = Keys {
+                    jwks_uri: Some(jwks_uri),
+                    keys,
+                    fetched: Some(Instant::now()),
+                    attempted: Some((Instant::now(), None)),
+                };
+                Ok(())
+            }
+            Err(Rejected::Unavailable(why) | Rejected::Invalid(why)) => {
+                k.attempted = Some((Instant::now(), Some(why.clone())));
+                Err(Rejected::Unavailable(why))
+            }
+        }
+    }
+
+    /// The issuer's JWKS URL (discovered unless known) and its usable keys.
+    async fn fetch(&self, jwks_uri: Option<Url>) -> Result<(Url, Vec<(Option<String>, DecodingKey)>), Rejected> {
         let jwks_uri = match jwks_uri {
             Some(u) => u,
             None => self.discover().await?,
@@ -152,9 +183,7 @@ impl Verifier {
             }
         }
         tracing::info!(keys = keys.len(), jwks = %jwks_uri, "fetched the OAuth issuer's keys");
-        let mut k = self.keys.write().await;
-        *k = Keys { jwks_uri: Some(jwks_uri), keys, fetched: Some(Instant::now()) };
-        Ok(())
+        Ok((jwks_uri, keys))
     }
 
     /// The issuer's `jwks_uri`, from its authorization server metadata (RFC 8414) or, failing that,

@@ -189,3 +189,15 @@ async def test_an_issuer_without_any_mapping_stops_start_up(pve_env, tmp_path):
     _, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 2
     assert 'PVE_MCP_OAUTH_ISSUER' in err.decode() and '[[oauth.map]]' in err.decode(), err
+
+
+async def test_an_unreachable_issuer_gives_503_and_nothing_reaches_pve(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        env = settings(pve_env, tmp_path, issuer)
+        token = issuer.token(AUDIENCE, groups=['pve-operators'])
+    async with http_server(env, tmp_path / 'http.stderr') as srv:
+        before = pve_env.request_count()
+        answer = await raw_post(srv.url, initialize_body(), token=token)
+        assert answer.status_code == 503, answer.text
+        assert 'Retry-After' in answer.headers
+        assert pve_env.requests_since(before) == []
