@@ -2,10 +2,14 @@
 //! `StreamableHttpService` on hyper.
 //!
 //! In front of rmcp, every request goes through, in order:
-//! 1. the path (`/mcp`, else 404);
+//! 1. the path (`/mcp`, else 404; with OAuth, the protected resource metadata is served at
+//!    `/.well-known/oauth-protected-resource` and `/.well-known/oauth-protected-resource/mcp`);
 //! 2. the `Origin` header: a browser origin not in `PVE_MCP_HTTP_ALLOWED_ORIGINS` (localhost origins
 //!    are always allowed) gets 403; requests without `Origin` (non-browser clients) pass;
-//! 3. the bearer token, when `PVE_MCP_HTTP_TOKENS` is set: missing or wrong gives a bare 401;
+//! 3. the bearer token, when `PVE_MCP_HTTP_TOKENS` is set: missing or wrong gives a bare 401; with
+//!    OAuth ([`super::oauth`]), a token not in the file is checked as the issuer's JWT and mapped to
+//!    an `[[oauth.map]]` route (401 with the resource metadata's address, or 403 when it maps to
+//!    nothing), and its subject goes with the request for the audit log;
 //! 4. the body size (`PVE_MCP_HTTP_MAX_BODY`, 413) and the caller's requests in flight
 //!    (`max_concurrent`): one too many is answered at once with 429 and a JSON-RPC `busy` error.
 //!    A request's slot is held until its answer is sent *and* its handler has finished, so a

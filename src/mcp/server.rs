@@ -127,7 +127,7 @@ impl PveServer {
     }
 
     /// A server for another session of the same caller: same backend and options, its own tool
-    /// selection, pending confirmations and tasks.
+    /// selection. (Confirmations and tasks are carried by the client as sealed handles.)
     pub fn new_session(&self) -> Self {
         PveServer { shared: self.shared.clone(), state: SessionState::new(&self.shared) }
     }

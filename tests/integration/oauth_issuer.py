@@ -1,4 +1,5 @@
-"""A small OAuth authorization server for the tests, on loopback: an RSA key and an EC key, its JWKS
+"""A small OAuth authorization server for the tests, on loopback: an RSA key and an EC key (and an
+Ed25519 key a test may add), its JWKS
 and its metadata (RFC 8414), and access tokens signed with either key (or with anything a test
 wants to try: another key, `alg: none`, HMAC). Keys can be rotated while it runs."""
 
@@ -10,8 +11,8 @@ import uuid
 
 import jwt
 from aiohttp import web
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
 
 def _rsa():
@@ -29,15 +30,15 @@ class Key:
     private: object
 
     def jwk(self) -> dict:
-        algorithm = RSAAlgorithm if self.alg == 'RS256' else ECAlgorithm
+        algorithm = {'RS256': RSAAlgorithm, 'ES256': ECAlgorithm, 'EdDSA': OKPAlgorithm}[self.alg]
         out = json.loads(algorithm.to_jwk(self.private.public_key()))
         out.update({'kid': self.kid, 'alg': self.alg, 'use': 'sig'})
         return out
 
 
 def new_key(alg: str) -> Key:
-    return Key(kid='{0}-{1}'.format(alg.lower(), uuid.uuid4().hex[:8]), alg=alg,
-               private=_rsa() if alg == 'RS256' else _ec())
+    private = {'RS256': _rsa, 'ES256': _ec, 'EdDSA': ed25519.Ed25519PrivateKey.generate}[alg]()
+    return Key(kid='{0}-{1}'.format(alg.lower(), uuid.uuid4().hex[:8]), alg=alg, private=private)
 
 
 class Issuer:

@@ -102,6 +102,15 @@ async def test_an_operator_group_token_can_start_a_vm_and_the_audit_names_the_su
     assert token not in audit.read_text()
 
 
+async def test_an_eddsa_token_is_accepted(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        issuer.keys.append(new_key('EdDSA'))
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            token = issuer.token(AUDIENCE, key=issuer.keys[2], groups=['pve-readers'])
+            answer = await raw_post(srv.url, initialize_body(), token=token)
+            assert answer.status_code == 200, answer.text
+
+
 def bad_tokens(issuer):
     now = int(time.time())
     stranger = new_key('RS256')
