@@ -19,11 +19,14 @@
 //!
 //! rmcp then checks the `Host` header (`PVE_MCP_HTTP_ALLOWED_HOSTS`) and serves the caller's own
 //! [`PveServer`]: its policy and allowlists from its token, its name in the audit log. Callers
-//! never share sessions: each has its own session manager.
+//! never share sessions: each has its own session manager. OAuth people mapped alike share their
+//! mapping's route, but the limits of steps 4 and 5 count per person ([`People`]), and a session id
+//! works only for the person who opened it.
 
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -32,6 +35,7 @@ use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use rmcp::transport::streamable_http_server::SessionId;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::{Value, json};
@@ -109,9 +113,64 @@ impl OAuthGate {
     }
 }
 
+/// An OAuth person: the route of their mapping and their token's subject.
+type PersonKey = (usize, String);
+
+/// What OAuth people mapped alike do not share although they share a route: each has its own
+/// requests in flight (the mapping's `max_concurrent`) and its own sessions
+/// (`PVE_MCP_HTTP_MAX_SESSIONS`), and none can use or end another's session.
+#[derive(Default)]
+struct People(Mutex<HashMap<PersonKey, Person>>);
+
+struct Person {
+    busy: Arc<Semaphore>,
+    max_concurrent: usize,
+    /// Session ids this person opened (some may have ended since).
+    sessions: HashSet<String>,
+}
+
+impl People {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PersonKey, Person>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The person's requests in flight; people with nothing in flight and no session are forgotten.
+    fn busy(&self, who: &PersonKey, max_concurrent: usize) -> Arc<Semaphore> {
+        let mut people = self.lock();
+        if let Some(p) = people.get(who) {
+            return p.busy.clone();
+        }
+        people.retain(|_, p| !p.sessions.is_empty() || p.busy.available_permits() < p.max_concurrent);
+        let busy = Arc::new(Semaphore::new(max_concurrent));
+        people.insert(who.clone(), Person { busy: busy.clone(), max_concurrent, sessions: HashSet::new() });
+        busy
+    }
+
+    fn holds(&self, who: &PersonKey, session: &str) -> bool {
+        self.lock().get(who).is_some_and(|p| p.sessions.contains(session))
+    }
+
+    /// The person's sessions still open in `sessions` (the ended ones are dropped).
+    async fn open(&self, who: &PersonKey, sessions: &LocalSessionManager) -> usize {
+        let live = sessions.sessions.read().await;
+        let mut people = self.lock();
+        let Some(p) = people.get_mut(who) else { return 0 };
+        p.sessions.retain(|id| live.contains_key(&SessionId::from(id.as_str())));
+        p.sessions.len()
+    }
+
+    fn opened(&self, who: &PersonKey, session: &str, max_concurrent: usize) {
+        let _ = self.busy(who, max_concurrent);
+        if let Some(p) = self.lock().get_mut(who) {
+            p.sessions.insert(session.to_owned());
+        }
+    }
+}
+
 struct App {
     access: Access,
     oauth: Option<OAuthGate>,
+    people: People,
     routes: Vec<Served>,
     origins: Vec<String>,
     max_body: usize,
@@ -157,6 +216,7 @@ pub async fn serve(
     let app = Arc::new(App {
         access,
         oauth,
+        people: People::default(),
         routes: served,
         origins: config.allowed_origins.clone(),
         max_body: config.max_body,
@@ -336,6 +396,8 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
             return plain(StatusCode::FORBIDDEN, "Forbidden: Origin not allowed");
         }
     }
+    // An OAuth person (route and subject), whose limits and sessions are their own.
+    let mut person: Option<PersonKey> = None;
     let route = match &app.access {
         Access::Open => &app.routes[0],
         Access::Tokens(callers) => {
@@ -349,6 +411,7 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
                             let identity = oauth::identity(&claims);
                             match oauth::first_match(&gate.map, &claims) {
                                 Some(i) => {
+                                    person = Some((gate.first_route + i, identity.subject.clone()));
                                     req.extensions_mut().insert(identity);
                                     &app.routes[gate.first_route + i]
                                 }
@@ -399,6 +462,12 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
         // Another caller's session (or none at all): this caller holds no such session.
         return plain(StatusCode::NOT_FOUND, "Not Found: no such session");
     }
+    if let (Some(who), Some(id)) = (&person, &session_id)
+        && !app.people.holds(who, id)
+    {
+        // Another person's session of the same mapping: not theirs to use or end.
+        return plain(StatusCode::NOT_FOUND, "Not Found: no such session");
+    }
     if req.method() != Method::POST {
         // GET (the server's notification stream) and DELETE (end of session) hold no call.
         return route.service.handle(req).await;
@@ -427,8 +496,12 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
         Ok(Value::Array(_)) => Some(Value::Null),
         _ => None,
     };
-    if session_id.is_none() && starts_a_session(&bytes) {
-        let open = route.sessions.sessions.read().await.len();
+    let opens = session_id.is_none() && starts_a_session(&bytes);
+    if opens {
+        let open = match &person {
+            Some(who) => app.people.open(who, &route.sessions).await,
+            None => route.sessions.sessions.read().await.len(),
+        };
         if open >= app.max_sessions {
             let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
             tracing::info!(caller = route.name.as_deref().unwrap_or("-"), open, "refused a new session: too many open");
@@ -449,7 +522,11 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
     }
     let permit = match request_id {
         None => None,
-        Some(id) => match route.busy.clone().try_acquire_owned() {
+        Some(id) => match person
+            .as_ref()
+            .map_or_else(|| route.busy.clone(), |who| app.people.busy(who, route.max_concurrent))
+            .try_acquire_owned()
+        {
             Ok(p) => Some(CallSlot(Arc::new(p))),
             Err(_) => {
                 let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
@@ -473,6 +550,12 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
         parts.extensions.insert(slot.clone());
     }
     let response = route.service.handle(Request::from_parts(parts, Full::new(bytes))).await;
+    if opens
+        && let Some(who) = &person
+        && let Some(id) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok())
+    {
+        app.people.opened(who, id, route.max_concurrent);
+    }
     match permit {
         None => response,
         // The permit lives as long as the answer's body (an SSE stream until the result is sent).

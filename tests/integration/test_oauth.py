@@ -12,7 +12,7 @@ import pytest
 
 import harness
 from harness import META_METHOD, ok_data
-from http_harness import http_server, http_session, initialize_body, new_token, raw_post, token_file
+from http_harness import headers_for, http_server, http_session, initialize_body, new_token, raw_post, token_file
 from oauth_issuer import new_key, running_issuer, unsigned
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(90)]
@@ -210,3 +210,37 @@ async def test_an_unreachable_issuer_gives_503_and_nothing_reaches_pve(pve_env, 
         assert answer.status_code == 503, answer.text
         assert 'Retry-After' in answer.headers
         assert pve_env.requests_since(before) == []
+
+
+async def open_session(url, token):
+    answer = await raw_post(url, initialize_body(), token=token)
+    assert answer.status_code == 200, (answer.status_code, answer.text)
+    return {'Mcp-Session-Id': answer.headers['Mcp-Session-Id'], 'MCP-Protocol-Version': '2025-11-25'}
+
+
+async def test_people_mapped_alike_each_get_their_own_session_cap(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        env = settings(pve_env, tmp_path, issuer, PVE_MCP_HTTP_MAX_SESSIONS='1')
+        async with http_server(env, tmp_path / 'http.stderr') as srv:
+            ada = issuer.token(AUDIENCE, sub='ada', groups=['pve-readers'])
+            bob = issuer.token(AUDIENCE, sub='bob', groups=['pve-readers'])
+            await open_session(srv.url, ada)
+            again = await raw_post(srv.url, initialize_body(), token=ada)
+            assert again.status_code == 429 and 'too many sessions' in again.text, (again.status_code, again.text)
+            await open_session(srv.url, bob)
+
+
+async def test_a_person_cannot_use_or_end_the_session_of_another_mapped_alike(pve_env, tmp_path):
+    async with running_issuer() as issuer:
+        async with http_server(settings(pve_env, tmp_path, issuer), tmp_path / 'http.stderr') as srv:
+            ada = issuer.token(AUDIENCE, sub='ada', groups=['pve-readers'])
+            bob = issuer.token(AUDIENCE, sub='bob', groups=['pve-readers'])
+            adas = await open_session(srv.url, ada)
+            listing = {'jsonrpc': '2.0', 'id': 2, 'method': 'tools/list', 'params': {}}
+            used = await raw_post(srv.url, listing, token=bob, **adas)
+            assert used.status_code == 404, (used.status_code, used.text)
+            async with httpx2.AsyncClient(timeout=harness.REQUEST_TIMEOUT) as client:
+                ended = await client.delete(srv.url, headers={**headers_for(bob), **adas})
+                assert ended.status_code == 404, (ended.status_code, ended.text)
+                mine = await client.delete(srv.url, headers={**headers_for(ada), **adas})
+            assert mine.status_code in (200, 202, 204), (mine.status_code, mine.text)
