@@ -27,7 +27,7 @@ use crate::writes::{self, WriteError};
 
 /// The PVE side a call runs against and the limits around it, for as long as the server (or one
 /// HTTP caller) lives: the client, the policy ceiling, the allowlists, the audit log.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Backend {
     /// The ceiling: what this server (or HTTP caller) may ever use.
     pub policy: Policy,

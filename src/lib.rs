@@ -8,15 +8,17 @@
 //!    request, and discovery search over the table.
 //! 3. [`policy`]: what a caller may do: tier and categories, node and guest allowlists, the
 //!    confirmation gates of destructive tools.
-//! 4. [`config`]: settings from flags, environment and the HTTP callers' token file, checked once
-//!    at start-up into the values the stages above take.
+//! 4. [`config`]: settings from flags, environment, the configuration file and the HTTP callers'
+//!    token file (and OAuth's `[[oauth.map]]`, the replicas' state key), checked once at start-up
+//!    into the values the stages above take.
 //! 5. [`call`]: the one path every tool call takes (policy, arguments, allowlists, gate, send, task
 //!    wait), with [`audit`] recording what was done; [`cluster`] chooses which configured cluster
 //!    a call runs against, and [`writes`] (merged property strings, digests, `delete`, results
 //!    that say what changed) is its overlay for writes.
 //!    [`run`] is code mode: a JavaScript program whose every call takes that same path.
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
-//!    input-required, MCP tasks, result shaping, and the stdio and Streamable HTTP transports.
+//!    input-required, MCP tasks, result shaping, the stdio and Streamable HTTP transports, OAuth
+//!    access tokens checked on the HTTP face, and the sealed state handed to clients for any replica.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -136,8 +136,16 @@ fn main() -> ExitCode {
             .collect();
         PveServer::with_clusters(Clusters::new(list).expect("a caller has at least one cluster"), options)
     };
+    match &config.state_key {
+        Some(_) => {}
+        None if config.http.is_some() => tracing::info!(
+            "PVE_MCP_STATE_KEY is not set: confirmation states and task ids are good on this process only (set it, the same on every replica, to run several behind a load balancer)"
+        ),
+        None => {}
+    }
     if let Some(http) = &config.http {
-        let (access, routes) = match &http.tokens {
+        let (access, mut routes) = match &http.tokens {
+            None if config.oauth.is_some() => (Access::Tokens(Callers { list: Vec::new() }), Vec::new()),
             None => {
                 let server = server_for(config.policy(), config.allowlist.clone(), None, None);
                 (Access::Open, vec![Route { name: None, server, max_concurrent: http.max_concurrent }])
@@ -168,10 +176,57 @@ fn main() -> ExitCode {
                 (Access::Tokens(callers), routes)
             }
         };
+        // OAuth: one route per [[oauth.map]] entry, after the token file's.
+        let oauth = match &config.oauth {
+            None => None,
+            Some(o) => {
+                if o.map.is_empty() {
+                    eprintln!(
+                        "pve-mcp: PVE_MCP_OAUTH_ISSUER (--oauth-issuer): the configuration file (PVE_MCP_CONFIG) has no [[oauth.map]] entry, so no token would get any access; map scopes or claims to access there (docs/REMOTE.md)"
+                    );
+                    return ExitCode::from(2);
+                }
+                let gate = match pve_mcp::mcp::http::OAuthGate::new(o, routes.len()) {
+                    Ok(g) => g,
+                    Err(e) => {
+                        eprintln!("pve-mcp: PVE_MCP_OAUTH_ISSUER (--oauth-issuer): {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                for entry in &o.map {
+                    let label = entry.label();
+                    let grant = pve_mcp::config::callers::Grant {
+                        tier: entry.tier.as_deref(),
+                        categories: entry.categories.as_ref(),
+                        node_allowlist: entry.node_allowlist.as_ref(),
+                        vmid_allowlist: entry.vmid_allowlist.as_ref(),
+                        max_concurrent: entry.max_concurrent,
+                        clusters: entry.clusters.as_ref(),
+                    };
+                    let caller = match pve_mcp::config::callers::grant(&label, grant, &config, http.max_concurrent) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            eprintln!("pve-mcp: PVE_MCP_CONFIG (--config): [[oauth.map]] `{label}`: {e}");
+                            return ExitCode::from(2);
+                        }
+                    };
+                    let server = server_for(
+                        caller.policy.clone(),
+                        caller.allowlist.clone(),
+                        Some(label.clone()),
+                        caller.clusters.as_ref(),
+                    );
+                    tracing::info!(oauth_map = %label, tier = caller.policy.tier.as_str(), tools = server.listed(), "OAuth access");
+                    routes.push(Route { name: Some(label), server, max_concurrent: caller.max_concurrent });
+                }
+                tracing::info!(issuer = %o.issuer, audience = %o.audience, "HTTP callers may present OAuth access tokens");
+                Some(gate)
+            }
+        };
         tracing::info!(pve = %config.pve.base_url, tier = config.access_tier.as_str(), "pve-mcp starting the HTTP endpoint");
         let shutdown = tokio_util::sync::CancellationToken::new();
         return runtime.block_on(async move {
-            match pve_mcp::mcp::http::serve(http, access, routes, shutdown).await {
+            match pve_mcp::mcp::http::serve(http, access, oauth, routes, shutdown).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("pve-mcp: PVE_MCP_HTTP (--http): cannot listen on {}: {e}", http.bind);

@@ -75,22 +75,22 @@ struct TokenEntry {
 }
 
 /// A comma string or a list of strings and numbers.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-enum List {
+pub enum List {
     One(String),
     Many(Vec<Item>),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-enum Item {
+pub enum Item {
     Text(String),
     Number(u64),
 }
 
 impl List {
-    fn joined(&self) -> String {
+    pub fn joined(&self) -> String {
         match self {
             List::One(s) => s.clone(),
             List::Many(items) => items
@@ -120,6 +120,95 @@ fn parse_digest(hex: &str) -> Option<[u8; 32]> {
         *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
     }
     Some(out)
+}
+
+/// What a caller may do, as a token file entry or an OAuth mapping writes it.
+#[derive(Default)]
+pub struct Grant<'a> {
+    pub tier: Option<&'a str>,
+    pub categories: Option<&'a List>,
+    pub node_allowlist: Option<&'a List>,
+    pub vmid_allowlist: Option<&'a List>,
+    pub max_concurrent: Option<usize>,
+    pub clusters: Option<&'a List>,
+}
+
+/// A caller named `name` with this access, capped by the server's: never a higher tier, another
+/// category, or a node or guest the server's allowlists leave out. (Its token digest is unset.)
+pub fn grant(name: &str, g: Grant<'_>, config: &Config, default_max_concurrent: usize) -> Result<Caller, String> {
+    let tier = match g.tier.map(str::trim) {
+        None | Some("") => config.access_tier,
+        Some(t) => {
+            let tier = Tier::parse(t).ok_or_else(|| {
+                format!("token `{name}`: `{t}` is not a tier; expected read-only, read-execute or full")
+            })?;
+            if tier > config.access_tier {
+                tracing::warn!(token = %name, asked = tier.as_str(), server = config.access_tier.as_str(), "token asks for a higher tier than PVE_ACCESS_TIER; capped");
+            }
+            tier.min(config.access_tier)
+        }
+    };
+    let categories: BTreeSet<Category> = match &g.categories {
+        None => config.categories.clone(),
+        Some(list) => {
+            let mut out = BTreeSet::new();
+            for c in list.joined().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                if c == "all" {
+                    out.extend(Category::ALL.iter().copied());
+                    continue;
+                }
+                let cat = Category::parse(c).ok_or_else(|| format!("token `{name}`: unknown category `{c}`"))?;
+                out.insert(cat);
+            }
+            let capped: BTreeSet<Category> = out.intersection(&config.categories).copied().collect();
+            if capped.len() < out.len() {
+                tracing::warn!(token = %name, "token names categories PVE_CATEGORIES does not offer; left out");
+            }
+            capped
+        }
+    };
+    let own = Allowlist::parse(
+        g.node_allowlist.map(|l| l.joined()).as_deref(),
+        g.vmid_allowlist.map(|l| l.joined()).as_deref(),
+    )
+    .map_err(|m| format!("token `{name}`: {}", m.replace("PVE_VMID_ALLOWLIST", "vmid_allowlist")))?;
+    let max_concurrent = match g.max_concurrent {
+        None => default_max_concurrent,
+        Some(0) => return Err(format!("token `{name}`: max_concurrent must be at least 1")),
+        Some(n) => n,
+    };
+    let clusters = match &g.clusters {
+        None => None,
+        Some(l) => {
+            let known: Vec<&str> = if config.clusters.is_empty() {
+                vec!["default"]
+            } else {
+                config.clusters.iter().map(|c| c.name.as_str()).collect()
+            };
+            let mut out = BTreeSet::new();
+            for c in l.joined().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                if !known.contains(&c) {
+                    return Err(format!(
+                        "token `{name}`: `clusters` names `{c}`, which is not a configured cluster; known clusters: {}",
+                        known.join(", ")
+                    ));
+                }
+                out.insert(c.to_owned());
+            }
+            if out.is_empty() {
+                return Err(format!("token `{name}`: `clusters` is empty; name at least one cluster"));
+            }
+            Some(out)
+        }
+    };
+    Ok(Caller {
+        name: name.to_owned(),
+        digest: [0; 32],
+        policy: Policy { tier, categories, token_login: config.policy().token_login },
+        allowlist: config.allowlist.intersect(&own),
+        max_concurrent,
+        clusters,
+    })
 }
 
 impl Callers {
@@ -173,80 +262,20 @@ impl Callers {
                     list.iter().find(|c| c.digest == digest).map_or("", |c| &c.name)
                 ));
             }
-            let tier = match e.tier.as_deref().map(str::trim) {
-                None | Some("") => config.access_tier,
-                Some(t) => {
-                    let tier = Tier::parse(t).ok_or_else(|| {
-                        format!("token `{name}`: `{t}` is not a tier; expected read-only, read-execute or full")
-                    })?;
-                    if tier > config.access_tier {
-                        tracing::warn!(token = %name, asked = tier.as_str(), server = config.access_tier.as_str(), "token asks for a higher tier than PVE_ACCESS_TIER; capped");
-                    }
-                    tier.min(config.access_tier)
-                }
-            };
-            let categories: BTreeSet<Category> = match &e.categories {
-                None => config.categories.clone(),
-                Some(list) => {
-                    let mut out = BTreeSet::new();
-                    for c in list.joined().split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                        if c == "all" {
-                            out.extend(Category::ALL.iter().copied());
-                            continue;
-                        }
-                        let cat =
-                            Category::parse(c).ok_or_else(|| format!("token `{name}`: unknown category `{c}`"))?;
-                        out.insert(cat);
-                    }
-                    let capped: BTreeSet<Category> = out.intersection(&config.categories).copied().collect();
-                    if capped.len() < out.len() {
-                        tracing::warn!(token = %name, "token names categories PVE_CATEGORIES does not offer; left out");
-                    }
-                    capped
-                }
-            };
-            let own = Allowlist::parse(
-                e.node_allowlist.as_ref().map(List::joined).as_deref(),
-                e.vmid_allowlist.as_ref().map(List::joined).as_deref(),
-            )
-            .map_err(|m| format!("token `{name}`: {}", m.replace("PVE_VMID_ALLOWLIST", "vmid_allowlist")))?;
-            let max_concurrent = match e.max_concurrent {
-                None => default_max_concurrent,
-                Some(0) => return Err(format!("token `{name}`: max_concurrent must be at least 1")),
-                Some(n) => n,
-            };
-            let clusters = match &e.clusters {
-                None => None,
-                Some(l) => {
-                    let known: Vec<&str> = if config.clusters.is_empty() {
-                        vec!["default"]
-                    } else {
-                        config.clusters.iter().map(|c| c.name.as_str()).collect()
-                    };
-                    let mut out = BTreeSet::new();
-                    for c in l.joined().split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                        if !known.contains(&c) {
-                            return Err(format!(
-                                "token `{name}`: `clusters` names `{c}`, which is not a configured cluster; known clusters: {}",
-                                known.join(", ")
-                            ));
-                        }
-                        out.insert(c.to_owned());
-                    }
-                    if out.is_empty() {
-                        return Err(format!("token `{name}`: `clusters` is empty; name at least one cluster"));
-                    }
-                    Some(out)
-                }
-            };
-            list.push(Caller {
-                name,
-                digest,
-                policy: Policy { tier, categories, token_login: config.policy().token_login },
-                allowlist: config.allowlist.intersect(&own),
-                max_concurrent,
-                clusters,
-            });
+            let granted = grant(
+                &name,
+                Grant {
+                    tier: e.tier.as_deref(),
+                    categories: e.categories.as_ref(),
+                    node_allowlist: e.node_allowlist.as_ref(),
+                    vmid_allowlist: e.vmid_allowlist.as_ref(),
+                    max_concurrent: e.max_concurrent,
+                    clusters: e.clusters.as_ref(),
+                },
+                config,
+                default_max_concurrent,
+            )?;
+            list.push(Caller { name, digest, ..granted });
         }
         Ok(Callers { list })
     }

@@ -117,9 +117,24 @@ struct FileSettings {
     http_max_body: Field,
     http_max_concurrent: Field,
     run_timeout: Field,
+    oauth_issuer: Field,
+    oauth_audience: Field,
+    oauth_scopes: Field,
+    oauth_also_audiences: Field,
+    state_key: Field,
     state_key_file: Field,
+    /// `[[oauth.map]]`: token scopes and claims to access.
+    oauth: Option<Spanned<OAuthTable>>,
     #[serde(default, alias = "clusters")]
     cluster: Vec<Spanned<ClusterTable>>,
+}
+
+/// The `[oauth]` table: its `[[oauth.map]]` entries.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OAuthTable {
+    #[serde(default)]
+    map: Vec<Spanned<super::oauth::MapEntry>>,
 }
 
 /// One `[[cluster]]` table.
@@ -355,6 +370,11 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         http_max_concurrent,
         verify_ssl,
         run_timeout,
+        oauth_issuer,
+        oauth_audience,
+        oauth_scopes,
+        oauth_also_audiences,
+        state_key,
     );
     take_path!(audit_log, http_tokens, state_key_file);
 
@@ -471,6 +491,23 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
             None => LoadError::Setting(e),
         }
     })?;
+
+    // OAuth: the access mapping, checked now; capped by the server's access when served.
+    if let Some(table) = &file.oauth {
+        let Some(oauth) = config.oauth.as_mut() else {
+            return Err(src
+                .error(
+                    Some(table.span()),
+                    Some("oauth"),
+                    "maps OAuth tokens to access, but `oauth_issuer` and `oauth_audience` (PVE_MCP_OAUTH_ISSUER, PVE_MCP_OAUTH_AUDIENCE) are not set",
+                )
+                .into());
+        };
+        for entry in &table.get_ref().map {
+            entry.get_ref().check().map_err(|m| src.error(Some(entry.span()), Some("oauth.map"), m))?;
+            oauth.map.push(entry.get_ref().clone());
+        }
+    }
 
     // Clusters: access, within the server's.
     let server = config.policy();
@@ -775,5 +812,45 @@ node_allowlist = ["lab1"]
     fn errors_never_show_a_secret() {
         let e = error_of(&two_clusters().replace(&format!("token_secret = \"{SECRET}\""), "token_secret = \"a b\""));
         assert!(!e.contains("a b") && e.contains("`token_secret`"), "{e}");
+    }
+
+    fn one_cluster(extra: &str) -> String {
+        format!(
+            "base_url = \"https://pve.example:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\nhttp = \"8080\"\n{extra}"
+        )
+    }
+
+    #[test]
+    fn oauth_settings_and_their_mapping_are_read_in_order() {
+        let c = load(
+            Cli::default(),
+            &one_cluster(
+                "oauth_issuer = \"https://sso.example.com/realms/ops\"\noauth_audience = \"https://mcp.example.com/mcp\"\n\
+                 oauth_scopes = [\"pve.read\"]\n[[oauth.map]]\nclaim = \"groups\"\nvalue = \"ops\"\ntier = \"full\"\n\
+                 [[oauth.map]]\nscope = \"pve.read\"\n",
+            ),
+        )
+        .unwrap();
+        let o = c.oauth.unwrap();
+        assert_eq!((o.issuer.as_str(), o.scopes.len(), o.map.len()), ("https://sso.example.com/realms/ops", 1, 2));
+        assert_eq!(o.map[1].label(), "scope=pve.read");
+    }
+
+    #[test]
+    fn an_oauth_map_without_an_issuer_or_saying_nothing_is_refused() {
+        let e = error_of(&one_cluster("[[oauth.map]]\nscope = \"a\"\n"));
+        assert!(e.contains("`oauth`") && e.contains("oauth_issuer"), "{e}");
+        let e = error_of(&one_cluster(
+            "oauth_issuer = \"https://sso.example.com\"\noauth_audience = \"https://mcp.example.com/mcp\"\n[[oauth.map]]\ntier = \"full\"\n",
+        ));
+        assert!(e.contains("oauth.map") && e.contains("`scope`"), "{e}");
+    }
+
+    #[test]
+    fn a_plain_http_issuer_is_refused_unless_on_loopback() {
+        let e = error_of(&one_cluster(
+            "oauth_issuer = \"http://sso.example.com\"\noauth_audience = \"https://mcp.example.com/mcp\"\n",
+        ));
+        assert!(e.contains("oauth_issuer") && e.contains("https"), "{e}");
     }
 }

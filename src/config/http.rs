@@ -63,12 +63,13 @@ pub(super) fn parse_http(cli: &Cli) -> Result<Option<HttpConfig>, ConfigError> {
         }
         other => other.clone(),
     };
-    if tokens.is_none() && !bind.ip().is_loopback() {
+    let oauth = cli.oauth_issuer.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if tokens.is_none() && !oauth && !bind.ip().is_loopback() {
         return Err(err(
             "PVE_MCP_HTTP_TOKENS",
             "--http-tokens",
             format!(
-                "is not set, and PVE_MCP_HTTP={bind} is not a loopback address: set PVE_MCP_HTTP_TOKENS so callers must authenticate, or bind 127.0.0.1"
+                "is not set, and PVE_MCP_HTTP={bind} is not a loopback address: set PVE_MCP_HTTP_TOKENS or PVE_MCP_OAUTH_ISSUER so callers must authenticate, or bind 127.0.0.1"
             ),
         ));
     }

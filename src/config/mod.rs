@@ -12,6 +12,7 @@ pub mod callers;
 pub mod consent;
 pub mod file;
 mod http;
+pub mod oauth;
 mod pve;
 pub mod state_key;
 
@@ -127,7 +128,20 @@ pub struct Cli {
     /// Longest a pve_run program may take, task waits included, in seconds (default 300)
     #[arg(long, env = "PVE_RUN_TIMEOUT")]
     pub run_timeout: Option<String>,
-    /// Secret (32+ bytes) authenticating plan ids; the same on every replica. Default: random per process
+    /// OAuth: the authorization server's issuer URL; HTTP callers then present its access tokens (docs/REMOTE.md)
+    #[arg(long, env = "PVE_MCP_OAUTH_ISSUER")]
+    pub oauth_issuer: Option<String>,
+    /// OAuth: this server's canonical URL (e.g. https://mcp.example.com/mcp), the audience tokens must name
+    #[arg(long, env = "PVE_MCP_OAUTH_AUDIENCE")]
+    pub oauth_audience: Option<String>,
+    /// OAuth: other comma-separated `aud` values that name this server (e.g. an Entra ID application id)
+    #[arg(long, env = "PVE_MCP_OAUTH_ALSO_AUDIENCES")]
+    pub oauth_also_audiences: Option<String>,
+    /// OAuth: comma-separated scopes advertised in the protected resource metadata
+    #[arg(long, env = "PVE_MCP_OAUTH_SCOPES")]
+    pub oauth_scopes: Option<String>,
+    /// Secret (32+ bytes) authenticating what the server hands out and takes back (plan ids, confirmation
+    /// states, task ids); the same on every replica. Default: random per process. Prefer the variable
     #[arg(long, env = "PVE_MCP_STATE_KEY", hide_env_values = true)]
     pub state_key: Option<String>,
     /// File holding the state key (instead of PVE_MCP_STATE_KEY)
@@ -204,7 +218,9 @@ pub struct Config {
     pub consent: consent::Consent,
     /// Longest a `pve_run` program may take (`PVE_RUN_TIMEOUT`).
     pub run_timeout: Duration,
-    /// The configured state key (`PVE_MCP_STATE_KEY`), if any.
+    /// OAuth access tokens on the HTTP endpoint (`PVE_MCP_OAUTH_ISSUER`), with the file's mapping.
+    pub oauth: Option<oauth::OAuthConfig>,
+    /// The configured state key (`PVE_MCP_STATE_KEY`); `None`: a random one per process.
     pub state_key: Option<state_key::StateKey>,
 }
 
@@ -306,6 +322,8 @@ impl Config {
     /// clusters bring their own.
     fn from_cli_with(cli: Cli, connection: Option<Connection>) -> Result<Config, ConfigError> {
         let http = parse_http(&cli)?;
+        let oauth = oauth::parse_oauth(&cli, http.is_some())?;
+        let state_key = state_key::load(cli.state_key.as_deref(), cli.state_key_file.as_deref())?;
         let pve = match connection {
             Some(c) => c,
             None => pve::parse(&cli)?,
@@ -367,7 +385,8 @@ impl Config {
             http,
             clusters: Vec::new(),
             run_timeout: seconds(cli.run_timeout.as_deref(), DEFAULT_RUN_TIMEOUT, "PVE_RUN_TIMEOUT", "--run-timeout")?,
-            state_key: state_key::load(cli.state_key.as_deref(), cli.state_key_file.as_deref())?,
+            oauth,
+            state_key,
         })
     }
 }
@@ -434,6 +453,10 @@ mod tests {
             consent: Default::default(),
             command: None,
             run_timeout: None,
+            oauth_issuer: None,
+            oauth_audience: None,
+            oauth_scopes: None,
+            oauth_also_audiences: None,
             state_key: None,
             state_key_file: None,
         }

@@ -1,7 +1,9 @@
 //! The server's state key (`PVE_MCP_STATE_KEY`, or a file named by `PVE_MCP_STATE_KEY_FILE`): the
-//! secret that authenticates what the server hands out and later takes back, such as code mode's
-//! plan ids. Every replica given the same key accepts the others' plan ids, and they survive a
-//! restart. Without one, a random key is made for the process: plan ids then last as long as it.
+//! secret that authenticates what the server hands out and later takes back: code mode's plan ids,
+//! input-required confirmation states and MCP task ids. Every replica given the same key accepts
+//! the others', and they survive a restart. Without one, a random key is made for the process: they
+//! then last as long as it. Each use signs under its own derived key ([`StateKey::derive`]), so one
+//! kind can never pass for another.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -43,6 +45,12 @@ impl StateKey {
         StateKey { key: hmac::Key::new(hmac::HMAC_SHA256, &bytes), configured: false }
     }
 
+    /// A key of its own for one `purpose` (HMAC of the purpose under this key).
+    pub fn derive(&self, purpose: &str) -> hmac::Key {
+        let tag = self.sign(&[b"pve-mcp derived key", purpose.as_bytes()]);
+        hmac::Key::new(hmac::HMAC_SHA256, tag.as_ref())
+    }
+
     /// The authentication tag of `parts` (each length-prefixed, so their boundaries count).
     pub fn sign(&self, parts: &[&[u8]]) -> hmac::Tag {
         let mut ctx = hmac::Context::with_key(&self.key);
@@ -57,10 +65,14 @@ impl StateKey {
 /// Reads the key from its setting or its file; `None` when neither is set.
 pub fn load(text: Option<&str>, file: Option<&Path>) -> Result<Option<StateKey>, ConfigError> {
     let short = || format!("expected at least {MIN_LEN} bytes of random text (e.g. `openssl rand -hex 32`)");
+    let file = file.filter(|p| !p.as_os_str().is_empty());
+    if text.is_some_and(|t| !t.trim().is_empty()) && file.is_some() {
+        return Err(err("PVE_MCP_STATE_KEY", "--state-key", "and PVE_MCP_STATE_KEY_FILE are both set; give the key one way"));
+    }
     if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
         return StateKey::from_text(t).map(Some).ok_or_else(|| err("PVE_MCP_STATE_KEY", "--state-key", short()));
     }
-    let Some(path) = file.filter(|p| !p.as_os_str().is_empty()) else { return Ok(None) };
+    let Some(path) = file else { return Ok(None) };
     let text = std::fs::read_to_string(path).map_err(|e| {
         err("PVE_MCP_STATE_KEY_FILE", "--state-key-file", format!("cannot read `{}`: {e}", path.display()))
     })?;
@@ -98,6 +110,26 @@ mod tests {
         let a = StateKey::from_text(text).unwrap().sign(&[b"x"]);
         let b = StateKey::from_text(text).unwrap().sign(&[b"x"]);
         assert_eq!(a.as_ref(), b.as_ref());
+    }
+
+    #[test]
+    fn a_key_given_both_ways_is_refused() {
+        let e = load(Some(&"k".repeat(40)), Some(Path::new("/nonexistent"))).unwrap_err();
+        assert!(e.message.contains("both set"), "{e}");
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let key = StateKey::from_text(&"k".repeat(40)).unwrap();
+        assert!(!format!("{key:?}").contains("kkkk"));
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose() {
+        let key = StateKey::from_text(&"k".repeat(40)).unwrap();
+        let a = hmac::sign(&key.derive("a"), b"x");
+        let b = hmac::sign(&key.derive("b"), b"x");
+        assert_ne!(a.as_ref(), b.as_ref());
     }
 
     #[test]

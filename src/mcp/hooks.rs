@@ -1,6 +1,6 @@
 //! How a call reaches back to its MCP client: progress notifications for a progress token, and a
 //! person's confirmation, asked by an elicitation request (protocol up to 2025-11-25) or by an
-//! input-required result whose state this server keeps (2026-07-28).
+//! input-required result whose sealed state the client carries (2026-07-28).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -15,11 +15,12 @@ use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer};
 use serde_json::{Map, Value, json};
 
+use super::state;
 use crate::BoxFuture;
 use crate::policy::gate::{Confirmer, Consent};
 use crate::pve::task::ProgressSink;
 
-/// A destructive call waiting for the person's answer (2026-07-28 input-required round trip).
+/// A gated call waiting in the MCP Apps confirmation view.
 struct Pending {
     tool: String,
     arguments: Map<String, Value>,
@@ -130,26 +131,32 @@ impl AppApprovals {
     }
 }
 
-/// Confirmations asked through an input-required result, kept server-side: the client only holds
-/// the random key, so it cannot forge or alter what was confirmed.
-#[derive(Default)]
-pub(super) struct PendingConfirmations(Mutex<HashMap<String, Pending>>);
+/// Confirmations asked through an input-required result (2026-07-28). Nothing is kept here: the
+/// `requestState` is a sealed handle ([`super::state`]) naming the tool, the arguments' digest, the
+/// caller and an expiry, so any replica with the same state key can check the retry, and the
+/// client can neither forge nor alter what was confirmed.
+pub(super) struct PendingConfirmations;
+
+/// The `requestState` handles' kind.
+const CONFIRM_KIND: &str = "pvc1";
 
 impl PendingConfirmations {
-    /// An input-required answer (2026-07-28) asking the person to confirm; the call is kept here.
+    /// An input-required answer (2026-07-28) asking the person to confirm this call of `caller`.
     pub(super) fn ask(
         &self,
         tool: &str,
-        arguments: Map<String, Value>,
+        arguments: &Map<String, Value>,
+        caller: &str,
         prompt: String,
     ) -> Result<CallToolResponse, McpError> {
         let schema = confirm_schema().ok_or_else(|| McpError::internal_error("confirmation schema", None))?;
-        let key = uuid::Uuid::new_v4().to_string();
-        {
-            let mut pending = self.0.lock().unwrap_or_else(|p| p.into_inner());
-            pending.retain(|_, p| p.created.elapsed() < PENDING_TTL);
-            pending.insert(key.clone(), Pending { tool: tool.to_owned(), arguments, created: Instant::now() });
-        }
+        let mut payload = Map::new();
+        payload.insert("tool".into(), Value::String(tool.to_owned()));
+        payload.insert("call".into(), Value::String(state::call_digest(tool, arguments)));
+        payload.insert("caller".into(), Value::String(caller.to_owned()));
+        payload.insert("exp".into(), Value::from(state::now() + PENDING_TTL.as_secs()));
+        payload.insert("nonce".into(), Value::String(uuid::Uuid::new_v4().simple().to_string()));
+        let key = state::sealer().seal(CONFIRM_KIND, &payload);
         let mut requests = InputRequests::new();
         requests.insert(
             "confirm".into(),
@@ -162,19 +169,43 @@ impl PendingConfirmations {
         Ok(InputRequiredResult::new(Some(requests), Some(key)).into())
     }
 
-    /// Whether a retried call carries a valid, accepted confirmation for exactly this call.
+    /// For a retried call (one with a `requestState`): `Ok` if it carries a valid, accepted
+    /// confirmation for exactly this call by this caller, else why not. `None` for a first call.
     pub(super) fn confirmed_retry(
         &self,
         request: &CallToolRequestParams,
         arguments: &Map<String, Value>,
-    ) -> Option<bool> {
+        caller: &str,
+    ) -> Option<Result<(), String>> {
         let key = request.request_state.as_deref()?;
-        let pending = self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key)?;
-        let same =
-            pending.tool == request.name && &pending.arguments == arguments && pending.created.elapsed() < PENDING_TTL;
-        let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm"));
-        let yes = answer
-            .is_some_and(|a| a.get("action").and_then(Value::as_str) == Some("accept") && accepted(a.get("content")));
-        Some(same && yes)
+        let checked = (|| {
+            let payload = state::sealer().open(CONFIRM_KIND, key).map_err(|e| e.to_string())?;
+            let text = |k: &str| payload.get(k).and_then(Value::as_str).unwrap_or("");
+            if text("caller") != caller {
+                return Err(state::Refused::OtherCaller.to_string());
+            }
+            if text("tool") != request.name || text("call") != state::call_digest(&request.name, arguments) {
+                return Err(state::Refused::OtherCall.to_string());
+            }
+            let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm"));
+            let yes = answer.is_some_and(|a| {
+                a.get("action").and_then(Value::as_str) == Some("accept") && accepted(a.get("content"))
+            });
+            if !yes {
+                return Err("the user did not confirm".to_owned());
+            }
+            let expiry = payload.get("exp").and_then(Value::as_u64).unwrap_or(0);
+            if !state::sealer().spend(text("nonce"), expiry) {
+                return Err(state::Refused::Spent.to_string());
+            }
+            Ok(())
+        })();
+        Some(checked.map_err(|why| {
+            if why.starts_with("the user") {
+                why
+            } else {
+                format!("the confirmation state (requestState) is refused: {why}")
+            }
+        }))
     }
 }

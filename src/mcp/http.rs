@@ -2,10 +2,14 @@
 //! `StreamableHttpService` on hyper.
 //!
 //! In front of rmcp, every request goes through, in order:
-//! 1. the path (`/mcp`, else 404);
+//! 1. the path (`/mcp`, else 404; with OAuth, the protected resource metadata is served at
+//!    `/.well-known/oauth-protected-resource` and `/.well-known/oauth-protected-resource/mcp`);
 //! 2. the `Origin` header: a browser origin not in `PVE_MCP_HTTP_ALLOWED_ORIGINS` (localhost origins
 //!    are always allowed) gets 403; requests without `Origin` (non-browser clients) pass;
-//! 3. the bearer token, when `PVE_MCP_HTTP_TOKENS` is set: missing or wrong gives a bare 401;
+//! 3. the bearer token, when `PVE_MCP_HTTP_TOKENS` is set: missing or wrong gives a bare 401; with
+//!    OAuth ([`super::oauth`]), a token not in the file is checked as the issuer's JWT and mapped to
+//!    an `[[oauth.map]]` route (401 with the resource metadata's address, or 403 when it maps to
+//!    nothing), and its subject goes with the request for the audit log;
 //! 4. the body size (`PVE_MCP_HTTP_MAX_BODY`, 413) and the caller's requests in flight
 //!    (`max_concurrent`): one too many is answered at once with 429 and a JSON-RPC `busy` error.
 //!    A request's slot is held until its answer is sent *and* its handler has finished, so a
@@ -15,11 +19,14 @@
 //!
 //! rmcp then checks the `Host` header (`PVE_MCP_HTTP_ALLOWED_HOSTS`) and serves the caller's own
 //! [`PveServer`]: its policy and allowlists from its token, its name in the audit log. Callers
-//! never share sessions: each has its own session manager.
+//! never share sessions: each has its own session manager. OAuth people mapped alike share their
+//! mapping's route, but the limits of steps 4 and 5 count per person ([`People`]), and a session id
+//! works only for the person who opened it.
 
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -28,6 +35,7 @@ use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use rmcp::transport::streamable_http_server::SessionId;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::{Value, json};
@@ -35,7 +43,9 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::config::oauth::{MapEntry, OAuthConfig};
 use crate::config::{HttpConfig, normalize_origin};
+use crate::mcp::oauth::{self, Rejected, Verifier};
 use crate::mcp::server::PveServer;
 
 /// The endpoint's path.
@@ -76,12 +86,91 @@ const SESSION_HEADER: &str = "mcp-session-id";
 pub enum Access {
     /// No token file: one route, any local caller (loopback binds only).
     Open,
-    /// A token file: the route of the matching token.
+    /// A token file: the route of the matching token (no entries: OAuth tokens only).
     Tokens(crate::config::callers::Callers),
+}
+
+/// OAuth access tokens (`PVE_MCP_OAUTH_ISSUER`), beside the token file's.
+pub struct OAuthGate {
+    pub verifier: Verifier,
+    /// The `[[oauth.map]]` entries; entry `i` is served by route `first_route + i`.
+    pub map: Vec<MapEntry>,
+    pub first_route: usize,
+    /// The protected resource metadata document, and where it is published.
+    pub metadata: Value,
+    pub metadata_url: String,
+}
+
+impl OAuthGate {
+    pub fn new(config: &OAuthConfig, first_route: usize) -> Result<OAuthGate, String> {
+        Ok(OAuthGate {
+            verifier: Verifier::new(config)?,
+            map: config.map.clone(),
+            first_route,
+            metadata: oauth::metadata(config),
+            metadata_url: oauth::metadata_url(&config.audience),
+        })
+    }
+}
+
+/// An OAuth person: the route of their mapping and their token's subject.
+type PersonKey = (usize, String);
+
+/// What OAuth people mapped alike do not share although they share a route: each has its own
+/// requests in flight (the mapping's `max_concurrent`) and its own sessions
+/// (`PVE_MCP_HTTP_MAX_SESSIONS`), and none can use or end another's session.
+#[derive(Default)]
+struct People(Mutex<HashMap<PersonKey, Person>>);
+
+struct Person {
+    busy: Arc<Semaphore>,
+    max_concurrent: usize,
+    /// Session ids this person opened (some may have ended since).
+    sessions: HashSet<String>,
+}
+
+impl People {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PersonKey, Person>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The person's requests in flight; people with nothing in flight and no session are forgotten.
+    fn busy(&self, who: &PersonKey, max_concurrent: usize) -> Arc<Semaphore> {
+        let mut people = self.lock();
+        if let Some(p) = people.get(who) {
+            return p.busy.clone();
+        }
+        people.retain(|_, p| !p.sessions.is_empty() || p.busy.available_permits() < p.max_concurrent);
+        let busy = Arc::new(Semaphore::new(max_concurrent));
+        people.insert(who.clone(), Person { busy: busy.clone(), max_concurrent, sessions: HashSet::new() });
+        busy
+    }
+
+    fn holds(&self, who: &PersonKey, session: &str) -> bool {
+        self.lock().get(who).is_some_and(|p| p.sessions.contains(session))
+    }
+
+    /// The person's sessions still open in `sessions` (the ended ones are dropped).
+    async fn open(&self, who: &PersonKey, sessions: &LocalSessionManager) -> usize {
+        let live = sessions.sessions.read().await;
+        let mut people = self.lock();
+        let Some(p) = people.get_mut(who) else { return 0 };
+        p.sessions.retain(|id| live.contains_key(&SessionId::from(id.as_str())));
+        p.sessions.len()
+    }
+
+    fn opened(&self, who: &PersonKey, session: &str, max_concurrent: usize) {
+        let _ = self.busy(who, max_concurrent);
+        if let Some(p) = self.lock().get_mut(who) {
+            p.sessions.insert(session.to_owned());
+        }
+    }
 }
 
 struct App {
     access: Access,
+    oauth: Option<OAuthGate>,
+    people: People,
     routes: Vec<Served>,
     origins: Vec<String>,
     max_body: usize,
@@ -92,6 +181,7 @@ struct App {
 pub async fn serve(
     config: &HttpConfig,
     access: Access,
+    oauth: Option<OAuthGate>,
     routes: Vec<Route>,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
@@ -125,14 +215,19 @@ pub async fn serve(
         .collect();
     let app = Arc::new(App {
         access,
+        oauth,
+        people: People::default(),
         routes: served,
         origins: config.allowed_origins.clone(),
         max_body: config.max_body,
         max_sessions: config.max_sessions,
     });
-    let auth = match &app.access {
-        Access::Open => "none (loopback only)".to_owned(),
-        Access::Tokens(c) => format!("{} bearer token(s)", c.list.len()),
+    let auth = match (&app.access, &app.oauth) {
+        (Access::Open, _) => "none (loopback only)".to_owned(),
+        (Access::Tokens(c), None) => format!("{} bearer token(s)", c.list.len()),
+        (Access::Tokens(c), Some(o)) => {
+            format!("OAuth access tokens ({} mapping(s)) and {} bearer token(s)", o.map.len(), c.list.len())
+        }
     };
     tracing::info!(url = %format!("http://{local}{ENDPOINT}"), authentication = %auth, "pve-mcp serving MCP over Streamable HTTP");
     if matches!(app.access, Access::Open) {
@@ -216,10 +311,40 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
     r
 }
 
-fn unauthorized() -> Response<Body> {
-    let mut r = Response::new(Full::new(Bytes::new()).boxed());
-    *r.status_mut() = StatusCode::UNAUTHORIZED;
-    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+/// 401 (or 403 with `insufficient_scope`): with OAuth, the challenge names the resource metadata
+/// (RFC 9728), and the error when a token was presented.
+fn unauthorized(oauth: Option<&OAuthGate>, error: Option<(&str, &str)>) -> Response<Body> {
+    let mut challenge = "Bearer".to_owned();
+    let mut params = Vec::new();
+    if let Some(gate) = oauth {
+        params.push(format!("resource_metadata=\"{}\"", gate.metadata_url));
+    }
+    if let Some((code, description)) = error {
+        let description: String = description.chars().filter(|c| *c != '"' && *c != '\\' && !c.is_control()).collect();
+        params.push(format!("error=\"{code}\", error_description=\"{description}\""));
+    }
+    if !params.is_empty() {
+        challenge = format!("Bearer {}", params.join(", "));
+    }
+    let forbidden = error.is_some_and(|(code, _)| code == "insufficient_scope");
+    let body = match error {
+        Some((_, d)) => Bytes::from(format!("{}: {d}", if forbidden { "Forbidden" } else { "Unauthorized" })),
+        None => Bytes::new(),
+    };
+    let mut r = Response::new(Full::new(body).boxed());
+    *r.status_mut() = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+/// The protected resource metadata document, for anyone (browsers too).
+fn metadata_response(gate: &OAuthGate) -> Response<Body> {
+    let mut r = Response::new(Full::new(Bytes::from(gate.metadata.to_string())).boxed());
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     r
 }
 
@@ -248,7 +373,19 @@ fn bearer(req: &Request<Incoming>) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+/// The protected resource metadata's paths: the plain one and the one for [`ENDPOINT`].
+const METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
+
+async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Response<Body> {
+    if let Some(gate) = &app.oauth {
+        let path = req.uri().path();
+        if path == METADATA_PATH || path.strip_prefix(METADATA_PATH) == Some(ENDPOINT) {
+            return match *req.method() {
+                Method::GET | Method::HEAD => metadata_response(gate),
+                _ => plain(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+            };
+        }
+    }
     if req.uri().path() != ENDPOINT {
         return plain(StatusCode::NOT_FOUND, "Not Found");
     }
@@ -259,15 +396,58 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
             return plain(StatusCode::FORBIDDEN, "Forbidden: Origin not allowed");
         }
     }
+    // An OAuth person (route and subject), whose limits and sessions are their own.
+    let mut person: Option<PersonKey> = None;
     let route = match &app.access {
         Access::Open => &app.routes[0],
-        Access::Tokens(callers) => match bearer(&req).and_then(|t| callers.authenticate(t)) {
-            Some(i) => &app.routes[i],
-            None => {
-                tracing::info!(%peer, "refused an HTTP request without a valid bearer token");
-                return unauthorized();
+        Access::Tokens(callers) => {
+            let presented = bearer(&req).map(str::to_owned);
+            match presented.as_deref().map(|t| (t, callers.authenticate(t))) {
+                Some((_, Some(i))) => &app.routes[i],
+                Some((token, None)) if app.oauth.is_some() => {
+                    let gate = app.oauth.as_ref().expect("checked");
+                    match gate.verifier.verify(token).await {
+                        Ok(claims) => {
+                            let identity = oauth::identity(&claims);
+                            match oauth::first_match(&gate.map, &claims) {
+                                Some(i) => {
+                                    person = Some((gate.first_route + i, identity.subject.clone()));
+                                    req.extensions_mut().insert(identity);
+                                    &app.routes[gate.first_route + i]
+                                }
+                                None => {
+                                    tracing::info!(%peer, subject = %identity.subject, "refused an OAuth token that maps to no access");
+                                    return unauthorized(
+                                        Some(gate),
+                                        Some((
+                                            "insufficient_scope",
+                                            "the token's scopes and claims match no [[oauth.map]] entry of this server, so it grants no access",
+                                        )),
+                                    );
+                                }
+                            }
+                        }
+                        Err(Rejected::Invalid(why)) => {
+                            tracing::info!(%peer, reason = %why, "refused an HTTP request with an invalid access token");
+                            return unauthorized(Some(gate), Some(("invalid_token", &why)));
+                        }
+                        Err(Rejected::Unavailable(why)) => {
+                            tracing::warn!(%peer, reason = %why, "cannot check an access token: the issuer's keys are unavailable");
+                            let mut r = plain(
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                "Service Unavailable: the authorization server's keys cannot be fetched; try again later",
+                            );
+                            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                            return r;
+                        }
+                    }
+                }
+                _ => {
+                    tracing::info!(%peer, "refused an HTTP request without a valid bearer token");
+                    return unauthorized(app.oauth.as_ref(), None);
+                }
             }
-        },
+        }
     };
     let session_id = req.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     if req.method() == Method::DELETE
@@ -280,6 +460,12 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
             .contains_key(&rmcp::transport::streamable_http_server::SessionId::from(id.as_str()))
     {
         // Another caller's session (or none at all): this caller holds no such session.
+        return plain(StatusCode::NOT_FOUND, "Not Found: no such session");
+    }
+    if let (Some(who), Some(id)) = (&person, &session_id)
+        && !app.people.holds(who, id)
+    {
+        // Another person's session of the same mapping: not theirs to use or end.
         return plain(StatusCode::NOT_FOUND, "Not Found: no such session");
     }
     if req.method() != Method::POST {
@@ -310,8 +496,12 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
         Ok(Value::Array(_)) => Some(Value::Null),
         _ => None,
     };
-    if session_id.is_none() && starts_a_session(&bytes) {
-        let open = route.sessions.sessions.read().await.len();
+    let opens = session_id.is_none() && starts_a_session(&bytes);
+    if opens {
+        let open = match &person {
+            Some(who) => app.people.open(who, &route.sessions).await,
+            None => route.sessions.sessions.read().await.len(),
+        };
         if open >= app.max_sessions {
             let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
             tracing::info!(caller = route.name.as_deref().unwrap_or("-"), open, "refused a new session: too many open");
@@ -332,7 +522,11 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
     }
     let permit = match request_id {
         None => None,
-        Some(id) => match route.busy.clone().try_acquire_owned() {
+        Some(id) => match person
+            .as_ref()
+            .map_or_else(|| route.busy.clone(), |who| app.people.busy(who, route.max_concurrent))
+            .try_acquire_owned()
+        {
             Ok(p) => Some(CallSlot(Arc::new(p))),
             Err(_) => {
                 let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
@@ -356,6 +550,12 @@ async fn handle(app: &App, req: Request<Incoming>, peer: SocketAddr) -> Response
         parts.extensions.insert(slot.clone());
     }
     let response = route.service.handle(Request::from_parts(parts, Full::new(bytes))).await;
+    if opens
+        && let Some(who) = &person
+        && let Some(id) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok())
+    {
+        app.people.opened(who, id, route.max_concurrent);
+    }
     match permit {
         None => response,
         // The permit lives as long as the answer's body (an SSE stream until the result is sent).

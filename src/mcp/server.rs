@@ -16,7 +16,6 @@ use rmcp::model::{
     ServerConfig, Tool, UpdateTaskParams,
 };
 use rmcp::service::RequestContext;
-use rmcp::task_manager::TaskManager;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
@@ -108,8 +107,6 @@ struct SessionState {
     pending: PendingConfirmations,
     /// Calls waiting for a person's answer in the MCP Apps confirmation view.
     approvals: AppApprovals,
-    /// PVE tasks followed as MCP tasks, for clients with the tasks extension.
-    tasks: TaskManager,
 }
 
 /// What this session sees: its categories (changed with `pve_toolsets`) and its tool list.
@@ -133,7 +130,7 @@ impl PveServer {
     }
 
     /// A server for another session of the same caller: same backend and options, its own tool
-    /// selection, pending confirmations and tasks.
+    /// selection. (Confirmations and tasks are carried by the client as sealed handles.)
     pub fn new_session(&self) -> Self {
         PveServer { shared: self.shared.clone(), state: SessionState::new(&self.shared) }
     }
@@ -159,9 +156,8 @@ impl SessionState {
     fn new(shared: &Shared) -> Arc<SessionState> {
         Arc::new(SessionState {
             session: RwLock::new(Session::new(shared.clusters.ceiling().clone(), &shared.options)),
-            pending: PendingConfirmations::default(),
+            pending: PendingConfirmations,
             approvals: AppApprovals::default(),
-            tasks: TaskManager::new(),
         })
     }
 }
@@ -352,11 +348,58 @@ impl PveServer {
             confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
             cancel: context.ct.clone(),
             limits: crate::run::engine::Limits::with_wall(self.shared.options.run_timeout),
+            person: {
+                let caller = self.caller_of(context);
+                caller.audit.map(|who| (caller.key, who))
+            },
         };
         match crate::run::run(request, env).await {
             Ok(report) => result::bounded(report.to_json(), None, self.shared.options.result_limit * 4),
             Err(e) => result::error(format!("pve_run: {e}")),
         }
+    }
+}
+
+/// Who calls, for the state handed to the client and for the audit log.
+struct CallerOf {
+    /// Bound into confirmation states and task ids: the route's name and the token's subject.
+    key: String,
+    /// The audit log's caller, when the request's token names a subject (OAuth).
+    audit: Option<String>,
+}
+
+impl PveServer {
+    fn caller_of(&self, context: &RequestContext<RoleServer>) -> CallerOf {
+        let route = self.shared.clusters.iter().next().and_then(|b| b.caller.clone()).unwrap_or_else(|| "-".into());
+        let identity =
+            context.extensions.get::<http::request::Parts>().and_then(|p| p.extensions.get::<super::oauth::Identity>());
+        match identity {
+            Some(id) => {
+                CallerOf { key: format!("{route}|{}", id.subject), audit: Some(format!("{} via {route}", id.subject)) }
+            }
+            None => CallerOf { key: route, audit: None },
+        }
+    }
+}
+
+impl PveServer {
+    /// The task of a task id this caller holds, and the backend of its cluster (with the caller's
+    /// audit name).
+    fn task_of(
+        &self,
+        id: &str,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<(tasks::Handle, Arc<Backend>), McpError> {
+        let caller = self.caller_of(context);
+        let handle = tasks::open(id, &caller.key)?;
+        let backend = self.shared.clusters.iter().find(|b| b.cluster == handle.cluster).cloned().ok_or_else(|| {
+            McpError::invalid_params("unknown task: it runs on a cluster this caller may not call", None)
+        })?;
+        let backend = match caller.audit {
+            Some(who) => Arc::new(Backend { caller: Some(who), ..(*backend).clone() }),
+            None => backend,
+        };
+        Ok((handle, backend))
     }
 }
 
@@ -379,25 +422,28 @@ impl ServerHandler for PveServer {
     async fn get_task(
         &self,
         request: GetTaskParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<GetTaskResult, McpError> {
-        Ok(GetTaskResult::new(self.state.tasks.get_task(&request.task_id)?))
+        let (handle, backend) = self.task_of(&request.task_id, &context)?;
+        tasks::get(&backend, &handle, &request.task_id, self.shared.options.result_limit).await
     }
 
     async fn update_task(
         &self,
         request: UpdateTaskParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
-        self.state.tasks.update_task(&request.task_id, request.input_responses)
+        // PVE tasks ask for no input: answers are ignored, as the extension says of unknown keys.
+        self.task_of(&request.task_id, &context).map(|_| ())
     }
 
     async fn cancel_task(
         &self,
         request: CancelTaskParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
-        self.state.tasks.cancel_task(&request.task_id)
+        let (handle, backend) = self.task_of(&request.task_id, &context)?;
+        tasks::cancel(&backend, &handle).await
     }
 
     async fn list_tools(
@@ -597,11 +643,12 @@ impl ServerHandler for PveServer {
         let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
         let elicitation = (!modern && client_can_elicit(&context)).then(|| Elicitation { peer: context.peer.clone() });
         let by_app = self.shared.options.confirm_by_person && client_has_apps(&context);
-        let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args) {
+        let caller = self.caller_of(&context);
+        let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args, &caller.key) {
             _ if approved => Some(ConsentKind::App),
-            Some(true) => Some(ConsentKind::Elicitation),
-            Some(false) => {
-                return Ok(result::error(format!("{name}: the user did not confirm; nothing was sent to PVE")).into());
+            Some(Ok(())) => Some(ConsentKind::Elicitation),
+            Some(Err(why)) => {
+                return Ok(result::error(format!("{name}: {why}; nothing was sent to PVE")).into());
             }
             None => None,
         };
@@ -623,6 +670,11 @@ impl ServerHandler for PveServer {
             Ok(b) => b,
             Err(e) => return Ok(result::error(format!("{name}: {e}")).into()),
         };
+        // An OAuth caller is named in the audit log by its token's subject.
+        let backend = match &caller.audit {
+            Some(who) => Arc::new(Backend { caller: Some(who.clone()), ..(*backend).clone() }),
+            None => backend,
+        };
         crate::pve::release::check_once(
             &backend.client,
             crate::tools::generated::SCHEMA_RELEASE,
@@ -637,8 +689,7 @@ impl ServerHandler for PveServer {
         let on = backend.cluster.as_deref().map(|c| format!(" (cluster `{c}`)")).unwrap_or_default();
         Ok(match outcome {
             Ok(Success::Started(upid)) if as_mcp_task => {
-                let tasks = &self.state.tasks;
-                return Ok(tasks::follow(tasks, backend, self.shared.options.result_limit, &name, upid));
+                return Ok(tasks::follow(backend, &name, upid, &caller.key));
             }
             Ok(success) => result::on_cluster(
                 result::success(success, registry::find(&name), self.shared.options.result_limit),
@@ -654,7 +705,7 @@ impl ServerHandler for PveServer {
                 ));
             }
             Err(CallError::NeedsConfirmation { prompt, .. }) if modern && client_can_elicit(&context) => {
-                return self.state.pending.ask(&request.name, args, prompt);
+                return self.state.pending.ask(&request.name, &args, &caller.key, prompt);
             }
             Err(CallError::NeedsConfirmation { prompt, .. }) if by_app => {
                 self.state.approvals.offer(&name, asked_args, prompt)

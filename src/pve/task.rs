@@ -270,6 +270,26 @@ async fn final_log_tail(client: &PveClient, upid: &Upid) -> Vec<String> {
     Vec::new()
 }
 
+/// A task's state now, read once from PVE: `None` while it runs, else how it ended (`elapsed`: the
+/// time since it started, for the report).
+pub async fn check(client: &PveClient, upid: &Upid, elapsed: Duration) -> Result<Option<TaskOutcome>, PveError> {
+    let status = get(client, upid, "status", &[]).await?;
+    let state = status.get("status").and_then(Value::as_str).unwrap_or("").to_owned();
+    if state != "stopped" {
+        return Ok(None);
+    }
+    let exit = status.get("exitstatus").and_then(Value::as_str).map(str::to_owned);
+    let report = TaskReport {
+        log_tail: final_log_tail(client, upid).await,
+        upid: upid.clone(),
+        status: state,
+        exit_status: exit.clone(),
+        duration: elapsed,
+    };
+    let ok = matches!(exit.as_deref(), Some("OK")) || report.warnings().is_some();
+    Ok(Some(if ok { TaskOutcome::Succeeded(report) } else { TaskOutcome::Failed(report) }))
+}
+
 async fn get(client: &PveClient, upid: &Upid, leaf: &str, params: &[(&str, &str)]) -> Result<Value, PveError> {
     let mut req = PveRequest::new(
         HttpMethod::Get,

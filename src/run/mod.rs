@@ -88,6 +88,9 @@ pub struct Env<'a> {
     pub confirmer: Option<&'a dyn Confirmer>,
     pub cancel: CancellationToken,
     pub limits: Limits,
+    /// Who runs it, when the request names a person (an OAuth token's subject): plan ids are bound
+    /// to `.0` and audit lines name `.1`. Otherwise the clusters' caller (a token file's name).
+    pub person: Option<(String, String)>,
 }
 
 /// A finished run.
@@ -224,7 +227,10 @@ impl Drop for StopOnDrop {
 
 /// Runs a program.
 pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
-    let caller = env.clusters.first().caller.clone().unwrap_or_default();
+    let caller = match &env.person {
+        Some((key, _)) => key.clone(),
+        None => env.clusters.first().caller.clone().unwrap_or_default(),
+    };
     let key = state_key::get();
     let mode = match &request.approve {
         Some(id) => WriteMode::Approved(plan::verify(key, &caller, id)?),
@@ -320,6 +326,10 @@ async fn one_call(
     mut args: Map<String, Value>,
 ) -> Result<Value, String> {
     let backend = env.clusters.choose(&tool, &mut args).map_err(|e| format!("{tool}: {e}"))?;
+    let backend = match &env.person {
+        Some((_, who)) => std::sync::Arc::new(crate::call::Backend { caller: Some(who.clone()), ..(*backend).clone() }),
+        None => backend,
+    };
     crate::pve::release::check_once(
         &backend.client,
         crate::tools::generated::SCHEMA_RELEASE,

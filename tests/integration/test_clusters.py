@@ -12,6 +12,7 @@ import harness
 from fakepve_launcher import running_fakepve
 from harness import error_text, run_startup
 from http_harness import http_server, http_session, new_token, token_file
+from oauth_issuer import running_issuer
 
 pytestmark = pytest.mark.anyio
 
@@ -215,6 +216,24 @@ async def test_an_http_caller_limited_to_one_cluster_cannot_call_the_other(pve_e
             before = pve_env.request_count()
             home = await session.call_tool(listing, {'node': 'pve1', 'cluster': 'home'})
             assert pve_env.requests_since(before) == [], 'nothing may reach a cluster the caller may not call'
+    assert [vm['name'] for vm in cluster_data(lab, 'lab')['data']] == ['labvm']
+    assert '`home`' in error_text(home) and 'known clusters: lab' in error_text(home)
+
+
+async def test_an_oauth_mapping_limited_to_one_cluster_cannot_call_the_other(pve_env, lab_env, tmp_path):
+    audience = 'https://pve-mcp.test/mcp'
+    async with running_issuer() as issuer:
+        top = '\n'.join(['oauth_issuer = {0}'.format(json.dumps(issuer.url)),
+                         'oauth_audience = {0}'.format(json.dumps(audience)), '',
+                         '[[oauth.map]]', 'claim = "groups"', 'value = "lab-team"', 'clusters = ["lab"]', ''])
+        async with http_server(two_clusters(tmp_path, pve_env, lab_env, top=top), tmp_path / 'http.stderr') as srv:
+            token = issuer.token(audience, groups=['lab-team'])
+            async with http_session(srv.url, token) as (session, tools):
+                listing = harness.tool_for(tools, 'GET', QEMU).name
+                lab = await session.call_tool(listing, {'node': 'pve1', 'cluster': 'lab'})
+                before = pve_env.request_count()
+                home = await session.call_tool(listing, {'node': 'pve1', 'cluster': 'home'})
+                assert pve_env.requests_since(before) == [], 'nothing may reach a cluster the mapping leaves out'
     assert [vm['name'] for vm in cluster_data(lab, 'lab')['data']] == ['labvm']
     assert '`home`' in error_text(home) and 'known clusters: lab' in error_text(home)
 
