@@ -32,6 +32,12 @@ const K1: f32 = 1.2;
 const B: f32 = 0.6;
 /// Weight of how much of a tool's name the query covers.
 const COVERAGE: f32 = 3.0;
+/// A "Directory index" GET (the list of a path's children) scores this much of what it would: the
+/// canonical read (`qemu_vm_status_get`) is what a person means, rarely `qemu_vm_get`.
+const DIRECTORY_INDEX: f32 = 0.6;
+/// Bonus for the cluster-wide form when the query says all/datacenter/cluster, and for the node
+/// form when it names a node.
+const SCOPE: f32 = 2.0;
 
 /// The best `limit` tools for a query among those `visible` says the caller may use.
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
@@ -62,6 +68,22 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
             scores[i] += COVERAGE * coverage * coverage;
         }
     }
+    let scope = Scope::of(query);
+    for (i, t) in tools.iter().enumerate() {
+        if scores[i] <= 0.0 {
+            continue;
+        }
+        if t.summary.starts_with("Directory index") {
+            scores[i] *= DIRECTORY_INDEX;
+        }
+        // The node form of an endpoint is the node's own (not a guest's, which also sits under a node).
+        let per_node = t.path.starts_with("/nodes/{node}") && !t.path.contains("{vmid}");
+        match scope {
+            Scope::Cluster if !per_node => scores[i] += SCOPE,
+            Scope::Node if per_node => scores[i] += SCOPE,
+            _ => {}
+        }
+    }
     // A query naming a tool exactly finds it first.
     let exact = query.trim();
     let mut hits: Vec<Hit> = tools
@@ -73,6 +95,31 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.tool.name.cmp(b.tool.name)));
     hits.truncate(limit);
     hits
+}
+
+/// Which form of an endpoint a query asks for, from its plain words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    Cluster,
+    Node,
+    Either,
+}
+
+impl Scope {
+    fn of(query: &str) -> Scope {
+        let lower = query.to_ascii_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+        if has(&["all", "every", "datacenter", "across", "everywhere", "cluster"]) && !has(&["node", "host"]) {
+            Scope::Cluster
+        } else if has(&["node", "host"])
+            || words.iter().any(|w| w.starts_with("pve") && w.len() > 3 && w[3..].chars().all(|c| c.is_ascii_digit()))
+        {
+            Scope::Node
+        } else {
+            Scope::Either
+        }
+    }
 }
 
 /// Each tool's name as search words, in table order (made once).
@@ -90,8 +137,25 @@ pub fn hit_json(hit: &Hit) -> Value {
         "tier": hit.tool.tier.as_str(),
         "category": hit.tool.category.as_str(),
         "summary": hit.tool.summary,
+        "call": signature(hit.tool),
         "gated": hit.tool.gate.is_some(),
     })
+}
+
+/// How to call a tool, compactly: its name and required arguments with their types, e.g.
+/// `qemu_vm_start(node: string, vmid: integer)`; enough for `pve_call` in the common case.
+pub fn signature(tool: &ToolDef) -> String {
+    let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or(Value::Null);
+    let required = schema["required"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let args: Vec<String> = required
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|name| match schema["properties"][name]["type"].as_str() {
+            Some(kind) => format!("{name}: {kind}"),
+            None => name.to_owned(),
+        })
+        .collect();
+    format!("{}({})", tool.name, args.join(", "))
 }
 
 /// The input schemas of the discovery tools.
@@ -164,6 +228,25 @@ mod tests {
     #[test]
     fn an_exact_name_comes_first() {
         assert_eq!(top("qemu_vm_start")[0], "qemu_vm_start");
+    }
+
+    #[test]
+    fn a_hit_says_how_to_call_it_with_required_arguments_and_types() {
+        let tool = registry::all().iter().find(|t| t.name == "qemu_vm_start").unwrap();
+        assert_eq!(signature(tool), "qemu_vm_start(node: string, vmid: integer)");
+    }
+
+    #[test]
+    fn the_canonical_read_outranks_the_directory_index() {
+        assert_eq!(top("status of VM 100")[0], "qemu_vm_status_get");
+    }
+
+    #[test]
+    fn a_query_for_all_prefers_the_cluster_wide_form_and_one_naming_a_node_the_node_form() {
+        assert_eq!(Scope::of("list all storages in the datacenter"), Scope::Cluster);
+        assert_eq!(Scope::of("storages on node pve1"), Scope::Node);
+        assert_eq!(Scope::of("storages on pve2"), Scope::Node);
+        assert_eq!(top("which storages are defined in the datacenter")[0], "storage_list");
     }
 
     #[test]
