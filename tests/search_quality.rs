@@ -98,7 +98,7 @@ fn every_task_names_a_known_split_and_a_real_endpoint() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_tasks.json")).unwrap();
     let tasks: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
     let known: Vec<String> =
-        pve_mcp::registry::all().iter().map(|t| format!("{} {}", t.method.as_str(), t.path)).collect();
+        pve_mcp::tools::registry::all().iter().map(|t| format!("{} {}", t.method.as_str(), t.path)).collect();
     for t in &tasks {
         assert!(["original", "tune", "heldout"].contains(&t["split"].as_str().unwrap_or("")), "{t}");
         for e in t["endpoints"].as_array().unwrap() {

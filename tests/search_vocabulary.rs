@@ -1,7 +1,7 @@
 //! The operator vocabulary (`codegen/src/vocabulary.rs`), entry by entry: each entry's example
 //! query finds its tool among the top 3, and no phrase fires inside unrelated words.
 
-use pve_mcp::discovery::search;
+use pve_mcp::tools::discovery::search;
 
 #[path = "../codegen/src/vocabulary.rs"]
 #[allow(dead_code)]
