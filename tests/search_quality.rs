@@ -3,14 +3,17 @@
 //!
 //! The tasks come in three splits (the `split` field of each task):
 //! - `original`: the first 80 tasks, which earlier weights were tuned on;
-//! - `tune`: tasks written as operators ask (admin guide chapters, forum-style questions) before the
-//!   index learned returned fields, parameter descriptions and the operator vocabulary; weights and
-//!   vocabulary were tuned on these;
-//! - `heldout`: written at the same time as `tune`, never looked at while tuning: its score is the
-//!   honest measure of how search does on questions it was not fitted to.
+//! - `tune`: 168 tasks written as operators ask (admin guide chapters, forum-style questions);
+//!   weights and the operator vocabulary are tuned on these and only these. 67 of them were once a
+//!   held-out split, but their misses were read while tuning, so they no longer measure anything
+//!   honest and joined the tuning split;
+//! - `heldout`: 91 tasks (every category) written afterwards from the admin guide chapters and
+//!   forum-style questions without running the search on them, and never used to tune: its score is
+//!   the honest measure of how search does on questions it was not fitted to. Do not tune on it; when
+//!   it has been looked at, write a fresh one and move it to `tune`.
 //!
-//! The goal (issue 12): held-out and original each have the expected endpoint in the top 3 for ≥ 95% of tasks and
-//! first for ≥ 80%.
+//! The goal (issue 12): held-out and original each have the expected endpoint in the top 3 for ≥ 95%
+//! of tasks and first for ≥ 80%.
 
 use pve_mcp::tools::discovery::search;
 
@@ -40,7 +43,8 @@ fn score(split: &str) -> Score {
             Some(_) => s.top3 += 1,
             None => {}
         }
-        if rank != Some(0) {
+        // The held-out split's misses are never shown: reading them is tuning on them.
+        if rank != Some(0) && split != "heldout" {
             let names: Vec<&str> = hits.iter().map(|h| h.tool.name).collect();
             let what = if rank.is_some() { "not first" } else { "miss" };
             s.misses.push(format!("{what}: {query:?}: expected {expected:?}, got {names:?}"));
@@ -68,9 +72,10 @@ fn assert_quality(split: &str, min_tasks: usize) {
     let first = s.first as f64 / s.tasks as f64;
     assert!(
         top3 >= 0.95 && first >= 0.80,
-        "{split}: top 3 {:.1}%, first {:.1}% (need 95% and 80%):\n{}",
+        "{split}: top 3 {:.1}%, first {:.1}% (need 95% and 80%){}{}",
         top3 * 100.0,
         first * 100.0,
+        if s.misses.is_empty() { "" } else { ":\n" },
         s.misses.join("\n")
     );
 }
@@ -78,7 +83,7 @@ fn assert_quality(split: &str, min_tasks: usize) {
 #[test]
 #[ignore = "issue 12 is not done: the held-out split is below the goal (see BENCHMARKS.md); run with --ignored"]
 fn held_out_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
-    assert_quality("heldout", 40);
+    assert_quality("heldout", 60);
 }
 
 #[test]
@@ -88,7 +93,7 @@ fn original_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_
 
 #[test]
 fn held_out_and_tuning_tasks_are_scored() {
-    // Printed with --nocapture; held-out is gated by the ignored test above until it reaches the goal.
+    // Printed with --nocapture (held-out as figures only); held-out is gated by the test above.
     assert!(score("heldout").tasks >= 60);
     assert!(score("tune").tasks >= 60);
 }
