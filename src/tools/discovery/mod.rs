@@ -38,6 +38,18 @@ const DIRECTORY_INDEX: f32 = 0.6;
 /// Bonus for the cluster-wide form when the query says all/datacenter/cluster, and for the node
 /// form when it names a node.
 const SCOPE: f32 = 2.0;
+/// What a tool whose method does not fit the query's intent keeps of its score: a question
+/// ("which realms exist") wants a read, not the realm's create, update or delete.
+const OFF_INTENT: f32 = 0.55;
+/// Bonus for a tool about one named thing (its path has a placeholder past `{node}`/`{vmid}`, like
+/// `/access/groups/{groupid}`) when the query carries a name the index does not know ("pool prod",
+/// "interface eno1", "user bob@pve"): such a word names something, it does not describe it.
+const NAMED: f32 = 1.5;
+/// Bonus for a collection (a path ending in a plain segment) when a read names nothing: "list the
+/// HA groups" is `ha_groups_list`, not one group's read.
+const COLLECTION: f32 = 2.0;
+/// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
+const ONE_GUEST: f32 = 1.5;
 
 /// The best `limit` tools for a query among those `visible` says the caller may use.
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
@@ -69,9 +81,25 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
     }
     let scope = Scope::of(query);
+    let intent = Intent::of(query);
+    let one_guest = names_a_guest(query);
+    let named = names_something(query);
     for (i, t) in tools.iter().enumerate() {
         if scores[i] <= 0.0 {
             continue;
+        }
+        if !intent.fits(t.method) {
+            scores[i] *= OFF_INTENT;
+        }
+        if one_guest && t.path.contains("{vmid}") {
+            scores[i] += ONE_GUEST;
+        }
+        let about_one = t.path.split('/').any(|s| s.starts_with('{') && s != "{node}" && s != "{vmid}");
+        if named && about_one {
+            scores[i] += NAMED;
+        }
+        if !named && intent == Intent::Read && !t.path.ends_with('}') {
+            scores[i] += COLLECTION;
         }
         if t.summary.starts_with("Directory index") {
             scores[i] *= DIRECTORY_INDEX;
@@ -120,6 +148,76 @@ impl Scope {
             Scope::Either
         }
     }
+}
+
+/// What a query asks to do, from its first word that says it: a question or "show" wants a read;
+/// "create"/"add" a create or a change; "change"/"enable" a change; "delete"/"remove" a delete or a
+/// change (removing a member is a change of the group). Actions (start, migrate) leave it open.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Intent {
+    Read,
+    Create,
+    Change,
+    Delete,
+    Open,
+}
+
+impl Intent {
+    fn of(query: &str) -> Intent {
+        let lower = query.to_ascii_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).copied().unwrap_or("");
+            let intent = match *w {
+                "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
+                "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
+                | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "do" | "check" => Intent::Read,
+                "create" | "add" | "new" | "allocate" | "define" | "register" => Intent::Create,
+                "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark"
+                | "turn" | "limit" | "exclude" | "give" | "grant" | "apply" | "reload" | "eject" | "attach"
+                | "detach" | "configure" | "make" => Intent::Change,
+                "delete" | "remove" | "destroy" | "drop" | "revoke" | "purge" => Intent::Delete,
+                _ => continue,
+            };
+            return intent;
+        }
+        Intent::Open
+    }
+
+    fn fits(self, method: crate::pve::request::HttpMethod) -> bool {
+        use crate::pve::request::HttpMethod::*;
+        match self {
+            Intent::Read => method == Get,
+            Intent::Create => matches!(method, Post | Put),
+            Intent::Change => matches!(method, Put | Post),
+            Intent::Delete => matches!(method, Delete | Put),
+            Intent::Open => true,
+        }
+    }
+}
+
+/// Whether a query names one guest: "VM 100", "container 200", "CT 201", "template 9000".
+fn names_a_guest(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.windows(2).any(|w| {
+        ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0]) && w[1].chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether a query carries a name: a word that is not a node's name (`pve1`), not a number, and not
+/// in the index (`prod`, `eno1`, `bob`); or a user/token id (`bob@pve`).
+fn names_something(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    if lower.contains('@') {
+        return true;
+    }
+    lower.split(|c: char| c.is_whitespace() || ",;?!()\"'".contains(c)).any(|raw| {
+        let node = raw.starts_with("pve") && raw.len() > 3 && raw[3..].chars().all(|c| c.is_ascii_digit());
+        !node
+            && !raw.is_empty()
+            && text::words(raw).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err())
+    })
 }
 
 /// Each tool's name as search words, in table order (made once).
