@@ -38,6 +38,13 @@ const RETURN_DESCRIPTION: f32 = 0.3;
 /// How much of a parameter's weight counts toward the document length.
 const PARAM_LENGTH: f32 = 0.25;
 
+/// Fields PVE returns that its schema does not declare, read from PVE's own handler
+/// (`PVE::API2::Nodes::Nodeinfo::status` fills `uptime`, `idle`, `wait`, `swap`, `ksm`, `kversion`
+/// besides the declared ones): an operator asks for a node's uptime, and this is where it is.
+/// Add an entry only with the handler's code as the source.
+const UNDECLARED_RETURNS: &[(Method, &str, &str)] =
+    &[(Method::Get, "/nodes/{node}/status", "uptime idle wait swap ksm kversion")];
+
 /// One tool's document: weighted words and its length for BM25.
 #[derive(Default)]
 struct Doc {
@@ -86,6 +93,11 @@ pub fn build(sorted: &[&Tool]) -> Index {
         for (name, description) in &t.endpoint.returns.properties {
             doc.add_parameter(name, RETURN_NAME);
             doc.add_parameter(&first_sentence(description), RETURN_DESCRIPTION);
+        }
+        for (method, path, names) in UNDECLARED_RETURNS {
+            if t.endpoint.method == *method && t.endpoint.path == *path {
+                doc.add_parameter(names, RETURN_NAME);
+            }
         }
         let verb = match t.endpoint.method {
             Method::Get => "show",

@@ -173,9 +173,9 @@ impl Intent {
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "do" | "check" => Intent::Read,
                 "create" | "add" | "new" | "allocate" | "define" | "register" => Intent::Create,
-                "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark"
-                | "turn" | "limit" | "exclude" | "give" | "grant" | "apply" | "reload" | "eject" | "attach"
-                | "detach" | "configure" | "make" => Intent::Change,
+                "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark" | "turn"
+                | "limit" | "exclude" | "give" | "grant" | "apply" | "reload" | "eject" | "attach" | "detach"
+                | "configure" | "make" => Intent::Change,
                 "delete" | "remove" | "destroy" | "drop" | "revoke" | "purge" => Intent::Delete,
                 _ => continue,
             };
@@ -201,7 +201,8 @@ fn names_a_guest(query: &str) -> bool {
     let lower = query.to_ascii_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     words.windows(2).any(|w| {
-        ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0]) && w[1].chars().all(|c| c.is_ascii_digit())
+        ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0])
+            && w[1].chars().all(|c| c.is_ascii_digit())
     })
 }
 
