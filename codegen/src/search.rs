@@ -31,9 +31,9 @@ const VALUE: f32 = 0.3;
 const VERB: f32 = 1.5;
 const CATEGORY: f32 = 1.0;
 /// A parameter's description (first sentence).
-const PARAM_DESCRIPTION: f32 = 0.3;
+const PARAM_DESCRIPTION: f32 = 0.6;
 /// A returned property's name and its description (first sentence).
-const RETURN_NAME: f32 = 0.8;
+const RETURN_NAME: f32 = 1.5;
 const RETURN_DESCRIPTION: f32 = 0.3;
 /// How much of a parameter's weight counts toward the document length.
 const PARAM_LENGTH: f32 = 0.25;
