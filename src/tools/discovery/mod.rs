@@ -48,6 +48,9 @@ const NAMED: f32 = 1.5;
 /// Bonus for a collection (a path ending in a plain segment) when a read names nothing: "list the
 /// HA groups" is `ha_groups_list`, not one group's read.
 const COLLECTION: f32 = 2.0;
+/// What a tool about one guest keeps of its score when the query adds a guest to (or removes it
+/// from) something else: "add VM 100 to pool dev" changes the pool, not the VM.
+const MEMBER: f32 = 0.6;
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 const ONE_GUEST: f32 = 1.5;
 
@@ -82,8 +85,10 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     }
     let scope = Scope::of(query);
     let intent = Intent::of(query);
-    let one_guest = names_a_guest(query);
+    let membership = is_membership(query);
+    let one_guest = names_a_guest(query) && !membership;
     let named = names_something(query);
+    let many = asks_for_many(query);
     for (i, t) in tools.iter().enumerate() {
         if scores[i] <= 0.0 {
             continue;
@@ -98,7 +103,10 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         if named && about_one {
             scores[i] += NAMED;
         }
-        if !named && intent == Intent::Read && !t.path.ends_with('}') {
+        if membership && t.path.contains("{vmid}") {
+            scores[i] *= MEMBER;
+        }
+        if !named && many && intent == Intent::Read && !t.path.ends_with('}') {
             scores[i] += COLLECTION;
         }
         if t.summary.starts_with("Directory index") {
@@ -172,7 +180,7 @@ impl Intent {
                 "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "do" | "check" => Intent::Read,
-                "create" | "add" | "new" | "allocate" | "define" | "register" => Intent::Create,
+                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" => Intent::Create,
                 "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark" | "turn"
                 | "limit" | "exclude" | "give" | "grant" | "apply" | "reload" | "eject" | "attach" | "detach"
                 | "configure" | "make" => Intent::Change,
@@ -203,6 +211,36 @@ fn names_a_guest(query: &str) -> bool {
     words.windows(2).any(|w| {
         ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0])
             && w[1].chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether a query adds something named to, or removes it from, something else: "add VM 100 to
+/// pool dev", "remove bob from group ops", "take VM 100 out of its pool".
+fn is_membership(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let Some(verb) = words.iter().position(|w| ["add", "remove", "take", "put"].contains(w)) else { return false };
+    let Some(link) = words[verb..].iter().position(|w| ["to", "from", "out"].contains(w)) else { return false };
+    // What is added is named right after the verb: a guest and its number, or a bare name.
+    let object = &words[verb + 1..verb + link];
+    let guest = object
+        .windows(2)
+        .any(|w| ["vm", "container", "ct", "guest"].contains(&w[0]) && w[1].chars().all(|c| c.is_ascii_digit()));
+    guest || (object.len() == 1 && names_something(object[0]))
+}
+
+/// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
+fn asks_for_many(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        ["list", "which", "all", "every"].contains(&w)
+            || (w.len() > 3
+                && w.ends_with('s')
+                && !w.ends_with("ss")
+                && !w.ends_with("us")
+                && !w.ends_with("is")
+                && SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(text::canonical(w).as_str())).is_ok()
+                && text::canonical(w) != w)
     })
 }
 
