@@ -99,7 +99,7 @@ pub const VOCABULARY: &[Entry] = &[
         "notify",
         "notification",
         "notify the admins by email",
-        "notifications_endpoints_sendmail_get notifications_endpoints_smtp_get",
+        "notifications_endpoints_sendmail_create notifications_endpoints_smtp_create",
     ),
     e("include", "included", "which disks does a backup job include", "cluster_backup_included_volumes_get"),
     e("write", "update", "write the hosts file of node pve1", "node_hosts"),

@@ -251,13 +251,26 @@ fn names_something(query: &str) -> bool {
     if lower.contains('@') {
         return true;
     }
-    lower.split(|c: char| c.is_whitespace() || ",;?!()\"'".contains(c)).any(|raw| {
-        let node = raw.starts_with("pve") && raw.len() > 3 && raw[3..].chars().all(|c| c.is_ascii_digit());
-        !node
-            && !raw.is_empty()
-            && text::words(raw).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err())
+    let raw: Vec<&str> =
+        lower.split(|c: char| c.is_whitespace() || ",;?!()\"'".contains(c)).filter(|w| !w.is_empty()).collect();
+    raw.iter().enumerate().any(|(i, word)| {
+        let node = word.starts_with("pve") && word.len() > 3 && word[3..].chars().all(|c| c.is_ascii_digit());
+        let unknown =
+            text::words(word).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err());
+        // A plain English word the index lacks ("last", "whole") is not a name; one that looks like
+        // an id (`eno1`, `old-nfs`) or follows the kind of thing it names ("pool prod") is.
+        let looks_like_id = word.chars().any(|c| c.is_ascii_digit() || "-.:_".contains(c));
+        let after_kind = i > 0 && KINDS.contains(&raw[i - 1]);
+        !node && unknown && (looks_like_id || after_kind)
     })
 }
+
+/// Words after which a query names one thing of that kind ("pool prod", "group ops").
+const KINDS: &[&str] = &[
+    "pool", "user", "group", "interface", "iface", "bridge", "storage", "job", "realm", "role", "zone", "vnet",
+    "token", "alias", "set", "ipset", "rule", "snapshot", "task", "service", "mapping", "endpoint", "matcher",
+    "target", "controller", "subnet", "osd", "monitor", "disk", "volume", "resource", "domain",
+];
 
 /// Each tool's name as search words, in table order (made once).
 fn name_words() -> &'static [Vec<String>] {
