@@ -74,6 +74,7 @@ pub const VOCABULARY: &[Entry] = &[
     e("disable", "enable", "disable user alice@pve", "access_users_update"),
     e("local disks", "local disk", "which local disks keep VM 100 from migrating", "qemu_vm_migrate_get"),
     e("online", "online", "which nodes are online", "cluster_status_list"),
+    e("share", "storage", "status of the NFS share on node pve1", "node_storage_status_get node_storage_list"),
     e("reachable", "active", "is storage nfs1 reachable", "node_storage_status_get"),
     e("revoke", "delete", "revoke an API token", "access_users_token_delete"),
     e("detach", "unlink", "detach disk scsi1 from VM 100", "qemu_vm_unlink_update"),

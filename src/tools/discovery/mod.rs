@@ -179,7 +179,7 @@ impl Intent {
             let intent = match *w {
                 "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
-                | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "do" | "check" => Intent::Read,
+                | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
                 "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" => Intent::Create,
                 "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark" | "turn"
                 | "limit" | "exclude" | "give" | "grant" | "apply" | "reload" | "eject" | "attach" | "detach"
