@@ -226,7 +226,7 @@ fn is_membership(query: &str) -> bool {
     let guest = object
         .windows(2)
         .any(|w| ["vm", "container", "ct", "guest"].contains(&w[0]) && w[1].chars().all(|c| c.is_ascii_digit()));
-    guest || (object.len() == 1 && names_something(object[0]))
+    guest || (object.len() == 1 && (unknown(object[0]) || names_something(object[0])))
 }
 
 /// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
@@ -255,21 +255,53 @@ fn names_something(query: &str) -> bool {
         lower.split(|c: char| c.is_whitespace() || ",;?!()\"'".contains(c)).filter(|w| !w.is_empty()).collect();
     raw.iter().enumerate().any(|(i, word)| {
         let node = word.starts_with("pve") && word.len() > 3 && word[3..].chars().all(|c| c.is_ascii_digit());
-        let unknown =
-            text::words(word).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err());
         // A plain English word the index lacks ("last", "whole") is not a name; one that looks like
         // an id (`eno1`, `old-nfs`) or follows the kind of thing it names ("pool prod") is.
         let looks_like_id = word.chars().any(|c| c.is_ascii_digit() || "-.:_".contains(c));
         let after_kind = i > 0 && KINDS.contains(&raw[i - 1]);
-        !node && unknown && (looks_like_id || after_kind)
+        !node && unknown(word) && (looks_like_id || after_kind)
     })
+}
+
+/// Whether a query word has a search word the index does not know.
+fn unknown(word: &str) -> bool {
+    text::words(word).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err())
 }
 
 /// Words after which a query names one thing of that kind ("pool prod", "group ops").
 const KINDS: &[&str] = &[
-    "pool", "user", "group", "interface", "iface", "bridge", "storage", "job", "realm", "role", "zone", "vnet",
-    "token", "alias", "set", "ipset", "rule", "snapshot", "task", "service", "mapping", "endpoint", "matcher",
-    "target", "controller", "subnet", "osd", "monitor", "disk", "volume", "resource", "domain",
+    "pool",
+    "user",
+    "group",
+    "interface",
+    "iface",
+    "bridge",
+    "storage",
+    "job",
+    "realm",
+    "role",
+    "zone",
+    "vnet",
+    "token",
+    "alias",
+    "set",
+    "ipset",
+    "rule",
+    "snapshot",
+    "task",
+    "service",
+    "mapping",
+    "endpoint",
+    "matcher",
+    "target",
+    "controller",
+    "subnet",
+    "osd",
+    "monitor",
+    "disk",
+    "volume",
+    "resource",
+    "domain",
 ];
 
 /// Each tool's name as search words, in table order (made once).
@@ -397,6 +429,51 @@ mod tests {
         assert_eq!(Scope::of("storages on node pve1"), Scope::Node);
         assert_eq!(Scope::of("storages on pve2"), Scope::Node);
         assert_eq!(top("which storages are defined in the datacenter")[0], "storage_list");
+    }
+
+    #[test]
+    fn a_question_or_show_asks_for_a_read_and_change_words_for_a_write() {
+        assert_eq!(Intent::of("which authentication realms exist"), Intent::Read);
+        assert_eq!(Intent::of("how much memory is VM 100 using"), Intent::Read);
+        assert_eq!(Intent::of("how do I add a user"), Intent::Create);
+        assert_eq!(Intent::of("disable user alice@pve"), Intent::Change);
+        assert_eq!(Intent::of("revoke an API token"), Intent::Delete);
+        assert_eq!(Intent::of("start VM 100"), Intent::Open);
+    }
+
+    #[test]
+    fn a_question_finds_the_read_not_the_writes_of_the_same_thing() {
+        let hits = search("which authentication realms exist", 1, |_| true);
+        assert_eq!(hits[0].tool.method, crate::pve::request::HttpMethod::Get, "{}", hits[0].tool.name);
+    }
+
+    #[test]
+    fn an_id_or_a_word_after_its_kind_is_a_name_but_plain_english_is_not() {
+        assert!(names_something("show the configuration of interface eno1"));
+        assert!(names_something("which guests are in pool prod"));
+        assert!(names_something("delete user bob@pve"));
+        assert!(!names_something("CPU usage over the last day"));
+        assert!(!names_something("reboot the whole node pve3"));
+    }
+
+    #[test]
+    fn adding_a_guest_to_something_changes_that_thing() {
+        assert!(is_membership("add VM 100 to resource pool dev"));
+        assert!(is_membership("remove bob from the admins group"));
+        assert!(!is_membership("add a subnet with gateway to a vnet"));
+    }
+
+    #[test]
+    fn a_read_asks_for_many_with_list_which_all_or_a_plural() {
+        assert!(asks_for_many("list the HA groups"));
+        assert!(asks_for_many("show tasks of node pve1"));
+        assert!(!asks_for_many("has the task finished"));
+        assert!(!asks_for_many("show the status of VM 100"));
+    }
+
+    #[test]
+    fn a_node_uptime_is_found_though_the_schema_does_not_declare_it() {
+        assert!(top("uptime of node pve1").contains(&"node_status_get"), "{:?}", top("uptime of node pve1"));
     }
 
     #[test]
