@@ -48,6 +48,9 @@ const NAMED: f32 = 1.5;
 /// Bonus for a collection (a path ending in a plain segment) when a read names nothing: "list the
 /// HA groups" is `ha_groups_list`, not one group's read.
 const COLLECTION: f32 = 2.0;
+/// What a guest tool not about one guest (create, list) keeps when the query names a guest: "add
+/// a second network card to VM 100" changes VM 100, it does not create a VM.
+const OTHER_GUESTS: f32 = 0.7;
 /// What a tool about one guest keeps of its score when the query adds a guest to (or removes it
 /// from) something else: "add VM 100 to pool dev" changes the pool, not the VM.
 const MEMBER: f32 = 0.6;
@@ -98,6 +101,9 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
         if one_guest && t.path.contains("{vmid}") {
             scores[i] += ONE_GUEST;
+        }
+        if one_guest && !t.path.contains("{vmid}") && matches!(t.category, Category::Qemu | Category::Lxc) {
+            scores[i] *= OTHER_GUESTS;
         }
         let about_one = t.path.split('/').any(|s| s.starts_with('{') && s != "{node}" && s != "{vmid}");
         if named && about_one {
@@ -474,6 +480,12 @@ mod tests {
     #[test]
     fn a_node_uptime_is_found_though_the_schema_does_not_declare_it() {
         assert!(top("uptime of node pve1").contains(&"node_status_get"), "{:?}", top("uptime of node pve1"));
+    }
+
+    #[test]
+    fn a_query_naming_a_guest_is_about_that_guest_not_a_new_one() {
+        let hits = search("add a second network card to VM 100", 1, |_| true);
+        assert!(hits[0].tool.path.contains("{vmid}"), "{}", hits[0].tool.name);
     }
 
     #[test]
