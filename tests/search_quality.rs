@@ -81,7 +81,7 @@ fn assert_quality(split: &str, min_tasks: usize) {
 }
 
 #[test]
-#[ignore = "issue 12 is not done: the held-out split is below the goal (see BENCHMARKS.md); run with --ignored"]
+#[ignore = "issue 12 is not done: the fresh held-out split scores 74.7% top 3 (68 of 91), 49.5% first (45 of 91), below 95% and 80% (see BENCHMARKS.md); run with --ignored"]
 fn held_out_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
     assert_quality("heldout", 60);
 }
