@@ -1,28 +1,113 @@
 //! Search quality, measured: for each plain-language task in `tests/search_tasks.json`, one of the
-//! endpoints that does it must be among the top 3 results of `pve_search`, for at least 90% of them.
+//! endpoints that does it should come first, or at least be among the top 3 results of `pve_search`.
+//!
+//! The tasks come in three splits (the `split` field of each task):
+//! - `original`: the first 80 tasks, which earlier weights were tuned on;
+//! - `tune`: 168 tasks written as operators ask (admin guide chapters, forum-style questions);
+//!   weights and the operator vocabulary are tuned on these and only these. 67 of them were once a
+//!   held-out split, but their misses were read while tuning, so they no longer measure anything
+//!   honest and joined the tuning split;
+//! - `heldout`: 91 tasks (every category) written afterwards from the admin guide chapters and
+//!   forum-style questions without running the search on them, and never used to tune: its score is
+//!   the honest measure of how search does on questions it was not fitted to. Do not tune on it; when
+//!   it has been looked at, write a fresh one and move it to `tune`.
+//!
+//! The goal (issue 12): held-out and original each have the expected endpoint in the top 3 for ≥ 95%
+//! of tasks and first for ≥ 80%.
 
 use pve_mcp::tools::discovery::search;
 
-#[test]
-fn the_expected_endpoint_is_in_the_top_three_for_nine_tasks_in_ten() {
+struct Score {
+    tasks: usize,
+    first: usize,
+    top3: usize,
+    misses: Vec<String>,
+}
+
+fn score(split: &str) -> Score {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_tasks.json")).unwrap();
     let tasks: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-    assert!(tasks.len() >= 60, "at least 60 tasks");
-    let mut misses = Vec::new();
-    for t in &tasks {
+    let mut s = Score { tasks: 0, first: 0, top3: 0, misses: Vec::new() };
+    for t in tasks.iter().filter(|t| t["split"] == split) {
+        s.tasks += 1;
         let query = t["task"].as_str().unwrap();
         let expected: Vec<&str> = t["endpoints"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
         let hits = search(query, 3, |_| true);
         let found: Vec<String> = hits.iter().map(|h| format!("{} {}", h.tool.method.as_str(), h.tool.path)).collect();
-        if !found.iter().any(|f| expected.contains(&f.as_str())) {
+        let rank = found.iter().position(|f| expected.contains(&f.as_str()));
+        match rank {
+            Some(0) => {
+                s.first += 1;
+                s.top3 += 1;
+            }
+            Some(_) => s.top3 += 1,
+            None => {}
+        }
+        // The held-out split's misses are never shown: reading them is tuning on them.
+        if rank != Some(0) && split != "heldout" {
             let names: Vec<&str> = hits.iter().map(|h| h.tool.name).collect();
-            misses.push(format!("{query:?}: expected {expected:?}, got {names:?}"));
+            let what = if rank.is_some() { "not first" } else { "miss" };
+            s.misses.push(format!("{what}: {query:?}: expected {expected:?}, got {names:?}"));
         }
     }
-    let rate = 1.0 - misses.len() as f64 / tasks.len() as f64;
-    println!("top-3 hit rate: {:.1}% ({} of {})", rate * 100.0, tasks.len() - misses.len(), tasks.len());
-    for m in &misses {
-        println!("miss: {m}");
+    let pct = |n: usize| 100.0 * n as f64 / s.tasks.max(1) as f64;
+    println!(
+        "{split}: {} tasks, top 3 {:.1}% ({}), first {:.1}% ({})",
+        s.tasks,
+        pct(s.top3),
+        s.top3,
+        pct(s.first),
+        s.first
+    );
+    for m in &s.misses {
+        println!("  {m}");
     }
-    assert!(rate >= 0.9, "top-3 hit rate {:.1}% is below 90%:\n{}", rate * 100.0, misses.join("\n"));
+    s
+}
+
+fn assert_quality(split: &str, min_tasks: usize) {
+    let s = score(split);
+    assert!(s.tasks >= min_tasks, "at least {min_tasks} {split} tasks, found {}", s.tasks);
+    let top3 = s.top3 as f64 / s.tasks as f64;
+    let first = s.first as f64 / s.tasks as f64;
+    assert!(
+        top3 >= 0.95 && first >= 0.80,
+        "{split}: top 3 {:.1}%, first {:.1}% (need 95% and 80%){}{}",
+        top3 * 100.0,
+        first * 100.0,
+        if s.misses.is_empty() { "" } else { ":\n" },
+        s.misses.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "issue 12 is not done: the fresh held-out split scores 74.7% top 3 (68 of 91), 49.5% first (45 of 91), below 95% and 80% (see BENCHMARKS.md); run with --ignored"]
+fn held_out_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
+    assert_quality("heldout", 60);
+}
+
+#[test]
+fn original_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
+    assert_quality("original", 80);
+}
+
+#[test]
+fn held_out_and_tuning_tasks_are_scored() {
+    // Printed with --nocapture (held-out as figures only); held-out is gated by the test above.
+    assert!(score("heldout").tasks >= 60);
+    assert!(score("tune").tasks >= 60);
+}
+
+#[test]
+fn every_task_names_a_known_split_and_a_real_endpoint() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_tasks.json")).unwrap();
+    let tasks: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let known: Vec<String> =
+        pve_mcp::tools::registry::all().iter().map(|t| format!("{} {}", t.method.as_str(), t.path)).collect();
+    for t in &tasks {
+        assert!(["original", "tune", "heldout"].contains(&t["split"].as_str().unwrap_or("")), "{t}");
+        for e in t["endpoints"].as_array().unwrap() {
+            assert!(known.iter().any(|k| k == e.as_str().unwrap()), "unknown endpoint {e} in {t}");
+        }
+    }
 }

@@ -103,6 +103,29 @@ pub struct Returns {
     pub description: Option<String>,
     /// The schema's `returns` as written (for the output schema).
     pub schema: Option<Value>,
+    /// The returned object's properties (of each item, for a list), nested ones included: name and
+    /// description (empty if none). Only the search index reads them.
+    pub properties: Vec<(String, String)>,
+}
+
+/// The properties a `returns` schema describes, two levels deep, for the search index.
+fn returned_properties(schema: Option<&Value>) -> Vec<(String, String)> {
+    fn walk(schema: &Value, depth: usize, out: &mut Vec<(String, String)>) {
+        let schema = schema.get("items").unwrap_or(schema);
+        let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
+        for (name, p) in props {
+            let description = p.get("description").and_then(Value::as_str).unwrap_or_default();
+            out.push((name.clone(), description.to_owned()));
+            if depth > 0 {
+                walk(p, depth - 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(schema) = schema {
+        walk(schema, 1, &mut out);
+    }
+    out
 }
 
 /// Where a parameter travels.
@@ -359,6 +382,7 @@ fn read_method(
             kind: returns.and_then(|r| r.get("type")).and_then(Value::as_str).map(str::to_owned),
             description: returns.and_then(|r| r.get("description")).and_then(Value::as_str).map(str::to_owned),
             schema: returns.cloned(),
+            properties: returned_properties(returns),
         },
     })
 }

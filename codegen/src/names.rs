@@ -213,7 +213,7 @@ mod tests {
             params: vec![],
             children: vec![],
             sibling_methods: vec![],
-            returns: Returns { kind: Some(returns.into()), description: None, schema: None },
+            returns: Returns { kind: Some(returns.into()), description: None, schema: None, properties: Vec::new() },
         }
     }
 

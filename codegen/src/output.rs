@@ -105,7 +105,7 @@ mod tests {
             params: vec![],
             children: vec![],
             sibling_methods: vec![],
-            returns: Returns { kind: None, description: None, schema: Some(returns) },
+            returns: Returns { kind: None, description: None, schema: Some(returns), properties: Vec::new() },
         }
     }
 

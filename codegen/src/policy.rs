@@ -403,7 +403,7 @@ mod tests {
             params: vec![],
             children: vec![],
             sibling_methods: vec![],
-            returns: Returns { kind: None, description: None, schema: None },
+            returns: Returns { kind: None, description: None, schema: None, properties: Vec::new() },
         }
     }
 

@@ -1,7 +1,9 @@
 //! Step 3d: the search index for discovery mode, built at compile time from the schema.
 //!
 //! Each tool is a document of weighted words (see [`crate::text`]): its name, path, summary,
-//! description, parameter names and enum values, its method's verb and its category's words.
+//! description, parameter names, descriptions and enum values, the names and descriptions of the
+//! properties it returns (`uptime`, `avail`, `quorate`), its method's verb and its category's words.
+//! Weights were chosen by measurement on the `tune` split of `tests/search_tasks.json`.
 //! The index maps each word to the tools that have it with a weighted term frequency; the server
 //! scores a query with BM25 over it.
 
@@ -28,8 +30,20 @@ const PARAM: f32 = 1.0;
 const VALUE: f32 = 0.3;
 const VERB: f32 = 1.5;
 const CATEGORY: f32 = 1.0;
+/// A parameter's description (first sentence).
+const PARAM_DESCRIPTION: f32 = 0.6;
+/// A returned property's name and its description (first sentence).
+const RETURN_NAME: f32 = 1.5;
+const RETURN_DESCRIPTION: f32 = 0.3;
 /// How much of a parameter's weight counts toward the document length.
 const PARAM_LENGTH: f32 = 0.25;
+
+/// Fields PVE returns that its schema does not declare, read from PVE's own handler
+/// (`PVE::API2::Nodes::Nodeinfo::status` fills `uptime`, `idle`, `wait`, `swap`, `ksm`, `kversion`
+/// besides the declared ones): an operator asks for a node's uptime, and this is where it is.
+/// Add an entry only with the handler's code as the source.
+const UNDECLARED_RETURNS: &[(Method, &str, &str)] =
+    &[(Method::Get, "/nodes/{node}/status", "uptime idle wait swap ksm kversion")];
 
 /// One tool's document: weighted words and its length for BM25.
 #[derive(Default)]
@@ -69,8 +83,20 @@ pub fn build(sorted: &[&Tool]) -> Index {
         doc.add(&t.endpoint.description, DESCRIPTION);
         for p in &t.endpoint.params {
             doc.add_parameter(&p.name, PARAM);
+            if let Some(d) = &p.description {
+                doc.add_parameter(&first_sentence(d), PARAM_DESCRIPTION);
+            }
             if let Kind::Enum(values) = &p.kind {
                 doc.add_parameter(&values.join(" "), VALUE);
+            }
+        }
+        for (name, description) in &t.endpoint.returns.properties {
+            doc.add_parameter(name, RETURN_NAME);
+            doc.add_parameter(&first_sentence(description), RETURN_DESCRIPTION);
+        }
+        for (method, path, names) in UNDECLARED_RETURNS {
+            if t.endpoint.method == *method && t.endpoint.path == *path {
+                doc.add_parameter(names, RETURN_NAME);
             }
         }
         let verb = match t.endpoint.method {

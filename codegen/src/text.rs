@@ -5,6 +5,9 @@
 //! numbers, lightly stemmed (`snapshots` → `snapshot`, `policies` → `policy`) and mapped onto one
 //! word per synonym group (`container`, `ct`, `lxc` → `ct`; `destroy`, `remove` → `delete`).
 
+#[path = "vocabulary.rs"]
+pub mod vocabulary;
+
 /// Words that carry no meaning for finding a tool.
 const STOP: &[&str] = &[
     "a",
@@ -110,8 +113,8 @@ const PHRASES: &[(&str, &str)] = &[
     ("ip set", "ipset"),
     ("guest agent", "agent"),
     ("high availability", "ha"),
-    ("free space", "space"),
     ("ip address", "address"),
+    ("cloud-init", "cloudinit"),
 ];
 
 /// Synonym groups: every word on the right stands for the word on the left.
@@ -131,22 +134,22 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("start", &["start", "boot", "launch", "resume", "poweron", "wake"]),
     ("stop", &["stop", "halt", "kill", "terminate", "abort"]),
     ("shutdown", &["shutdown", "poweroff", "shut"]),
-    ("reboot", &["reboot", "restart", "reset"]),
+    ("reboot", &["reboot", "restart"]),
     ("snapshot", &["snapshot", "snap", "checkpoint", "snapname"]),
-    ("backup", &["backup", "vzdump", "dump", "archive"]),
+    ("backup", &["backup", "vzdump", "archive"]),
     ("disk", &["disk", "volume", "drive", "vol", "volid", "hdd", "ssd", "scsi", "virtio", "sata", "ide"]),
     ("migrate", &["migrate", "migration", "move", "transfer", "relocate"]),
     ("clone", &["clone", "copy", "duplicate"]),
     ("resize", &["resize", "grow", "extend", "enlarge", "expand", "shrink"]),
     ("console", &["console", "vnc", "terminal", "shell", "spice", "termproxy"]),
-    ("status", &["status", "state", "running", "health", "uptime", "alive", "space", "capacity", "quota"]),
+    ("status", &["status", "state", "running", "health", "alive"]),
     ("config", &["config", "configuration", "settings", "setting", "options", "option", "parameters"]),
     ("node", &["node", "host", "server", "hypervisor"]),
-    ("storage", &["storage", "datastore", "store", "repository"]),
+    ("storage", &["storage", "datastore", "store"]),
     ("user", &["user", "account", "userid"]),
-    ("acl", &["acl", "permission", "permissions", "privilege", "privileges", "right", "rights"]),
+    ("acl", &["acl", "permission", "permissions", "privilege", "privileges"]),
     ("task", &["task", "upid", "worker", "operation"]),
-    ("log", &["log", "logs", "syslog", "journal", "journald", "history"]),
+    ("log", &["log", "logs", "syslog", "journal", "journald"]),
     (
         "network",
         &[
@@ -172,14 +175,26 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("cpu", &["cpu", "core", "cores", "processor", "vcpu", "sockets", "socket"]),
     (
         "statistic",
-        &["statistic", "stats", "usage", "performance", "graph", "metric", "rrd", "rrddata", "load", "utilization"],
+        &[
+            "statistic",
+            "stats",
+            "usage",
+            "performance",
+            "graph",
+            "metric",
+            "rrd",
+            "rrddata",
+            "load",
+            "utilization",
+            "history",
+        ],
     ),
     ("certificate", &["certificate", "cert", "certs", "ssl", "tls", "acme", "letsencrypt"]),
     ("apt", &["apt", "package", "upgrade", "upgrades", "updates"]),
     ("time", &["time", "timezone", "clock", "ntp"]),
     ("allow", &["allow", "open", "permit", "accept", "unblock", "expose"]),
     ("block", &["block", "deny", "reject", "close", "forbid", "ban"]),
-    ("port", &["port", "dport", "sport", "ssh", "http", "https", "rdp", "smtp", "dns"]),
+    ("port", &["port", "dport", "sport", "ssh", "http", "https", "rdp"]),
     ("rule", &["rule", "rules", "pos"]),
     ("ipset", &["ipset", "cidr"]),
     ("ha", &["ha", "availability", "failover"]),
@@ -202,7 +217,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("resource", &["resource", "resources", "inventory", "everything"]),
     ("job", &["job", "jobs", "schedule", "scheduled", "cron"]),
     ("guest", &["guest", "guests"]),
-    ("cluster", &["cluster", "datacenter", "corosync", "quorum"]),
+    ("cluster", &["cluster", "datacenter", "corosync"]),
 ];
 
 /// The search words of a text, in order (duplicates kept: they count).
@@ -211,12 +226,10 @@ pub fn words(text: &str) -> Vec<String> {
     for (phrase, word) in PHRASES {
         text = text.replace(phrase, word);
     }
+    let raw: Vec<String> =
+        text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
     let mut out = Vec::new();
-    for raw in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if raw.is_empty() {
-            continue;
-        }
-        let lower = raw.to_ascii_lowercase();
+    for lower in vocabulary::rewrite(raw) {
         if lower.chars().all(|c| c.is_ascii_digit()) || STOP.contains(&lower.as_str()) {
             continue;
         }

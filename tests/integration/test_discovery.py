@@ -34,7 +34,7 @@ SNAPSHOTS = '/nodes/{node}/qemu/{vmid}/snapshot'
 START = '/nodes/{node}/qemu/{vmid}/status/start'
 API = '/api2/json'
 
-HIT_KEYS = {'name', 'method', 'path', 'tier', 'category', 'summary', 'gated'}
+HIT_KEYS = {'name', 'method', 'path', 'tier', 'category', 'summary', 'gated', 'call'}
 # PVE_TOOL_BUDGET's default, 4000 tokens, at 4 bytes each.
 DEFAULT_LIST_BYTES = 16000
 
@@ -197,6 +197,13 @@ async def test_search_hit_names_a_real_tool_with_its_endpoint(pve_env, start_ser
     assert hit['name'] == name_of(tools_doc, 'POST', SNAPSHOTS)
     assert (hit['tier'], hit['category'], hit['gated']) == ('full', 'qemu', False)
     assert isinstance(hit['summary'], str) and hit['summary'].strip()
+
+
+async def test_search_hit_says_how_to_call_it_with_required_arguments_and_types(pve_env, start_server, tools_doc):
+    async with start_server(discover_env(pve_env, tier='full')) as srv:
+        hits = await search(srv, 'start VM 100')
+    hit = [h for h in hits if (h['method'], h['path']) == ('POST', START)][0]
+    assert hit['call'] == '{0}(node: string, vmid: integer)'.format(name_of(tools_doc, 'POST', START))
 
 
 async def test_search_at_read_only_shows_only_get_tools(pve_env, start_server, tools_doc):

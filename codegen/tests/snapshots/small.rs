@@ -456,19 +456,25 @@ pub static REFERENCES: &[crate::tools::references::ToolReferences] = &[
 ];
 /// Search index: word → (position in [`TOOLS`], weight), sorted by word.
 pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
-    ("cluster", &[(0u16, 2.7)]),
+    ("cluster", &[(0u16, 2.7), (1u16, 0.6)]),
     ("config", &[(1u16, 7.7)]),
-    ("guest", &[(1u16, 1.0)]),
+    ("device", &[(1u16, 0.6)]),
+    ("guest", &[(1u16, 1.6)]),
+    ("id", &[(1u16, 0.6)]),
     ("l26", &[(1u16, 0.3)]),
-    ("network", &[(1u16, 1.0)]),
-    ("node", &[(0u16, 8.7), (1u16, 3.0)]),
-    ("onboot", &[(1u16, 1.0)]),
+    ("n", &[(1u16, 0.6)]),
+    ("name", &[(1u16, 0.6)]),
+    ("network", &[(1u16, 1.6)]),
+    ("node", &[(0u16, 8.7), (1u16, 3.6)]),
+    ("onboot", &[(1u16, 1.6)]),
+    ("osinfo", &[(1u16, 0.6)]),
     ("ostype", &[(1u16, 1.0)]),
     ("show", &[(0u16, 7.2)]),
     ("tag", &[(1u16, 1.0)]),
+    ("unique", &[(1u16, 0.6)]),
     ("update", &[(1u16, 7.2)]),
-    ("vm", &[(1u16, 14.4)]),
+    ("vm", &[(1u16, 15.0)]),
     ("vmid", &[(1u16, 2.0)]),
 ];
 /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
-pub static SEARCH_LENGTHS: [f32; 2] = [18.6, 34.125004];
+pub static SEARCH_LENGTHS: [f32; 2] = [18.6, 35.925];

@@ -32,6 +32,30 @@ const K1: f32 = 1.2;
 const B: f32 = 0.6;
 /// Weight of how much of a tool's name the query covers.
 const COVERAGE: f32 = 3.0;
+/// A "Directory index" GET (the list of a path's children) scores this much of what it would: the
+/// canonical read (`qemu_vm_status_get`) is what a person means, rarely `qemu_vm_get`.
+const DIRECTORY_INDEX: f32 = 0.6;
+/// Bonus for the cluster-wide form when the query says all/datacenter/cluster, and for the node
+/// form when it names a node.
+const SCOPE: f32 = 2.0;
+/// What a tool whose method does not fit the query's intent keeps of its score: a question
+/// ("which realms exist") wants a read, not the realm's create, update or delete.
+const OFF_INTENT: f32 = 0.55;
+/// Bonus for a tool about one named thing (its path has a placeholder past `{node}`/`{vmid}`, like
+/// `/access/groups/{groupid}`) when the query carries a name the index does not know ("pool prod",
+/// "interface eno1", "user bob@pve"): such a word names something, it does not describe it.
+const NAMED: f32 = 1.5;
+/// Bonus for a collection (a path ending in a plain segment) when a read names nothing: "list the
+/// HA groups" is `ha_groups_list`, not one group's read.
+const COLLECTION: f32 = 2.0;
+/// What a guest tool not about one guest (create, list) keeps when the query names a guest: "add
+/// a second network card to VM 100" changes VM 100, it does not create a VM.
+const OTHER_GUESTS: f32 = 0.7;
+/// What a tool about one guest keeps of its score when the query adds a guest to (or removes it
+/// from) something else: "add VM 100 to pool dev" changes the pool, not the VM.
+const MEMBER: f32 = 0.6;
+/// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
+const ONE_GUEST: f32 = 1.5;
 
 /// The best `limit` tools for a query among those `visible` says the caller may use.
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
@@ -62,6 +86,46 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
             scores[i] += COVERAGE * coverage * coverage;
         }
     }
+    let scope = Scope::of(query);
+    let intent = Intent::of(query);
+    let membership = is_membership(query);
+    let one_guest = names_a_guest(query) && !membership;
+    let named = names_something(query);
+    let many = asks_for_many(query);
+    for (i, t) in tools.iter().enumerate() {
+        if scores[i] <= 0.0 {
+            continue;
+        }
+        if !intent.fits(t.method) {
+            scores[i] *= OFF_INTENT;
+        }
+        if one_guest && t.path.contains("{vmid}") {
+            scores[i] += ONE_GUEST;
+        }
+        if one_guest && !t.path.contains("{vmid}") && matches!(t.category, Category::Qemu | Category::Lxc) {
+            scores[i] *= OTHER_GUESTS;
+        }
+        let about_one = t.path.split('/').any(|s| s.starts_with('{') && s != "{node}" && s != "{vmid}");
+        if named && about_one {
+            scores[i] += NAMED;
+        }
+        if membership && t.path.contains("{vmid}") {
+            scores[i] *= MEMBER;
+        }
+        if !named && many && intent == Intent::Read && !t.path.ends_with('}') {
+            scores[i] += COLLECTION;
+        }
+        if t.summary.starts_with("Directory index") {
+            scores[i] *= DIRECTORY_INDEX;
+        }
+        // The node form of an endpoint is the node's own (not a guest's, which also sits under a node).
+        let per_node = t.path.starts_with("/nodes/{node}") && !t.path.contains("{vmid}");
+        match scope {
+            Scope::Cluster if !per_node => scores[i] += SCOPE,
+            Scope::Node if per_node => scores[i] += SCOPE,
+            _ => {}
+        }
+    }
     // A query naming a tool exactly finds it first.
     let exact = query.trim();
     let mut hits: Vec<Hit> = tools
@@ -74,6 +138,177 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     hits.truncate(limit);
     hits
 }
+
+/// Which form of an endpoint a query asks for, from its plain words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    Cluster,
+    Node,
+    Either,
+}
+
+impl Scope {
+    fn of(query: &str) -> Scope {
+        let lower = query.to_ascii_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+        if has(&["all", "every", "datacenter", "across", "everywhere", "cluster"]) && !has(&["node", "host"]) {
+            Scope::Cluster
+        } else if has(&["node", "host"])
+            || words.iter().any(|w| w.starts_with("pve") && w.len() > 3 && w[3..].chars().all(|c| c.is_ascii_digit()))
+        {
+            Scope::Node
+        } else {
+            Scope::Either
+        }
+    }
+}
+
+/// What a query asks to do, from its first word that says it: a question or "show" wants a read;
+/// "create"/"add" a create or a change; "change"/"enable" a change; "delete"/"remove" a delete or a
+/// change (removing a member is a change of the group). Actions (start, migrate) leave it open.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Intent {
+    Read,
+    Create,
+    Change,
+    Delete,
+    Open,
+}
+
+impl Intent {
+    fn of(query: &str) -> Intent {
+        let lower = query.to_ascii_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).copied().unwrap_or("");
+            let intent = match *w {
+                "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
+                "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
+                | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
+                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" => Intent::Create,
+                "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark" | "turn"
+                | "limit" | "exclude" | "give" | "grant" | "apply" | "reload" | "eject" | "attach" | "detach"
+                | "configure" | "make" => Intent::Change,
+                "delete" | "remove" | "destroy" | "drop" | "revoke" | "purge" => Intent::Delete,
+                _ => continue,
+            };
+            return intent;
+        }
+        Intent::Open
+    }
+
+    fn fits(self, method: crate::pve::request::HttpMethod) -> bool {
+        use crate::pve::request::HttpMethod::*;
+        match self {
+            Intent::Read => method == Get,
+            Intent::Create => matches!(method, Post | Put),
+            Intent::Change => matches!(method, Put | Post),
+            Intent::Delete => matches!(method, Delete | Put),
+            Intent::Open => true,
+        }
+    }
+}
+
+/// Whether a query names one guest: "VM 100", "container 200", "CT 201", "template 9000".
+fn names_a_guest(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.windows(2).any(|w| {
+        ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0])
+            && w[1].chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether a query adds something named to, or removes it from, something else: "add VM 100 to
+/// pool dev", "remove bob from group ops", "take VM 100 out of its pool".
+fn is_membership(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let Some(verb) = words.iter().position(|w| ["add", "remove", "take", "put"].contains(w)) else { return false };
+    let Some(link) = words[verb..].iter().position(|w| ["to", "from", "out"].contains(w)) else { return false };
+    // What is added is named right after the verb: a guest and its number, or a bare name.
+    let object = &words[verb + 1..verb + link];
+    let guest = object
+        .windows(2)
+        .any(|w| ["vm", "container", "ct", "guest"].contains(&w[0]) && w[1].chars().all(|c| c.is_ascii_digit()));
+    guest || (object.len() == 1 && (unknown(object[0]) || names_something(object[0])))
+}
+
+/// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
+fn asks_for_many(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        ["list", "which", "all", "every"].contains(&w)
+            || (w.len() > 3
+                && w.ends_with('s')
+                && !w.ends_with("ss")
+                && !w.ends_with("us")
+                && !w.ends_with("is")
+                && SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(text::canonical(w).as_str())).is_ok()
+                && text::canonical(w) != w)
+    })
+}
+
+/// Whether a query carries a name: a word that is not a node's name (`pve1`), not a number, and not
+/// in the index (`prod`, `eno1`, `bob`); or a user/token id (`bob@pve`).
+fn names_something(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    if lower.contains('@') {
+        return true;
+    }
+    let raw: Vec<&str> =
+        lower.split(|c: char| c.is_whitespace() || ",;?!()\"'".contains(c)).filter(|w| !w.is_empty()).collect();
+    raw.iter().enumerate().any(|(i, word)| {
+        let node = word.starts_with("pve") && word.len() > 3 && word[3..].chars().all(|c| c.is_ascii_digit());
+        // A plain English word the index lacks ("last", "whole") is not a name; one that looks like
+        // an id (`eno1`, `old-nfs`) or follows the kind of thing it names ("pool prod") is.
+        let looks_like_id = word.chars().any(|c| c.is_ascii_digit() || "-.:_".contains(c));
+        let after_kind = i > 0 && KINDS.contains(&raw[i - 1]);
+        !node && unknown(word) && (looks_like_id || after_kind)
+    })
+}
+
+/// Whether a query word has a search word the index does not know.
+fn unknown(word: &str) -> bool {
+    text::words(word).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err())
+}
+
+/// Words after which a query names one thing of that kind ("pool prod", "group ops").
+const KINDS: &[&str] = &[
+    "pool",
+    "user",
+    "group",
+    "interface",
+    "iface",
+    "bridge",
+    "storage",
+    "job",
+    "realm",
+    "role",
+    "zone",
+    "vnet",
+    "token",
+    "alias",
+    "set",
+    "ipset",
+    "rule",
+    "snapshot",
+    "task",
+    "service",
+    "mapping",
+    "endpoint",
+    "matcher",
+    "target",
+    "controller",
+    "subnet",
+    "osd",
+    "monitor",
+    "disk",
+    "volume",
+    "resource",
+    "domain",
+];
 
 /// Each tool's name as search words, in table order (made once).
 fn name_words() -> &'static [Vec<String>] {
@@ -90,8 +325,25 @@ pub fn hit_json(hit: &Hit) -> Value {
         "tier": hit.tool.tier.as_str(),
         "category": hit.tool.category.as_str(),
         "summary": hit.tool.summary,
+        "call": signature(hit.tool),
         "gated": hit.tool.gate.is_some(),
     })
+}
+
+/// How to call a tool, compactly: its name and required arguments with their types, e.g.
+/// `qemu_vm_start(node: string, vmid: integer)`; enough for `pve_call` in the common case.
+pub fn signature(tool: &ToolDef) -> String {
+    let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or(Value::Null);
+    let required = schema["required"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let args: Vec<String> = required
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|name| match schema["properties"][name]["type"].as_str() {
+            Some(kind) => format!("{name}: {kind}"),
+            None => name.to_owned(),
+        })
+        .collect();
+    format!("{}({})", tool.name, args.join(", "))
 }
 
 /// The input schemas of the discovery tools.
@@ -164,6 +416,76 @@ mod tests {
     #[test]
     fn an_exact_name_comes_first() {
         assert_eq!(top("qemu_vm_start")[0], "qemu_vm_start");
+    }
+
+    #[test]
+    fn a_hit_says_how_to_call_it_with_required_arguments_and_types() {
+        let tool = registry::all().iter().find(|t| t.name == "qemu_vm_start").unwrap();
+        assert_eq!(signature(tool), "qemu_vm_start(node: string, vmid: integer)");
+    }
+
+    #[test]
+    fn the_canonical_read_outranks_the_directory_index() {
+        assert_eq!(top("status of VM 100")[0], "qemu_vm_status_get");
+    }
+
+    #[test]
+    fn a_query_for_all_prefers_the_cluster_wide_form_and_one_naming_a_node_the_node_form() {
+        assert_eq!(Scope::of("list all storages in the datacenter"), Scope::Cluster);
+        assert_eq!(Scope::of("storages on node pve1"), Scope::Node);
+        assert_eq!(Scope::of("storages on pve2"), Scope::Node);
+        assert_eq!(top("which storages are defined in the datacenter")[0], "storage_list");
+    }
+
+    #[test]
+    fn a_question_or_show_asks_for_a_read_and_change_words_for_a_write() {
+        assert_eq!(Intent::of("which authentication realms exist"), Intent::Read);
+        assert_eq!(Intent::of("how much memory is VM 100 using"), Intent::Read);
+        assert_eq!(Intent::of("how do I add a user"), Intent::Create);
+        assert_eq!(Intent::of("disable user alice@pve"), Intent::Change);
+        assert_eq!(Intent::of("revoke an API token"), Intent::Delete);
+        assert_eq!(Intent::of("start VM 100"), Intent::Open);
+    }
+
+    #[test]
+    fn a_question_finds_the_read_not_the_writes_of_the_same_thing() {
+        let hits = search("which authentication realms exist", 1, |_| true);
+        assert_eq!(hits[0].tool.method, crate::pve::request::HttpMethod::Get, "{}", hits[0].tool.name);
+    }
+
+    #[test]
+    fn an_id_or_a_word_after_its_kind_is_a_name_but_plain_english_is_not() {
+        assert!(names_something("show the configuration of interface eno1"));
+        assert!(names_something("which guests are in pool prod"));
+        assert!(names_something("delete user bob@pve"));
+        assert!(!names_something("CPU usage over the last day"));
+        assert!(!names_something("reboot the whole node pve3"));
+    }
+
+    #[test]
+    fn adding_a_guest_to_something_changes_that_thing() {
+        assert!(is_membership("add VM 100 to resource pool dev"));
+        assert!(is_membership("remove bob from the admins group"));
+        assert!(!is_membership("add a subnet with gateway to a vnet"));
+    }
+
+    #[test]
+    fn a_read_asks_for_many_with_list_which_all_or_a_plural() {
+        assert!(asks_for_many("list the HA groups"));
+        assert!(asks_for_many("show tasks of node pve1"));
+        assert!(!asks_for_many("has the task finished"));
+        assert!(!asks_for_many("show the status of VM 100"));
+    }
+
+    #[test]
+    fn a_node_uptime_is_found_though_the_schema_does_not_declare_it() {
+        assert!(top("uptime of node pve1").contains(&"node_status_get"), "{:?}", top("uptime of node pve1"));
+    }
+
+    #[test]
+    fn a_query_naming_a_guest_is_about_that_guest_not_a_new_one() {
+        let hits = search("add a second network card to VM 100", 1, |_| true);
+        assert!(hits[0].tool.path.contains("{vmid}"), "{}", hits[0].tool.name);
     }
 
     #[test]
