@@ -35,7 +35,11 @@ use crate::tools::registry::Tier;
 
 /// `pve-mcp --version`: the package version and the PVE release of the schema the tools were generated from.
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!("{} (tools generated from the Proxmox VE {} API schema)", env!("CARGO_PKG_VERSION"), crate::tools::generated::SCHEMA_RELEASE)
+    format!(
+        "{} (tools generated from the Proxmox VE {} API schema)",
+        env!("CARGO_PKG_VERSION"),
+        crate::tools::generated::SCHEMA_RELEASE
+    )
 });
 
 /// Command line: every flag also reads its environment variable.

@@ -7,9 +7,9 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 
-async def initialize_list_and_call(command: str, pve_env) -> tuple[str, list, object]:
-    """Starts `command` against fakepve; returns the server's name, its tools and the result of the
-    tool that lists the cluster's nodes (found by its `_meta`: GET /nodes)."""
+async def initialize_list_and_call(command: str, pve_env, path: str = '/nodes') -> tuple[str, list, object]:
+    """Starts `command` with `pve_env.server_env()`; returns the server's name, its tools and the
+    result of the tool that reads `path` (found by its `_meta`: GET `path`), called without arguments."""
     env = {k: v for k, v in os.environ.items() if k in ('PATH', 'HOME', 'LANG', 'TMPDIR')}
     env.update(pve_env.server_env())
     params = StdioServerParameters(command=command, args=[], env=env)
@@ -17,8 +17,8 @@ async def initialize_list_and_call(command: str, pve_env) -> tuple[str, list, ob
         async with ClientSession(read, write, read_timeout_seconds=timedelta(seconds=30)) as session:
             init = await session.initialize()
             tools = (await session.list_tools()).tools
-            nodes = [t for t in tools if (t.meta or {}).get('pve-mcp/method') == 'GET'
-                     and (t.meta or {}).get('pve-mcp/path') == '/nodes']
-            assert len(nodes) == 1, 'one tool lists the nodes, not {0}'.format(len(nodes))
-            result = await session.call_tool(nodes[0].name, {})
+            found = [t for t in tools if (t.meta or {}).get('pve-mcp/method') == 'GET'
+                     and (t.meta or {}).get('pve-mcp/path') == path]
+            assert len(found) == 1, 'one tool reads GET {0}, not {1}'.format(path, len(found))
+            result = await session.call_tool(found[0].name, {})
             return init.serverInfo.name, tools, result

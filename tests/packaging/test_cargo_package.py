@@ -1,0 +1,29 @@
+"""`cargo install pve-mcp-server`: both crates package (tests/packaging/run ran `cargo package`, which
+builds each from its packaged sources), and the server's package carries the schema it generates from."""
+
+import tarfile
+
+from conftest import built
+from metadata import cargo_version
+
+
+def crate_files(name: str) -> set[str]:
+    path = built('PVE_MCP_PACKAGE_DIR') / '{0}-{1}.crate'.format(name, cargo_version())
+    prefix = '{0}-{1}/'.format(name, cargo_version())
+    with tarfile.open(path) as crate:
+        return {m.name.removeprefix(prefix) for m in crate.getmembers()}
+
+
+def test_the_server_crate_carries_the_schema_its_build_script_reads():
+    files = crate_files('pve-mcp-server')
+    assert {'build.rs', 'apidoc/apidoc.json', 'apidoc/NOTICE', 'src/main.rs', 'Cargo.lock', 'README.md'} <= files
+
+
+def test_the_server_crate_leaves_out_the_tests_and_benchmarks():
+    assert not [f for f in crate_files('pve-mcp-server') if f.startswith(('tests/', 'bench/', 'codegen/'))]
+
+
+def test_the_generator_crate_is_its_sources_only():
+    files = crate_files('pve-mcp-codegen')
+    assert 'src/lib.rs' in files
+    assert not [f for f in files if f.startswith('tests/')]
