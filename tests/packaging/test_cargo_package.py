@@ -21,12 +21,11 @@ def test_the_server_crate_carries_the_schema_its_build_script_reads():
 
 def test_the_server_crate_leaves_out_the_tests_benchmarks_and_the_generator():
     files = crate_files('pve-mcp-server')
-    assert not [f for f in files if f.startswith(('tests/', 'bench/'))]
-    # The generator comes from its own crate; the server shares only its word splitting (`#[path]`).
-    assert [f for f in files if f.startswith('codegen/')] == ['codegen/src/text.rs']
+    assert not [f for f in files if f.startswith(('tests/', 'bench/', 'codegen/', 'text/'))]
 
 
-def test_the_generator_crate_is_its_sources_only():
-    files = crate_files('pve-mcp-codegen')
-    assert 'src/lib.rs' in files
-    assert not [f for f in files if f.startswith('tests/')]
+def test_the_generator_and_tokenizer_crates_are_their_sources_only():
+    for name in ('pve-mcp-codegen', 'pve-mcp-text'):
+        files = crate_files(name)
+        assert 'src/lib.rs' in files, name
+        assert not [f for f in files if f.startswith('tests/')], name
