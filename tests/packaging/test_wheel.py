@@ -27,3 +27,10 @@ def test_version_names_the_package_version_and_the_schemas_pve_release():
     out = subprocess.run([str(built('PVE_MCP_WHEEL_BIN')), '--version'], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == 'pve-mcp {0} (tools generated from the Proxmox VE {1} API schema)'.format(
         cargo_version(), schema_release())
+
+
+async def test_the_pve_mcp_server_alias_that_uvx_runs_serves_fakepve_too(pve_env):
+    # `uvx pve-mcp-server` runs the command named like the package: the wheel's alias for pve-mcp.
+    alias = built('PVE_MCP_WHEEL_BIN').with_name('pve-mcp-server')
+    name, tools, result = await initialize_list_and_call(str(alias), pve_env)
+    assert name == 'pve-mcp' and not result.is_error, result.content
