@@ -29,6 +29,7 @@ def test_the_manifest_is_spec_0_3_or_newer_at_the_packages_version():
     assert tuple(int(p) for p in m['manifest_version'].split('.')) >= (0, 3)
     assert m['version'] == cargo_version()
     assert m['server']['type'] == 'binary'
+    assert m['tools_generated'] is True, 'the tools come from the schema, tier and categories'
 
 
 def test_every_user_setting_reaches_a_documented_variable_and_the_secret_is_sensitive():
