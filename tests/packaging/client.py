@@ -1,7 +1,6 @@
 """Drives an installed `pve-mcp` command the way an MCP client does: the official Python SDK over stdio."""
 
 import os
-from datetime import timedelta
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -14,11 +13,11 @@ async def initialize_list_and_call(command: str, pve_env, path: str = '/nodes') 
     env.update(pve_env.server_env())
     params = StdioServerParameters(command=command, args=[], env=env)
     async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write, read_timeout_seconds=timedelta(seconds=30)) as session:
+        async with ClientSession(read, write, read_timeout_seconds=30.0) as session:
             init = await session.initialize()
             tools = (await session.list_tools()).tools
             found = [t for t in tools if (t.meta or {}).get('pve-mcp/method') == 'GET'
                      and (t.meta or {}).get('pve-mcp/path') == path]
             assert len(found) == 1, 'one tool reads GET {0}, not {1}'.format(path, len(found))
             result = await session.call_tool(found[0].name, {})
-            return init.serverInfo.name, tools, result
+            return init.server_info.name, tools, result

@@ -61,7 +61,7 @@ def test_every_registry_can_verify_the_name():
 def test_the_crate_the_wheel_and_the_npm_package_share_the_name_and_the_command():
     cargo = tomllib.loads((REPO_ROOT / 'Cargo.toml').read_text())
     assert cargo['package']['name'] == NAME
-    assert [b['name'] for b in cargo['bin']] == ['pve-mcp']
+    assert [b['name'] for b in cargo['bin']] == ['pve-mcp', 'pve-mcp-server']
     pyproject = tomllib.loads((REPO_ROOT / 'pyproject.toml').read_text())
     assert pyproject['project']['name'] == NAME
     assert pyproject['tool']['maturin']['bindings'] == 'bin'
