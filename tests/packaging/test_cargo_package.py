@@ -1,5 +1,6 @@
-"""`cargo install pve-mcp-server`: both crates package (tests/packaging/run ran `cargo package`, which
-builds each from its packaged sources), and the server's package carries the schema it generates from."""
+"""`cargo install pve-mcp-server`: the three crates package (tests/packaging/run ran `cargo package` and
+checked the server's package against the unpacked generator and tokenizer packages), and the
+server's package carries the schema it generates from."""
 
 import tarfile
 
