@@ -9,9 +9,10 @@ from metadata import cargo_version, readme_configuration, server_json
 
 NAME = 'pve-mcp-server'
 SECRETS = {'PVE_TOKEN_SECRET', 'PVE_PASSWORD', 'PVE_MCP_STATE_KEY'}
-# Settings of the HTTP endpoint: not for a client that starts the server on stdio.
+# Settings of the HTTP endpoint (OAuth included): not for a client that starts the server on stdio.
 HTTP_ONLY = {'PVE_MCP_HTTP', 'PVE_MCP_HTTP_TOKENS', 'PVE_MCP_HTTP_ALLOWED_ORIGINS', 'PVE_MCP_HTTP_ALLOWED_HOSTS',
-             'PVE_MCP_HTTP_MAX_BODY', 'PVE_MCP_HTTP_MAX_CONCURRENT', 'PVE_MCP_HTTP_MAX_SESSIONS'}
+             'PVE_MCP_HTTP_MAX_BODY', 'PVE_MCP_HTTP_MAX_CONCURRENT', 'PVE_MCP_HTTP_MAX_SESSIONS',
+             'PVE_MCP_OAUTH_ISSUER', 'PVE_MCP_OAUTH_AUDIENCE', 'PVE_MCP_OAUTH_ALSO_AUDIENCES', 'PVE_MCP_OAUTH_SCOPES'}
 
 
 def test_server_json_has_cargos_version_for_itself_and_every_package():
