@@ -5,7 +5,6 @@
 //! numbers, lightly stemmed (`snapshots` → `snapshot`, `policies` → `policy`) and mapped onto one
 //! word per synonym group (`container`, `ct`, `lxc` → `ct`; `destroy`, `remove` → `delete`).
 
-#[path = "vocabulary.rs"]
 pub mod vocabulary;
 
 /// Words that carry no meaning for finding a tool.
