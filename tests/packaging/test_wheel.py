@@ -20,7 +20,7 @@ async def test_the_wheels_pve_mcp_serves_fakepve_through_an_mcp_client(pve_env):
 
 
 def test_the_wheels_pve_mcp_is_the_release_binary():
-    assert built('PVE_MCP_WHEEL_BIN').read_bytes() == built('PVE_MCP_RELEASE_BIN').read_bytes()
+    assert built('PVE_MCP_WHEEL_BIN').read_bytes() == built('PVE_MCP_PACKAGED_BIN').read_bytes()
 
 
 def test_version_names_the_package_version_and_the_schemas_pve_release():
