@@ -1,11 +1,9 @@
-//! The operator vocabulary (`codegen/src/vocabulary.rs`), entry by entry: each entry's example
+//! The operator vocabulary (`codegen/text/src/vocabulary.rs`), entry by entry: each entry's example
 //! query finds its tool among the top 3, and no phrase fires inside unrelated words.
 
 use pve_mcp::tools::discovery::search;
 
-#[path = "../codegen/src/vocabulary.rs"]
-#[allow(dead_code)]
-mod vocabulary;
+use pve_mcp_text::vocabulary;
 
 #[test]
 fn every_vocabulary_entry_finds_its_tool_in_the_top_three() {

@@ -23,7 +23,7 @@ pub mod references;
 pub mod render;
 pub mod schema;
 pub mod search;
-pub mod text;
+pub use pve_mcp_text as text;
 pub mod typescript;
 
 use std::collections::BTreeMap;

@@ -33,11 +33,20 @@ use crate::pve::connection::Connection;
 use crate::tools::generated::Category;
 use crate::tools::registry::Tier;
 
+/// `pve-mcp --version`: the package version and the PVE release of the schema the tools were generated from.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (tools generated from the Proxmox VE {} API schema)",
+        env!("CARGO_PKG_VERSION"),
+        crate::tools::generated::SCHEMA_RELEASE
+    )
+});
+
 /// Command line: every flag also reads its environment variable.
 #[derive(Debug, Default, Parser)]
 #[command(
     name = "pve-mcp",
-    version,
+    version = VERSION.as_str(),
     about = "MCP server for the Proxmox VE API: every endpoint as a typed, policy-checked tool."
 )]
 pub struct Cli {

@@ -12,8 +12,7 @@ use serde_json::{Value, json};
 use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_TERMS};
 use crate::tools::registry::{self, ToolDef};
 
-#[path = "../../../codegen/src/text.rs"]
-mod text;
+use pve_mcp_text as text;
 
 /// The discovery tools' names.
 pub const SEARCH: &str = "pve_search";

@@ -1,11 +1,10 @@
-//! Words for search: the one tokenizer shared by the search index (built here, at compile time)
-//! and the server's query side (which includes this file), so both read text the same way.
+//! Words for search: the one tokenizer shared by the search index (built by pve-mcp-codegen, at
+//! compile time) and the server's query side, so both read text the same way.
 //!
 //! Text is lowercased, split on anything not a letter or digit, stripped of stop words and bare
 //! numbers, lightly stemmed (`snapshots` → `snapshot`, `policies` → `policy`) and mapped onto one
 //! word per synonym group (`container`, `ct`, `lxc` → `ct`; `destroy`, `remove` → `delete`).
 
-#[path = "vocabulary.rs"]
 pub mod vocabulary;
 
 /// Words that carry no meaning for finding a tool.
