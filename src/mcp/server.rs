@@ -6,9 +6,9 @@
 //! notifications, elicitation, input-required round trips); [`crate::mcp::result`] shapes the answer.
 //!
 //! Here: the handler and the session's state (what it lists, its policy). Beside it:
-//! [`dispatch`] (which tool answers a `tools/call`; the server's own tools), [`tool_call`] (a
-//! Proxmox VE tool call with this client's hooks, and its answer), [`client`] (who calls, the task a
-//! task id names, what the client can do) and [`instructions`] (what `initialize` says).
+//! `dispatch` (which tool answers a `tools/call`; the server's own tools), `tool_call` (a
+//! Proxmox VE tool call with this client's hooks, and its answer), `client` (who calls, the task a
+//! task id names, what the client can do) and `instructions` (what `initialize` says).
 
 mod client;
 mod dispatch;
