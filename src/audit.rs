@@ -19,6 +19,8 @@ use ring::hmac;
 
 use serde_json::{Map, Value, json};
 
+use crate::tools::registry::ToolDef;
+
 /// Argument names whose values never reach the log (any name containing one of these), besides
 /// each tool's reviewed `secret_arguments`. Kept in step with `codegen/src/policy.rs`.
 const SECRET_WORDS: &[&str] = &["pass", "secret", "token", "key", "bindpw", "ticket", "cookie", "otp", "totp"];
@@ -206,6 +208,50 @@ impl AuditLog {
             Err(err) => tracing::error!(error = %err, "failed to write the audit log"),
         }
     }
+}
+
+/// The call's arguments as the tool's schema types them (`"101"` for an integer reads as `101`,
+/// `"1"` for a boolean as `true`); a value that does not read as its type is kept as sent.
+pub fn typed_arguments(tool: &ToolDef, args: &Map<String, Value>) -> Map<String, Value> {
+    let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or(Value::Null);
+    let props = schema.get("properties");
+    args.iter()
+        .map(|(k, v)| {
+            let ty = props.and_then(|p| p.get(k)).and_then(|p| p.get("type")).and_then(Value::as_str);
+            let typed = match (ty, v) {
+                (Some("integer"), Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
+                (Some("number"), Value::String(s)) => {
+                    s.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number)
+                }
+                (Some("boolean"), Value::String(_) | Value::Number(_)) => {
+                    crate::tools::arguments::as_boolean(v).map(Value::Bool)
+                }
+                _ => None,
+            };
+            (k.clone(), typed.unwrap_or_else(|| v.clone()))
+        })
+        .collect()
+}
+
+/// The tool's path with the path arguments filled in as they would be sent (a missing one stays
+/// a `{placeholder}`).
+pub fn filled_path(tool: &ToolDef, args: &Map<String, Value>) -> String {
+    let mut out = String::new();
+    for (i, seg) in tool.path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let value = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')).and_then(|name| match args.get(name) {
+            Some(Value::String(s)) => Some(s.trim().to_owned()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        });
+        match value {
+            Some(v) => out.push_str(&crate::pve::request::path_segment(&v)),
+            None => out.push_str(seg),
+        }
+    }
+    out
 }
 
 /// A copy of the arguments with secret values replaced (by name only).

@@ -4,26 +4,36 @@
 //! Nothing is sent unless every check before it passed, and every way of calling a tool comes
 //! through here. It owns no protocol detail: how a person is asked, or progress is shown, comes in
 //! through [`ClientHooks`].
+//!
+//! Beside it: [`CallError`] and the texts the model reads ([`error`]), and the hooks a call brings
+//! from its client or program run ([`hooks`]). What an audit line records of the arguments and
+//! path is [`crate::audit`]'s; the checks of `node_execute`'s inner calls are [`crate::consent`]'s.
+
+pub mod error;
+pub mod hooks;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
-use tokio_util::sync::CancellationToken;
 
 use crate::audit::{AuditLog, Entry};
 use crate::config::consent::Consent as ConsentSettings;
 use crate::consent;
-use crate::policy::allowlist::{Allowlist, NotAllowed};
-use crate::policy::gate::{self, ConfirmMode, Confirmer, Consent, ConsentKind, GateArgs, Verdict};
-use crate::policy::{Policy, Refusal};
+use crate::policy::Policy;
+use crate::policy::allowlist::Allowlist;
+use crate::policy::gate::{self, ConfirmMode, Consent, ConsentKind, GateArgs, Verdict};
 use crate::pve::client::{PveClient, PveError};
 use crate::pve::request::HttpMethod;
 use crate::pve::request::PveRequest;
-use crate::pve::task::{self, ProgressSink, TaskOutcome, TaskReport, Upid, WaitError};
+use crate::pve::task::{self, TaskOutcome, TaskReport, Upid};
 use crate::tools::arguments::{ArgErrors, Arguments, FieldError};
-use crate::tools::registry::{self, ToolDef};
-use crate::writes::{self, WriteError};
+use crate::tools::registry;
+use crate::writes;
+
+pub use self::error::CallError;
+use self::error::scrubbed;
+pub use self::hooks::{ClientHooks, RunHooks, Write, WriteDecision, WriteHook};
 
 /// The PVE side a call runs against and the limits around it, for as long as the server (or one
 /// HTTP caller) lives: the client, the policy ceiling, the allowlists, the audit log.
@@ -46,62 +56,6 @@ pub struct Backend {
     pub consent: ConsentSettings,
 }
 
-/// How this particular call may reach back to its client: progress, a person's confirmation,
-/// cancellation.
-#[derive(Default)]
-pub struct ClientHooks<'a> {
-    pub progress: Option<&'a dyn ProgressSink>,
-    pub confirmer: Option<&'a dyn Confirmer>,
-    /// A person already confirmed this exact call, and how (a validated input-required round
-    /// trip, or the MCP Apps confirmation view).
-    pub pre_confirmed: Option<ConsentKind>,
-    /// The client can ask a person after this call returns (an input-required result, or the MCP
-    /// Apps view): a gated call is refused with the live target in its prompt, for the asking.
-    pub can_ask_later: bool,
-    pub cancel: CancellationToken,
-    /// The `pve_run` program making this call: its run id (named in audit lines) and its say over
-    /// writes (dry runs, approved plans; see [`crate::run`]).
-    pub run: Option<RunHooks<'a>>,
-}
-
-/// What a program run adds to each of its calls.
-#[derive(Clone, Copy)]
-pub struct RunHooks<'a> {
-    pub id: &'a str,
-    pub writes: &'a dyn WriteHook,
-}
-
-/// A write a program is about to make, after every check passed and before its gate.
-#[derive(Debug, Clone)]
-pub struct Write<'a> {
-    pub tool: &'a str,
-    pub method: &'a str,
-    pub path: &'a str,
-    /// The arguments as the program gave them (without `cluster`).
-    pub arguments: &'a Map<String, Value>,
-    pub cluster: Option<&'a str>,
-    /// Whether the tool's confirmation gate applies to these arguments.
-    pub gated: bool,
-}
-
-/// What a program run decides for one of its writes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WriteDecision {
-    /// Send it; a gated write still needs a person's answer (elicitation).
-    Send,
-    /// Send it: it is the next write of a plan a person approved (its gate is passed).
-    Approved,
-    /// Do not send it (a dry run): the call gives back this placeholder.
-    Hold(Value),
-    /// Do not send it, nor anything after it: why.
-    Stop(String),
-}
-
-/// Decides each write of a program run (implemented by [`crate::run`]).
-pub trait WriteHook: Send + Sync {
-    fn decide(&self, write: &Write<'_>) -> WriteDecision;
-}
-
 /// What a successful call gives back.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Success {
@@ -114,158 +68,6 @@ pub enum Success {
     /// The whole structured result, shaped by an overlay ([`crate::writes`]): PVE's data under
     /// `data` beside what the overlay adds (what changed, property strings as objects, the task).
     Shaped(Value),
-}
-
-/// Why a call did not succeed. Every variant before `Pve` means nothing was sent.
-#[derive(Debug, thiserror::Error)]
-pub enum CallError {
-    #[error("unknown tool `{0}`")]
-    UnknownTool(String),
-    #[error("{0}; nothing was sent to PVE")]
-    Refused(#[from] Refusal),
-    #[error("{0}; nothing was sent to PVE")]
-    InvalidArguments(ArgErrors),
-    #[error("{0}; nothing was sent to PVE")]
-    NotAllowed(#[from] NotAllowed),
-    #[error("{reason}. Nothing was sent to PVE. Ask the user, then call again with {pass}")]
-    NeedsConfirmation { reason: String, pass: String, prompt: String },
-    #[error("the user did not confirm; nothing was sent to PVE")]
-    Declined,
-    #[error(
-        "{reason}. Nothing was sent to PVE. This server takes only a person's answer (PVE_CONFIRM=human) and \
-         ignores `confirm` arguments, but this client can neither ask through elicitation nor show the MCP \
-         Apps confirmation view: use a client that can, or ask the operator"
-    )]
-    NoWayToAsk { reason: String },
-    #[error("{0}; refused before asking, nothing was sent to PVE")]
-    Forbidden(String),
-    #[error(
-        "node_execute runs a batch of API calls as root and is refused unless this server is started with \
-         PVE_ALLOW_EXECUTE=true; call the tools one by one instead. Nothing was sent to PVE"
-    )]
-    ExecuteDisabled,
-    #[error("node_execute: {0}; nothing was sent to PVE")]
-    ExecuteInner(String),
-    #[error("{0}")]
-    Pve(#[from] PveError),
-    /// A write whose connection broke after sending began: PVE may or may not have applied it.
-    #[error("{error}. Do not simply call again: first check whether it took effect with {}", .checks.join(" or "))]
-    FateUnknown { error: PveError, checks: Vec<String> },
-    /// The task was accepted, but the wait did not see its end.
-    #[error("{}", wait_broken(.0))]
-    WaitBroken(WaitError),
-    #[error("{}", task_failed(.0))]
-    TaskFailed(TaskReport),
-    #[error("{}", still_running(.0))]
-    StillRunning(TaskReport),
-    #[error("cancelled by the client; a PVE task already started keeps running")]
-    Cancelled,
-    /// The chosen cluster does not allow the tool (see [`crate::cluster`]).
-    #[error("{0}; nothing was sent to PVE")]
-    Cluster(String),
-    #[error("{0}")]
-    Write(#[from] WriteError),
-    /// Any of the above whose text echoed a secret argument's value, with that value replaced.
-    #[error("{0}")]
-    Redacted(String),
-    /// A program run stopped this write (it is not the approved plan's next one, or the run is
-    /// over its limits).
-    #[error("{0}")]
-    Stopped(String),
-}
-
-fn wait_broken(e: &WaitError) -> String {
-    let upid = e.upid();
-    format!(
-        "{e}. The task was accepted; its end was not seen: it may still be running, or have ended well or \
-         badly. Follow it with {} (node `{}`, upid `{}`)",
-        crate::tools::checks::task_status_tool(),
-        upid.node,
-        upid.text
-    )
-}
-
-/// `err`, or its text with the call's secret values replaced if it echoed any of them.
-fn scrubbed(err: CallError, secrets: &[String]) -> CallError {
-    if secrets.is_empty()
-        || matches!(err, CallError::UnknownTool(_) | CallError::NeedsConfirmation { .. } | CallError::Cancelled)
-    {
-        return err;
-    }
-    let text = err.to_string();
-    let clean = crate::audit::scrub(&text, secrets);
-    if clean == text { err } else { CallError::Redacted(clean) }
-}
-
-/// The call's arguments as the tool's schema types them (`"101"` for an integer reads as `101`,
-/// `"1"` for a boolean as `true`); a value that does not read as its type is kept as sent.
-pub fn typed_arguments(tool: &ToolDef, args: &Map<String, Value>) -> Map<String, Value> {
-    let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or(Value::Null);
-    let props = schema.get("properties");
-    args.iter()
-        .map(|(k, v)| {
-            let ty = props.and_then(|p| p.get(k)).and_then(|p| p.get("type")).and_then(Value::as_str);
-            let typed = match (ty, v) {
-                (Some("integer"), Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
-                (Some("number"), Value::String(s)) => {
-                    s.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number)
-                }
-                (Some("boolean"), Value::String(_) | Value::Number(_)) => {
-                    crate::tools::arguments::as_boolean(v).map(Value::Bool)
-                }
-                _ => None,
-            };
-            (k.clone(), typed.unwrap_or_else(|| v.clone()))
-        })
-        .collect()
-}
-
-/// The tool's path with the path arguments filled in as they would be sent (a missing one stays
-/// a `{placeholder}`).
-pub fn filled_path(tool: &ToolDef, args: &Map<String, Value>) -> String {
-    let mut out = String::new();
-    for (i, seg) in tool.path.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        let value = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')).and_then(|name| match args.get(name) {
-            Some(Value::String(s)) => Some(s.trim().to_owned()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        });
-        match value {
-            Some(v) => out.push_str(&crate::pve::request::path_segment(&v)),
-            None => out.push_str(seg),
-        }
-    }
-    out
-}
-
-fn task_failed(r: &TaskReport) -> String {
-    format!(
-        "PVE task {} failed: {} (UPID {}){}",
-        r.upid.kind,
-        r.exit_status.as_deref().unwrap_or("unknown exit status"),
-        r.upid.text,
-        log_text(&r.log_tail)
-    )
-}
-
-fn still_running(r: &TaskReport) -> String {
-    format!(
-        "PVE task {} is still running after {:.0} s; it was neither failed nor finished. Follow it with \
-         {} (node `{}`, upid `{}`) or wait longer with `task_timeout`{}",
-        r.upid.kind,
-        r.duration.as_secs_f64(),
-        crate::tools::checks::task_status_tool(),
-        r.upid.node,
-        r.upid.text,
-        log_text(&r.log_tail)
-    )
-}
-
-fn log_text(lines: &[String]) -> String {
-    if lines.is_empty() { String::new() } else { format!("\nLast log lines:\n{}", lines.join("\n")) }
 }
 
 /// The task-waiting arguments a call may carry.
@@ -334,8 +136,8 @@ async fn run(
     };
     let audited = tool.method != HttpMethod::Get;
     // The audit line's arguments and path, the same for every outcome.
-    let original = typed_arguments(tool, &args);
-    let filled = filled_path(tool, &args);
+    let original = crate::audit::typed_arguments(tool, &args);
+    let filled = crate::audit::filled_path(tool, &args);
     // How a gated call was consented to (`none` once it is refused at the gate).
     let consent_kind = std::sync::Mutex::new(None::<ConsentKind>);
     let set_consent = |k: Option<ConsentKind>| *consent_kind.lock().unwrap_or_else(|p| p.into_inner()) = k;
@@ -410,7 +212,8 @@ async fn run(
     backend.allowlist.check(tool, &args, &plan.probe(&request)).map_err(|e| refuse(e.into()))?;
 
     if tool.path == consent::EXECUTE_PATH {
-        check_inner_calls(backend, policy, &args).map_err(|e| refuse(CallError::ExecuteInner(e)))?;
+        consent::check_inner_calls(&backend.policy, policy, &backend.allowlist, &args)
+            .map_err(|e| refuse(CallError::ExecuteInner(e)))?;
     }
 
     // A program's writes: its run decides (dry run, approved plan). Inside a run, the gate opens
@@ -586,27 +389,4 @@ fn stale_digest(tool: &registry::ToolDef, request: &PveRequest, e: PveError) -> 
         }
         _ => CallError::Pve(e),
     }
-}
-
-/// Checks each inner call of a `node_execute` batch through the same rules as a direct call: the
-/// tool exists, the tier and categories allow it, its arguments are valid, the allowlists pass, and
-/// it is not gated (a gated call is made directly, where its gate asks).
-fn check_inner_calls(backend: &Backend, policy: &Policy, args: &Map<String, Value>) -> Result<(), String> {
-    let calls = consent::inner_calls(args)?;
-    for (i, inner) in calls.iter().enumerate() {
-        let t = inner.tool;
-        let at = |e: String| format!("`commands[{i}]` ({}): {e}", t.name);
-        backend.policy.check(t).and_then(|_| policy.check(t)).map_err(|e| at(e.to_string()))?;
-        if t.path == consent::EXECUTE_PATH {
-            return Err(at("a batch may not run another batch".into()));
-        }
-        let request = (t.build)(&mut Arguments::new(inner.args.clone())).map_err(|e| at(e.to_string()))?;
-        backend.allowlist.check(t, &inner.args, &request).map_err(|e| at(e.to_string()))?;
-        if let Some(g) = t.gate
-            && g.only_if.is_none_or(|w| gate::applies(w, &inner.args))
-        {
-            return Err(at(format!("gated ({}); call it directly, where its gate asks for confirmation", g.reason)));
-        }
-    }
-    Ok(())
 }

@@ -5,11 +5,13 @@
 //!   names what is about to be affected. A protected guest's delete is refused before asking.
 //! - Secrets PVE hands back (a new API token's `value`, console `ticket`s, passwords) are replaced
 //!   with a notice unless `PVE_REVEAL_SECRETS=true`.
-//! - `node_execute`: refused unless `PVE_ALLOW_EXECUTE=true`; its inner calls are read here so the
-//!   call path can check each one like a direct call.
+//! - `node_execute`: refused unless `PVE_ALLOW_EXECUTE=true`; its inner calls are read and checked
+//!   here, each like a direct call, before the call path lets the batch through.
 
 use serde_json::{Map, Value, json};
 
+use crate::policy::Policy;
+use crate::policy::allowlist::Allowlist;
 use crate::pve::client::PveClient;
 use crate::pve::request::HttpMethod;
 use crate::tools::arguments::Arguments;
@@ -197,6 +199,35 @@ fn match_path(method: &str, path: &str) -> Option<(&'static ToolDef, Map<String,
         }
         Some((t, vals))
     })
+}
+
+/// Checks each inner call of a `node_execute` batch through the same rules as a direct call: the
+/// tool exists, the tier and categories allow it, its arguments are valid, the allowlists pass, and
+/// it is not gated (a gated call is made directly, where its gate asks). `ceiling` is the server's
+/// (or HTTP caller's) policy, `policy` the session's.
+pub fn check_inner_calls(
+    ceiling: &Policy,
+    policy: &Policy,
+    allowlist: &Allowlist,
+    args: &Map<String, Value>,
+) -> Result<(), String> {
+    let calls = inner_calls(args)?;
+    for (i, inner) in calls.iter().enumerate() {
+        let t = inner.tool;
+        let at = |e: String| format!("`commands[{i}]` ({}): {e}", t.name);
+        ceiling.check(t).and_then(|_| policy.check(t)).map_err(|e| at(e.to_string()))?;
+        if t.path == EXECUTE_PATH {
+            return Err(at("a batch may not run another batch".into()));
+        }
+        let request = (t.build)(&mut Arguments::new(inner.args.clone())).map_err(|e| at(e.to_string()))?;
+        allowlist.check(t, &inner.args, &request).map_err(|e| at(e.to_string()))?;
+        if let Some(g) = t.gate
+            && g.only_if.is_none_or(|w| crate::policy::gate::applies(w, &inner.args))
+        {
+            return Err(at(format!("gated ({}); call it directly, where its gate asks for confirmation", g.reason)));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@
 //!    token file (and OAuth's `[[oauth.map]]`, the replicas' state key), checked once at start-up
 //!    into the values the stages above take.
 //! 5. [`call`]: the one path every tool call takes (policy, arguments, allowlists, gate, send, task
-//!    wait), with [`audit`] recording what was done; [`cluster`] chooses which configured cluster
-//!    a call runs against, and [`writes`] (merged property strings, digests, `delete`, results
-//!    that say what changed) is its overlay for writes.
+//!    wait; its errors in [`call::error`], what a client or program brings in [`call::hooks`]), with
+//!    [`audit`] recording what was done and [`consent`] what a person is shown before a gated call;
+//!    [`cluster`] chooses which configured cluster a call runs against, and [`writes`] (merged
+//!    property strings, digests, `delete`, results that say what changed) is its overlay for writes.
 //!    [`run`] is code mode: a JavaScript program whose every call takes that same path.
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
 //!    input-required, MCP tasks, result shaping, the stdio and Streamable HTTP transports, OAuth

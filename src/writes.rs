@@ -17,6 +17,9 @@
 //! (checking every given sub-key, so a bad one is refused before anything is sent), [`resolve`]
 //! after the allowlists and the gate (the read, the merge, and a second full check of the merged
 //! arguments; a failed read sends nothing).
+//!
+//! Longer than most modules because the steps above are one promise: [`prepare`], [`resolve`] and
+//! the result's changes share the reading and merging of property strings.
 
 use serde_json::{Map, Value, json};
 

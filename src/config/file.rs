@@ -6,19 +6,21 @@
 //! The environment (and the command line) overrides the file for the settings both have; the
 //! credentials and the TLS trust are each taken whole from one place. Unknown keys are errors. A bad
 //! file stops start-up with one line naming the file, the line and the key.
+//!
+//! The `[[cluster]]` tables are read in `clusters` (file/clusters.rs). The rest stays one file
+//! (about 420 lines besides its tests) because it is one pass: the file's settings laid under the
+//! command line's, every step keeping the file's spans so an error can name the line and key.
 
-use std::collections::BTreeSet;
+mod clusters;
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Cli, ClusterConfig, Config, ConfigError, parse_categories, pve};
-use crate::policy::Policy;
-use crate::policy::allowlist::Allowlist;
-use crate::pve::connection::Connection;
-use crate::tools::registry::Tier;
+use self::clusters::ClusterTable;
+use super::{Cli, Config, ConfigError};
 
 /// Why start-up stopped: a setting (named by its variable), or the configuration file.
 #[derive(Debug, thiserror::Error)]
@@ -135,33 +137,6 @@ struct FileSettings {
 struct OAuthTable {
     #[serde(default)]
     map: Vec<Spanned<super::oauth::MapEntry>>,
-}
-
-/// One `[[cluster]]` table.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClusterTable {
-    name: Spanned<String>,
-    base_url: Field,
-    token_id: Field,
-    token_secret: Field,
-    token_secret_file: Field,
-    token_secret_env: Field,
-    user: Field,
-    password: Field,
-    password_file: Field,
-    password_env: Field,
-    ca_file: Field,
-    #[serde(alias = "tls_fingerprint")]
-    fingerprint: Field,
-    #[serde(alias = "verify_ssl")]
-    verify: Field,
-    request_timeout: Field,
-    tier: Field,
-    categories: Field,
-    node_allowlist: Field,
-    vmid_allowlist: Field,
-    read_only: Option<Spanned<bool>>,
 }
 
 /// The file's text and where it is, for error messages.
@@ -384,48 +359,7 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         cli.token_id.is_some() || cli.token_secret.is_some() || cli.user.is_some() || cli.password.is_some();
     let env_trust = cli.ca_file.is_some() || cli.tls_fingerprint.is_some();
     if !file.cluster.is_empty() {
-        let top_level = [
-            ("base_url", &file.base_url),
-            ("token_id", &file.token_id),
-            ("token_secret", &file.token_secret),
-            ("token_secret_file", &file.token_secret_file),
-            ("token_secret_env", &file.token_secret_env),
-            ("user", &file.user),
-            ("password", &file.password),
-            ("password_file", &file.password_file),
-            ("password_env", &file.password_env),
-            ("ca_file", &file.ca_file),
-            ("tls_fingerprint", &file.tls_fingerprint),
-        ];
-        if let Some((key, v)) = top_level.iter().find_map(|(k, v)| v.as_ref().map(|v| (k, v))) {
-            return Err(src
-                .error(
-                    Some(v.span()),
-                    Some(key),
-                    "is a connection setting outside the [[cluster]] tables; with clusters, each table holds its own",
-                )
-                .into());
-        }
-        let env_connection = [
-            ("PVE_BASE_URL", cli.base_url.is_some()),
-            ("PVE_TOKEN_ID", cli.token_id.is_some()),
-            ("PVE_TOKEN_SECRET", cli.token_secret.is_some()),
-            ("PVE_USER", cli.user.is_some()),
-            ("PVE_PASSWORD", cli.password.is_some()),
-            ("PVE_CA_FILE", cli.ca_file.is_some()),
-            ("PVE_TLS_FINGERPRINT", cli.tls_fingerprint.is_some()),
-        ];
-        if let Some((variable, _)) = env_connection.iter().find(|(_, set)| *set) {
-            return Err(src
-                .error(
-                    None,
-                    None,
-                    format!(
-                        "its [[cluster]] tables name the clusters, but {variable} is set too; unset it (or configure one cluster with the environment alone)"
-                    ),
-                )
-                .into());
-        }
+        clusters::no_connection_outside(&src, &file, &cli)?;
     } else {
         take!(base_url);
         if !env_credentials {
@@ -453,31 +387,7 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
     }
 
     // Clusters: names, connections.
-    let mut connections: Vec<(String, Connection, &ClusterTable, Range<usize>)> = Vec::new();
-    for table in &file.cluster {
-        let span = table.span();
-        let t = table.get_ref();
-        let name = t.name.get_ref().trim().to_owned();
-        let valid = !name.is_empty()
-            && name.len() <= MAX_CLUSTER_NAME
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-        if !valid {
-            return Err(src
-                .error(
-                    Some(t.name.span()),
-                    Some("name"),
-                    format!(
-                        "`{name}` is not a cluster name; expected 1 to {MAX_CLUSTER_NAME} of a-z, 0-9, `_` and `-`"
-                    ),
-                )
-                .into());
-        }
-        if connections.iter().any(|(n, ..)| *n == name) {
-            return Err(src.error(Some(t.name.span()), Some("name"), format!("cluster `{name}` appears twice")).into());
-        }
-        let connection = cluster_connection(&src, &name, t, &span, &cli)?;
-        connections.push((name, connection, t, span));
-    }
+    let connections = clusters::connections(&src, &file.cluster, &cli)?;
 
     let first = connections.first().map(|(_, c, ..)| c.clone());
     let mut config = Config::from_cli_with(cli, first).map_err(|e| {
@@ -510,120 +420,15 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
     }
 
     // Clusters: access, within the server's.
-    let server = config.policy();
-    for (name, connection, t, span) in connections {
-        let access = |key: &str, field: &Field| field.as_ref().map(|v| (v.get_ref().text(), v.span(), key.to_owned()));
-        let mut tier = match access("tier", &t.tier) {
-            None => server.tier,
-            Some((raw, span, key)) => {
-                let tier = Tier::parse(raw.trim()).ok_or_else(|| {
-                    src.error(
-                        Some(span),
-                        Some(&key),
-                        format!("cluster `{name}`: `{raw}` is not a tier; expected read-only, read-execute or full"),
-                    )
-                })?;
-                if tier > server.tier {
-                    tracing::warn!(cluster = %name, asked = tier.as_str(), server = server.tier.as_str(), "the cluster's tier is higher than the server's access_tier (PVE_ACCESS_TIER); capped");
-                }
-                tier.min(server.tier)
-            }
-        };
-        if t.read_only.as_ref().is_some_and(|r| *r.get_ref()) {
-            tier = Tier::ReadOnly;
-        }
-        let categories = match access("categories", &t.categories) {
-            None => server.categories.clone(),
-            Some((raw, span, key)) => {
-                let own = parse_categories(Some(&raw)).map_err(|e| {
-                    src.error(Some(span), Some(&key), format!("cluster `{name}`: {}", in_file_words(&e.message, &[])))
-                })?;
-                let capped: BTreeSet<_> = own.intersection(&server.categories).copied().collect();
-                if capped.len() < own.len() {
-                    tracing::warn!(cluster = %name, "the cluster names categories the server's `categories` (PVE_CATEGORIES) leaves out; left out");
-                }
-                capped
-            }
-        };
-        let nodes = access("node_allowlist", &t.node_allowlist);
-        let vmids = access("vmid_allowlist", &t.vmid_allowlist);
-        let own = Allowlist::parse(nodes.as_ref().map(|n| n.0.as_str()), vmids.as_ref().map(|v| v.0.as_str()))
-            .map_err(|m| {
-                let at = vmids.as_ref().map(|v| v.1.clone()).unwrap_or(span.clone());
-                src.error(
-                    Some(at),
-                    Some("vmid_allowlist"),
-                    format!("cluster `{name}`: {}", m.trim_start_matches("PVE_VMID_ALLOWLIST: ")),
-                )
-            })?;
-        let token_login = matches!(connection.auth, crate::pve::connection::PveAuth::Token { .. });
-        config.clusters.push(ClusterConfig {
-            name,
-            connection,
-            policy: Policy { tier, categories, token_login },
-            allowlist: config.allowlist.intersect(&own),
-        });
-    }
+    clusters::add_with_access(&src, &mut config, connections)?;
     Ok(config)
-}
-
-/// One cluster's connection, checked as the environment's is; errors name the cluster and key. The
-/// server's `verify_ssl` and `request_timeout` are the defaults of its `verify` and `request_timeout`.
-fn cluster_connection(
-    src: &Source<'_>,
-    name: &str,
-    t: &ClusterTable,
-    table: &Range<usize>,
-    defaults: &Cli,
-) -> Result<Connection, FileError> {
-    let text = |f: &Field| f.as_ref().map(|v| v.get_ref().text());
-    let token_secret = secret(src, "token_secret", &t.token_secret, &t.token_secret_file, &t.token_secret_env)?;
-    let password = secret(src, "password", &t.password, &t.password_file, &t.password_env)?;
-    let cli = Cli {
-        base_url: text(&t.base_url),
-        token_id: text(&t.token_id),
-        token_secret: token_secret.as_ref().map(|s| s.0.clone()),
-        user: text(&t.user),
-        password: password.as_ref().map(|s| s.0.clone()),
-        ca_file: t.ca_file.as_ref().map(|v| src.path_of(&v.get_ref().text())),
-        tls_fingerprint: text(&t.fingerprint),
-        verify_ssl: text(&t.verify).or_else(|| defaults.verify_ssl.clone()),
-        request_timeout: text(&t.request_timeout).or_else(|| defaults.request_timeout.clone()),
-        ..Cli::default()
-    };
-    pve::parse(&cli).map_err(|e| {
-        let key = CONNECTION_RENAMES
-            .iter()
-            .find(|(v, _)| *v == e.variable)
-            .map(|(_, k)| (*k).to_owned())
-            .unwrap_or_else(|| key_of_variable(e.variable));
-        let span = match key.as_str() {
-            "base_url" => t.base_url.as_ref().map(|v| v.span()),
-            "token_id" => t.token_id.as_ref().map(|v| v.span()),
-            "token_secret" => token_secret.as_ref().map(|s| s.1.clone()),
-            "user" => t.user.as_ref().map(|v| v.span()),
-            "password" => password.as_ref().map(|s| s.1.clone()),
-            "ca_file" => t.ca_file.as_ref().map(|v| v.span()),
-            "fingerprint" => t.fingerprint.as_ref().map(|v| v.span()),
-            "verify" => t.verify.as_ref().map(|v| v.span()),
-            "request_timeout" => t.request_timeout.as_ref().map(|v| v.span()),
-            _ => None,
-        };
-        let message = if key == "token_id" && e.message.starts_with("is not set") {
-            format!(
-                "cluster `{name}`: no credentials; expected `token_id` and `token_secret`, or `user` and `password`"
-            )
-        } else {
-            format!("cluster `{name}`: {}", continuation(&key, &in_file_words(&e.message, CONNECTION_RENAMES)))
-        };
-        src.error(Some(span.unwrap_or(table.clone())), Some(&key), message)
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pve::connection::PveAuth;
+    use crate::tools::registry::Tier;
 
     const SECRET: &str = "0b7c9f3e-1d2a-4f5b-9c8d-7e6f5a4b3c2d";
 

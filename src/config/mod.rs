@@ -5,6 +5,10 @@
 //!
 //! Every setting is checked at start-up; a missing or invalid one stops the server with one line
 //! naming the variable and what was expected.
+//!
+//! Longer than most modules because the flags and variables ([`Cli`]) and the checked [`Config`]
+//! are one table: each setting's flag, variable, default and check are kept side by side (the
+//! file, the HTTP callers, OAuth and consent have their own modules).
 
 use std::collections::BTreeSet;
 

@@ -10,6 +10,10 @@
 //!
 //! Tokens are estimated at 4 bytes each for the budget; `cargo run --example tools_stats` counts
 //! them with the cl100k tokenizer.
+//!
+//! Longer than most modules because it is one contract: how a tool looks in a listing (compact
+//! descriptions, schemas with the overlay arguments, the server's own tools) and the token estimate
+//! that picks the mode must agree, so they are kept side by side.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;

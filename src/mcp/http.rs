@@ -22,6 +22,10 @@
 //! never share sessions: each has its own session manager. OAuth people mapped alike share their
 //! mapping's route, but the limits of steps 4 and 5 count per person ([`People`]), and a session id
 //! works only for the person who opened it.
+//!
+//! Longer than most modules because steps 1 to 5 are one request's order in `handle`: each answer
+//! depends on what the steps before it found (the route, the person, the slot), and splitting the
+//! steps apart would hide that order.
 
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;

@@ -4,41 +4,43 @@
 //! [`crate::mcp::catalog`]). `tools/call` dispatches the discovery tools and hands every Proxmox VE tool
 //! call, direct or through `pve_call`, to [`crate::call`] with what this client can do (progress
 //! notifications, elicitation, input-required round trips); [`crate::mcp::result`] shapes the answer.
+//!
+//! Here: the handler and the session's state (what it lists, its policy). Beside it:
+//! `dispatch` (which tool answers a `tools/call`; the server's own tools), `tool_call` (a
+//! Proxmox VE tool call with this client's hooks, and its answer), `client` (who calls, the task a
+//! task id names, what the client can do) and `instructions` (what `initialize` says).
+
+mod client;
+mod dispatch;
+mod instructions;
+mod tool_call;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, CancelTaskParams, CompleteRequestParams, CompleteResult,
-    CompletionInfo, GetPromptRequestParams, GetPromptResponse, GetTaskParams, GetTaskResult, Implementation,
-    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ServerCapabilities,
-    ServerConfig, Tool, UpdateTaskParams,
+    CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams, CompleteResult, CompletionInfo,
+    GetPromptRequestParams, GetPromptResponse, GetTaskParams, GetTaskResult, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ServerCapabilities, ServerConfig, Tool,
+    UpdateTaskParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
+use self::instructions::{clusters_note, instructions};
 use super::apps;
-use super::discovery_tools::{self, field};
-use super::hooks::{
-    APPROVE_TOOL, AppApprovals, Elicitation, PendingConfirmations, Progress, client_can_elicit, client_has_apps,
-};
-use super::resources::{self, Reader};
+use super::hooks::{APPROVE_TOOL, AppApprovals, PendingConfirmations};
+use super::resources;
 use super::tasks;
 use super::{completion, prompts, whoami};
-use crate::BoxFuture;
-use crate::call::{Backend, CallError, ClientHooks, Success};
-use crate::cluster::{self, Clusters};
+use crate::call::Backend;
+use crate::cluster::Clusters;
 use crate::config::{Config, ToolMode};
-use crate::mcp::catalog::{self, Detail, Listing, Mode};
-use crate::mcp::result;
+use crate::mcp::catalog::{self, Detail, Listing};
 use crate::mcp::stdio;
 use crate::policy::Policy;
-use crate::policy::gate::{Confirmer, ConsentKind};
-use crate::pve::task::ProgressSink;
-use crate::tools::discovery;
-use crate::tools::generated::Category;
 use crate::tools::registry::{self, ToolDef};
 
 /// How tools are offered (from the configuration).
@@ -180,59 +182,6 @@ fn with_confirm_view(listing: Arc<Listing>, options: &ServerOptions) -> Arc<List
     catalog::listing_adjusted(&listing, "pve-mcp/confirm-view", apps::point_gated_tools_to_the_view)
 }
 
-fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
-    let reachable = policy.visible_tools().count();
-    let cats: Vec<String> = Category::ALL
-        .iter()
-        .filter(|c| policy.categories.contains(c))
-        .map(|c| format!("- {}: {}", c.as_str(), c.description()))
-        .collect();
-    let how = match mode {
-        Mode::Direct => format!("All {reachable} tools are listed directly."),
-        Mode::Discover => format!(
-            "{reachable} tools are reachable; {listed} are listed. Find the others with pve_search (plain words), \
-             read their arguments with pve_describe, and call them with pve_call (or by name)."
-        ),
-        Mode::Code => format!(
-            "{reachable} tools are reachable from programs: find them with pve_search (plain words), read their \
-             arguments with pve_describe, and run a JavaScript program calling them with pve_run (dry-run writes first)."
-        ),
-    };
-    format!(
-        "Proxmox VE API: one tool per API endpoint, access tier `{}`. {how}\n\
-         Names read scope_resource_verb: qemu_vm_* (VMs), lxc_ct_* (containers), node_* (one node), cluster_*, \
-         storage_*, access_*, pools_*, firewall_*, ha_*, sdn_*, ceph_*; verbs list/get/create/update/delete or the \
-         action (qemu_vm_start). Most tools need `node` (nodes_list, cluster_resources_list) and guests `vmid`. \
-         Indexed options (net0, scsi1) are separate arguments; property strings go as PVE writes them \
-         (`virtio,bridge=vmbr0`) or as an object of their keys.\n\
-         Writes that start a PVE task wait for it and report its real exit status (`wait: false` returns the UPID).\n\
-         Destructive tools need the user's confirmation: `confirm: true` plus the target echoed back.\n\
-         pve_whoami tells who pve-mcp logs in as and what PVE lets that login do. Resources: \
-         pve://cluster/overview and templates for a node, a guest, a storage's content and a task; \
-         prompts: health_check, task_failure, capacity_report, least_privilege_token.\n\
-         Tiers: read-only (GET), read-execute (power actions, migrate, backup run), full (create, change, delete).\n\
-         Categories:\n{}",
-        policy.tier.as_str(),
-        cats.join("\n")
-    )
-}
-
-/// The instructions' word on several clusters: their names and access, and the `cluster` argument.
-fn clusters_note(clusters: &Clusters) -> String {
-    if clusters.names().is_empty() {
-        return String::new();
-    }
-    let each: Vec<String> = clusters
-        .iter()
-        .filter_map(|b| b.cluster.as_deref().map(|n| format!("{n} (tier `{}`)", b.policy.tier.as_str())))
-        .collect();
-    format!(
-        "\nClusters: {}. Every tool takes `cluster`, the cluster to call{}; results name it.",
-        each.join(", "),
-        if each.len() > 1 { " (required)" } else { "" }
-    )
-}
-
 impl PveServer {
     /// Whether this session may see and call a tool: its own policy within the server's ceiling.
     fn visible(&self) -> impl Fn(&ToolDef) -> bool + use<> {
@@ -251,155 +200,11 @@ impl PveServer {
         whoami::unpermitted(&policy, &backends, &self.shared.surface.logins).await
     }
 
-    /// `pve_whoami`: the login, the access in force and PVE's effective permissions, per cluster.
-    async fn whoami(&self) -> CallToolResult {
-        let policy = self.session().policy.clone();
-        let hide = self.shared.options.hide_unpermitted;
-        let mut reports = Vec::new();
-        for b in self.shared.clusters.iter() {
-            reports.push(whoami::report(&policy.within(&b.policy), b, &self.shared.surface.logins, hide).await);
-        }
-        let data = if reports.len() == 1 { reports.pop().unwrap_or_default() } else { json!(reports) };
-        result::bounded(json!({ "data": data }), None, self.shared.options.result_limit)
-    }
-
     /// Why this session may not see and call a tool, if it may not.
     fn check(&self) -> impl Fn(&ToolDef) -> Result<(), crate::policy::Refusal> + use<> {
         let policy = self.session().policy.clone();
         let ceiling = self.shared.clusters.ceiling().clone();
         move |t| ceiling.check(t).and_then(|_| policy.check(t))
-    }
-
-    /// `pve_toolsets`: changes the session's categories within the server's, and tells the client.
-    async fn toolsets(&self, args: &Map<String, Value>, context: &RequestContext<RoleServer>) -> CallToolResult {
-        let read = |key: &str| -> Result<Vec<Category>, String> {
-            let Some(v) = field(args, key) else { return Ok(Vec::new()) };
-            let names: Vec<String> = match v {
-                Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
-                Value::String(s) => s.split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect(),
-                _ => return Err(format!("`{key}`: expected an array of category names")),
-            };
-            names.iter().map(|n| Category::parse(n).ok_or_else(|| format!("`{key}`: unknown category `{n}`"))).collect()
-        };
-        let (enable, disable) = match (read("enable"), read("disable")) {
-            (Ok(e), Ok(d)) => (e, d),
-            (Err(e), _) | (_, Err(e)) => return result::error(format!("pve_toolsets: {e}")),
-        };
-        let ceiling = &self.shared.clusters.ceiling().categories;
-        if let Some(c) = enable.iter().find(|c| !ceiling.contains(c)) {
-            return result::error(format!(
-                "pve_toolsets: category `{}` is not offered by this server (PVE_CATEGORIES); the session cannot go beyond it",
-                c.as_str()
-            ));
-        }
-        let categories: BTreeSet<Category> = {
-            let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
-            let mut policy = session.policy.clone();
-            policy.categories.extend(enable.iter().copied());
-            for c in &disable {
-                policy.categories.remove(c);
-            }
-            *session = Session::new(policy, &self.shared.options);
-            session.policy.categories.clone()
-        };
-        self.shared.surface.logins.forget();
-        if let Err(e) = context.peer.notify_tool_list_changed().await {
-            tracing::debug!(error = %e, "tools/list_changed not sent");
-        }
-        let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
-        result::bounded(
-            json!({ "data": { "categories": names, "tools": self.session().listing.len() } }),
-            None,
-            usize::MAX,
-        )
-    }
-}
-
-impl Reader for PveServer {
-    fn read<'a>(&'a self, tool: &'a str, mut args: Map<String, Value>) -> BoxFuture<'a, Result<Value, String>> {
-        Box::pin(async move {
-            let backend = self.shared.clusters.choose(tool, &mut args).map_err(|e| e.to_string())?;
-            let policy = self.session().policy.clone();
-            match cluster::call(&backend, &policy, tool, args, ClientHooks::default()).await {
-                Ok(Success::Data(data)) => Ok(data),
-                Ok(Success::Shaped(mut shaped)) => Ok(shaped.get_mut("data").map(Value::take).unwrap_or(shaped)),
-                Ok(_) => Err(format!("{tool}: unexpected task answer")),
-                Err(e) => Err(format!("{tool}: {e}")),
-            }
-        })
-    }
-}
-
-impl PveServer {
-    /// `pve_run`: a program whose every call takes the one call path, with this client's hooks.
-    async fn run(&self, args: &Map<String, Value>, context: &RequestContext<RoleServer>) -> CallToolResult {
-        let request = match crate::run::Request::parse(args) {
-            Ok(r) => r,
-            Err(e) => return result::error(format!("pve_run: {e}")),
-        };
-        let progress = context.meta.get_progress_token().map(|token| Progress { peer: context.peer.clone(), token });
-        let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
-        let elicitation = (!modern && client_can_elicit(context)).then(|| Elicitation { peer: context.peer.clone() });
-        let policy = self.session().policy.clone();
-        let env = crate::run::Env {
-            clusters: &self.shared.clusters,
-            policy: &policy,
-            progress: progress.as_ref().map(|p| p as &dyn ProgressSink),
-            confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
-            cancel: context.ct.clone(),
-            limits: crate::run::engine::Limits::with_wall(self.shared.options.run_timeout),
-            person: {
-                let caller = self.caller_of(context);
-                caller.audit.map(|who| (caller.key, who))
-            },
-        };
-        match crate::run::run(request, env).await {
-            Ok(report) => result::bounded(report.to_json(), None, self.shared.options.result_limit * 4),
-            Err(e) => result::error(format!("pve_run: {e}")),
-        }
-    }
-}
-
-/// Who calls, for the state handed to the client and for the audit log.
-struct CallerOf {
-    /// Bound into confirmation states and task ids: the route's name and the token's subject.
-    key: String,
-    /// The audit log's caller, when the request's token names a subject (OAuth).
-    audit: Option<String>,
-}
-
-impl PveServer {
-    fn caller_of(&self, context: &RequestContext<RoleServer>) -> CallerOf {
-        let route = self.shared.clusters.iter().next().and_then(|b| b.caller.clone()).unwrap_or_else(|| "-".into());
-        let identity =
-            context.extensions.get::<http::request::Parts>().and_then(|p| p.extensions.get::<super::oauth::Identity>());
-        match identity {
-            Some(id) => {
-                CallerOf { key: format!("{route}|{}", id.subject), audit: Some(format!("{} via {route}", id.subject)) }
-            }
-            None => CallerOf { key: route, audit: None },
-        }
-    }
-}
-
-impl PveServer {
-    /// The task of a task id this caller holds, and the backend of its cluster (with the caller's
-    /// audit name).
-    fn task_of(
-        &self,
-        id: &str,
-        context: &RequestContext<RoleServer>,
-    ) -> Result<(tasks::Handle, Arc<Backend>), McpError> {
-        let caller = self.caller_of(context);
-        let handle = tasks::open(id, &caller.key)?;
-        let backend = self.shared.clusters.iter().find(|b| b.cluster == handle.cluster).cloned().ok_or_else(|| {
-            McpError::invalid_params("unknown task: it runs on a cluster this caller may not call", None)
-        })?;
-        let backend = match caller.audit {
-            Some(who) => Arc::new(Backend { caller: Some(who), ..(*backend).clone() }),
-            None => backend,
-        };
-        Ok((handle, backend))
     }
 }
 
@@ -573,149 +378,6 @@ impl ServerHandler for PveServer {
             .get::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<super::http::CallSlot>())
             .cloned();
-        let args = request.arguments.clone().unwrap_or_default();
-        let mut approved = false;
-        let (name, tool_args) = match request.name.as_ref() {
-            whoami::NAME => return Ok(self.whoami().await.into()),
-            APPROVE_TOOL if self.shared.options.confirm_by_person => {
-                match apps::answer(&self.state.approvals, self.shared.clusters.first(), &args) {
-                    Ok((name, tool_args)) => {
-                        approved = true;
-                        (name, tool_args)
-                    }
-                    Err(refusal) => return Ok((*refusal).into()),
-                }
-            }
-            discovery::SEARCH => {
-                let hidden = self.hidden().await;
-                let visible = self.visible();
-                return Ok(discovery_tools::search(
-                    &args,
-                    &move |t: &ToolDef| visible(t) && !hidden.contains(t.name),
-                    &self.shared.clusters,
-                    self.shared.options.result_limit * 4,
-                )
-                .into());
-            }
-            discovery::DESCRIBE => {
-                return Ok(discovery_tools::describe(
-                    &args,
-                    &self.check(),
-                    &self.shared.clusters,
-                    self.shared.options.result_limit * 4,
-                    self.session().listing.contains(crate::run::RUN),
-                )
-                .into());
-            }
-            crate::run::RUN if self.session().listing.contains(crate::run::RUN) => {
-                return Ok(self.run(&args, &context).await.into());
-            }
-            discovery::TOOLSETS if self.shared.options.toolsets => {
-                return Ok(self.toolsets(&args, &context).await.into());
-            }
-            discovery::CALL => {
-                let Some(name) = field(&args, "name").and_then(Value::as_str) else {
-                    return Ok(result::error("pve_call: `name`: is required: a tool name from pve_search").into());
-                };
-                let mut inner = match field(&args, "arguments") {
-                    None => Map::new(),
-                    Some(Value::Object(o)) => o.clone(),
-                    Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-                        Ok(Value::Object(o)) => o,
-                        _ => {
-                            return Ok(result::error(
-                                "pve_call: `arguments`: expected an object (or JSON text of one)",
-                            )
-                            .into());
-                        }
-                    },
-                    Some(_) => return Ok(result::error("pve_call: `arguments`: expected an object").into()),
-                };
-                // The cluster may also be named next to `name`.
-                if let Some(c) = field(&args, cluster::ARG).filter(|_| !inner.contains_key(cluster::ARG)) {
-                    inner.insert(cluster::ARG.into(), c.clone());
-                }
-                (name.to_owned(), inner)
-            }
-            other => (other.to_owned(), args.clone()),
-        };
-        let progress = context.meta.get_progress_token().map(|token| Progress { peer: context.peer.clone(), token });
-        let modern = context.protocol_version().is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
-        let elicitation = (!modern && client_can_elicit(&context)).then(|| Elicitation { peer: context.peer.clone() });
-        let by_app = self.shared.options.confirm_by_person && client_has_apps(&context);
-        let caller = self.caller_of(&context);
-        let pre_confirmed = match self.state.pending.confirmed_retry(&request, &args, &caller.key) {
-            _ if approved => Some(ConsentKind::App),
-            Some(Ok(())) => Some(ConsentKind::Elicitation),
-            Some(Err(why)) => {
-                return Ok(result::error(format!("{name}: {why}; nothing was sent to PVE")).into());
-            }
-            None => None,
-        };
-        let io = ClientHooks {
-            progress: progress.as_ref().map(|p| p as &dyn ProgressSink),
-            confirmer: elicitation.as_ref().map(|e| e as &dyn Confirmer),
-            pre_confirmed,
-            can_ask_later: (modern && client_can_elicit(&context)) || by_app,
-            cancel: context.ct.clone(),
-            run: None,
-        };
-        // A client with the tasks extension gets a long PVE task as an MCP task it can poll and
-        // cancel, unless it asked for the UPID only (`wait: false`).
-        let as_mcp_task = context.client_capabilities().is_some_and(|c| c.supports_tasks())
-            && registry::find(&name).is_some_and(|d| d.task)
-            && tool_args.get("wait").and_then(crate::tools::arguments::as_boolean) != Some(false);
-        let mut tool_args = tool_args;
-        let backend = match self.shared.clusters.choose(&name, &mut tool_args) {
-            Ok(b) => b,
-            Err(e) => return Ok(result::error(format!("{name}: {e}")).into()),
-        };
-        // An OAuth caller is named in the audit log by its token's subject.
-        let backend = match &caller.audit {
-            Some(who) => Arc::new(Backend { caller: Some(who.clone()), ..(*backend).clone() }),
-            None => backend,
-        };
-        crate::pve::release::check_once(
-            &backend.client,
-            crate::tools::generated::SCHEMA_RELEASE,
-            backend.cluster.as_deref(),
-        );
-        let asked_args = tool_args.clone();
-        if as_mcp_task {
-            tool_args.insert("wait".into(), Value::Bool(false));
-        }
-        let policy = self.session().policy.clone();
-        let outcome = cluster::call(&backend, &policy, &name, tool_args, io).await;
-        let on = backend.cluster.as_deref().map(|c| format!(" (cluster `{c}`)")).unwrap_or_default();
-        Ok(match outcome {
-            Ok(Success::Started(upid)) if as_mcp_task => {
-                return Ok(tasks::follow(backend, &name, upid, &caller.key));
-            }
-            Ok(success) => result::on_cluster(
-                result::success(success, registry::find(&name), self.shared.options.result_limit),
-                backend.cluster.as_deref(),
-            ),
-            Err(CallError::UnknownTool(unknown)) if request.name == discovery::CALL => {
-                result::error(format!("pve_call: unknown tool `{unknown}`; find tools with pve_search"))
-            }
-            Err(CallError::UnknownTool(unknown)) => {
-                return Err(McpError::invalid_params(
-                    format!("unknown tool `{unknown}`; see tools/list or pve_search"),
-                    None,
-                ));
-            }
-            Err(CallError::NeedsConfirmation { prompt, .. }) if modern && client_can_elicit(&context) => {
-                return self.state.pending.ask(&request.name, &args, &caller.key, prompt);
-            }
-            Err(CallError::NeedsConfirmation { prompt, .. }) if by_app => {
-                self.state.approvals.offer(&name, asked_args, prompt)
-            }
-            Err(CallError::Cancelled) => return Err(McpError::internal_error("cancelled by the client", None)),
-            Err(e) => {
-                tracing::info!(tool = %name, error = %e, "call failed");
-                result::error(format!("{name}{on}: {e}"))
-            }
-        }
-        .into())
+        self.dispatch(request, context).await
     }
 }

@@ -5,6 +5,10 @@
 //! is sent, and so is a call that would act on every guest (an empty or missing guest list, `all`,
 //! `pool`). Which arguments name what is generated from the schema ([`crate::tools::references`]);
 //! how each form is read is here. Listings leave out the entries that name what is not allowed.
+//!
+//! Longer than most modules because every form PVE names a node or guest in (volume ids, backup
+//! archives, replication job ids, UPIDs, property strings) needs its own small reader, and each
+//! reader means something only next to the check that uses it.
 
 use std::collections::BTreeSet;
 use std::fmt;

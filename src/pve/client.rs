@@ -11,6 +11,10 @@
 //! A write whose connection broke or timed out once sending began is a
 //! [`PveError::WriteFateUnknown`]: PVE may have applied it; only a write that never got a
 //! connection is known not to have reached PVE.
+//!
+//! Longer than most modules because sending, authenticating (tickets and their renewal) and
+//! retrying are one loop per request: the retry rules above only make sense next to the attempts
+//! they govern.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,0 +1,118 @@
+//! How a call did not succeed: one variant per reason, each with the text the model reads (saying
+//! whether anything was sent to PVE, and what to do next), and the scrubbing of secret values from
+//! that text.
+
+use crate::policy::Refusal;
+use crate::policy::allowlist::NotAllowed;
+use crate::pve::client::PveError;
+use crate::pve::task::{TaskReport, WaitError};
+use crate::tools::arguments::ArgErrors;
+use crate::writes::WriteError;
+
+/// Why a call did not succeed. Every variant before `Pve` means nothing was sent.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("unknown tool `{0}`")]
+    UnknownTool(String),
+    #[error("{0}; nothing was sent to PVE")]
+    Refused(#[from] Refusal),
+    #[error("{0}; nothing was sent to PVE")]
+    InvalidArguments(ArgErrors),
+    #[error("{0}; nothing was sent to PVE")]
+    NotAllowed(#[from] NotAllowed),
+    #[error("{reason}. Nothing was sent to PVE. Ask the user, then call again with {pass}")]
+    NeedsConfirmation { reason: String, pass: String, prompt: String },
+    #[error("the user did not confirm; nothing was sent to PVE")]
+    Declined,
+    #[error(
+        "{reason}. Nothing was sent to PVE. This server takes only a person's answer (PVE_CONFIRM=human) and \
+         ignores `confirm` arguments, but this client can neither ask through elicitation nor show the MCP \
+         Apps confirmation view: use a client that can, or ask the operator"
+    )]
+    NoWayToAsk { reason: String },
+    #[error("{0}; refused before asking, nothing was sent to PVE")]
+    Forbidden(String),
+    #[error(
+        "node_execute runs a batch of API calls as root and is refused unless this server is started with \
+         PVE_ALLOW_EXECUTE=true; call the tools one by one instead. Nothing was sent to PVE"
+    )]
+    ExecuteDisabled,
+    #[error("node_execute: {0}; nothing was sent to PVE")]
+    ExecuteInner(String),
+    #[error("{0}")]
+    Pve(#[from] PveError),
+    /// A write whose connection broke after sending began: PVE may or may not have applied it.
+    #[error("{error}. Do not simply call again: first check whether it took effect with {}", .checks.join(" or "))]
+    FateUnknown { error: PveError, checks: Vec<String> },
+    /// The task was accepted, but the wait did not see its end.
+    #[error("{}", wait_broken(.0))]
+    WaitBroken(WaitError),
+    #[error("{}", task_failed(.0))]
+    TaskFailed(TaskReport),
+    #[error("{}", still_running(.0))]
+    StillRunning(TaskReport),
+    #[error("cancelled by the client; a PVE task already started keeps running")]
+    Cancelled,
+    /// The chosen cluster does not allow the tool (see [`crate::cluster`]).
+    #[error("{0}; nothing was sent to PVE")]
+    Cluster(String),
+    #[error("{0}")]
+    Write(#[from] WriteError),
+    /// Any of the above whose text echoed a secret argument's value, with that value replaced.
+    #[error("{0}")]
+    Redacted(String),
+    /// A program run stopped this write (it is not the approved plan's next one, or the run is
+    /// over its limits).
+    #[error("{0}")]
+    Stopped(String),
+}
+
+fn wait_broken(e: &WaitError) -> String {
+    let upid = e.upid();
+    format!(
+        "{e}. The task was accepted; its end was not seen: it may still be running, or have ended well or \
+         badly. Follow it with {} (node `{}`, upid `{}`)",
+        crate::tools::checks::task_status_tool(),
+        upid.node,
+        upid.text
+    )
+}
+
+/// `err`, or its text with the call's secret values replaced if it echoed any of them.
+pub(super) fn scrubbed(err: CallError, secrets: &[String]) -> CallError {
+    if secrets.is_empty()
+        || matches!(err, CallError::UnknownTool(_) | CallError::NeedsConfirmation { .. } | CallError::Cancelled)
+    {
+        return err;
+    }
+    let text = err.to_string();
+    let clean = crate::audit::scrub(&text, secrets);
+    if clean == text { err } else { CallError::Redacted(clean) }
+}
+
+fn task_failed(r: &TaskReport) -> String {
+    format!(
+        "PVE task {} failed: {} (UPID {}){}",
+        r.upid.kind,
+        r.exit_status.as_deref().unwrap_or("unknown exit status"),
+        r.upid.text,
+        log_text(&r.log_tail)
+    )
+}
+
+fn still_running(r: &TaskReport) -> String {
+    format!(
+        "PVE task {} is still running after {:.0} s; it was neither failed nor finished. Follow it with \
+         {} (node `{}`, upid `{}`) or wait longer with `task_timeout`{}",
+        r.upid.kind,
+        r.duration.as_secs_f64(),
+        crate::tools::checks::task_status_tool(),
+        r.upid.node,
+        r.upid.text,
+        log_text(&r.log_tail)
+    )
+}
+
+fn log_text(lines: &[String]) -> String {
+    if lines.is_empty() { String::new() } else { format!("\nLast log lines:\n{}", lines.join("\n")) }
+}

@@ -1,0 +1,61 @@
+//! What `initialize` tells the model: the session's tools and how to reach them, naming, tasks,
+//! confirmation, tiers and categories, and the clusters when several are configured.
+
+use crate::cluster::Clusters;
+use crate::mcp::catalog::Mode;
+use crate::policy::Policy;
+use crate::tools::generated::Category;
+
+/// The instructions of a session with this policy, listing mode and number of listed tools.
+pub(super) fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
+    let reachable = policy.visible_tools().count();
+    let cats: Vec<String> = Category::ALL
+        .iter()
+        .filter(|c| policy.categories.contains(c))
+        .map(|c| format!("- {}: {}", c.as_str(), c.description()))
+        .collect();
+    let how = match mode {
+        Mode::Direct => format!("All {reachable} tools are listed directly."),
+        Mode::Discover => format!(
+            "{reachable} tools are reachable; {listed} are listed. Find the others with pve_search (plain words), \
+             read their arguments with pve_describe, and call them with pve_call (or by name)."
+        ),
+        Mode::Code => format!(
+            "{reachable} tools are reachable from programs: find them with pve_search (plain words), read their \
+             arguments with pve_describe, and run a JavaScript program calling them with pve_run (dry-run writes first)."
+        ),
+    };
+    format!(
+        "Proxmox VE API: one tool per API endpoint, access tier `{}`. {how}\n\
+         Names read scope_resource_verb: qemu_vm_* (VMs), lxc_ct_* (containers), node_* (one node), cluster_*, \
+         storage_*, access_*, pools_*, firewall_*, ha_*, sdn_*, ceph_*; verbs list/get/create/update/delete or the \
+         action (qemu_vm_start). Most tools need `node` (nodes_list, cluster_resources_list) and guests `vmid`. \
+         Indexed options (net0, scsi1) are separate arguments; property strings go as PVE writes them \
+         (`virtio,bridge=vmbr0`) or as an object of their keys.\n\
+         Writes that start a PVE task wait for it and report its real exit status (`wait: false` returns the UPID).\n\
+         Destructive tools need the user's confirmation: `confirm: true` plus the target echoed back.\n\
+         pve_whoami tells who pve-mcp logs in as and what PVE lets that login do. Resources: \
+         pve://cluster/overview and templates for a node, a guest, a storage's content and a task; \
+         prompts: health_check, task_failure, capacity_report, least_privilege_token.\n\
+         Tiers: read-only (GET), read-execute (power actions, migrate, backup run), full (create, change, delete).\n\
+         Categories:\n{}",
+        policy.tier.as_str(),
+        cats.join("\n")
+    )
+}
+
+/// The instructions' word on several clusters: their names and access, and the `cluster` argument.
+pub(super) fn clusters_note(clusters: &Clusters) -> String {
+    if clusters.names().is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = clusters
+        .iter()
+        .filter_map(|b| b.cluster.as_deref().map(|n| format!("{n} (tier `{}`)", b.policy.tier.as_str())))
+        .collect();
+    format!(
+        "\nClusters: {}. Every tool takes `cluster`, the cluster to call{}; results name it.",
+        each.join(", "),
+        if each.len() > 1 { " (required)" } else { "" }
+    )
+}
