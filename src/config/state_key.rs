@@ -81,6 +81,21 @@ pub fn load(text: Option<&str>, file: Option<&Path>) -> Result<Option<StateKey>,
         .ok_or_else(|| err("PVE_MCP_STATE_KEY_FILE", "--state-key-file", format!("`{}`: {}", path.display(), short())))
 }
 
+/// The same value with every object's keys sorted, so that key order never changes what is signed
+/// (objects keep their insertion order here: serde_json's `preserve_order`).
+pub fn canonical(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            Value::Object(keys.into_iter().map(|k| (k.clone(), canonical(&o[k]))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
 static KEY: OnceLock<StateKey> = OnceLock::new();
 
 /// Makes a configured key the process's (at start-up; later calls change nothing).
@@ -130,6 +145,13 @@ mod tests {
         let a = hmac::sign(&key.derive("a"), b"x");
         let b = hmac::sign(&key.derive("b"), b"x");
         assert_ne!(a.as_ref(), b.as_ref());
+    }
+
+    #[test]
+    fn canonical_sorts_keys_at_every_depth() {
+        let a = serde_json::json!({"b": 1, "a": {"d": [{"y": 1, "x": 2}], "c": 3}});
+        let b = serde_json::json!({"a": {"c": 3, "d": [{"x": 2, "y": 1}]}, "b": 1});
+        assert_eq!(serde_json::to_string(&canonical(&a)).unwrap(), serde_json::to_string(&canonical(&b)).unwrap());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use ring::digest;
 use serde_json::{Map, Value, json};
 
 use crate::call::Write;
-use crate::config::state_key::StateKey;
+use crate::config::state_key::{StateKey, canonical};
 
 /// How long a plan id may be approved after its dry run.
 pub const PLAN_TTL: Duration = Duration::from_secs(3600);
@@ -79,19 +79,6 @@ impl PlannedWrite {
             o["cluster"] = json!(c);
         }
         o
-    }
-}
-
-/// The same value with every object's keys sorted, so that key order never changes a digest.
-fn canonical(v: &Value) -> Value {
-    match v {
-        Value::Object(o) => {
-            let mut keys: Vec<&String> = o.keys().collect();
-            keys.sort();
-            Value::Object(keys.into_iter().map(|k| (k.clone(), canonical(&o[k]))).collect())
-        }
-        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
-        other => other.clone(),
     }
 }
 
