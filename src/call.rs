@@ -235,9 +235,7 @@ async fn run(
         match run.writes.decide(&write) {
             WriteDecision::Send => gate_args = GateArgs::default(),
             // With PVE_CONFIRM=human a plan id is the model's word, not a person's: the gate still asks.
-            WriteDecision::Approved if backend.consent.confirm == ConfirmMode::Human => {
-                gate_args = GateArgs::default()
-            }
+            WriteDecision::Approved if backend.consent.confirm == ConfirmMode::Human => gate_args = GateArgs::default(),
             WriteDecision::Approved => approved = true,
             WriteDecision::Hold(placeholder) => {
                 audit(Some(&request), "planned", None, None, None);

@@ -67,7 +67,11 @@ pub fn load(text: Option<&str>, file: Option<&Path>) -> Result<Option<StateKey>,
     let short = || format!("expected at least {MIN_LEN} bytes of random text (e.g. `openssl rand -hex 32`)");
     let file = file.filter(|p| !p.as_os_str().is_empty());
     if text.is_some_and(|t| !t.trim().is_empty()) && file.is_some() {
-        return Err(err("PVE_MCP_STATE_KEY", "--state-key", "and PVE_MCP_STATE_KEY_FILE are both set; give the key one way"));
+        return Err(err(
+            "PVE_MCP_STATE_KEY",
+            "--state-key",
+            "and PVE_MCP_STATE_KEY_FILE are both set; give the key one way",
+        ));
     }
     if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
         return StateKey::from_text(t).map(Some).ok_or_else(|| err("PVE_MCP_STATE_KEY", "--state-key", short()));

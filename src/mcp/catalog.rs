@@ -524,10 +524,8 @@ pub fn code_tools() -> Vec<Tool> {
     if let Some(meta) = run.meta.as_mut() {
         meta.insert("pve-mcp/category".into(), json!("code"));
     }
-    let mut tools: Vec<Tool> = discovery_tools()
-        .into_iter()
-        .filter(|t| t.name != discovery::CALL && t.name != super::whoami::NAME)
-        .collect();
+    let mut tools: Vec<Tool> =
+        discovery_tools().into_iter().filter(|t| t.name != discovery::CALL && t.name != super::whoami::NAME).collect();
     tools.push(run);
     tools.sort_by(|a, b| a.name.cmp(&b.name));
     tools

@@ -92,7 +92,8 @@ impl Sealer {
 /// A digest of a call: its tool and arguments, with object keys in order (so the client's key order
 /// does not matter), hex SHA-256.
 pub fn call_digest(tool: &str, arguments: &Map<String, Value>) -> String {
-    let text = serde_json::to_string(&(tool, crate::config::state_key::canonical(&Value::Object(arguments.clone())))).unwrap_or_default();
+    let text = serde_json::to_string(&(tool, crate::config::state_key::canonical(&Value::Object(arguments.clone()))))
+        .unwrap_or_default();
     crate::pve::tls::sha256(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -183,6 +183,9 @@ mod tests {
     #[test]
     fn other_answers_are_written_unchanged() {
         let plain = answer(ListToolsResult::with_all_items(Vec::new()));
-        assert_eq!(bytes(encode(plain.clone()).unwrap()), [serde_json::to_vec(&plain).unwrap(), b"\n".to_vec()].concat());
+        assert_eq!(
+            bytes(encode(plain.clone()).unwrap()),
+            [serde_json::to_vec(&plain).unwrap(), b"\n".to_vec()].concat()
+        );
     }
 }
