@@ -129,8 +129,11 @@ impl Listing {
 
 type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>);
 
-fn profiles() -> &'static Mutex<Vec<(Profile, Arc<Listing>)>> {
-    static PROFILES: OnceLock<Mutex<Vec<(Profile, Arc<Listing>)>>> = OnceLock::new();
+/// The listings built in this process, with the profile each was built for.
+type Profiles = Mutex<Vec<(Profile, Arc<Listing>)>>;
+
+fn profiles() -> &'static Profiles {
+    static PROFILES: OnceLock<Profiles> = OnceLock::new();
     PROFILES.get_or_init(Default::default)
 }
 

@@ -18,9 +18,12 @@ const DEADLINE: Duration = Duration::from_secs(2);
 /// Most values offered (the protocol's limit).
 const MOST: usize = 100;
 
+/// Values read at an instant.
+type Read = (Instant, Vec<String>);
+
 /// Recently read values, per (cluster, argument).
 #[derive(Default)]
-pub struct Cache(Mutex<HashMap<(String, String), (Instant, Vec<String>)>>);
+pub struct Cache(Mutex<HashMap<(String, String), Read>>);
 
 /// The values offered for `argument` starting with `typed`, and the total of matching ones.
 pub async fn complete(

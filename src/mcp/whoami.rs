@@ -23,9 +23,12 @@ const FRESH: Duration = Duration::from_secs(60);
 /// How long a listing waits for PVE's answer.
 pub const DEADLINE: Duration = Duration::from_secs(2);
 
+/// One backend's privileges as read at an instant, or why they could not be read.
+type Login = (usize, Instant, Result<Arc<Privileges>, String>);
+
 /// The login's privileges, per backend, as last read.
 #[derive(Default)]
-pub struct Logins(Mutex<Vec<(usize, Instant, Result<Arc<Privileges>, String>)>>);
+pub struct Logins(Mutex<Vec<Login>>);
 
 impl Logins {
     /// The privileges of a backend's login (read from PVE when not fresh), or why not.
