@@ -61,6 +61,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_create",
         &[
+            "install a new VM from an ISO",
+            "restore VM from backup onto a storage",
+            "overwrite a VM with a backup",
             "create a new virtual machine",
             "restore a VM from a vzdump backup archive",
             "restore a backup as a new VMID",
@@ -88,6 +91,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_migrate",
         &[
+            "migrate a VM to node pve2",
+            "move a VM with local disks to another node",
             "move a VM to another node with or without downtime",
             "offline migration of a VM with local disks",
             "live migrate a VM to another node in the cluster",
@@ -110,6 +115,10 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_status_get",
         &[
+            "what state is the VM in",
+            "is VM 100 up",
+            "VM's current memory, disk and network counters",
+            "does the VM have HA or a lock",
             "is the guest agent running in the VM",
             "is a VM locked or paused",
             "VM powered on or off",
@@ -132,6 +141,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_config_get",
         &[
+            "what is the VM's configuration",
+            "how big are the disks of a VM",
+            "VM's VLAN tag and bridge",
             "which ISO is in the VM's CD drive",
             "boot order and machine type of a VM",
             "what MAC address does the VM have",
@@ -144,6 +156,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_config_update",
         &[
+            "put a VM on another bridge or VLAN",
+            "change the display or SCSI controller of a VM",
+            "add a PCI or USB device to a VM",
+            "pass a GPU through to a VM",
+            "rename a VM",
+            "eject the CD",
+            "add a serial port to a VM",
             "change the CPU type of a VM to host",
             "set the boot order of a VM",
             "enable memory ballooning",
@@ -171,6 +190,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_resize_update",
         &[
+            "add gigabytes to a VM disk",
             "give a VM disk more space",
             "extend a virtual disk by some gigabytes",
             "make a VM's disk bigger",
@@ -180,6 +200,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_move_disk",
         &[
+            "move a VM's storage to another datastore",
             "migrate a VM disk from local storage to Ceph",
             "move a disk to another storage and delete the source",
             "move a VM disk to another storage",
@@ -203,6 +224,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_snapshot",
         &[
+            "create a snapshot before updating the VM",
             "snapshot a VM including RAM",
             "take a snapshot of a VM before an upgrade",
             "save the VM's state as a snapshot",
@@ -212,6 +234,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_snapshot_rollback",
         &[
+            "roll a VM back to a snapshot",
+            "return a VM to the state of a snapshot",
             "undo changes since a snapshot of a VM",
             "go back to a snapshot of a VM",
             "restore a VM to its snapshot",
@@ -219,11 +243,13 @@ pub const PHRASINGS: &[Phrasing] = &[
         ],
     ),
     p("qemu_vm_snapshot_delete", &["delete an old snapshot of a VM"]),
-    p("lxc_ct_snapshot", &["take a snapshot of a container"]),
+    p("lxc_ct_snapshot", &["create a snapshot before updating the container", "take a snapshot of a container"]),
     p("lxc_ct_snapshot_list", &["which snapshots does a container have"]),
     p(
         "lxc_ct_snapshot_rollback",
         &[
+            "roll a container back to a snapshot",
+            "return a container to the state of a snapshot",
             "undo changes since a snapshot of a container",
             "go back to a snapshot of a container",
             "restore a container to its snapshot",
@@ -235,6 +261,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "lxc_ct_create",
         &[
+            "overwrite a container with a backup",
+            "restore container from backup",
             "deploy a container from a Debian or Ubuntu template",
             "create an unprivileged container",
             "create a new container from a template",
@@ -248,11 +276,20 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("lxc_ct_reboot", &["restart a container"]),
     p("lxc_ct_delete", &["remove a container completely", "delete a container and its volumes"]),
     p("lxc_ct_clone", &["make a copy of a container"]),
-    p("lxc_ct_migrate", &["restart migration of a container to another host", "move a container to another node"]),
+    p(
+        "lxc_ct_migrate",
+        &[
+            "move a container to node pve2",
+            "restart migration of a container to another host",
+            "move a container to another node",
+        ],
+    ),
     p("lxc_ct_list", &["which containers are on this node"]),
     p(
         "lxc_ct_status_get",
         &[
+            "what state is the container in",
+            "is container 200 up",
             "container uptime",
             "how much memory is a container using right now",
             "is the container running",
@@ -270,6 +307,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "lxc_ct_config_update",
         &[
+            "rename a container",
+            "give a container more RAM",
+            "change the DNS server of a container",
             "enable nesting or keyctl for a container",
             "set a container to start at boot",
             "bind mount a host directory into a container",
@@ -278,7 +318,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set a container's hostname or network",
         ],
     ),
-    p("lxc_ct_resize_update", &["make a container's root disk bigger", "grow a container's mount point"]),
+    p(
+        "lxc_ct_resize_update",
+        &["add gigabytes to a container disk", "make a container's root disk bigger", "grow a container's mount point"],
+    ),
     p("lxc_ct_move_volume", &["move a container volume to another storage"]),
     p("lxc_ct_rrddata_list", &["CPU and network graphs of a container", "usage graphs of a container over time"]),
     p("lxc_ct_interfaces_list", &["which IP addresses does a container have"]),
@@ -286,6 +329,10 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_vzdump",
         &[
+            "snapshot-mode backup of a running VM",
+            "send a backup to a backup server now",
+            "stop-mode backup of a guest",
+            "back up all guests of a node now",
             "back up a container now in snapshot mode",
             "make a backup before an upgrade",
             "create an ad-hoc backup to PBS",
@@ -297,6 +344,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_backup_list",
         &[
+            "are backups scheduled",
+            "which backup jobs exist in the datacenter",
             "list the backup schedule of the datacenter",
             "backup jobs and their retention",
             "scheduled backup jobs",
@@ -307,12 +356,22 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_backup_create",
         &[
+            "automate backups with a schedule",
+            "set up weekly backups with retention",
             "create a backup job that runs daily at 2am",
             "schedule a nightly backup job",
             "back up all guests every night",
         ],
     ),
-    p("cluster_backup_update", &["change the schedule or retention of a backup job"]),
+    p(
+        "cluster_backup_update",
+        &[
+            "disable a backup job",
+            "add a guest to a backup job",
+            "change the storage a backup job writes to",
+            "change the schedule or retention of a backup job",
+        ],
+    ),
     p("cluster_backup_delete", &["delete a scheduled backup job"]),
     p("cluster_backup_info_not_backed_up_list", &["which guests are not in any backup job", "guests without backups"]),
     p(
@@ -338,6 +397,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "storage_create",
         &[
+            "mount a CIFS share as storage",
+            "add CephFS or RBD as storage",
+            "add ZFS or LVM-thin storage",
             "connect a Proxmox Backup Server",
             "add an iSCSI target or LVM volume group as storage",
             "add a directory as storage",
@@ -349,6 +411,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "storage_update",
         &[
+            "which nodes may use a storage",
+            "change the NFS server or export of a storage",
+            "limit backups kept on a storage",
             "let a storage hold ISO images or container templates",
             "set the backup retention of a storage",
             "disable a storage",
@@ -361,6 +426,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_storage_list",
         &[
+            "which storages are active on a node",
+            "where can I store backups",
             "storages a node can use with their free space",
             "which storage can I put disk images on",
             "which storages can hold backups or ISO images on a node",
@@ -371,6 +438,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_storage_status_get",
         &[
+            "status of an NFS or CIFS share on a node",
+            "how much room is left on a datastore",
+            "is the storage mounted and enabled",
             "used and total capacity of a storage",
             "is the storage full",
             "storage usage percent",
@@ -382,6 +452,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_storage_content_list",
         &[
+            "which cloud images or templates did I download",
+            "what is using space on a storage",
             "backups of VM 100 on a storage",
             "where are the backups of a guest",
             "ISO files I uploaded",
@@ -412,6 +484,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "nodes_list",
         &[
+            "all nodes and whether they are online",
+            "memory and CPU usage per node",
             "list all nodes with their CPU and memory usage",
             "which hosts are offline",
             "which nodes are in the cluster",
@@ -421,6 +495,10 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_status_get",
         &[
+            "how much memory does a node have",
+            "node hardware summary",
+            "is a host overloaded",
+            "boot mode and kernel version of a node",
             "how much RAM is free on a node",
             "uptime of a host",
             "load average and CPU count of a node",
@@ -431,7 +509,16 @@ pub const PHRASINGS: &[Phrasing] = &[
             "kernel and PVE version of a node",
         ],
     ),
-    p("node_status", &["power off a node", "restart a server", "reboot a node", "shut down a host for maintenance"]),
+    p(
+        "node_status",
+        &[
+            "reboot a host after a kernel update",
+            "power off a node",
+            "restart a server",
+            "reboot a node",
+            "shut down a host for maintenance",
+        ],
+    ),
     p(
         "node_services_list",
         &[
@@ -440,11 +527,15 @@ pub const PHRASINGS: &[Phrasing] = &[
             "state of pveproxy, pvedaemon and corosync",
         ],
     ),
-    p("node_services_restart", &["restart pveproxy or another service on a node"]),
+    p(
+        "node_services_restart",
+        &["restart pvedaemon, pve-cluster or corosync", "restart pveproxy or another service on a node"],
+    ),
     p("node_services_state_get", &["is a service running on a node"]),
     p(
         "node_syslog_list",
         &[
+            "show the syslog of a host",
             "why did a node misbehave, show its log",
             "kernel and system messages of a host",
             "read the system log of a node",
@@ -455,6 +546,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_network_list",
         &[
+            "IP addresses of a node's interfaces",
+            "which interface has the gateway",
             "list bridges, bonds and physical NICs of a node",
             "network interfaces and bridges of a node",
             "which bridges exist on a host",
@@ -472,11 +565,21 @@ pub const PHRASINGS: &[Phrasing] = &[
         "node_network_update",
         &["change the bridge ports or MTU of an interface", "change the IP address or gateway of a node interface"],
     ),
-    p("node_network_apply", &["apply pending network changes on a node", "reload the network configuration"]),
+    p(
+        "node_network_apply",
+        &[
+            "make the new network configuration active",
+            "ifreload the interfaces",
+            "apply pending network changes on a node",
+            "reload the network configuration",
+        ],
+    ),
     p("node_network_revert", &["discard pending network changes on a node"]),
     p(
         "node_disks_list_list",
         &[
+            "unused disks I can use for a new storage",
+            "SSD wearout of a node",
             "which disks are installed in a node, with model, size and serial",
             "is a disk in use by LVM, ZFS or Ceph",
             "physical disks in a node",
@@ -494,6 +597,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_apt_update_list",
         &[
+            "pending updates of a host",
+            "what would an upgrade install",
             "which packages can be upgraded",
             "are there updates for a node",
             "which package updates are pending on a node",
@@ -502,7 +607,11 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("node_apt_update", &["check for new updates", "refresh the package index", "apt-get update on a node"]),
     p(
         "node_apt_repositories_update",
-        &["enable the no-subscription repository", "add the pve-no-subscription or test repository"],
+        &[
+            "add the Ceph or test repository",
+            "enable the no-subscription repository",
+            "add the pve-no-subscription or test repository",
+        ],
     ),
     p(
         "node_apt_repositories_get",
@@ -512,7 +621,10 @@ pub const PHRASINGS: &[Phrasing] = &[
         "node_apt_versions_list",
         &["versions of pve-manager, kernel and qemu installed", "installed Proxmox package versions"],
     ),
-    p("node_subscription_update", &["enter a subscription key", "set a node's license key"]),
+    p(
+        "node_subscription_update",
+        &["activate a subscription on a node", "enter a subscription key", "set a node's license key"],
+    ),
     p(
         "node_subscription_get",
         &["subscription status and expiry", "is the node's subscription active", "subscription level of a node"],
@@ -523,6 +635,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_certs_info_list",
         &[
+            "which certificate does a node use, and its validity",
             "certificate fingerprint of a node",
             "TLS certificates of the web interface",
             "when does the node's TLS certificate expire",
@@ -545,6 +658,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_tasks_list",
         &[
+            "failed tasks in the last day",
+            "list tasks of a guest",
+            "tasks that ended with an error",
             "running tasks on a node",
             "last backup tasks and their result",
             "who started which task",
@@ -556,6 +672,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_tasks_status_get",
         &[
+            "status of a task by its UPID",
+            "is the task complete",
+            "task result",
             "progress of a task",
             "is the migration done",
             "is a task still running or done",
@@ -566,6 +685,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_tasks_log_list",
         &[
+            "show a task's log",
+            "what did the task print",
             "error message of a failed task",
             "output of a backup job run",
             "read the log output of a task",
@@ -581,6 +702,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_status_list",
         &[
+            "is quorum lost",
+            "cluster membership and node IDs",
+            "are all nodes in the cluster up",
             "is the cluster healthy",
             "how many votes does the cluster have",
             "which node am I connected to",
@@ -592,6 +716,10 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_resources_list",
         &[
+            "all VMs and containers in the cluster and their state",
+            "list guests of the whole cluster",
+            "which storages exist on which nodes",
+            "how much CPU and memory every guest uses",
             "list every VM with its node and status",
             "storage usage across all nodes",
             "guests with a tag",
@@ -613,6 +741,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_options_update",
         &[
+            "set the cluster-wide keyboard layout or language",
             "set the default console viewer or the bandwidth limit for migrations",
             "set the datacenter's email from address or MAC prefix",
             "set the datacenter keyboard layout or migration network",
@@ -638,6 +767,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "ha_resources_create",
         &[
+            "protect a VM with high availability",
+            "enable HA for a container",
             "add a VM to HA so it restarts on another node if a host fails",
             "make a VM highly available",
             "put a guest under HA",
@@ -646,7 +777,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("ha_resources_list", &["list the HA resources and their state", "which guests are managed by HA"]),
     p(
         "ha_resources_delete",
-        &["remove a guest from HA management", "stop managing a guest with HA", "take a VM out of HA"],
+        &[
+            "disable high availability for a guest completely",
+            "remove a guest from HA management",
+            "stop managing a guest with HA",
+            "take a VM out of HA",
+        ],
     ),
     p(
         "ha_resources_update",
@@ -656,11 +792,13 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the requested state of an HA guest",
         ],
     ),
-    p("ha_resources_migrate", &["migrate an HA managed guest to another node"]),
+    p("ha_resources_migrate", &["live migrate a VM that HA manages", "migrate an HA managed guest to another node"]),
     p("ha_resources_relocate", &["relocate an HA managed guest with a restart"]),
     p(
         "ha_status_current_list",
         &[
+            "is the HA cluster quorate and which resources are started",
+            "current HA state",
             "HA status of every node and resource",
             "which node is the HA master",
             "is a node fenced",
@@ -674,16 +812,29 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "replication_create",
         &[
+            "replicate a container to another node",
             "set up ZFS replication of a guest to another node",
             "replicate a VM's disks to another node every 15 minutes",
             "create a storage replication job",
         ],
     ),
     p("replication_list", &["which replication jobs exist"]),
-    p("node_replication_list", &["replication state on a node", "when did replication last run and did it fail"]),
+    p(
+        "node_replication_list",
+        &[
+            "replication jobs of a node and when they last ran",
+            "failed replication",
+            "replication state on a node",
+            "when did replication last run and did it fail",
+        ],
+    ),
     p(
         "node_replication_status_get",
-        &["did replication of a guest fail", "last sync time and errors of a replication job"],
+        &[
+            "replication state of one job, its duration and failures",
+            "did replication of a guest fail",
+            "last sync time and errors of a replication job",
+        ],
     ),
     p("node_replication_schedule_now", &["run a replication job now"]),
     // Access: users, groups, tokens, ACL, roles, permissions.
@@ -703,6 +854,10 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "access_users_update",
         &[
+            "add a user to another group",
+            "change the groups a user belongs to",
+            "enable a disabled user again",
+            "set user comment",
             "disable a user account",
             "change a user's email or name",
             "set when an account expires",
@@ -713,23 +868,33 @@ pub const PHRASINGS: &[Phrasing] = &[
         ],
     ),
     p("access_users_delete", &["remove a user", "delete a user account"]),
-    p("access_groups_update", &["change a group's members or comment"]),
-    p("access_groups_get", &["who is in a group", "members of a group"]),
+    p("access_groups_update", &["add members to a group", "change a group's members or comment"]),
+    p("access_groups_get", &["list group members", "who is in a group", "members of a group"]),
     p("access_groups_create", &["create a user group"]),
     p("access_groups_list", &["which user groups exist"]),
     p(
         "access_users_token_add",
         &[
+            "generate a token for a script",
+            "create a token for a user",
             "make a token with privilege separation",
             "create an API token for automation",
             "API token for Terraform or monitoring",
         ],
     ),
-    p("access_users_token_list", &["which API tokens a user has"]),
+    p(
+        "access_users_token_list",
+        &["list the API tokens of a user", "which tokens exist for root", "which API tokens a user has"],
+    ),
     p("access_users_token_delete", &["revoke an API token"]),
     p(
         "access_acl_update",
         &[
+            "give a group the PVEAuditor role",
+            "let a user start and stop a VM",
+            "give someone admin rights on a pool",
+            "add an ACL entry",
+            "delete an ACL entry",
             "remove a permission from a user",
             "allow a user to manage a VM",
             "give read-only access to the whole datacenter",
@@ -742,6 +907,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "access_acl_list",
         &[
+            "which users have access to a VM",
+            "permission assignments on a path",
             "list permissions of all users and groups",
             "which ACL entries exist",
             "who has access to what",
@@ -751,6 +918,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "access_permissions_get",
         &[
+            "what can this user access",
+            "which permissions does an API token have",
+            "verify a user's effective permissions on a VM",
             "why can a user not see a VM",
             "permissions a user has on a path",
             "check a user's rights",
@@ -773,11 +943,18 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("pools_create", &["create a resource pool"]),
     p(
         "pools_get",
-        &["what is in a resource pool", "which guests and storages are in a pool", "members of a resource pool"],
+        &[
+            "list pool members",
+            "what is in a resource pool",
+            "which guests and storages are in a pool",
+            "members of a resource pool",
+        ],
     ),
     p(
         "pools_update",
         &[
+            "assign a VM to a pool",
+            "add a storage to a pool",
             "move a VM into a pool",
             "remove a VM from a pool",
             "add a VM or storage to a resource pool",
@@ -791,6 +968,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "firewall_rules_create",
         &[
+            "allow ping across the datacenter",
+            "allow a port for all nodes",
             "block an IP address for the whole cluster",
             "allow SSH from the management network to all nodes",
             "allow a port through the datacenter firewall",
@@ -810,6 +989,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_firewall_rules_create",
         &[
+            "allow ICMP echo to a node",
+            "open a port on a host",
+            "allow a service through the node firewall",
             "allow the web GUI port 8006 on a node",
             "allow a subnet to reach a host",
             "allow ping or ICMP to a node",
@@ -826,6 +1008,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_firewall_rules_create",
         &[
+            "allow HTTP to a VM",
+            "permit ping to a VM",
+            "restrict which hosts reach a VM",
             "open port 443 to a VM",
             "block traffic to a VM",
             "allow a port to a VM through its firewall",
@@ -837,11 +1022,19 @@ pub const PHRASINGS: &[Phrasing] = &[
         "qemu_vm_firewall_options_update",
         &["turn on the firewall of a VM", "enable MAC or IP filter for a VM", "enable the firewall of a VM"],
     ),
-    p("lxc_ct_firewall_rules_create", &["allow a port to a container through its firewall"]),
+    p(
+        "lxc_ct_firewall_rules_create",
+        &[
+            "allow ping to a container",
+            "block traffic to a container",
+            "allow a port to a container through its firewall",
+        ],
+    ),
     // Ceph.
     p(
         "node_ceph_status_get",
         &[
+            "Ceph status on a node",
             "ceph -s of a node",
             "status of placement groups",
             "Ceph cluster health",
@@ -849,25 +1042,39 @@ pub const PHRASINGS: &[Phrasing] = &[
             "HEALTH_WARN in Ceph",
         ],
     ),
-    p("node_ceph_osd_tree", &["list Ceph OSDs and whether they are up", "OSD tree"]),
+    p(
+        "node_ceph_osd_tree",
+        &["which OSDs are down", "OSD usage and status", "list Ceph OSDs and whether they are up", "OSD tree"],
+    ),
     p("node_ceph_osd_create", &["add a disk as a Ceph OSD"]),
     p("node_ceph_osd_out", &["take an OSD out before replacing a disk"]),
     p("node_ceph_osd_in", &["bring an OSD back in"]),
     p("node_ceph_osd_delete", &["destroy a Ceph OSD"]),
-    p("node_ceph_pool_list", &["Ceph pools and their usage"]),
+    p("node_ceph_pool_list", &["how full are the Ceph pools", "Ceph pools and their usage"]),
     p("node_ceph_pool_create", &["create a Ceph pool for VM disks"]),
     p("node_ceph_mon_list", &["Ceph monitors and their quorum"]),
     p("node_ceph_mon_add", &["add a Ceph monitor on a node"]),
     p("node_ceph_fs_add", &["create a CephFS file system"]),
     // SDN.
     p("sdn_zones_list", &["SDN zones of the datacenter"]),
-    p("sdn_zones_create", &["create a VLAN or VXLAN or EVPN zone"]),
-    p("sdn_vnets_create", &["create a virtual network (VNet) in an SDN zone"]),
+    p("sdn_zones_create", &["create a simple SDN zone", "create a VLAN or VXLAN or EVPN zone"]),
+    p("sdn_vnets_create", &["create a VNet with a VLAN tag", "create a virtual network (VNet) in an SDN zone"]),
     p("sdn_vnets_list", &["which VNets exist"]),
     p("sdn_vnets_subnets_create", &["add a subnet with a gateway and DHCP range to a VNet"]),
-    p("sdn_update", &["apply pending SDN changes", "reload the SDN configuration"]),
+    p(
+        "sdn_update",
+        &["apply SDN configuration to all nodes", "apply pending SDN changes", "reload the SDN configuration"],
+    ),
     // Notifications and metrics.
-    p("notifications_matchers_create", &["send notifications only for failed backups", "route alerts by severity"]),
+    p(
+        "notifications_matchers_create",
+        &[
+            "notify only on errors",
+            "send backup failure alerts to a target",
+            "send notifications only for failed backups",
+            "route alerts by severity",
+        ],
+    ),
     p("notifications_endpoints_smtp_create", &["send notifications through an SMTP server"]),
     p("metrics_server_add", &["send metrics to InfluxDB or Graphite"]),
     // More tools, added by category.
@@ -984,7 +1191,10 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("firewall_groups_get", &["rules of a security group"]),
     p("firewall_macros_list", &["firewall macros like SSH, HTTP, Ping"]),
     p("node_firewall_rules_delete", &["remove a firewall rule from a node"]),
-    p("node_firewall_options_get", &["is the firewall on for a node"]),
+    p(
+        "node_firewall_options_get",
+        &["is the host firewall enabled, and its log level", "is the firewall on for a node"],
+    ),
     p("qemu_vm_firewall_rules_delete", &["remove a firewall rule from a VM"]),
     p("qemu_vm_firewall_options_get", &["is the firewall enabled on a VM"]),
     p("qemu_vm_firewall_log_list", &["packets dropped by a VM's firewall"]),
