@@ -29,6 +29,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_start",
         &[
+            "boot a VM",
+            "spin up a VM",
             "start a guest that is powered off",
             "the VM is off, switch it on",
             "power on a virtual machine",
@@ -39,6 +41,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_stop",
         &[
+            "pull the power on a VM",
+            "stop a VM that hangs at shutdown",
             "kill a stuck VM that will not shut down",
             "force a VM off",
             "immediately stop a frozen VM",
@@ -48,14 +52,28 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_shutdown",
         &[
+            "turn off a VM safely",
+            "shut down a VM and wait for it",
             "power off a VM the clean way",
             "send the guest an ACPI shutdown",
             "ask the guest OS to power down cleanly",
             "graceful shutdown of a VM",
         ],
     ),
-    p("qemu_vm_reboot", &["reboot a VM", "reboot the guest OS cleanly", "restart a VM to apply pending changes"]),
-    p("qemu_vm_reset", &["press the reset button of a VM", "hard reboot of a VM without the guest OS"]),
+    p(
+        "qemu_vm_reboot",
+        &[
+            "bounce a VM",
+            "restart a guest OS",
+            "reboot a VM",
+            "reboot the guest OS cleanly",
+            "restart a VM to apply pending changes",
+        ],
+    ),
+    p(
+        "qemu_vm_reset",
+        &["power cycle a VM", "press the reset button of a VM", "hard reboot of a VM without the guest OS"],
+    ),
     p("qemu_vm_suspend", &["hibernate a VM to disk", "pause a VM", "suspend a VM to RAM or disk"]),
     p("qemu_vm_resume", &["unpause a paused VM", "continue a suspended VM"]),
     p(
@@ -72,11 +90,17 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "qemu_vm_delete",
-        &["remove a VM completely including its disks", "delete a VM and its disks", "get rid of a VM for good"],
+        &[
+            "purge a VM from the cluster, its jobs and HA",
+            "remove a VM completely including its disks",
+            "delete a VM and its disks",
+            "get rid of a VM for good",
+        ],
     ),
     p(
         "qemu_vm_clone",
         &[
+            "clone a VM to a new ID on another node",
             "create a linked clone",
             "spin up a new VM from a template",
             "make a copy of a VM",
@@ -107,6 +131,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_list",
         &[
+            "all VMs on node pve1",
             "list the VMs of a node with their status",
             "which VMs are on this node",
             "virtual machines running on a host",
@@ -131,6 +156,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_rrddata_list",
         &[
+            "VM performance over time",
             "disk IO and network graphs of a VM",
             "CPU and memory usage of a VM over time",
             "usage graphs of a VM for the last hour day week",
@@ -217,7 +243,11 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "qemu_vm_agent_network_get_interfaces",
-        &["which IP address does a VM have", "ask the guest agent for the VM's IPs"],
+        &[
+            "VM IP address reported by the agent",
+            "which IP address does a VM have",
+            "ask the guest agent for the VM's IPs",
+        ],
     ),
     p("qemu_vm_agent_exec", &["run a command inside a VM"]),
     // Snapshots.
@@ -270,10 +300,22 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restore a backup as a new container",
         ],
     ),
-    p("lxc_ct_start", &["start a container", "power on a container", "bring a stopped container back up"]),
-    p("lxc_ct_stop", &["force a container off", "immediately stop a hung container"]),
-    p("lxc_ct_shutdown", &["power off a container the clean way", "cleanly shut down a container"]),
-    p("lxc_ct_reboot", &["restart a container"]),
+    p(
+        "lxc_ct_start",
+        &[
+            "boot a container",
+            "spin up a container",
+            "start a container",
+            "power on a container",
+            "bring a stopped container back up",
+        ],
+    ),
+    p("lxc_ct_stop", &["kill a container", "force a container off", "immediately stop a hung container"]),
+    p(
+        "lxc_ct_shutdown",
+        &["turn off a container safely", "power off a container the clean way", "cleanly shut down a container"],
+    ),
+    p("lxc_ct_reboot", &["bounce a container", "restart a container"]),
     p("lxc_ct_delete", &["remove a container completely", "delete a container and its volumes"]),
     p("lxc_ct_clone", &["make a copy of a container"]),
     p(
@@ -284,7 +326,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move a container to another node",
         ],
     ),
-    p("lxc_ct_list", &["which containers are on this node"]),
+    p("lxc_ct_list", &["all containers on node pve1", "which containers are on this node"]),
     p(
         "lxc_ct_status_get",
         &[
@@ -323,12 +365,20 @@ pub const PHRASINGS: &[Phrasing] = &[
         &["add gigabytes to a container disk", "make a container's root disk bigger", "grow a container's mount point"],
     ),
     p("lxc_ct_move_volume", &["move a container volume to another storage"]),
-    p("lxc_ct_rrddata_list", &["CPU and network graphs of a container", "usage graphs of a container over time"]),
+    p(
+        "lxc_ct_rrddata_list",
+        &[
+            "container performance over time",
+            "CPU and network graphs of a container",
+            "usage graphs of a container over time",
+        ],
+    ),
     p("lxc_ct_interfaces_list", &["which IP addresses does a container have"]),
     // Backups and restore.
     p(
         "node_vzdump",
         &[
+            "backup now",
             "snapshot-mode backup of a running VM",
             "send a backup to a backup server now",
             "stop-mode backup of a guest",
@@ -344,6 +394,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_backup_list",
         &[
+            "list backup jobs",
             "are backups scheduled",
             "which backup jobs exist in the datacenter",
             "list the backup schedule of the datacenter",
@@ -422,7 +473,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restrict a storage to some nodes",
         ],
     ),
-    p("storage_delete", &["remove a storage definition from the datacenter", "detach a storage"]),
+    p(
+        "storage_delete",
+        &[
+            "delete a storage from the configuration",
+            "remove a storage definition from the datacenter",
+            "detach a storage",
+        ],
+    ),
     p(
         "node_storage_list",
         &[
@@ -452,6 +510,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_storage_content_list",
         &[
+            "list the ISO images on a storage",
+            "list container templates on a storage",
+            "list VM disk images on a storage",
             "which cloud images or templates did I download",
             "what is using space on a storage",
             "backups of VM 100 on a storage",
@@ -464,26 +525,40 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup files of a guest",
         ],
     ),
-    p("node_storage_content_create", &["allocate a new disk image on a storage"]),
+    p("node_storage_content_create", &["create a disk volume on a storage", "allocate a new disk image on a storage"]),
     p(
         "node_storage_content_delete",
-        &["delete an old backup", "delete a backup file or ISO from a storage", "remove an old disk image"],
+        &[
+            "free space by deleting an ISO or backup",
+            "delete an old backup",
+            "delete a backup file or ISO from a storage",
+            "remove an old disk image",
+        ],
     ),
     p("node_storage_content_update", &["protect a backup from pruning", "add notes to a backup"]),
     p(
         "node_storage_download_url",
         &[
+            "get an ISO onto the node from the internet",
+            "upload an ISO image",
             "download a cloud image to a storage",
             "download an ISO from a URL to a storage",
             "fetch a container template from a link",
         ],
     ),
-    p("node_aplinfo_list", &["which container templates can be downloaded"]),
+    p(
+        "node_aplinfo_list",
+        &[
+            "appliance templates available for download, like Debian or Alpine",
+            "which container templates can be downloaded",
+        ],
+    ),
     p("node_aplinfo", &["download a container template"]),
     // Nodes.
     p(
         "nodes_list",
         &[
+            "which nodes exist",
             "all nodes and whether they are online",
             "memory and CPU usage per node",
             "list all nodes with their CPU and memory usage",
@@ -495,6 +570,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_status_get",
         &[
+            "CPU count and model of a host",
+            "total memory of a node",
             "how much memory does a node have",
             "node hardware summary",
             "is a host overloaded",
@@ -522,6 +599,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_services_list",
         &[
+            "is pveproxy running",
             "status of system services on a host",
             "which services run on a node",
             "state of pveproxy, pvedaemon and corosync",
@@ -546,6 +624,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_network_list",
         &[
+            "show the network of a node",
             "IP addresses of a node's interfaces",
             "which interface has the gateway",
             "list bridges, bonds and physical NICs of a node",
@@ -619,7 +698,11 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "node_apt_versions_list",
-        &["versions of pve-manager, kernel and qemu installed", "installed Proxmox package versions"],
+        &[
+            "which kernel is installed",
+            "versions of pve-manager, kernel and qemu installed",
+            "installed Proxmox package versions",
+        ],
     ),
     p(
         "node_subscription_update",
@@ -629,7 +712,7 @@ pub const PHRASINGS: &[Phrasing] = &[
         "node_subscription_get",
         &["subscription status and expiry", "is the node's subscription active", "subscription level of a node"],
     ),
-    p("node_time_get", &["time and timezone of a node"]),
+    p("node_time_get", &["what time is it on a node", "time and timezone of a node"]),
     p("node_time_update", &["change the time zone of a host", "set the timezone of a node"]),
     p("node_dns_update", &["set the DNS servers of a node", "change the search domain of a host"]),
     p(
@@ -647,6 +730,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_rrddata_list",
         &[
+            "node performance over time",
             "CPU and IO wait history of a host",
             "node load graph for the last week",
             "CPU, memory and network graphs of a node over time",
@@ -658,6 +742,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_tasks_list",
         &[
+            "list tasks",
             "failed tasks in the last day",
             "list tasks of a guest",
             "tasks that ended with an error",
@@ -696,12 +781,18 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("node_tasks_delete", &["kill a running task", "cancel a running task", "stop a task that hangs"]),
     p(
         "cluster_tasks_list",
-        &["last tasks of all nodes", "recent tasks across the whole cluster", "tasks running in the datacenter"],
+        &[
+            "what is running right now in the cluster",
+            "last tasks of all nodes",
+            "recent tasks across the whole cluster",
+            "tasks running in the datacenter",
+        ],
     ),
     // Cluster.
     p(
         "cluster_status_list",
         &[
+            "cluster name and node list with their online state",
             "is quorum lost",
             "cluster membership and node IDs",
             "are all nodes in the cluster up",
@@ -716,6 +807,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_resources_list",
         &[
+            "list all storages in the cluster with usage",
+            "find a VM by name",
             "all VMs and containers in the cluster and their state",
             "list guests of the whole cluster",
             "which storages exist on which nodes",
@@ -747,7 +840,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set the datacenter keyboard layout or migration network",
         ],
     ),
-    p("cluster_config_nodes_list", &["corosync member nodes of the cluster", "nodes in corosync.conf"]),
+    p(
+        "cluster_config_nodes_list",
+        &[
+            "nodes configured in corosync and their links",
+            "corosync member nodes of the cluster",
+            "nodes in corosync.conf",
+        ],
+    ),
     p("cluster_config_join", &["join this node to an existing cluster"]),
     p("cluster_config_create", &["create a new cluster"]),
     p(
@@ -797,6 +897,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "ha_status_current_list",
         &[
+            "HA status",
             "is the HA cluster quorate and which resources are started",
             "current HA state",
             "HA status of every node and resource",
@@ -806,7 +907,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is HA working",
         ],
     ),
-    p("ha_groups_create", &["create an HA group of preferred nodes"]),
+    p("ha_groups_create", &["prefer some nodes for HA guests", "create an HA group of preferred nodes"]),
     p("ha_rules_create", &["create an HA node affinity rule", "keep two guests apart on different nodes"]),
     // Replication.
     p(
@@ -836,11 +937,12 @@ pub const PHRASINGS: &[Phrasing] = &[
             "last sync time and errors of a replication job",
         ],
     ),
-    p("node_replication_schedule_now", &["run a replication job now"]),
+    p("node_replication_schedule_now", &["replicate a guest right now", "run a replication job now"]),
     // Access: users, groups, tokens, ACL, roles, permissions.
     p(
         "access_users_list",
         &[
+            "list users",
             "all users with their realm and expiry",
             "which accounts are enabled",
             "which users exist",
@@ -849,7 +951,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "access_users_create",
-        &["create a user in the PVE realm", "give a colleague an account", "add a new user account"],
+        &[
+            "create a user with a password and groups",
+            "create a user in the PVE realm",
+            "give a colleague an account",
+            "add a new user account",
+        ],
     ),
     p(
         "access_users_update",
@@ -871,7 +978,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("access_groups_update", &["add members to a group", "change a group's members or comment"]),
     p("access_groups_get", &["list group members", "who is in a group", "members of a group"]),
     p("access_groups_create", &["create a user group"]),
-    p("access_groups_list", &["which user groups exist"]),
+    p("access_groups_list", &["list groups", "which user groups exist"]),
     p(
         "access_users_token_add",
         &[
@@ -886,7 +993,7 @@ pub const PHRASINGS: &[Phrasing] = &[
         "access_users_token_list",
         &["list the API tokens of a user", "which tokens exist for root", "which API tokens a user has"],
     ),
-    p("access_users_token_delete", &["revoke an API token"]),
+    p("access_users_token_delete", &["delete a token", "revoke an API token"]),
     p(
         "access_acl_update",
         &[
@@ -907,6 +1014,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "access_acl_list",
         &[
+            "list permissions",
             "which users have access to a VM",
             "permission assignments on a path",
             "list permissions of all users and groups",
@@ -931,16 +1039,26 @@ pub const PHRASINGS: &[Phrasing] = &[
         ],
     ),
     p("access_roles_create", &["create a custom role with selected privileges"]),
-    p("access_roles_list", &["built-in roles like PVEAdmin and PVEAuditor", "which roles exist and their privileges"]),
+    p(
+        "access_roles_list",
+        &["list roles", "built-in roles like PVEAdmin and PVEAuditor", "which roles exist and their privileges"],
+    ),
     p(
         "access_password_update",
         &["reset the root password of the web interface", "set a new password for a user", "change a user's password"],
     ),
     p("access_domains_list", &["which login realms exist", "authentication realms like LDAP, AD or PAM"]),
-    p("access_tfa_list", &["TOTP and WebAuthn second factors of users", "which users have two-factor authentication"]),
+    p(
+        "access_tfa_list",
+        &[
+            "which users have 2FA enabled",
+            "TOTP and WebAuthn second factors of users",
+            "which users have two-factor authentication",
+        ],
+    ),
     // Pools.
     p("pools_list", &["list resource pools and their members", "which resource pools exist"]),
-    p("pools_create", &["create a resource pool"]),
+    p("pools_create", &["make a new pool for a team", "create a resource pool"]),
     p(
         "pools_get",
         &[
@@ -976,14 +1094,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a cluster-wide firewall rule",
         ],
     ),
-    p("firewall_rules_list", &["datacenter firewall rules"]),
+    p("firewall_rules_list", &["cluster firewall rules", "datacenter firewall rules"]),
     p(
         "firewall_options_update",
         &["enable the firewall cluster-wide", "turn the datacenter firewall on or off", "set the default input policy"],
     ),
     p("firewall_options_get", &["is the datacenter firewall enabled"]),
     p("firewall_ipset_create", &["create an IP set for a firewall whitelist or blacklist"]),
-    p("firewall_ipset_add", &["add an address to an IP set"]),
+    p("firewall_ipset_add", &["whitelist an IP", "add an IP to the blacklist IP set", "add an address to an IP set"]),
     p("firewall_aliases_create", &["name an IP address for firewall rules"]),
     p("firewall_groups_create", &["create a security group of firewall rules"]),
     p(
@@ -999,7 +1117,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "block traffic to a node",
         ],
     ),
-    p("node_firewall_rules_list", &["firewall rules of a node"]),
+    p("node_firewall_rules_list", &["host firewall rules", "firewall rules of a node"]),
     p(
         "node_firewall_options_update",
         &["enable the firewall of a node", "turn on SMURF or TCP flag filtering on a host"],
@@ -1017,7 +1135,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allow ping to a VM",
         ],
     ),
-    p("qemu_vm_firewall_rules_list", &["firewall rules of a VM"]),
+    p("qemu_vm_firewall_rules_list", &["VM firewall rules", "firewall rules of a VM"]),
     p(
         "qemu_vm_firewall_options_update",
         &["turn on the firewall of a VM", "enable MAC or IP filter for a VM", "enable the firewall of a VM"],
@@ -1044,7 +1162,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "node_ceph_osd_tree",
-        &["which OSDs are down", "OSD usage and status", "list Ceph OSDs and whether they are up", "OSD tree"],
+        &[
+            "Ceph OSD status",
+            "which OSDs are down",
+            "OSD usage and status",
+            "list Ceph OSDs and whether they are up",
+            "OSD tree",
+        ],
     ),
     p("node_ceph_osd_create", &["add a disk as a Ceph OSD"]),
     p("node_ceph_osd_out", &["take an OSD out before replacing a disk"]),
@@ -1052,14 +1176,14 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("node_ceph_osd_delete", &["destroy a Ceph OSD"]),
     p("node_ceph_pool_list", &["how full are the Ceph pools", "Ceph pools and their usage"]),
     p("node_ceph_pool_create", &["create a Ceph pool for VM disks"]),
-    p("node_ceph_mon_list", &["Ceph monitors and their quorum"]),
+    p("node_ceph_mon_list", &["Ceph monitors", "Ceph monitors and their quorum"]),
     p("node_ceph_mon_add", &["add a Ceph monitor on a node"]),
     p("node_ceph_fs_add", &["create a CephFS file system"]),
     // SDN.
-    p("sdn_zones_list", &["SDN zones of the datacenter"]),
+    p("sdn_zones_list", &["list SDN zones", "SDN zones of the datacenter"]),
     p("sdn_zones_create", &["create a simple SDN zone", "create a VLAN or VXLAN or EVPN zone"]),
     p("sdn_vnets_create", &["create a VNet with a VLAN tag", "create a virtual network (VNet) in an SDN zone"]),
-    p("sdn_vnets_list", &["which VNets exist"]),
+    p("sdn_vnets_list", &["list VNets", "which VNets exist"]),
     p("sdn_vnets_subnets_create", &["add a subnet with a gateway and DHCP range to a VNet"]),
     p(
         "sdn_update",
@@ -1109,7 +1233,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p("node_storage_content_get", &["size and format of a volume", "details of a backup file"]),
     p("storage_get", &["settings of one storage, like its path and content types"]),
-    p("node_storage_rrddata_list", &["storage usage graph over time"]),
+    p("node_storage_rrddata_list", &["storage usage history", "storage usage graph over time"]),
     p("node_scan_nfs_list", &["which NFS exports does a server offer"]),
     p("node_scan_cifs_list", &["which SMB shares does a server offer"]),
     p("node_scan_pbs_list", &["which datastores does a backup server have"]),
@@ -1131,7 +1255,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("version_get", &["which Proxmox VE version is the API"]),
     p("node_subscription", &["recheck the subscription"]),
     p("node_subscription_delete", &["remove the subscription key"]),
-    p("node_dns_get", &["which DNS servers does a node use"]),
+    p("node_dns_get", &["DNS settings of a node", "which DNS servers does a node use"]),
     p("node_hosts_get", &["read /etc/hosts of a node"]),
     p("node_certs_custom", &["upload my own certificate and key for the web interface"]),
     p("node_certs_acme_certificate_create", &["get a Let's Encrypt certificate for a node"]),
@@ -1236,4 +1360,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("notifications_matchers_list", &["which notification rules exist"]),
     p("acme_account_create", &["register a Let's Encrypt account"]),
     p("acme_plugins_create", &["add a DNS challenge plugin for ACME"]),
+    p("qemu_vm_agent_get_users", &["who is logged in to a VM"]),
+    p("qemu_vm_agent_get_host_name", &["hostname inside a VM"]),
+    p("qemu_vm_agent_info_get", &["which commands does the guest agent support"]),
 ];
