@@ -63,6 +63,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_reboot",
         &[
+            "restart a VM to apply changes",
             "bounce a VM",
             "restart a guest OS",
             "reboot a VM",
@@ -182,6 +183,11 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_config_update",
         &[
+            "import a disk image into a VM",
+            "set a hookscript on a VM",
+            "enable the firewall on a VM's network card",
+            "change the notes of a VM",
+            "unlock a VM that stays locked after a failed backup",
             "put a VM on another bridge or VLAN",
             "change the display or SCSI controller of a VM",
             "add a PCI or USB device to a VM",
@@ -234,7 +240,7 @@ pub const PHRASINGS: &[Phrasing] = &[
         ],
     ),
     p("qemu_vm_unlink_update", &["detach and delete an unused disk of a VM"]),
-    p("qemu_vm_cloudinit_update", &["regenerate the cloud-init drive of a VM"]),
+    p("qemu_vm_cloudinit_update", &["apply changed cloud-init settings", "regenerate the cloud-init drive of a VM"]),
     p("qemu_vm_cloudinit_dump_get", &["show the generated cloud-init user-data of a VM"]),
     p("qemu_vm_sendkey_update", &["send ctrl-alt-del to a VM", "press a key in the VM console"]),
     p(
@@ -349,6 +355,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "lxc_ct_config_update",
         &[
+            "unlock a container",
+            "change the notes of a container",
             "rename a container",
             "give a container more RAM",
             "change the DNS server of a container",
@@ -378,6 +386,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_vzdump",
         &[
+            "run a backup job now",
+            "back up a VM before changing it",
             "backup now",
             "snapshot-mode backup of a running VM",
             "send a backup to a backup server now",
@@ -417,6 +427,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_backup_update",
         &[
+            "set the notes template of backups made by a job",
             "disable a backup job",
             "add a guest to a backup job",
             "change the storage a backup job writes to",
@@ -570,6 +581,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_status_get",
         &[
+            "IO delay of a node",
+            "KSM sharing on a host",
             "CPU count and model of a host",
             "total memory of a node",
             "how much memory does a node have",
@@ -620,7 +633,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "recent log messages on a host",
         ],
     ),
-    p("node_journal_list", &["read the systemd journal of a node"]),
+    p("node_journal_list", &["journal of one service on a node", "read the systemd journal of a node"]),
     p(
         "node_network_list",
         &[
@@ -670,7 +683,7 @@ pub const PHRASINGS: &[Phrasing] = &[
         "node_disks_smart_get",
         &["S.M.A.R.T. values of a disk", "disk errors", "SMART health of a disk", "is a disk failing"],
     ),
-    p("node_disks_zfs_list", &["ZFS pools on a node", "zpool status"]),
+    p("node_disks_zfs_list", &["list ZFS pools and their free space", "ZFS pools on a node", "zpool status"]),
     p("node_disks_zfs_create", &["create a ZFS pool from disks"]),
     p("node_disks_wipedisk_update", &["wipe a disk to reuse it"]),
     p(
@@ -742,6 +755,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_tasks_list",
         &[
+            "which guests were backed up last night",
+            "backup task results of a node",
             "list tasks",
             "failed tasks in the last day",
             "list tasks of a guest",
@@ -807,6 +822,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_resources_list",
         &[
+            "which guest uses the most CPU or memory",
+            "which guests are stored on a storage",
             "list all storages in the cluster with usage",
             "find a VM by name",
             "all VMs and containers in the cluster and their state",
@@ -834,6 +851,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "cluster_options_update",
         &[
+            "set the tag colors or tag style of the datacenter",
             "set the cluster-wide keyboard layout or language",
             "set the default console viewer or the bandwidth limit for migrations",
             "set the datacenter's email from address or MAC prefix",
@@ -997,6 +1015,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "access_acl_update",
         &[
+            "grant with propagation to child paths",
             "give a group the PVEAuditor role",
             "let a user start and stop a VM",
             "give someone admin rights on a pool",
@@ -1126,6 +1145,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "qemu_vm_firewall_rules_create",
         &[
+            "apply a security group to a VM",
             "allow HTTP to a VM",
             "permit ping to a VM",
             "restrict which hosts reach a VM",
@@ -1204,7 +1224,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     // More tools, added by category.
     p("qemu_vm_config_update_async", &["add a disk to a VM in the background"]),
     p("qemu_vm_vncproxy", &["open the noVNC console of a VM"]),
-    p("qemu_vm_termproxy", &["serial terminal of a VM"]),
+    p("qemu_vm_termproxy", &["xterm.js console of a VM", "serial terminal of a VM"]),
     p("qemu_vm_feature_get", &["can this VM be snapshotted or cloned"]),
     p("qemu_vm_monitor", &["run a QEMU monitor command"]),
     p("qemu_vm_agent_ping", &["is the QEMU guest agent alive in a VM"]),
@@ -1267,7 +1287,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("node_netstat_list", &["network traffic counters of guests' interfaces on a node"]),
     p("node_capabilities_qemu_cpu_list", &["which CPU types can a VM use"]),
     p("node_capabilities_qemu_machines_list", &["which machine types like q35 does a node support"]),
-    p("node_vncshell", &["open a shell on a node"]),
+    p("node_vncshell", &["noVNC shell of a node", "open a shell on a node"]),
     p("node_termproxy", &["terminal on a host"]),
     p("node_suspendall", &["suspend all guests on a node"]),
     p("node_execute", &["run several API calls in one batch on a node"]),
@@ -1288,7 +1308,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("ha_rules_list", &["HA affinity rules"]),
     p("ha_status_disarm_ha", &["disarm HA before cluster maintenance"]),
     p("ha_status_arm_ha", &["arm HA again after maintenance"]),
-    p("replication_update", &["change the schedule or rate limit of a replication job"]),
+    p("replication_update", &["disable a replication job", "change the schedule or rate limit of a replication job"]),
     p("replication_delete", &["stop replicating a guest"]),
     p("replication_get", &["settings of one replication job"]),
     p("node_replication_log_list", &["log of the last replication run"]),
@@ -1301,7 +1321,14 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("access_roles_delete", &["delete a custom role"]),
     p("access_domains_create", &["connect LDAP or Active Directory for logins", "add an OpenID Connect realm"]),
     p("access_domains_sync", &["import users and groups from LDAP", "sync a realm"]),
-    p("access_domains_update", &["change the LDAP server of a realm"]),
+    p(
+        "access_domains_update",
+        &[
+            "set the default realm",
+            "require two-factor authentication for a realm",
+            "change the LDAP server of a realm",
+        ],
+    ),
     p("access_tfa_add", &["add a TOTP second factor for a user"]),
     p("access_ticket_create", &["log in and get a ticket"]),
     p("cluster_jobs_realm_sync_add", &["sync LDAP users every night"]),
@@ -1324,7 +1351,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("qemu_vm_firewall_log_list", &["packets dropped by a VM's firewall"]),
     p("lxc_ct_firewall_rules_list", &["firewall rules of a container"]),
     p("lxc_ct_firewall_options_update", &["turn on the firewall of a container"]),
-    p("ceph_status_get", &["Ceph health of the cluster", "is Ceph degraded"]),
+    p("ceph_status_get", &["Ceph warnings and crashes", "Ceph health of the cluster", "is Ceph degraded"]),
     p("ceph_flags_set_many", &["set noout and norebalance before maintenance"]),
     p("ceph_flags_list", &["which Ceph flags like noout are set"]),
     p("ceph_flags_update", &["set or clear one Ceph flag such as noout"]),
@@ -1363,4 +1390,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("qemu_vm_agent_get_users", &["who is logged in to a VM"]),
     p("qemu_vm_agent_get_host_name", &["hostname inside a VM"]),
     p("qemu_vm_agent_info_get", &["which commands does the guest agent support"]),
+    p("qemu_vm_agent_fsfreeze_freeze", &["freeze the filesystems of a VM for a consistent backup"]),
+    p("qemu_vm_agent_fsfreeze_thaw", &["thaw frozen filesystems of a VM"]),
+    p("node_storage_import_metadata_get", &["import a VM from ESXi or an OVA file"]),
+    p("qemu_vm_firewall_ipset_create", &["create an IP set for a VM's IP filter"]),
+    p("node_disks_directory_list", &["directory mounts created on disks of a node"]),
 ];
