@@ -7,7 +7,8 @@
 //! [`crate::search`], chosen on the `tune` split of `tests/search_tasks.json`).
 //!
 //! Written from the Proxmox VE admin guide's chapters and the questions operators ask in its forum,
-//! for the endpoints used most in every category; never from the held-out split. A phrasing should
+//! for the endpoints used most in every category. The `tune` split's misses were read while writing
+//! it (so that split overstates what it does); the held-out split was never read. A phrasing should
 //! say what an operator means, in words the endpoint's own schema lacks, and not be a copy of a
 //! test task. `tests/search_phrasings.rs` checks that every entry names an existing tool.
 
@@ -1221,7 +1222,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p("notifications_endpoints_smtp_create", &["send notifications through an SMTP server"]),
     p("metrics_server_add", &["send metrics to InfluxDB or Graphite"]),
-    // More tools, added by category.
+    // More tools, in the same categories.
     p("qemu_vm_config_update_async", &["add a disk to a VM in the background"]),
     p("qemu_vm_vncproxy", &["open the noVNC console of a VM"]),
     p("qemu_vm_termproxy", &["xterm.js console of a VM", "serial terminal of a VM"]),
