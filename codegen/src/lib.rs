@@ -18,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod output;
 pub mod pattern;
+pub mod phrasings;
 pub mod policy;
 pub mod references;
 pub mod render;

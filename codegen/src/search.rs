@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use crate::Tool;
 use crate::model::{Kind, Method, placeholder};
 use crate::names::first_sentence;
+use crate::phrasings::PHRASINGS;
 use crate::text::words;
 
 /// The built index: word → (tool position in the name-sorted table, weight); and document lengths.
@@ -35,6 +36,8 @@ const PARAM_DESCRIPTION: f32 = 0.6;
 /// A returned property's name and its description (first sentence).
 const RETURN_NAME: f32 = 1.5;
 const RETURN_DESCRIPTION: f32 = 0.3;
+/// An operator phrasing of what the tool does ([`crate::phrasings`]).
+const PHRASING: f32 = 1.0;
 /// How much of a parameter's weight counts toward the document length.
 const PARAM_LENGTH: f32 = 0.25;
 
@@ -97,6 +100,11 @@ pub fn build(sorted: &[&Tool]) -> Index {
         for (method, path, names) in UNDECLARED_RETURNS {
             if t.endpoint.method == *method && t.endpoint.path == *path {
                 doc.add_parameter(names, RETURN_NAME);
+            }
+        }
+        for phrasing in PHRASINGS.iter().filter(|p| p.tool == t.name) {
+            for says in phrasing.says {
+                doc.add_parameter(says, PHRASING);
             }
         }
         let verb = match t.endpoint.method {
