@@ -163,6 +163,15 @@ async def running_fakepve(directory: str, guests=DEFAULT_GUESTS, host: str = HOS
         await pve.stop()
 
 
+async def until_stopped() -> None:
+    """Returns on Ctrl-C (SIGINT) or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
 async def _serve(args) -> None:
     directory = tempfile.mkdtemp(prefix='pve-mcp-fakepve-')
     try:
@@ -178,11 +187,7 @@ async def _serve(args) -> None:
                 shlex.quote(env.ca_file),
                 shlex.quote('Authorization: PVEAPIToken={0}={1}'.format(env.token_id, env.token_secret)),
                 env.url), flush=True)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            await until_stopped()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

@@ -12,11 +12,10 @@ import json
 import re
 import shlex
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 
-from fakepve_launcher import running_fakepve
+from fakepve_launcher import running_fakepve, until_stopped
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NAME = 'proxmox-fake'
@@ -60,11 +59,7 @@ async def serve(args) -> None:
                       args.tier, 'tools that change things are refused.' if args.tier == 'read-only'
                       else 'calls may change the fake cluster.'))
             print(configurations(str(Path(args.binary).resolve()), env), flush=True)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            await until_stopped()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
