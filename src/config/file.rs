@@ -118,6 +118,11 @@ struct FileSettings {
     http_allowed_hosts: Field,
     http_max_body: Field,
     http_max_concurrent: Field,
+    http_max_sessions: Field,
+    confirm: Field,
+    reveal_secrets: Field,
+    allow_execute: Field,
+    audit_key_file: Field,
     run_timeout: Field,
     oauth_issuer: Field,
     oauth_audience: Field,
@@ -343,6 +348,7 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         http_allowed_hosts,
         http_max_body,
         http_max_concurrent,
+        http_max_sessions,
         verify_ssl,
         run_timeout,
         oauth_issuer,
@@ -352,6 +358,25 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         state_key,
     );
     take_path!(audit_log, http_tokens, state_key_file);
+    // The consent settings (a flattened group of flags).
+    for (key, setting, target) in [
+        ("confirm", &file.confirm, &mut cli.consent.confirm),
+        ("reveal_secrets", &file.reveal_secrets, &mut cli.consent.reveal_secrets),
+        ("allow_execute", &file.allow_execute, &mut cli.consent.allow_execute),
+    ] {
+        if target.is_none()
+            && let Some(v) = setting
+        {
+            *target = Some(v.get_ref().text().into());
+            from_file.push((key, v.span()));
+        }
+    }
+    if cli.consent.audit_key_file.is_none()
+        && let Some(v) = &file.audit_key_file
+    {
+        cli.consent.audit_key_file = Some(src.path_of(&v.get_ref().text()));
+        from_file.push(("audit_key_file", v.span()));
+    }
 
     // The connection of the environment's one cluster: address, then credentials and TLS trust,
     // each group whole from the environment if it gives any of it.
@@ -543,6 +568,19 @@ node_allowlist = ["lab1"]
         // The environment's credentials are taken whole: the file's are not mixed in.
         let cli = Cli { user: Some("root@pam".into()), password: Some("pw".into()), ..Cli::default() };
         assert!(matches!(load(cli, &text).unwrap().pve.auth, PveAuth::Ticket { .. }));
+    }
+
+    #[test]
+    fn the_consent_and_session_settings_are_keys_of_the_file() {
+        let text = format!(
+            "base_url = \"https://pve:8006\"\ntoken_id = \"root@pam!mcp\"\ntoken_secret = \"{SECRET}\"\nconfirm = \"human\"\nreveal_secrets = true\nallow_execute = true\naudit_key_file = \"audit.key\"\nhttp_max_sessions = 4\n"
+        );
+        let c = load(Cli::default(), &text).unwrap();
+        assert_eq!(c.consent.confirm, crate::policy::gate::ConfirmMode::Human);
+        assert!(c.consent.reveal_secrets && c.consent.allow_execute);
+        assert_eq!(c.consent.audit_key_file.as_deref(), Some(Path::new("/etc/audit.key")));
+        let e = error_of(&text.replace("confirm = \"human\"", "confirm = \"maybe\""));
+        assert!(e.contains("line 4") && e.contains("`confirm`"), "{e}");
     }
 
     #[test]
