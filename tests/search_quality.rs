@@ -11,7 +11,11 @@
 //! - `heldout`: 91 tasks (every category) written afterwards from the admin guide chapters and
 //!   forum-style questions without running the search on them, and never used to tune: its score is
 //!   the honest measure of how search does on questions it was not fitted to. Do not tune on it; when
-//!   it has been looked at, write a fresh one and move it to `tune`.
+//!   it has been looked at, write a fresh one and move it to `tune`. It has since been scored
+//!   three times, so it is no longer a clean measure; it is still reported;
+//! - `heldout2`: 60 tasks (every category: membership changes, node vs service restarts, storage
+//!   add vs volume create, PCI vs USB mappings …) written before any further tuning, without
+//!   running the search on them, and never used to tune: the honest held-out figure now.
 //!
 //! The goal (issue 12): held-out and original each have the expected endpoint in the top 3 for ≥ 95%
 //! of tasks and first for ≥ 80%.
@@ -45,7 +49,7 @@ fn score(split: &str) -> Score {
             None => {}
         }
         // The held-out split's misses are never shown: reading them is tuning on them.
-        if rank != Some(0) && split != "heldout" {
+        if rank != Some(0) && !split.starts_with("heldout") {
             let names: Vec<&str> = hits.iter().map(|h| h.tool.name).collect();
             let what = if rank.is_some() { "not first" } else { "miss" };
             s.misses.push(format!("{what}: {query:?}: expected {expected:?}, got {names:?}"));
@@ -82,9 +86,11 @@ fn assert_quality(split: &str, min_tasks: usize) {
 }
 
 #[test]
-#[ignore = "issue 12 is not done: the fresh held-out split scores 87.9% top 3 (80 of 91), 67.0% first (61 of 91), below 95% and 80% (see BENCHMARKS.md); run with --ignored"]
+#[ignore = "issue 12 is not done: the fresh held-out split heldout2 scores 88.3% top 3 (53 of 60), 73.3% first (44 of 60), below 95% and 80% (heldout: 87.9% / 69.2%; see BENCHMARKS.md); run with --ignored"]
 fn held_out_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
-    assert_quality("heldout", 60);
+    // Both held-out splits are printed (figures only); the fresh one, heldout2, is the honest one.
+    score("heldout");
+    assert_quality("heldout2", 60);
 }
 
 #[test]
@@ -93,9 +99,9 @@ fn original_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_
 }
 
 #[test]
-fn held_out_and_tuning_tasks_are_scored() {
-    // Printed with --nocapture (held-out as figures only); held-out is gated by the test above.
-    assert!(score("heldout").tasks >= 60);
+fn tuning_tasks_are_scored() {
+    // Printed with --nocapture. Held-out figures are printed only by the ignored gate above, so that
+    // an ordinary test run does not show them to whoever is tuning.
     assert!(score("tune").tasks >= 60);
 }
 
@@ -106,7 +112,7 @@ fn every_task_names_a_known_split_and_a_real_endpoint() {
     let known: Vec<String> =
         pve_mcp::tools::registry::all().iter().map(|t| format!("{} {}", t.method.as_str(), t.path)).collect();
     for t in &tasks {
-        assert!(["original", "tune", "heldout"].contains(&t["split"].as_str().unwrap_or("")), "{t}");
+        assert!(["original", "tune", "heldout", "heldout2"].contains(&t["split"].as_str().unwrap_or("")), "{t}");
         for e in t["endpoints"].as_array().unwrap() {
             assert!(known.iter().any(|k| k == e.as_str().unwrap()), "unknown endpoint {e} in {t}");
         }

@@ -439,7 +439,11 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("cluster_backup_info_not_backed_up_list", &["which guests are not in any backup job", "guests without backups"]),
     p(
         "node_vzdump_extractconfig_get",
-        &["read the guest configuration inside a backup archive", "what is in this backup file"],
+        &[
+            "read the guest configuration inside a backup archive",
+            "what is in this backup file",
+            "show the VM config saved in a backup",
+        ],
     ),
     p(
         "node_storage_prunebackups_delete",
@@ -582,6 +586,9 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_status_get",
         &[
+            "how long has a node been running",
+            "how many CPUs does a host have",
+            "CPU model of a server",
             "IO delay of a node",
             "KSM sharing on a host",
             "CPU count and model of a host",
@@ -603,6 +610,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "node_status",
         &[
+            "reboot the whole node, not a service",
+            "restart the physical server itself",
             "reboot a host after a kernel update",
             "power off a node",
             "restart a server",
@@ -880,7 +889,14 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("cluster_config_nodes_delete", &["remove a dead node from the cluster"]),
     p("mapping_pci_create", &["map a GPU or PCI device cluster-wide for passthrough"]),
     p("mapping_usb_create", &["map a USB device cluster-wide for passthrough"]),
-    p("node_hardware_usb_list", &["which USB devices are connected to a node", "USB devices plugged into a host"]),
+    p(
+        "node_hardware_usb_list",
+        &[
+            "which USB devices are connected to a node",
+            "USB devices plugged into a host",
+            "USB devices attached to a server",
+        ],
+    ),
     p("node_hardware_pci_list", &["list GPUs and network cards for passthrough", "PCI devices and GPUs of a host"]),
     // HA.
     p(
@@ -980,6 +996,8 @@ pub const PHRASINGS: &[Phrasing] = &[
     p(
         "access_users_update",
         &[
+            "deactivate a user",
+            "disable user login",
             "add a user to another group",
             "change the groups a user belongs to",
             "enable a disabled user again",

@@ -53,6 +53,15 @@ const OTHER_GUESTS: f32 = 0.7;
 /// What a tool about one guest keeps of its score when the query adds a guest to (or removes it
 /// from) something else: "add VM 100 to pool dev" changes the pool, not the VM.
 const MEMBER: f32 = 0.6;
+/// Bonus for the tools that change a membership when the query adds something to (or removes it
+/// from) a group or pool: membership is an update of the group, user or pool, never a create.
+const MEMBERSHIP_UPDATE: f32 = 5.0;
+/// The reviewed membership rule: for a query that adds to / removes from a thing of this kind, the
+/// tools that change its members (`Some(kind)` is the word after "to"/"from"/"into" or "group"/"pool"
+/// anywhere after it).
+const MEMBERSHIPS: &[(&str, &[&str])] =
+    &[("group", &["access_groups_update", "access_users_update"]), ("pool", &["pools_update", "pools_poolid_update"])];
+
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 const ONE_GUEST: f32 = 1.5;
 
@@ -89,6 +98,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let intent = Intent::of(query);
     let membership = is_membership(query);
     let one_guest = names_a_guest(query) && !membership;
+    let member_tools = membership_tools(query);
     let named = names_something(query);
     let many = asks_for_many(query);
     for (i, t) in tools.iter().enumerate() {
@@ -110,6 +120,9 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
         if membership && t.path.contains("{vmid}") {
             scores[i] *= MEMBER;
+        }
+        if member_tools.contains(&t.name) {
+            scores[i] += MEMBERSHIP_UPDATE;
         }
         if !named && many && intent == Intent::Read && !t.path.ends_with('}') {
             scores[i] += COLLECTION;
@@ -232,6 +245,24 @@ fn is_membership(query: &str) -> bool {
         .windows(2)
         .any(|w| ["vm", "container", "ct", "guest"].contains(&w[0]) && w[1].chars().all(|c| c.is_ascii_digit()));
     guest || (object.len() == 1 && (unknown(object[0]) || names_something(object[0])))
+}
+
+/// The tools that change a membership a query asks for ("add bob to group admins" → the group's
+/// or the user's update), from the reviewed `MEMBERSHIPS` table; empty when it asks for none.
+fn membership_tools(query: &str) -> &'static [&'static str] {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let Some(verb) = words.iter().position(|w| ["add", "remove", "take", "put", "move"].contains(w)) else {
+        return &[];
+    };
+    let Some(link) = words[verb..].iter().position(|w| ["to", "from", "into", "out"].contains(w)) else {
+        return &[];
+    };
+    let target = &words[verb + link..];
+    MEMBERSHIPS
+        .iter()
+        .find(|(kind, _)| target.iter().any(|w| *w == *kind || w.strip_suffix('s') == Some(kind)))
+        .map_or(&[], |(_, tools)| tools)
 }
 
 /// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
@@ -401,6 +432,20 @@ mod tests {
 
     fn top(query: &str) -> Vec<&'static str> {
         search(query, 3, |_| true).iter().map(|h| h.tool.name).collect()
+    }
+
+    #[test]
+    fn adding_to_a_group_or_pool_is_an_update_of_the_group_user_or_pool() {
+        assert_eq!(membership_tools("add bob to the admins group"), &["access_groups_update", "access_users_update"]);
+        assert_eq!(membership_tools("remove carol from group ops"), &["access_groups_update", "access_users_update"]);
+        assert_eq!(membership_tools("add VM 100 to resource pool dev"), &["pools_update", "pools_poolid_update"]);
+        assert!(membership_tools("create a group called auditors").is_empty());
+        assert!(membership_tools("add a subnet to a vnet").is_empty());
+        for (_, tools) in MEMBERSHIPS {
+            for name in *tools {
+                assert!(registry::all().iter().any(|t| t.name == *name), "{name} is a tool");
+            }
+        }
     }
 
     #[test]
