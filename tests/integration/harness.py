@@ -435,3 +435,17 @@ async def task_finished(pve, upid: str, timeout: float = 15.0) -> dict:
         assert loop.time() < deadline, 'fakepve task {0} still running after {1} s'.format(upid, timeout)
         await asyncio.sleep(0.05)
     return pve.tasks[upid]
+
+
+class Asker:
+    """An elicitation callback answering with `action` (and `content`), remembering what it was asked."""
+
+    def __init__(self, action, content=None):
+        self.action = action
+        self.content = content
+        self.asked = []
+
+    async def __call__(self, context, params):
+        from mcp import types
+        self.asked.append(params)
+        return types.ElicitResult(action=self.action, content=self.content)

@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-from mcp import types
 
-from harness import error_text
+from harness import Asker, error_text
 
 pytestmark = pytest.mark.anyio
 
@@ -175,17 +174,6 @@ async def test_each_audit_line_names_the_run(pve_env, start_server, tools_doc, t
     assert entry['outcome'] == 'ok' and entry['run']
 
 
-class Asker:
-    """An elicitation callback answering with `action`, remembering what it was asked."""
-
-    def __init__(self, action, content=None):
-        self.action = action
-        self.content = content
-        self.asked = []
-
-    async def __call__(self, context, params):
-        self.asked.append(params)
-        return types.ElicitResult(action=self.action, content=self.content)
 
 
 async def test_a_gated_delete_in_a_run_goes_through_on_the_persons_answer(pve_env, start_server, tools_doc):

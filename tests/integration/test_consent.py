@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 import harness
-from harness import error_text, ok_data, ok_task
+from harness import Asker, error_text, ok_data, ok_task
 
 pytestmark = pytest.mark.anyio
 
@@ -30,18 +30,6 @@ APPS = 'io.modelcontextprotocol/ui'
 VIEW_MIME = 'text/html;profile=mcp-app'
 
 
-class Asker:
-    """An elicitation callback answering with `action` (and `content`), remembering what it was asked."""
-
-    def __init__(self, action, content=None):
-        self.action = action
-        self.content = content
-        self.asked = []
-
-    async def __call__(self, context, params):
-        from mcp import types
-        self.asked.append(params)
-        return types.ElicitResult(action=self.action, content=self.content)
 
 
 def writes_since(pve_env, before):

@@ -9,9 +9,8 @@ import pytest
 
 import harness
 
-from mcp import types
 
-from harness import error_text, ok_data, ok_task
+from harness import Asker, error_text, ok_data, ok_task
 
 pytestmark = pytest.mark.anyio
 
@@ -213,17 +212,6 @@ async def test_ungated_write_needs_no_confirmation(pve_env, start_server):
 
 # ------------------------------------------------------------------ elicitation
 
-class Asker:
-    """An elicitation callback answering with `action` (and `content`), remembering what it was asked."""
-
-    def __init__(self, action, content=None):
-        self.action = action
-        self.content = content
-        self.asked = []
-
-    async def __call__(self, context, params):
-        self.asked.append(params)
-        return types.ElicitResult(action=self.action, content=self.content)
 
 
 async def test_elicitation_accept_deletes_the_vm(pve_env, start_server):
