@@ -3,19 +3,18 @@
 //!
 //! The tasks come in three splits (the `split` field of each task):
 //! - `original`: the first 80 tasks, which earlier weights were tuned on;
-//! - `tune`: 168 tasks written as operators ask (admin guide chapters, forum-style questions);
-//!   weights, the operator vocabulary and the operator phrasings (`codegen/src/phrasings.rs`) are
-//!   tuned on these and only these. 67 of them were once a
-//!   held-out split, but their misses were read while tuning, so they no longer measure anything
-//!   honest and joined the tuning split;
-//! - `heldout`: 91 tasks (every category) written afterwards from the admin guide chapters and
-//!   forum-style questions without running the search on them, and never used to tune: its score is
-//!   the honest measure of how search does on questions it was not fitted to. Do not tune on it; when
-//!   it has been looked at, write a fresh one and move it to `tune`. It has since been scored
-//!   three times, so it is no longer a clean measure; it is still reported;
-//! - `heldout2`: 60 tasks (every category: membership changes, node vs service restarts, storage
-//!   add vs volume create, PCI vs USB mappings …) written before any further tuning, without
-//!   running the search on them, and never used to tune: the honest held-out figure now.
+//! - `tune`: 319 tasks written as operators ask (admin guide chapters, forum-style questions);
+//!   weights, rules, the operator vocabulary and the operator phrasings (`codegen/src/phrasings.rs`)
+//!   are tuned on these and only these. 218 of them were once held out (splits `heldout` and
+//!   `heldout2`), but were scored and then read while tuning, so they no longer measure anything
+//!   honest and joined this split;
+//! - `heldout3`: 118 tasks written by two writers who saw only `docs/TOOLS.md` and the schema, not
+//!   the search, its vocabulary, its phrasings or the other tasks (one from the admin guide's
+//!   chapters, one forum- and chat-style; every category at least twice; two that repeated a
+//!   tuning task word for word were left out). They were committed before any tuning that followed
+//!   and are never read while tuning: their score is the honest measure. Only the ignored gate
+//!   below prints it, and never its misses. When it has been read, write a fresh split and move it
+//!   to `tune`.
 //!
 //! The goal (issue 12): held-out and original each have the expected endpoint in the top 3 for ≥ 95%
 //! of tasks and first for ≥ 80%.
@@ -86,11 +85,9 @@ fn assert_quality(split: &str, min_tasks: usize) {
 }
 
 #[test]
-#[ignore = "issue 12 is not done: the fresh held-out split heldout2 scores 88.3% top 3 (53 of 60), 73.3% first (44 of 60), below 95% and 80% (heldout: 87.9% / 69.2%; see BENCHMARKS.md); run with --ignored"]
+#[ignore = "issue 12: the held-out split is scored only when a round of tuning is over; run with --ignored"]
 fn held_out_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
-    // Both held-out splits are printed (figures only); the fresh one, heldout2, is the honest one.
-    score("heldout");
-    assert_quality("heldout2", 60);
+    assert_quality("heldout3", 118);
 }
 
 #[test]
@@ -112,7 +109,7 @@ fn every_task_names_a_known_split_and_a_real_endpoint() {
     let known: Vec<String> =
         pve_mcp::tools::registry::all().iter().map(|t| format!("{} {}", t.method.as_str(), t.path)).collect();
     for t in &tasks {
-        assert!(["original", "tune", "heldout", "heldout2"].contains(&t["split"].as_str().unwrap_or("")), "{t}");
+        assert!(["original", "tune", "heldout3"].contains(&t["split"].as_str().unwrap_or("")), "{t}");
         for e in t["endpoints"].as_array().unwrap() {
             assert!(known.iter().any(|k| k == e.as_str().unwrap()), "unknown endpoint {e} in {t}");
         }
