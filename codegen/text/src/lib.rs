@@ -121,7 +121,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("vm", &["vm", "qemu", "kvm", "virtual", "machine"]),
     ("ct", &["ct", "lxc", "container"]),
     ("delete", &["delete", "destroy", "remove", "purge", "drop", "erase", "del", "unregister"]),
-    ("create", &["create", "add", "new", "make", "take", "allocate", "generate", "register", "provision"]),
+    ("create", &["create", "add", "new", "make", "take", "allocate", "generate", "register", "provision", "define"]),
     (
         "show",
         &[
@@ -210,7 +210,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("lock", &["lock", "locked", "unlock"]),
     ("tag", &["tag", "tags", "label", "labels"]),
     ("cloudinit", &["cloudinit", "cloud-init", "cicustom", "ciuser"]),
-    ("hardware", &["hardware", "pci", "usb", "passthrough", "gpu"]),
+    // PCI and USB are different devices with different mappings: never one word.
+    ("pci", &["pci", "pcie", "gpu", "gpus", "hostpci"]),
     ("dns", &["dns", "resolver", "nameserver"]),
     ("version", &["version", "release"]),
     ("resource", &["resource", "resources", "inventory", "everything"]),
@@ -219,9 +220,34 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("cluster", &["cluster", "datacenter", "corosync"]),
 ];
 
+/// Verbs whose particle may stand after their object ("power VM 120 on", "shut it down"): the
+/// particle is moved next to its verb so that [`PHRASES`] read the pair as one word.
+const SEPARABLE: &[(&str, &[&str])] = &[("power", &["on", "off"]), ("shut", &["down"])];
+
+/// How many words may stand between a separable verb and its particle.
+const SEPARATED_BY: usize = 3;
+
+/// Moves a separated particle back to its verb: "power vm 120 on" → "power on vm 120".
+fn join_particles(text: &str) -> String {
+    let mut tokens: Vec<&str> = text.split_whitespace().collect();
+    let bare = |t: &str| t.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_owned();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some((_, particles)) = SEPARABLE.iter().find(|(verb, _)| *verb == bare(tokens[i])) {
+            let end = tokens.len().min(i + 2 + SEPARATED_BY);
+            if let Some(j) = (i + 2..end).find(|&j| particles.contains(&bare(tokens[j]).as_str())) {
+                let particle = tokens.remove(j);
+                tokens.insert(i + 1, particle);
+            }
+        }
+        i += 1;
+    }
+    tokens.join(" ")
+}
+
 /// The search words of a text, in order (duplicates kept: they count).
 pub fn words(text: &str) -> Vec<String> {
-    let mut text = text.to_ascii_lowercase();
+    let mut text = join_particles(&text.to_ascii_lowercase());
     for (phrase, word) in PHRASES {
         text = text.replace(phrase, word);
     }
@@ -273,6 +299,13 @@ mod tests {
         assert_eq!(words("Remove the container"), ["delete", "ct"]);
         assert_eq!(words("destroy VMs"), ["delete", "vm"]);
         assert_eq!(words("snapshots of VM 100"), ["snapshot", "vm"]);
+    }
+
+    #[test]
+    fn a_particle_after_the_object_is_read_with_its_verb() {
+        assert_eq!(words("power VM 120 on"), ["start", "vm"]);
+        assert_eq!(words("shut container 200 down"), ["shutdown", "ct"]);
+        assert_eq!(words("power the backup server off"), ["shutdown", "backup", "node"]);
     }
 
     #[test]

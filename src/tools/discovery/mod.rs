@@ -47,6 +47,9 @@ const NAMED: f32 = 1.5;
 /// Bonus for a collection (a path ending in a plain segment) when a read names nothing: "list the
 /// HA groups" is `ha_groups_list`, not one group's read.
 const COLLECTION: f32 = 2.0;
+/// Bonus for a create in a collection (`POST /cluster/firewall/ipset`) when the query asks to
+/// create and names nothing: "create an IP set" makes a new set, it does not add to a named one.
+const NEW_IN_COLLECTION: f32 = 1.0;
 /// What a guest tool not about one guest (create, list) keeps when the query names a guest: "add
 /// a second network card to VM 100" changes VM 100, it does not create a VM.
 const OTHER_GUESTS: f32 = 0.7;
@@ -62,13 +65,46 @@ const MEMBERSHIP_UPDATE: f32 = 5.0;
 const MEMBERSHIPS: &[(&str, &[&str])] =
     &[("group", &["access_groups_update", "access_users_update"]), ("pool", &["pools_update", "pools_poolid_update"])];
 
+/// What a tool about one guest keeps when the query says nothing of guests: "define a firewall
+/// alias for the monitoring server" is the datacenter's alias, not a VM's.
+const NO_GUEST: f32 = 0.7;
+/// Search words that speak of guests (after synonyms: `container` is `ct`, `qemu` is `vm`).
+const GUEST_WORDS: &[&str] = &["vm", "ct", "guest", "template", "vmid", "agent", "cloudinit", "snapshot", "console"];
+
+/// What a VM's tool keeps when the query speaks only of containers, and a container's when it
+/// speaks only of VMs: "snapshot CT 200" is never `qemu_vm_snapshot`.
+const OTHER_KIND: f32 = 0.5;
+
+/// Which kind of guest a query speaks of, from its search words (`container`, `lxc` are `ct`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum GuestKind {
+    Vm,
+    Ct,
+    Either,
+}
+
+impl GuestKind {
+    fn of(words: &[String]) -> GuestKind {
+        let has = |w: &str| words.iter().any(|x| x == w);
+        match (has("vm"), has("ct")) {
+            (true, false) => GuestKind::Vm,
+            (false, true) => GuestKind::Ct,
+            _ => GuestKind::Either,
+        }
+    }
+
+    fn fits(self, category: Category) -> bool {
+        !matches!((self, category), (GuestKind::Vm, Category::Lxc) | (GuestKind::Ct, Category::Qemu))
+    }
+}
+
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 const ONE_GUEST: f32 = 1.5;
 
 /// The best `limit` tools for a query among those `visible` says the caller may use.
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
     let tools = registry::all();
-    let mut words = text::words(query);
+    let mut words = text::words(&without_ids(query));
     words.sort();
     words.dedup();
     let n = tools.len() as f32;
@@ -100,6 +136,8 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let one_guest = names_a_guest(query) && !membership;
     let member_tools = membership_tools(query);
     let named = names_something(query);
+    let guest_words = words.iter().any(|w| GUEST_WORDS.contains(&w.as_str()));
+    let kind = GuestKind::of(&words);
     let many = asks_for_many(query);
     for (i, t) in tools.iter().enumerate() {
         if scores[i] <= 0.0 {
@@ -108,8 +146,15 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         if !intent.fits(t.method) {
             scores[i] *= OFF_INTENT;
         }
+        if !kind.fits(t.category) {
+            scores[i] *= OTHER_KIND;
+        }
         if one_guest && t.path.contains("{vmid}") {
             scores[i] += ONE_GUEST;
+        }
+        let guest_tool = t.path.contains("{vmid}") || matches!(t.category, Category::Qemu | Category::Lxc);
+        if !guest_words && guest_tool {
+            scores[i] *= NO_GUEST;
         }
         if one_guest && !t.path.contains("{vmid}") && matches!(t.category, Category::Qemu | Category::Lxc) {
             scores[i] *= OTHER_GUESTS;
@@ -127,11 +172,18 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         if !named && many && intent == Intent::Read && !t.path.ends_with('}') {
             scores[i] += COLLECTION;
         }
+        if !named
+            && intent == Intent::Create
+            && t.method == crate::pve::request::HttpMethod::Post
+            && !t.path.ends_with('}')
+        {
+            scores[i] += NEW_IN_COLLECTION;
+        }
         if t.summary.starts_with("Directory index") {
             scores[i] *= DIRECTORY_INDEX;
         }
-        // The node form of an endpoint is the node's own (not a guest's, which also sits under a node).
-        let per_node = t.path.starts_with("/nodes/{node}") && !t.path.contains("{vmid}");
+        // The node form of an endpoint is the node's own: not a guest's, nor its list of guests.
+        let per_node = t.path.starts_with("/nodes/{node}") && !guest_tool;
         match scope {
             Scope::Cluster if !per_node => scores[i] += SCOPE,
             Scope::Node if per_node => scores[i] += SCOPE,
@@ -149,6 +201,30 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.tool.name.cmp(b.tool.name)));
     hits.truncate(limit);
     hits
+}
+
+/// The query without the ids it carries: a storage `local-lvm` or `ceph-rbd`, a volume
+/// `local:100/vm-100-disk-0`, a user `bob@pve`. An id names a thing; its parts (`lvm`, `ceph`,
+/// `pve`) would otherwise pull in the tools about LVM, Ceph or the realm instead of the storage.
+fn without_ids(query: &str) -> String {
+    query.split_whitespace().filter(|token| !is_id(token)).collect::<Vec<_>>().join(" ")
+}
+
+/// Parts of storage ids as PVE names them by default and operators name theirs (`local-lvm`,
+/// `local-zfs`, `ceph-rbd`, `old-nfs`): a hyphenated word with one of them is a storage's id.
+const STORAGE_ID_PARTS: &[&str] =
+    &["local", "lvm", "lvmthin", "zfs", "rbd", "ceph", "cephfs", "nfs", "cifs", "smb", "pbs", "btrfs", "iscsi", "dir"];
+
+/// Whether a query word is an id: has `@` or `:` (`bob@pve`, `local:iso/x.iso`), or is hyphenated
+/// with a digit (`vm-100-disk-0`) or a storage id part (`local-lvm`). Hyphenated English
+/// (`hot-plug`, `read-only`) is not.
+fn is_id(token: &str) -> bool {
+    let t = token.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    if t.contains('@') || t.contains(':') {
+        return true;
+    }
+    t.contains('-')
+        && (t.chars().any(|c| c.is_ascii_digit()) || t.split('-').any(|part| STORAGE_ID_PARTS.contains(&part)))
 }
 
 /// Which form of an endpoint a query asks for, from its plain words.
@@ -295,7 +371,10 @@ fn names_something(query: &str) -> bool {
         // an id (`eno1`, `old-nfs`) or follows the kind of thing it names ("pool prod") is.
         let looks_like_id = word.chars().any(|c| c.is_ascii_digit() || "-.:_".contains(c));
         let after_kind = i > 0 && KINDS.contains(&raw[i - 1]);
-        !node && unknown(word) && (looks_like_id || after_kind)
+        // A name after "to", "called" or "as" is a new name or a target ("rename VM 100 to web01",
+        // "a group called ops"), not the thing the tool's path is about.
+        let new_name = i > 0 && NEW_NAME.contains(&raw[i - 1]);
+        !node && !new_name && !NEW_NAME.contains(word) && unknown(word) && (looks_like_id || after_kind)
     })
 }
 
@@ -303,6 +382,9 @@ fn names_something(query: &str) -> bool {
 fn unknown(word: &str) -> bool {
     text::words(word).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err())
 }
+
+/// Words after which a name is a new one or a target, not what the query is about.
+const NEW_NAME: &[&str] = &["to", "called", "named", "as", "into"];
 
 /// Words after which a query names one thing of that kind ("pool prod", "group ops").
 const KINDS: &[&str] = &[
@@ -530,6 +612,36 @@ mod tests {
     fn a_query_naming_a_guest_is_about_that_guest_not_a_new_one() {
         let hits = search("add a second network card to VM 100", 1, |_| true);
         assert!(hits[0].tool.path.contains("{vmid}"), "{}", hits[0].tool.name);
+    }
+
+    #[test]
+    fn a_storage_volume_or_user_id_names_a_thing_and_its_parts_are_not_searched() {
+        assert!(is_id("local-lvm") && is_id("ceph-rbd,") && is_id("vm-100-disk-0") && is_id("bob@pve"));
+        assert!(is_id("local:iso/debian.iso"));
+        assert!(!is_id("hot-plug") && !is_id("read-only") && !is_id("lvm"));
+        assert_eq!(without_ids("how full is the local-zfs storage"), "how full is the storage");
+    }
+
+    #[test]
+    fn a_query_about_containers_is_not_about_vms_and_the_other_way_round() {
+        assert_eq!(GuestKind::of(&text::words("snapshot container 200")), GuestKind::Ct);
+        assert_eq!(GuestKind::of(&text::words("give VM 100 four more cores")), GuestKind::Vm);
+        assert_eq!(GuestKind::of(&text::words("list all guests")), GuestKind::Either);
+        assert!(!GuestKind::Ct.fits(Category::Qemu) && GuestKind::Ct.fits(Category::Lxc));
+        assert_eq!(top("take a snapshot of CT 200")[0], "lxc_ct_snapshot");
+    }
+
+    #[test]
+    fn a_query_that_speaks_of_no_guest_prefers_the_datacenter_or_node_form() {
+        assert_eq!(top("define a firewall alias for the monitoring server")[0], "firewall_aliases_create");
+        assert_eq!(top("how many CPUs does node pve1 have")[0], "node_status_get");
+    }
+
+    #[test]
+    fn a_name_after_to_or_called_is_a_new_name_not_what_the_query_is_about() {
+        assert!(!names_something("rename VM 100 to web01"));
+        assert!(!names_something("create a group called ops-team"));
+        assert!(names_something("show the rules of group web01"));
     }
 
     #[test]
