@@ -367,7 +367,7 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         if target.is_none()
             && let Some(v) = setting
         {
-            *target = Some(v.get_ref().text().into());
+            *target = Some(v.get_ref().text());
             from_file.push((key, v.span()));
         }
     }
