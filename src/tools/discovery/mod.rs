@@ -143,7 +143,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         if scores[i] <= 0.0 {
             continue;
         }
-        if !intent.fits(t.method) {
+        if !intent.fits(t) {
             scores[i] *= OFF_INTENT;
         }
         if !kind.fits(t.category) {
@@ -272,6 +272,9 @@ impl Intent {
             let next = words.get(i + 1).copied().unwrap_or("");
             let intent = match *w {
                 "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
+                // "set up a backup job", "make a new pool" make something new.
+                "set" if next == "up" => Intent::Create,
+                "make" if ["a", "an", "new"].contains(&next) => Intent::Create,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
                 "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" => Intent::Create,
@@ -286,12 +289,15 @@ impl Intent {
         Intent::Open
     }
 
-    fn fits(self, method: crate::pve::request::HttpMethod) -> bool {
+    fn fits(self, tool: &ToolDef) -> bool {
         use crate::pve::request::HttpMethod::*;
+        let method = tool.method;
+        // A change ("disable the weekly backup job") is never the making of a new one.
+        let creates = tool.name.ends_with("_create") || tool.name.ends_with("_add");
         match self {
             Intent::Read => method == Get,
             Intent::Create => matches!(method, Post | Put),
-            Intent::Change => matches!(method, Put | Post),
+            Intent::Change => matches!(method, Put | Post) && !creates,
             Intent::Delete => matches!(method, Delete | Put),
             Intent::Open => true,
         }
@@ -571,6 +577,17 @@ mod tests {
         assert_eq!(Intent::of("disable user alice@pve"), Intent::Change);
         assert_eq!(Intent::of("revoke an API token"), Intent::Delete);
         assert_eq!(Intent::of("start VM 100"), Intent::Open);
+        assert_eq!(Intent::of("set up a nightly backup job"), Intent::Create);
+        assert_eq!(Intent::of("make a new resource pool"), Intent::Create);
+        assert_eq!(Intent::of("make VM 100 start at boot"), Intent::Change);
+    }
+
+    #[test]
+    fn a_change_is_never_the_making_of_a_new_one() {
+        let tool = |name: &str| registry::all().iter().find(|t| t.name == name).unwrap();
+        assert!(!Intent::Change.fits(tool("cluster_backup_create")));
+        assert!(Intent::Change.fits(tool("cluster_backup_update")));
+        assert!(Intent::Change.fits(tool("qemu_vm_migrate")));
     }
 
     #[test]
