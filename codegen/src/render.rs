@@ -48,6 +48,7 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
         quote! { (#word, &[ #((#ids, #weights)),* ]) }
     });
     let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
+    let phrasing_rows = index.phrasings.iter().map(|(i, said)| quote! { (#i, &[ #(#said),* ]) });
     let reference_rows =
         sorted.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).map(|t| render_references(t));
     let count = Literal::usize_unsuffixed(tools.len());
@@ -75,6 +76,9 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
 
         /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
         pub static SEARCH_LENGTHS: [f32; #count] = [ #(#lengths),* ];
+
+        /// Search index: each operator phrasing's search words (sorted) with its tool's position in [`TOOLS`].
+        pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[ #(#phrasing_rows),* ];
     }
 }
 

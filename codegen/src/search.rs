@@ -15,11 +15,14 @@ use crate::names::first_sentence;
 use crate::phrasings::PHRASINGS;
 use crate::text::words;
 
-/// The built index: word → (tool position in the name-sorted table, weight); and document lengths.
+/// The built index: word → (tool position in the name-sorted table, weight); document lengths;
+/// and each operator phrasing as its search words (sorted, once each) with its tool's position,
+/// so that a query can also be matched against whole phrasings.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Index {
     pub terms: BTreeMap<String, Vec<(u16, f32)>>,
     pub lengths: Vec<f32>,
+    pub phrasings: Vec<(u16, Vec<String>)>,
 }
 
 /// Field weights.
@@ -105,6 +108,10 @@ pub fn build(sorted: &[&Tool]) -> Index {
         for phrasing in PHRASINGS.iter().filter(|p| p.tool == t.name) {
             for says in phrasing.says {
                 doc.add_parameter(says, PHRASING);
+                let mut said = words(says);
+                said.sort();
+                said.dedup();
+                index.phrasings.push((i as u16, said));
             }
         }
         let verb = match t.endpoint.method {

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_TERMS};
+use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_PHRASINGS, SEARCH_TERMS};
 use crate::tools::registry::{self, ToolDef};
 
 use pve_mcp_text as text;
@@ -98,6 +98,9 @@ impl GuestKind {
     }
 }
 
+/// Weight of how close the query is to one of the tool's operator phrasings (0 to 1).
+const PHRASING_MATCH: f32 = 3.0;
+
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 const ONE_GUEST: f32 = 1.5;
 
@@ -111,10 +114,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let avg = SEARCH_LENGTHS.iter().sum::<f32>() / n.max(1.0);
     let mut scores = vec![0f32; tools.len()];
     for word in &words {
-        let Ok(i) = SEARCH_TERMS.binary_search_by(|(w, _)| (*w).cmp(word.as_str())) else { continue };
-        let postings = SEARCH_TERMS[i].1;
-        let df = postings.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let Some((postings, idf)) = term(word) else { continue };
         for &(doc, tf) in postings {
             let len = SEARCH_LENGTHS[doc as usize];
             scores[doc as usize] += idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
@@ -129,6 +129,9 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
             let coverage = covered as f32 / name_words.len().max(1) as f32;
             scores[i] += COVERAGE * coverage * coverage;
         }
+    }
+    for (i, closeness) in closest_phrasings(&words).into_iter().enumerate() {
+        scores[i] += PHRASING_MATCH * closeness;
     }
     let scope = Scope::of(query);
     let intent = Intent::of(query);
@@ -225,6 +228,61 @@ fn is_id(token: &str) -> bool {
     }
     t.contains('-')
         && (t.chars().any(|c| c.is_ascii_digit()) || t.split('-').any(|part| STORAGE_ID_PARTS.contains(&part)))
+}
+
+/// A search word's postings and its inverse document frequency, if the index has it.
+fn term(word: &str) -> Option<(&'static [(u16, f32)], f32)> {
+    let i = SEARCH_TERMS.binary_search_by(|(w, _)| (*w).cmp(word)).ok()?;
+    let postings = SEARCH_TERMS[i].1;
+    let n = SEARCH_LENGTHS.len() as f32;
+    let df = postings.len() as f32;
+    Some((postings, (1.0 + (n - df + 0.5) / (df + 0.5)).ln()))
+}
+
+/// The operator phrasings by word, and each phrasing's words' total rarity (made once).
+struct Phrasings {
+    by_word: std::collections::HashMap<&'static str, Vec<u32>>,
+    weight: Vec<f32>,
+}
+
+fn phrasings() -> &'static Phrasings {
+    static PHRASINGS: std::sync::OnceLock<Phrasings> = std::sync::OnceLock::new();
+    PHRASINGS.get_or_init(|| {
+        let mut by_word: std::collections::HashMap<&'static str, Vec<u32>> = std::collections::HashMap::new();
+        let mut weight = Vec::with_capacity(SEARCH_PHRASINGS.len());
+        for (p, (_, said)) in SEARCH_PHRASINGS.iter().enumerate() {
+            for word in *said {
+                by_word.entry(word).or_default().push(p as u32);
+            }
+            weight.push(said.iter().filter_map(|w| term(w)).map(|(_, idf)| idf).sum());
+        }
+        Phrasings { by_word, weight }
+    })
+}
+
+/// How close each tool's closest operator phrasing is to the query, from 0 to 1: the Dice
+/// overlap of their words, each word weighted by its rarity. A query that says what a phrasing
+/// says ("pull the plug on VM 100" and "pull the power on a VM") finds its tool even when the
+/// schema's words are elsewhere.
+fn closest_phrasings(words: &[String]) -> Vec<f32> {
+    let index = phrasings();
+    let mut shared = vec![0f32; SEARCH_PHRASINGS.len()];
+    let mut query = 0.0;
+    for word in words {
+        let Some((_, idf)) = term(word) else { continue };
+        query += idf;
+        for &p in index.by_word.get(word.as_str()).map(Vec::as_slice).unwrap_or_default() {
+            shared[p as usize] += idf;
+        }
+    }
+    let mut best = vec![0f32; SEARCH_LENGTHS.len()];
+    for (p, &s) in shared.iter().enumerate() {
+        if s > 0.0 {
+            let tool = SEARCH_PHRASINGS[p].0 as usize;
+            best[tool] = best[tool].max(2.0 * s / (query + index.weight[p]));
+        }
+    }
+    best
 }
 
 /// Which form of an endpoint a query asks for, from its plain words.
@@ -659,6 +717,15 @@ mod tests {
         assert!(!names_something("rename VM 100 to web01"));
         assert!(!names_something("create a group called ops-team"));
         assert!(names_something("show the rules of group web01"));
+    }
+
+    #[test]
+    fn a_query_saying_what_a_phrasing_says_is_closest_to_its_tool() {
+        let (tool, said) = SEARCH_PHRASINGS[0];
+        let query: Vec<String> = said.iter().map(|w| (*w).to_owned()).collect();
+        let closeness = closest_phrasings(&query);
+        assert!((closeness[tool as usize] - 1.0).abs() < 1e-4, "{}", closeness[tool as usize]);
+        assert!(closest_phrasings(&["zzz".to_owned()]).iter().all(|c| *c == 0.0));
     }
 
     #[test]
