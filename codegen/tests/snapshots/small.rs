@@ -508,7 +508,6 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("put", &[(1u16, 1.0)]),
     ("rename", &[(1u16, 1.0)]),
     ("rom", &[(1u16, 1.0)]),
-    ("s", &[(1u16, 4.0)]),
     ("second", &[(1u16, 1.0)]),
     ("serial", &[(1u16, 1.0)]),
     ("show", &[(0u16, 9.2), (1u16, 1.0)]),
@@ -528,7 +527,7 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("whether", &[(0u16, 2.0)]),
 ];
 /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
-pub static SEARCH_LENGTHS: [f32; 2] = [24.1, 63.675];
+pub static SEARCH_LENGTHS: [f32; 2] = [24.1, 62.675];
 /// Search index: each operator phrasing's search words (sorted) with its tool's position in [`TOOLS`].
 pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
     (0u16, &["exist", "node"]),
@@ -540,7 +539,7 @@ pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
     (0u16, &["node", "show", "whether"]),
     (1u16, &["content", "disk", "import", "vm"]),
     (1u16, &["hookscript", "update", "vm"]),
-    (1u16, &["config", "enable", "firewall", "network", "s", "vm"]),
+    (1u16, &["config", "enable", "firewall", "network", "vm"]),
     (1u16, &["note", "update", "vm"]),
     (1u16, &["after", "backup", "error", "lock", "stay", "vm"]),
     (1u16, &["network", "put", "vm"]),
@@ -559,9 +558,9 @@ pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
     (1u16, &["cloudinit", "key", "network", "password", "port", "update", "user"]),
     (1u16, &["config", "create", "network", "vm"]),
     (1u16, &["create", "disk", "second", "vm"]),
-    (1u16, &["cpu", "memory", "s", "update", "vm"]),
+    (1u16, &["cpu", "memory", "update", "vm"]),
     (1u16, &["agent", "config", "enable", "vm"]),
-    (1u16, &["cd", "content", "mount", "rom", "s", "vm"]),
-    (1u16, &["description", "s", "tag", "update", "vm"]),
+    (1u16, &["cd", "content", "mount", "rom", "vm"]),
+    (1u16, &["description", "tag", "update", "vm"]),
     (1u16, &["enable", "start", "vm"]),
 ];

@@ -102,6 +102,23 @@ const STOP: &[&str] = &[
     "now",
     "gracefully",
     "available",
+    // What is left of contractions once split at the apostrophe ("won't", "what's", "I'd").
+    "s",
+    "t",
+    "d",
+    "ll",
+    "ve",
+    "re",
+    "m",
+    "don",
+    "won",
+    "isn",
+    "aren",
+    "doesn",
+    "didn",
+    "wasn",
+    "couldn",
+    "shouldn",
 ];
 
 /// Phrases read as one word before splitting.
@@ -306,6 +323,12 @@ mod tests {
         assert_eq!(words("power VM 120 on"), ["start", "vm"]);
         assert_eq!(words("shut container 200 down"), ["shutdown", "ct"]);
         assert_eq!(words("power the backup server off"), ["shutdown", "backup", "node"]);
+    }
+
+    #[test]
+    fn what_is_left_of_a_contraction_is_not_a_word() {
+        assert_eq!(words("VM 100 won't start"), ["vm", "start"]);
+        assert_eq!(words("what's the node's uptime"), ["node", "uptime"]);
     }
 
     #[test]
