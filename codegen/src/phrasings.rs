@@ -2675,4 +2675,400 @@ pub const PHRASINGS: &[Phrasing] = &[
             "why can't I reach lxc 310, check its firewall log",
         ],
     ),
+    // Round 4: tools that had no phrasings (sdn, notifications, cluster, ceph, firewall forms ...).
+    p(
+        "acme_account_list",
+        &[
+            "which ACME accounts are registered",
+            "list all Let's Encrypt accounts of the datacenter",
+            "do we have an ACME account set up",
+        ],
+    ),
+    p(
+        "acme_account_get",
+        &[
+            "show details of one ACME account",
+            "which email is registered on the Let's Encrypt account",
+            "what CA directory does this ACME account use",
+        ],
+    ),
+    p(
+        "acme_account_update",
+        &[
+            "change the contact email of an ACME account",
+            "edit the Let's Encrypt account email",
+            "refresh an ACME account's registration at the CA",
+        ],
+    ),
+    p(
+        "acme_account_delete",
+        &[
+            "deactivate an ACME account at the CA",
+            "remove a Let's Encrypt account",
+            "delete an ACME account we no longer use",
+        ],
+    ),
+    p(
+        "acme_plugins_list",
+        &[
+            "which ACME DNS plugins are configured",
+            "list all DNS challenge plugins for Let's Encrypt",
+            "show the ACME challenge plugins of the datacenter",
+        ],
+    ),
+    p(
+        "acme_plugins_get",
+        &[
+            "show one ACME DNS plugin's settings",
+            "which DNS provider and API credentials does this ACME plugin use",
+            "details of one Let's Encrypt DNS challenge plugin",
+        ],
+    ),
+    p(
+        "acme_plugins_update",
+        &[
+            "change an ACME DNS plugin's API token",
+            "edit the Cloudflare DNS plugin for Let's Encrypt",
+            "update the validation delay of an ACME DNS challenge plugin",
+        ],
+    ),
+    p(
+        "acme_plugins_delete",
+        &[
+            "remove an ACME DNS plugin",
+            "delete a DNS challenge plugin for Let's Encrypt",
+            "drop the ACME plugin we no longer use",
+        ],
+    ),
+    p(
+        "acme_challenge_schema_list",
+        &[
+            "which DNS providers does ACME DNS validation support",
+            "what fields does a Cloudflare or Route53 ACME plugin need",
+            "list the supported DNS API types for Let's Encrypt dns-01 challenges",
+        ],
+    ),
+    p(
+        "acme_directories_list",
+        &[
+            "which ACME CAs can I register with",
+            "Let's Encrypt production and staging directory URLs",
+            "list the known certificate authority directories for ACME",
+        ],
+    ),
+    p(
+        "acme_meta_get",
+        &[
+            "does this ACME CA require external account binding",
+            "terms of service and website of an ACME certificate authority",
+            "show the meta information of an ACME directory",
+        ],
+    ),
+    p("acme_tos_get", &["Let's Encrypt terms of service URL", "which terms of service must I accept for an ACME CA"]),
+    p(
+        "cluster_bulk_action_guest_suspend",
+        &[
+            "suspend all guests on the cluster at once",
+            "hibernate every VM in the datacenter to disk",
+            "pause all VMs cluster-wide before a power outage",
+            "bulk suspend a list of VMs",
+        ],
+    ),
+    p(
+        "cluster_config_apiversion_get",
+        &[
+            "which cluster join API version does this node support",
+            "is this node's join API compatible for adding it to the cluster",
+        ],
+    ),
+    p(
+        "cluster_jobs_realm_sync_list",
+        &[
+            "which LDAP sync jobs are scheduled",
+            "list all scheduled realm sync jobs",
+            "do we sync users from Active Directory automatically",
+        ],
+    ),
+    p(
+        "cluster_jobs_realm_sync_get",
+        &[
+            "show one realm sync job's schedule and options",
+            "details of the scheduled LDAP user sync job",
+            "when does the AD sync job run and what does it sync",
+        ],
+    ),
+    p(
+        "cluster_jobs_realm_sync_update",
+        &[
+            "change the schedule of the LDAP sync job",
+            "edit a realm sync job to also sync groups",
+            "disable the scheduled Active Directory sync",
+        ],
+    ),
+    p(
+        "cluster_jobs_realm_sync_delete",
+        &[
+            "remove a scheduled realm sync job",
+            "delete the nightly LDAP sync job",
+            "stop syncing users from AD on a schedule",
+        ],
+    ),
+    p(
+        "cluster_qemu_cpu_flags_list",
+        &[
+            "which CPU flags can a VM CPU model enable",
+            "list available CPU flags like aes, pcid or spec-ctrl",
+            "what cpu flags are supported cluster-wide for VMs",
+        ],
+    ),
+    p(
+        "cluster_qemu_custom_cpu_models_list",
+        &[
+            "which custom CPU models are defined",
+            "list all custom CPU types for VMs",
+            "show our custom cpu-models.conf entries",
+        ],
+    ),
+    p(
+        "cluster_qemu_custom_cpu_models_get",
+        &[
+            "show one custom CPU model's base type and flags",
+            "details of a custom VM CPU type",
+            "what flags does this custom cpu model add",
+        ],
+    ),
+    p(
+        "cluster_qemu_custom_cpu_models_update",
+        &[
+            "change the flags of a custom CPU model",
+            "edit a custom CPU type's base model",
+            "hide the hypervisor flag in a custom cpu model",
+        ],
+    ),
+    p(
+        "cluster_qemu_custom_cpu_models_delete",
+        &["remove a custom CPU model", "delete a custom VM CPU type", "drop a custom cpu model we no longer use"],
+    ),
+    p(
+        "mapping_dir_list",
+        &[
+            "which directory mappings exist for virtiofs",
+            "list all shared folder mappings of the cluster",
+            "host directories that can be passed to VMs",
+        ],
+    ),
+    p(
+        "mapping_dir_get",
+        &[
+            "show one directory mapping and its path on each node",
+            "details of a virtiofs directory mapping",
+            "which host folder does this directory mapping point to",
+        ],
+    ),
+    p(
+        "mapping_dir_update",
+        &[
+            "change the host path of a directory mapping",
+            "edit a virtiofs directory mapping for another node",
+            "add a node to a shared folder mapping",
+        ],
+    ),
+    p("mapping_dir_delete", &["remove a directory mapping", "delete a virtiofs shared folder mapping"]),
+    p(
+        "mapping_pci_get",
+        &[
+            "show one PCI mapping and its devices on each node",
+            "details of a GPU passthrough mapping",
+            "which PCI device does this hardware mapping point to",
+        ],
+    ),
+    p(
+        "mapping_pci_update",
+        &[
+            "change the PCI device of a hardware mapping",
+            "edit a GPU passthrough mapping to add another node",
+            "enable mediated devices on a PCI mapping",
+        ],
+    ),
+    p(
+        "mapping_pci_delete",
+        &["remove a PCI hardware mapping", "delete a GPU passthrough mapping", "drop the PCI mapping of an old card"],
+    ),
+    p(
+        "mapping_usb_get",
+        &[
+            "show one USB mapping and its device on each node",
+            "details of a USB passthrough mapping",
+            "which USB device or port does this mapping use",
+        ],
+    ),
+    p(
+        "mapping_usb_update",
+        &[
+            "change the USB device of a hardware mapping",
+            "edit a USB passthrough mapping for another node",
+            "point a USB mapping at a different vendor and product id",
+        ],
+    ),
+    p(
+        "mapping_usb_delete",
+        &["remove a USB hardware mapping", "delete a USB passthrough mapping", "drop the USB dongle mapping"],
+    ),
+    p(
+        "metrics_export_get",
+        &[
+            "export current metrics of the whole cluster",
+            "CPU, memory and network metrics of all nodes and guests",
+            "pull performance metrics for Prometheus-style scraping",
+            "metric history of the cluster since a timestamp",
+        ],
+    ),
+    p(
+        "metrics_server_get",
+        &[
+            "show one external metric server's settings",
+            "details of the InfluxDB metric server",
+            "which host and port does the Graphite metric server send to",
+        ],
+    ),
+    p(
+        "metrics_server_update",
+        &[
+            "change an external metric server's host or port",
+            "edit the InfluxDB bucket or token",
+            "disable sending metrics to Graphite for a while",
+        ],
+    ),
+    p(
+        "metrics_server_delete",
+        &["remove an external metric server", "stop sending metrics to InfluxDB", "delete the Graphite metrics target"],
+    ),
+    p(
+        "ceph_flags_get",
+        &[
+            "is the Ceph noout flag set",
+            "check one Ceph OSD flag like norebalance or noscrub",
+            "is ceph scrubbing paused",
+        ],
+    ),
+    p(
+        "ceph_metadata_get",
+        &[
+            "which Ceph versions are the daemons running",
+            "are all Ceph services on the same version after the upgrade",
+            "metadata of every Ceph monitor, manager, OSD and MDS",
+        ],
+    ),
+    p(
+        "node_ceph_cfg_db_list",
+        &["show the Ceph configuration database", "settings stored in the Ceph monitor config db", "ceph config dump"],
+    ),
+    p(
+        "node_ceph_cfg_value_get",
+        &[
+            "what value does one Ceph option have",
+            "look up a key in ceph.conf or the config db",
+            "what is osd_memory_target set to",
+        ],
+    ),
+    p(
+        "node_ceph_cmd_safety_get",
+        &[
+            "is it safe to stop this OSD",
+            "can I destroy a Ceph monitor without losing quorum",
+            "check if stopping a ceph service would make data unavailable",
+            "ok-to-stop check for an OSD",
+        ],
+    ),
+    p(
+        "node_ceph_fs_delete",
+        &["destroy a CephFS filesystem", "remove a Ceph file system", "delete cephfs and its pools"],
+    ),
+    p(
+        "node_ceph_mds_list",
+        &[
+            "which Ceph metadata servers exist",
+            "list all MDS daemons and their state",
+            "is there a standby MDS for CephFS",
+        ],
+    ),
+    p("node_ceph_mds_delete", &["destroy a Ceph metadata server", "remove an MDS daemon from a node"]),
+    p(
+        "node_ceph_mgr_list",
+        &[
+            "which Ceph managers exist and which is active",
+            "list all ceph-mgr daemons",
+            "is there a standby Ceph manager",
+        ],
+    ),
+    p("node_ceph_mgr_delete", &["destroy a Ceph manager", "remove a ceph-mgr daemon from a node"]),
+    p(
+        "node_ceph_mon_delete",
+        &["destroy a Ceph monitor", "remove a ceph-mon from a node before decommissioning it", "delete a Ceph monitor"],
+    ),
+    p(
+        "node_ceph_osd_lv_info_get",
+        &[
+            "which LVM volume backs an OSD",
+            "size and device of an OSD's DB or WAL volume",
+            "show the logical volume details of one OSD",
+        ],
+    ),
+    p(
+        "node_ceph_osd_metadata_get",
+        &[
+            "details of one OSD: its disk, host and version",
+            "which physical disk is this OSD on",
+            "show one OSD's device and memory usage",
+        ],
+    ),
+    p(
+        "node_ceph_pool_status_get",
+        &[
+            "show one Ceph pool's size, min_size and PG count",
+            "is PG autoscaling on for this pool",
+            "current settings and usage of a Ceph pool",
+        ],
+    ),
+    p(
+        "node_ceph_rules_list",
+        &["which CRUSH rules exist", "list Ceph CRUSH rules for pools", "is there a crush rule for SSD only"],
+    ),
+    p(
+        "node_ceph_start",
+        &["start Ceph services on a node", "start a stopped OSD", "bring a Ceph monitor back up on a host"],
+    ),
+    p(
+        "node_ceph_stop",
+        &["stop Ceph services on a node", "stop an OSD daemon for maintenance", "shut down all ceph daemons on a host"],
+    ),
+    p(
+        "ha_groups_get",
+        &[
+            "show one HA group's nodes and priorities",
+            "details of an HA group",
+            "is this HA group restricted or nofailback",
+        ],
+    ),
+    p(
+        "ha_groups_update",
+        &["change the nodes of an HA group", "edit node priorities in an HA group", "set nofailback on an HA group"],
+    ),
+    p("ha_groups_delete", &["remove an HA group", "delete an HA group of preferred nodes"]),
+    p(
+        "ha_rules_get",
+        &["show one HA rule", "details of an HA affinity rule", "which guests and nodes does this HA rule cover"],
+    ),
+    p(
+        "ha_rules_update",
+        &["change an HA affinity rule", "edit the nodes of an HA node affinity rule", "disable an HA rule for now"],
+    ),
+    p(
+        "ha_rules_delete",
+        &[
+            "remove an HA rule",
+            "delete an HA affinity or anti-affinity rule",
+            "let guests run together again by deleting the rule",
+        ],
+    ),
 ];

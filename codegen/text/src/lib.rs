@@ -131,6 +131,9 @@ const PHRASES: &[(&str, &str)] = &[
     ("high availability", "ha"),
     ("ip address", "address"),
     ("cloud-init", "cloudinit"),
+    // Product names as PVE's types name them (realm type `ad`, storage type `pbs`).
+    ("active directory", "ad"),
+    ("proxmox backup server", "pbs"),
 ];
 
 /// Synonym groups: every word on the right stands for the word on the left.
