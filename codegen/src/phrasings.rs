@@ -3071,4 +3071,430 @@ pub const PHRASINGS: &[Phrasing] = &[
             "let guests run together again by deleting the rule",
         ],
     ),
+    // Round 4: tools that had no phrasings (sdn, notifications, cluster, ceph, firewall forms ...).
+    p(
+        "node_sdn_fabrics_interfaces_list",
+        &[
+            "which interfaces of this host take part in the fabric",
+            "state of a node's OpenFabric or OSPF fabric interfaces",
+            "is the fabric interface up on this node",
+        ],
+    ),
+    p(
+        "node_sdn_fabrics_neighbors_list",
+        &[
+            "which fabric neighbors does this node see",
+            "are the OSPF or OpenFabric adjacencies up on a host",
+            "show the routing neighbors of a node in the fabric",
+            "why is the full-mesh fabric broken, check neighbors",
+        ],
+    ),
+    p(
+        "node_sdn_fabrics_routes_list",
+        &[
+            "which routes did this node learn through the fabric",
+            "routing table of a fabric on a host",
+            "show the next hops a node uses in the mesh network",
+        ],
+    ),
+    p(
+        "node_sdn_vnets_mac_vrf_list",
+        &[
+            "which MACs and IPs has this node learned for an EVPN VNet",
+            "show the EVPN type-2 routes of a VNet on a host",
+            "bgp l2vpn evpn table of a VNet on a node",
+        ],
+    ),
+    p(
+        "node_sdn_zones_bridges_list",
+        &[
+            "which bridges does an SDN zone create on this node",
+            "which VM and container interfaces are plugged into a zone's bridges on a host",
+            "show the ports of each VNet bridge of a zone on a node",
+        ],
+    ),
+    p(
+        "node_sdn_zones_content_list",
+        &[
+            "which VNets of a zone are deployed on this node",
+            "status of each VNet of a zone on a host",
+            "did the VNets of this zone come up on the node",
+        ],
+    ),
+    p(
+        "node_sdn_zones_ip_vrf_list",
+        &[
+            "routing table of an EVPN zone on a node",
+            "show the IP VRF routes of an EVPN zone on a host",
+            "which type-5 prefixes does this node know for the zone",
+        ],
+    ),
+    p(
+        "sdn_controllers_list",
+        &[
+            "which SDN controllers are configured",
+            "list all EVPN and BGP controllers of the datacenter",
+            "show the BGP, EVPN and IS-IS controllers",
+        ],
+    ),
+    p(
+        "sdn_controllers_get",
+        &[
+            "show the settings of one SDN controller",
+            "what ASN and peers does the EVPN controller use",
+            "details of a BGP controller",
+        ],
+    ),
+    p(
+        "sdn_controllers_update",
+        &[
+            "change the peers of the EVPN controller",
+            "edit a BGP controller's ASN",
+            "set a route map on an SDN controller",
+        ],
+    ),
+    p(
+        "sdn_controllers_delete",
+        &["remove an SDN controller", "delete the EVPN controller", "delete a BGP or IS-IS controller"],
+    ),
+    p(
+        "sdn_dns_list",
+        &[
+            "which DNS plugins does SDN use",
+            "list all SDN DNS servers like PowerDNS",
+            "show the DNS integrations of the software defined network",
+        ],
+    ),
+    p("sdn_dns_get", &["show the settings of one SDN DNS plugin", "which PowerDNS URL and TTL does this SDN DNS use"]),
+    p(
+        "sdn_dns_create",
+        &[
+            "add a PowerDNS server to SDN",
+            "register guests' names in DNS automatically from SDN",
+            "define a new SDN DNS plugin",
+        ],
+    ),
+    p("sdn_dns_update", &["change the PowerDNS API key or URL of SDN", "edit an SDN DNS plugin's TTL"]),
+    p("sdn_dns_delete", &["remove an SDN DNS plugin", "delete the PowerDNS integration from SDN"]),
+    p(
+        "sdn_dry_run_get",
+        &[
+            "preview what applying the SDN changes would do",
+            "show the diff of pending SDN changes before applying",
+            "what would change in FRR and the network interfaces if I apply SDN",
+        ],
+    ),
+    p(
+        "sdn_fabrics_all_get",
+        &[
+            "show all SDN fabrics and their nodes at once",
+            "overview of every fabric and fabric node of the datacenter",
+            "whole fabric configuration, fabrics plus members",
+        ],
+    ),
+    p(
+        "sdn_fabrics_fabric_list",
+        &[
+            "which SDN fabrics exist",
+            "list all OpenFabric, OSPF and WireGuard fabrics",
+            "list the routed full-mesh networks of the cluster",
+        ],
+    ),
+    p(
+        "sdn_fabrics_fabric_get",
+        &[
+            "show the settings of one fabric",
+            "which IP prefix and protocol does a fabric use",
+            "details of an OSPF or OpenFabric fabric",
+        ],
+    ),
+    p(
+        "sdn_fabrics_fabric_create",
+        &[
+            "create an OpenFabric fabric for a full-mesh Ceph network",
+            "add an OSPF fabric",
+            "define a new routed underlay network between nodes",
+            "create a WireGuard fabric",
+        ],
+    ),
+    p(
+        "sdn_fabrics_fabric_update",
+        &[
+            "change a fabric's IP prefix",
+            "edit the hello interval of an OpenFabric fabric",
+            "change the OSPF area of a fabric",
+        ],
+    ),
+    p(
+        "sdn_fabrics_fabric_delete",
+        &["remove an SDN fabric", "delete the full-mesh fabric", "tear down an OSPF or OpenFabric fabric"],
+    ),
+    p(
+        "sdn_fabrics_node_list",
+        &["which nodes are members of any fabric", "list all fabric nodes of the datacenter with their router IPs"],
+    ),
+    p(
+        "sdn_fabrics_node_get",
+        &[
+            "which nodes belong to this fabric",
+            "list the members of one fabric",
+            "show the hosts and interfaces in a fabric",
+        ],
+    ),
+    p(
+        "sdn_fabrics_node_add",
+        &[
+            "add a node to a fabric",
+            "join a host to the full-mesh fabric with its interfaces",
+            "add a WireGuard peer node to a fabric",
+        ],
+    ),
+    p(
+        "sdn_fabrics_node_node_id_get",
+        &["show one node's fabric settings", "which interfaces and IP does a host use in a fabric"],
+    ),
+    p(
+        "sdn_fabrics_node_node_id_update",
+        &["change a node's interfaces in a fabric", "edit the router IP of a host in a fabric"],
+    ),
+    p("sdn_fabrics_node_node_id_delete", &["remove a node from a fabric", "take a host out of the full-mesh fabric"]),
+    p(
+        "sdn_ipams_get",
+        &[
+            "show the settings of one IPAM plugin",
+            "which NetBox or phpIPAM URL does an IPAM use",
+            "details of an SDN IP address management plugin",
+        ],
+    ),
+    p(
+        "sdn_ipams_create",
+        &["add NetBox as IPAM for SDN", "connect phpIPAM to the software defined network", "create a new IPAM plugin"],
+    ),
+    p("sdn_ipams_update", &["change the NetBox API token of an IPAM", "edit an IPAM plugin's URL"]),
+    p("sdn_ipams_delete", &["remove an IPAM plugin", "delete the NetBox or phpIPAM integration"]),
+    p(
+        "sdn_lock",
+        &[
+            "lock the SDN configuration before editing",
+            "take the global SDN lock so nobody else changes it",
+            "get a lock token for SDN changes",
+        ],
+    ),
+    p(
+        "sdn_lock_delete",
+        &["release the SDN configuration lock", "unlock SDN, the lock is stale", "force-remove a stuck SDN lock"],
+    ),
+    p(
+        "sdn_rollback",
+        &[
+            "discard pending SDN changes",
+            "undo SDN edits that were not applied yet",
+            "revert the SDN configuration to the running one",
+        ],
+    ),
+    p(
+        "sdn_prefix_lists_list",
+        &["which prefix lists exist", "list all BGP prefix lists of SDN", "show the IP prefix filters for routing"],
+    ),
+    p("sdn_prefix_lists_get", &["show one prefix list", "which prefixes does this prefix list permit or deny"]),
+    p(
+        "sdn_prefix_lists_create",
+        &["create a prefix list to filter routes", "add a BGP prefix list", "define a new IP prefix filter"],
+    ),
+    p("sdn_prefix_lists_update", &["change a prefix list", "replace the entries of a prefix list"]),
+    p("sdn_prefix_lists_delete", &["remove a prefix list", "delete a BGP prefix filter"]),
+    p("sdn_prefix_lists_entries_list", &["which entries does a prefix list have", "list all rules in a prefix list"]),
+    p(
+        "sdn_prefix_lists_entries_get",
+        &["show one entry of a prefix list", "details of a prefix list rule by sequence number"],
+    ),
+    p(
+        "sdn_prefix_lists_entries_create",
+        &["add a permit or deny prefix to a prefix list", "add a rule to a prefix list with le and ge lengths"],
+    ),
+    p(
+        "sdn_prefix_lists_entries_update",
+        &["change an entry of a prefix list", "edit a prefix list rule from permit to deny"],
+    ),
+    p("sdn_prefix_lists_entries_delete", &["remove an entry from a prefix list", "delete one prefix list rule"]),
+    p("sdn_route_maps_list", &["which route maps exist", "list all BGP route maps of SDN"]),
+    p(
+        "sdn_route_maps_entries_list",
+        &["list all route map entries of every route map", "show every route map rule with its match and set clauses"],
+    ),
+    p("sdn_route_maps_entries_get", &["show the entries of one route map", "what does this route map match and set"]),
+    p(
+        "sdn_route_maps_entries_create",
+        &[
+            "create a route map",
+            "add a permit or deny entry to a route map",
+            "set a BGP local preference with a route map",
+        ],
+    ),
+    p(
+        "sdn_route_maps_entries_entry_get",
+        &["show one entry of a route map", "details of a route map rule by its order"],
+    ),
+    p(
+        "sdn_route_maps_entries_entry_update",
+        &["change a route map entry", "edit the match or set clause of a route map rule"],
+    ),
+    p("sdn_route_maps_entries_entry_delete", &["remove an entry from a route map", "delete one route map rule"]),
+    p(
+        "sdn_vnets_ips",
+        &[
+            "reserve an IP for a MAC in a VNet",
+            "add a static DHCP mapping in an SDN VNet",
+            "pin a guest's IP address in the IPAM",
+        ],
+    ),
+    p(
+        "sdn_vnets_ips_update",
+        &[
+            "change the IP reserved for a MAC in a VNet",
+            "move a VNet IP mapping to another VM",
+            "edit a DHCP reservation in SDN",
+        ],
+    ),
+    p(
+        "sdn_vnets_ips_delete",
+        &[
+            "release an IP from a VNet",
+            "remove a MAC to IP mapping from the IPAM",
+            "delete a DHCP reservation in a VNet",
+        ],
+    ),
+    p(
+        "sdn_vnets_subnets_get",
+        &["show the settings of one subnet of a VNet", "what gateway and DHCP range does a VNet subnet have"],
+    ),
+    p(
+        "sdn_vnets_subnets_update",
+        &["change the gateway of a VNet subnet", "edit a subnet's DHCP range", "turn on SNAT for a VNet subnet"],
+    ),
+    p("sdn_vnets_subnets_delete", &["remove a subnet from a VNet", "delete an SDN subnet"]),
+    p(
+        "sdn_vnets_update",
+        &[
+            "change a VNet's VLAN tag",
+            "rename the alias of a virtual network",
+            "make a VNet VLAN-aware",
+            "isolate ports on a VNet",
+        ],
+    ),
+    p(
+        "sdn_zones_update",
+        &[
+            "change an SDN zone's MTU",
+            "edit a zone's peers or exit nodes",
+            "restrict a zone to some nodes",
+            "turn on DHCP in an SDN zone",
+        ],
+    ),
+    p(
+        "notifications_endpoints_gotify_list",
+        &["which Gotify targets are configured", "list all Gotify push endpoints"],
+    ),
+    p(
+        "notifications_endpoints_gotify_get",
+        &["show the settings of one Gotify target", "which Gotify server does this target push to"],
+    ),
+    p(
+        "notifications_endpoints_gotify_update",
+        &[
+            "change the Gotify server URL or app token",
+            "edit a Gotify notification target",
+            "disable the Gotify alerts",
+        ],
+    ),
+    p("notifications_endpoints_gotify_delete", &["remove a Gotify target", "stop pushing alerts to Gotify"]),
+    p(
+        "notifications_endpoints_sendmail_list",
+        &["which sendmail targets are configured", "list all local mail notification targets"],
+    ),
+    p(
+        "notifications_endpoints_sendmail_get",
+        &["show the settings of one sendmail target", "which addresses does mail-to-root send to"],
+    ),
+    p(
+        "notifications_endpoints_sendmail_update",
+        &[
+            "change the recipients of a sendmail target",
+            "email alerts to another address instead of root",
+            "edit the from address of mail-to-root",
+        ],
+    ),
+    p(
+        "notifications_endpoints_sendmail_delete",
+        &["remove a sendmail target", "delete a local mail notification target"],
+    ),
+    p(
+        "notifications_endpoints_smtp_list",
+        &["which SMTP targets are configured", "list all SMTP mail relays for alerts"],
+    ),
+    p(
+        "notifications_endpoints_smtp_get",
+        &["show the settings of one SMTP target", "which mail server and port do the alert emails go through"],
+    ),
+    p(
+        "notifications_endpoints_smtp_update",
+        &[
+            "change the SMTP server or password for alert emails",
+            "switch the notification mail relay to STARTTLS",
+            "edit an SMTP target's recipients",
+        ],
+    ),
+    p("notifications_endpoints_smtp_delete", &["remove an SMTP target", "stop sending alerts through the mail relay"]),
+    p(
+        "notifications_endpoints_webhook_list",
+        &["which webhook targets are configured", "list all webhooks for alerts, like Slack, Discord or ntfy"],
+    ),
+    p(
+        "notifications_endpoints_webhook_get",
+        &["show the settings of one webhook target", "what URL and body does this webhook send"],
+    ),
+    p(
+        "notifications_endpoints_webhook_update",
+        &[
+            "change a webhook's URL",
+            "edit the body template of a notification webhook",
+            "update the Slack webhook secret",
+        ],
+    ),
+    p(
+        "notifications_endpoints_webhook_delete",
+        &["remove a webhook target", "stop posting alerts to the Discord webhook"],
+    ),
+    p(
+        "notifications_matcher_fields_list",
+        &[
+            "which fields can a notification matcher filter on",
+            "what metadata do notifications carry, like type or hostname",
+        ],
+    ),
+    p(
+        "notifications_matcher_field_values_list",
+        &[
+            "which values can a notification field take",
+            "what event types can I filter alerts on",
+            "known values of notification metadata like job ids and hostnames",
+        ],
+    ),
+    p(
+        "notifications_matchers_get",
+        &[
+            "show one notification matcher",
+            "which alerts does this matcher route and where",
+            "details of a notification rule",
+        ],
+    ),
+    p(
+        "notifications_matchers_update",
+        &[
+            "change a notification matcher",
+            "edit which severities a notification rule matches",
+            "send this matcher's alerts to another target",
+        ],
+    ),
+    p("notifications_matchers_delete", &["remove a notification matcher", "delete a notification routing rule"]),
 ];

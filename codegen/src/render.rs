@@ -48,6 +48,7 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
         quote! { (#word, &[ #((#ids, #weights)),* ]) }
     });
     let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
+    let phrasing_only = &index.phrasing_only;
     let phrasing_rows = index.phrasings.iter().map(|(i, said)| quote! { (#i, &[ #(#said),* ]) });
     let reference_rows =
         sorted.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).map(|t| render_references(t));
@@ -79,6 +80,9 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
 
         /// Search index: each operator phrasing's search words (sorted) with its tool's position in [`TOOLS`].
         pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[ #(#phrasing_rows),* ];
+
+        /// Search index: the words only operator phrasings have, never the schema, sorted.
+        pub static SEARCH_PHRASING_ONLY: &[&str] = &[ #(#phrasing_only),* ];
     }
 }
 

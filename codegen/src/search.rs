@@ -7,7 +7,7 @@
 //! The index maps each word to the tools that have it with a weighted term frequency; the server
 //! scores a query with BM25 over it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Tool;
 use crate::model::{Kind, Method, placeholder};
@@ -23,6 +23,9 @@ pub struct Index {
     pub terms: BTreeMap<String, Vec<(u16, f32)>>,
     pub lengths: Vec<f32>,
     pub phrasings: Vec<(u16, Vec<String>)>,
+    /// Words only the phrasings have, never the schema (`bob`, `nextcloud`, `frozen`), sorted: the
+    /// server does not count them as known when it asks whether a query word names something.
+    pub phrasing_only: Vec<String>,
 }
 
 /// Field weights.
@@ -51,11 +54,14 @@ const PARAM_LENGTH: f32 = 0.25;
 const UNDECLARED_RETURNS: &[(Method, &str, &str)] =
     &[(Method::Get, "/nodes/{node}/status", "uptime idle wait swap ksm kversion")];
 
-/// One tool's document: weighted words and its length for BM25.
+/// One tool's document: weighted words and its length for BM25; which of its words the schema
+/// says and which only its phrasings.
 #[derive(Default)]
 struct Doc {
     words: BTreeMap<String, f32>,
     length: f32,
+    schema: BTreeSet<String>,
+    phrased: BTreeSet<String>,
 }
 
 impl Doc {
@@ -69,8 +75,18 @@ impl Doc {
         self.add_counting(text, weight, weight * PARAM_LENGTH);
     }
 
+    /// An operator phrasing: counted like a parameter, its words kept apart from the schema's.
+    fn add_phrasing(&mut self, text: &str) {
+        for word in words(text) {
+            self.phrased.insert(word.clone());
+            *self.words.entry(word).or_default() += PHRASING;
+            self.length += PHRASING * PARAM_LENGTH;
+        }
+    }
+
     fn add_counting(&mut self, text: &str, weight: f32, counted: f32) {
         for word in words(text) {
+            self.schema.insert(word.clone());
             *self.words.entry(word).or_default() += weight;
             self.length += counted;
         }
@@ -80,6 +96,7 @@ impl Doc {
 /// Builds the index over tools sorted by name.
 pub fn build(sorted: &[&Tool]) -> Index {
     let mut index = Index::default();
+    let (mut schema, mut phrased) = (BTreeSet::new(), BTreeSet::new());
     for (i, t) in sorted.iter().enumerate() {
         let mut doc = Doc::default();
         doc.add(&t.name.replace('_', " "), NAME);
@@ -107,7 +124,7 @@ pub fn build(sorted: &[&Tool]) -> Index {
         }
         for phrasing in PHRASINGS.iter().filter(|p| p.tool == t.name) {
             for says in phrasing.says {
-                doc.add_parameter(says, PHRASING);
+                doc.add_phrasing(says);
                 let mut said = words(says);
                 said.sort();
                 said.dedup();
@@ -128,9 +145,12 @@ pub fn build(sorted: &[&Tool]) -> Index {
             other => doc.add(other, CATEGORY),
         }
         index.lengths.push(doc.length);
+        schema.append(&mut doc.schema);
+        phrased.append(&mut doc.phrased);
         for (word, weight) in doc.words {
             index.terms.entry(word).or_default().push((i as u16, weight));
         }
     }
+    index.phrasing_only = phrased.difference(&schema).cloned().collect();
     index
 }

@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_PHRASINGS, SEARCH_TERMS};
+use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_PHRASING_ONLY, SEARCH_PHRASINGS, SEARCH_TERMS};
 use crate::tools::registry::{self, ToolDef};
 
 use pve_mcp_text as text;
@@ -70,6 +70,36 @@ const MEMBERSHIPS: &[(&str, &[&str])] =
 const NO_GUEST: f32 = 0.7;
 /// Search words that speak of guests (after synonyms: `container` is `ct`, `qemu` is `vm`).
 const GUEST_WORDS: &[&str] = &["vm", "ct", "guest", "template", "vmid", "agent", "cloudinit", "snapshot", "console"];
+
+/// Categories an operator names when they mean them, with the search words that name them: a
+/// query saying none of them ("undo the network changes") is about the node's network, not SDN.
+const NICHE: &[(Category, &[&str])] = &[
+    (
+        Category::Sdn,
+        &[
+            "sdn",
+            "zone",
+            "vnet",
+            "subnet",
+            "evpn",
+            "vxlan",
+            "fabric",
+            "ipam",
+            "controller",
+            "dhcp",
+            "simple",
+            "qinq",
+            "openfabric",
+            "ospf",
+        ],
+    ),
+    (
+        Category::Ceph,
+        &["ceph", "osd", "mon", "monitor", "md", "mgr", "manager", "cephf", "crush", "rbd", "pg", "placement"],
+    ),
+];
+/// What a tool of such a category keeps when the query names it by none of its words.
+const UNSAID_NICHE: f32 = 0.7;
 
 /// What a VM's tool keeps when the query speaks only of containers, and a container's when it
 /// speaks only of VMs: "snapshot CT 200" is never `qemu_vm_snapshot`.
@@ -148,6 +178,11 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
         if !intent.fits(t) {
             scores[i] *= OFF_INTENT;
+        }
+        if let Some((_, said)) = NICHE.iter().find(|(c, _)| *c == t.category)
+            && !words.iter().any(|w| said.contains(&w.as_str()))
+        {
+            scores[i] *= UNSAID_NICHE;
         }
         if !kind.fits(t.category) {
             scores[i] *= OTHER_KIND;
@@ -442,9 +477,13 @@ fn names_something(query: &str) -> bool {
     })
 }
 
-/// Whether a query word has a search word the index does not know.
+/// Whether a query word has a search word the schema does not know.
 fn unknown(word: &str) -> bool {
-    text::words(word).iter().any(|w| SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err())
+    // Words only phrasings have (`bob`, `nextcloud`) are examples of names, not the schema's words.
+    text::words(word).iter().any(|w| {
+        SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err()
+            || SEARCH_PHRASING_ONLY.binary_search(&w.as_str()).is_ok()
+    })
 }
 
 /// Words after which a name is a new one or a target, not what the query is about.
@@ -726,6 +765,17 @@ mod tests {
         let closeness = closest_phrasings(&query);
         assert!((closeness[tool as usize] - 1.0).abs() < 1e-4, "{}", closeness[tool as usize]);
         assert!(closest_phrasings(&["zzz".to_owned()]).iter().all(|c| *c == 0.0));
+    }
+
+    #[test]
+    fn a_niche_category_is_named_by_search_words_and_unsaid_it_yields() {
+        for (_, said) in NICHE {
+            for word in *said {
+                assert_eq!(text::canonical(word), *word, "a search word as the tokenizer makes it");
+                assert!(term(word).is_some(), "{word} is in the index");
+            }
+        }
+        assert_eq!(top("undo the network changes I have not applied")[0], "node_network_revert");
     }
 
     #[test]
