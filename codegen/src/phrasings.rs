@@ -3497,4 +3497,507 @@ pub const PHRASINGS: &[Phrasing] = &[
         ],
     ),
     p("notifications_matchers_delete", &["remove a notification matcher", "delete a notification routing rule"]),
+    // Round 4: tools that had no phrasings (sdn, notifications, cluster, ceph, firewall forms ...).
+    p(
+        "firewall_aliases_get",
+        &[
+            "show which IP a datacenter firewall alias stands for",
+            "details of one cluster-wide firewall alias",
+            "what address is behind this alias in the datacenter firewall",
+        ],
+    ),
+    p(
+        "firewall_aliases_update",
+        &[
+            "change the IP of a datacenter firewall alias",
+            "edit a cluster-wide alias after a server got a new address",
+            "rename an alias in the datacenter firewall",
+        ],
+    ),
+    p(
+        "firewall_aliases_delete",
+        &["remove a datacenter firewall alias", "delete a cluster-wide IP alias that is no longer used"],
+    ),
+    p(
+        "firewall_groups_add",
+        &[
+            "add a rule to a firewall security group",
+            "allow a port in a security group",
+            "append an allow rule to the webservers security group",
+        ],
+    ),
+    p("firewall_groups_delete", &["delete a firewall security group", "remove a security group nobody uses any more"]),
+    p(
+        "firewall_groups_pos_get",
+        &["show one rule of a security group", "details of the security group rule at a given position"],
+    ),
+    p(
+        "firewall_groups_pos_update",
+        &[
+            "change a rule in a security group",
+            "disable one rule of a firewall security group",
+            "move a security group rule up or down",
+        ],
+    ),
+    p(
+        "firewall_groups_pos_delete",
+        &["remove one rule from a security group", "delete a rule of a firewall security group"],
+    ),
+    p("firewall_ipset_delete", &["delete a datacenter IP set", "remove a cluster-wide ipset"]),
+    p(
+        "firewall_ipset_cidr_get",
+        &["show one entry of a datacenter IP set", "is this address in the cluster-wide IP set, and is it negated"],
+    ),
+    p(
+        "firewall_ipset_cidr_update",
+        &[
+            "edit one entry of a cluster-wide IP set",
+            "negate an address in a datacenter IP set",
+            "change the comment of an entry in a datacenter ipset",
+        ],
+    ),
+    p(
+        "firewall_ipset_cidr_delete",
+        &[
+            "remove an address from a datacenter IP set",
+            "take an IP off the cluster-wide blacklist",
+            "unblock an IP listed in the datacenter blacklist ipset",
+        ],
+    ),
+    p(
+        "firewall_refs_list",
+        &[
+            "which aliases and IP sets can I use in datacenter firewall rules",
+            "names usable as source or destination in cluster-wide firewall rules",
+        ],
+    ),
+    p(
+        "firewall_rules_get",
+        &["show one datacenter firewall rule", "details of the cluster-wide firewall rule at a given position"],
+    ),
+    p(
+        "node_firewall_rules_get",
+        &["show one rule of a host's firewall", "details of a node firewall rule at a given position"],
+    ),
+    p(
+        "node_firewall_rules_update",
+        &[
+            "change a rule in a node's firewall",
+            "disable one host firewall rule",
+            "edit a firewall rule on a Proxmox host",
+            "move a node firewall rule up or down",
+        ],
+    ),
+    p(
+        "qemu_vm_firewall_rules_get",
+        &["show one rule of a VM's firewall", "details of a VM firewall rule at a given position"],
+    ),
+    p(
+        "qemu_vm_firewall_rules_update",
+        &[
+            "change a rule in a VM's firewall",
+            "disable one firewall rule of a VM",
+            "move a VM firewall rule up or down",
+        ],
+    ),
+    p(
+        "qemu_vm_firewall_aliases_list",
+        &["aliases defined in a VM's firewall", "which IP aliases does a VM's firewall have"],
+    ),
+    p(
+        "qemu_vm_firewall_aliases_create",
+        &["add an IP alias to a VM's firewall", "name an address for use in one VM's firewall rules"],
+    ),
+    p(
+        "qemu_vm_firewall_aliases_get",
+        &["show one alias of a VM's firewall", "which IP does this VM firewall alias stand for"],
+    ),
+    p(
+        "qemu_vm_firewall_aliases_update",
+        &["change the IP of an alias in a VM's firewall", "edit or rename a VM firewall alias"],
+    ),
+    p("qemu_vm_firewall_aliases_delete", &["remove an alias from a VM's firewall", "delete a VM-level firewall alias"]),
+    p(
+        "qemu_vm_firewall_ipset_list",
+        &["IP sets of a VM's firewall", "which ipsets does a VM have, like ipfilter-net0"],
+    ),
+    p(
+        "qemu_vm_firewall_ipset_get",
+        &["addresses in one IP set of a VM's firewall", "which IPs may a VM use (its ipfilter set)"],
+    ),
+    p(
+        "qemu_vm_firewall_ipset_add",
+        &[
+            "add an address to an IP set of a VM's firewall",
+            "allow a VM to use an extra IP in its ipfilter",
+            "put a network into a VM's ipset",
+        ],
+    ),
+    p(
+        "qemu_vm_firewall_ipset_cidr_get",
+        &["show one entry of a VM's IP set", "is this address in a VM's ipfilter set"],
+    ),
+    p(
+        "qemu_vm_firewall_ipset_cidr_update",
+        &["edit one entry in a VM's IP set", "negate an address in a VM firewall ipset"],
+    ),
+    p(
+        "qemu_vm_firewall_ipset_cidr_delete",
+        &["remove an address from a VM's IP set", "take an IP out of a VM's ipfilter"],
+    ),
+    p("qemu_vm_firewall_ipset_delete", &["delete an IP set from a VM's firewall", "remove a VM-level ipset"]),
+    p(
+        "qemu_vm_firewall_refs_list",
+        &[
+            "which aliases and IP sets can I use in a VM's firewall rules",
+            "names usable as source or destination in a VM's firewall rules",
+        ],
+    ),
+    p(
+        "lxc_ct_firewall_options_get",
+        &[
+            "is the firewall enabled on a container",
+            "a container's firewall policy and log level",
+            "firewall settings of an LXC container",
+        ],
+    ),
+    p(
+        "lxc_ct_firewall_rules_get",
+        &["show one rule of a container's firewall", "details of a container firewall rule at a given position"],
+    ),
+    p(
+        "lxc_ct_firewall_rules_update",
+        &[
+            "change a rule in a container's firewall",
+            "disable one firewall rule of an LXC container",
+            "move a container firewall rule up or down",
+        ],
+    ),
+    p(
+        "lxc_ct_firewall_rules_delete",
+        &["remove a firewall rule from a container", "delete a rule of an LXC container's firewall"],
+    ),
+    p(
+        "lxc_ct_firewall_aliases_list",
+        &["aliases defined in a container's firewall", "which IP aliases does an LXC container's firewall have"],
+    ),
+    p(
+        "lxc_ct_firewall_aliases_create",
+        &["add an IP alias to a container's firewall", "name an address for use in one container's firewall rules"],
+    ),
+    p(
+        "lxc_ct_firewall_aliases_get",
+        &["show one alias of a container's firewall", "which IP does this container firewall alias stand for"],
+    ),
+    p(
+        "lxc_ct_firewall_aliases_update",
+        &["change the IP of an alias in a container's firewall", "edit or rename a CT firewall alias"],
+    ),
+    p(
+        "lxc_ct_firewall_aliases_delete",
+        &["remove an alias from a container's firewall", "delete an LXC container's firewall alias"],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_list",
+        &["IP sets of a container's firewall", "which ipsets does an LXC container have, like ipfilter-net0"],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_create",
+        &["create an IP set in a container's firewall", "add an ipfilter set to an LXC container"],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_get",
+        &["addresses in one IP set of a container's firewall", "which IPs may a container use (its ipfilter set)"],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_add",
+        &[
+            "add an address to an IP set of a container's firewall",
+            "allow a container to use an extra IP in its ipfilter",
+        ],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_cidr_get",
+        &["show one entry of a container's IP set", "is this address in a container's ipfilter set"],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_cidr_update",
+        &["edit one entry in a container's IP set", "negate an address in a CT firewall ipset"],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_cidr_delete",
+        &["remove an address from a container's IP set", "take an IP out of an LXC container's ipfilter"],
+    ),
+    p(
+        "lxc_ct_firewall_ipset_delete",
+        &["delete an IP set from a container's firewall", "remove a container-level ipset"],
+    ),
+    p(
+        "lxc_ct_firewall_refs_list",
+        &[
+            "which aliases and IP sets can I use in a container's firewall rules",
+            "names usable as source or destination in an LXC container's firewall rules",
+        ],
+    ),
+    p(
+        "sdn_vnets_firewall_options_get",
+        &[
+            "is the firewall enabled on a VNet",
+            "forward policy of a virtual network's firewall",
+            "firewall settings of an SDN VNet",
+        ],
+    ),
+    p(
+        "sdn_vnets_firewall_options_update",
+        &[
+            "enable the firewall on a VNet",
+            "set the forward policy of an SDN VNet to DROP",
+            "turn off filtering of routed traffic on a virtual network",
+        ],
+    ),
+    p(
+        "sdn_vnets_firewall_rules_list",
+        &[
+            "firewall rules of a VNet",
+            "which forward rules filter traffic on a virtual network",
+            "SDN VNet firewall rules in order",
+        ],
+    ),
+    p(
+        "sdn_vnets_firewall_rules_create",
+        &[
+            "add a forward firewall rule to a VNet",
+            "allow traffic between guests on an SDN virtual network",
+            "block a port on a VNet's firewall",
+        ],
+    ),
+    p(
+        "sdn_vnets_firewall_rules_get",
+        &["show one rule of a VNet's firewall", "details of an SDN VNet firewall rule at a given position"],
+    ),
+    p(
+        "sdn_vnets_firewall_rules_update",
+        &["change a rule in a VNet's firewall", "disable one forward rule of a virtual network"],
+    ),
+    p(
+        "sdn_vnets_firewall_rules_delete",
+        &["remove a firewall rule from a VNet", "delete a forward rule of an SDN virtual network"],
+    ),
+    p(
+        "node_capabilities_qemu_cpu_flags_list",
+        &[
+            "which CPU flags can I give a VM on this host",
+            "list CPU flags like aes, pcid or spec-ctrl available to VMs on a node",
+            "host CPU features usable in a VM's cpu type",
+        ],
+    ),
+    p(
+        "node_capabilities_qemu_migration_get",
+        &["live migration capabilities of a node", "can this host migrate extra VM state with dbus-vmstate"],
+    ),
+    p(
+        "node_certs_acme_certificate_delete",
+        &["revoke the Let's Encrypt certificate of a node", "remove a host's ACME certificate and revoke it at the CA"],
+    ),
+    p(
+        "node_certs_custom_delete",
+        &[
+            "remove the custom uploaded SSL certificate of a node",
+            "go back to the self-signed certificate on a host",
+            "delete my own certificate and key from the web UI of a node",
+        ],
+    ),
+    p(
+        "node_hardware_pci_mdev_list",
+        &[
+            "vGPU types a GPU can offer",
+            "mediated device types of a PCI card on a host",
+            "which NVIDIA vGPU or Intel GVT-g profiles are available",
+        ],
+    ),
+    p(
+        "node_query_oci_repo_tags_list",
+        &[
+            "list the tags of a Docker image in a registry",
+            "which versions of an OCI image are available",
+            "tags of docker.io/library/alpine",
+        ],
+    ),
+    p(
+        "node_query_url_metadata_get",
+        &[
+            "check the file name and size behind a download URL",
+            "what would this ISO link download, before saving it to storage",
+        ],
+    ),
+    p("node_rrd_get", &["PNG graph of a node's CPU or memory usage", "render a host's load chart as an image"]),
+    p("node_spiceshell", &["open a host shell with SPICE remote-viewer", "SPICE console to a node's shell"]),
+    p(
+        "qemu_vm_agent",
+        &["run a named guest agent command in a VM", "send a qemu-guest-agent command such as ping or get-time"],
+    ),
+    p(
+        "qemu_vm_agent_fsfreeze_status",
+        &[
+            "are a VM's filesystems frozen",
+            "check the guest agent fsfreeze status",
+            "a VM is stuck with frozen filesystems after a backup, check it",
+        ],
+    ),
+    p(
+        "qemu_vm_agent_get_memory_block_info",
+        &["memory block size inside a VM's guest OS", "how big are the hotplug memory blocks the guest sees"],
+    ),
+    p(
+        "qemu_vm_agent_get_memory_blocks",
+        &["which memory blocks are online inside a VM", "did the guest bring hotplugged memory online"],
+    ),
+    p(
+        "qemu_vm_agent_get_time",
+        &["what time does the VM's clock say", "check the clock inside a guest", "is the guest clock of a VM drifting"],
+    ),
+    p("qemu_vm_agent_get_timezone", &["which time zone is set inside a VM", "time zone of the guest OS"]),
+    p("qemu_vm_agent_get_vcpus", &["which vCPUs are online inside a VM", "does the guest see all hotplugged CPUs"]),
+    p(
+        "qemu_vm_agent_suspend_disk",
+        &["hibernate a VM from inside the guest", "suspend a guest to disk with the agent"],
+    ),
+    p("qemu_vm_agent_suspend_ram", &["put a VM's guest OS to sleep", "suspend a guest to RAM (S3) with the agent"]),
+    p("qemu_vm_agent_suspend_hybrid", &["hybrid sleep of a VM's guest OS", "suspend a guest to both RAM and disk"]),
+    p(
+        "qemu_vm_dbus_vmstate",
+        &[
+            "start or stop the dbus-vmstate helper of a running VM",
+            "carry conntrack state over during live migration of a VM",
+        ],
+    ),
+    p("qemu_vm_rrd_get", &["PNG graph of a VM's CPU or network usage", "render a VM's usage chart as an image"]),
+    p(
+        "qemu_vm_snapshot_config_get",
+        &[
+            "show the configuration a VM had in a snapshot",
+            "what hardware did the VM have when the snapshot was taken",
+            "compare a VM snapshot's config with the current one",
+        ],
+    ),
+    p(
+        "lxc_ct_feature_get",
+        &[
+            "can this container be snapshotted",
+            "does a container's storage support snapshots or clones",
+            "check whether a container can be cloned",
+        ],
+    ),
+    p(
+        "lxc_ct_migrate_get",
+        &[
+            "can this container be migrated",
+            "check preconditions before moving a container to another node",
+            "which local disks or mounts block migrating a container",
+        ],
+    ),
+    p(
+        "lxc_ct_rrd_get",
+        &["PNG graph of a container's CPU or memory usage", "render a container's usage chart as an image"],
+    ),
+    p(
+        "lxc_ct_snapshot_config_get",
+        &[
+            "show the configuration a container had in a snapshot",
+            "what did a CT look like when the snapshot was taken",
+        ],
+    ),
+    p(
+        "lxc_ct_snapshot_config_update",
+        &["change the description of a container snapshot", "edit the note of an LXC snapshot"],
+    ),
+    p(
+        "lxc_ct_spiceproxy",
+        &["SPICE connection file for a container's console", "open a container's console with remote-viewer"],
+    ),
+    p(
+        "node_disks_directory_delete",
+        &[
+            "remove a directory storage mount from a node",
+            "unmount a disk that backs a directory storage",
+            "delete a directory created on a disk and its systemd mount",
+        ],
+    ),
+    p(
+        "node_disks_lvm_delete",
+        &["remove an LVM volume group from a node", "delete a volume group to reuse its disk", "vgremove a VG"],
+    ),
+    p(
+        "node_disks_lvmthin_create",
+        &[
+            "create an LVM-thin pool on an empty disk",
+            "turn a new disk into thin provisioned LVM storage",
+            "add a thinpool to a node",
+        ],
+    ),
+    p("node_disks_lvmthin_delete", &["remove an LVM thin pool from a node", "delete a thinpool to reuse its disk"]),
+    p("node_disks_zfs_delete", &["destroy a ZFS pool on a node", "remove a zpool", "zpool destroy and free its disks"]),
+    p("node_scan_lvm_list", &["which LVM volume groups exist on a node", "find volume groups to add as LVM storage"]),
+    p("node_scan_lvmthin_list", &["which thin pools are in a volume group", "find LVM-thin pools to add as storage"]),
+    p(
+        "node_storage_identity_get",
+        &["unique identity of a storage", "is this the same storage as seen from another node"],
+    ),
+    p(
+        "node_storage_oci_registry_pull",
+        &[
+            "pull a Docker image into storage as a container template",
+            "download an OCI image from a registry",
+            "use a Docker Hub image for an LXC container",
+        ],
+    ),
+    p(
+        "node_storage_rrd_get",
+        &["PNG graph of a storage's usage over time", "render a storage's space chart as an image"],
+    ),
+    p(
+        "access_domains_get",
+        &[
+            "show the settings of an authentication realm",
+            "which LDAP server and base DN does a realm use",
+            "details of one realm like AD or OpenID",
+        ],
+    ),
+    p(
+        "access_domains_delete",
+        &["remove an authentication realm", "delete an LDAP or Active Directory realm", "drop an OpenID Connect realm"],
+    ),
+    p(
+        "access_openid_auth_url",
+        &["start an OpenID Connect single sign-on login", "get the SSO login URL for an OIDC realm"],
+    ),
+    p(
+        "access_openid_login",
+        &["finish an OpenID login with the authorization code", "exchange the OIDC code for a login ticket"],
+    ),
+    p(
+        "access_tfa_get",
+        &["which second factors does a user have", "list a user's 2FA entries like TOTP, WebAuthn or recovery keys"],
+    ),
+    p("access_tfa_id_get", &["details of one TFA entry of a user", "show one second factor of a user"]),
+    p(
+        "access_tfa_id_update",
+        &[
+            "disable one second factor of a user",
+            "change the description of a user's TFA entry",
+            "re-enable a user's TOTP entry",
+        ],
+    ),
+    p(
+        "access_tfa_id_delete",
+        &[
+            "remove a user's TOTP",
+            "delete a lost WebAuthn key or authenticator of a user",
+            "user lost their phone, remove their 2FA",
+        ],
+    ),
+    p(
+        "access_users_tfa_get",
+        &["does a user have two-factor enabled", "which 2FA types a user and their realm require"],
+    ),
 ];
