@@ -6,11 +6,19 @@
 //! their words to that tool's document in the search index with a modest weight (`PHRASING` in
 //! [`crate::search`], chosen on the `tune` split of `tests/search_tasks.json`).
 //!
-//! Written from the Proxmox VE admin guide's chapters and the questions operators ask in its forum,
-//! for the endpoints used most in every category. The `tune` split's misses were read while writing
-//! it (so that split overstates what it does); the held-out split was never read. A phrasing should
-//! say what an operator means, in words the endpoint's own schema lacks, and not be a copy of a
-//! test task. `tests/search_phrasings.rs` checks that every entry names an existing tool.
+//! The server also matches a query against each phrasing whole (the closest phrasing of a tool
+//! lifts it), so a phrasing is an example question, not only a bag of words.
+//!
+//! Written from the Proxmox VE admin guide's chapters and the questions operators ask in its forum.
+//! The first 954 phrasings (366 tools) were written reading the `tune` split's misses (so that split
+//! overstates what they do); the rest (about 1,300 for the 201 tools used most, in the voices of
+//! symptoms, chat, telegraphic queries and an assistant working for a user, and for 248 tools that had
+//! none: SDN, notifications, Ceph, cluster, firewall forms) were written by people who saw only the
+//! schema and this table, never the tasks. No held-out split was read for any of it. A phrasing
+//! should say what an operator means, in words the endpoint's own schema lacks, and tell the tool
+//! from its near-duplicates (a VM's, a container's, the node's or the datacenter's; a list or one
+//! item; a read, change, create or delete); it is never a copy of a test task.
+//! `tests/search_phrasings.rs` checks that every entry names an existing tool.
 
 /// One tool and the operator phrasings of what it does.
 pub struct Phrasing {
@@ -2650,7 +2658,7 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("node_storage_import_metadata_get", &["import a VM from ESXi or an OVA file"]),
     p("qemu_vm_firewall_ipset_create", &["create an IP set for a VM's IP filter"]),
     p("node_disks_directory_list", &["directory mounts created on disks of a node"]),
-    // Round 4: tools that had no phrasings (sdn, notifications, cluster, ceph, firewall forms ...).
+    // Tools that had none before, written with the common-tool voices below.
     p(
         "qemu_vm_spiceproxy",
         &[
@@ -2675,7 +2683,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "why can't I reach lxc 310, check its firewall log",
         ],
     ),
-    // Round 4: tools that had no phrasings (sdn, notifications, cluster, ceph, firewall forms ...).
+    // Cluster (ACME, mappings, metrics, realm sync jobs), Ceph and HA tools that had none.
     p(
         "acme_account_list",
         &[
@@ -3071,7 +3079,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "let guests run together again by deleting the rule",
         ],
     ),
-    // Round 4: tools that had no phrasings (sdn, notifications, cluster, ceph, firewall forms ...).
+    // SDN and notification tools.
     p(
         "node_sdn_fabrics_interfaces_list",
         &[
@@ -3497,7 +3505,7 @@ pub const PHRASINGS: &[Phrasing] = &[
         ],
     ),
     p("notifications_matchers_delete", &["remove a notification matcher", "delete a notification routing rule"]),
-    // Round 4: tools that had no phrasings (sdn, notifications, cluster, ceph, firewall forms ...).
+    // Firewall (datacenter, node, VM, container, VNet), node, guest agent, storage and access tools.
     p(
         "firewall_aliases_get",
         &[
