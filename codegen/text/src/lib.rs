@@ -129,6 +129,8 @@ const PHRASES: &[(&str, &str)] = &[
     ("ip set", "ipset"),
     ("guest agent", "agent"),
     ("high availability", "ha"),
+    ("highly available", "ha"),
+    ("bring back", "restore"),
     ("ip address", "address"),
     ("cloud-init", "cloudinit"),
     // Product names as PVE's types name them (realm type `ad`, storage type `pbs`).
@@ -149,11 +151,31 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "inspect", "check", "retrieve", "current",
         ],
     ),
-    ("update", &["update", "change", "set", "modify", "edit", "configure", "alter", "adjust", "tweak"]),
+    (
+        "update",
+        &[
+            "update",
+            "change",
+            "set",
+            "modify",
+            "edit",
+            "configure",
+            "alter",
+            "adjust",
+            "tweak",
+            "bump",
+            "raise",
+            "increase",
+            "decrease",
+            "lower",
+            "reduce",
+        ],
+    ),
     ("start", &["start", "boot", "launch", "resume", "poweron", "wake"]),
     ("stop", &["stop", "halt", "kill", "terminate", "abort"]),
     ("shutdown", &["shutdown", "poweroff", "shut"]),
     ("reboot", &["reboot", "restart"]),
+    ("restore", &["restore", "restored", "recover", "recovered"]),
     ("snapshot", &["snapshot", "snap", "checkpoint", "snapname"]),
     ("backup", &["backup", "vzdump", "archive"]),
     ("disk", &["disk", "volume", "drive", "vol", "volid", "hdd", "ssd", "scsi", "virtio", "sata", "ide"]),
@@ -162,7 +184,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("resize", &["resize", "grow", "extend", "enlarge", "expand", "shrink"]),
     ("console", &["console", "vnc", "terminal", "shell", "spice", "termproxy"]),
     ("status", &["status", "state", "running", "health", "alive"]),
-    ("config", &["config", "configuration", "settings", "setting", "options", "option", "parameters"]),
+    ("config", &["config", "configuration", "configured", "settings", "setting", "options", "option", "parameters"]),
     ("node", &["node", "host", "server", "hypervisor"]),
     ("storage", &["storage", "datastore", "store"]),
     ("user", &["user", "account", "userid"]),
@@ -242,7 +264,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 
 /// Verbs whose particle may stand after their object ("power VM 120 on", "shut it down"): the
 /// particle is moved next to its verb so that [`PHRASES`] read the pair as one word.
-const SEPARABLE: &[(&str, &[&str])] = &[("power", &["on", "off"]), ("shut", &["down"])];
+const SEPARABLE: &[(&str, &[&str])] = &[("power", &["on", "off"]), ("shut", &["down"]), ("bring", &["back"])];
 
 /// How many words may stand between a separable verb and its particle.
 const SEPARATED_BY: usize = 3;
@@ -275,12 +297,25 @@ pub fn words(text: &str) -> Vec<String> {
         text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
     let mut out = Vec::new();
     for lower in vocabulary::rewrite(raw) {
+        if is_size(&lower) {
+            out.push("size".to_owned());
+            continue;
+        }
         if lower.chars().all(|c| c.is_ascii_digit()) || STOP.contains(&lower.as_str()) {
             continue;
         }
         out.push(canonical(&lower));
     }
     out
+}
+
+/// Units of size, alone ("8 GB") or after a number ("50G", "512mb").
+const SIZE_UNITS: &[&str] = &["k", "m", "g", "t", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib"];
+
+/// Whether a word is a size: "50g", "4gb", or a unit of size alone ("gb", not a bare "g" or "m").
+fn is_size(word: &str) -> bool {
+    let unit = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    SIZE_UNITS.contains(&unit) && (unit.len() > 1 || unit.len() < word.len())
 }
 
 /// One word's canonical form: synonym group first, then a light stem, then the group again.
@@ -332,6 +367,13 @@ mod tests {
     fn what_is_left_of_a_contraction_is_not_a_word() {
         assert_eq!(words("VM 100 won't start"), ["vm", "start"]);
         assert_eq!(words("what's the node's uptime"), ["node", "uptime"]);
+    }
+
+    #[test]
+    fn a_size_is_the_word_size() {
+        assert_eq!(words("add another 50G to scsi0"), ["create", "size", "scsi0"]);
+        assert_eq!(words("raise its memory to 4 GB"), ["update", "memory", "size"]);
+        assert_eq!(words("e.g. a VM"), ["vm"]);
     }
 
     #[test]

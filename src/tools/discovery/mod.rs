@@ -40,6 +40,9 @@ const SCOPE: f32 = 2.0;
 /// What a tool whose method does not fit the query's intent keeps of its score: a question
 /// ("which realms exist") wants a read, not the realm's create, update or delete.
 const OFF_INTENT: f32 = 0.55;
+/// What a tool that fits the intent only the unusual way keeps (a PUT for "create", a PUT for
+/// "delete"): "delete replication job 100-0" is the job's DELETE, not its update.
+const SECOND_FIT: f32 = 0.8;
 /// Bonus for a tool about one named thing (its path has a placeholder past `{node}`/`{vmid}`, like
 /// `/access/groups/{groupid}`) when the query carries a name the index does not know ("pool prod",
 /// "interface eno1", "user bob@pve"): such a word names something, it does not describe it.
@@ -131,6 +134,9 @@ impl GuestKind {
 /// Weight of how close the query is to one of the tool's operator phrasings (0 to 1).
 const PHRASING_MATCH: f32 = 3.0;
 
+/// Bonus for the create of a guest when the query restores one from a backup (see `restore_tools`).
+const RESTORE: f32 = 5.0;
+
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 const ONE_GUEST: f32 = 1.5;
 
@@ -171,6 +177,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let named = names_something(query);
     let guest_words = words.iter().any(|w| GUEST_WORDS.contains(&w.as_str()));
     let kind = GuestKind::of(&words);
+    let restore_tools = restore_tools(query, &words, kind);
     let many = asks_for_many(query);
     for (i, t) in tools.iter().enumerate() {
         if scores[i] <= 0.0 {
@@ -178,6 +185,8 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
         if !intent.fits(t) {
             scores[i] *= OFF_INTENT;
+        } else if !intent.first_fit(t) {
+            scores[i] *= SECOND_FIT;
         }
         if let Some((_, said)) = NICHE.iter().find(|(c, _)| *c == t.category)
             && !words.iter().any(|w| said.contains(&w.as_str()))
@@ -207,6 +216,9 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         if member_tools.contains(&t.name) {
             scores[i] += MEMBERSHIP_UPDATE;
         }
+        if restore_tools.contains(&t.name) {
+            scores[i] += RESTORE;
+        }
         if !named && many && intent == Intent::Read && !t.path.ends_with('}') {
             scores[i] += COLLECTION;
         }
@@ -220,8 +232,8 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         if t.summary.starts_with("Directory index") {
             scores[i] *= DIRECTORY_INDEX;
         }
-        // The node form of an endpoint is the node's own: not a guest's, nor its list of guests.
-        let per_node = t.path.starts_with("/nodes/{node}") && !guest_tool;
+        // The node form of an endpoint is the node's own (not a guest's, which also sits under a node).
+        let per_node = t.path.starts_with("/nodes/{node}") && !t.path.contains("{vmid}");
         match scope {
             Scope::Cluster if !per_node => scores[i] += SCOPE,
             Scope::Node if per_node => scores[i] += SCOPE,
@@ -370,10 +382,12 @@ impl Intent {
                 "make" if ["a", "an", "new"].contains(&next) => Intent::Create,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
-                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" => Intent::Create,
+                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" | "schedule" => {
+                    Intent::Create
+                }
                 "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark" | "turn"
-                | "limit" | "exclude" | "give" | "grant" | "apply" | "reload" | "eject" | "attach" | "detach"
-                | "configure" | "make" => Intent::Change,
+                | "bump" | "raise" | "increase" | "decrease" | "lower" | "reduce" | "limit" | "exclude" | "give"
+                | "grant" | "apply" | "reload" | "eject" | "attach" | "detach" | "configure" => Intent::Change,
                 "delete" | "remove" | "destroy" | "drop" | "revoke" | "purge" => Intent::Delete,
                 _ => continue,
             };
@@ -393,6 +407,17 @@ impl Intent {
             Intent::Change => matches!(method, Put | Post) && !creates,
             Intent::Delete => matches!(method, Delete | Put),
             Intent::Open => true,
+        }
+    }
+
+    /// Whether a fitting tool is the usual way to do it: a create is a POST (a PUT "adds" only
+    /// to a list: a repository, a DNS server), a delete a DELETE (a PUT "removes" a member).
+    fn first_fit(self, tool: &ToolDef) -> bool {
+        use crate::pve::request::HttpMethod::*;
+        match self {
+            Intent::Create => tool.method == Post,
+            Intent::Delete => tool.method == Delete,
+            _ => true,
         }
     }
 }
@@ -438,6 +463,25 @@ fn membership_tools(query: &str) -> &'static [&'static str] {
         .iter()
         .find(|(kind, _)| target.iter().any(|w| *w == *kind || w.strip_suffix('s') == Some(kind)))
         .map_or(&[], |(_, tools)| tools)
+}
+
+/// The tools that restore a guest from a backup when the query asks for that: PVE restores by
+/// creating the guest from the archive (`qemu_vm_create` with `archive`), which no word of the
+/// schema says. A single file ("restore one file from the backup") or a snapshot is not that.
+fn restore_tools(query: &str, words: &[String], kind: GuestKind) -> &'static [&'static str] {
+    let lower = query.to_ascii_lowercase();
+    let about_guest = words.iter().any(|w| ["vm", "ct", "guest"].contains(&w.as_str()));
+    if !words.iter().any(|w| w == "restore") || !about_guest || words.iter().any(|w| w == "snapshot") {
+        return &[];
+    }
+    if lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| ["file", "files", "single"].contains(&w)) {
+        return &[];
+    }
+    match kind {
+        GuestKind::Vm => &["qemu_vm_create"],
+        GuestKind::Ct => &["lxc_ct_create"],
+        GuestKind::Either => &["qemu_vm_create", "lxc_ct_create"],
+    }
 }
 
 /// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
@@ -676,7 +720,7 @@ mod tests {
         assert_eq!(Intent::of("start VM 100"), Intent::Open);
         assert_eq!(Intent::of("set up a nightly backup job"), Intent::Create);
         assert_eq!(Intent::of("make a new resource pool"), Intent::Create);
-        assert_eq!(Intent::of("make VM 100 start at boot"), Intent::Change);
+        assert_eq!(Intent::of("make VM 104 highly available"), Intent::Open);
     }
 
     #[test]
@@ -776,6 +820,16 @@ mod tests {
             }
         }
         assert_eq!(top("undo the network changes I have not applied")[0], "node_network_revert");
+    }
+
+    #[test]
+    fn restoring_a_guest_from_a_backup_is_creating_it_from_the_archive() {
+        let of = |q: &str| restore_tools(q, &text::words(q), GuestKind::of(&text::words(q)));
+        assert_eq!(of("restore VM 100 from last night's backup"), &["qemu_vm_create"]);
+        assert_eq!(of("bring container 250 back from its backup"), &["lxc_ct_create"]);
+        assert!(of("restore a single file from the backup of VM 100").is_empty());
+        assert!(of("restore VM 100 to its snapshot before the upgrade").is_empty());
+        assert!(of("start VM 100").is_empty());
     }
 
     #[test]
