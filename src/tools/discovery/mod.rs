@@ -74,11 +74,12 @@ const NO_GUEST: f32 = 0.7;
 /// Search words that speak of guests (after synonyms: `container` is `ct`, `qemu` is `vm`).
 const GUEST_WORDS: &[&str] = &["vm", "ct", "guest", "template", "vmid", "agent", "cloudinit", "snapshot", "console"];
 
-/// Categories an operator names when they mean them, with the search words that name them: a
-/// query saying none of them ("undo the network changes") is about the node's network, not SDN.
-const NICHE: &[(Category, &[&str])] = &[
+/// Parts of PVE an operator names when they mean them (tools whose path has the part), with the
+/// words that name them: a query saying none of them is not about them. "Undo the network
+/// changes" is the node's network, not SDN; "restart node pve1" reboots the node, not a service.
+const NICHE: &[(&str, &[&str])] = &[
     (
-        Category::Sdn,
+        "/sdn",
         &[
             "sdn",
             "zone",
@@ -96,9 +97,40 @@ const NICHE: &[(Category, &[&str])] = &[
             "ospf",
         ],
     ),
+    ("/ceph", &["ceph", "osd", "mon", "monitor", "mds", "mgr", "manager", "cephfs", "crush", "rbd", "pg", "placement"]),
     (
-        Category::Ceph,
-        &["ceph", "osd", "mon", "monitor", "md", "mgr", "manager", "cephf", "crush", "rbd", "pg", "placement"],
+        "/services",
+        &[
+            "service",
+            "daemon",
+            "systemd",
+            "systemctl",
+            "chrony",
+            "corosync",
+            "cron",
+            "ksmtuned",
+            "lxcfs",
+            "postfix",
+            "pveproxy",
+            "pvedaemon",
+            "pvestatd",
+            "pvescheduler",
+            "qmeventd",
+            "spiceproxy",
+            "sshd",
+            "ssh",
+            "journald",
+            "timesyncd",
+            "syslog",
+            "firewall",
+            "cluster",
+            "ha",
+            "lrm",
+            "crm",
+            "gui",
+            "ui",
+            "web",
+        ],
     ),
 ];
 /// What a tool of such a category keeps when the query names it by none of its words.
@@ -178,6 +210,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let guest_words = words.iter().any(|w| GUEST_WORDS.contains(&w.as_str()));
     let kind = GuestKind::of(&words);
     let restore_tools = restore_tools(query, &words, kind);
+    let niche_said = niches_said(query);
     let many = asks_for_many(query);
     for (i, t) in tools.iter().enumerate() {
         if scores[i] <= 0.0 {
@@ -188,9 +221,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         } else if !intent.first_fit(t) {
             scores[i] *= SECOND_FIT;
         }
-        if let Some((_, said)) = NICHE.iter().find(|(c, _)| *c == t.category)
-            && !words.iter().any(|w| said.contains(&w.as_str()))
-        {
+        if NICHE.iter().zip(&niche_said).any(|((part, _), said)| !said && t.path.contains(part)) {
             scores[i] *= UNSAID_NICHE;
         }
         if !kind.fits(t.category) {
@@ -463,6 +494,18 @@ fn membership_tools(query: &str) -> &'static [&'static str] {
         .iter()
         .find(|(kind, _)| target.iter().any(|w| *w == *kind || w.strip_suffix('s') == Some(kind)))
         .map_or(&[], |(_, tools)| tools)
+}
+
+/// Which of the `NICHE` parts a query names, by its words as written or without a plural `s`.
+fn niches_said(query: &str) -> Vec<bool> {
+    let lower = query.to_ascii_lowercase();
+    let said: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    NICHE
+        .iter()
+        .map(|(_, names)| {
+            said.iter().any(|w| names.contains(w) || w.strip_suffix('s').is_some_and(|w| names.contains(&w)))
+        })
+        .collect()
 }
 
 /// The tools that restore a guest from a backup when the query asks for that: PVE restores by
@@ -812,14 +855,12 @@ mod tests {
     }
 
     #[test]
-    fn a_niche_category_is_named_by_search_words_and_unsaid_it_yields() {
-        for (_, said) in NICHE {
-            for word in *said {
-                assert_eq!(text::canonical(word), *word, "a search word as the tokenizer makes it");
-                assert!(term(word).is_some(), "{word} is in the index");
-            }
-        }
+    fn a_niche_part_of_pve_unsaid_yields_to_the_common_one() {
+        assert_eq!(niches_said("restart pveproxy on pve2"), [false, false, true]);
+        assert_eq!(niches_said("create an EVPN zone"), [true, false, false]);
+        assert_eq!(niches_said("list the OSDs"), [false, true, false]);
         assert_eq!(top("undo the network changes I have not applied")[0], "node_network_revert");
+        assert_eq!(top("restart node pve1")[0], "node_status");
     }
 
     #[test]
