@@ -164,7 +164,7 @@ impl GuestKind {
 }
 
 /// Weight of how close the query is to one of the tool's operator phrasings (0 to 1).
-const PHRASING_MATCH: f32 = 3.0;
+const PHRASING_MATCH: f32 = 5.0;
 
 /// Bonus for the create of a guest when the query restores one from a backup (see `restore_tools`).
 const RESTORE: f32 = 5.0;
@@ -218,7 +218,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
         if !intent.fits(t) {
             scores[i] *= OFF_INTENT;
-        } else if !intent.first_fit(t) {
+        } else if !membership && !intent.first_fit(t) {
             scores[i] *= SECOND_FIT;
         }
         if NICHE.iter().zip(&niche_said).any(|((part, _), said)| !said && t.path.contains(part)) {
