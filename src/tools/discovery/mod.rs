@@ -163,6 +163,9 @@ impl GuestKind {
     }
 }
 
+/// What a word of a query's context (not its request) counts for, from 0 to 1.
+const CONTEXT: f32 = 0.5;
+
 /// Weight of how close the query is to one of the tool's operator phrasings (0 to 1).
 const PHRASING_MATCH: f32 = 5.0;
 
@@ -181,11 +184,13 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let n = tools.len() as f32;
     let avg = SEARCH_LENGTHS.iter().sum::<f32>() / n.max(1.0);
     let mut scores = vec![0f32; tools.len()];
+    let context = context_words(query);
     for word in &words {
         let Some((postings, idf)) = term(word) else { continue };
+        let weight = if context.contains(word) { CONTEXT } else { 1.0 };
         for &(doc, tf) in postings {
             let len = SEARCH_LENGTHS[doc as usize];
-            scores[doc as usize] += idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
+            scores[doc as usize] += weight * idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
         }
     }
     // Prefer the tool whose name the query covers best: "list VMs" is `qemu_vm_list`, not
@@ -306,6 +311,75 @@ fn is_id(token: &str) -> bool {
     }
     t.contains('-')
         && (t.chars().any(|c| c.is_ascii_digit()) || t.split('-').any(|part| STORAGE_ID_PARTS.contains(&part)))
+}
+
+/// Words that start the request of a query: a question, or a verb asking for something done.
+const REQUEST_STARTS: &[&str] = &[
+    "which", "what", "whats", "who", "where", "when", "how", "is", "are", "does", "did", "has", "can", "show", "list",
+    "get", "find", "tell", "check", "give", "create", "add", "make", "new", "set", "change", "edit", "update",
+    "delete", "remove", "destroy", "start", "stop", "restart", "reboot", "shutdown", "shut", "kill", "power", "turn",
+    "migrate", "move", "clone", "resize", "grow", "extend", "restore", "bring", "snapshot", "take", "back", "run",
+    "bump", "raise", "increase", "put", "enable", "disable", "open", "allow", "block", "attach", "detach", "mount",
+    "upgrade", "install", "schedule", "send", "pass", "map", "lock", "unlock", "wipe", "format", "join", "sync",
+    "grant", "revoke", "rename", "mark", "apply", "reload", "upload", "download", "import", "export", "suspend",
+    "resume", "pause", "reset", "limit", "exclude", "include", "assign", "allocate", "define", "register",
+];
+
+/// Words that begin a clause of context ("..., so the new disk shows up", "... because it hangs").
+const CLAUSE_LINKS: &[&str] = &["so", "because", "since", "while", "but", "before", "after"];
+
+/// The search words that only the context of a query has, not its request: in "my pihole container
+/// stopped resolving DNS, restart it" the request is "restart it". The request is the first clause
+/// (split at punctuation and at "so", "because" ...) that starts with a question or a verb; a
+/// query of one clause, or with no such clause, is all request.
+fn context_words(query: &str) -> Vec<String> {
+    let lower = query.to_ascii_lowercase();
+    let mut clauses: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for token in lower.split_whitespace() {
+        let bare = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if CLAUSE_LINKS.contains(&bare) && !current.trim().is_empty() {
+            clauses.push(std::mem::take(&mut current));
+        }
+        for c in token.chars() {
+            if ",;.?!()".contains(c) && !current.trim().is_empty() && !token.contains(':') {
+                clauses.push(std::mem::take(&mut current));
+            } else {
+                current.push(c);
+            }
+        }
+        current.push(' ');
+    }
+    clauses.push(current);
+    clauses.retain(|c| !text::words(c).is_empty());
+    if clauses.len() < 2 {
+        return Vec::new();
+    }
+    let starts_request = |clause: &str| {
+        clause
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .find(|w| {
+                !w.is_empty()
+                    && ![
+                        "i", "please", "can", "you", "we", "just", "now", "then", "and", "also", "to", "want", "need",
+                        "d", "like", "help", "me", "let", "s", "lets",
+                    ]
+                    .contains(w)
+            })
+            .is_some_and(|w| REQUEST_STARTS.contains(&w))
+    };
+    let Some(request) = clauses.iter().position(|c| starts_request(c)) else { return Vec::new() };
+    let asked = text::words(&clauses[request]);
+    let mut context: Vec<String> = clauses
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != request)
+        .flat_map(|(_, c)| text::words(c))
+        .filter(|w| !asked.contains(w))
+        .collect();
+    context.sort();
+    context.dedup();
+    context
 }
 
 /// A search word's postings and its inverse document frequency, if the index has it.
@@ -871,6 +945,17 @@ mod tests {
         assert!(of("restore a single file from the backup of VM 100").is_empty());
         assert!(of("restore VM 100 to its snapshot before the upgrade").is_empty());
         assert!(of("start VM 100").is_empty());
+    }
+
+    #[test]
+    fn the_context_of_a_query_counts_less_than_its_request() {
+        let context = context_words("my pihole container stopped resolving DNS, restart it");
+        assert!(context.contains(&"dns".to_owned()) && !context.contains(&"reboot".to_owned()), "{context:?}");
+        let context = context_words("which guests run on pve2? I want to patch the node");
+        assert!(context.contains(&"patch".to_owned()) && !context.contains(&"guest".to_owned()), "{context:?}");
+        assert!(context_words("restart VM 100 so the new disk shows up").contains(&"disk".to_owned()));
+        assert!(context_words("start VM 100").is_empty());
+        assert!(context_words("the disk is full, it hangs").is_empty(), "no request: all of it counts");
     }
 
     #[test]
