@@ -325,6 +325,12 @@ const REQUEST_STARTS: &[&str] = &[
     "resume", "pause", "reset", "limit", "exclude", "include", "assign", "allocate", "define", "register",
 ];
 
+/// Words before the verb of a request ("I just want to ...", "can you please ...").
+const FILLER: &[&str] = &[
+    "i", "please", "can", "you", "we", "just", "now", "then", "and", "also", "to", "want", "need", "d", "like", "help",
+    "me", "let", "s", "lets",
+];
+
 /// Words that begin a clause of context ("..., so the new disk shows up", "... because it hangs").
 const CLAUSE_LINKS: &[&str] = &["so", "because", "since", "while", "but", "before", "after"];
 
@@ -358,14 +364,7 @@ fn context_words(query: &str) -> Vec<String> {
     let starts_request = |clause: &str| {
         clause
             .split(|c: char| !c.is_ascii_alphanumeric())
-            .find(|w| {
-                !w.is_empty()
-                    && ![
-                        "i", "please", "can", "you", "we", "just", "now", "then", "and", "also", "to", "want", "need",
-                        "d", "like", "help", "me", "let", "s", "lets",
-                    ]
-                    .contains(w)
-            })
+            .find(|w| !w.is_empty() && !FILLER.contains(w))
             .is_some_and(|w| REQUEST_STARTS.contains(&w))
     };
     let Some(request) = clauses.iter().position(|c| starts_request(c)) else { return Vec::new() };
