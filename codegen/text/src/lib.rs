@@ -121,6 +121,12 @@ const STOP: &[&str] = &[
     "shouldn",
 ];
 
+/// Whether a word is a stop word (a set made once: this runs for every word of every query).
+fn is_stop(word: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP.iter().copied().collect()).contains(word)
+}
+
 /// Phrases read as one word before splitting.
 const PHRASES: &[(&str, &str)] = &[
     ("shut down", "shutdown"),
@@ -291,7 +297,9 @@ fn join_particles(text: &str) -> String {
 pub fn words(text: &str) -> Vec<String> {
     let mut text = join_particles(&text.to_ascii_lowercase());
     for (phrase, word) in PHRASES {
-        text = text.replace(phrase, word);
+        if text.contains(phrase) {
+            text = text.replace(phrase, word);
+        }
     }
     let raw: Vec<String> =
         text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
@@ -301,7 +309,7 @@ pub fn words(text: &str) -> Vec<String> {
             out.push("size".to_owned());
             continue;
         }
-        if lower.chars().all(|c| c.is_ascii_digit()) || STOP.contains(&lower.as_str()) {
+        if lower.chars().all(|c| c.is_ascii_digit()) || is_stop(&lower) {
             continue;
         }
         out.push(canonical(&lower));
@@ -331,7 +339,19 @@ pub fn canonical(word: &str) -> String {
 }
 
 fn group(word: &str) -> Option<&'static str> {
-    SYNONYMS.iter().find(|(_, words)| words.contains(&word)).map(|(c, _)| *c)
+    // A map made once: this runs for every word of every query.
+    static GROUPS: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    let groups = GROUPS.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for (canonical, words) in SYNONYMS.iter().rev() {
+            for word in *words {
+                map.insert(*word, *canonical);
+            }
+        }
+        map
+    });
+    groups.get(word).copied()
 }
 
 fn stem(word: &str) -> String {

@@ -106,16 +106,34 @@ pub const VOCABULARY: &[Entry] = &[
     e("write", "update", "write the hosts file of node pve1", "node_hosts"),
 ];
 
+/// The vocabulary by the first word of each phrase, in table order (longest phrases first).
+fn by_first_word() -> &'static std::collections::HashMap<&'static str, Vec<&'static Entry>> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<&'static Entry>>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map: std::collections::HashMap<&'static str, Vec<&'static Entry>> = std::collections::HashMap::new();
+        for entry in VOCABULARY {
+            map.entry(entry.phrase.split(' ').next().unwrap_or_default()).or_default().push(entry);
+        }
+        map
+    })
+}
+
 /// Rewrites the vocabulary's phrases in a list of lowercase words, whole words only.
 pub fn rewrite(words: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len());
     let mut i = 0;
     'next: while i < words.len() {
-        for entry in VOCABULARY {
-            let phrase: Vec<&str> = entry.phrase.split(' ').collect();
-            if words.len() - i >= phrase.len() && phrase.iter().zip(&words[i..]).all(|(p, w)| p == w) {
+        // Only the entries whose phrase starts with this word (a map made once: this runs for every
+        // word of every text, at query time too).
+        for entry in by_first_word().get(words[i].as_str()).map(Vec::as_slice).unwrap_or_default() {
+            let mut len = 0;
+            if entry.phrase.split(' ').all(|p| {
+                len += 1;
+                words.get(i + len - 1).is_some_and(|w| w == p)
+            }) {
                 out.extend(entry.terms.split(' ').map(str::to_owned));
-                i += phrase.len();
+                i += len;
                 continue 'next;
             }
         }

@@ -217,62 +217,55 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let restore_tools = restore_tools(query, &words, kind);
     let niche_said = niches_said(query);
     let many = asks_for_many(query);
-    for (i, t) in tools.iter().enumerate() {
+    let shapes = shapes();
+    for (i, (t, shape)) in tools.iter().zip(shapes).enumerate() {
         if scores[i] <= 0.0 {
             continue;
         }
-        if !intent.fits(t) {
+        if !intent.fits(t.method, shape.creates) {
             scores[i] *= OFF_INTENT;
-        } else if !membership && !intent.first_fit(t) {
+        } else if !membership && !intent.first_fit(t.method) {
             scores[i] *= SECOND_FIT;
         }
-        if NICHE.iter().zip(&niche_said).any(|((part, _), said)| !said && t.path.contains(part)) {
+        if shape.niche.is_some_and(|n| !niche_said[n]) {
             scores[i] *= UNSAID_NICHE;
         }
         if !kind.fits(t.category) {
             scores[i] *= OTHER_KIND;
         }
-        if one_guest && t.path.contains("{vmid}") {
+        if one_guest && shape.one_guest {
             scores[i] += ONE_GUEST;
         }
-        let guest_tool = t.path.contains("{vmid}") || matches!(t.category, Category::Qemu | Category::Lxc);
-        if !guest_words && guest_tool {
+        if !guest_words && shape.guest {
             scores[i] *= NO_GUEST;
         }
-        if one_guest && !t.path.contains("{vmid}") && matches!(t.category, Category::Qemu | Category::Lxc) {
+        if one_guest && !shape.one_guest && shape.guest {
             scores[i] *= OTHER_GUESTS;
         }
-        let about_one = t.path.split('/').any(|s| s.starts_with('{') && s != "{node}" && s != "{vmid}");
-        if named && about_one {
+        if named && shape.about_one {
             scores[i] += NAMED;
         }
-        if membership && t.path.contains("{vmid}") {
+        if membership && shape.one_guest {
             scores[i] *= MEMBER;
         }
-        if member_tools.contains(&t.name) {
+        if !member_tools.is_empty() && member_tools.contains(&t.name) {
             scores[i] += MEMBERSHIP_UPDATE;
         }
-        if restore_tools.contains(&t.name) {
+        if !restore_tools.is_empty() && restore_tools.contains(&t.name) {
             scores[i] += RESTORE;
         }
-        if !named && many && intent == Intent::Read && !t.path.ends_with('}') {
+        if !named && many && intent == Intent::Read && shape.collection {
             scores[i] += COLLECTION;
         }
-        if !named
-            && intent == Intent::Create
-            && t.method == crate::pve::request::HttpMethod::Post
-            && !t.path.ends_with('}')
-        {
+        if !named && intent == Intent::Create && t.method == crate::pve::request::HttpMethod::Post && shape.collection {
             scores[i] += NEW_IN_COLLECTION;
         }
-        if t.summary.starts_with("Directory index") {
+        if shape.directory_index {
             scores[i] *= DIRECTORY_INDEX;
         }
-        // The node form of an endpoint is the node's own (not a guest's, which also sits under a node).
-        let per_node = t.path.starts_with("/nodes/{node}") && !t.path.contains("{vmid}");
         match scope {
-            Scope::Cluster if !per_node => scores[i] += SCOPE,
-            Scope::Node if per_node => scores[i] += SCOPE,
+            Scope::Cluster if !shape.per_node => scores[i] += SCOPE,
+            Scope::Node if shape.per_node => scores[i] += SCOPE,
             _ => {}
         }
     }
@@ -284,7 +277,12 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         .filter(|(t, s)| (*s > 0.0 || t.name == exact) && visible(t))
         .map(|(t, s)| Hit { tool: t, score: if t.name == exact { s + 1000.0 } else { s } })
         .collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.tool.name.cmp(b.tool.name)));
+    let order = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.tool.name.cmp(b.tool.name));
+    if hits.len() > limit && limit > 0 {
+        hits.select_nth_unstable_by(limit - 1, order);
+        hits.truncate(limit);
+    }
+    hits.sort_by(order);
     hits.truncate(limit);
     hits
 }
@@ -500,14 +498,12 @@ impl Intent {
         Intent::Open
     }
 
-    fn fits(self, tool: &ToolDef) -> bool {
+    fn fits(self, method: crate::pve::request::HttpMethod, creates: bool) -> bool {
         use crate::pve::request::HttpMethod::*;
-        let method = tool.method;
-        // A change ("disable the weekly backup job") is never the making of a new one.
-        let creates = tool.name.ends_with("_create") || tool.name.ends_with("_add");
         match self {
             Intent::Read => method == Get,
             Intent::Create => matches!(method, Post | Put),
+            // A change ("disable the weekly backup job") is never the making of a new one.
             Intent::Change => matches!(method, Put | Post) && !creates,
             Intent::Delete => matches!(method, Delete | Put),
             Intent::Open => true,
@@ -516,11 +512,11 @@ impl Intent {
 
     /// Whether a fitting tool is the usual way to do it: a create is a POST (a PUT "adds" only
     /// to a list: a repository, a DNS server), a delete a DELETE (a PUT "removes" a member).
-    fn first_fit(self, tool: &ToolDef) -> bool {
+    fn first_fit(self, method: crate::pve::request::HttpMethod) -> bool {
         use crate::pve::request::HttpMethod::*;
         match self {
-            Intent::Create => tool.method == Post,
-            Intent::Delete => tool.method == Delete,
+            Intent::Create => method == Post,
+            Intent::Delete => method == Delete,
             _ => true,
         }
     }
@@ -685,6 +681,50 @@ const KINDS: &[&str] = &[
     "domain",
 ];
 
+/// What the ranking rules ask of a tool's path, name and summary, worked out once per tool.
+struct Shape {
+    /// About one guest: the path has `{vmid}`.
+    one_guest: bool,
+    /// A guest's tool: about one guest, or of the qemu/lxc categories (create, list).
+    guest: bool,
+    /// About one named thing: a placeholder past `{node}`/`{vmid}` (`/access/groups/{groupid}`).
+    about_one: bool,
+    /// A collection: the path ends in a plain segment.
+    collection: bool,
+    /// The node's own form: under `/nodes/{node}`, not a guest's.
+    per_node: bool,
+    /// A "Directory index" GET.
+    directory_index: bool,
+    /// Makes a new thing (`_create`, `_add`).
+    creates: bool,
+    /// The `NICHE` part of PVE it belongs to, if any.
+    niche: Option<usize>,
+}
+
+/// Each tool's [`Shape`], in table order (made once).
+fn shapes() -> &'static [Shape] {
+    static SHAPES: std::sync::OnceLock<Vec<Shape>> = std::sync::OnceLock::new();
+    SHAPES.get_or_init(|| {
+        registry::all()
+            .iter()
+            .map(|t| {
+                let one_guest = t.path.contains("{vmid}");
+                Shape {
+                    one_guest,
+                    guest: one_guest || matches!(t.category, Category::Qemu | Category::Lxc),
+                    about_one: t.path.split('/').any(|s| s.starts_with('{') && s != "{node}" && s != "{vmid}"),
+                    collection: !t.path.ends_with('}'),
+                    // The node form of an endpoint is the node's own (not a guest's, which also sits under a node).
+                    per_node: t.path.starts_with("/nodes/{node}") && !one_guest,
+                    directory_index: t.summary.starts_with("Directory index"),
+                    creates: t.name.ends_with("_create") || t.name.ends_with("_add"),
+                    niche: NICHE.iter().position(|(part, _)| t.path.contains(part)),
+                }
+            })
+            .collect()
+    })
+}
+
 /// Each tool's name as search words, in table order (made once).
 fn name_words() -> &'static [Vec<String>] {
     static WORDS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
@@ -841,10 +881,13 @@ mod tests {
 
     #[test]
     fn a_change_is_never_the_making_of_a_new_one() {
-        let tool = |name: &str| registry::all().iter().find(|t| t.name == name).unwrap();
-        assert!(!Intent::Change.fits(tool("cluster_backup_create")));
-        assert!(Intent::Change.fits(tool("cluster_backup_update")));
-        assert!(Intent::Change.fits(tool("qemu_vm_migrate")));
+        let fits = |name: &str| {
+            let i = registry::all().iter().position(|t| t.name == name).unwrap();
+            Intent::Change.fits(registry::all()[i].method, shapes()[i].creates)
+        };
+        assert!(!fits("cluster_backup_create"));
+        assert!(fits("cluster_backup_update"));
+        assert!(fits("qemu_vm_migrate"));
     }
 
     #[test]
