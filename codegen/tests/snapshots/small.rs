@@ -456,11 +456,9 @@ pub static REFERENCES: &[crate::tools::references::ToolReferences] = &[
 ];
 /// Search index: word → (position in [`TOOLS`], weight), sorted by word.
 pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
-    ("after", &[(1u16, 1.0)]),
     ("against", &[(1u16, 1.0)]),
     ("agent", &[(1u16, 1.0)]),
     ("automatically", &[(1u16, 1.0)]),
-    ("backup", &[(1u16, 1.0)]),
     ("ballooning", &[(1u16, 1.0)]),
     ("cd", &[(1u16, 3.0)]),
     ("cdrom", &[(1u16, 1.0)]),
@@ -479,7 +477,6 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("disk", &[(1u16, 3.0)]),
     ("eject", &[(1u16, 1.0)]),
     ("enable", &[(1u16, 4.0)]),
-    ("error", &[(1u16, 1.0)]),
     ("exist", &[(0u16, 1.0)]),
     ("firewall", &[(1u16, 1.0)]),
     ("first", &[(1u16, 1.0)]),
@@ -538,7 +535,7 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("whether", &[(0u16, 2.0)]),
 ];
 /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
-pub static SEARCH_LENGTHS: [f32; 2] = [26.1, 69.675];
+pub static SEARCH_LENGTHS: [f32; 2] = [26.1, 68.925];
 /// Search index: each operator phrasing's search words (sorted) with its tool's position in [`TOOLS`].
 pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
     (0u16, &["exist", "node"]),
@@ -555,7 +552,7 @@ pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
     (1u16, &["hookscript", "update", "vm"]),
     (1u16, &["config", "enable", "firewall", "network", "vm"]),
     (1u16, &["note", "update", "vm"]),
-    (1u16, &["after", "backup", "error", "lock", "stay", "vm"]),
+    (1u16, &["lock", "stay", "vm"]),
     (1u16, &["network", "put", "vm"]),
     (1u16, &["controller", "disk", "show", "update", "vm"]),
     (1u16, &["create", "device", "pci", "usb", "vm"]),
@@ -585,11 +582,9 @@ pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
 ];
 /// Search index: the words only operator phrasings have, never the schema, sorted.
 pub static SEARCH_PHRASING_ONLY: &[&str] = &[
-    "after",
     "against",
     "agent",
     "automatically",
-    "backup",
     "ballooning",
     "cd",
     "cdrom",
@@ -605,7 +600,6 @@ pub static SEARCH_PHRASING_ONLY: &[&str] = &[
     "disk",
     "eject",
     "enable",
-    "error",
     "exist",
     "firewall",
     "first",
