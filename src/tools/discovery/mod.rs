@@ -47,8 +47,9 @@ const SECOND_FIT: f32 = 0.8;
 /// `/access/groups/{groupid}`) when the query carries a name the index does not know ("pool prod",
 /// "interface eno1", "user bob@pve"): such a word names something, it does not describe it.
 const NAMED: f32 = 1.5;
-/// Bonus for a collection (a path ending in a plain segment) when a read names nothing: "list the
-/// HA groups" is `ha_groups_list`, not one group's read.
+/// Bonus for a collection (a path ending in a plain segment) when a read asks for many: "list the
+/// HA groups" is `ha_groups_list`, not one group's read. When the read names a thing, only a
+/// collection under a named thing gets it: "the subnets of vnet1" is the vnet's subnet list.
 const COLLECTION: f32 = 2.0;
 /// Bonus for a create in a collection (`POST /cluster/firewall/ipset`) when the query asks to
 /// create and names nothing: "create an IP set" makes a new set, it does not add to a named one.
@@ -254,7 +255,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         if !restore_tools.is_empty() && restore_tools.contains(&t.name) {
             scores[i] += RESTORE;
         }
-        if !named && many && intent == Intent::Read && shape.collection {
+        if many && intent == Intent::Read && shape.collection && (!named || shape.about_one) {
             scores[i] += COLLECTION;
         }
         if !named && intent == Intent::Create && t.method == crate::pve::request::HttpMethod::Post && shape.collection {
