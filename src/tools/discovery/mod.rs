@@ -179,7 +179,7 @@ const ONE_GUEST: f32 = 1.5;
 /// The best `limit` tools for a query among those `visible` says the caller may use.
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
     let tools = registry::all();
-    let mut words = text::words(&without_ids(query));
+    let mut words = text::words(&ids_as_kinds(query));
     words.sort();
     words.dedup();
     let n = tools.len() as f32;
@@ -288,11 +288,23 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     hits
 }
 
-/// The query without the ids it carries: a storage `local-lvm` or `ceph-rbd`, a volume
-/// `local:100/vm-100-disk-0`, a user `bob@pve`. An id names a thing; its parts (`lvm`, `ceph`,
-/// `pve`) would otherwise pull in the tools about LVM, Ceph or the realm instead of the storage.
-fn without_ids(query: &str) -> String {
-    query.split_whitespace().filter(|token| !is_id(token)).collect::<Vec<_>>().join(" ")
+/// The query with each id it carries read as the kind of thing it names, or left out: a
+/// replication job `100-0` is "replication job", a task `UPID:...` "task", `osd.12` "osd", an HA
+/// resource `vm:100` "ha vm", `bob@pve!ci` "token", `bob@pve` "user", a backup job `backup-7c1e`
+/// "backup job", an ACL path `/vms/100` "path", a disk `scsi0` "disk", a NIC `net0`/`vmbr0`/`eno1`
+/// "network". Other ids (a storage `local-lvm`, a volume `local:100/vm-100-disk-0`) are left out:
+/// their parts (`lvm`, `ceph`) would pull in the tools about LVM or Ceph instead of the storage.
+fn ids_as_kinds(query: &str) -> String {
+    query
+        .split_whitespace()
+        .map(|token| match id_kind(token) {
+            Some(kind) => kind,
+            None if is_id(token) => "",
+            None => token,
+        })
+        .filter(|token| !token.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Parts of storage ids as PVE names them by default and operators name theirs (`local-lvm`,
@@ -310,6 +322,85 @@ fn is_id(token: &str) -> bool {
     }
     t.contains('-')
         && (t.chars().any(|c| c.is_ascii_digit()) || t.split('-').any(|part| STORAGE_ID_PARTS.contains(&part)))
+}
+
+/// The letters before a word's trailing digits, if it has both (`scsi0` → `scsi`).
+fn letters_before_digits(word: &str) -> Option<&str> {
+    let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    (letters.len() < word.len()).then_some(letters)
+}
+
+/// Device names by prefix: the prefix and digits name one device of that kind.
+const DEVICES: &[(&str, &str)] = &[
+    ("scsi", "disk"),
+    ("sata", "disk"),
+    ("ide", "disk"),
+    ("virtio", "disk"),
+    ("efidisk", "disk"),
+    ("tpmstate", "disk"),
+    ("unused", "disk"),
+    ("mp", "mount point"),
+    ("net", "network"),
+    ("vmbr", "network"),
+    ("eno", "network"),
+    ("eth", "network"),
+    ("ens", "network"),
+    ("enp", "network"),
+    ("bond", "network"),
+    ("hostpci", "pci"),
+    ("usb", "usb"),
+];
+
+/// The kind of thing an id names, by its shape (see [`ids_as_kinds`]).
+fn id_kind(token: &str) -> Option<&'static str> {
+    let t = token.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '/').to_ascii_lowercase();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some((a, b)) = t.split_once('-')
+        && digits(a)
+        && digits(b)
+    {
+        return Some("replication job");
+    }
+    if t.starts_with("upid:") {
+        return Some("task");
+    }
+    if t.strip_prefix("osd.").is_some_and(digits) {
+        return Some("osd");
+    }
+    if t.strip_prefix("vm:").is_some_and(digits) {
+        return Some("ha vm");
+    }
+    if t.strip_prefix("ct:").is_some_and(digits) {
+        return Some("ha ct");
+    }
+    if t.contains('@') {
+        return Some(if t.contains('!') { "token" } else { "user" });
+    }
+    if t.strip_prefix("backup-").is_some_and(|h| h.len() >= 4 && h.chars().all(|c| c.is_ascii_hexdigit())) {
+        return Some("backup job");
+    }
+    if t.starts_with('/') && t.len() > 1 {
+        return Some("path");
+    }
+    let letters = letters_before_digits(&t)?;
+    DEVICES.iter().find(|(prefix, _)| *prefix == letters).map(|(_, kind)| *kind)
+}
+
+/// Prefixes of words that are not nodes' names though they look like one (`vm100`, `gpu0`).
+const NOT_NODES: &[&str] =
+    &["vm", "ct", "lxc", "osd", "mon", "mds", "mgr", "gpu", "vnet", "zone", "ipv", "tls", "sha", "x"];
+
+/// Whether a query word names a node: `pve2`, `hv03`, `node-1`, a few letters and a number that no
+/// device, guest or index word has.
+fn is_node_name(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    let letters = w.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
+    let number = w.len() - w.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    (1..=3).contains(&number)
+        && (2..=8).contains(&letters.len())
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && !NOT_NODES.contains(&letters)
+        && id_kind(&w).is_none()
 }
 
 /// Words that start the request of a query: a question, or a verb asking for something done.
@@ -450,9 +541,7 @@ impl Scope {
         let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
         if has(&["all", "every", "datacenter", "across", "everywhere", "cluster"]) && !has(&["node", "host"]) {
             Scope::Cluster
-        } else if has(&["node", "host"])
-            || words.iter().any(|w| w.starts_with("pve") && w.len() > 3 && w[3..].chars().all(|c| c.is_ascii_digit()))
-        {
+        } else if has(&["node", "host"]) || query.split_whitespace().any(is_node_name) {
             Scope::Node
         } else {
             Scope::Either
@@ -937,7 +1026,7 @@ mod tests {
         assert!(is_id("local-lvm") && is_id("ceph-rbd,") && is_id("vm-100-disk-0") && is_id("bob@pve"));
         assert!(is_id("local:iso/debian.iso"));
         assert!(!is_id("hot-plug") && !is_id("read-only") && !is_id("lvm"));
-        assert_eq!(without_ids("how full is the local-zfs storage"), "how full is the storage");
+        assert_eq!(ids_as_kinds("how full is the local-zfs storage"), "how full is the storage");
     }
 
     #[test]
@@ -999,6 +1088,30 @@ mod tests {
         assert!(context_words("restart VM 100 so the new disk shows up").contains(&"disk".to_owned()));
         assert!(context_words("start VM 100").is_empty());
         assert!(context_words("the disk is full, it hangs").is_empty(), "no request: all of it counts");
+    }
+
+    #[test]
+    fn an_id_is_read_as_the_kind_of_thing_it_names() {
+        assert_eq!(ids_as_kinds("run job 305-0 now"), "run job replication job now");
+        assert_eq!(id_kind("UPID:pve1:0001:task"), Some("task"));
+        assert_eq!(id_kind("osd.12"), Some("osd"));
+        assert_eq!(id_kind("vm:100"), Some("ha vm"));
+        assert_eq!(id_kind("bob@pve!ci"), Some("token"));
+        assert_eq!(id_kind("bob@pve,"), Some("user"));
+        assert_eq!(id_kind("backup-7c1e"), Some("backup job"));
+        assert_eq!(id_kind("/vms/212?"), Some("path"));
+        assert_eq!(id_kind("scsi0"), Some("disk"));
+        assert_eq!(id_kind("vmbr1"), Some("network"));
+        assert_eq!(id_kind("local-lvm"), None);
+        assert_eq!(id_kind("pve2"), None);
+    }
+
+    #[test]
+    fn a_node_is_named_by_letters_and_a_number_that_name_nothing_else() {
+        assert!(is_node_name("pve2") && is_node_name("hv03,") && is_node_name("node-1"));
+        assert!(!is_node_name("vm100") && !is_node_name("scsi0") && !is_node_name("vmbr0") && !is_node_name("osd3"));
+        assert!(!is_node_name("100") && !is_node_name("ipv6"));
+        assert_eq!(Scope::of("push everything off hv02"), Scope::Node);
     }
 
     #[test]
