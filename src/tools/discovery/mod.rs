@@ -557,6 +557,9 @@ enum Intent {
     Read,
     Create,
     Change,
+    /// Turn something on or give it something: a change, or making the thing that does it
+    /// ("enable HA for VM 300" creates the HA resource).
+    Enable,
     Delete,
     Open,
 }
@@ -577,9 +580,10 @@ impl Intent {
                 "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" | "schedule" => {
                     Intent::Create
                 }
-                "change" | "set" | "edit" | "modify" | "update" | "enable" | "disable" | "rename" | "mark" | "turn"
-                | "bump" | "raise" | "increase" | "decrease" | "lower" | "reduce" | "limit" | "exclude" | "give"
-                | "grant" | "apply" | "reload" | "eject" | "attach" | "detach" | "configure" => Intent::Change,
+                "change" | "set" | "edit" | "modify" | "update" | "disable" | "rename" | "mark" | "bump" | "raise"
+                | "increase" | "decrease" | "lower" | "reduce" | "limit" | "exclude" | "reload" | "eject"
+                | "detach" => Intent::Change,
+                "enable" | "turn" | "switch" | "configure" | "give" | "grant" | "apply" | "attach" => Intent::Enable,
                 "delete" | "remove" | "destroy" | "drop" | "revoke" | "purge" => Intent::Delete,
                 _ => continue,
             };
@@ -595,6 +599,7 @@ impl Intent {
             Intent::Create => matches!(method, Post | Put),
             // A change ("disable the weekly backup job") is never the making of a new one.
             Intent::Change => matches!(method, Put | Post) && !creates,
+            Intent::Enable => matches!(method, Put | Post),
             Intent::Delete => matches!(method, Delete | Put),
             Intent::Open => true,
         }
@@ -962,6 +967,7 @@ mod tests {
         assert_eq!(Intent::of("how much memory is VM 100 using"), Intent::Read);
         assert_eq!(Intent::of("how do I add a user"), Intent::Create);
         assert_eq!(Intent::of("disable user alice@pve"), Intent::Change);
+        assert_eq!(Intent::of("enable HA for VM 300"), Intent::Enable);
         assert_eq!(Intent::of("revoke an API token"), Intent::Delete);
         assert_eq!(Intent::of("start VM 100"), Intent::Open);
         assert_eq!(Intent::of("set up a nightly backup job"), Intent::Create);
