@@ -415,6 +415,13 @@ const REQUEST_STARTS: &[&str] = &[
     "resume", "pause", "reset", "limit", "exclude", "include", "assign", "allocate", "define", "register",
 ];
 
+/// Synonym groups of verbs that ask for something done (see `pve_mcp_text`): a clause starting
+/// with any of their words is a request ("checkpoint VM 405", "bounce the container").
+const REQUEST_GROUPS: &[&str] = &[
+    "show", "create", "update", "delete", "start", "stop", "shutdown", "reboot", "snapshot", "backup", "migrate",
+    "clone", "resize", "restore", "allow", "block",
+];
+
 /// Words before the verb of a request ("I just want to ...", "can you please ...").
 const FILLER: &[&str] = &[
     "i", "please", "can", "you", "we", "just", "now", "then", "and", "also", "to", "want", "need", "d", "like", "help",
@@ -451,11 +458,15 @@ fn context_words(query: &str) -> Vec<String> {
     if clauses.len() < 2 {
         return Vec::new();
     }
+    // A clause begun by "so", "because" ... is context; one begun by a question or a verb that
+    // asks for something (as written, or as its synonym group: "checkpoint" is "snapshot") asks.
     let starts_request = |clause: &str| {
-        clause
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .find(|w| !w.is_empty() && !FILLER.contains(w))
-            .is_some_and(|w| REQUEST_STARTS.contains(&w))
+        clause.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty() && !FILLER.contains(w)).is_some_and(
+            |w| {
+                !CLAUSE_LINKS.contains(&w)
+                    && (REQUEST_STARTS.contains(&w) || REQUEST_GROUPS.contains(&text::canonical(w).as_str()))
+            },
+        )
     };
     let Some(request) = clauses.iter().position(|c| starts_request(c)) else { return Vec::new() };
     let asked = text::words(&clauses[request]);
@@ -1094,6 +1105,8 @@ mod tests {
         assert!(context_words("restart VM 100 so the new disk shows up").contains(&"disk".to_owned()));
         assert!(context_words("start VM 100").is_empty());
         assert!(context_words("the disk is full, it hangs").is_empty(), "no request: all of it counts");
+        let context = context_words("checkpoint vm 405 before the upgrade, so we can go back");
+        assert!(context.contains(&"back".to_owned()) && !context.contains(&"snapshot".to_owned()), "{context:?}");
     }
 
     #[test]
