@@ -137,6 +137,12 @@ const PHRASES: &[(&str, &str)] = &[
     ("high availability", "ha"),
     ("highly available", "ha"),
     ("bring back", "restore"),
+    ("software-defined networking", "sdn"),
+    ("software defined networking", "sdn"),
+    ("software-defined network", "sdn"),
+    ("power down", "shutdown"),
+    ("root filesystem", "rootfs"),
+    ("root disk", "rootfs disk"),
     ("ip address", "address"),
     ("cloud-init", "cloudinit"),
     // Product names as PVE's types name them (realm type `ad`, storage type `pbs`).
@@ -183,7 +189,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("reboot", &["reboot", "restart"]),
     ("restore", &["restore", "restored", "recover", "recovered"]),
     ("snapshot", &["snapshot", "snap", "checkpoint", "snapname"]),
-    ("backup", &["backup", "vzdump", "archive"]),
+    ("backup", &["backup", "vzdump", "archive", "dump"]),
     ("disk", &["disk", "volume", "drive", "vol", "volid", "hdd", "ssd", "scsi", "virtio", "sata", "ide"]),
     ("migrate", &["migrate", "migration", "move", "transfer", "relocate"]),
     ("clone", &["clone", "copy", "duplicate"]),
@@ -254,6 +260,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("password", &["password", "passwd", "secret"]),
     ("service", &["service", "services", "daemon", "systemd"]),
     ("subscription", &["subscription", "license"]),
+    ("notification", &["notification", "notifications", "alert", "alerts", "alerting"]),
     ("replication", &["replication", "replicate", "replica"]),
     ("lock", &["lock", "locked", "unlock"]),
     ("tag", &["tag", "tags", "label", "labels"]),
@@ -318,7 +325,8 @@ pub fn words(text: &str) -> Vec<String> {
 }
 
 /// Units of size, alone ("8 GB") or after a number ("50G", "512mb").
-const SIZE_UNITS: &[&str] = &["k", "m", "g", "t", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib"];
+const SIZE_UNITS: &[&str] =
+    &["k", "m", "g", "t", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "gig", "gigs", "gigabyte", "gigabytes"];
 
 /// Whether a word is a size: "50g", "4gb", or a unit of size alone ("gb", not a bare "g" or "m").
 fn is_size(word: &str) -> bool {
