@@ -279,6 +279,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 /// particle is moved next to its verb so that [`PHRASES`] read the pair as one word.
 const SEPARABLE: &[(&str, &[&str])] = &[("power", &["on", "off"]), ("shut", &["down"]), ("bring", &["back"])];
 
+/// Particles: after a separable verb, each makes a verb of its own ("power down").
+const PARTICLES: &[&str] = &["on", "off", "up", "down", "back", "out", "over"];
+
 /// How many words may stand between a separable verb and its particle.
 const SEPARATED_BY: usize = 3;
 
@@ -288,7 +291,11 @@ fn join_particles(text: &str) -> String {
     let bare = |t: &str| t.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_owned();
     let mut i = 0;
     while i < tokens.len() {
-        if let Some((_, particles)) = SEPARABLE.iter().find(|(verb, _)| *verb == bare(tokens[i])) {
+        // A verb followed at once by a particle ("power down every guest on every node") has its own.
+        let next_is_particle = tokens.get(i + 1).is_some_and(|t| PARTICLES.contains(&bare(t).as_str()));
+        if let Some((_, particles)) = SEPARABLE.iter().find(|(verb, _)| *verb == bare(tokens[i]))
+            && !next_is_particle
+        {
             let end = tokens.len().min(i + 2 + SEPARATED_BY);
             if let Some(j) = (i + 2..end).find(|&j| particles.contains(&bare(tokens[j]).as_str())) {
                 let particle = tokens.remove(j);
@@ -388,6 +395,7 @@ mod tests {
     fn a_particle_after_the_object_is_read_with_its_verb() {
         assert_eq!(words("power VM 120 on"), ["start", "vm"]);
         assert_eq!(words("shut container 200 down"), ["shutdown", "ct"]);
+        assert_eq!(words("power down every guest on every node"), ["shutdown", "guest", "node"]);
         assert_eq!(words("power the backup server off"), ["shutdown", "backup", "node"]);
     }
 
