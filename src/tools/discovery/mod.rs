@@ -173,6 +173,10 @@ const PHRASING_MATCH: f32 = 5.0;
 /// Bonus for the create of a guest when the query restores one from a backup (see `restore_tools`).
 const RESTORE: f32 = 5.0;
 
+/// What a tool about one guest keeps when the query asks about all or every guest ("shut down all
+/// guests in the cluster" is the bulk action or the node's stop-all, not one guest's shutdown).
+const ALL_GUESTS: f32 = 0.7;
+
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 const ONE_GUEST: f32 = 1.5;
 
@@ -218,6 +222,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let restore_tools = restore_tools(query, &words, kind);
     let niche_said = niches_said(query);
     let many = asks_for_many(query);
+    let all_guests = !one_guest && says_all(query);
     let shapes = shapes();
     for (i, (t, shape)) in tools.iter().zip(shapes).enumerate() {
         if scores[i] <= 0.0 {
@@ -245,6 +250,9 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
         if named && shape.about_one {
             scores[i] += NAMED;
+        }
+        if all_guests && shape.one_guest {
+            scores[i] *= ALL_GUESTS;
         }
         if membership && shape.one_guest {
             scores[i] *= MEMBER;
@@ -702,6 +710,14 @@ fn restore_tools(query: &str, words: &[String], kind: GuestKind) -> &'static [&'
     }
 }
 
+/// Whether a query says all or every ("shut down all guests", "every VM on pve1").
+fn says_all(query: &str) -> bool {
+    query
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ["all", "every", "everything"].contains(&w))
+}
+
 /// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
 fn asks_for_many(query: &str) -> bool {
     let lower = query.to_ascii_lowercase();
@@ -1131,6 +1147,12 @@ mod tests {
         assert!(!is_node_name("vm100") && !is_node_name("scsi0") && !is_node_name("vmbr0") && !is_node_name("osd3"));
         assert!(!is_node_name("100") && !is_node_name("ipv6"));
         assert_eq!(Scope::of("push everything off hv02"), Scope::Node);
+    }
+
+    #[test]
+    fn a_query_about_all_guests_is_not_about_one() {
+        assert!(says_all("shut down all guests in the cluster") && !says_all("shut down VM 100"));
+        assert!(!top("shut down all guests in the cluster").contains(&"qemu_vm_shutdown"));
     }
 
     #[test]
