@@ -272,7 +272,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("resource", &["resource", "resources", "inventory", "everything"]),
     ("job", &["job", "jobs", "schedule", "scheduled", "cron"]),
     ("guest", &["guest", "guests"]),
-    ("cluster", &["cluster", "datacenter", "corosync"]),
+    ("cluster", &["cluster", "datacenter"]),
 ];
 
 /// Verbs whose particle may stand after their object ("power VM 120 on", "shut it down"): the
