@@ -104,6 +104,19 @@ pub const VOCABULARY: &[Entry] = &[
     ),
     e("include", "included", "which disks does a backup job include", "cluster_backup_included_volumes_get"),
     e("write", "update", "write the hosts file of node pve1", "node_hosts"),
+    e(
+        "not backed up",
+        "notbackedup backup",
+        "which guests are not backed up by any job",
+        "cluster_backup_info_not_backed_up_list",
+    ),
+    e("no backup", "notbackedup backup", "which VMs have no backup", "cluster_backup_info_not_backed_up_list"),
+    e(
+        "not protected",
+        "notbackedup",
+        "which containers are not protected by a backup",
+        "cluster_backup_info_not_backed_up_list",
+    ),
 ];
 
 /// The vocabulary by the first word of each phrase, in table order (longest phrases first).
