@@ -303,16 +303,27 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
 /// "network". Other ids (a storage `local-lvm`, a volume `local:100/vm-100-disk-0`) are left out:
 /// their parts (`lvm`, `ceph`) would pull in the tools about LVM or Ceph instead of the storage.
 fn ids_as_kinds(query: &str) -> String {
-    query
-        .split_whitespace()
-        .map(|token| match id_kind(token) {
+    let tokens: Vec<&str> = query.split_whitespace().collect();
+    tokens
+        .iter()
+        .enumerate()
+        .map(|(i, token)| match id_kind(token) {
             Some(kind) => kind,
-            None if is_id(token) => "",
+            None if is_id(token) || (i > 0 && is_new_name(tokens[i - 1], token)) => "",
             None => token,
         })
         .filter(|token| !token.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Whether a word is a name given to something new: any word after "called" or "named", and an
+/// id-like word (`pre-upgrade`, `"before-patch"`, `web01`) after "as" ("snapshot VM 101 as
+/// pre-upgrade"; but "mark VM 100 as template" is about templates).
+fn is_new_name(before: &str, word: &str) -> bool {
+    let before = before.to_ascii_lowercase();
+    let id_like = word.chars().any(|c| c.is_ascii_digit() || "-_\"'`".contains(c));
+    before == "called" || before == "named" || (before == "as" && id_like)
 }
 
 /// Parts of storage ids as PVE names them by default and operators name theirs (`local-lvm`,
@@ -1123,6 +1134,13 @@ mod tests {
         assert!(context_words("the disk is full, it hangs").is_empty(), "no request: all of it counts");
         let context = context_words("checkpoint vm 405 before the upgrade, so we can go back");
         assert!(context.contains(&"back".to_owned()) && !context.contains(&"snapshot".to_owned()), "{context:?}");
+    }
+
+    #[test]
+    fn a_new_name_is_not_a_search_word() {
+        assert_eq!(ids_as_kinds("snapshot VM 101 as pre-upgrade"), "snapshot VM 101 as");
+        assert_eq!(ids_as_kinds("create a pool called backup"), "create a pool called");
+        assert_eq!(ids_as_kinds("mark VM 100 as template"), "mark VM 100 as template");
     }
 
     #[test]
