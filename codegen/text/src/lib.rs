@@ -189,7 +189,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("reboot", &["reboot", "restart"]),
     ("restore", &["restore", "restored", "recover", "recovered"]),
     ("snapshot", &["snapshot", "snap", "checkpoint", "snapname"]),
-    ("backup", &["backup", "vzdump", "archive", "dump"]),
+    ("backup", &["backup", "vzdump", "archive"]),
     ("disk", &["disk", "volume", "drive", "vol", "volid", "hdd", "ssd", "scsi", "virtio", "sata", "ide"]),
     ("migrate", &["migrate", "migration", "move", "transfer", "relocate"]),
     ("clone", &["clone", "copy", "duplicate"]),
