@@ -1770,7 +1770,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove user bob@pve from proxmox",
         ],
     ),
-    p("access_groups_update", &["add members to a group", "change a group's members or comment"]),
+    // A group's members are each user's `groups`: PVE's group update changes only the comment.
+    p("access_groups_update", &["change a group's comment", "edit the description of a user group"]),
     p("access_groups_get", &["list group members", "who is in a group", "members of a group"]),
     p(
         "access_groups_create",

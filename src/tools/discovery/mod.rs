@@ -65,9 +65,10 @@ const MEMBER: f32 = 0.6;
 const MEMBERSHIP_UPDATE: f32 = 5.0;
 /// The reviewed membership rule: for a query that adds to / removes from a thing of this kind, the
 /// tools that change its members (`Some(kind)` is the word after "to"/"from"/"into" or "group"/"pool"
-/// anywhere after it).
+/// anywhere after it). A group's members are set on each user (`groups` of the user's update);
+/// PVE's group update changes only the group's comment.
 const MEMBERSHIPS: &[(&str, &[&str])] =
-    &[("group", &["access_groups_update", "access_users_update"]), ("pool", &["pools_update", "pools_poolid_update"])];
+    &[("group", &["access_users_update"]), ("pool", &["pools_update", "pools_poolid_update"])];
 
 /// What a tool about one guest keeps when the query says nothing of guests: "define a firewall
 /// alias for the monitoring server" is the datacenter's alias, not a VM's.
@@ -954,8 +955,8 @@ mod tests {
 
     #[test]
     fn adding_to_a_group_or_pool_is_an_update_of_the_group_user_or_pool() {
-        assert_eq!(membership_tools("add bob to the admins group"), &["access_groups_update", "access_users_update"]);
-        assert_eq!(membership_tools("remove carol from group ops"), &["access_groups_update", "access_users_update"]);
+        assert_eq!(membership_tools("add bob to the admins group"), &["access_users_update"]);
+        assert_eq!(membership_tools("remove carol from group ops"), &["access_users_update"]);
         assert_eq!(membership_tools("add VM 100 to resource pool dev"), &["pools_update", "pools_poolid_update"]);
         assert!(membership_tools("create a group called auditors").is_empty());
         assert!(membership_tools("add a subnet to a vnet").is_empty());
