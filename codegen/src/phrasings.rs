@@ -145,6 +145,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new vm 150 with a 32G disk on local-lvm and the ubuntu ISO attached",
             "bring back VM 105 from last night's backup on PBS",
             "restore a deleted VM from its backup archive",
+            "DR restore vm 4410 from pbs-prod to vmid 9410",
+            "restore vm 4410 in place from last night's backup",
         ],
     ),
     p(
@@ -199,12 +201,26 @@ pub const PHRASINGS: &[Phrasing] = &[
             "live migrate VM 201 off pve1",
             "how do I move a running VM between nodes without downtime",
             "migrate vm 150 with its local disks to pve2, target storage local-zfs",
+            "live-migrate vm 4410 to hv05",
         ],
     ),
-    p("qemu_vm_migrate_get", &["can this VM be migrated", "preconditions for migrating a VM"]),
+    p(
+        "qemu_vm_migrate_get",
+        &[
+            "can this VM be migrated",
+            "preconditions for migrating a VM",
+            "can vm 4410 live-migrate, any local disks blocking",
+            "migration preflight for vm 4410",
+        ],
+    ),
     p(
         "qemu_vm_remote_migrate",
-        &["migrate a VM to another cluster", "move a VM to a separate Proxmox cluster or remote"],
+        &[
+            "migrate a VM to another cluster",
+            "move a VM to a separate Proxmox cluster or remote",
+            "move vm 4410 to the DR cluster",
+            "cross-cluster migrate vm 4410 to the new cluster",
+        ],
     ),
     p(
         "qemu_vm_list",
@@ -237,6 +253,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 112 uptime and current cpu",
             "how much memory is VM 130 using at the moment",
             "my VM seems slow, what is its CPU use right now",
+            "vm 4410 locked or running?",
+            "ha state and lock of vm 4410",
         ],
     ),
     p(
@@ -251,6 +269,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "VM 220 network traffic over the past month",
             "what did the disk IO of VM 150 look like yesterday",
             "memory usage graph of vm 301 for the last day",
+            "vm 4410 cpu trend",
         ],
     ),
     // Guests' configuration (QEMU).
@@ -272,6 +291,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the hardware of VM 115, cores, RAM and bridge",
             "is VM 110 set to start on boot",
             "which storage are VM 133's disks on",
+            "vm 4410 disks and their storages",
         ],
     ),
     p(
@@ -308,6 +328,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "attach the debian-12 ISO to VM 140's CD drive",
             "vm 120 should start automatically when the host boots",
             "tag vm 101 as prod and make it boot from CD first",
+            "limit network rate of vm 4410's net0",
         ],
     ),
     p(
@@ -333,6 +354,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "resize scsi0 of vm 101 to 64G",
             "VM 205 ran out of disk space, add 20G",
             "how do I enlarge the virtual disk of my windows VM",
+            "grow vm 4410 scsi1 by 100G",
+            "extend vm 4410 data disk to 500G",
         ],
     ),
     p(
@@ -347,6 +370,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I get my VM disk off the local SSD onto NFS",
             "move VM 130's disk off the local storage to another datastore",
             "move disk virtio0 of VM 205 to local-zfs and delete the old copy",
+            "move scsi1 of vm 4410 to rbd-ssd",
         ],
     ),
     p(
@@ -414,6 +438,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "take a snapshot of VM 140 called nightly1 with RAM",
             "how do I snapshot a running VM",
             "snap vm 230",
+            "pre-change snapshot of vm 4410 for CR-1234",
+            "snapshot vm 4410 before patching",
         ],
     ),
     p(
@@ -440,6 +466,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rollback vm 101 to snapshot nightly1",
             "how do I undo the last changes to my VM using the snapshot",
             "restore VM 230 to yesterday's snapshot",
+            "CR failed, roll vm 4410 back to pre-change",
+            "rollback vm 4410 to snapshot pre-patch",
         ],
     ),
     p(
@@ -449,6 +477,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove snapshot nightly1 from vm 140",
             "VM 101 has too many snapshots eating space, delete the old one",
             "delete the snapshot test1 of VM 230",
+            "clean up the pre-change snapshot of vm 4410",
+            "delete snapshot pre-patch on vm 4410",
         ],
     ),
     p(
@@ -482,6 +512,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "the update broke container 230, roll it back",
             "rollback ct 105 to snapshot nightly1",
             "restore lxc 310 to its last snapshot",
+            "roll ct 5120 back to pre-patch",
+            "change failed, revert container 5120 to its snapshot",
         ],
     ),
     p(
@@ -508,6 +540,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I set up a new ubuntu container with 2 cores and 1G RAM",
             "new ct 240 from the debian-12 template with a static IP",
             "bring back container 105 from last night's backup",
+            "restore ct 5120 from the latest pbs backup",
+            "DR restore container 5120 to a new id",
         ],
     ),
     p(
@@ -584,6 +618,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move ct 230 to pve3",
             "migrate container 105 off pve1 with restart mode",
             "how do I move an LXC container to another node",
+            "move ct 5120 to hv05 with restart",
+            "migrate container 5120 off hv02",
         ],
     ),
     p(
@@ -642,6 +678,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "container 105 should start at boot",
             "add tag dns to lxc 310",
             "change the IP address of container 240",
+            "limit ct 5120 to 8G memory",
         ],
     ),
     p(
@@ -663,6 +700,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move ct 230's rootfs to ceph-pool",
             "move container 105's volume off the local disk to NFS",
             "move mp0 of lxc 310 to local-zfs",
+            "move ct 5120 rootfs onto ceph",
+            "move ct 5120 mp0 off local-lvm",
         ],
     ),
     p(
@@ -708,6 +747,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup ct 230 to local with zstd",
             "run a backup of VMs 101 and 102 in snapshot mode now",
             "take an immediate backup of every guest on pve2",
+            "ad-hoc backup of vm 4410 to pbs-prod before the change",
+            "one-off snapshot backup of ct 5120 now",
+            "backup the db VMs now before patching",
         ],
     ),
     p(
@@ -724,6 +766,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup jobs",
             "is VM 110 in any scheduled backup job",
             "what time does the nightly backup run and to which storage",
+            "backup schedule overview, which jobs go to pbs-prod",
+            "list vzdump jobs with retention",
         ],
     ),
     p(
@@ -737,6 +781,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "back up vm 110 every night at 1am to pbs",
             "create a backup job for all containers on sunday keeping 4 weeks",
             "how do I schedule automatic backups in proxmox",
+            "new backup job for pool k8s to pbs-prod daily 01:00 keep 14 dailies",
+            "backup job for the prod tag every night to pbs-prod",
         ],
     ),
     p(
@@ -750,6 +796,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the nightly backup job to keep 7 daily",
             "move backup job backup-1a2b to the new PBS storage",
             "exclude VM 999 from the backup job",
+            "bump retention to 14 dailies on the nightly job",
+            "move backup job backup-prod to 23:00",
+            "point the nightly job at pbs-dr",
+            "exclude vm 4410 from the nightly job",
         ],
     ),
     p(
@@ -759,6 +809,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the old weekly backup job",
             "delete backup job backup-3f2e",
             "we don't need the monthly backup job anymore, remove it",
+            "remove backup job backup-lab",
+            "delete the old nfs backup job",
         ],
     ),
     p(
@@ -769,6 +821,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which VMs are not backed up",
             "are there guests missing from all backup jobs",
             "find containers with no backup schedule",
+            "audit: guests not covered by any backup job",
+            "backup coverage gaps",
         ],
     ),
     p(
@@ -780,6 +834,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what settings did VM 110 have in last week's backup",
             "show the config stored in vzdump-qemu-110 archive",
             "read the vm config out of a vzdump archive on storage nfs-backup",
+            "config from vm 4410's last backup before restoring",
+            "what hardware did vm 4410 have in that backup",
         ],
     ),
     p(
@@ -790,9 +846,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "too many old backups of VM 110, prune them",
             "delete backups beyond keep-last 3 on storage nfs-backup",
             "prune backups of ct 230 on pbs keeping the last 5",
+            "prune vm 4410's backups on nfs-bak with keep-daily 14",
+            "run prune on nfs-bak now",
         ],
     ),
-    p("node_storage_prunebackups_list", &["which backups would be pruned by the retention"]),
+    p(
+        "node_storage_prunebackups_list",
+        &[
+            "which backups would be pruned by the retention",
+            "dry-run prune of vm 4410 backups on pbs-prod",
+            "what would keep-daily 14 remove on nfs-bak",
+        ],
+    ),
     p(
         "node_storage_file_restore_list_list",
         &[
@@ -801,6 +866,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "get one file out of VM 110's backup on pbs",
             "browse the folders inside a container backup on PBS",
             "I deleted a file in VM 110, find it in yesterday's PBS backup",
+            "single-file restore of /etc/nginx from vm 4410's backup",
+            "browse ct 5120's pbs backup for a config file",
         ],
     ),
     // Storage.
@@ -814,6 +881,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storages in the datacenter",
             "what storages are configured",
             "list storage definitions and their types",
+            "storage.cfg inventory",
+            "all storages and their types in the datacenter",
         ],
     ),
     p(
@@ -831,6 +900,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add my synology NFS share as backup storage",
             "hook up the new PBS datastore as storage pbs2",
             "how do I add a second disk as storage in proxmox",
+            "add pbs-prod datastore as storage",
+            "add rbd storage for pool rbd-ssd",
+            "new nfs storage nfs-bak for backups",
         ],
     ),
     p(
@@ -848,6 +920,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allow ISO images on storage nfs-iso",
             "set keep-daily 7 on storage pbs",
             "restrict storage local-zfs to nodes pve1 and pve2",
+            "restrict nfs-bak to hv01-hv03",
+            "storage-level retention on pbs-prod: keep-daily 14",
+            "disable storage nfs-legacy",
         ],
     ),
     p(
@@ -856,6 +931,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete a storage from the configuration",
             "remove a storage definition from the datacenter",
             "detach a storage",
+            "remove the old nfs-legacy storage definition",
+            "drop storage pbs-old",
         ],
     ),
     p(
@@ -871,6 +948,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storages on pve2 with free space",
             "which storage on pve1 has room for a new disk",
             "where can I put ISOs on pve3",
+            "capacity: storages on hv02 with free space",
+            "storage fill levels on hv05",
         ],
     ),
     p(
@@ -889,6 +968,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much space is left on storage pbs",
             "is nfs-backup mounted on pve2",
             "my backup storage seems full, check it",
+            "pbs-prod usage percent",
+            "is nfs-bak active on hv03",
         ],
     ),
     p(
@@ -912,6 +993,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what templates do I have on storage local on pve1",
             "which disk images are on local-lvm of pve2",
             "latest backup of ct 230 on nfs-backup",
+            "list vm 4410 backups on pbs-prod for the restore",
+            "what disks are on ceph-rbd for vm 4410",
         ],
     ),
     p("node_storage_content_create", &["create a disk volume on a storage", "allocate a new disk image on a storage"]),
@@ -925,6 +1008,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete the ISO ubuntu-20.04.iso from local",
             "remove backup vzdump-qemu-110-2024_01_01 from nfs-backup",
             "local storage is full of old ISOs, delete some",
+            "delete the orphaned disk vm-4410-disk-2 on ceph-rbd",
+            "remove the stale backup of vm 4410 from nfs-bak",
         ],
     ),
     p(
@@ -973,6 +1058,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "nodes",
             "is pve3 online",
             "list cluster hosts with cpu and ram",
+            "capacity: host cpu and mem usage",
+            "is any hypervisor offline",
+            "list hv01-hv06 with uptime and load",
         ],
     ),
     p(
@@ -1002,6 +1090,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much RAM is free on pve3",
             "pve1 cpu and memory usage now",
             "is pve2 overloaded right now",
+            "hv02 running kernel after patching",
+            "io delay and load of hv03 right now",
         ],
     ),
     p(
@@ -1017,6 +1107,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reboot pve2",
             "shut down node pve3 for hardware maintenance",
             "the host needs a reboot, reboot pve1",
+            "reboot hv02 after the kernel upgrade",
+            "power off hv03 for the RAM swap",
+            "reboot hv05 to pick up the new kernel",
         ],
     ),
     p(
@@ -1029,6 +1122,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "services on pve1",
             "which PVE daemons are running on pve2",
             "is corosync running on pve3",
+            "pve-ha-crm and pve-ha-lrm status on hv03",
+            "are all pve daemons up on hv06",
         ],
     ),
     p(
@@ -1040,6 +1135,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart corosync on pve3",
             "the GUI shows grey question marks, restart pvestatd on pve1",
             "restart pvedaemon on pve2",
+            "restart pve-ha-lrm on hv03",
+            "bounce corosync on hv02",
+            "restart pve-cluster on hv04, pmxcfs is stuck",
         ],
     ),
     p(
@@ -1049,6 +1147,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is pveproxy active on pve2",
             "state of the corosync service on pve3",
             "is pvedaemon up on pve1",
+            "state of corosync on hv03",
+            "is pve-ha-lrm active on hv02",
         ],
     ),
     p(
@@ -1062,6 +1162,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 syslog",
             "what happened on pve2 last night, show the system log",
             "last 200 log lines of node pve3",
+            "hv03 syslog around the fence",
+            "kernel messages on hv04 before it rebooted",
         ],
     ),
     p(
@@ -1072,6 +1174,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "journalctl of pve1 since yesterday",
             "journal entries of pve2 from the last hour",
             "read the systemd journal of pve3 between two times",
+            "journalctl on hv03 since the reboot",
+            "journal of hv02 for the last 30 minutes",
         ],
     ),
     p(
@@ -1087,6 +1191,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "bridges on pve2",
             "which NICs are in bond0 on pve3",
             "what IP does vmbr0 have on pve1",
+            "bonds and bridges on hv02",
+            "interfaces of hv07 before joining",
         ],
     ),
     p(
@@ -1098,6 +1204,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add bridge vmbr1 on pve2 over eno2",
             "create bond0 with eno1 and eno2 in LACP on pve1",
             "make a VLAN-aware bridge for my VMs",
+            "add vlan 120 interface on bond0 of hv02",
+            "new bridge vmbr2 on hv07 for the storage net",
         ],
     ),
     p(
@@ -1120,6 +1228,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "apply the network changes on pve1",
             "activate pending interface config on pve2 without reboot",
             "ifreload -a on pve3",
+            "ifreload on hv02 after the bond change",
+            "apply pending network config on hv07",
         ],
     ),
     p(
@@ -1144,6 +1254,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disks on pve1",
             "which disks in pve2 are free",
             "SSD wearout on pve3",
+            "free disks in hv05 for new OSDs",
+            "wearout of the SSDs in hv03",
         ],
     ),
     p(
@@ -1156,6 +1268,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "smart of /dev/sda on pve1",
             "is the disk /dev/nvme0n1 on pve2 dying",
             "disk sdb on pve3 throws errors, check its health",
+            "SMART of the osd.7 disk /dev/sdd on hv04",
+            "reallocated sectors on hv02 /dev/sdb",
         ],
     ),
     p(
@@ -1182,6 +1296,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 updates",
             "what packages would be upgraded on pve2",
             "are there security updates for pve3",
+            "pending patches on hv03",
+            "what would apt dist-upgrade pull on hv02",
         ],
     ),
     p(
@@ -1193,6 +1309,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "refresh apt on pve1",
             "run apt update on pve2",
             "pve3 shows no updates, refresh the package lists",
+            "refresh package lists on hv01 before the patch window",
+            "apt update on hv04",
         ],
     ),
     p(
@@ -1214,6 +1332,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "apt repos on pve1",
             "why do the repositories on pve2 give 401, show them",
             "is the no-subscription repo enabled on pve3",
+            "repo config of hv05, enterprise or no-subscription",
+            "is the ceph repo set on hv06",
         ],
     ),
     p(
@@ -1225,6 +1345,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 versions",
             "installed versions of pve-manager, qemu-server and lxc packages on pve2",
             "pve-kernel and qemu-server package versions on pve3",
+            "post-patch check: pve-manager and kernel versions on hv02",
+            "package version drift between hv01 and hv02",
         ],
     ),
     p(
@@ -1247,6 +1369,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 subscription",
             "does pve2 have a valid subscription key",
             "pve3 says no valid subscription, check the key status",
+            "subscription audit of hv04",
+            "when does hv02's subscription expire",
         ],
     ),
     p(
@@ -1257,6 +1381,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 time",
             "is the clock of pve2 right",
             "timezone of pve3",
+            "clock skew check on hv03, ceph warns",
+            "time on hv04 vs the others",
         ],
     ),
     p(
@@ -1289,6 +1415,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 certificate expiry",
             "browser says the certificate of pve2 is invalid, show it",
             "fingerprint of the pve3 TLS certificate",
+            "cert expiry audit on hv01",
+            "when does the pveproxy cert on hv04 expire",
         ],
     ),
     p(
@@ -1299,6 +1427,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start all guests on pve1",
             "pve2 is back up, start its VMs and containers",
             "boot all onboot guests on pve3",
+            "hv04 is back, start its onboot guests",
+            "startall on hv02 after the patch reboot",
         ],
     ),
     p(
@@ -1308,6 +1438,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down all VMs and containers on pve1",
             "stop every guest on pve2",
             "stopall on pve3",
+            "stop everything on hv04 only before the power-off",
+            "hv04 stopall, guests cannot migrate",
         ],
     ),
     p(
@@ -1318,6 +1450,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "evacuate pve1 to pve2",
             "move all VMs and containers from pve3 to pve1 for maintenance",
             "drain pve2 of all its guests",
+            "evacuate hv03 to hv05 including local disks",
+            "put hv03 in maintenance: move all its guests off",
         ],
     ),
     p(
@@ -1331,6 +1465,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve2 load last week",
             "memory usage of node pve3 over the past month",
             "IO wait history of pve1",
+            "hv02 cpu and mem trend for capacity planning",
+            "iowait history of hv03 during the incident",
         ],
     ),
     p(
@@ -1372,6 +1508,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "did last night's backups on pve2 succeed",
             "which tasks failed on pve3 today",
             "what tasks ran for VM 110",
+            "failed vzdump tasks on hv02 last night",
+            "running tasks on hv04",
+            "task history of vm 4410 on hv01",
         ],
     ),
     p(
@@ -1388,6 +1527,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is task UPID:pve1:... finished",
             "did the migration task on pve2 succeed",
             "status of the backup task I just started",
+            "is that UPID done, what is its exitstatus",
         ],
     ),
     p(
@@ -1402,6 +1542,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "log of the failed backup task on pve1",
             "why did the migration of VM 120 fail, show the task output",
             "output of task UPID:pve2:...",
+            "log of the failed backup of vm 4410",
+            "output of the stuck migration task on hv03",
         ],
     ),
     p(
@@ -1413,6 +1555,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "the backup task on pve1 hangs, abort it",
             "stop the running migration task on pve2",
             "cancel UPID:pve3:... that is stuck",
+            "kill the stuck vzdump on hv02",
+            "abort that hung migration UPID on hv03",
+            "stop task UPID:hv04:... it is stuck",
         ],
     ),
     p(
@@ -1425,6 +1570,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "tasks in the cluster",
             "what is every node doing right now",
             "failed tasks across all nodes",
+            "failed tasks cluster-wide overnight",
+            "anything still running across all hosts",
+            "recent errors in the cluster task list",
         ],
     ),
     // Cluster.
@@ -1444,6 +1592,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cluster status",
             "do we have quorum",
             "pve3 shows red in the GUI, is it still in the cluster",
+            "hv03 left the cluster? check quorum and membership",
+            "is the cluster quorate after hv04 dropped out",
+            "which nodes are online in corosync right now",
         ],
     ),
     p(
@@ -1469,6 +1620,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "where is vm 110 running",
             "which guest is using the most RAM in the cluster",
             "find the VM named mail01",
+            "capacity: allocated cpu and mem per host cluster-wide",
+            "cluster-wide guest list with node, cpu and mem for the capacity review",
+            "all guests with tag prod and their nodes",
         ],
     ),
     p(
@@ -1480,6 +1634,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "next vmid",
             "free ID for a new VM",
             "what vmid should my new container use",
+            "next free vmid for the CR",
+            "grab a vmid for the new db VM",
         ],
     ),
     p(
@@ -1490,6 +1646,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "datacenter options",
             "which migration network does the cluster use",
             "show the datacenter.cfg settings",
+            "which HA shutdown policy is set",
+            "migration network and bwlimit of the datacenter",
         ],
     ),
     p(
@@ -1503,6 +1661,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set the migration network to 10.10.10.0/24",
             "limit migration bandwidth for the datacenter",
             "change the default console to xterm.js for the datacenter",
+            "set the migration network to the 10.99.0.0/24 vlan",
         ],
     ),
     p(
@@ -1514,6 +1673,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "corosync nodes",
             "which nodes are in corosync.conf with their ring addresses",
             "corosync link addresses of every node",
+            "corosync nodelist with link0 and link1 addresses",
+            "which nodes are in corosync.conf",
         ],
     ),
     p(
@@ -1523,6 +1684,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "join pve4 to the cluster at 10.0.0.11",
             "add this new node to my existing cluster",
             "join the cluster with the join info from pve1",
+            "join hv07 to the cluster",
+            "hv07: join the cluster via hv01",
         ],
     ),
     p("cluster_config_create", &["create a new cluster"]),
@@ -1534,6 +1697,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "join info for the cluster",
             "fingerprint and address needed to join a node",
             "what do I paste on the new node to join this cluster",
+            "join info to add hv07",
+            "fingerprint and link address to join the new host",
         ],
     ),
     p(
@@ -1544,6 +1709,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cluster log",
             "what happened in the cluster in the last hour",
             "recent events from all nodes in the cluster log",
+            "cluster log around when hv03 dropped out",
+            "what happened cluster-wide during the incident",
         ],
     ),
     p(
@@ -1553,6 +1720,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve3 is dead for good, remove it from the cluster",
             "delnode pve4",
             "remove node pve5 from corosync",
+            "hv03 decommissioned, delnode it",
+            "remove dead node hv06 from corosync",
         ],
     ),
     p("mapping_pci_create", &["map a GPU or PCI device cluster-wide for passthrough"]),
@@ -1578,6 +1747,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add vm 110 to HA",
             "if pve1 dies, VM 120 should restart elsewhere",
             "make ct 230 highly available with max_restart 2",
+            "put vm 4410 under HA with max_restart 3",
+            "add ct 5120 to HA",
+            "onboard vm 4410 into HA, requested state started",
         ],
     ),
     p(
@@ -1588,6 +1760,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ha resources",
             "which VMs are under HA",
             "list HA resources with their max_restart and group",
+            "HA inventory: every vm: and ct: sid with its state",
+            "which HA resources are in error state",
+            "everything HA manages and its requested state",
         ],
     ),
     p(
@@ -1600,6 +1775,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove vm 110 from HA",
             "take container 230 out of high availability",
             "stop HA from managing ct 305",
+            "drop vm:4410 from HA, it is being decommissioned",
+            "unmanage ct:5120 in HA",
         ],
     ),
     p(
@@ -1611,6 +1788,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set the HA state of vm 110 to stopped",
             "disable HA for ct 230 during maintenance",
             "set vm 120's HA resource to ignored",
+            "set vm:4410 to disabled in HA during the db upgrade",
+            "vm:4410 is in error state, set it to disabled to clear it",
+            "turn off failback for vm:4410",
+            "set max_relocate 2 on ct:5120",
         ],
     ),
     p(
@@ -1621,9 +1802,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "HA migrate vm:110 to pve2",
             "vm 120 is HA managed, live migrate it to pve3",
             "move HA guest ct:230 to pve1 online",
+            "live-move HA vm:4410 to hv03 through the HA stack",
+            "ha-manager migrate vm:4410 hv05",
         ],
     ),
-    p("ha_resources_relocate", &["relocate an HA managed guest with a restart"]),
+    p(
+        "ha_resources_relocate",
+        &[
+            "relocate an HA managed guest with a restart",
+            "relocate ct:5120 to hv02 via HA, stop and start is fine",
+            "ha-manager relocate vm:4410 hv05, downtime accepted",
+        ],
+    ),
     p(
         "ha_status_current_list",
         &[
@@ -1638,6 +1828,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ha status now",
             "a node went down, is HA recovering its VMs",
             "which node is HA master right now",
+            "hv03 left the cluster, is HA fencing it",
+            "lrm state of all nodes, any in maintenance mode",
+            "ha-manager status",
+            "which HA services are stuck in recovery",
         ],
     ),
     p(
@@ -1658,6 +1852,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "keep vm 101 and vm 102 on different nodes",
             "pin vm 110 to pve1 and pve2 with an HA rule",
             "HA rule: vm 201 and vm 202 should run together on one node",
+            "anti-affinity: keep vm 4410 and vm 4411 on different hosts",
+            "node-affinity rule: vm 4410 only on hv01 and hv02",
+            "keep the two DCs of AD apart with an HA rule",
         ],
     ),
     // Replication.
@@ -1671,6 +1868,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replicate vm 110 to pve2 every 15 minutes",
             "set up zfs replication of ct 230 to pve3",
             "replicate vm 120 to pve3 every hour with a rate limit",
+            "replicate vm 4410 to hv02 every 5 min",
+            "DR: set up zfs replication of ct 5120 to hv04",
+            "new replication job 4410-1 to hv05 at 50 MB/s",
         ],
     ),
     p(
@@ -1680,6 +1880,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication jobs",
             "is vm 110 replicated anywhere",
             "which guests replicate to pve2",
+            "all replication jobs cluster-wide with target and schedule",
+            "which guests replicate to hv02",
         ],
     ),
     p(
@@ -1692,6 +1894,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication on pve1",
             "did replication to pve2 fail last night",
             "replication status on pve3",
+            "replication failing on hv01, which jobs",
+            "replication health on hv02: last sync and fail count",
         ],
     ),
     p(
@@ -1700,6 +1904,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication state of one job, its duration and failures",
             "did replication of a guest fail",
             "last sync time and errors of a replication job",
+            "fail_count and last_sync of job 4410-0",
+            "is replication 5120-0 in error state",
         ],
     ),
     p(
@@ -1710,6 +1916,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "sync replication job 110-0 now",
             "replicate VM 110 right now",
             "run replication for ct 230 now",
+            "replicate now before failover, job 4410-0",
+            "force a sync of 5120-0 right away",
         ],
     ),
     // Access: users, groups, tokens, ACL, roles, permissions.
@@ -1724,6 +1932,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "users",
             "who has an account on this proxmox",
             "list users of realm pve",
+            "audit: which accounts are enabled and when they expire",
+            "list all AD realm users",
+            "who can log in",
         ],
     ),
     p(
@@ -1736,6 +1947,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create user alice@pve",
             "our new admin needs a login, add bob@pve with a password",
             "add user carol@pam",
+            "onboard jdoe@corp, put him in group ops",
+            "create service account ci@pve for the pipeline",
+            "new user jdoe@pve with expiry for the contractor",
         ],
     ),
     p(
@@ -1758,6 +1972,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put bob@pve into group admins",
             "alice left the company, lock her account",
             "set the expiry of user carol@pve to end of month",
+            "offboard jdoe: disable the account",
+            "set expiry on contractor account jdoe@pve",
+            "add jdoe@corp to group ops",
+            "re-enable jdoe@pve",
         ],
     ),
     p(
@@ -1768,11 +1986,22 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete user alice@pve",
             "remove the account of an ex-employee",
             "remove user bob@pve from proxmox",
+            "remove the leaver account jdoe@pve",
+            "delete service account old-ci@pve",
         ],
     ),
     // A group's members are each user's `groups`: PVE's group update changes only the comment.
     p("access_groups_update", &["change a group's comment", "edit the description of a user group"]),
-    p("access_groups_get", &["list group members", "who is in a group", "members of a group"]),
+    p(
+        "access_groups_get",
+        &[
+            "list group members",
+            "who is in a group",
+            "members of a group",
+            "who is in group admins",
+            "members of group ops",
+        ],
+    ),
     p(
         "access_groups_create",
         &[
@@ -1780,6 +2009,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create group operators",
             "add a group for the dev team",
             "new group auditors for read-only users",
+            "new group ops for the infra team",
+            "create group noc",
         ],
     ),
     p(
@@ -1790,6 +2021,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "user groups",
             "which groups exist and who is in them",
             "list the groups in the datacenter",
+            "audit groups and membership",
+            "list every group for the access review",
         ],
     ),
     p(
@@ -1803,6 +2036,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create api token terraform for root@pam",
             "my ansible playbook needs an API token",
             "new token for monitoring@pve without privilege separation",
+            "mint token deploy for ci@pve with privsep",
+            "new API token for terraform on svc-tf@pve",
+            "create a read-only monitoring token for zabbix@pve",
         ],
     ),
     p(
@@ -1814,6 +2050,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "tokens of root@pam",
             "which API tokens does user alice@pve have",
             "list tokens for monitoring@pve",
+            "which tokens exist for ci@pve",
+            "audit the API tokens of the svc account",
         ],
     ),
     p(
@@ -1824,6 +2062,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete token terraform of root@pam",
             "an API token leaked, revoke it",
             "remove the old ci token of alice@pve",
+            "revoke the leaked token ci@pve!deploy",
+            "delete jdoe's old API token",
         ],
     ),
     p(
@@ -1846,6 +2086,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "alice needs to start and stop her VMs, grant her that",
             "grant group ops PVEAdmin on /",
             "remove bob's permissions on /vms/120",
+            "grant group ops PVEAuditor on /",
+            "revoke jdoe's PVEAdmin on /",
+            "give token ci@pve!deploy PVEVMAdmin on /pool/k8s",
+            "grant the platform group PVEVMUser on pool k8s with propagate",
         ],
     ),
     p(
@@ -1861,6 +2105,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "acl",
             "who has permissions on /vms/110",
             "who can access pool dev",
+            "who has PVEAdmin on /",
+            "audit: every ACL entry with its role and path",
+            "who has rights on /pool/k8s",
         ],
     ),
     p(
@@ -1879,9 +2126,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what can bob@pve do on VM 110",
             "alice can't see her VM, check her permissions",
             "privileges of token root@pam!ci",
+            "effective perms of jdoe@corp on /vms/4410",
+            "what can token ci@pve!deploy actually do",
+            "why can jdoe not see pool k8s",
         ],
     ),
-    p("access_roles_create", &["create a custom role with selected privileges"]),
+    p(
+        "access_roles_create",
+        &[
+            "create a custom role with selected privileges",
+            "new role BackupOperator with VM.Backup and Datastore.AllocateSpace",
+            "create a custom role for the NOC with VM.PowerMgmt and VM.Console",
+        ],
+    ),
     p(
         "access_roles_list",
         &[
@@ -1891,6 +2148,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "roles",
             "what privileges does PVEVMUser have",
             "which roles can I assign",
+            "which privileges does custom role Ops have",
+            "audit all roles and their privs",
         ],
     ),
     p(
@@ -1902,6 +2161,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reset alice@pve's password",
             "I forgot the password of user bob@pve, set a new one",
             "change the password of root@pam",
+            "reset jdoe@pve's password",
+            "set a new password for svc account backup@pve",
         ],
     ),
     p(
@@ -1912,6 +2173,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "realms",
             "which authentication realms are configured",
             "is LDAP configured as a realm",
+            "which realms: pam, pve, AD?",
+            "list the auth realms",
         ],
     ),
     p(
@@ -1923,6 +2186,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "2fa of all users",
             "who has TOTP set up",
             "which users still have no second factor",
+            "2FA audit: who has no second factor",
+            "which users use webauthn vs totp",
         ],
     ),
     // Pools.
@@ -1934,6 +2199,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which resource pools exist and what is in them",
             "resource pools and their members",
             "what resource pools do we have",
+            "which guests are in pool k8s",
+            "resource pools and members audit",
         ],
     ),
     p(
@@ -1944,6 +2211,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create pool dev-team",
             "make a resource pool for customer A",
             "new pool prod",
+            "new pool k8s for the platform team",
+            "create resource pool dr-test",
         ],
     ),
     p(
@@ -1968,10 +2237,13 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put vm 110 in pool dev-team",
             "add storage nfs-dev to pool dev-team",
             "remove vm 120 from pool test",
+            "add vm 4410 to pool k8s",
+            "add storage ceph-rbd to pool k8s",
+            "take vm 4410 out of pool lab",
         ],
     ),
     p("pools_poolid_update", &["move a VM into a pool", "add a VM or storage to a resource pool"]),
-    p("pools_delete", &["delete a resource pool"]),
+    p("pools_delete", &["delete a resource pool", "remove empty pool lab", "delete pool dr-test"]),
     // Firewall.
     p(
         "firewall_rules_create",
@@ -1985,6 +2257,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allow port 8006 from 10.0.0.0/24 in the datacenter firewall",
             "block 203.0.113.5 for the whole cluster",
             "allow ping from the monitoring host for every node",
+            "DC rule: allow 22 from mgmt to all hosts",
+            "cluster-wide drop from 198.51.100.0/24",
+            "datacenter rule allowing 8006 from ipset admins",
         ],
     ),
     p(
@@ -1995,6 +2270,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which rules does the cluster firewall have",
             "cluster firewall rules in order",
             "show me the rules set at datacenter level",
+            "audit the datacenter rule set",
+            "list cluster-level firewall rules",
         ],
     ),
     p(
@@ -2006,6 +2283,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable the datacenter firewall",
             "set the cluster input policy to DROP",
             "turn off the datacenter firewall",
+            "enable the DC firewall after the change window",
+            "set cluster policy_in DROP",
+            "turn on the datacenter firewall",
         ],
     ),
     p(
@@ -2015,9 +2295,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the cluster firewall on",
             "datacenter firewall policy in and out",
             "what is the datacenter firewall's default policy",
+            "audit: is the cluster firewall on and what is the input policy",
+            "datacenter firewall enabled?",
         ],
     ),
-    p("firewall_ipset_create", &["create an IP set for a firewall whitelist or blacklist"]),
+    p(
+        "firewall_ipset_create",
+        &[
+            "create an IP set for a firewall whitelist or blacklist",
+            "new cluster ipset monitoring",
+            "create ipset admins",
+        ],
+    ),
     p(
         "firewall_ipset_add",
         &[
@@ -2027,6 +2316,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add 198.51.100.7 to ipset blacklist",
             "whitelist 10.0.5.0/24 in the management ipset",
             "put 192.0.2.44 into the cluster ipset blocked",
+            "add 10.9.0.0/16 to ipset mgmt",
+            "add the new jump host 10.0.5.9 to ipset admins",
         ],
     ),
     p(
@@ -2036,6 +2327,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create alias backupserver for 10.0.0.50",
             "define a firewall alias for our office network",
             "alias dns1 = 10.0.0.53 for the firewall",
+            "alias pbs01 = 10.0.20.5",
+            "cluster alias for the monitoring host",
         ],
     ),
     p(
@@ -2045,6 +2338,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create security group webserver",
             "make a reusable firewall group for database servers",
             "new security group for mail servers with smtp and imap",
+            "new security group sg-web",
+            "create security group sg-db",
         ],
     ),
     p(
@@ -2061,6 +2356,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open port 22 on pve1's firewall",
             "allow 8006 from the office on node pve2",
             "the firewall blocks the web UI on pve2, allow it",
+            "allow corosync 5405-5412 on hv07 host firewall",
+            "hv02: allow ssh from the bastion",
         ],
     ),
     p(
@@ -2081,6 +2378,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable the host firewall on pve1",
             "set nf_conntrack_max on pve2",
             "turn off the firewall of node pve3",
+            "enable the host firewall on new node hv07",
+            "raise nf_conntrack_max on hv02",
+            "disable host firewall on hv03 while debugging",
         ],
     ),
     p(
@@ -2091,6 +2391,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 firewall log",
             "is the firewall on pve2 dropping my connections",
             "what did pve3's firewall block today",
+            "firewall drops on hv02 in the last hour",
+            "host firewall log of hv03",
         ],
     ),
     p(
@@ -2107,6 +2409,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open port 80 on vm 110",
             "allow ssh into VM 120 only from 10.0.0.0/24",
             "block outgoing smtp from vm 140",
+            "open 443 on vm 4410",
+            "attach sg-web to vm 4410",
+            "vm 4410: allow 22 only from ipset admins",
         ],
     ),
     p(
@@ -2117,6 +2422,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 110 firewall rules",
             "which ports are open on VM 120",
             "vm 120 firewall rules in order",
+            "what rules does vm 4410 have",
+            "firewall rules of vm 4410 in order",
         ],
     ),
     p(
@@ -2128,6 +2435,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable the firewall of vm 110",
             "set the input policy of VM 120 to DROP",
             "turn off the firewall of vm 140",
+            "vm 4410: firewall on, policy_in DROP",
+            "turn on ipfilter for vm 4410",
+            "disable the firewall of vm 4410 for troubleshooting",
         ],
     ),
     p(
@@ -2151,6 +2461,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "Ceph cluster health",
             "is Ceph healthy",
             "HEALTH_WARN in Ceph",
+            "ceph -s as seen from hv02",
+            "run ceph status via hv04 since hv01 is down",
         ],
     ),
     p(
@@ -2164,9 +2476,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "osds",
             "which OSD is down",
             "ceph osd tree on pve1",
+            "osd.7 down, which host is it on",
+            "any nearfull OSDs, show per-OSD fill",
+            "how many OSDs are up and in per host",
         ],
     ),
-    p("node_ceph_osd_create", &["add a disk as a Ceph OSD"]),
+    p(
+        "node_ceph_osd_create",
+        &[
+            "add a disk as a Ceph OSD",
+            "replacement SSD in hv04 is /dev/sdd, create an OSD on it",
+            "new NVMe in hv05, make it an OSD with a separate DB device",
+            "add osds on the new disks of hv06",
+        ],
+    ),
     p(
         "node_ceph_osd_out",
         &[
@@ -2174,10 +2497,27 @@ pub const PHRASINGS: &[Phrasing] = &[
             "mark osd.5 out",
             "osd.3 is failing, take it out",
             "take osd.12 out so ceph moves data away",
+            "out osd.12 on hv04 ahead of the disk swap",
         ],
     ),
-    p("node_ceph_osd_in", &["bring an OSD back in"]),
-    p("node_ceph_osd_delete", &["destroy a Ceph OSD"]),
+    p(
+        "node_ceph_osd_in",
+        &[
+            "bring an OSD back in",
+            "osd.7 is back after the disk reseat, mark it in",
+            "put osd.12 back in now that hv04 is patched",
+            "osd in osd.21 after the maintenance",
+        ],
+    ),
+    p(
+        "node_ceph_osd_delete",
+        &[
+            "destroy a Ceph OSD",
+            "purge osd.7 after the disk swap, with cleanup",
+            "destroy the dead OSD on hv04 and wipe its disk",
+            "decommission osd.21 permanently",
+        ],
+    ),
     p(
         "node_ceph_pool_list",
         &[
@@ -2186,9 +2526,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ceph pools",
             "how full is ceph pool vm-pool",
             "ceph pools with usage and pg count",
+            "capacity review: percent used of every ceph pool",
+            "which ceph pool is closest to full",
+            "ceph pools with size, min_size and crush rule",
         ],
     ),
-    p("node_ceph_pool_create", &["create a Ceph pool for VM disks"]),
+    p(
+        "node_ceph_pool_create",
+        &[
+            "create a Ceph pool for VM disks",
+            "new ceph pool rbd-ssd size 3 min_size 2 on the ssd rule",
+            "create a pool for the k8s team with pg autoscale on and add it as storage",
+            "new erasure coded pool for archive data",
+        ],
+    ),
     p(
         "node_ceph_mon_list",
         &[
@@ -2197,19 +2548,67 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ceph mons",
             "is a Ceph monitor down",
             "list ceph monitors and their addresses",
+            "mon quorum check, is mon.hv03 out of quorum",
+            "which hosts run ceph mons",
         ],
     ),
-    p("node_ceph_mon_add", &["add a Ceph monitor on a node"]),
+    p(
+        "node_ceph_mon_add",
+        &["add a Ceph monitor on a node", "add a fifth mon on hv05", "hv06 replaces hv01, create a ceph monitor there"],
+    ),
     p("node_ceph_fs_add", &["create a CephFS file system"]),
     // SDN.
-    p("sdn_zones_list", &["list SDN zones", "SDN zones of the datacenter"]),
-    p("sdn_zones_create", &["create a simple SDN zone", "create a VLAN or VXLAN or EVPN zone"]),
-    p("sdn_vnets_create", &["create a VNet with a VLAN tag", "create a virtual network (VNet) in an SDN zone"]),
-    p("sdn_vnets_list", &["list VNets", "which VNets exist"]),
-    p("sdn_vnets_subnets_create", &["add a subnet with a gateway and DHCP range to a VNet"]),
+    p(
+        "sdn_zones_list",
+        &[
+            "list SDN zones",
+            "SDN zones of the datacenter",
+            "which SDN zones do we have, vlan vs evpn",
+            "list the zones configured for SDN",
+        ],
+    ),
+    p(
+        "sdn_zones_create",
+        &[
+            "create a simple SDN zone",
+            "create a VLAN or VXLAN or EVPN zone",
+            "new VLAN zone corp on vmbr1",
+            "create EVPN zone tenant-a with controller evpn1",
+            "CR: add a vxlan zone for the lab across hv01-hv03",
+        ],
+    ),
+    p(
+        "sdn_vnets_create",
+        &[
+            "create a VNet with a VLAN tag",
+            "create a virtual network (VNet) in an SDN zone",
+            "new vnet dmz with tag 120 in zone corp",
+            "CR-1234: add VLAN 300 as vnet backup",
+            "create vnet k8s in the evpn zone",
+        ],
+    ),
+    p(
+        "sdn_vnets_list",
+        &["list VNets", "which VNets exist", "all vnets with their tags and zones", "which vnets exist in zone corp"],
+    ),
+    p(
+        "sdn_vnets_subnets_create",
+        &[
+            "add a subnet with a gateway and DHCP range to a VNet",
+            "add 10.30.0.0/24 gw 10.30.0.1 to vnet dmz",
+            "new subnet with dhcp range on vnet k8s",
+        ],
+    ),
     p(
         "sdn_update",
-        &["apply SDN configuration to all nodes", "apply pending SDN changes", "reload the SDN configuration"],
+        &[
+            "apply SDN configuration to all nodes",
+            "apply pending SDN changes",
+            "reload the SDN configuration",
+            "push the SDN changes to all hosts",
+            "apply SDN after adding vnet dmz",
+            "sdn apply",
+        ],
     ),
     // Notifications and metrics.
     p(
@@ -2222,6 +2621,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "only email me when a backup fails",
             "send HA fencing events to the admin target",
             "send only severity error notifications to slack",
+            "route failed vzdump alerts to oncall",
+            "page oncall on fencing events",
+            "matcher: only severity error to the teams webhook",
+            "new matcher sending replication failures to ops-mail",
         ],
     ),
     p(
@@ -2231,9 +2634,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send alerts through smtp.gmail.com",
             "configure an SMTP server for notifications",
             "add an smtp endpoint with user and password for alerts",
+            "new smtp target ops-mail via relay.corp.local:587",
+            "add an smtp endpoint with auth for the noc list",
         ],
     ),
-    p("metrics_server_add", &["send metrics to InfluxDB or Graphite"]),
+    p(
+        "metrics_server_add",
+        &[
+            "send metrics to InfluxDB or Graphite",
+            "add influxdb metric server influx01 bucket pve",
+            "ship metrics to the otel collector",
+            "graphite target for the old grafana",
+        ],
+    ),
     // More tools, in the same categories.
     p(
         "qemu_vm_config_update_async",
@@ -2333,12 +2746,38 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p("lxc_ct_remote_migrate", &["migrate a container to another cluster"]),
     p("lxc_ct_pending_list", &["container changes waiting for a restart"]),
-    p("cluster_backup_get", &["settings of one backup job"]),
-    p("cluster_backup_included_volumes_get", &["which disks a backup job will back up"]),
-    p("node_vzdump_defaults_get", &["default backup settings of a node"]),
+    p(
+        "cluster_backup_get",
+        &[
+            "settings of one backup job",
+            "job backup-prod: schedule, storage, retention, selection",
+            "which guests does backup-prod select",
+        ],
+    ),
+    p(
+        "cluster_backup_included_volumes_get",
+        &[
+            "which disks a backup job will back up",
+            "which disks does backup-prod really cover, any with backup=0",
+            "excluded disks in job backup-prod",
+        ],
+    ),
+    p(
+        "node_vzdump_defaults_get",
+        &[
+            "default backup settings of a node",
+            "vzdump.conf defaults on hv01",
+            "default bwlimit and storage for backups on hv02",
+        ],
+    ),
     p(
         "cluster_jobs_schedule_analyze_list",
-        &["when would a schedule like daily or mon..fri 02:00 run next", "test a calendar event"],
+        &[
+            "when would a schedule like daily or mon..fri 02:00 run next",
+            "test a calendar event",
+            "when will 'mon..fri 22:00' fire next",
+            "check the next runs of the new backup schedule",
+        ],
     ),
     p("node_storage_content_get", &["size and format of a volume", "details of a backup file"]),
     p(
@@ -2351,7 +2790,15 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which nodes may use storage ceph-pool",
         ],
     ),
-    p("node_storage_rrddata_list", &["storage usage history", "storage usage graph over time"]),
+    p(
+        "node_storage_rrddata_list",
+        &[
+            "storage usage history",
+            "storage usage graph over time",
+            "growth of ceph-rbd storage over the last month",
+            "trend of pbs-prod usage for capacity",
+        ],
+    ),
     p("node_scan_nfs_list", &["which NFS exports does a server offer"]),
     p("node_scan_cifs_list", &["which SMB shares does a server offer"]),
     p("node_scan_pbs_list", &["which datastores does a backup server have"]),
@@ -2449,13 +2896,29 @@ pub const PHRASINGS: &[Phrasing] = &[
             "order a Let's Encrypt cert for pve1",
             "get a trusted certificate for pve2 via ACME",
             "pve3 needs a real certificate from Let's Encrypt",
+            "order an ACME cert for hv07.corp.example",
+            "first ACME order for the new node",
         ],
     ),
-    p("node_certs_acme_certificate_update", &["renew the Let's Encrypt certificate"]),
+    p(
+        "node_certs_acme_certificate_update",
+        &[
+            "renew the Let's Encrypt certificate",
+            "force-renew the ACME cert on hv02",
+            "renew hv04's lets encrypt cert now",
+        ],
+    ),
     p("node_config_update", &["set a node's description or wake-on-LAN MAC", "configure ACME domains of a node"]),
     p("node_config_get", &["node description and ACME domains"]),
     p("node_wakeonlan", &["wake a powered off node over the network"]),
-    p("node_report_get", &["system report of a node for support"]),
+    p(
+        "node_report_get",
+        &[
+            "system report of a node for support",
+            "pvereport of hv03 for the support ticket",
+            "collect a system report from hv04",
+        ],
+    ),
     p("node_netstat_list", &["network traffic counters of guests' interfaces on a node"]),
     p("node_capabilities_qemu_cpu_list", &["which CPU types can a VM use"]),
     p("node_capabilities_qemu_machines_list", &["which machine types like q35 does a node support"]),
@@ -2472,34 +2935,172 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("node_suspendall", &["suspend all guests on a node"]),
     p("node_execute", &["run several API calls in one batch on a node"]),
     p("cluster_config_nodes_add", &["add a node to the corosync configuration"]),
-    p("cluster_config_totem_get", &["corosync totem settings"]),
-    p("cluster_config_qdevice_get", &["status of the QDevice for quorum"]),
-    p("cluster_bulk_action_guest_start", &["start many guests across the cluster at once"]),
-    p("cluster_bulk_action_guest_shutdown", &["shut down many guests across the cluster at once"]),
-    p("cluster_bulk_action_guest_migrate", &["migrate many guests at once"]),
+    p(
+        "cluster_config_totem_get",
+        &["corosync totem settings", "corosync token timeout and crypto settings", "totem config of the cluster"],
+    ),
+    p(
+        "cluster_config_qdevice_get",
+        &[
+            "status of the QDevice for quorum",
+            "is the qdevice connected and voting",
+            "qnetd status for the 2-node edge cluster",
+        ],
+    ),
+    p(
+        "cluster_bulk_action_guest_start",
+        &[
+            "start many guests across the cluster at once",
+            "start everything after the DC power work",
+            "bring all guests cluster-wide back up",
+        ],
+    ),
+    p(
+        "cluster_bulk_action_guest_shutdown",
+        &[
+            "shut down many guests across the cluster at once",
+            "shut down the whole fleet for the DC power work",
+            "clean shutdown of every guest cluster-wide",
+        ],
+    ),
+    p(
+        "cluster_bulk_action_guest_migrate",
+        &[
+            "migrate many guests at once",
+            "bulk move vms 4410-4420 to hv05",
+            "move a batch of guests from several hosts to hv06",
+        ],
+    ),
     p("mapping_pci_list", &["PCI resource mappings of the cluster"]),
     p("mapping_usb_list", &["USB resource mappings of the cluster"]),
     p("mapping_dir_create", &["share a host directory with VMs via virtiofs"]),
-    p("metrics_server_list", &["where are metrics sent"]),
+    p(
+        "metrics_server_list",
+        &["where are metrics sent", "which metric servers do we push to", "list the external metric targets"],
+    ),
     p("cluster_qemu_custom_cpu_models_create", &["define a custom CPU model for VMs"]),
-    p("ha_resources_get", &["HA settings of a guest"]),
-    p("ha_status_manager_status_get", &["raw state of the HA manager"]),
-    p("ha_groups_list", &["HA groups and their node priorities"]),
-    p("ha_rules_list", &["HA affinity rules"]),
-    p("ha_status_disarm_ha", &["disarm HA before cluster maintenance"]),
-    p("ha_status_arm_ha", &["arm HA again after maintenance"]),
-    p("replication_update", &["disable a replication job", "change the schedule or rate limit of a replication job"]),
-    p("replication_delete", &["stop replicating a guest"]),
-    p("replication_get", &["settings of one replication job"]),
-    p("node_replication_log_list", &["log of the last replication run"]),
-    p("access_users_get", &["details of one user, like groups and email"]),
-    p("access_groups_delete", &["delete a group"]),
-    p("access_users_token_get", &["expiry and comment of an API token"]),
-    p("access_users_token_update", &["change a token's expiry or comment"]),
-    p("access_roles_get", &["which privileges a role includes"]),
-    p("access_roles_update", &["add a privilege to a custom role"]),
-    p("access_roles_delete", &["delete a custom role"]),
-    p("access_domains_create", &["connect LDAP or Active Directory for logins", "add an OpenID Connect realm"]),
+    p(
+        "ha_resources_get",
+        &[
+            "HA settings of a guest",
+            "HA config of vm:4410: state, max_restart, failback",
+            "what is the requested HA state of ct:5120",
+        ],
+    ),
+    p(
+        "ha_status_manager_status_get",
+        &[
+            "raw state of the HA manager",
+            "full CRM and LRM dump for the incident postmortem",
+            "raw manager_status with lrm mode per node and timestamps",
+        ],
+    ),
+    p(
+        "ha_groups_list",
+        &[
+            "HA groups and their node priorities",
+            "legacy HA groups still configured",
+            "which HA groups exist and their node priorities",
+        ],
+    ),
+    p(
+        "ha_rules_list",
+        &["HA affinity rules", "which HA rules pin the db VMs", "audit the HA affinity and anti-affinity rules"],
+    ),
+    p(
+        "ha_status_disarm_ha",
+        &[
+            "disarm HA before cluster maintenance",
+            "disarm HA for the corosync network change so nothing gets fenced",
+            "release the HA watchdogs cluster-wide before the switch swap",
+        ],
+    ),
+    p(
+        "ha_status_arm_ha",
+        &[
+            "arm HA again after maintenance",
+            "switch work done, re-arm HA",
+            "rearm the HA stack after the corosync maintenance",
+        ],
+    ),
+    p(
+        "replication_update",
+        &[
+            "disable a replication job",
+            "change the schedule or rate limit of a replication job",
+            "throttle replication job 4410-0 to 50 MB/s",
+            "pause replication 4410-0 during the migration",
+            "change job 5120-0 schedule to */10",
+        ],
+    ),
+    p(
+        "replication_delete",
+        &[
+            "stop replicating a guest",
+            "drop replication job 4410-1, target node is gone",
+            "remove the replication of ct 5120 to hv04",
+        ],
+    ),
+    p(
+        "replication_get",
+        &[
+            "settings of one replication job",
+            "config of replication job 4410-0: schedule, rate, target",
+            "where does job 5120-0 replicate to",
+        ],
+    ),
+    p(
+        "node_replication_log_list",
+        &[
+            "log of the last replication run",
+            "why did 4410-0 fail, show the run log",
+            "replication log of job 5120-0 on hv01",
+        ],
+    ),
+    p(
+        "access_users_get",
+        &[
+            "details of one user, like groups and email",
+            "jdoe@pve: groups, expiry, enabled?",
+            "details of account ci@pve",
+        ],
+    ),
+    p("access_groups_delete", &["delete a group", "remove the obsolete group contractors", "delete group lab-users"]),
+    p(
+        "access_users_token_get",
+        &[
+            "expiry and comment of an API token",
+            "when does ci@pve!deploy expire, is privsep on",
+            "details of token svc-tf@pve!tf",
+        ],
+    ),
+    p(
+        "access_users_token_update",
+        &[
+            "change a token's expiry or comment",
+            "rotate the CI token",
+            "regenerate the secret of ci@pve!deploy",
+            "set the CI token to expire end of quarter",
+        ],
+    ),
+    p("access_roles_get", &["which privileges a role includes", "privs of role Ops", "what exactly is in role NOC"]),
+    p(
+        "access_roles_update",
+        &["add a privilege to a custom role", "add Sys.Modify to role Ops", "strip VM.Allocate from role NOC"],
+    ),
+    p(
+        "access_roles_delete",
+        &["delete a custom role", "drop the unused custom role Legacy", "delete role BackupOperator"],
+    ),
+    p(
+        "access_domains_create",
+        &[
+            "connect LDAP or Active Directory for logins",
+            "add an OpenID Connect realm",
+            "add AD realm corp with ldaps to dc01.corp.local",
+            "new LDAP realm for the openldap directory",
+        ],
+    ),
     p(
         "access_domains_sync",
         &[
@@ -2508,6 +3109,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "sync users from AD now",
             "new LDAP users can't log in, sync the realm",
             "pull the latest group members from LDAP realm corp",
+            "resync the AD realm now, jdoe's new group is not showing",
+            "sync realm corp users and groups, remove vanished",
         ],
     ),
     p(
@@ -2516,27 +3119,59 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set the default realm",
             "require two-factor authentication for a realm",
             "change the LDAP server of a realm",
+            "DC cert changed, point the AD realm at the new server",
+            "enforce TOTP on the corp realm",
+            "change the bind user of the ldap realm",
         ],
     ),
-    p("access_tfa_add", &["add a TOTP second factor for a user"]),
+    p(
+        "access_tfa_add",
+        &["add a TOTP second factor for a user", "add a TOTP for jdoe@pve", "register recovery keys for root@pam"],
+    ),
     p("access_ticket_create", &["log in and get a ticket"]),
-    p("cluster_jobs_realm_sync_add", &["sync LDAP users every night"]),
+    p(
+        "cluster_jobs_realm_sync_add",
+        &[
+            "sync LDAP users every night",
+            "schedule a nightly AD sync for realm corp",
+            "realm sync job every hour for the ldap realm",
+        ],
+    ),
     p("pools_poolid_delete", &["remove a resource pool"]),
-    p("firewall_rules_delete", &["remove a datacenter firewall rule"]),
+    p(
+        "firewall_rules_delete",
+        &[
+            "remove a datacenter firewall rule",
+            "drop DC firewall rule at pos 4",
+            "delete the temporary datacenter allow rule",
+        ],
+    ),
     p("firewall_rules_update", &["change or disable a datacenter firewall rule"]),
     p("firewall_ipset_list", &["list IP sets like management or blacklist"]),
     p("firewall_ipset_get", &["addresses in an IP set"]),
     p("firewall_aliases_list", &["firewall aliases"]),
-    p("firewall_groups_list", &["security groups"]),
+    p("firewall_groups_list", &["security groups", "which security groups exist", "list the sg-* security groups"]),
     p("firewall_groups_get", &["rules of a security group"]),
     p("firewall_macros_list", &["firewall macros like SSH, HTTP, Ping"]),
     p("node_firewall_rules_delete", &["remove a firewall rule from a node"]),
     p(
         "node_firewall_options_get",
-        &["is the host firewall enabled, and its log level", "is the firewall on for a node"],
+        &[
+            "is the host firewall enabled, and its log level",
+            "is the firewall on for a node",
+            "is the host firewall on for hv03",
+            "hv02 host firewall settings and log level",
+        ],
     ),
     p("qemu_vm_firewall_rules_delete", &["remove a firewall rule from a VM"]),
-    p("qemu_vm_firewall_options_get", &["is the firewall enabled on a VM"]),
+    p(
+        "qemu_vm_firewall_options_get",
+        &[
+            "is the firewall enabled on a VM",
+            "is vm 4410's firewall enabled, and is ipfilter on",
+            "firewall policy of vm 4410",
+        ],
+    ),
     p(
         "qemu_vm_firewall_log_list",
         &[
@@ -2544,6 +3179,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 110 firewall log",
             "why can't I reach VM 120, check its firewall log",
             "firewall log of VM 140",
+            "firewall log of vm 4410, is 443 being dropped",
+            "drops on vm 4410 in the last hour",
         ],
     ),
     p("lxc_ct_firewall_rules_list", &["firewall rules of a container"]),
@@ -2554,6 +3191,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable the firewall of ct 230",
             "set the input policy of container 105 to DROP",
             "turn off the firewall of lxc 310",
+            "ct 5120 firewall on",
+            "set policy_in DROP on container 5120",
         ],
     ),
     p(
@@ -2565,6 +3204,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ceph health",
             "ceph says HEALTH_WARN, what is wrong",
             "is the ceph cluster rebalancing",
+            "ceph health detail for the incident channel",
+            "HEALTH_ERR paged, what is ceph complaining about",
+            "are PGs still degraded after osd.7 came back",
+            "recovery progress of the ceph cluster after the disk swap",
         ],
     ),
     p(
@@ -2574,33 +3217,131 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set noout so ceph does not rebalance",
             "set norebalance and noout for maintenance",
             "unset noout and norebalance after maintenance",
+            "set noout, norebalance and norecover in one go for the patch window",
+            "clear all the maintenance ceph flags at once after patching",
+            "ceph maint mode: noout plus nobackfill together",
         ],
     ),
-    p("ceph_flags_list", &["which Ceph flags like noout are set"]),
-    p("ceph_flags_update", &["set or clear one Ceph flag such as noout"]),
-    p("node_ceph_osd_scrub", &["deep scrub an OSD"]),
+    p(
+        "ceph_flags_list",
+        &[
+            "which Ceph flags like noout are set",
+            "did someone leave noout on after the window",
+            "which ceph OSD flags are set cluster-wide right now",
+            "post-maintenance check: any ceph flags still active",
+        ],
+    ),
+    p(
+        "ceph_flags_update",
+        &[
+            "set or clear one Ceph flag such as noout",
+            "set noout for the hv03 reboot",
+            "unset noout, hv03 is back and its OSDs are up",
+            "set nodeep-scrub while the cluster is recovering",
+            "flip a single ceph flag: norebalance on",
+        ],
+    ),
+    p(
+        "node_ceph_osd_scrub",
+        &[
+            "deep scrub an OSD",
+            "deep-scrub osd.7 after the inconsistent PG alert",
+            "kick off a scrub on osd.12",
+            "PG inconsistent on osd.21, deep scrub it",
+        ],
+    ),
     p("node_ceph_osd_get", &["details of one OSD"]),
     p("node_ceph_pool_get", &["size, min_size and PG count of a Ceph pool"]),
-    p("node_ceph_pool_update", &["change the replica count or PG autoscaling of a Ceph pool"]),
-    p("node_ceph_pool_delete", &["delete a Ceph pool"]),
-    p("node_ceph_mgr_add", &["add a Ceph manager"]),
+    p(
+        "node_ceph_pool_update",
+        &[
+            "change the replica count or PG autoscaling of a Ceph pool",
+            "drop min_size on rbd-hdd to 1 during the incident",
+            "set target_size_ratio on pool rbd-ssd",
+            "move pool rbd-ssd to the ssd crush rule",
+            "bump pg_num on pool rbd-hdd",
+        ],
+    ),
+    p(
+        "node_ceph_pool_delete",
+        &["delete a Ceph pool", "decommission ceph pool old-rbd", "drop the test ceph pool and its storage entry"],
+    ),
+    p(
+        "node_ceph_mgr_add",
+        &["add a Ceph manager", "add a standby ceph mgr on hv05", "create a manager daemon on hv06"],
+    ),
     p("node_ceph_mds_add", &["add a metadata server for CephFS"]),
     p("node_ceph_init", &["install and initialize Ceph on the cluster"]),
-    p("node_ceph_cfg_raw_get", &["read ceph.conf"]),
-    p("node_ceph_log_list", &["Ceph log of a node"]),
+    p(
+        "node_ceph_cfg_raw_get",
+        &[
+            "read ceph.conf",
+            "cat ceph.conf on hv01, checking public and cluster network",
+            "raw ceph config file, which mon hosts are listed",
+        ],
+    ),
+    p(
+        "node_ceph_log_list",
+        &[
+            "Ceph log of a node",
+            "ceph cluster log on hv02 around the time osd.7 flapped",
+            "tail the ceph log for slow ops messages",
+        ],
+    ),
     p("node_ceph_fs_list", &["CephFS file systems"]),
-    p("node_ceph_restart", &["restart Ceph services on a node"]),
-    p("node_ceph_crush_get", &["the CRUSH map"]),
+    p(
+        "node_ceph_restart",
+        &[
+            "restart Ceph services on a node",
+            "bounce the ceph daemons on hv03",
+            "restart osd.7 on hv04, it is flapping",
+            "restart the ceph mon on hv02",
+        ],
+    ),
+    p(
+        "node_ceph_crush_get",
+        &[
+            "the CRUSH map",
+            "dump the crushmap, checking the failure domains",
+            "is the ceph failure domain host or rack",
+        ],
+    ),
     p("sdn_zones_get", &["settings of an SDN zone"]),
-    p("sdn_vnets_get", &["settings of a VNet, like its VLAN tag"]),
-    p("sdn_vnets_subnets_list", &["subnets of a VNet"]),
-    p("sdn_vnets_delete", &["delete a VNet"]),
-    p("sdn_zones_delete", &["delete an SDN zone"]),
-    p("sdn_controllers_create", &["add an EVPN or BGP controller"]),
+    p(
+        "sdn_vnets_get",
+        &["settings of a VNet, like its VLAN tag", "what tag and zone is vnet dmz", "config of vnet backup"],
+    ),
+    p(
+        "sdn_vnets_subnets_list",
+        &["subnets of a VNet", "what subnets hang off vnet dmz", "subnets and gateways of vnet k8s"],
+    ),
+    p("sdn_vnets_delete", &["delete a VNet", "remove vnet dmz", "delete the unused vnet lab10"]),
+    p(
+        "sdn_zones_delete",
+        &["delete an SDN zone", "retire the lab SDN zone", "remove zone tenant-a, all its vnets are gone"],
+    ),
+    p(
+        "sdn_controllers_create",
+        &[
+            "add an EVPN or BGP controller",
+            "add EVPN controller evpn1 with ASN 65000 and peers hv01-hv03",
+            "create a BGP controller for hv01 to peer with the core routers",
+        ],
+    ),
     p("sdn_ipams_list", &["IP address management plugins of SDN"]),
-    p("sdn_ipams_status_list", &["which IPs are handed out in SDN"]),
+    p(
+        "sdn_ipams_status_list",
+        &[
+            "which IPs are handed out in SDN",
+            "who has 10.30.0.15 in the pve ipam",
+            "ipam entries and leases for SDN subnets",
+        ],
+    ),
     p("sdn_list", &["software defined networking overview"]),
-    p("node_sdn_zones_list", &["state of SDN zones on a node"]),
+    p(
+        "node_sdn_zones_list",
+        &["state of SDN zones on a node", "is zone corp in error on hv04 after the apply", "SDN zone status on hv02"],
+    ),
     p(
         "notifications_endpoints_list",
         &[
@@ -2610,7 +3351,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "notification endpoints of all types",
         ],
     ),
-    p("notifications_targets_list", &["list notification targets"]),
+    p(
+        "notifications_targets_list",
+        &[
+            "list notification targets",
+            "all notification targets of every type",
+            "where can alerts be sent, all targets",
+        ],
+    ),
     p(
         "notifications_targets_test",
         &[
@@ -2618,10 +3366,27 @@ pub const PHRASINGS: &[Phrasing] = &[
             "test the mail target",
             "notifications don't arrive, send a test to target mail-to-root",
             "send a test notification to the gotify target",
+            "fire a test alert at the teams webhook",
+            "test the ops-mail target after the relay change",
+            "send a test notification to oncall-gotify",
         ],
     ),
-    p("notifications_endpoints_sendmail_create", &["send notification e-mails to the admins"]),
-    p("notifications_endpoints_gotify_create", &["push notifications to Gotify"]),
+    p(
+        "notifications_endpoints_sendmail_create",
+        &[
+            "send notification e-mails to the admins",
+            "new sendmail target to the noc list",
+            "sendmail endpoint for group admins",
+        ],
+    ),
+    p(
+        "notifications_endpoints_gotify_create",
+        &[
+            "push notifications to Gotify",
+            "gotify target for the oncall phones",
+            "add a gotify endpoint on gotify.corp.local",
+        ],
+    ),
     p(
         "notifications_endpoints_webhook_create",
         &[
@@ -2629,9 +3394,15 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send alerts to our Slack webhook",
             "post notifications to a Discord webhook",
             "add a webhook endpoint for ntfy alerts",
+            "add a webhook target for MS Teams",
+            "send alerts to the alertmanager webhook",
+            "pagerduty webhook target for pve alerts",
         ],
     ),
-    p("notifications_matchers_list", &["which notification rules exist"]),
+    p(
+        "notifications_matchers_list",
+        &["which notification rules exist", "which matchers route to the pager", "audit all notification matchers"],
+    ),
     p("acme_account_create", &["register a Let's Encrypt account"]),
     p("acme_plugins_create", &["add a DNS challenge plugin for ACME"]),
     p("qemu_vm_agent_get_users", &["who is logged in to a VM"]),
@@ -2673,6 +3444,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "alice is locked out after too many wrong TOTP codes, unlock her",
             "reset the TFA lockout of bob@pve",
             "unlock TFA for carol@pam",
+            "jdoe is TFA-locked, unlock him",
+            "clear the TFA lockout on root@pam",
         ],
     ),
     p(
@@ -2795,6 +3568,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which LDAP sync jobs are scheduled",
             "list all scheduled realm sync jobs",
             "do we sync users from Active Directory automatically",
+            "is there a scheduled LDAP sync job",
+            "list the realm sync schedules",
         ],
     ),
     p(
@@ -2811,6 +3586,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the schedule of the LDAP sync job",
             "edit a realm sync job to also sync groups",
             "disable the scheduled Active Directory sync",
+            "move the AD sync job to 03:00",
+            "disable the realm sync job for corp",
         ],
     ),
     p(
@@ -2945,11 +3722,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change an external metric server's host or port",
             "edit the InfluxDB bucket or token",
             "disable sending metrics to Graphite for a while",
+            "point influx metrics to influx02",
+            "rotate the influxdb token",
         ],
     ),
     p(
         "metrics_server_delete",
-        &["remove an external metric server", "stop sending metrics to InfluxDB", "delete the Graphite metrics target"],
+        &[
+            "remove an external metric server",
+            "stop sending metrics to InfluxDB",
+            "delete the Graphite metrics target",
+            "drop the graphite metric target",
+            "remove metric server influx01",
+        ],
     ),
     p(
         "ceph_flags_get",
@@ -2957,6 +3742,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the Ceph noout flag set",
             "check one Ceph OSD flag like norebalance or noscrub",
             "is ceph scrubbing paused",
+            "just the nodeep-scrub flag, is it set",
+            "value of the norebalance flag only",
         ],
     ),
     p(
@@ -2969,7 +3756,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "node_ceph_cfg_db_list",
-        &["show the Ceph configuration database", "settings stored in the Ceph monitor config db", "ceph config dump"],
+        &[
+            "show the Ceph configuration database",
+            "settings stored in the Ceph monitor config db",
+            "ceph config dump",
+            "ceph config db overrides like osd_max_backfills",
+            "what is set in the mon config database",
+        ],
     ),
     p(
         "node_ceph_cfg_value_get",
@@ -2986,6 +3779,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can I destroy a Ceph monitor without losing quorum",
             "check if stopping a ceph service would make data unavailable",
             "ok-to-stop check for an OSD",
+            "ok-to-stop osd.7 before I pull the disk",
+            "safe to destroy mon.hv01 without breaking quorum",
+            "can I stop the mds on hv03 safely",
         ],
     ),
     p(
@@ -2998,6 +3794,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which Ceph metadata servers exist",
             "list all MDS daemons and their state",
             "is there a standby MDS for CephFS",
+            "cephfs mds state, is there a standby",
+            "which mds is active for cephfs after hv02 rebooted",
         ],
     ),
     p("node_ceph_mds_delete", &["destroy a Ceph metadata server", "remove an MDS daemon from a node"]),
@@ -3007,16 +3805,29 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which Ceph managers exist and which is active",
             "list all ceph-mgr daemons",
             "is there a standby Ceph manager",
+            "which ceph mgr is active, hv02 or hv03",
+            "do we still have a standby mgr after hv01 died",
         ],
     ),
     p("node_ceph_mgr_delete", &["destroy a Ceph manager", "remove a ceph-mgr daemon from a node"]),
-    p("node_ceph_mon_delete", &["destroy a Ceph monitor", "remove a ceph-mon from a node", "delete a Ceph monitor"]),
+    p(
+        "node_ceph_mon_delete",
+        &[
+            "destroy a Ceph monitor",
+            "remove a ceph-mon from a node",
+            "delete a Ceph monitor",
+            "retire mon.hv01 before decommissioning the host",
+            "remove the mon on hv03, it is being rebuilt",
+        ],
+    ),
     p(
         "node_ceph_osd_lv_info_get",
         &[
             "which LVM volume backs an OSD",
             "size and device of an OSD's DB or WAL volume",
             "show the logical volume details of one OSD",
+            "which LV and VG back osd.7 on hv04",
+            "lvm details of osd.12's block.db",
         ],
     ),
     p(
@@ -3025,6 +3836,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "details of one OSD: its disk, host and version",
             "which physical disk is this OSD on",
             "show one OSD's device and memory usage",
+            "which device and serial is osd.7, need it for the DC ticket",
+            "osd.7 bluestore device paths and hostname",
+            "ceph version and backend of osd.12",
         ],
     ),
     p(
@@ -3033,19 +3847,40 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show one Ceph pool's size, min_size and PG count",
             "is PG autoscaling on for this pool",
             "current settings and usage of a Ceph pool",
+            "rbd-ssd pool settings and pg count",
+            "which crush rule does pool rbd-hdd use",
+            "autoscale mode and size of pool k8s",
         ],
     ),
     p(
         "node_ceph_rules_list",
-        &["which CRUSH rules exist", "list Ceph CRUSH rules for pools", "is there a crush rule for SSD only"],
+        &[
+            "which CRUSH rules exist",
+            "list Ceph CRUSH rules for pools",
+            "is there a crush rule for SSD only",
+            "which crush rules exist, ssd vs hdd",
+            "names of the ceph crush rules for the new pool",
+        ],
     ),
     p(
         "node_ceph_start",
-        &["start Ceph services on a node", "start a stopped OSD", "bring a Ceph monitor back up on a host"],
+        &[
+            "start Ceph services on a node",
+            "start a stopped OSD",
+            "bring a Ceph monitor back up on a host",
+            "start osd.7 again on hv04 after the swap",
+            "bring the ceph daemons on hv03 back up",
+        ],
     ),
     p(
         "node_ceph_stop",
-        &["stop Ceph services on a node", "stop an OSD daemon for maintenance", "shut down all ceph daemons on a host"],
+        &[
+            "stop Ceph services on a node",
+            "stop an OSD daemon for maintenance",
+            "shut down all ceph daemons on a host",
+            "stop osd.7 on hv04 for the disk swap",
+            "stop all ceph services on hv03 before the hardware work",
+        ],
     ),
     p(
         "ha_groups_get",
@@ -3066,7 +3901,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "ha_rules_update",
-        &["change an HA affinity rule", "edit the nodes of an HA node affinity rule", "disable an HA rule for now"],
+        &[
+            "change an HA affinity rule",
+            "edit the nodes of an HA node affinity rule",
+            "disable an HA rule for now",
+            "add hv05 to the nodes of HA rule db-pin",
+            "make HA rule db-pin strict",
+        ],
     ),
     p(
         "ha_rules_delete",
@@ -3074,6 +3915,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove an HA rule",
             "delete an HA affinity or anti-affinity rule",
             "let guests run together again by deleting the rule",
+            "drop the HA rule db-pin",
+            "delete the anti-affinity rule for the old db pair",
         ],
     ),
     // SDN and notification tools.
@@ -3124,6 +3967,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which VNets of a zone are deployed on this node",
             "status of each VNet of a zone on a host",
             "did the VNets of this zone come up on the node",
+            "which vnets of zone corp are up on hv03",
+            "vnet status inside zone corp on hv02",
         ],
     ),
     p(
@@ -3187,6 +4032,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "preview what applying the SDN changes would do",
             "show the diff of pending SDN changes before applying",
             "what would change in FRR and the network interfaces if I apply SDN",
+            "diff pending SDN vs running before apply",
+            "what will the SDN apply change on the hosts",
         ],
     ),
     p(
@@ -3287,7 +4134,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "sdn_lock_delete",
-        &["release the SDN configuration lock", "unlock SDN, the lock is stale", "force-remove a stuck SDN lock"],
+        &[
+            "release the SDN configuration lock",
+            "unlock SDN, the lock is stale",
+            "force-remove a stuck SDN lock",
+            "SDN config is locked by a dead apply, clear the lock",
+            "release the sdn global lock",
+        ],
     ),
     p(
         "sdn_rollback",
@@ -3295,6 +4148,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "discard pending SDN changes",
             "undo SDN edits that were not applied yet",
             "revert the SDN configuration to the running one",
+            "throw away the pending SDN edits",
+            "someone half-edited SDN, reset pending to running",
         ],
     ),
     p(
@@ -3375,9 +4230,24 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "sdn_vnets_subnets_update",
-        &["change the gateway of a VNet subnet", "edit a subnet's DHCP range", "turn on SNAT for a VNet subnet"],
+        &[
+            "change the gateway of a VNet subnet",
+            "edit a subnet's DHCP range",
+            "turn on SNAT for a VNet subnet",
+            "widen the DHCP range on the dmz subnet",
+            "enable snat on 10.30.0.0/24 in vnet dmz",
+            "change gateway of subnet 10.40.0.0/24",
+        ],
     ),
-    p("sdn_vnets_subnets_delete", &["remove a subnet from a VNet", "delete an SDN subnet"]),
+    p(
+        "sdn_vnets_subnets_delete",
+        &[
+            "remove a subnet from a VNet",
+            "delete an SDN subnet",
+            "drop 10.30.0.0/24 from vnet dmz",
+            "remove the old subnet from vnet k8s",
+        ],
+    ),
     p(
         "sdn_vnets_update",
         &[
@@ -3385,6 +4255,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rename the alias of a virtual network",
             "make a VNet VLAN-aware",
             "isolate ports on a VNet",
+            "change vnet dmz tag to 121",
+            "make vnet dmz vlan-aware",
+            "set alias of vnet dmz to 'public web'",
         ],
     ),
     p(
@@ -3394,6 +4267,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "edit a zone's peers or exit nodes",
             "restrict a zone to some nodes",
             "turn on DHCP in an SDN zone",
+            "add hv06 to the nodes of zone corp",
+            "set MTU 1450 on vxlan zone lab",
+            "change the bridge of zone corp to vmbr2",
         ],
     ),
     p(
@@ -3427,6 +4303,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the recipients of a sendmail target",
             "email alerts to another address instead of root",
             "edit the from address of mail-to-root",
+            "send mail-to-root to infra@corp.example instead of root",
+            "change the from address of the sendmail target",
         ],
     ),
     p(
@@ -3439,7 +4317,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "notifications_endpoints_smtp_get",
-        &["show the settings of one SMTP target", "which mail server and port do the alert emails go through"],
+        &[
+            "show the settings of one SMTP target",
+            "which mail server and port do the alert emails go through",
+            "settings of the ops-mail smtp target",
+            "which relay and port does ops-mail use",
+        ],
     ),
     p(
         "notifications_endpoints_smtp_update",
@@ -3447,12 +4330,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the SMTP server or password for alert emails",
             "switch the notification mail relay to STARTTLS",
             "edit an SMTP target's recipients",
+            "rotate the smtp relay password on ops-mail",
+            "add oncall@corp.example to the ops-mail recipients",
+            "switch ops-mail to the new relay host",
         ],
     ),
     p("notifications_endpoints_smtp_delete", &["remove an SMTP target", "stop sending alerts through the mail relay"]),
     p(
         "notifications_endpoints_webhook_list",
-        &["which webhook targets are configured", "list all webhooks for alerts, like Slack, Discord or ntfy"],
+        &[
+            "which webhook targets are configured",
+            "list all webhooks for alerts, like Slack, Discord or ntfy",
+            "which webhook targets exist",
+            "list all webhook alert endpoints",
+        ],
     ),
     p(
         "notifications_endpoints_webhook_get",
@@ -3464,17 +4355,26 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change a webhook's URL",
             "edit the body template of a notification webhook",
             "update the Slack webhook secret",
+            "Teams webhook URL changed, update the target",
+            "rotate the secret header on the pagerduty webhook",
         ],
     ),
     p(
         "notifications_endpoints_webhook_delete",
-        &["remove a webhook target", "stop posting alerts to the Discord webhook"],
+        &[
+            "remove a webhook target",
+            "stop posting alerts to the Discord webhook",
+            "drop the old slack webhook target",
+            "remove webhook target teams-legacy",
+        ],
     ),
     p(
         "notifications_matcher_fields_list",
         &[
             "which fields can a notification matcher filter on",
             "what metadata do notifications carry, like type or hostname",
+            "fields I can match alerts on",
+            "match-field keys available for matchers",
         ],
     ),
     p(
@@ -3483,6 +4383,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which values can a notification field take",
             "what event types can I filter alerts on",
             "known values of notification metadata like job ids and hostnames",
+            "which type values exist for matching, like vzdump, fencing, replication",
+            "known hostnames and job-ids for alert matching",
         ],
     ),
     p(
@@ -3491,6 +4393,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show one notification matcher",
             "which alerts does this matcher route and where",
             "details of a notification rule",
+            "what does matcher oncall-page match on",
+            "targets and severities of matcher default-matcher",
         ],
     ),
     p(
@@ -3499,9 +4403,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change a notification matcher",
             "edit which severities a notification rule matches",
             "send this matcher's alerts to another target",
+            "add the teams target to matcher default-matcher",
+            "mute backup notifications during the maintenance window on that matcher",
+            "invert matcher noisy so it drops info",
         ],
     ),
-    p("notifications_matchers_delete", &["remove a notification matcher", "delete a notification routing rule"]),
+    p(
+        "notifications_matchers_delete",
+        &[
+            "remove a notification matcher",
+            "delete a notification routing rule",
+            "drop the legacy matcher",
+            "delete matcher noisy-backups",
+        ],
+    ),
     // Firewall (datacenter, node, VM, container, VNet), node, guest agent, storage and access tools.
     p(
         "firewall_aliases_get",
@@ -3529,6 +4444,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a rule to a firewall security group",
             "allow a port in a security group",
             "append an allow rule to the webservers security group",
+            "add allow 5432 from app-net to sg-db",
+            "add https in to security group sg-web",
         ],
     ),
     p("firewall_groups_delete", &["delete a firewall security group", "remove a security group nobody uses any more"]),
@@ -3567,6 +4484,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove an address from a datacenter IP set",
             "take an IP off the cluster-wide blacklist",
             "unblock an IP listed in the datacenter blacklist ipset",
+            "remove 10.0.5.9 from ipset admins",
+            "take 10.9.0.0/16 out of ipset mgmt",
         ],
     ),
     p(
@@ -3758,6 +4677,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable the firewall on a VNet",
             "set the forward policy of an SDN VNet to DROP",
             "turn off filtering of routed traffic on a virtual network",
+            "turn the vnet dmz firewall on",
+            "set forward policy DROP on vnet dmz",
         ],
     ),
     p(
@@ -3774,6 +4695,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a forward firewall rule to a VNet",
             "allow traffic between guests on an SDN virtual network",
             "block a port on a VNet's firewall",
+            "allow 443 forwarded into vnet dmz",
+            "vnet dmz: drop smtp going out",
         ],
     ),
     p(
@@ -3963,6 +4886,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the settings of an authentication realm",
             "which LDAP server and base DN does a realm use",
             "details of one realm like AD or OpenID",
+            "settings of realm corp: server, base dn, bind user",
+            "is tfa enforced on the corp realm",
         ],
     ),
     p(
@@ -3979,7 +4904,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "access_tfa_get",
-        &["which second factors does a user have", "list a user's 2FA entries like TOTP, WebAuthn or recovery keys"],
+        &[
+            "which second factors does a user have",
+            "list a user's 2FA entries like TOTP, WebAuthn or recovery keys",
+            "jdoe@pve's 2FA entries",
+            "what second factors are registered for root@pam",
+        ],
     ),
     p("access_tfa_id_get", &["details of one TFA entry of a user", "show one second factor of a user"]),
     p(
@@ -3996,6 +4926,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove a user's TOTP",
             "delete a lost WebAuthn key or authenticator of a user",
             "user lost their phone, remove their 2FA",
+            "jdoe lost his yubikey, remove that webauthn entry",
+            "delete the old TOTP of jdoe@pve",
         ],
     ),
     p(
