@@ -49,6 +49,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "my windows VM is powered off and won't come back, start it",
             "start vm 2001 on pve3",
             "user asked me to power on their VM 330",
+            "power on a vm",
+            "start stopped virtual machine",
+            "start vm now",
+            "start vm after maintenance",
         ],
     ),
     p(
@@ -64,6 +68,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 312 hung at 'shutting down', hard stop it",
             "how do I force-stop a VM that ignores shutdown",
             "stop vm 118 now, no graceful shutdown",
+            "hard stop a vm",
+            "force vm power off immediately",
+            "vm stop without guest shutdown",
         ],
     ),
     p(
@@ -79,6 +86,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I cleanly power off my ubuntu VM before maintenance",
             "graceful poweroff of VM 220 with a 3 minute timeout",
             "shutdown vm 107",
+            "shut down vm and wait",
+            "acpi shutdown of virtual machine",
+            "vm clean poweroff",
         ],
     ),
     p(
@@ -93,6 +103,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "my VM's web app is stuck, restart the VM cleanly",
             "restart VM 404 now",
             "how do I reboot a VM from the API",
+            "reboot a running vm",
+            "restart virtual machine gracefully",
+            "reboot guest os of vm",
         ],
     ),
     p(
@@ -105,6 +118,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hard reset vm 240",
             "the VM's OS is hung, press the reset button",
             "reset a frozen VM without stopping it",
+            "reset virtual machine hardware",
+            "vm hard reset without shutdown",
         ],
     ),
     p(
@@ -117,6 +132,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "freeze a VM's execution for a while",
             "suspend vm 601 to disk",
             "hibernate VM 210",
+            "pause running vm",
+            "suspend vm to disk",
+            "hibernate a vm",
         ],
     ),
     p(
@@ -128,6 +146,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "VM is stuck in paused state after io-error, continue it",
             "unpause vm 208",
             "wake VM 210 up from suspend",
+            "resume paused vm",
+            "unpause virtual machine",
+            "vm resume after suspend",
         ],
     ),
     p(
@@ -147,6 +168,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restore a deleted VM from its backup archive",
             "DR restore vm 4410 from pbs-prod to vmid 9410",
             "restore vm 4410 in place from last night's backup",
+            "create new vm",
+            "new qemu virtual machine with disk",
+            "restore vm from backup archive",
         ],
     ),
     p(
@@ -160,6 +184,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I don't need the old test VM 450 anymore, remove it and its disks",
             "wipe VM 123 from pve2 including unreferenced disks",
             "delete the VM called old-win2012",
+            "purge vm with disks",
+            "destroy virtual machine",
+            "remove vm permanently",
         ],
     ),
     p(
@@ -175,6 +202,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I duplicate my VM to try things on the copy",
             "full clone of template 9001 onto ceph storage",
             "create 3 VMs from the ubuntu cloud-init template",
+            "clone a vm",
+            "linked clone of vm template",
+            "full clone virtual machine to new vmid",
         ],
     ),
     p(
@@ -186,6 +216,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn vm 9000 into a template",
             "how do I make my golden image VM a template",
             "convert the prepared cloud-init VM 9100 to a template",
+            "convert vm to template",
+            "mark vm as template",
         ],
     ),
     p(
@@ -202,6 +234,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I move a running VM between nodes without downtime",
             "migrate vm 150 with its local disks to pve2, target storage local-zfs",
             "live-migrate vm 4410 to hv05",
+            "migrate vm to another node",
+            "vm live migration",
+            "move vm between cluster nodes",
         ],
     ),
     p(
@@ -211,6 +246,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "preconditions for migrating a VM",
             "can vm 4410 live-migrate, any local disks blocking",
             "migration preflight for vm 4410",
+            "vm migration precondition check",
+            "local disks blocking vm migration",
+            "allowed target nodes for vm migration",
         ],
     ),
     p(
@@ -220,6 +258,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move a VM to a separate Proxmox cluster or remote",
             "move vm 4410 to the DR cluster",
             "cross-cluster migrate vm 4410 to the new cluster",
+            "move vm to remote pve cluster",
+            "cross-cluster vm migration",
         ],
     ),
     p(
@@ -232,6 +272,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vms on pve2",
             "what VMs do I have on node pve1 and are they running",
             "list VMs on host pve4 with their memory and uptime",
+            "list vms on node",
+            "qemu vm list with status",
+            "virtual machines on a host",
+            "node vm inventory",
         ],
     ),
     p(
@@ -255,6 +299,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "my VM seems slow, what is its CPU use right now",
             "vm 4410 locked or running?",
             "ha state and lock of vm 4410",
+            "current memory usage of a VM",
+            "vm runtime status",
+            "is the vm running",
+            "vm cpu usage now",
         ],
     ),
     p(
@@ -270,6 +318,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what did the disk IO of VM 150 look like yesterday",
             "memory usage graph of vm 301 for the last day",
             "vm 4410 cpu trend",
+            "vm cpu usage history",
+            "vm performance metrics over time",
+            "vm rrd data",
         ],
     ),
     // Guests' configuration (QEMU).
@@ -292,6 +343,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is VM 110 set to start on boot",
             "which storage are VM 133's disks on",
             "vm 4410 disks and their storages",
+            "vm disk list",
+            "vm network interfaces config",
+            "vm hardware config",
+            "vm cores and memory settings",
         ],
     ),
     p(
@@ -329,6 +384,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 120 should start automatically when the host boots",
             "tag vm 101 as prod and make it boot from CD first",
             "limit network rate of vm 4410's net0",
+            "set vm cpu cores",
+            "set vm memory size",
+            "attach new disk to vm",
+            "add network interface to vm",
         ],
     ),
     p(
@@ -340,6 +399,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 120 pending changes",
             "my VM change did nothing, what is still pending",
             "which settings of VM 130 are not in effect yet",
+            "vm pending config changes",
+            "vm changes needing reboot",
         ],
     ),
     p(
@@ -356,6 +417,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I enlarge the virtual disk of my windows VM",
             "grow vm 4410 scsi1 by 100G",
             "extend vm 4410 data disk to 500G",
+            "resize vm disk",
+            "grow vm disk size",
+            "extend vm virtual disk",
         ],
     ),
     p(
@@ -371,6 +435,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move VM 130's disk off the local storage to another datastore",
             "move disk virtio0 of VM 205 to local-zfs and delete the old copy",
             "move scsi1 of vm 4410 to rbd-ssd",
+            "move vm disk to other storage",
+            "vm disk storage migration",
+            "change storage of vm disk",
         ],
     ),
     p(
@@ -380,10 +447,28 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove unused0 from vm 110 and delete the volume",
             "get rid of the leftover unused disk on VM 205",
             "VM 130 shows an unused disk, delete it",
+            "remove disk from vm",
+            "delete unused vm disk",
+            "detach vm disk and destroy volume",
         ],
     ),
-    p("qemu_vm_cloudinit_update", &["apply changed cloud-init settings", "regenerate the cloud-init drive of a VM"]),
-    p("qemu_vm_cloudinit_dump_get", &["show the generated cloud-init user-data of a VM"]),
+    p(
+        "qemu_vm_cloudinit_update",
+        &[
+            "apply changed cloud-init settings",
+            "regenerate the cloud-init drive of a VM",
+            "regenerate vm cloud-init image",
+            "apply pending cloud-init changes",
+        ],
+    ),
+    p(
+        "qemu_vm_cloudinit_dump_get",
+        &[
+            "show the generated cloud-init user-data of a VM",
+            "vm cloud-init user-data",
+            "generated cloud-init network config of vm",
+        ],
+    ),
     p(
         "qemu_vm_sendkey_update",
         &[
@@ -392,6 +477,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send ctrl+alt+delete to vm 140 to get the login screen",
             "press enter in the console of VM 120",
             "the VM console doesn't take my keyboard input, send the keys via API",
+            "send keystroke to vm",
+            "send key combo to vm console",
         ],
     ),
     p(
@@ -402,6 +489,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I forgot the root password of VM 120, reset it through the agent",
             "set the administrator password in windows VM 140",
             "change user deploy's password inside vm 201",
+            "set guest user password via agent",
+            "reset vm user password",
         ],
     ),
     p(
@@ -414,6 +503,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what IP did DHCP give VM 201",
             "I can't find the address of my VM, ask the agent",
             "vm 150 ipv4 and mac addresses from inside the guest",
+            "guest agent network interfaces",
+            "vm ip address via agent",
+            "vm ip addresses from inside guest",
         ],
     ),
     p(
@@ -424,6 +516,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "execute a shell command in VM 120 via qemu-guest-agent",
             "restart nginx inside VM 210 without SSH",
             "run systemctl status inside a VM through the agent",
+            "run command in vm via agent",
+            "guest agent exec",
+            "execute shell command inside vm",
         ],
     ),
     // Snapshots.
@@ -440,6 +535,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "snap vm 230",
             "pre-change snapshot of vm 4410 for CR-1234",
             "snapshot vm 4410 before patching",
+            "create vm snapshot",
+            "snapshot vm with ram state",
+            "take vm snapshot before change",
         ],
     ),
     p(
@@ -451,6 +549,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 101 snapshots",
             "what snapshots does VM 140 have and when were they taken",
             "is there a snapshot of VM 230 from last week",
+            "show snapshot tree of vm",
+            "vm snapshot names and dates",
         ],
     ),
     p(
@@ -468,6 +568,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restore VM 230 to yesterday's snapshot",
             "CR failed, roll vm 4410 back to pre-change",
             "rollback vm 4410 to snapshot pre-patch",
+            "rollback vm to snapshot",
+            "revert vm snapshot",
         ],
     ),
     p(
@@ -479,6 +581,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete the snapshot test1 of VM 230",
             "clean up the pre-change snapshot of vm 4410",
             "delete snapshot pre-patch on vm 4410",
+            "delete vm snapshot",
+            "remove old vm snapshot",
         ],
     ),
     p(
@@ -489,6 +593,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "snapshot ct 230 first, just in case",
             "take a snapshot of container 105 named nightly1",
             "snap lxc 310",
+            "create container snapshot",
+            "snapshot an lxc container",
         ],
     ),
     p(
@@ -498,6 +604,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ct 230 snapshots",
             "list the snapshots of container 105",
             "is there a snapshot of my container from last week",
+            "list container snapshots",
+            "lxc snapshot names",
         ],
     ),
     p(
@@ -514,6 +622,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restore lxc 310 to its last snapshot",
             "roll ct 5120 back to pre-patch",
             "change failed, revert container 5120 to its snapshot",
+            "rollback container to snapshot",
+            "revert lxc snapshot",
         ],
     ),
     p(
@@ -523,6 +633,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove snapshot nightly1 from ct 230",
             "delete the old snapshots of container 105 to free space",
             "drop snapshot test1 of lxc 310",
+            "delete container snapshot",
+            "remove old lxc snapshot",
         ],
     ),
     // Containers.
@@ -542,6 +654,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "bring back container 105 from last night's backup",
             "restore ct 5120 from the latest pbs backup",
             "DR restore container 5120 to a new id",
+            "create new container",
+            "new lxc from template",
+            "restore lxc from vzdump archive",
         ],
     ),
     p(
@@ -556,6 +671,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start container 105 on pve2",
             "my pihole container is down, bring it up",
             "power on lxc 310",
+            "start lxc container now",
+            "power on lxc",
+            "start ct now",
         ],
     ),
     p(
@@ -567,6 +685,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "container 230 is hung and won't shut down, kill it",
             "force stop ct 105",
             "lxc 310 is frozen, stop it immediately",
+            "force stop container",
+            "kill lxc container immediately",
         ],
     ),
     p(
@@ -578,6 +698,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down ct 230 gracefully",
             "cleanly stop my nextcloud container",
             "shutdown lxc 105 with a 60 second timeout",
+            "graceful container shutdown",
+            "clean stop of lxc",
         ],
     ),
     p(
@@ -588,6 +710,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reboot ct 230",
             "my container's services are acting up, restart the container",
             "restart lxc 105 now",
+            "reboot a container",
+            "restart an lxc container",
         ],
     ),
     p(
@@ -598,6 +722,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "destroy ct 999",
             "remove the old test container 450 and its volumes",
             "delete lxc 310 for good",
+            "delete a container",
+            "destroy lxc and its volumes",
         ],
     ),
     p(
@@ -607,6 +733,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "clone ct 9000 to 241 named web04",
             "duplicate my container to test something",
             "full clone of container template 8000 to local-zfs",
+            "clone a container",
+            "copy lxc to new ctid",
         ],
     ),
     p(
@@ -620,6 +748,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I move an LXC container to another node",
             "move ct 5120 to hv05 with restart",
             "migrate container 5120 off hv02",
+            "migrate container to other node",
+            "restart migration of lxc",
         ],
     ),
     p(
@@ -630,6 +760,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "containers on pve2",
             "what LXC containers are on node pve1 and are they up",
             "list cts of host pve4",
+            "list containers on node",
+            "lxc list with status",
+            "containers on a host",
         ],
     ),
     p(
@@ -645,6 +778,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is container 105 running",
             "lxc 310 uptime and memory right now",
             "what is my pihole container using in CPU at the moment",
+            "container runtime status",
+            "current memory usage of a container",
+            "is lxc running or stopped",
+            "container cpu usage now",
         ],
     ),
     p(
@@ -657,6 +794,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what mount points and memory does container 105 have",
             "is nesting enabled on ct 310",
             "show the network settings of my container",
+            "show container config",
+            "lxc mount points and rootfs",
+            "container cores and memory settings",
         ],
     ),
     p(
@@ -679,6 +819,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add tag dns to lxc 310",
             "change the IP address of container 240",
             "limit ct 5120 to 8G memory",
+            "set container memory",
+            "set container cpu cores",
+            "change lxc network interface",
+            "add mount point to lxc",
         ],
     ),
     p(
@@ -691,6 +835,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "grow rootfs of ct 230 to 16G",
             "container 105 ran out of space, add 10G to its root disk",
             "resize mp0 of lxc 310",
+            "resize container rootfs",
+            "grow container disk",
         ],
     ),
     p(
@@ -702,6 +848,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move mp0 of lxc 310 to local-zfs",
             "move ct 5120 rootfs onto ceph",
             "move ct 5120 mp0 off local-lvm",
+            "move container volume to other storage",
+            "move lxc rootfs to another storage",
         ],
     ),
     p(
@@ -713,6 +861,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ct 230 stats last week",
             "container 105 cpu over the past day",
             "network traffic of lxc 310 for the last month",
+            "container cpu usage history",
+            "lxc performance metrics over time",
         ],
     ),
     p(
@@ -723,6 +873,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what IP did my container get from DHCP",
             "container 105 addresses and MACs",
             "I can't find the IP of lxc 310",
+            "container ip addresses",
+            "lxc network interfaces live",
         ],
     ),
     // Backups and restore.
@@ -750,6 +902,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ad-hoc backup of vm 4410 to pbs-prod before the change",
             "one-off snapshot backup of ct 5120 now",
             "backup the db VMs now before patching",
+            "backup vm now",
+            "run vzdump backup",
+            "backup container now",
+            "one-off backup of guest",
         ],
     ),
     p(
@@ -768,6 +924,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what time does the nightly backup run and to which storage",
             "backup schedule overview, which jobs go to pbs-prod",
             "list vzdump jobs with retention",
+            "list datacenter backup jobs",
+            "list scheduled backup jobs",
         ],
     ),
     p(
@@ -783,6 +941,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I schedule automatic backups in proxmox",
             "new backup job for pool k8s to pbs-prod daily 01:00 keep 14 dailies",
             "backup job for the prod tag every night to pbs-prod",
+            "create backup job",
+            "add scheduled vzdump job",
         ],
     ),
     p(
@@ -800,6 +960,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move backup job backup-prod to 23:00",
             "point the nightly job at pbs-dr",
             "exclude vm 4410 from the nightly job",
+            "edit backup job schedule",
+            "change backup job retention",
         ],
     ),
     p(
@@ -811,6 +973,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "we don't need the monthly backup job anymore, remove it",
             "remove backup job backup-lab",
             "delete the old nfs backup job",
+            "delete backup job",
+            "remove scheduled backup",
         ],
     ),
     p(
@@ -823,6 +987,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "find containers with no backup schedule",
             "audit: guests not covered by any backup job",
             "backup coverage gaps",
+            "guests without backup job",
+            "find guests not backed up",
         ],
     ),
     p(
@@ -836,6 +1002,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "read the vm config out of a vzdump archive on storage nfs-backup",
             "config from vm 4410's last backup before restoring",
             "what hardware did vm 4410 have in that backup",
+            "config from backup archive",
+            "guest config inside backup",
         ],
     ),
     p(
@@ -848,6 +1016,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "prune backups of ct 230 on pbs keeping the last 5",
             "prune vm 4410's backups on nfs-bak with keep-daily 14",
             "run prune on nfs-bak now",
+            "delete old backups by retention",
+            "apply retention to backups",
         ],
     ),
     p(
@@ -856,6 +1026,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which backups would be pruned by the retention",
             "dry-run prune of vm 4410 backups on pbs-prod",
             "what would keep-daily 14 remove on nfs-bak",
+            "preview backup prune",
+            "which backups would be pruned",
         ],
     ),
     p(
@@ -868,6 +1040,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I deleted a file in VM 110, find it in yesterday's PBS backup",
             "single-file restore of /etc/nginx from vm 4410's backup",
             "browse ct 5120's pbs backup for a config file",
+            "browse files in backup",
+            "single file restore listing",
         ],
     ),
     // Storage.
@@ -883,6 +1057,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list storage definitions and their types",
             "storage.cfg inventory",
             "all storages and their types in the datacenter",
+            "storage config list",
+            "configured storages in datacenter",
         ],
     ),
     p(
@@ -903,6 +1079,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add pbs-prod datastore as storage",
             "add rbd storage for pool rbd-ssd",
             "new nfs storage nfs-bak for backups",
+            "add storage to datacenter",
+            "add nfs storage",
+            "add pbs storage",
         ],
     ),
     p(
@@ -923,6 +1102,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restrict nfs-bak to hv01-hv03",
             "storage-level retention on pbs-prod: keep-daily 14",
             "disable storage nfs-legacy",
+            "change storage content types",
+            "edit storage options",
         ],
     ),
     p(
@@ -933,6 +1114,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "detach a storage",
             "remove the old nfs-legacy storage definition",
             "drop storage pbs-old",
+            "remove storage definition",
+            "delete storage config",
         ],
     ),
     p(
@@ -950,6 +1133,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "where can I put ISOs on pve3",
             "capacity: storages on hv02 with free space",
             "storage fill levels on hv05",
+            "storages on node with usage",
+            "node storage status list",
+            "storages accepting iso on node",
         ],
     ),
     p(
@@ -970,6 +1156,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "my backup storage seems full, check it",
             "pbs-prod usage percent",
             "is nfs-bak active on hv03",
+            "storage free space",
+            "storage usage status",
+            "storage capacity check",
+            "storage total and available bytes",
         ],
     ),
     p(
@@ -995,9 +1185,21 @@ pub const PHRASINGS: &[Phrasing] = &[
             "latest backup of ct 230 on nfs-backup",
             "list vm 4410 backups on pbs-prod for the restore",
             "what disks are on ceph-rbd for vm 4410",
+            "list volumes on storage",
+            "storage content list",
+            "iso list on storage",
+            "backups on storage",
         ],
     ),
-    p("node_storage_content_create", &["create a disk volume on a storage", "allocate a new disk image on a storage"]),
+    p(
+        "node_storage_content_create",
+        &[
+            "create a disk volume on a storage",
+            "allocate a new disk image on a storage",
+            "allocate disk image on storage",
+            "create empty volume on storage",
+        ],
+    ),
     p(
         "node_storage_content_delete",
         &[
@@ -1010,6 +1212,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "local storage is full of old ISOs, delete some",
             "delete the orphaned disk vm-4410-disk-2 on ceph-rbd",
             "remove the stale backup of vm 4410 from nfs-bak",
+            "delete volume from storage",
+            "remove backup file from storage",
         ],
     ),
     p(
@@ -1020,6 +1224,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "mark VM 110's last backup as protected",
             "set a note on the backup of ct 230",
             "protect the backup of VM 110 from January so it is kept",
+            "protect backup volume",
+            "edit backup notes",
         ],
     ),
     p(
@@ -1034,6 +1240,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pull ubuntu cloud image from cloud-images.ubuntu.com into storage local",
             "how do I get an ISO onto proxmox from a link",
             "fetch the virtio-win ISO into the ISO storage",
+            "pull iso url onto storage",
+            "fetch template from url",
+            "storage download url",
         ],
     ),
     p(
@@ -1041,9 +1250,11 @@ pub const PHRASINGS: &[Phrasing] = &[
         &[
             "appliance templates available for download, like Debian or Alpine",
             "which container templates can be downloaded",
+            "available lxc templates to download",
+            "appliance template catalog",
         ],
     ),
-    p("node_aplinfo", &["download a container template"]),
+    p("node_aplinfo", &["download a container template", "download lxc template", "fetch appliance template"]),
     // Nodes.
     p(
         "nodes_list",
@@ -1061,6 +1272,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "capacity: host cpu and mem usage",
             "is any hypervisor offline",
             "list hv01-hv06 with uptime and load",
+            "list cluster nodes",
+            "node online status list",
+            "all nodes cpu and memory",
         ],
     ),
     p(
@@ -1092,6 +1306,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is pve2 overloaded right now",
             "hv02 running kernel after patching",
             "io delay and load of hv03 right now",
+            "node kernel version",
+            "node memory usage right now",
+            "node cpu load",
+            "node uptime and load",
         ],
     ),
     p(
@@ -1110,6 +1328,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reboot hv02 after the kernel upgrade",
             "power off hv03 for the RAM swap",
             "reboot hv05 to pick up the new kernel",
+            "reboot the node host",
+            "shutdown a node",
+            "power off host",
         ],
     ),
     p(
@@ -1124,6 +1345,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is corosync running on pve3",
             "pve-ha-crm and pve-ha-lrm status on hv03",
             "are all pve daemons up on hv06",
+            "node services list",
+            "systemd services state on node",
         ],
     ),
     p(
@@ -1138,6 +1361,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart pve-ha-lrm on hv03",
             "bounce corosync on hv02",
             "restart pve-cluster on hv04, pmxcfs is stuck",
+            "restart node service",
+            "restart pveproxy service on node",
         ],
     ),
     p(
@@ -1149,6 +1374,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is pvedaemon up on pve1",
             "state of corosync on hv03",
             "is pve-ha-lrm active on hv02",
+            "service state on node",
+            "is pvedaemon running",
         ],
     ),
     p(
@@ -1164,6 +1391,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "last 200 log lines of node pve3",
             "hv03 syslog around the fence",
             "kernel messages on hv04 before it rebooted",
+            "read node syslog",
+            "host system log lines",
         ],
     ),
     p(
@@ -1176,6 +1405,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "read the systemd journal of pve3 between two times",
             "journalctl on hv03 since the reboot",
             "journal of hv02 for the last 30 minutes",
+            "read node journal",
+            "journalctl on node",
         ],
     ),
     p(
@@ -1193,6 +1424,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what IP does vmbr0 have on pve1",
             "bonds and bridges on hv02",
             "interfaces of hv07 before joining",
+            "node network interfaces",
+            "list bridges on node",
+            "list node bridges and bonds",
         ],
     ),
     p(
@@ -1206,6 +1440,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make a VLAN-aware bridge for my VMs",
             "add vlan 120 interface on bond0 of hv02",
             "new bridge vmbr2 on hv07 for the storage net",
+            "create linux bridge",
+            "add vlan interface on node",
+            "create bond on node",
         ],
     ),
     p(
@@ -1216,6 +1453,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the IP of vmbr0 on pve1",
             "make vmbr0 on pve2 VLAN aware",
             "set MTU 9000 on bond0 of pve3",
+            "change bridge ports",
+            "edit node interface ip",
         ],
     ),
     p(
@@ -1230,6 +1469,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ifreload -a on pve3",
             "ifreload on hv02 after the bond change",
             "apply pending network config on hv07",
+            "apply network changes on node",
+            "reload node network config",
         ],
     ),
     p(
@@ -1239,6 +1480,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I messed up the network config on pve1, discard the pending changes",
             "undo unapplied network edits on pve2",
             "revert the network config of pve3 to what is running",
+            "revert pending network changes",
+            "discard node network edits",
         ],
     ),
     p(
@@ -1256,6 +1499,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "SSD wearout on pve3",
             "free disks in hv05 for new OSDs",
             "wearout of the SSDs in hv03",
+            "list physical disks on node",
+            "node disk list with health",
         ],
     ),
     p(
@@ -1270,6 +1515,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disk sdb on pve3 throws errors, check its health",
             "SMART of the osd.7 disk /dev/sdd on hv04",
             "reallocated sectors on hv02 /dev/sdb",
+            "disk smart data",
+            "disk health smart values",
         ],
     ),
     p(
@@ -1281,10 +1528,12 @@ pub const PHRASINGS: &[Phrasing] = &[
             "zpools on pve1",
             "how full is rpool on pve2",
             "zfs pools on pve3 and their health",
+            "node zfs pool list",
+            "list zfs zpools",
         ],
     ),
-    p("node_disks_zfs_create", &["create a ZFS pool from disks"]),
-    p("node_disks_wipedisk_update", &["wipe a disk to reuse it"]),
+    p("node_disks_zfs_create", &["create a ZFS pool from disks", "create zfs pool", "new zpool on disks"]),
+    p("node_disks_wipedisk_update", &["wipe a disk to reuse it", "wipe a node disk", "erase disk partition table"]),
     p(
         "node_apt_update_list",
         &[
@@ -1298,6 +1547,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "are there security updates for pve3",
             "pending patches on hv03",
             "what would apt dist-upgrade pull on hv02",
+            "pending package updates",
+            "available apt upgrades on node",
         ],
     ),
     p(
@@ -1311,6 +1562,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve3 shows no updates, refresh the package lists",
             "refresh package lists on hv01 before the patch window",
             "apt update on hv04",
+            "apt update on node",
+            "refresh apt package lists on node",
         ],
     ),
     p(
@@ -1322,6 +1575,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add pve-no-subscription on pve1",
             "the enterprise repo gives 401 unauthorized, add the free repo",
             "add the ceph squid no-subscription repository to pve2",
+            "add no-subscription repository",
+            "add standard apt repo",
         ],
     ),
     p(
@@ -1334,6 +1589,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the no-subscription repo enabled on pve3",
             "repo config of hv05, enterprise or no-subscription",
             "is the ceph repo set on hv06",
+            "apt repositories on node",
+            "is enterprise repo enabled",
         ],
     ),
     p(
@@ -1347,6 +1604,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve-kernel and qemu-server package versions on pve3",
             "post-patch check: pve-manager and kernel versions on hv02",
             "package version drift between hv01 and hv02",
+            "installed pve package versions on node",
+            "pve package versions",
         ],
     ),
     p(
@@ -1371,6 +1630,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve3 says no valid subscription, check the key status",
             "subscription audit of hv04",
             "when does hv02's subscription expire",
+            "node subscription status",
+            "subscription level of host",
         ],
     ),
     p(
@@ -1383,6 +1644,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "timezone of pve3",
             "clock skew check on hv03, ceph warns",
             "time on hv04 vs the others",
+            "node current time",
+            "host clock time",
         ],
     ),
     p(
@@ -1393,6 +1656,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set pve1 timezone to Europe/Berlin",
             "pve2 shows UTC, change it to America/New_York",
             "wrong timezone on pve3, set it to Asia/Tokyo",
+            "change node timezone setting",
+            "change host timezone",
         ],
     ),
     p(
@@ -1403,6 +1668,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 can't resolve hostnames, set 1.1.1.1 as DNS server",
             "change the DNS servers of pve2 to 9.9.9.9",
             "set search domain example.lan on pve3",
+            "set node dns server",
+            "change node resolver",
         ],
     ),
     p(
@@ -1417,6 +1684,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "fingerprint of the pve3 TLS certificate",
             "cert expiry audit on hv01",
             "when does the pveproxy cert on hv04 expire",
+            "node certificate expiry",
+            "node tls certificate info",
         ],
     ),
     p(
@@ -1429,6 +1698,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "boot all onboot guests on pve3",
             "hv04 is back, start its onboot guests",
             "startall on hv02 after the patch reboot",
+            "start all guests on node",
+            "start onboot guests",
         ],
     ),
     p(
@@ -1440,6 +1711,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stopall on pve3",
             "stop everything on hv04 only before the power-off",
             "hv04 stopall, guests cannot migrate",
+            "stop all guests on node",
+            "shut down every guest on host",
         ],
     ),
     p(
@@ -1452,6 +1725,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "drain pve2 of all its guests",
             "evacuate hv03 to hv05 including local disks",
             "put hv03 in maintenance: move all its guests off",
+            "migrate all guests off node",
+            "evacuate node of guests",
         ],
     ),
     p(
@@ -1467,6 +1742,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "IO wait history of pve1",
             "hv02 cpu and mem trend for capacity planning",
             "iowait history of hv03 during the incident",
+            "node cpu usage history",
+            "node load graph data",
         ],
     ),
     p(
@@ -1477,6 +1754,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 version",
             "which proxmox release runs on pve2",
             "pve3 pve version",
+            "node pve version",
+            "pve-manager version of host",
         ],
     ),
     p(
@@ -1486,6 +1765,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an entry for pve4 to /etc/hosts on pve1",
             "fix the wrong IP in pve2's hosts file",
             "pve3 resolves its own name to 127.0.1.1, fix /etc/hosts",
+            "edit node hosts file",
+            "write /etc/hosts on node",
         ],
     ),
     // Tasks.
@@ -1511,6 +1792,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "failed vzdump tasks on hv02 last night",
             "running tasks on hv04",
             "task history of vm 4410 on hv01",
+            "node task list",
+            "list tasks on node",
+            "failed tasks on node",
         ],
     ),
     p(
@@ -1528,6 +1812,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "did the migration task on pve2 succeed",
             "status of the backup task I just started",
             "is that UPID done, what is its exitstatus",
+            "task exitstatus check",
+            "task running or finished",
+            "task status by upid",
         ],
     ),
     p(
@@ -1544,6 +1831,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "output of task UPID:pve2:...",
             "log of the failed backup of vm 4410",
             "output of the stuck migration task on hv03",
+            "task log output",
+            "read task log",
         ],
     ),
     p(
@@ -1558,6 +1847,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "kill the stuck vzdump on hv02",
             "abort that hung migration UPID on hv03",
             "stop task UPID:hv04:... it is stuck",
+            "abort running task",
+            "stop task by upid",
+            "kill a running node task",
         ],
     ),
     p(
@@ -1573,6 +1865,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "failed tasks cluster-wide overnight",
             "anything still running across all hosts",
             "recent errors in the cluster task list",
+            "cluster-wide task list",
+            "recent tasks all nodes",
         ],
     ),
     // Cluster.
@@ -1595,6 +1889,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hv03 left the cluster? check quorum and membership",
             "is the cluster quorate after hv04 dropped out",
             "which nodes are online in corosync right now",
+            "cluster quorum status",
+            "cluster node membership",
+            "is cluster quorate now",
         ],
     ),
     p(
@@ -1623,6 +1920,10 @@ pub const PHRASINGS: &[Phrasing] = &[
             "capacity: allocated cpu and mem per host cluster-wide",
             "cluster-wide guest list with node, cpu and mem for the capacity review",
             "all guests with tag prod and their nodes",
+            "which node runs a vm",
+            "all guests in cluster",
+            "cluster resource list",
+            "find vm by name cluster-wide",
         ],
     ),
     p(
@@ -1636,6 +1937,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what vmid should my new container use",
             "next free vmid for the CR",
             "grab a vmid for the new db VM",
+            "free vmid for new guest",
+            "allocate next vmid",
         ],
     ),
     p(
@@ -1648,6 +1951,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the datacenter.cfg settings",
             "which HA shutdown policy is set",
             "migration network and bwlimit of the datacenter",
+            "read datacenter options",
+            "datacenter migration settings",
         ],
     ),
     p(
@@ -1662,6 +1967,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "limit migration bandwidth for the datacenter",
             "change the default console to xterm.js for the datacenter",
             "set the migration network to the 10.99.0.0/24 vlan",
+            "set datacenter options",
+            "set migration network",
         ],
     ),
     p(
@@ -1675,6 +1982,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "corosync link addresses of every node",
             "corosync nodelist with link0 and link1 addresses",
             "which nodes are in corosync.conf",
+            "list corosync nodes",
+            "cluster config node list",
         ],
     ),
     p(
@@ -1688,7 +1997,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hv07: join the cluster via hv01",
         ],
     ),
-    p("cluster_config_create", &["create a new cluster"]),
+    p("cluster_config_create", &["create a new cluster", "initialize new cluster on node", "new corosync cluster"]),
     p(
         "cluster_config_join_get",
         &[
@@ -1699,6 +2008,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what do I paste on the new node to join this cluster",
             "join info to add hv07",
             "fingerprint and link address to join the new host",
+            "cluster join information",
+            "join info fingerprint",
         ],
     ),
     p(
@@ -1711,6 +2022,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "recent events from all nodes in the cluster log",
             "cluster log around when hv03 dropped out",
             "what happened cluster-wide during the incident",
+            "read cluster log",
+            "cluster event log",
         ],
     ),
     p(
@@ -1722,9 +2035,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove node pve5 from corosync",
             "hv03 decommissioned, delnode it",
             "remove dead node hv06 from corosync",
+            "remove node from cluster",
+            "delnode from corosync",
         ],
     ),
-    p("mapping_pci_create", &["map a GPU or PCI device cluster-wide for passthrough"]),
+    p(
+        "mapping_pci_create",
+        &["map a GPU or PCI device cluster-wide for passthrough", "create pci mapping", "map gpu cluster-wide"],
+    ),
     p("mapping_usb_create", &["map a USB device cluster-wide for passthrough"]),
     p(
         "node_hardware_usb_list",
@@ -1732,9 +2050,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which USB devices are connected to a node",
             "USB devices plugged into a host",
             "USB devices attached to a server",
+            "usb devices on node",
+            "list host usb devices",
         ],
     ),
-    p("node_hardware_pci_list", &["list GPUs and network cards for passthrough", "PCI devices and GPUs of a host"]),
+    p(
+        "node_hardware_pci_list",
+        &[
+            "list GPUs and network cards for passthrough",
+            "PCI devices and GPUs of a host",
+            "pci devices on node",
+            "list gpus for passthrough",
+        ],
+    ),
     // HA.
     p(
         "ha_resources_create",
@@ -1750,6 +2078,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put vm 4410 under HA with max_restart 3",
             "add ct 5120 to HA",
             "onboard vm 4410 into HA, requested state started",
+            "add vm to ha",
+            "enable ha for guest",
+            "add container to ha",
         ],
     ),
     p(
@@ -1763,6 +2094,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "HA inventory: every vm: and ct: sid with its state",
             "which HA resources are in error state",
             "everything HA manages and its requested state",
+            "list ha resources",
+            "ha managed guests",
         ],
     ),
     p(
@@ -1777,6 +2110,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop HA from managing ct 305",
             "drop vm:4410 from HA, it is being decommissioned",
             "unmanage ct:5120 in HA",
+            "remove guest from ha",
+            "delete ha resource",
         ],
     ),
     p(
@@ -1792,6 +2127,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm:4410 is in error state, set it to disabled to clear it",
             "turn off failback for vm:4410",
             "set max_relocate 2 on ct:5120",
+            "set ha resource state",
+            "change ha max restart",
         ],
     ),
     p(
@@ -1804,6 +2141,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move HA guest ct:230 to pve1 online",
             "live-move HA vm:4410 to hv03 through the HA stack",
             "ha-manager migrate vm:4410 hv05",
+            "ha migrate vm",
+            "ha live migration request",
         ],
     ),
     p(
@@ -1812,6 +2151,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "relocate an HA managed guest with a restart",
             "relocate ct:5120 to hv02 via HA, stop and start is fine",
             "ha-manager relocate vm:4410 hv05, downtime accepted",
+            "ha relocate vm",
+            "ha stop and restart on other node",
         ],
     ),
     p(
@@ -1832,6 +2173,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lrm state of all nodes, any in maintenance mode",
             "ha-manager status",
             "which HA services are stuck in recovery",
+            "ha resource state",
+            "ha node status",
+            "ha maintenance mode status",
         ],
     ),
     p(
@@ -1855,6 +2199,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "anti-affinity: keep vm 4410 and vm 4411 on different hosts",
             "node-affinity rule: vm 4410 only on hv01 and hv02",
             "keep the two DCs of AD apart with an HA rule",
+            "add ha node affinity rule",
+            "create ha resource affinity rule",
         ],
     ),
     // Replication.
@@ -1871,6 +2217,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replicate vm 4410 to hv02 every 5 min",
             "DR: set up zfs replication of ct 5120 to hv04",
             "new replication job 4410-1 to hv05 at 50 MB/s",
+            "create replication job",
+            "replicate vm to node",
         ],
     ),
     p(
@@ -1882,6 +2230,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which guests replicate to pve2",
             "all replication jobs cluster-wide with target and schedule",
             "which guests replicate to hv02",
+            "list replication jobs",
+            "replication job configs",
         ],
     ),
     p(
@@ -1896,6 +2246,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication status on pve3",
             "replication failing on hv01, which jobs",
             "replication health on hv02: last sync and fail count",
+            "replication status on node",
+            "last replication sync times",
         ],
     ),
     p(
@@ -1906,6 +2258,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "last sync time and errors of a replication job",
             "fail_count and last_sync of job 4410-0",
             "is replication 5120-0 in error state",
+            "replication job status",
+            "replication job last sync",
         ],
     ),
     p(
@@ -1918,6 +2272,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run replication for ct 230 now",
             "replicate now before failover, job 4410-0",
             "force a sync of 5120-0 right away",
+            "run replication now",
+            "trigger replication job",
         ],
     ),
     // Access: users, groups, tokens, ACL, roles, permissions.
@@ -1935,6 +2291,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "audit: which accounts are enabled and when they expire",
             "list all AD realm users",
             "who can log in",
+            "list all users",
+            "pve user list",
         ],
     ),
     p(
@@ -1950,6 +2308,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "onboard jdoe@corp, put him in group ops",
             "create service account ci@pve for the pipeline",
             "new user jdoe@pve with expiry for the contractor",
+            "create a new user",
+            "add pve user",
         ],
     ),
     p(
@@ -1976,6 +2336,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set expiry on contractor account jdoe@pve",
             "add jdoe@corp to group ops",
             "re-enable jdoe@pve",
+            "disable a user",
+            "set user expiry",
+            "change user email",
         ],
     ),
     p(
@@ -1988,10 +2351,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove user bob@pve from proxmox",
             "remove the leaver account jdoe@pve",
             "delete service account old-ci@pve",
+            "delete a user",
+            "remove user account",
         ],
     ),
     // A group's members are each user's `groups`: PVE's group update changes only the comment.
-    p("access_groups_update", &["change a group's comment", "edit the description of a user group"]),
+    p(
+        "access_groups_update",
+        &[
+            "change a group's comment",
+            "edit the description of a user group",
+            "edit group comment",
+            "change group description",
+        ],
+    ),
     p(
         "access_groups_get",
         &[
@@ -2000,6 +2373,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "members of a group",
             "who is in group admins",
             "members of group ops",
+            "members of user group",
+            "users in group",
         ],
     ),
     p(
@@ -2011,6 +2386,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new group auditors for read-only users",
             "new group ops for the infra team",
             "create group noc",
+            "create new permission group",
+            "new user group",
         ],
     ),
     p(
@@ -2023,6 +2400,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list the groups in the datacenter",
             "audit groups and membership",
             "list every group for the access review",
+            "list access groups",
+            "user groups list",
         ],
     ),
     p(
@@ -2039,6 +2418,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "mint token deploy for ci@pve with privsep",
             "new API token for terraform on svc-tf@pve",
             "create a read-only monitoring token for zabbix@pve",
+            "create api token",
+            "new api token for user",
         ],
     ),
     p(
@@ -2052,6 +2433,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list tokens for monitoring@pve",
             "which tokens exist for ci@pve",
             "audit the API tokens of the svc account",
+            "api tokens owned by user",
+            "tokens of a user",
         ],
     ),
     p(
@@ -2064,6 +2447,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the old ci token of alice@pve",
             "revoke the leaked token ci@pve!deploy",
             "delete jdoe's old API token",
+            "revoke user api token",
+            "delete user token",
         ],
     ),
     p(
@@ -2090,6 +2475,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "revoke jdoe's PVEAdmin on /",
             "give token ci@pve!deploy PVEVMAdmin on /pool/k8s",
             "grant the platform group PVEVMUser on pool k8s with propagate",
+            "grant role to user on path",
+            "remove acl entry",
+            "set acl permission",
         ],
     ),
     p(
@@ -2108,6 +2496,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "who has PVEAdmin on /",
             "audit: every ACL entry with its role and path",
             "who has rights on /pool/k8s",
+            "list acl entries",
+            "current permission assignments",
         ],
     ),
     p(
@@ -2129,6 +2519,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "effective perms of jdoe@corp on /vms/4410",
             "what can token ci@pve!deploy actually do",
             "why can jdoe not see pool k8s",
+            "effective permissions of user",
+            "check token permissions",
+            "what can this user do",
         ],
     ),
     p(
@@ -2137,6 +2530,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create a custom role with selected privileges",
             "new role BackupOperator with VM.Backup and Datastore.AllocateSpace",
             "create a custom role for the NOC with VM.PowerMgmt and VM.Console",
+            "create custom role",
+            "new role with privileges",
         ],
     ),
     p(
@@ -2150,6 +2545,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which roles can I assign",
             "which privileges does custom role Ops have",
             "audit all roles and their privs",
+            "list permission roles",
+            "roles and privileges",
         ],
     ),
     p(
@@ -2163,6 +2560,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the password of root@pam",
             "reset jdoe@pve's password",
             "set a new password for svc account backup@pve",
+            "change user password",
+            "set user password",
         ],
     ),
     p(
@@ -2175,6 +2574,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is LDAP configured as a realm",
             "which realms: pam, pve, AD?",
             "list the auth realms",
+            "auth realm list",
+            "list authentication realms",
         ],
     ),
     p(
@@ -2188,6 +2589,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which users still have no second factor",
             "2FA audit: who has no second factor",
             "which users use webauthn vs totp",
+            "tfa entries all users",
+            "list second factors",
         ],
     ),
     // Pools.
@@ -2201,6 +2604,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what resource pools do we have",
             "which guests are in pool k8s",
             "resource pools and members audit",
+            "list resource pools",
+            "all resource pools and contents",
+            "guests in resource pool",
         ],
     ),
     p(
@@ -2213,6 +2619,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new pool prod",
             "new pool k8s for the platform team",
             "create resource pool dr-test",
+            "create empty resource pool",
+            "new resource pool for guests",
         ],
     ),
     p(
@@ -2240,10 +2648,21 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add vm 4410 to pool k8s",
             "add storage ceph-rbd to pool k8s",
             "take vm 4410 out of pool lab",
+            "add vm to pool",
+            "remove guest from pool",
         ],
     ),
     p("pools_poolid_update", &["move a VM into a pool", "add a VM or storage to a resource pool"]),
-    p("pools_delete", &["delete a resource pool", "remove empty pool lab", "delete pool dr-test"]),
+    p(
+        "pools_delete",
+        &[
+            "delete a resource pool",
+            "remove empty pool lab",
+            "delete pool dr-test",
+            "drop empty resource pool",
+            "remove empty pool",
+        ],
+    ),
     // Firewall.
     p(
         "firewall_rules_create",
@@ -2260,6 +2679,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "DC rule: allow 22 from mgmt to all hosts",
             "cluster-wide drop from 198.51.100.0/24",
             "datacenter rule allowing 8006 from ipset admins",
+            "add datacenter firewall rule",
+            "cluster-wide firewall rule create",
         ],
     ),
     p(
@@ -2272,6 +2693,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the rules set at datacenter level",
             "audit the datacenter rule set",
             "list cluster-level firewall rules",
+            "list datacenter firewall rules",
+            "cluster firewall rule list",
         ],
     ),
     p(
@@ -2286,6 +2709,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable the DC firewall after the change window",
             "set cluster policy_in DROP",
             "turn on the datacenter firewall",
+            "switch datacenter firewall on",
+            "set cluster firewall input policy",
         ],
     ),
     p(
@@ -2297,6 +2722,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what is the datacenter firewall's default policy",
             "audit: is the cluster firewall on and what is the input policy",
             "datacenter firewall enabled?",
+            "datacenter firewall options",
+            "is cluster firewall enabled",
         ],
     ),
     p(
@@ -2305,6 +2732,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create an IP set for a firewall whitelist or blacklist",
             "new cluster ipset monitoring",
             "create ipset admins",
+            "create datacenter ipset",
+            "new cluster ipset",
         ],
     ),
     p(
@@ -2318,6 +2747,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put 192.0.2.44 into the cluster ipset blocked",
             "add 10.9.0.0/16 to ipset mgmt",
             "add the new jump host 10.0.5.9 to ipset admins",
+            "add ip to datacenter ipset",
+            "add cidr to cluster ipset",
         ],
     ),
     p(
@@ -2329,6 +2760,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "alias dns1 = 10.0.0.53 for the firewall",
             "alias pbs01 = 10.0.20.5",
             "cluster alias for the monitoring host",
+            "create datacenter firewall alias",
+            "new cluster ip alias",
         ],
     ),
     p(
@@ -2340,6 +2773,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new security group for mail servers with smtp and imap",
             "new security group sg-web",
             "create security group sg-db",
+            "create firewall security group",
+            "new security group",
         ],
     ),
     p(
@@ -2358,6 +2793,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "the firewall blocks the web UI on pve2, allow it",
             "allow corosync 5405-5412 on hv07 host firewall",
             "hv02: allow ssh from the bastion",
+            "add firewall rule to node",
+            "host firewall allow port",
         ],
     ),
     p(
@@ -2368,6 +2805,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 firewall rules",
             "which rules does the host firewall of pve2 have",
             "what is allowed through pve3's firewall",
+            "show node firewall rules",
+            "host firewall rule list",
         ],
     ),
     p(
@@ -2381,6 +2820,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable the host firewall on new node hv07",
             "raise nf_conntrack_max on hv02",
             "disable host firewall on hv03 while debugging",
+            "turn on host firewall",
+            "set host firewall options",
         ],
     ),
     p(
@@ -2393,6 +2834,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what did pve3's firewall block today",
             "firewall drops on hv02 in the last hour",
             "host firewall log of hv03",
+            "node firewall log",
+            "host firewall log entries",
         ],
     ),
     p(
@@ -2412,6 +2855,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open 443 on vm 4410",
             "attach sg-web to vm 4410",
             "vm 4410: allow 22 only from ipset admins",
+            "add firewall rule to vm",
+            "allow port on vm firewall",
         ],
     ),
     p(
@@ -2424,6 +2869,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 120 firewall rules in order",
             "what rules does vm 4410 have",
             "firewall rules of vm 4410 in order",
+            "show vm firewall rules",
+            "list firewall rules of vm",
         ],
     ),
     p(
@@ -2438,6 +2885,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 4410: firewall on, policy_in DROP",
             "turn on ipfilter for vm 4410",
             "disable the firewall of vm 4410 for troubleshooting",
+            "vm firewall enable flag",
+            "set vm firewall policy",
         ],
     ),
     p(
@@ -2449,6 +2898,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open port 443 on ct 230",
             "allow dns to container 105 from the LAN",
             "block port 25 out of lxc 310",
+            "add firewall rule to container",
+            "allow port on lxc firewall",
         ],
     ),
     // Ceph.
@@ -2463,6 +2914,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "HEALTH_WARN in Ceph",
             "ceph -s as seen from hv02",
             "run ceph status via hv04 since hv01 is down",
+            "ceph status json on node",
+            "raw ceph status on node",
         ],
     ),
     p(
@@ -2479,6 +2932,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "osd.7 down, which host is it on",
             "any nearfull OSDs, show per-OSD fill",
             "how many OSDs are up and in per host",
+            "ceph osd tree",
+            "list ceph osds",
         ],
     ),
     p(
@@ -2488,6 +2943,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replacement SSD in hv04 is /dev/sdd, create an OSD on it",
             "new NVMe in hv05, make it an OSD with a separate DB device",
             "add osds on the new disks of hv06",
+            "create osd on disk",
+            "new ceph osd",
         ],
     ),
     p(
@@ -2498,6 +2955,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "osd.3 is failing, take it out",
             "take osd.12 out so ceph moves data away",
             "out osd.12 on hv04 ahead of the disk swap",
+            "take osd out",
         ],
     ),
     p(
@@ -2507,6 +2965,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "osd.7 is back after the disk reseat, mark it in",
             "put osd.12 back in now that hv04 is patched",
             "osd in osd.21 after the maintenance",
+            "ceph osd in",
         ],
     ),
     p(
@@ -2516,6 +2975,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "purge osd.7 after the disk swap, with cleanup",
             "destroy the dead OSD on hv04 and wipe its disk",
             "decommission osd.21 permanently",
+            "destroy ceph osd on node",
+            "remove ceph osd",
         ],
     ),
     p(
@@ -2529,6 +2990,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "capacity review: percent used of every ceph pool",
             "which ceph pool is closest to full",
             "ceph pools with size, min_size and crush rule",
+            "list ceph pools",
+            "ceph pools usage",
         ],
     ),
     p(
@@ -2538,6 +3001,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new ceph pool rbd-ssd size 3 min_size 2 on the ssd rule",
             "create a pool for the k8s team with pg autoscale on and add it as storage",
             "new erasure coded pool for archive data",
+            "create ceph pool",
+            "new rbd pool",
         ],
     ),
     p(
@@ -2550,11 +3015,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list ceph monitors and their addresses",
             "mon quorum check, is mon.hv03 out of quorum",
             "which hosts run ceph mons",
+            "ceph monitors list",
+            "ceph mon quorum",
         ],
     ),
     p(
         "node_ceph_mon_add",
-        &["add a Ceph monitor on a node", "add a fifth mon on hv05", "hv06 replaces hv01, create a ceph monitor there"],
+        &[
+            "add a Ceph monitor on a node",
+            "add a fifth mon on hv05",
+            "hv06 replaces hv01, create a ceph monitor there",
+            "create ceph monitor",
+            "add mon on node",
+        ],
     ),
     p("node_ceph_fs_add", &["create a CephFS file system"]),
     // SDN.
@@ -2565,6 +3038,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "SDN zones of the datacenter",
             "which SDN zones do we have, vlan vs evpn",
             "list the zones configured for SDN",
+            "list all sdn zones",
+            "sdn zone configs",
         ],
     ),
     p(
@@ -2575,6 +3050,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new VLAN zone corp on vmbr1",
             "create EVPN zone tenant-a with controller evpn1",
             "CR: add a vxlan zone for the lab across hv01-hv03",
+            "create sdn zone",
+            "create vlan zone",
         ],
     ),
     p(
@@ -2585,11 +3062,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new vnet dmz with tag 120 in zone corp",
             "CR-1234: add VLAN 300 as vnet backup",
             "create vnet k8s in the evpn zone",
+            "create a vnet",
+            "new sdn vnet with tag",
         ],
     ),
     p(
         "sdn_vnets_list",
-        &["list VNets", "which VNets exist", "all vnets with their tags and zones", "which vnets exist in zone corp"],
+        &[
+            "list VNets",
+            "which VNets exist",
+            "all vnets with their tags and zones",
+            "which vnets exist in zone corp",
+            "list all vnets",
+            "sdn vnet list",
+        ],
     ),
     p(
         "sdn_vnets_subnets_create",
@@ -2597,6 +3083,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a subnet with a gateway and DHCP range to a VNet",
             "add 10.30.0.0/24 gw 10.30.0.1 to vnet dmz",
             "new subnet with dhcp range on vnet k8s",
+            "create subnet in vnet",
+            "add subnet with gateway",
         ],
     ),
     p(
@@ -2608,6 +3096,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "push the SDN changes to all hosts",
             "apply SDN after adding vnet dmz",
             "sdn apply",
+            "apply sdn changes",
+            "reload sdn config",
         ],
     ),
     // Notifications and metrics.
@@ -2625,6 +3115,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "page oncall on fencing events",
             "matcher: only severity error to the teams webhook",
             "new matcher sending replication failures to ops-mail",
+            "create notification matcher",
+            "route alerts to target",
         ],
     ),
     p(
@@ -2636,6 +3128,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an smtp endpoint with user and password for alerts",
             "new smtp target ops-mail via relay.corp.local:587",
             "add an smtp endpoint with auth for the noc list",
+            "add smtp notification endpoint",
+            "create smtp target",
         ],
     ),
     p(
@@ -2645,6 +3139,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add influxdb metric server influx01 bucket pve",
             "ship metrics to the otel collector",
             "graphite target for the old grafana",
+            "add influxdb metric server",
+            "create metric server",
         ],
     ),
     // More tools, in the same categories.
@@ -2655,6 +3151,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allocate a new 50G disk for VM 140 on local-lvm and wait for the task",
             "hotplug a second NIC into running vm 115 as a background task",
             "change VM 201's hardware through the async config call that returns a task",
+            "change vm config as task",
+            "async vm config update",
         ],
     ),
     p(
@@ -2664,6 +3162,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open a VNC console to vm 120",
             "I need to see the screen of VM 105",
             "noVNC ticket for VM 300's display",
+            "vm vnc console",
+            "novnc ticket for vm",
         ],
     ),
     p(
@@ -2674,10 +3174,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "serial console of vm 121",
             "attach to the serial0 terminal of VM 150",
             "VM has no network, get me a text console over its serial port",
+            "vm serial port terminal session",
+            "xterm console for vm",
         ],
     ),
-    p("qemu_vm_feature_get", &["can this VM be snapshotted or cloned"]),
-    p("qemu_vm_monitor", &["run a QEMU monitor command"]),
+    p(
+        "qemu_vm_feature_get",
+        &["can this VM be snapshotted or cloned", "can vm be snapshotted", "vm clone feature check"],
+    ),
+    p(
+        "qemu_vm_monitor",
+        &["run a QEMU monitor command", "execute qemu monitor info command", "qemu hmp command on vm"],
+    ),
     p(
         "qemu_vm_agent_ping",
         &[
@@ -2685,10 +3193,23 @@ pub const PHRASINGS: &[Phrasing] = &[
             "does vm 104 answer the guest agent",
             "is qemu-guest-agent even running in my VM",
             "VM 120's agent shows 'not running', check if it responds",
+            "guest agent ping",
+            "check qemu agent responding",
+            "qemu-guest-agent reachable check",
         ],
     ),
-    p("qemu_vm_agent_get_osinfo", &["which operating system and kernel the VM runs"]),
-    p("qemu_vm_agent_fstrim", &["discard unused blocks inside a VM to free space"]),
+    p(
+        "qemu_vm_agent_get_osinfo",
+        &["which operating system and kernel the VM runs", "vm os version via agent", "guest os name and kernel"],
+    ),
+    p(
+        "qemu_vm_agent_fstrim",
+        &[
+            "discard unused blocks inside a VM to free space",
+            "trim vm disks via agent",
+            "guest fstrim to reclaim space",
+        ],
+    ),
     p(
         "qemu_vm_agent_get_fsinfo",
         &[
@@ -2696,10 +3217,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how full is the C: drive inside VM 140",
             "disk usage inside vm 104 as the guest sees it",
             "which filesystems are mounted in VM 120",
+            "vm filesystem usage from agent",
+            "guest agent fsinfo",
+            "free space inside vm",
         ],
     ),
-    p("qemu_vm_agent_file_read_get", &["read a file inside a VM"]),
-    p("qemu_vm_agent_file_write", &["write a file inside a VM"]),
+    p(
+        "qemu_vm_agent_file_read_get",
+        &["read a file inside a VM", "read file from vm via agent", "cat file inside guest"],
+    ),
+    p(
+        "qemu_vm_agent_file_write",
+        &["write a file inside a VM", "write file into vm via agent", "push file content into guest"],
+    ),
     p(
         "qemu_vm_agent_exec_status_get",
         &[
@@ -2707,16 +3237,39 @@ pub const PHRASINGS: &[Phrasing] = &[
             "did the command I ran in VM 104 finish, and what did it print",
             "stdout and exit code of agent exec pid 1234 on vm 120",
             "get the result of a command started inside a VM",
+            "agent exec result by pid",
+            "guest agent command output",
+            "exit code of command run in vm",
         ],
     ),
-    p("qemu_vm_agent_shutdown", &["shut a VM down through the guest agent"]),
-    p("qemu_vm_cloudinit_list", &["pending cloud-init changes of a VM"]),
-    p("qemu_vm_snapshot_config_update", &["change the description of a snapshot"]),
+    p(
+        "qemu_vm_agent_shutdown",
+        &["shut a VM down through the guest agent", "shutdown vm via guest agent", "agent poweroff of guest"],
+    ),
+    p(
+        "qemu_vm_cloudinit_list",
+        &[
+            "pending cloud-init changes of a VM",
+            "pending cloud-init values of vm",
+            "cloud-init changes not yet applied",
+        ],
+    ),
+    p(
+        "qemu_vm_snapshot_config_update",
+        &["change the description of a snapshot", "edit vm snapshot description", "change vm snapshot notes"],
+    ),
     p(
         "lxc_ct_suspend",
-        &["freeze a container", "pause ct 230", "freeze all processes of container 105", "suspend lxc 310 temporarily"],
+        &[
+            "freeze a container",
+            "pause ct 230",
+            "freeze all processes of container 105",
+            "suspend lxc 310 temporarily",
+            "freeze a running container",
+            "suspend an lxc container",
+        ],
     ),
-    p("lxc_ct_resume", &["unfreeze a container"]),
+    p("lxc_ct_resume", &["unfreeze a container", "resume frozen container", "unfreeze lxc container"]),
     p(
         "lxc_ct_template",
         &[
@@ -2724,6 +3277,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "convert ct 8000 to a template",
             "make my base container a template for cloning",
             "turn lxc 8100 into a template",
+            "convert container to template",
+            "mark lxc as template",
         ],
     ),
     p(
@@ -2733,6 +3288,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "noVNC console of ct 230",
             "VNC ticket to open container 105's console in the browser",
             "I need the graphical console of lxc 310",
+            "container vnc console",
+            "novnc ticket for lxc",
         ],
     ),
     p(
@@ -2742,16 +3299,23 @@ pub const PHRASINGS: &[Phrasing] = &[
             "get a shell in ct 230",
             "console into container 105",
             "open a terminal to my LXC without SSH",
+            "container console terminal",
+            "lxc shell via xterm",
         ],
     ),
     p("lxc_ct_remote_migrate", &["migrate a container to another cluster"]),
-    p("lxc_ct_pending_list", &["container changes waiting for a restart"]),
+    p(
+        "lxc_ct_pending_list",
+        &["container changes waiting for a restart", "container pending config changes", "lxc changes needing restart"],
+    ),
     p(
         "cluster_backup_get",
         &[
             "settings of one backup job",
             "job backup-prod: schedule, storage, retention, selection",
             "which guests does backup-prod select",
+            "backup job details",
+            "one backup job config",
         ],
     ),
     p(
@@ -2760,6 +3324,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which disks a backup job will back up",
             "which disks does backup-prod really cover, any with backup=0",
             "excluded disks in job backup-prod",
+            "disks included in backup job",
+            "backup job volume coverage",
         ],
     ),
     p(
@@ -2768,6 +3334,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "default backup settings of a node",
             "vzdump.conf defaults on hv01",
             "default bwlimit and storage for backups on hv02",
+            "vzdump default options",
+            "backup default settings",
         ],
     ),
     p(
@@ -2779,7 +3347,16 @@ pub const PHRASINGS: &[Phrasing] = &[
             "check the next runs of the new backup schedule",
         ],
     ),
-    p("node_storage_content_get", &["size and format of a volume", "details of a backup file"]),
+    p(
+        "node_storage_content_get",
+        &[
+            "size and format of a volume",
+            "details of a backup file",
+            "show storage volume attributes",
+            "volume used size and format",
+            "backup volume details",
+        ],
+    ),
     p(
         "storage_get",
         &[
@@ -2788,6 +3365,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "path and content types of storage local",
             "show me the config of storage pbs",
             "which nodes may use storage ceph-pool",
+            "storage definition details",
+            "config of one storage",
         ],
     ),
     p(
@@ -2797,11 +3376,16 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storage usage graph over time",
             "growth of ceph-rbd storage over the last month",
             "trend of pbs-prod usage for capacity",
+            "storage usage history graph data",
+            "storage fill level over time",
         ],
     ),
-    p("node_scan_nfs_list", &["which NFS exports does a server offer"]),
+    p("node_scan_nfs_list", &["which NFS exports does a server offer", "nfs exports on server", "scan nfs shares"]),
     p("node_scan_cifs_list", &["which SMB shares does a server offer"]),
-    p("node_scan_pbs_list", &["which datastores does a backup server have"]),
+    p(
+        "node_scan_pbs_list",
+        &["which datastores does a backup server have", "pbs datastores scan", "list datastores on backup server"],
+    ),
     p("node_scan_iscsi_list", &["discover iSCSI targets"]),
     p("node_scan_zfs_list", &["ZFS pools that could become storage"]),
     p(
@@ -2811,6 +3395,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start pveproxy on pve2",
             "cron is stopped on pve1, start it",
             "corosync is dead on pve3, start it",
+            "start node service",
+            "start stopped systemd service on host",
         ],
     ),
     p(
@@ -2820,11 +3406,22 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop the pve-ha-lrm service on pve1",
             "stop postfix on pve2",
             "stop the pvestatd service on pve3",
+            "stop a systemd service on node",
+            "stop systemd service on host",
         ],
     ),
-    p("node_services_reload", &["reload a service's configuration"]),
-    p("node_network_get", &["settings of one network interface on a node"]),
-    p("node_network_delete", &["remove a bridge or bond from a node"]),
+    p(
+        "node_services_reload",
+        &["reload a service's configuration", "reload node service", "reload service config on host"],
+    ),
+    p(
+        "node_network_get",
+        &["settings of one network interface on a node", "node interface config", "one network interface on node"],
+    ),
+    p(
+        "node_network_delete",
+        &["remove a bridge or bond from a node", "delete node network interface", "remove bridge from node"],
+    ),
     p(
         "node_disks_zfs_get",
         &[
@@ -2833,6 +3430,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rpool on pve1 is DEGRADED, which disk failed",
             "zpool status of tank on pve2",
             "which vdevs does rpool on pve3 have",
+            "zfs pool status detail",
+            "zpool status of pool",
         ],
     ),
     p(
@@ -2842,9 +3441,11 @@ pub const PHRASINGS: &[Phrasing] = &[
             "volume groups on pve1",
             "free space in the pve volume group on pve2",
             "vgs on pve3",
+            "node lvm vg list",
+            "list lvm vgs",
         ],
     ),
-    p("node_disks_lvm_create", &["create an LVM volume group on a disk"]),
+    p("node_disks_lvm_create", &["create an LVM volume group on a disk", "create lvm volume group", "new vg on disk"]),
     p(
         "node_disks_lvmthin_list",
         &[
@@ -2852,13 +3453,31 @@ pub const PHRASINGS: &[Phrasing] = &[
             "thin pools on pve1",
             "how full is the data thin pool on pve2",
             "how much of the local-lvm data thin pool on pve1 is used",
+            "node lvm-thin pool list",
+            "list lvm thinpools",
         ],
     ),
-    p("node_disks_directory_create", &["format a disk and mount it as a directory storage"]),
-    p("node_disks_initgpt", &["initialize a new disk with a GPT partition table"]),
-    p("node_apt_repositories", &["disable the enterprise repository"]),
-    p("node_apt_changelog_get", &["changelog of a package update"]),
-    p("version_get", &["which Proxmox VE version is the API"]),
+    p(
+        "node_disks_directory_create",
+        &[
+            "format a disk and mount it as a directory storage",
+            "create directory storage on disk",
+            "format disk as directory",
+        ],
+    ),
+    p(
+        "node_disks_initgpt",
+        &["initialize a new disk with a GPT partition table", "initialize disk with gpt", "new gpt partition table"],
+    ),
+    p(
+        "node_apt_repositories",
+        &["disable the enterprise repository", "disable apt repository", "enable apt repo entry"],
+    ),
+    p(
+        "node_apt_changelog_get",
+        &["changelog of a package update", "package changelog on node", "apt changelog of package"],
+    ),
+    p("version_get", &["which Proxmox VE version is the API", "proxmox api version", "pve api release"]),
     p("node_subscription", &["recheck the subscription"]),
     p("node_subscription_delete", &["remove the subscription key"]),
     p(
@@ -2869,6 +3488,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve1 dns",
             "which nameservers does pve2 use",
             "search domain and dns servers of pve3",
+            "node dns servers",
+            "node dns search domain",
         ],
     ),
     p(
@@ -2878,6 +3499,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "/etc/hosts on pve1",
             "what is in the hosts file of pve2",
             "show pve3's /etc/hosts",
+            "node etc hosts entries",
+            "host hosts file content",
         ],
     ),
     p(
@@ -2887,6 +3510,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "install my company's certificate on pve1",
             "replace the self-signed certificate of pve2 with mine",
             "upload a wildcard certificate and key for pve3",
+            "upload custom certificate to node",
+            "set node ssl certificate",
         ],
     ),
     p(
@@ -2898,6 +3523,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve3 needs a real certificate from Let's Encrypt",
             "order an ACME cert for hv07.corp.example",
             "first ACME order for the new node",
+            "order acme certificate for node",
+            "lets encrypt certificate for node",
         ],
     ),
     p(
@@ -2906,22 +3533,32 @@ pub const PHRASINGS: &[Phrasing] = &[
             "renew the Let's Encrypt certificate",
             "force-renew the ACME cert on hv02",
             "renew hv04's lets encrypt cert now",
+            "renew acme certificate",
+            "renew node lets encrypt cert",
         ],
     ),
     p("node_config_update", &["set a node's description or wake-on-LAN MAC", "configure ACME domains of a node"]),
     p("node_config_get", &["node description and ACME domains"]),
-    p("node_wakeonlan", &["wake a powered off node over the network"]),
+    p("node_wakeonlan", &["wake a powered off node over the network", "wake node via wol", "send wake-on-lan to node"]),
     p(
         "node_report_get",
         &[
             "system report of a node for support",
             "pvereport of hv03 for the support ticket",
             "collect a system report from hv04",
+            "node system report",
+            "pvereport output of node",
         ],
     ),
     p("node_netstat_list", &["network traffic counters of guests' interfaces on a node"]),
-    p("node_capabilities_qemu_cpu_list", &["which CPU types can a VM use"]),
-    p("node_capabilities_qemu_machines_list", &["which machine types like q35 does a node support"]),
+    p(
+        "node_capabilities_qemu_cpu_list",
+        &["which CPU types can a VM use", "available vm cpu models", "qemu cpu types list"],
+    ),
+    p(
+        "node_capabilities_qemu_machines_list",
+        &["which machine types like q35 does a node support", "qemu machine types", "available q35 machine versions"],
+    ),
     p("node_vncshell", &["noVNC shell of a node", "open a shell on a node"]),
     p(
         "node_termproxy",
@@ -2930,6 +3567,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open a shell on pve1",
             "root terminal on node pve2",
             "run the package upgrade on pve3 in a terminal",
+            "node shell terminal",
+            "host console xterm",
         ],
     ),
     p("node_suspendall", &["suspend all guests on a node"]),
@@ -2937,7 +3576,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("cluster_config_nodes_add", &["add a node to the corosync configuration"]),
     p(
         "cluster_config_totem_get",
-        &["corosync totem settings", "corosync token timeout and crypto settings", "totem config of the cluster"],
+        &[
+            "corosync totem settings",
+            "corosync token timeout and crypto settings",
+            "totem config of the cluster",
+            "read corosync totem settings",
+            "corosync token timeout settings",
+        ],
     ),
     p(
         "cluster_config_qdevice_get",
@@ -2953,6 +3598,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start many guests across the cluster at once",
             "start everything after the DC power work",
             "bring all guests cluster-wide back up",
+            "bulk start guests",
+            "start many guests cluster-wide",
         ],
     ),
     p(
@@ -2961,6 +3608,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down many guests across the cluster at once",
             "shut down the whole fleet for the DC power work",
             "clean shutdown of every guest cluster-wide",
+            "bulk shutdown guests",
+            "shut down many guests cluster-wide",
         ],
     ),
     p(
@@ -2969,14 +3618,22 @@ pub const PHRASINGS: &[Phrasing] = &[
             "migrate many guests at once",
             "bulk move vms 4410-4420 to hv05",
             "move a batch of guests from several hosts to hv06",
+            "bulk migrate guests",
+            "bulk move guests to node",
         ],
     ),
-    p("mapping_pci_list", &["PCI resource mappings of the cluster"]),
-    p("mapping_usb_list", &["USB resource mappings of the cluster"]),
+    p("mapping_pci_list", &["PCI resource mappings of the cluster", "pci resource mappings", "list pci mappings"]),
+    p("mapping_usb_list", &["USB resource mappings of the cluster", "usb resource mappings", "list usb mappings"]),
     p("mapping_dir_create", &["share a host directory with VMs via virtiofs"]),
     p(
         "metrics_server_list",
-        &["where are metrics sent", "which metric servers do we push to", "list the external metric targets"],
+        &[
+            "where are metrics sent",
+            "which metric servers do we push to",
+            "list the external metric targets",
+            "external metric servers",
+            "list influxdb graphite servers",
+        ],
     ),
     p("cluster_qemu_custom_cpu_models_create", &["define a custom CPU model for VMs"]),
     p(
@@ -2985,6 +3642,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "HA settings of a guest",
             "HA config of vm:4410: state, max_restart, failback",
             "what is the requested HA state of ct:5120",
+            "ha resource config",
+            "ha settings of one guest",
         ],
     ),
     p(
@@ -2993,6 +3652,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "raw state of the HA manager",
             "full CRM and LRM dump for the incident postmortem",
             "raw manager_status with lrm mode per node and timestamps",
+            "ha manager full status",
+            "lrm status details",
         ],
     ),
     p(
@@ -3001,11 +3662,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "HA groups and their node priorities",
             "legacy HA groups still configured",
             "which HA groups exist and their node priorities",
+            "list ha groups",
+            "ha group priorities",
         ],
     ),
     p(
         "ha_rules_list",
-        &["HA affinity rules", "which HA rules pin the db VMs", "audit the HA affinity and anti-affinity rules"],
+        &[
+            "HA affinity rules",
+            "which HA rules pin the db VMs",
+            "audit the HA affinity and anti-affinity rules",
+            "list ha rules",
+            "show ha affinity rules",
+        ],
     ),
     p(
         "ha_status_disarm_ha",
@@ -3013,6 +3682,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disarm HA before cluster maintenance",
             "disarm HA for the corosync network change so nothing gets fenced",
             "release the HA watchdogs cluster-wide before the switch swap",
+            "disarm ha stack",
+            "release ha watchdogs",
         ],
     ),
     p(
@@ -3021,6 +3692,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "arm HA again after maintenance",
             "switch work done, re-arm HA",
             "rearm the HA stack after the corosync maintenance",
+            "re-arm ha stack",
+            "arm ha after disarm",
         ],
     ),
     p(
@@ -3031,6 +3704,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "throttle replication job 4410-0 to 50 MB/s",
             "pause replication 4410-0 during the migration",
             "change job 5120-0 schedule to */10",
+            "change replication schedule",
+            "edit replication job",
         ],
     ),
     p(
@@ -3039,6 +3714,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop replicating a guest",
             "drop replication job 4410-1, target node is gone",
             "remove the replication of ct 5120 to hv04",
+            "delete replication job",
+            "remove replication of guest",
         ],
     ),
     p(
@@ -3047,6 +3724,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "settings of one replication job",
             "config of replication job 4410-0: schedule, rate, target",
             "where does job 5120-0 replicate to",
+            "replication job config",
+            "show replication job settings",
         ],
     ),
     p(
@@ -3055,6 +3734,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "log of the last replication run",
             "why did 4410-0 fail, show the run log",
             "replication log of job 5120-0 on hv01",
+            "replication job log",
+            "replication run log",
         ],
     ),
     p(
@@ -3063,15 +3744,28 @@ pub const PHRASINGS: &[Phrasing] = &[
             "details of one user, like groups and email",
             "jdoe@pve: groups, expiry, enabled?",
             "details of account ci@pve",
+            "show user details",
+            "user account info",
         ],
     ),
-    p("access_groups_delete", &["delete a group", "remove the obsolete group contractors", "delete group lab-users"]),
+    p(
+        "access_groups_delete",
+        &[
+            "delete a group",
+            "remove the obsolete group contractors",
+            "delete group lab-users",
+            "delete user group",
+            "remove group of users",
+        ],
+    ),
     p(
         "access_users_token_get",
         &[
             "expiry and comment of an API token",
             "when does ci@pve!deploy expire, is privsep on",
             "details of token svc-tf@pve!tf",
+            "api token details",
+            "one token info",
         ],
     ),
     p(
@@ -3081,16 +3775,39 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rotate the CI token",
             "regenerate the secret of ci@pve!deploy",
             "set the CI token to expire end of quarter",
+            "change token expiry",
+            "edit api token comment",
         ],
     ),
-    p("access_roles_get", &["which privileges a role includes", "privs of role Ops", "what exactly is in role NOC"]),
+    p(
+        "access_roles_get",
+        &[
+            "which privileges a role includes",
+            "privs of role Ops",
+            "what exactly is in role NOC",
+            "privileges of a role",
+            "show role details",
+        ],
+    ),
     p(
         "access_roles_update",
-        &["add a privilege to a custom role", "add Sys.Modify to role Ops", "strip VM.Allocate from role NOC"],
+        &[
+            "add a privilege to a custom role",
+            "add Sys.Modify to role Ops",
+            "strip VM.Allocate from role NOC",
+            "add privilege to role",
+            "change role privileges",
+        ],
     ),
     p(
         "access_roles_delete",
-        &["delete a custom role", "drop the unused custom role Legacy", "delete role BackupOperator"],
+        &[
+            "delete a custom role",
+            "drop the unused custom role Legacy",
+            "delete role BackupOperator",
+            "delete a role",
+            "remove custom role",
+        ],
     ),
     p(
         "access_domains_create",
@@ -3099,6 +3816,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an OpenID Connect realm",
             "add AD realm corp with ldaps to dc01.corp.local",
             "new LDAP realm for the openldap directory",
+            "add ldap realm",
+            "create auth realm",
         ],
     ),
     p(
@@ -3111,6 +3830,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pull the latest group members from LDAP realm corp",
             "resync the AD realm now, jdoe's new group is not showing",
             "sync realm corp users and groups, remove vanished",
+            "sync ldap users",
+            "realm user sync",
         ],
     ),
     p(
@@ -3122,11 +3843,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "DC cert changed, point the AD realm at the new server",
             "enforce TOTP on the corp realm",
             "change the bind user of the ldap realm",
+            "edit realm settings",
+            "change ldap realm options",
         ],
     ),
     p(
         "access_tfa_add",
-        &["add a TOTP second factor for a user", "add a TOTP for jdoe@pve", "register recovery keys for root@pam"],
+        &[
+            "add a TOTP second factor for a user",
+            "add a TOTP for jdoe@pve",
+            "register recovery keys for root@pam",
+            "add totp for user",
+            "register tfa entry",
+        ],
     ),
     p("access_ticket_create", &["log in and get a ticket"]),
     p(
@@ -3144,16 +3873,46 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove a datacenter firewall rule",
             "drop DC firewall rule at pos 4",
             "delete the temporary datacenter allow rule",
+            "delete datacenter firewall rule",
+            "remove cluster firewall rule",
         ],
     ),
-    p("firewall_rules_update", &["change or disable a datacenter firewall rule"]),
-    p("firewall_ipset_list", &["list IP sets like management or blacklist"]),
-    p("firewall_ipset_get", &["addresses in an IP set"]),
-    p("firewall_aliases_list", &["firewall aliases"]),
-    p("firewall_groups_list", &["security groups", "which security groups exist", "list the sg-* security groups"]),
-    p("firewall_groups_get", &["rules of a security group"]),
-    p("firewall_macros_list", &["firewall macros like SSH, HTTP, Ping"]),
-    p("node_firewall_rules_delete", &["remove a firewall rule from a node"]),
+    p(
+        "firewall_rules_update",
+        &[
+            "change or disable a datacenter firewall rule",
+            "modify datacenter firewall rule",
+            "disable cluster firewall rule",
+        ],
+    ),
+    p(
+        "firewall_ipset_list",
+        &["list IP sets like management or blacklist", "list datacenter ipsets", "list cluster ipsets"],
+    ),
+    p("firewall_ipset_get", &["addresses in an IP set", "datacenter ipset members", "entries of cluster ipset"]),
+    p("firewall_aliases_list", &["firewall aliases", "datacenter firewall aliases", "list cluster ip aliases"]),
+    p(
+        "firewall_groups_list",
+        &[
+            "security groups",
+            "which security groups exist",
+            "list the sg-* security groups",
+            "list firewall security groups",
+            "security group names",
+        ],
+    ),
+    p(
+        "firewall_groups_get",
+        &["rules of a security group", "show rules in security group", "security group rule list"],
+    ),
+    p(
+        "firewall_macros_list",
+        &["firewall macros like SSH, HTTP, Ping", "available firewall macros", "firewall macro names"],
+    ),
+    p(
+        "node_firewall_rules_delete",
+        &["remove a firewall rule from a node", "delete node firewall rule", "remove host firewall rule"],
+    ),
     p(
         "node_firewall_options_get",
         &[
@@ -3161,15 +3920,22 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the firewall on for a node",
             "is the host firewall on for hv03",
             "hv02 host firewall settings and log level",
+            "node firewall options",
+            "is host firewall enabled",
         ],
     ),
-    p("qemu_vm_firewall_rules_delete", &["remove a firewall rule from a VM"]),
+    p(
+        "qemu_vm_firewall_rules_delete",
+        &["remove a firewall rule from a VM", "delete vm firewall rule", "drop vm firewall rule by position"],
+    ),
     p(
         "qemu_vm_firewall_options_get",
         &[
             "is the firewall enabled on a VM",
             "is vm 4410's firewall enabled, and is ipfilter on",
             "firewall policy of vm 4410",
+            "vm firewall options",
+            "vm firewall policy and settings",
         ],
     ),
     p(
@@ -3181,9 +3947,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "firewall log of VM 140",
             "firewall log of vm 4410, is 443 being dropped",
             "drops on vm 4410 in the last hour",
+            "vm firewall log",
+            "vm firewall log entries",
         ],
     ),
-    p("lxc_ct_firewall_rules_list", &["firewall rules of a container"]),
+    p(
+        "lxc_ct_firewall_rules_list",
+        &["firewall rules of a container", "show container firewall rules", "list lxc firewall rules"],
+    ),
     p(
         "lxc_ct_firewall_options_update",
         &[
@@ -3193,6 +3964,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn off the firewall of lxc 310",
             "ct 5120 firewall on",
             "set policy_in DROP on container 5120",
+            "enable firewall on container",
+            "set container firewall policy",
         ],
     ),
     p(
@@ -3208,6 +3981,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "HEALTH_ERR paged, what is ceph complaining about",
             "are PGs still degraded after osd.7 came back",
             "recovery progress of the ceph cluster after the disk swap",
+            "ceph cluster status",
+            "ceph health status",
+            "ceph health warnings",
         ],
     ),
     p(
@@ -3220,6 +3996,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set noout, norebalance and norecover in one go for the patch window",
             "clear all the maintenance ceph flags at once after patching",
             "ceph maint mode: noout plus nobackfill together",
+            "set multiple ceph flags",
+            "set noout and norebalance",
         ],
     ),
     p(
@@ -3229,6 +4007,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "did someone leave noout on after the window",
             "which ceph OSD flags are set cluster-wide right now",
             "post-maintenance check: any ceph flags still active",
+            "show ceph flags",
+            "noout norebalance flag status",
         ],
     ),
     p(
@@ -3239,6 +4019,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "unset noout, hv03 is back and its OSDs are up",
             "set nodeep-scrub while the cluster is recovering",
             "flip a single ceph flag: norebalance on",
+            "set noout flag",
+            "unset ceph flag",
         ],
     ),
     p(
@@ -3248,6 +4030,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "deep-scrub osd.7 after the inconsistent PG alert",
             "kick off a scrub on osd.12",
             "PG inconsistent on osd.21, deep scrub it",
+            "scrub a ceph osd",
+            "start deep scrub on osd",
         ],
     ),
     p("node_ceph_osd_get", &["details of one OSD"]),
@@ -3260,11 +4044,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set target_size_ratio on pool rbd-ssd",
             "move pool rbd-ssd to the ssd crush rule",
             "bump pg_num on pool rbd-hdd",
+            "change ceph pool size",
+            "set pool pg count",
         ],
     ),
     p(
         "node_ceph_pool_delete",
-        &["delete a Ceph pool", "decommission ceph pool old-rbd", "drop the test ceph pool and its storage entry"],
+        &[
+            "delete a Ceph pool",
+            "decommission ceph pool old-rbd",
+            "drop the test ceph pool and its storage entry",
+            "drop ceph pool",
+            "destroy ceph pool",
+        ],
     ),
     p(
         "node_ceph_mgr_add",
@@ -3286,6 +4078,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "Ceph log of a node",
             "ceph cluster log on hv02 around the time osd.7 flapped",
             "tail the ceph log for slow ops messages",
+            "read ceph log",
+            "ceph cluster log lines",
         ],
     ),
     p("node_ceph_fs_list", &["CephFS file systems"]),
@@ -3296,6 +4090,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "bounce the ceph daemons on hv03",
             "restart osd.7 on hv04, it is flapping",
             "restart the ceph mon on hv02",
+            "restart ceph osd daemons",
+            "restart ceph daemon",
         ],
     ),
     p(
@@ -3313,12 +4109,27 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "sdn_vnets_subnets_list",
-        &["subnets of a VNet", "what subnets hang off vnet dmz", "subnets and gateways of vnet k8s"],
+        &[
+            "subnets of a VNet",
+            "what subnets hang off vnet dmz",
+            "subnets and gateways of vnet k8s",
+            "show vnet subnets",
+            "list subnets of vnet",
+        ],
     ),
-    p("sdn_vnets_delete", &["delete a VNet", "remove vnet dmz", "delete the unused vnet lab10"]),
+    p(
+        "sdn_vnets_delete",
+        &["delete a VNet", "remove vnet dmz", "delete the unused vnet lab10", "delete sdn vnet", "remove sdn vnet"],
+    ),
     p(
         "sdn_zones_delete",
-        &["delete an SDN zone", "retire the lab SDN zone", "remove zone tenant-a, all its vnets are gone"],
+        &[
+            "delete an SDN zone",
+            "retire the lab SDN zone",
+            "remove zone tenant-a, all its vnets are gone",
+            "drop sdn zone",
+            "remove sdn zone",
+        ],
     ),
     p(
         "sdn_controllers_create",
@@ -3335,12 +4146,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which IPs are handed out in SDN",
             "who has 10.30.0.15 in the pve ipam",
             "ipam entries and leases for SDN subnets",
+            "ipam entries list",
+            "ipam allocated addresses",
         ],
     ),
     p("sdn_list", &["software defined networking overview"]),
     p(
         "node_sdn_zones_list",
-        &["state of SDN zones on a node", "is zone corp in error on hv04 after the apply", "SDN zone status on hv02"],
+        &[
+            "state of SDN zones on a node",
+            "is zone corp in error on hv04 after the apply",
+            "SDN zone status on hv02",
+            "sdn zone status on node",
+            "zone deploy state per node",
+        ],
     ),
     p(
         "notifications_endpoints_list",
@@ -3357,6 +4176,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list notification targets",
             "all notification targets of every type",
             "where can alerts be sent, all targets",
+            "notification target names",
+            "all notification targets",
         ],
     ),
     p(
@@ -3369,6 +4190,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "fire a test alert at the teams webhook",
             "test the ops-mail target after the relay change",
             "send a test notification to oncall-gotify",
+            "test notification delivery to target",
+            "test notification target",
         ],
     ),
     p(
@@ -3385,6 +4208,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "push notifications to Gotify",
             "gotify target for the oncall phones",
             "add a gotify endpoint on gotify.corp.local",
+            "add gotify notification",
+            "create gotify target",
         ],
     ),
     p(
@@ -3397,17 +4222,31 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a webhook target for MS Teams",
             "send alerts to the alertmanager webhook",
             "pagerduty webhook target for pve alerts",
+            "add webhook notification",
+            "create webhook target",
         ],
     ),
     p(
         "notifications_matchers_list",
-        &["which notification rules exist", "which matchers route to the pager", "audit all notification matchers"],
+        &[
+            "which notification rules exist",
+            "which matchers route to the pager",
+            "audit all notification matchers",
+            "notification matchers list",
+            "list notification routing rules",
+        ],
     ),
     p("acme_account_create", &["register a Let's Encrypt account"]),
     p("acme_plugins_create", &["add a DNS challenge plugin for ACME"]),
-    p("qemu_vm_agent_get_users", &["who is logged in to a VM"]),
-    p("qemu_vm_agent_get_host_name", &["hostname inside a VM"]),
-    p("qemu_vm_agent_info_get", &["which commands does the guest agent support"]),
+    p(
+        "qemu_vm_agent_get_users",
+        &["who is logged in to a VM", "logged-in users inside vm", "active user sessions in guest"],
+    ),
+    p("qemu_vm_agent_get_host_name", &["hostname inside a VM", "vm hostname from guest agent", "guest os hostname"]),
+    p(
+        "qemu_vm_agent_info_get",
+        &["which commands does the guest agent support", "guest agent supported commands", "qemu agent version"],
+    ),
     p(
         "qemu_vm_agent_fsfreeze_freeze",
         &[
@@ -3415,6 +4254,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "quiesce the filesystems of vm 130",
             "fsfreeze VM 210 so the database is consistent",
             "freeze the guest filesystems of vm 104",
+            "freeze vm filesystems",
+            "guest fsfreeze before backup",
         ],
     ),
     p(
@@ -3424,10 +4265,15 @@ pub const PHRASINGS: &[Phrasing] = &[
             "VM 130 is stuck with frozen filesystems, thaw it",
             "unfreeze the guest filesystems of vm 210",
             "thaw vm 104 now",
+            "thaw vm filesystems",
+            "unfreeze guest filesystems",
         ],
     ),
     p("node_storage_import_metadata_get", &["import a VM from ESXi or an OVA file"]),
-    p("qemu_vm_firewall_ipset_create", &["create an IP set for a VM's IP filter"]),
+    p(
+        "qemu_vm_firewall_ipset_create",
+        &["create an IP set for a VM's IP filter", "create ipset for vm", "vm ipfilter ipset create"],
+    ),
     p("node_disks_directory_list", &["directory mounts created on disks of a node"]),
     // Tools that had none before, written with the common-tool voices below.
     p(
@@ -3436,6 +4282,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "connect to VM 140 with virt-viewer",
             "SPICE connection file for vm 120",
             "open a remote-viewer session to my desktop VM",
+            "spice console for vm",
+            "remote-viewer connection for vm",
         ],
     ),
     p(
@@ -3446,6 +4294,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "unlock TFA for carol@pam",
             "jdoe is TFA-locked, unlock him",
             "clear the TFA lockout on root@pam",
+            "unlock user tfa lockout",
+            "reset tfa failures",
         ],
     ),
     p(
@@ -3454,6 +4304,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ct 230 firewall log",
             "packets dropped by container 105's firewall",
             "why can't I reach lxc 310, check its firewall log",
+            "container firewall log",
+            "lxc firewall log entries",
         ],
     ),
     // Cluster (ACME, mappings, metrics, realm sync jobs), Ceph and HA tools that had none.
@@ -3553,6 +4405,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hibernate every VM in the datacenter to disk",
             "pause all VMs cluster-wide before a power outage",
             "bulk suspend a list of VMs",
+            "bulk suspend guests",
+            "suspend many guests at once",
         ],
     ),
     p(
@@ -3782,6 +4636,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ok-to-stop osd.7 before I pull the disk",
             "safe to destroy mon.hv01 without breaking quorum",
             "can I stop the mds on hv03 safely",
+            "safe to stop osd check",
+            "ok-to-stop ceph check",
         ],
     ),
     p(
@@ -3807,6 +4663,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is there a standby Ceph manager",
             "which ceph mgr is active, hv02 or hv03",
             "do we still have a standby mgr after hv01 died",
+            "ceph managers list",
+            "active ceph mgr",
         ],
     ),
     p("node_ceph_mgr_delete", &["destroy a Ceph manager", "remove a ceph-mgr daemon from a node"]),
@@ -3818,6 +4676,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete a Ceph monitor",
             "retire mon.hv01 before decommissioning the host",
             "remove the mon on hv03, it is being rebuilt",
+            "remove ceph monitor",
+            "delete mon daemon on node",
         ],
     ),
     p(
@@ -3850,6 +4710,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rbd-ssd pool settings and pg count",
             "which crush rule does pool rbd-hdd use",
             "autoscale mode and size of pool k8s",
+            "ceph pool status",
+            "one ceph pool details",
         ],
     ),
     p(
@@ -3907,6 +4769,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disable an HA rule for now",
             "add hv05 to the nodes of HA rule db-pin",
             "make HA rule db-pin strict",
+            "edit ha rule",
+            "disable ha rule",
         ],
     ),
     p(
@@ -3917,6 +4781,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "let guests run together again by deleting the rule",
             "drop the HA rule db-pin",
             "delete the anti-affinity rule for the old db pair",
+            "delete ha rule",
+            "remove ha affinity rule",
         ],
     ),
     // SDN and notification tools.
@@ -3985,6 +4851,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which SDN controllers are configured",
             "list all EVPN and BGP controllers of the datacenter",
             "show the BGP, EVPN and IS-IS controllers",
+            "list sdn controllers",
+            "list evpn controllers",
         ],
     ),
     p(
@@ -4034,6 +4902,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what would change in FRR and the network interfaces if I apply SDN",
             "diff pending SDN vs running before apply",
             "what will the SDN apply change on the hosts",
+            "sdn pending diff",
+            "preview sdn apply",
         ],
     ),
     p(
@@ -4150,6 +5020,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "revert the SDN configuration to the running one",
             "throw away the pending SDN edits",
             "someone half-edited SDN, reset pending to running",
+            "drop pending sdn changes",
+            "revert sdn config",
         ],
     ),
     p(
@@ -4237,6 +5109,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "widen the DHCP range on the dmz subnet",
             "enable snat on 10.30.0.0/24 in vnet dmz",
             "change gateway of subnet 10.40.0.0/24",
+            "change subnet dhcp range",
+            "edit vnet subnet gateway",
         ],
     ),
     p(
@@ -4246,6 +5120,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete an SDN subnet",
             "drop 10.30.0.0/24 from vnet dmz",
             "remove the old subnet from vnet k8s",
+            "delete vnet subnet",
+            "remove sdn subnet",
         ],
     ),
     p(
@@ -4258,6 +5134,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change vnet dmz tag to 121",
             "make vnet dmz vlan-aware",
             "set alias of vnet dmz to 'public web'",
+            "change vnet tag",
+            "edit vnet alias",
         ],
     ),
     p(
@@ -4270,6 +5148,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add hv06 to the nodes of zone corp",
             "set MTU 1450 on vxlan zone lab",
             "change the bridge of zone corp to vmbr2",
+            "edit sdn zone",
+            "change zone nodes",
         ],
     ),
     p(
@@ -4291,7 +5171,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("notifications_endpoints_gotify_delete", &["remove a Gotify target", "stop pushing alerts to Gotify"]),
     p(
         "notifications_endpoints_sendmail_list",
-        &["which sendmail targets are configured", "list all local mail notification targets"],
+        &[
+            "which sendmail targets are configured",
+            "list all local mail notification targets",
+            "list sendmail endpoints",
+            "sendmail notification endpoints",
+        ],
     ),
     p(
         "notifications_endpoints_sendmail_get",
@@ -4305,6 +5190,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "edit the from address of mail-to-root",
             "send mail-to-root to infra@corp.example instead of root",
             "change the from address of the sendmail target",
+            "change notification email address",
+            "edit sendmail target recipients",
         ],
     ),
     p(
@@ -4313,7 +5200,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "notifications_endpoints_smtp_list",
-        &["which SMTP targets are configured", "list all SMTP mail relays for alerts"],
+        &[
+            "which SMTP targets are configured",
+            "list all SMTP mail relays for alerts",
+            "smtp notification endpoints",
+            "list smtp targets",
+        ],
     ),
     p(
         "notifications_endpoints_smtp_get",
@@ -4406,6 +5298,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add the teams target to matcher default-matcher",
             "mute backup notifications during the maintenance window on that matcher",
             "invert matcher noisy so it drops info",
+            "edit notification matcher",
+            "change matcher filter",
         ],
     ),
     p(
@@ -4415,6 +5309,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete a notification routing rule",
             "drop the legacy matcher",
             "delete matcher noisy-backups",
+            "delete notification matcher",
+            "drop notification matcher",
         ],
     ),
     // Firewall (datacenter, node, VM, container, VNet), node, guest agent, storage and access tools.
@@ -4432,11 +5328,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the IP of a datacenter firewall alias",
             "edit a cluster-wide alias after a server got a new address",
             "rename an alias in the datacenter firewall",
+            "change datacenter alias cidr",
+            "edit cluster ip alias",
         ],
     ),
     p(
         "firewall_aliases_delete",
-        &["remove a datacenter firewall alias", "delete a cluster-wide IP alias that is no longer used"],
+        &[
+            "remove a datacenter firewall alias",
+            "delete a cluster-wide IP alias that is no longer used",
+            "delete datacenter firewall alias",
+            "remove cluster ip alias",
+        ],
     ),
     p(
         "firewall_groups_add",
@@ -4446,9 +5349,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "append an allow rule to the webservers security group",
             "add allow 5432 from app-net to sg-db",
             "add https in to security group sg-web",
+            "add rule to security group",
+            "security group rule create",
         ],
     ),
-    p("firewall_groups_delete", &["delete a firewall security group", "remove a security group nobody uses any more"]),
+    p(
+        "firewall_groups_delete",
+        &[
+            "delete a firewall security group",
+            "remove a security group nobody uses any more",
+            "drop unused security group",
+            "remove security group",
+        ],
+    ),
     p(
         "firewall_groups_pos_get",
         &["show one rule of a security group", "details of the security group rule at a given position"],
@@ -4465,7 +5378,15 @@ pub const PHRASINGS: &[Phrasing] = &[
         "firewall_groups_pos_delete",
         &["remove one rule from a security group", "delete a rule of a firewall security group"],
     ),
-    p("firewall_ipset_delete", &["delete a datacenter IP set", "remove a cluster-wide ipset"]),
+    p(
+        "firewall_ipset_delete",
+        &[
+            "delete a datacenter IP set",
+            "remove a cluster-wide ipset",
+            "delete datacenter ipset",
+            "remove cluster ipset",
+        ],
+    ),
     p(
         "firewall_ipset_cidr_get",
         &["show one entry of a datacenter IP set", "is this address in the cluster-wide IP set, and is it negated"],
@@ -4486,6 +5407,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "unblock an IP listed in the datacenter blacklist ipset",
             "remove 10.0.5.9 from ipset admins",
             "take 10.9.0.0/16 out of ipset mgmt",
+            "remove ip from datacenter ipset",
+            "delete cidr from cluster ipset",
         ],
     ),
     p(
@@ -4510,6 +5433,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disable one host firewall rule",
             "edit a firewall rule on a Proxmox host",
             "move a node firewall rule up or down",
+            "modify node firewall rule",
+            "disable host firewall rule",
         ],
     ),
     p(
@@ -4522,15 +5447,27 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change a rule in a VM's firewall",
             "disable one firewall rule of a VM",
             "move a VM firewall rule up or down",
+            "modify vm firewall rule",
+            "disable vm firewall rule",
         ],
     ),
     p(
         "qemu_vm_firewall_aliases_list",
-        &["aliases defined in a VM's firewall", "which IP aliases does a VM's firewall have"],
+        &[
+            "aliases defined in a VM's firewall",
+            "which IP aliases does a VM's firewall have",
+            "vm firewall aliases",
+            "list aliases of vm",
+        ],
     ),
     p(
         "qemu_vm_firewall_aliases_create",
-        &["add an IP alias to a VM's firewall", "name an address for use in one VM's firewall rules"],
+        &[
+            "add an IP alias to a VM's firewall",
+            "name an address for use in one VM's firewall rules",
+            "create vm firewall alias",
+            "add alias to vm firewall",
+        ],
     ),
     p(
         "qemu_vm_firewall_aliases_get",
@@ -4543,7 +5480,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     p("qemu_vm_firewall_aliases_delete", &["remove an alias from a VM's firewall", "delete a VM-level firewall alias"]),
     p(
         "qemu_vm_firewall_ipset_list",
-        &["IP sets of a VM's firewall", "which ipsets does a VM have, like ipfilter-net0"],
+        &[
+            "IP sets of a VM's firewall",
+            "which ipsets does a VM have, like ipfilter-net0",
+            "list vm ipsets",
+            "ipsets defined on vm",
+        ],
     ),
     p(
         "qemu_vm_firewall_ipset_get",
@@ -4555,6 +5497,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an address to an IP set of a VM's firewall",
             "allow a VM to use an extra IP in its ipfilter",
             "put a network into a VM's ipset",
+            "add ip to vm ipset",
+            "add cidr to vm ipset",
         ],
     ),
     p(
@@ -4583,6 +5527,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the firewall enabled on a container",
             "a container's firewall policy and log level",
             "firewall settings of an LXC container",
+            "container firewall options",
+            "container firewall policy and settings",
         ],
     ),
     p(
@@ -4595,15 +5541,27 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change a rule in a container's firewall",
             "disable one firewall rule of an LXC container",
             "move a container firewall rule up or down",
+            "modify container firewall rule",
+            "disable lxc firewall rule",
         ],
     ),
     p(
         "lxc_ct_firewall_rules_delete",
-        &["remove a firewall rule from a container", "delete a rule of an LXC container's firewall"],
+        &[
+            "remove a firewall rule from a container",
+            "delete a rule of an LXC container's firewall",
+            "delete container firewall rule",
+            "remove lxc firewall rule",
+        ],
     ),
     p(
         "lxc_ct_firewall_aliases_list",
-        &["aliases defined in a container's firewall", "which IP aliases does an LXC container's firewall have"],
+        &[
+            "aliases defined in a container's firewall",
+            "which IP aliases does an LXC container's firewall have",
+            "container firewall aliases",
+            "list lxc firewall aliases",
+        ],
     ),
     p(
         "lxc_ct_firewall_aliases_create",
@@ -4623,7 +5581,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "lxc_ct_firewall_ipset_list",
-        &["IP sets of a container's firewall", "which ipsets does an LXC container have, like ipfilter-net0"],
+        &[
+            "IP sets of a container's firewall",
+            "which ipsets does an LXC container have, like ipfilter-net0",
+            "list container ipsets",
+            "list lxc ipsets",
+        ],
     ),
     p(
         "lxc_ct_firewall_ipset_create",
@@ -4638,6 +5601,8 @@ pub const PHRASINGS: &[Phrasing] = &[
         &[
             "add an address to an IP set of a container's firewall",
             "allow a container to use an extra IP in its ipfilter",
+            "add ip to container ipset",
+            "add cidr to lxc ipset",
         ],
     ),
     p(
@@ -4679,6 +5644,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn off filtering of routed traffic on a virtual network",
             "turn the vnet dmz firewall on",
             "set forward policy DROP on vnet dmz",
+            "turn on vnet firewall",
+            "set vnet firewall policy",
         ],
     ),
     p(
@@ -4687,6 +5654,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "firewall rules of a VNet",
             "which forward rules filter traffic on a virtual network",
             "SDN VNet firewall rules in order",
+            "show vnet firewall rules",
+            "list firewall rules of vnet",
         ],
     ),
     p(
@@ -4697,6 +5666,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "block a port on a VNet's firewall",
             "allow 443 forwarded into vnet dmz",
             "vnet dmz: drop smtp going out",
+            "add firewall rule to vnet",
+            "vnet firewall rule create",
         ],
     ),
     p(
@@ -4779,7 +5750,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "qemu_vm_agent_get_time",
-        &["what time does the VM's clock say", "check the clock inside a guest", "is the guest clock of a VM drifting"],
+        &[
+            "what time does the VM's clock say",
+            "check the clock inside a guest",
+            "is the guest clock of a VM drifting",
+            "guest clock time via agent",
+            "vm system time",
+        ],
     ),
     p("qemu_vm_agent_get_timezone", &["which time zone is set inside a VM", "time zone of the guest OS"]),
     p("qemu_vm_agent_get_vcpus", &["which vCPUs are online inside a VM", "does the guest see all hotplugged CPUs"]),
@@ -4803,6 +5780,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the configuration a VM had in a snapshot",
             "what hardware did the VM have when the snapshot was taken",
             "compare a VM snapshot's config with the current one",
+            "vm settings saved in snapshot",
+            "vm snapshot config",
         ],
     ),
     p(
@@ -4811,6 +5790,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can this container be snapshotted",
             "does a container's storage support snapshots or clones",
             "check whether a container can be cloned",
+            "can container be snapshotted",
+            "lxc clone feature check",
         ],
     ),
     p(
@@ -4819,6 +5800,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can this container be migrated",
             "check preconditions before moving a container to another node",
             "which local disks or mounts block migrating a container",
+            "container migration precheck",
+            "can lxc migrate to target node",
         ],
     ),
     p(
@@ -4858,6 +5841,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create an LVM-thin pool on an empty disk",
             "turn a new disk into thin provisioned LVM storage",
             "add a thinpool to a node",
+            "create lvm-thin pool",
+            "new thinpool on disk",
         ],
     ),
     p("node_disks_lvmthin_delete", &["remove an LVM thin pool from a node", "delete a thinpool to reuse its disk"]),
@@ -4874,6 +5859,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pull a Docker image into storage as a container template",
             "download an OCI image from a registry",
             "use a Docker Hub image for an LXC container",
+            "pull oci image to storage",
+            "docker image to container template",
         ],
     ),
     p(
@@ -4888,11 +5875,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "details of one realm like AD or OpenID",
             "settings of realm corp: server, base dn, bind user",
             "is tfa enforced on the corp realm",
+            "auth realm config",
+            "one auth realm settings",
         ],
     ),
     p(
         "access_domains_delete",
-        &["remove an authentication realm", "delete an LDAP or Active Directory realm", "drop an OpenID Connect realm"],
+        &[
+            "remove an authentication realm",
+            "delete an LDAP or Active Directory realm",
+            "drop an OpenID Connect realm",
+            "delete auth realm",
+            "remove ldap or ad realm",
+        ],
     ),
     p(
         "access_openid_auth_url",
@@ -4909,6 +5904,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list a user's 2FA entries like TOTP, WebAuthn or recovery keys",
             "jdoe@pve's 2FA entries",
             "what second factors are registered for root@pam",
+            "user tfa entries",
+            "second factors of user",
         ],
     ),
     p("access_tfa_id_get", &["details of one TFA entry of a user", "show one second factor of a user"]),
@@ -4928,10 +5925,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "user lost their phone, remove their 2FA",
             "jdoe lost his yubikey, remove that webauthn entry",
             "delete the old TOTP of jdoe@pve",
+            "remove user tfa entry",
+            "delete totp of user",
         ],
     ),
     p(
         "access_users_tfa_get",
         &["does a user have two-factor enabled", "which 2FA types a user and their realm require"],
     ),
+    // Written in the voice of an assistant's own search queries.
+    p("node_storage_content_add", &["copy volume to other storage", "duplicate storage volume"]),
 ];
