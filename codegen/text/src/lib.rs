@@ -136,6 +136,10 @@ const PHRASES: &[(&str, &str)] = &[
     ("guest agent", "agent"),
     ("high availability", "ha"),
     ("highly available", "ha"),
+    // A rate is not a size ("200 MB/s" is a disk's `mbps` limit).
+    ("kb/s", "kbps"),
+    ("mb/s", "mbps"),
+    ("gb/s", "gbps"),
     ("bring back", "restore"),
     ("software-defined networking", "sdn"),
     ("software defined networking", "sdn"),
