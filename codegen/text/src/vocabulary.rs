@@ -63,12 +63,7 @@ pub const VOCABULARY: &[Entry] = &[
     e("at once", "bulk", "shut down many guests at once", "cluster_bulk_action_guest_shutdown"),
     e("take effect", "apply", "make the SDN changes take effect", "sdn_update"),
     e("fail", "error", "did anything fail on node pve1 today", "node_tasks_list cluster_tasks_list"),
-    e(
-        "same host",
-        "affinity rule",
-        "VMs 501 and 502 must never run on the same host",
-        "ha_rules_create",
-    ),
+    e("same host", "affinity rule", "VMs 501 and 502 must never run on the same host", "ha_rules_create"),
     e("same node", "affinity rule", "keep VM 101 and 102 on the same node", "ha_rules_create"),
     e("attach", "config", "attach an ISO to VM 100", "qemu_vm_config_update"),
     e("start all", "startall", "start all guests on a node after maintenance", "node_startall"),

@@ -185,6 +185,11 @@ const ONE_GUEST: f32 = 1.5;
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
     let tools = registry::all();
     let mut words = text::words(&ids_as_kinds(query));
+    let several = names_several_guests(query);
+    if several {
+        // "Move VMs 301, 302 and 303 to hv5": several guests at once is a bulk action.
+        words.push("bulk".to_owned());
+    }
     words.sort();
     words.dedup();
     let n = tools.len() as f32;
@@ -215,7 +220,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let scope = Scope::of(query);
     let intent = Intent::of(query);
     let membership = is_membership(query);
-    let one_guest = names_a_guest(query) && !membership;
+    let one_guest = names_a_guest(query) && !membership && !several;
     let member_tools = membership_tools(query);
     let named = names_something(query);
     let guest_words = words.iter().any(|w| GUEST_WORDS.contains(&w.as_str()));
@@ -223,7 +228,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let restore_tools = restore_tools(query, &words, kind);
     let niche_said = niches_said(query);
     let many = asks_for_many(query);
-    let all_guests = !one_guest && says_all(query);
+    let all_guests = !one_guest && (says_all(query) || several);
     let shapes = shapes();
     for (i, (t, shape)) in tools.iter().zip(shapes).enumerate() {
         if scores[i] <= 0.0 {
@@ -655,6 +660,22 @@ fn names_a_guest(query: &str) -> bool {
     words.windows(2).any(|w| {
         ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0])
             && w[1].chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether a query names several guests: "VMs 301, 302 and 303", "containers 200 and 201".
+fn names_several_guests(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let kinds = ["vm", "vms", "container", "containers", "ct", "cts", "guest", "guests", "vmid", "vmids"];
+    words.iter().enumerate().any(|(i, w)| {
+        kinds.contains(w)
+            && words[i + 1..]
+                .iter()
+                .take_while(|x| x.chars().all(|c| c.is_ascii_digit()) || **x == "and")
+                .filter(|x| x.chars().all(|c| c.is_ascii_digit()))
+                .count()
+                >= 2
     })
 }
 
@@ -1172,6 +1193,13 @@ mod tests {
     fn a_query_about_all_guests_is_not_about_one() {
         assert!(says_all("shut down all guests in the cluster") && !says_all("shut down VM 100"));
         assert_eq!(top("shut down all guests in the cluster")[0], "cluster_bulk_action_guest_shutdown");
+    }
+
+    #[test]
+    fn several_guests_named_at_once_ask_for_a_bulk_action() {
+        assert!(names_several_guests("move VMs 301, 302 and 303 over to hv5"));
+        assert!(names_several_guests("start containers 200 and 201"));
+        assert!(!names_several_guests("start VM 100 on node 2"));
     }
 
     #[test]
