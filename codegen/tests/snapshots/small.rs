@@ -477,7 +477,7 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("device", &[(1u16, 1.6)]),
     ("disk", &[(1u16, 4.0)]),
     ("eject", &[(1u16, 1.0)]),
-    ("enable", &[(1u16, 4.0)]),
+    ("enable", &[(1u16, 5.0)]),
     ("exist", &[(0u16, 1.0)]),
     ("firewall", &[(1u16, 1.0)]),
     ("first", &[(1u16, 1.0)]),
@@ -524,13 +524,12 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("serial", &[(1u16, 1.0)]),
     ("show", &[(0u16, 13.2), (1u16, 1.0)]),
     ("size", &[(1u16, 2.0)]),
-    ("start", &[(1u16, 6.0)]),
+    ("start", &[(1u16, 7.0)]),
     ("statistic", &[(0u16, 4.0)]),
     ("status", &[(0u16, 1.0)]),
     ("stay", &[(1u16, 1.0)]),
     ("tag", &[(1u16, 3.0)]),
     ("through", &[(1u16, 1.0)]),
-    ("turn", &[(1u16, 1.0)]),
     ("type", &[(1u16, 1.0)]),
     ("unique", &[(1u16, 0.6)]),
     ("update", &[(1u16, 19.2)]),
@@ -543,7 +542,7 @@ pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[
     ("whether", &[(0u16, 2.0)]),
 ];
 /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
-pub static SEARCH_LENGTHS: [f32; 2] = [31.6, 74.175];
+pub static SEARCH_LENGTHS: [f32; 2] = [31.6, 74.425];
 /// Search index: each operator phrasing's search words (sorted) with its tool's position in [`TOOLS`].
 pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
     (0u16, &["exist", "node"]),
@@ -579,7 +578,7 @@ pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[
     (1u16, &["ballooning", "enable", "memory"]),
     (1u16, &["onboot", "update", "vm"]),
     (1u16, &["delete", "lock", "vm"]),
-    (1u16, &["against", "deletion", "protection", "turn"]),
+    (1u16, &["against", "deletion", "enable", "protection", "start"]),
     (1u16, &["cloudinit", "key", "network", "password", "port", "update", "user"]),
     (1u16, &["config", "create", "network", "vm"]),
     (1u16, &["create", "disk", "second", "vm"]),
@@ -660,7 +659,6 @@ pub static SEARCH_PHRASING_ONLY: &[&str] = &[
     "status",
     "stay",
     "through",
-    "turn",
     "type",
     "uptime",
     "usb",

@@ -145,6 +145,11 @@ const PHRASES: &[(&str, &str)] = &[
     ("software defined networking", "sdn"),
     ("software-defined network", "sdn"),
     ("power down", "shutdown"),
+    // Turning a thing on is enabling it, or starting it when it is a guest or a service.
+    ("turn on", "enable start"),
+    ("switch on", "enable start"),
+    ("turn off", "enable shutdown"),
+    ("switch off", "enable shutdown"),
     ("root filesystem", "rootfs"),
     ("root disk", "rootfs disk"),
     ("ip address", "address"),
@@ -281,7 +286,13 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 
 /// Verbs whose particle may stand after their object ("power VM 120 on", "shut it down"): the
 /// particle is moved next to its verb so that [`PHRASES`] read the pair as one word.
-const SEPARABLE: &[(&str, &[&str])] = &[("power", &["on", "off"]), ("shut", &["down"]), ("bring", &["back"])];
+const SEPARABLE: &[(&str, &[&str])] = &[
+    ("power", &["on", "off"]),
+    ("shut", &["down"]),
+    ("bring", &["back"]),
+    ("turn", &["on", "off"]),
+    ("switch", &["on", "off"]),
+];
 
 /// Particles: after a separable verb, each makes a verb of its own ("power down").
 const PARTICLES: &[&str] = &["on", "off", "up", "down", "back", "out", "over"];

@@ -178,6 +178,10 @@ const RESTORE: f32 = 5.0;
 /// guests in the cluster" is the bulk action or the node's stop-all, not one guest's shutdown).
 const ALL_GUESTS: f32 = 0.7;
 
+/// What a datacenter or node tool keeps when the query names a guest and the guest has the same
+/// tool: "switch the firewall on for VM 4410" is the VM's firewall options, not the datacenter's.
+const TWIN: f32 = 0.7;
+
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 const ONE_GUEST: f32 = 1.5;
 
@@ -244,6 +248,9 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         }
         if !kind.fits(t.category) {
             scores[i] *= OTHER_KIND;
+        }
+        if one_guest && shape.guest_twin {
+            scores[i] *= TWIN;
         }
         if one_guest && shape.one_guest {
             scores[i] += ONE_GUEST;
@@ -854,16 +861,28 @@ struct Shape {
     creates: bool,
     /// The `NICHE` part of PVE it belongs to, if any.
     niche: Option<usize>,
+    /// A datacenter or node tool with a guest's twin (`/cluster/firewall/options` and
+    /// `/nodes/{node}/qemu/{vmid}/firewall/options`; a node's `rrddata` and a guest's).
+    guest_twin: bool,
 }
 
 /// Each tool's [`Shape`], in table order (made once).
 fn shapes() -> &'static [Shape] {
     static SHAPES: std::sync::OnceLock<Vec<Shape>> = std::sync::OnceLock::new();
     SHAPES.get_or_init(|| {
+        let paths: std::collections::HashSet<&str> = registry::all().iter().map(|t| t.path).collect();
         registry::all()
             .iter()
             .map(|t| {
                 let one_guest = t.path.contains("{vmid}");
+                let suffix = t.path.strip_prefix("/cluster").or_else(|| t.path.strip_prefix("/nodes/{node}"));
+                let guest_twin = !one_guest
+                    && suffix.is_some_and(|rest| {
+                        !rest.is_empty()
+                            && ["/nodes/{node}/qemu/{vmid}", "/nodes/{node}/lxc/{vmid}"]
+                                .iter()
+                                .any(|guest| paths.contains(format!("{guest}{rest}").as_str()))
+                    });
                 Shape {
                     one_guest,
                     guest: one_guest || matches!(t.category, Category::Qemu | Category::Lxc),
@@ -874,6 +893,7 @@ fn shapes() -> &'static [Shape] {
                     directory_index: t.summary.starts_with("Directory index"),
                     creates: t.name.ends_with("_create") || t.name.ends_with("_add"),
                     niche: NICHE.iter().position(|(part, _)| t.path.contains(part)),
+                    guest_twin,
                 }
             })
             .collect()
@@ -1200,6 +1220,14 @@ mod tests {
         assert!(names_several_guests("move VMs 301, 302 and 303 over to hv5"));
         assert!(names_several_guests("start containers 200 and 201"));
         assert!(!names_several_guests("start VM 100 on node 2"));
+    }
+
+    #[test]
+    fn a_datacenter_or_node_tool_with_a_guest_twin_yields_when_a_guest_is_named() {
+        let shape = |name: &str| &shapes()[registry::all().iter().position(|t| t.name == name).unwrap()];
+        assert!(shape("firewall_options_update").guest_twin && shape("node_rrddata_list").guest_twin);
+        assert!(!shape("node_vzdump").guest_twin && !shape("qemu_vm_firewall_options_update").guest_twin);
+        assert_eq!(top("switch the firewall on for VM 4410")[0], "qemu_vm_firewall_options_update");
     }
 
     #[test]
