@@ -163,7 +163,7 @@ const PHRASES: &[(&str, &str)] = &[
 const SYNONYMS: &[(&str, &[&str])] = &[
     ("vm", &["vm", "qemu", "kvm", "virtual", "machine"]),
     ("ct", &["ct", "lxc", "container"]),
-    ("delete", &["delete", "destroy", "remove", "purge", "drop", "erase", "del", "unregister"]),
+    ("delete", &["delete", "destroy", "remove", "purge", "erase", "del", "unregister"]),
     ("create", &["create", "add", "new", "make", "take", "allocate", "generate", "register", "provision", "define"]),
     (
         "show",

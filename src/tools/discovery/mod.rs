@@ -627,7 +627,7 @@ impl Intent {
                 | "increase" | "decrease" | "lower" | "reduce" | "limit" | "exclude" | "reload" | "eject"
                 | "detach" => Intent::Change,
                 "enable" | "turn" | "switch" | "configure" | "give" | "grant" | "apply" | "attach" => Intent::Enable,
-                "delete" | "remove" | "destroy" | "drop" | "revoke" | "purge" => Intent::Delete,
+                "delete" | "remove" | "destroy" | "revoke" | "purge" => Intent::Delete,
                 _ => continue,
             };
             return intent;
