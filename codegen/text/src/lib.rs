@@ -167,6 +167,11 @@ const PHRASES: &[(&str, &str)] = &[
     ("switch on", "enable start"),
     ("turn off", "enable shutdown"),
     ("switch off", "enable shutdown"),
+    // "Is the firewall switched on?" asks whether it is enabled.
+    ("turned on", "enable"),
+    ("switched on", "enable"),
+    ("turned off", "enable"),
+    ("switched off", "enable"),
     ("root filesystem", "rootfs"),
     ("root disk", "rootfs disk"),
     ("ip address", "address"),
@@ -309,6 +314,8 @@ const SEPARABLE: &[(&str, &[&str])] = &[
     ("bring", &["back"]),
     ("turn", &["on", "off"]),
     ("switch", &["on", "off"]),
+    ("turned", &["on", "off"]),
+    ("switched", &["on", "off"]),
 ];
 
 /// Particles: after a separable verb, each makes a verb of its own ("power down").
