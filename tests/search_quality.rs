@@ -83,7 +83,7 @@ fn assert_quality(split: &str, min_tasks: usize) {
 }
 
 #[test]
-#[ignore = "issue 12: the held-out split is scored only when a round of tuning is over; run with --ignored"]
+#[ignore = "issue 12 is not done: the fresh held-out split heldout6 scores 87.5% top 3 (105 of 120), 72.5% first (87 of 120), below 95% and 80% (see BENCHMARKS.md); run with --ignored"]
 fn held_out_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
     assert_quality("heldout6", 120);
 }
