@@ -1,0 +1,581 @@
+//! What a query says, read from its words before any tool is scored: the ids it carries and what
+//! they name, whether it names a node, a guest, several guests or all of them, what it asks to do
+//! (read, create, change, delete), which clause is the request and which the context, and which
+//! reviewed rules it calls on (membership, restore, the niche parts of PVE).
+//!
+//! It is longer than most modules because each rule sits next to the reviewed word table it reads
+//! (what starts a request, which words name SDN, Ceph or a node service, which prefixes name a
+//! device, which words a name follows); split apart, a rule and its table would drift.
+
+use crate::tools::generated::{Category, SEARCH_PHRASING_ONLY, SEARCH_TERMS};
+
+use pve_mcp_text as text;
+
+/// The reviewed membership rule: for a query that adds to / removes from a thing of this kind, the
+/// tools that change its members (`Some(kind)` is the word after "to"/"from"/"into" or "group"/"pool"
+/// anywhere after it). A group's members are set on each user (`groups` of the user's update);
+/// PVE's group update changes only the group's comment.
+pub(super) const MEMBERSHIPS: &[(&str, &[&str])] =
+    &[("group", &["access_users_update"]), ("pool", &["pools_update", "pools_poolid_update"])];
+
+/// Parts of PVE an operator names when they mean them (tools whose path has the part), with the
+/// words that name them: a query saying none of them is not about them. "Undo the network
+/// changes" is the node's network, not SDN; "restart node pve1" reboots the node, not a service.
+pub(super) const NICHE: &[(&str, &[&str])] = &[
+    (
+        "/sdn",
+        &[
+            "sdn",
+            "zone",
+            "vnet",
+            "subnet",
+            "evpn",
+            "vxlan",
+            "fabric",
+            "ipam",
+            "controller",
+            "dhcp",
+            "simple",
+            "qinq",
+            "openfabric",
+            "ospf",
+        ],
+    ),
+    ("/ceph", &["ceph", "osd", "mon", "monitor", "mds", "mgr", "manager", "cephfs", "crush", "rbd", "pg", "placement"]),
+    (
+        "/services",
+        &[
+            "service",
+            "daemon",
+            "systemd",
+            "systemctl",
+            "chrony",
+            "corosync",
+            "cron",
+            "ksmtuned",
+            "lxcfs",
+            "postfix",
+            "pveproxy",
+            "pvedaemon",
+            "pvestatd",
+            "pvescheduler",
+            "qmeventd",
+            "spiceproxy",
+            "sshd",
+            "ssh",
+            "journald",
+            "timesyncd",
+            "syslog",
+            "firewall",
+            "cluster",
+            "ha",
+            "lrm",
+            "crm",
+            "gui",
+            "ui",
+            "web",
+        ],
+    ),
+];
+
+/// Which kind of guest a query speaks of, from its search words (`container`, `lxc` are `ct`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum GuestKind {
+    Vm,
+    Ct,
+    Either,
+}
+
+impl GuestKind {
+    pub(super) fn of(words: &[String]) -> GuestKind {
+        let has = |w: &str| words.iter().any(|x| x == w);
+        match (has("vm"), has("ct")) {
+            (true, false) => GuestKind::Vm,
+            (false, true) => GuestKind::Ct,
+            _ => GuestKind::Either,
+        }
+    }
+
+    pub(super) fn fits(self, category: Category) -> bool {
+        !matches!((self, category), (GuestKind::Vm, Category::Lxc) | (GuestKind::Ct, Category::Qemu))
+    }
+}
+
+/// The query with each id it carries read as the kind of thing it names, or left out: a
+/// replication job `100-0` is "replication job", a task `UPID:...` "task", `osd.12` "osd", an HA
+/// resource `vm:100` "ha vm", `bob@pve!ci` "token", `bob@pve` "user", a backup job `backup-7c1e`
+/// "backup job", an ACL path `/vms/100` "path", a disk `scsi0` "disk", a NIC `net0`/`vmbr0`/`eno1`
+/// "network". Other ids (a storage `local-lvm`, a volume `local:100/vm-100-disk-0`) are left out:
+/// their parts (`lvm`, `ceph`) would pull in the tools about LVM or Ceph instead of the storage.
+pub(super) fn ids_as_kinds(query: &str) -> String {
+    let tokens: Vec<&str> = query.split_whitespace().collect();
+    tokens
+        .iter()
+        .enumerate()
+        .map(|(i, token)| match id_kind(token) {
+            Some(kind) => kind,
+            None if is_id(token) || (i > 0 && is_new_name(tokens[i - 1], token)) => "",
+            None => token,
+        })
+        .filter(|token| !token.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether a word is a name given to something new: any word after "called" or "named", and an
+/// id-like word (`pre-upgrade`, `"before-patch"`, `web01`) after "as" ("snapshot VM 101 as
+/// pre-upgrade"; but "mark VM 100 as template" is about templates).
+pub(super) fn is_new_name(before: &str, word: &str) -> bool {
+    let before = before.to_ascii_lowercase();
+    let id_like = word.chars().any(|c| c.is_ascii_digit() || "-_\"'`".contains(c));
+    before == "called" || before == "named" || (before == "as" && id_like)
+}
+
+/// Parts of storage ids as PVE names them by default and operators name theirs (`local-lvm`,
+/// `local-zfs`, `ceph-rbd`, `old-nfs`): a hyphenated word with one of them is a storage's id.
+pub(super) const STORAGE_ID_PARTS: &[&str] =
+    &["local", "lvm", "lvmthin", "zfs", "rbd", "ceph", "cephfs", "nfs", "cifs", "smb", "pbs", "btrfs", "iscsi", "dir"];
+
+/// Whether a query word is an id: has `@` or `:` (`bob@pve`, `local:iso/x.iso`), or is hyphenated
+/// with a digit (`vm-100-disk-0`) or a storage id part (`local-lvm`). Hyphenated English
+/// (`hot-plug`, `read-only`) is not.
+pub(super) fn is_id(token: &str) -> bool {
+    let t = token.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    if t.contains('@') || t.contains(':') {
+        return true;
+    }
+    t.contains('-')
+        && (t.chars().any(|c| c.is_ascii_digit()) || t.split('-').any(|part| STORAGE_ID_PARTS.contains(&part)))
+}
+
+/// The letters before a word's trailing digits, if it has both (`scsi0` → `scsi`).
+pub(super) fn letters_before_digits(word: &str) -> Option<&str> {
+    let letters = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    (letters.len() < word.len()).then_some(letters)
+}
+
+/// Device names by prefix: the prefix and digits name one device of that kind.
+pub(super) const DEVICES: &[(&str, &str)] = &[
+    ("scsi", "disk"),
+    ("sata", "disk"),
+    ("ide", "disk"),
+    ("virtio", "disk"),
+    ("efidisk", "disk"),
+    ("tpmstate", "disk"),
+    ("unused", "disk"),
+    ("mp", "mount point"),
+    ("net", "network"),
+    ("vmbr", "network"),
+    ("eno", "network"),
+    ("eth", "network"),
+    ("ens", "network"),
+    ("enp", "network"),
+    ("bond", "network"),
+    ("hostpci", "pci"),
+    ("usb", "usb"),
+];
+
+/// The kind of thing an id names, by its shape (see [`ids_as_kinds`]).
+pub(super) fn id_kind(token: &str) -> Option<&'static str> {
+    let t = token.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '/').to_ascii_lowercase();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some((a, b)) = t.split_once('-')
+        && digits(a)
+        && digits(b)
+    {
+        return Some("replication job");
+    }
+    if t.starts_with("upid:") {
+        return Some("task");
+    }
+    if t.strip_prefix("osd.").is_some_and(digits) {
+        return Some("osd");
+    }
+    if t.strip_prefix("vm:").is_some_and(digits) {
+        return Some("ha vm");
+    }
+    if t.strip_prefix("ct:").is_some_and(digits) {
+        return Some("ha ct");
+    }
+    if t.contains('@') {
+        return Some(if t.contains('!') { "token" } else { "user" });
+    }
+    if t.strip_prefix("backup-").is_some_and(|h| h.len() >= 4 && h.chars().all(|c| c.is_ascii_hexdigit())) {
+        return Some("backup job");
+    }
+    if t.starts_with('/') && t.len() > 1 {
+        return Some("path");
+    }
+    let letters = letters_before_digits(&t)?;
+    DEVICES.iter().find(|(prefix, _)| *prefix == letters).map(|(_, kind)| *kind)
+}
+
+/// Prefixes of words that are not nodes' names though they look like one (`vm100`, `gpu0`).
+pub(super) const NOT_NODES: &[&str] =
+    &["vm", "ct", "lxc", "osd", "mon", "mds", "mgr", "gpu", "vnet", "zone", "ipv", "tls", "sha", "x"];
+
+/// Whether a query word names a node: `pve2`, `hv03`, `node-1`, a few letters and a number that no
+/// device, guest or index word has.
+pub(super) fn is_node_name(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    let letters = w.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
+    let number = w.len() - w.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    (1..=3).contains(&number)
+        && (2..=8).contains(&letters.len())
+        && letters.chars().all(|c| c.is_ascii_alphabetic())
+        && !NOT_NODES.contains(&letters)
+        && id_kind(&w).is_none()
+}
+
+/// Words that start the request of a query: a question, or a verb asking for something done.
+pub(super) const REQUEST_STARTS: &[&str] = &[
+    "which", "what", "whats", "who", "where", "when", "how", "is", "are", "does", "did", "has", "can", "show", "list",
+    "get", "find", "tell", "check", "give", "create", "add", "make", "new", "set", "change", "edit", "update",
+    "delete", "remove", "destroy", "start", "stop", "restart", "reboot", "shutdown", "shut", "kill", "power", "turn",
+    "migrate", "move", "clone", "resize", "grow", "extend", "restore", "bring", "snapshot", "take", "back", "run",
+    "bump", "raise", "increase", "put", "enable", "disable", "open", "allow", "block", "attach", "detach", "mount",
+    "upgrade", "install", "schedule", "send", "pass", "map", "lock", "unlock", "wipe", "format", "join", "sync",
+    "grant", "revoke", "rename", "mark", "apply", "reload", "upload", "download", "import", "export", "suspend",
+    "resume", "pause", "reset", "limit", "exclude", "include", "assign", "allocate", "define", "register",
+];
+
+/// Synonym groups of verbs that ask for something done (see `pve_mcp_text`): a clause starting
+/// with any of their words is a request ("checkpoint VM 405", "bounce the container").
+pub(super) const REQUEST_GROUPS: &[&str] = &[
+    "show", "create", "update", "delete", "start", "stop", "shutdown", "reboot", "snapshot", "backup", "migrate",
+    "clone", "resize", "restore", "allow", "block",
+];
+
+/// Words before the verb of a request ("I just want to ...", "can you please ...").
+pub(super) const FILLER: &[&str] = &[
+    "i", "please", "can", "you", "we", "just", "now", "then", "and", "also", "to", "want", "need", "d", "like", "help",
+    "me", "let", "s", "lets",
+];
+
+/// Words that begin a clause of context ("..., so the new disk shows up", "... because it hangs").
+pub(super) const CLAUSE_LINKS: &[&str] = &["so", "because", "since", "while", "but", "before", "after"];
+
+/// The search words that only the context of a query has, not its request: in "my pihole container
+/// stopped resolving DNS, restart it" the request is "restart it". The request is the first clause
+/// (split at punctuation and at "so", "because" ...) that starts with a question or a verb; a
+/// query of one clause, or with no such clause, is all request.
+pub(super) fn context_words(query: &str) -> Vec<String> {
+    let lower = query.to_ascii_lowercase();
+    let mut clauses: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for token in lower.split_whitespace() {
+        let bare = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if CLAUSE_LINKS.contains(&bare) && !current.trim().is_empty() {
+            clauses.push(std::mem::take(&mut current));
+        }
+        for c in token.chars() {
+            if ",;.?!()".contains(c) && !current.trim().is_empty() && !token.contains(':') {
+                clauses.push(std::mem::take(&mut current));
+            } else {
+                current.push(c);
+            }
+        }
+        current.push(' ');
+    }
+    clauses.push(current);
+    clauses.retain(|c| !text::words(c).is_empty());
+    if clauses.len() < 2 {
+        return Vec::new();
+    }
+    // A clause begun by "so", "because" ... is context; one begun by a question or a verb that
+    // asks for something (as written, or as its synonym group: "checkpoint" is "snapshot") asks.
+    let starts_request = |clause: &str| {
+        clause.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty() && !FILLER.contains(w)).is_some_and(
+            |w| {
+                !CLAUSE_LINKS.contains(&w)
+                    && (REQUEST_STARTS.contains(&w) || REQUEST_GROUPS.contains(&text::canonical(w).as_str()))
+            },
+        )
+    };
+    let Some(request) = clauses.iter().position(|c| starts_request(c)) else { return Vec::new() };
+    let asked = text::words(&clauses[request]);
+    let mut context: Vec<String> = clauses
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != request)
+        .flat_map(|(_, c)| text::words(c))
+        .filter(|w| !asked.contains(w))
+        .collect();
+    context.sort();
+    context.dedup();
+    context
+}
+
+/// Which form of an endpoint a query asks for, from its plain words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Scope {
+    Cluster,
+    Node,
+    Either,
+}
+
+impl Scope {
+    pub(super) fn of(query: &str) -> Scope {
+        let lower = query.to_ascii_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+        if has(&["all", "every", "datacenter", "across", "everywhere", "cluster"]) && !has(&["node", "host"]) {
+            Scope::Cluster
+        } else if has(&["node", "host"]) || query.split_whitespace().any(is_node_name) {
+            Scope::Node
+        } else {
+            Scope::Either
+        }
+    }
+}
+
+/// What a query asks to do, from its first word that says it: a question or "show" wants a read;
+/// "create"/"add" a create or a change; "change"/"enable" a change; "delete"/"remove" a delete or a
+/// change (removing a member is a change of the group). Actions (start, migrate) leave it open.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Intent {
+    Read,
+    Create,
+    Change,
+    /// Turn something on or give it something: a change, or making the thing that does it
+    /// ("enable HA for VM 300" creates the HA resource).
+    Enable,
+    Delete,
+    Open,
+}
+
+impl Intent {
+    pub(super) fn of(query: &str) -> Intent {
+        let lower = query.to_ascii_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).copied().unwrap_or("");
+            let intent = match *w {
+                "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
+                // "set up a backup job", "make a new pool" make something new.
+                "set" if next == "up" => Intent::Create,
+                "make" if ["a", "an", "new"].contains(&next) => Intent::Create,
+                "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
+                | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
+                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" | "schedule" => {
+                    Intent::Create
+                }
+                "change" | "set" | "edit" | "modify" | "update" | "disable" | "rename" | "mark" | "bump" | "raise"
+                | "increase" | "decrease" | "lower" | "reduce" | "limit" | "exclude" | "reload" | "eject"
+                | "detach" => Intent::Change,
+                "enable" | "turn" | "switch" | "configure" | "give" | "grant" | "apply" | "attach" => Intent::Enable,
+                "delete" | "remove" | "destroy" | "revoke" | "purge" => Intent::Delete,
+                _ => continue,
+            };
+            return intent;
+        }
+        Intent::Open
+    }
+
+    pub(super) fn fits(self, method: crate::pve::request::HttpMethod, creates: bool) -> bool {
+        use crate::pve::request::HttpMethod::*;
+        match self {
+            Intent::Read => method == Get,
+            Intent::Create => matches!(method, Post | Put),
+            // A change ("disable the weekly backup job") is never the making of a new one.
+            Intent::Change => matches!(method, Put | Post) && !creates,
+            Intent::Enable => matches!(method, Put | Post),
+            Intent::Delete => matches!(method, Delete | Put),
+            Intent::Open => true,
+        }
+    }
+
+    /// Whether a fitting tool is the usual way to do it: a create is a POST (a PUT "adds" only
+    /// to a list: a repository, a DNS server), a delete a DELETE (a PUT "removes" a member).
+    pub(super) fn first_fit(self, method: crate::pve::request::HttpMethod) -> bool {
+        use crate::pve::request::HttpMethod::*;
+        match self {
+            Intent::Create => method == Post,
+            Intent::Delete => method == Delete,
+            _ => true,
+        }
+    }
+}
+
+/// Whether a query names one guest: "VM 100", "container 200", "CT 201", "template 9000".
+pub(super) fn names_a_guest(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.windows(2).any(|w| {
+        ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0])
+            && w[1].chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether a query names several guests: "VMs 301, 302 and 303", "containers 200 and 201".
+pub(super) fn names_several_guests(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let kinds = ["vm", "vms", "container", "containers", "ct", "cts", "guest", "guests", "vmid", "vmids"];
+    words.iter().enumerate().any(|(i, w)| {
+        kinds.contains(w)
+            && words[i + 1..]
+                .iter()
+                .take_while(|x| x.chars().all(|c| c.is_ascii_digit()) || **x == "and")
+                .filter(|x| x.chars().all(|c| c.is_ascii_digit()))
+                .count()
+                >= 2
+    })
+}
+
+/// Whether a query adds something named to, or removes it from, something else: "add VM 100 to
+/// pool dev", "remove bob from group ops", "take VM 100 out of its pool".
+pub(super) fn is_membership(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let Some(verb) = words.iter().position(|w| ["add", "remove", "take", "put"].contains(w)) else { return false };
+    let Some(link) = words[verb..].iter().position(|w| ["to", "from", "out"].contains(w)) else { return false };
+    // What is added is named right after the verb: a guest and its number, or a bare name.
+    let object = &words[verb + 1..verb + link];
+    let guest = object
+        .windows(2)
+        .any(|w| ["vm", "container", "ct", "guest"].contains(&w[0]) && w[1].chars().all(|c| c.is_ascii_digit()));
+    guest || (object.len() == 1 && (unknown(object[0]) || names_something(object[0])))
+}
+
+/// The tools that change a membership a query asks for ("add bob to group admins" → the group's
+/// or the user's update), from the reviewed `MEMBERSHIPS` table; empty when it asks for none.
+pub(super) fn membership_tools(query: &str) -> &'static [&'static str] {
+    let lower = query.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let Some(verb) = words.iter().position(|w| ["add", "remove", "take", "put", "move"].contains(w)) else {
+        return &[];
+    };
+    let Some(link) = words[verb..].iter().position(|w| ["to", "from", "into", "out"].contains(w)) else {
+        return &[];
+    };
+    let target = &words[verb + link..];
+    MEMBERSHIPS
+        .iter()
+        .find(|(kind, _)| target.iter().any(|w| *w == *kind || w.strip_suffix('s') == Some(kind)))
+        .map_or(&[], |(_, tools)| tools)
+}
+
+/// Which of the `NICHE` parts a query names, by its words as written or without a plural `s`.
+pub(super) fn niches_said(query: &str) -> Vec<bool> {
+    let lower = query.to_ascii_lowercase();
+    let said: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    NICHE
+        .iter()
+        .map(|(_, names)| {
+            said.iter().any(|w| names.contains(w) || w.strip_suffix('s').is_some_and(|w| names.contains(&w)))
+        })
+        .collect()
+}
+
+/// The tools that restore a guest from a backup when the query asks for that: PVE restores by
+/// creating the guest from the archive (`qemu_vm_create` with `archive`), which no word of the
+/// schema says. A single file ("restore one file from the backup") or a snapshot is not that.
+pub(super) fn restore_tools(query: &str, words: &[String], kind: GuestKind) -> &'static [&'static str] {
+    let lower = query.to_ascii_lowercase();
+    let about_guest = words.iter().any(|w| ["vm", "ct", "guest"].contains(&w.as_str()));
+    if !words.iter().any(|w| w == "restore") || !about_guest || words.iter().any(|w| w == "snapshot") {
+        return &[];
+    }
+    if lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| ["file", "files", "single"].contains(&w)) {
+        return &[];
+    }
+    match kind {
+        GuestKind::Vm => &["qemu_vm_create"],
+        GuestKind::Ct => &["lxc_ct_create"],
+        GuestKind::Either => &["qemu_vm_create", "lxc_ct_create"],
+    }
+}
+
+/// Whether a query says all or every ("shut down all guests", "every VM on pve1").
+pub(super) fn says_all(query: &str) -> bool {
+    query
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ["all", "every", "everything"].contains(&w))
+}
+
+/// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
+pub(super) fn asks_for_many(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        ["list", "which", "all", "every"].contains(&w)
+            || (w.len() > 3
+                && w.ends_with('s')
+                && !w.ends_with("ss")
+                && !w.ends_with("us")
+                && !w.ends_with("is")
+                && SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(text::canonical(w).as_str())).is_ok()
+                && text::canonical(w) != w)
+    })
+}
+
+/// Whether a query carries a name: a word that is not a node's name (`pve1`), not a number, and not
+/// in the index (`prod`, `eno1`, `bob`); or a user/token id (`bob@pve`).
+pub(super) fn names_something(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    if lower.contains('@') {
+        return true;
+    }
+    let raw: Vec<&str> =
+        lower.split(|c: char| c.is_whitespace() || ",;?!()\"'".contains(c)).filter(|w| !w.is_empty()).collect();
+    raw.iter().enumerate().any(|(i, word)| {
+        let node = word.starts_with("pve") && word.len() > 3 && word[3..].chars().all(|c| c.is_ascii_digit());
+        // A plain English word the index lacks ("last", "whole") is not a name; one that looks like
+        // an id (`eno1`, `old-nfs`) or follows the kind of thing it names ("pool prod") is.
+        let looks_like_id = word.chars().any(|c| c.is_ascii_digit() || "-.:_".contains(c));
+        let after_kind = i > 0 && KINDS.contains(&raw[i - 1]);
+        // A name after "to", "called" or "as" is a new name or a target ("rename VM 100 to web01",
+        // "a group called ops"), not the thing the tool's path is about.
+        let new_name = i > 0 && NEW_NAME.contains(&raw[i - 1]);
+        !node && !new_name && !NEW_NAME.contains(word) && unknown(word) && (looks_like_id || after_kind)
+    })
+}
+
+/// Whether a query word has a search word the schema does not know.
+pub(super) fn unknown(word: &str) -> bool {
+    // Words only phrasings have (`bob`, `nextcloud`) are examples of names, not the schema's words.
+    text::words(word).iter().any(|w| {
+        SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err()
+            || SEARCH_PHRASING_ONLY.binary_search(&w.as_str()).is_ok()
+    })
+}
+
+/// Words after which a name is a new one or a target, not what the query is about.
+pub(super) const NEW_NAME: &[&str] = &["to", "called", "named", "as", "into"];
+
+/// Words after which a query names one thing of that kind ("pool prod", "group ops").
+pub(super) const KINDS: &[&str] = &[
+    "pool",
+    "user",
+    "group",
+    "interface",
+    "iface",
+    "bridge",
+    "storage",
+    "job",
+    "realm",
+    "role",
+    "zone",
+    "vnet",
+    "token",
+    "alias",
+    "set",
+    "ipset",
+    "rule",
+    "snapshot",
+    "task",
+    "service",
+    "mapping",
+    "endpoint",
+    "matcher",
+    "target",
+    "controller",
+    "subnet",
+    "osd",
+    "monitor",
+    "disk",
+    "volume",
+    "resource",
+    "domain",
+];
