@@ -229,14 +229,14 @@ pub(super) fn is_node_name(word: &str) -> bool {
 
 /// Words that start the request of a query: a question, or a verb asking for something done.
 pub(super) const REQUEST_STARTS: &[&str] = &[
-    "which", "what", "whats", "who", "where", "when", "how", "is", "are", "does", "did", "has", "can", "show", "list",
-    "get", "find", "tell", "check", "give", "create", "add", "make", "new", "set", "change", "edit", "update",
-    "delete", "remove", "destroy", "start", "stop", "restart", "reboot", "shutdown", "shut", "kill", "power", "turn",
-    "migrate", "move", "clone", "resize", "grow", "extend", "restore", "bring", "snapshot", "take", "back", "run",
-    "bump", "raise", "increase", "put", "enable", "disable", "open", "allow", "block", "attach", "detach", "mount",
-    "upgrade", "install", "schedule", "send", "pass", "map", "lock", "unlock", "wipe", "format", "join", "sync",
-    "grant", "revoke", "rename", "mark", "apply", "reload", "upload", "download", "import", "export", "suspend",
-    "resume", "pause", "reset", "limit", "exclude", "include", "assign", "allocate", "define", "register",
+    "which", "what", "whats", "who", "where", "when", "how", "is", "are", "does", "did", "has", "show", "list", "get",
+    "find", "tell", "check", "give", "create", "add", "make", "new", "set", "change", "edit", "update", "delete",
+    "remove", "destroy", "start", "stop", "restart", "reboot", "shutdown", "shut", "kill", "power", "turn", "migrate",
+    "move", "clone", "resize", "grow", "extend", "restore", "bring", "snapshot", "take", "back", "run", "bump",
+    "raise", "increase", "put", "enable", "disable", "open", "allow", "block", "attach", "detach", "mount", "upgrade",
+    "install", "schedule", "send", "pass", "map", "lock", "unlock", "wipe", "format", "join", "sync", "grant",
+    "revoke", "rename", "mark", "apply", "reload", "upload", "download", "import", "export", "suspend", "resume",
+    "pause", "reset", "limit", "exclude", "include", "assign", "allocate", "define", "register",
 ];
 
 /// Synonym groups of verbs that ask for something done (see `pve_mcp_text`): a clause starting
@@ -317,7 +317,7 @@ pub(super) enum Scope {
 impl Scope {
     pub(super) fn of(query: &str) -> Scope {
         let lower = query.to_ascii_lowercase();
-        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = plain_words(&lower);
         let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
         if has(&["all", "every", "datacenter", "across", "everywhere", "cluster"]) && !has(&["node", "host"]) {
             Scope::Cluster
@@ -347,7 +347,7 @@ pub(super) enum Intent {
 impl Intent {
     pub(super) fn of(query: &str) -> Intent {
         let lower = query.to_ascii_lowercase();
-        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = plain_words(&lower);
         for (i, w) in words.iter().enumerate() {
             let next = words.get(i + 1).copied().unwrap_or("");
             let intent = match *w {
@@ -400,7 +400,7 @@ impl Intent {
 /// Whether a query names one guest: "VM 100", "container 200", "CT 201", "template 9000".
 pub(super) fn names_a_guest(query: &str) -> bool {
     let lower = query.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = plain_words(&lower);
     words.windows(2).any(|w| {
         ["vm", "container", "ct", "guest", "template", "vmid"].contains(&w[0])
             && w[1].chars().all(|c| c.is_ascii_digit())
@@ -410,7 +410,7 @@ pub(super) fn names_a_guest(query: &str) -> bool {
 /// Whether a query names several guests: "VMs 301, 302 and 303", "containers 200 and 201".
 pub(super) fn names_several_guests(query: &str) -> bool {
     let lower = query.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = plain_words(&lower);
     let kinds = ["vm", "vms", "container", "containers", "ct", "cts", "guest", "guests", "vmid", "vmids"];
     words.iter().enumerate().any(|(i, w)| {
         kinds.contains(w)
@@ -442,7 +442,7 @@ pub(super) fn is_membership(query: &str) -> bool {
 /// or the user's update), from the reviewed `MEMBERSHIPS` table; empty when it asks for none.
 pub(super) fn membership_tools(query: &str) -> &'static [&'static str] {
     let lower = query.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = plain_words(&lower);
     let Some(verb) = words.iter().position(|w| ["add", "remove", "take", "put", "move"].contains(w)) else {
         return &[];
     };
@@ -459,7 +459,7 @@ pub(super) fn membership_tools(query: &str) -> &'static [&'static str] {
 /// Which of the `NICHE` parts a query names, by its words as written or without a plural `s`.
 pub(super) fn niches_said(query: &str) -> Vec<bool> {
     let lower = query.to_ascii_lowercase();
-    let said: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let said: Vec<&str> = plain_words(&lower);
     NICHE
         .iter()
         .map(|(_, names)| {
@@ -477,7 +477,7 @@ pub(super) fn restore_tools(query: &str, words: &[String], kind: GuestKind) -> &
     if !words.iter().any(|w| w == "restore") || !about_guest || words.iter().any(|w| w == "snapshot") {
         return &[];
     }
-    if lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| ["file", "files", "single"].contains(&w)) {
+    if plain_words(&lower).iter().any(|w| ["file", "files", "single"].contains(w)) {
         return &[];
     }
     match kind {
@@ -487,18 +487,20 @@ pub(super) fn restore_tools(query: &str, words: &[String], kind: GuestKind) -> &
     }
 }
 
+/// A lowercased query's words as written: runs of letters and digits ("VM 100's" → `vm`, `100`,
+/// `s`), before any synonym or stop word; the rules below read these.
+pub(super) fn plain_words(lower: &str) -> Vec<&str> {
+    lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect()
+}
+
 /// Whether a query says all or every ("shut down all guests", "every VM on pve1").
 pub(super) fn says_all(query: &str) -> bool {
-    query
-        .to_ascii_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| ["all", "every", "everything"].contains(&w))
+    plain_words(&query.to_ascii_lowercase()).iter().any(|w| ["all", "every", "everything"].contains(w))
 }
 
 /// Whether a read asks for many things: "list ...", "which ...", "all", or a plural ("tasks").
 pub(super) fn asks_for_many(query: &str) -> bool {
-    let lower = query.to_ascii_lowercase();
-    lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+    plain_words(&query.to_ascii_lowercase()).into_iter().any(|w| {
         ["list", "which", "all", "every"].contains(&w)
             || (w.len() > 3
                 && w.ends_with('s')
