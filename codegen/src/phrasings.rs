@@ -55,6 +55,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start stopped virtual machine",
             "start vm now",
             "start vm after maintenance",
+            "can you turn my home assistant VM on",
+            "how do I switch the windows virtual machine back on",
         ],
     ),
     p(
@@ -73,6 +75,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hard stop a vm",
             "force vm power off immediately",
             "vm stop without guest shutdown",
+            "my VM is frozen and won't shut down, how do I pull the plug on it",
+            "force the virtual machine off like yanking the power cord",
         ],
     ),
     p(
@@ -91,6 +95,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down vm and wait",
             "acpi shutdown of virtual machine",
             "vm clean poweroff",
+            "can you turn off my windows VM nicely, like pressing the power button",
+            "how do I properly switch off the virtual machine so it closes its programs first",
         ],
     ),
     p(
@@ -108,6 +114,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reboot a running vm",
             "restart virtual machine gracefully",
             "reboot guest os of vm",
+            "can you restart my home assistant VM",
+            "how do I restart the virtual machine the gentle way",
         ],
     ),
     p(
@@ -122,6 +130,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reset a frozen VM without stopping it",
             "reset virtual machine hardware",
             "vm hard reset without shutdown",
+            "the VM screen is stuck, can you hit the reset button on it",
+            "is there a way to hard reset a hung virtual machine like the button on a PC case",
         ],
     ),
     p(
@@ -137,6 +147,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pause running vm",
             "suspend vm to disk",
             "hibernate a vm",
+            "can I pause my VM for a bit without turning it off",
+            "freeze the virtual machine right where it is for now",
         ],
     ),
     p(
@@ -151,6 +163,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "resume paused vm",
             "unpause virtual machine",
             "vm resume after suspend",
+            "my VM says paused, how do I unpause it",
+            "how do I make the paused virtual machine carry on",
         ],
     ),
     p(
@@ -173,6 +187,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create new vm",
             "new qemu virtual machine with disk",
             "restore vm from backup archive",
+            "how do I make a new virtual machine to install windows on",
+            "can you set up a fresh VM for me that boots the ubuntu installer",
+            "how do I get my VM back from the backup on my NAS",
         ],
     ),
     p(
@@ -189,6 +206,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "purge vm with disks",
             "destroy virtual machine",
             "remove vm permanently",
+            "how do I get rid of a VM I don't use anymore, disks and all",
+            "delete my old test virtual machine completely",
         ],
     ),
     p(
@@ -207,6 +226,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "clone a vm",
             "linked clone of vm template",
             "full clone virtual machine to new vmid",
+            "how do I copy the VM so I can mess around with the copy",
+            "make a duplicate of my ubuntu virtual machine",
         ],
     ),
     p(
@@ -220,6 +241,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "convert the prepared cloud-init VM 9100 to a template",
             "convert vm to template",
             "mark vm as template",
+            "how do I turn my VM into a master copy I can stamp new ones out of",
+            "make this virtual machine a golden image that can't be started anymore",
         ],
     ),
     p(
@@ -239,6 +262,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "migrate vm to another node",
             "vm live migration",
             "move vm between cluster nodes",
+            "how do I move my VM to the other box",
+            "can you shift the virtual machine over to my second server while it keeps running",
         ],
     ),
     p(
@@ -251,6 +276,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm migration precondition check",
             "local disks blocking vm migration",
             "allowed target nodes for vm migration",
+            "can my VM be moved to the other server, is anything in the way",
+            "is there a local disk or CD stopping my virtual machine from going to another node",
         ],
     ),
     p(
@@ -278,6 +305,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "qemu vm list with status",
             "virtual machines on a host",
             "node vm inventory",
+            "what virtual machines do I have on the box",
+            "show me all my VMs on this server and whether they are on",
         ],
     ),
     p(
@@ -305,6 +334,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm runtime status",
             "is the vm running",
             "vm cpu usage now",
+            "is my windows VM switched on right now",
+            "how much memory is my virtual machine using at the moment",
         ],
     ),
     p(
@@ -323,6 +354,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm cpu usage history",
             "vm performance metrics over time",
             "vm rrd data",
+            "how busy has my VM's CPU been this week",
+            "how much network traffic did my virtual machine use over the last day",
         ],
     ),
     // Guests' configuration (QEMU).
@@ -349,6 +382,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm network interfaces config",
             "vm hardware config",
             "vm cores and memory settings",
+            "what hardware did I give my VM, how many cores and how much RAM",
+            "show me the settings of my windows virtual machine",
+            "which ISO is in the virtual DVD drive of my VM",
         ],
     ),
     p(
@@ -390,6 +426,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set vm memory size",
             "attach new disk to vm",
             "add network interface to vm",
+            "how do I make my VM start by itself when the box boots",
+            "how do I put the windows installer in the virtual DVD drive of my VM",
+            "can you give my home assistant VM more memory and another CPU core",
         ],
     ),
     p(
@@ -403,6 +442,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which settings of VM 130 are not in effect yet",
             "vm pending config changes",
             "vm changes needing reboot",
+            "I changed my VM settings but they show in orange, what is still waiting for a restart",
+            "which changes to my virtual machine haven't kicked in yet",
         ],
     ),
     p(
@@ -422,6 +463,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "resize vm disk",
             "grow vm disk size",
             "extend vm virtual disk",
+            "how do I give my VM more disk space",
+            "the virtual machine's hard drive is full, make it bigger by 20 gigs",
         ],
     ),
     p(
@@ -440,6 +483,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move vm disk to other storage",
             "vm disk storage migration",
             "change storage of vm disk",
+            "how do I put my VM's hard drive on the new SSD",
+            "move the virtual machine's disk onto a different storage drive",
         ],
     ),
     p(
@@ -452,6 +497,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove disk from vm",
             "delete unused vm disk",
             "detach vm disk and destroy volume",
+            "how do I get rid of the unused disk hanging off my VM",
+            "throw away a detached hard drive of the virtual machine for good",
         ],
     ),
     p(
@@ -461,6 +508,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "regenerate the cloud-init drive of a VM",
             "regenerate vm cloud-init image",
             "apply pending cloud-init changes",
+            "I changed the cloud-init password, how do I rebuild the little cloud-init drive of my VM",
+            "regenerate the virtual machine's cloud-init disk so it picks up my new SSH key",
         ],
     ),
     p(
@@ -469,6 +518,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the generated cloud-init user-data of a VM",
             "vm cloud-init user-data",
             "generated cloud-init network config of vm",
+            "show me the actual user-data file cloud-init made for my VM",
+            "what network config file will cloud-init hand to my virtual machine",
         ],
     ),
     p(
@@ -481,6 +532,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "the VM console doesn't take my keyboard input, send the keys via API",
             "send keystroke to vm",
             "send key combo to vm console",
+            "how do I press ctrl alt delete inside my windows VM",
+            "type a key into the virtual machine's screen for me",
         ],
     ),
     p(
@@ -493,6 +546,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change user deploy's password inside vm 201",
             "set guest user password via agent",
             "reset vm user password",
+            "I forgot the password of the user in my VM, can you reset it from outside",
+            "change a login password inside my virtual machine",
         ],
     ),
     p(
@@ -508,6 +563,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "guest agent network interfaces",
             "vm ip address via agent",
             "vm ip addresses from inside guest",
+            "what IP address did my VM get",
+            "how do I find the IP of my windows virtual machine without logging in",
         ],
     ),
     p(
@@ -521,6 +578,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run command in vm via agent",
             "guest agent exec",
             "execute shell command inside vm",
+            "can you run a command inside my VM without logging in",
+            "start a program in my virtual machine through the guest agent",
         ],
     ),
     // Snapshots.
@@ -540,6 +599,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create vm snapshot",
             "snapshot vm with ram state",
             "take vm snapshot before change",
+            "how do I save a restore point of my VM before I update it",
+            "take a snapshot of the virtual machine so I can undo things later",
         ],
     ),
     p(
@@ -553,6 +614,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is there a snapshot of VM 230 from last week",
             "show snapshot tree of vm",
             "vm snapshot names and dates",
+            "what restore points does my VM have",
+            "show me the saved snapshots of my virtual machine",
         ],
     ),
     p(
@@ -572,6 +635,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rollback vm 4410 to snapshot pre-patch",
             "rollback vm to snapshot",
             "revert vm snapshot",
+            "how do I put my VM back to yesterday's version",
+            "undo everything since the snapshot on my virtual machine",
         ],
     ),
     p(
@@ -585,6 +650,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete snapshot pre-patch on vm 4410",
             "delete vm snapshot",
             "remove old vm snapshot",
+            "how do I remove an old restore point from my VM",
+            "get rid of a snapshot I no longer need on the virtual machine",
         ],
     ),
     p(
@@ -597,6 +664,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "snap lxc 310",
             "create container snapshot",
             "snapshot an lxc container",
+            "how do I save a restore point of my container before I upgrade it",
+            "take a snapshot of my LXC so I can undo things",
         ],
     ),
     p(
@@ -608,6 +677,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is there a snapshot of my container from last week",
             "list container snapshots",
             "lxc snapshot names",
+            "what restore points does my container have",
+            "show me the snapshots of my plex LXC",
         ],
     ),
     p(
@@ -626,6 +697,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change failed, revert container 5120 to its snapshot",
             "rollback container to snapshot",
             "revert lxc snapshot",
+            "how do I put my container back to yesterday's version",
+            "undo my changes to the LXC by going back to its snapshot",
         ],
     ),
     p(
@@ -637,6 +710,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "drop snapshot test1 of lxc 310",
             "delete container snapshot",
             "remove old lxc snapshot",
+            "how do I remove an old restore point from my container",
+            "get rid of a snapshot of the LXC I don't need",
         ],
     ),
     // Containers.
@@ -659,6 +734,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create new container",
             "new lxc from template",
             "restore lxc from vzdump archive",
+            "how do I make a new container from the debian template",
+            "can you set up a fresh LXC for pihole",
+            "how do I get my plex container back from last week's backup",
         ],
     ),
     p(
@@ -676,6 +754,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start lxc container now",
             "power on lxc",
             "start ct now",
+            "can you turn my plex container on",
+            "how do I switch the pihole LXC back on",
         ],
     ),
     p(
@@ -689,6 +769,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lxc 310 is frozen, stop it immediately",
             "force stop container",
             "kill lxc container immediately",
+            "my container won't shut down, how do I kill it",
+            "force my LXC off right now",
         ],
     ),
     p(
@@ -702,6 +784,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shutdown lxc 105 with a 60 second timeout",
             "graceful container shutdown",
             "clean stop of lxc",
+            "how do I switch off my plex container nicely",
+            "turn off the pihole LXC the clean way so nothing gets corrupted",
         ],
     ),
     p(
@@ -714,6 +798,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart lxc 105 now",
             "reboot a container",
             "restart an lxc container",
+            "can you restart my plex container",
+            "how do I restart the pihole LXC",
         ],
     ),
     p(
@@ -726,6 +812,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete lxc 310 for good",
             "delete a container",
             "destroy lxc and its volumes",
+            "how do I get rid of a container I don't use anymore",
+            "delete my old test LXC completely along with its disk",
         ],
     ),
     p(
@@ -737,6 +825,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "full clone of container template 8000 to local-zfs",
             "clone a container",
             "copy lxc to new ctid",
+            "how do I copy my container so I can test on the copy",
+            "make a duplicate of my plex LXC",
         ],
     ),
     p(
@@ -752,6 +842,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "migrate container 5120 off hv02",
             "migrate container to other node",
             "restart migration of lxc",
+            "how do I move my container to the other box",
+            "shift my plex LXC over to my second server",
         ],
     ),
     p(
@@ -765,6 +857,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list containers on node",
             "lxc list with status",
             "containers on a host",
+            "what containers do I have on the box",
+            "show me all my LXCs on this server and which are on",
         ],
     ),
     p(
@@ -784,6 +878,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "current memory usage of a container",
             "is lxc running or stopped",
             "container cpu usage now",
+            "is my plex container running right now",
+            "how much RAM is my pihole LXC using at the moment",
         ],
     ),
     p(
@@ -799,6 +895,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show container config",
             "lxc mount points and rootfs",
             "container cores and memory settings",
+            "how much RAM and how many cores did I give my plex container",
+            "show me the settings of my pihole LXC",
         ],
     ),
     p(
@@ -825,6 +923,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set container cpu cores",
             "change lxc network interface",
             "add mount point to lxc",
+            "how do I make my plex container start by itself when the box boots",
+            "how do I share a folder from the host with my LXC",
+            "can you give my pihole container a fixed IP address",
         ],
     ),
     p(
@@ -839,6 +940,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "resize mp0 of lxc 310",
             "resize container rootfs",
             "grow container disk",
+            "how do I give my plex container more disk space",
+            "my LXC's disk is full, make it bigger",
         ],
     ),
     p(
@@ -852,6 +955,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move ct 5120 mp0 off local-lvm",
             "move container volume to other storage",
             "move lxc rootfs to another storage",
+            "how do I put my container's disk on the new SSD",
+            "move the LXC's root disk to a different storage",
         ],
     ),
     p(
@@ -865,6 +970,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "network traffic of lxc 310 for the last month",
             "container cpu usage history",
             "lxc performance metrics over time",
+            "how busy has my plex container been this week",
+            "how much network traffic did my LXC use yesterday",
         ],
     ),
     p(
@@ -877,6 +984,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I can't find the IP of lxc 310",
             "container ip addresses",
             "lxc network interfaces live",
+            "what IP address did my container get",
+            "how do I find the IP of my pihole LXC",
         ],
     ),
     // Backups and restore.
@@ -908,6 +1017,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run vzdump backup",
             "backup container now",
             "one-off backup of guest",
+            "can you back up my plex container right now",
+            "how do I make a copy of my VM to the NAS before I break something",
         ],
     ),
     p(
@@ -928,6 +1039,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list vzdump jobs with retention",
             "list datacenter backup jobs",
             "list scheduled backup jobs",
+            "what automatic backups have I set up",
+            "show me my backup schedules",
         ],
     ),
     p(
@@ -945,6 +1058,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup job for the prod tag every night to pbs-prod",
             "create backup job",
             "add scheduled vzdump job",
+            "how do I make proxmox back up my VMs every night by itself",
+            "set up automatic weekly backups of everything to the NAS",
         ],
     ),
     p(
@@ -964,6 +1079,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "exclude vm 4410 from the nightly job",
             "edit backup job schedule",
             "change backup job retention",
+            "how do I change my nightly backup to keep only the last 7 copies",
+            "move my automatic backup to 3 in the morning",
         ],
     ),
     p(
@@ -977,6 +1094,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete the old nfs backup job",
             "delete backup job",
             "remove scheduled backup",
+            "how do I stop a scheduled backup from running ever again",
+            "remove an automatic backup plan I don't want",
         ],
     ),
     p(
@@ -991,6 +1110,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup coverage gaps",
             "guests without backup job",
             "find guests not backed up",
+            "which of my VMs and containers are not getting backed up",
+            "am I forgetting to back up anything",
         ],
     ),
     p(
@@ -1006,6 +1127,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what hardware did vm 4410 have in that backup",
             "config from backup archive",
             "guest config inside backup",
+            "what settings did the VM in this backup file have",
+            "peek at the config stored inside a backup before restoring it",
         ],
     ),
     p(
@@ -1020,6 +1143,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run prune on nfs-bak now",
             "delete old backups by retention",
             "apply retention to backups",
+            "how do I clean out old backups so only the last few stay",
+            "delete extra backups on the storage keeping the last 3",
         ],
     ),
     p(
@@ -1030,6 +1155,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what would keep-daily 14 remove on nfs-bak",
             "preview backup prune",
             "which backups would be pruned",
+            "which old backups would be thrown away if I keep only the last 5",
+            "preview which backup files a cleanup would remove",
         ],
     ),
     p(
@@ -1044,6 +1171,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "browse ct 5120's pbs backup for a config file",
             "browse files in backup",
             "single file restore listing",
+            "can I get a single file back out of a backup without restoring the whole thing",
+            "browse the folders inside a backup on my backup server",
         ],
     ),
     // Storage.
@@ -1061,6 +1190,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "all storages and their types in the datacenter",
             "storage config list",
             "configured storages in datacenter",
+            "what storage locations have I set up in proxmox",
+            "list all the places proxmox can keep disks and backups",
         ],
     ),
     p(
@@ -1084,6 +1215,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add storage to datacenter",
             "add nfs storage",
             "add pbs storage",
+            "how do I add my synology NAS share so proxmox can keep backups there",
+            "connect my new NFS folder to proxmox as a storage",
+            "add my proxmox backup server as a place for backups",
         ],
     ),
     p(
@@ -1106,6 +1240,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disable storage nfs-legacy",
             "change storage content types",
             "edit storage options",
+            "how do I let my NAS storage also hold ISO images",
+            "change what kinds of files a storage is allowed to hold",
         ],
     ),
     p(
@@ -1118,6 +1254,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "drop storage pbs-old",
             "remove storage definition",
             "delete storage config",
+            "how do I remove a storage I no longer use from proxmox",
+            "disconnect the old NAS share from proxmox",
         ],
     ),
     p(
@@ -1138,6 +1276,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storages on node with usage",
             "node storage status list",
             "storages accepting iso on node",
+            "how much space is left on each of my drives on the box",
+            "which storages can I put ISOs on for this server",
         ],
     ),
     p(
@@ -1162,6 +1302,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storage usage status",
             "storage capacity check",
             "storage total and available bytes",
+            "how much free space is left on my local-lvm storage",
+            "is my NAS storage almost full",
         ],
     ),
     p(
@@ -1191,6 +1333,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storage content list",
             "iso list on storage",
             "backups on storage",
+            "what ISOs have I got on the box to install from",
+            "show me the backups sitting on my NAS storage",
         ],
     ),
     p(
@@ -1216,6 +1360,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the stale backup of vm 4410 from nfs-bak",
             "delete volume from storage",
             "remove backup file from storage",
+            "how do I delete an old ISO I don't need anymore",
+            "remove an old backup file from the storage to free up room",
         ],
     ),
     p(
@@ -1228,6 +1374,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "protect the backup of VM 110 from January so it is kept",
             "protect backup volume",
             "edit backup notes",
+            "how do I stop a backup from ever being cleaned up automatically",
+            "add a note to a backup file so I remember what it was",
         ],
     ),
     p(
@@ -1245,6 +1393,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pull iso url onto storage",
             "fetch template from url",
             "storage download url",
+            "can you grab the windows ISO from this link onto the box",
+            "download the alpine container template from a web address into my storage",
         ],
     ),
     p(
@@ -1254,9 +1404,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which container templates can be downloaded",
             "available lxc templates to download",
             "appliance template catalog",
+            "what ready-made container templates can I get",
+            "is there a ready-made template for turnkey apps",
         ],
     ),
-    p("node_aplinfo", &["download a container template", "download lxc template", "fetch appliance template"]),
+    p(
+        "node_aplinfo",
+        &[
+            "download a container template",
+            "download lxc template",
+            "fetch appliance template",
+            "how do I get the ubuntu container template onto the box",
+            "download a ready-made LXC template from the proxmox list",
+        ],
+    ),
     // Nodes.
     p(
         "nodes_list",
@@ -1277,6 +1438,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list cluster nodes",
             "node online status list",
             "all nodes cpu and memory",
+            "which proxmox servers do I have and are they online",
+            "list my boxes",
         ],
     ),
     p(
@@ -1312,6 +1475,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node memory usage right now",
             "node cpu load",
             "node uptime and load",
+            "how much memory and CPU is the box using right now",
+            "how long has the server been up",
         ],
     ),
     p(
@@ -1333,6 +1498,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reboot the node host",
             "shutdown a node",
             "power off host",
+            "can you restart the whole proxmox box",
+            "how do I shut down the server safely before a power cut",
         ],
     ),
     p(
@@ -1349,6 +1516,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "are all pve daemons up on hv06",
             "node services list",
             "systemd services state on node",
+            "which background services are running on the box",
+            "show the status of all the proxmox services on the server",
         ],
     ),
     p(
@@ -1365,6 +1534,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart pve-cluster on hv04, pmxcfs is stuck",
             "restart node service",
             "restart pveproxy service on node",
+            "the web page isn't loading, how do I restart the pveproxy service",
+            "restart a service on the box",
         ],
     ),
     p(
@@ -1378,6 +1549,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is pve-ha-lrm active on hv02",
             "service state on node",
             "is pvedaemon running",
+            "is the proxmox web service running",
+            "is the cluster file system service running on the box",
         ],
     ),
     p(
@@ -1395,6 +1568,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "kernel messages on hv04 before it rebooted",
             "read node syslog",
             "host system log lines",
+            "show me the system log of the box",
+            "are there any errors in the server's log",
         ],
     ),
     p(
@@ -1409,6 +1584,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "journal of hv02 for the last 30 minutes",
             "read node journal",
             "journalctl on node",
+            "show me what happened on the box recently in the logs",
+            "why did the server crash, show the journal",
         ],
     ),
     p(
@@ -1429,6 +1606,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node network interfaces",
             "list bridges on node",
             "list node bridges and bonds",
+            "what network cards and bridges does the box have",
+            "show me the network setup of the server",
         ],
     ),
     p(
@@ -1445,6 +1624,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create linux bridge",
             "add vlan interface on node",
             "create bond on node",
+            "how do I add a second bridge so VMs can use my other network card",
+            "make a VLAN network on the box",
         ],
     ),
     p(
@@ -1457,6 +1638,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set MTU 9000 on bond0 of pve3",
             "change bridge ports",
             "edit node interface ip",
+            "how do I change the IP address of the proxmox box",
+            "set a different gateway for the server",
         ],
     ),
     p(
@@ -1473,6 +1656,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "apply pending network config on hv07",
             "apply network changes on node",
             "reload node network config",
+            "I changed the network settings, how do I make them take effect without rebooting",
+            "apply the new network config on the box",
         ],
     ),
     p(
@@ -1484,6 +1669,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "revert the network config of pve3 to what is running",
             "revert pending network changes",
             "discard node network edits",
+            "I messed up the network settings, throw away my unsaved changes",
+            "undo the network edits on the box that aren't applied yet",
         ],
     ),
     p(
@@ -1503,6 +1690,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "wearout of the SSDs in hv03",
             "list physical disks on node",
             "node disk list with health",
+            "what hard drives are plugged into the box",
+            "is my new SSD showing up on the server",
         ],
     ),
     p(
@@ -1519,6 +1708,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reallocated sectors on hv02 /dev/sdb",
             "disk smart data",
             "disk health smart values",
+            "is my hard drive dying, check its health",
+            "show the SMART health of a disk in the box",
         ],
     ),
     p(
@@ -1532,10 +1723,30 @@ pub const PHRASINGS: &[Phrasing] = &[
             "zfs pools on pve3 and their health",
             "node zfs pool list",
             "list zfs zpools",
+            "what ZFS pools does the box have and are they healthy",
+            "list the zpools on the server",
         ],
     ),
-    p("node_disks_zfs_create", &["create a ZFS pool from disks", "create zfs pool", "new zpool on disks"]),
-    p("node_disks_wipedisk_update", &["wipe a disk to reuse it", "wipe a node disk", "erase disk partition table"]),
+    p(
+        "node_disks_zfs_create",
+        &[
+            "create a ZFS pool from disks",
+            "create zfs pool",
+            "new zpool on disks",
+            "how do I make a ZFS mirror out of my two new drives",
+            "set up a ZFS pool on the empty disks in the box",
+        ],
+    ),
+    p(
+        "node_disks_wipedisk_update",
+        &[
+            "wipe a disk to reuse it",
+            "wipe a node disk",
+            "erase disk partition table",
+            "how do I erase an old drive so proxmox can use it",
+            "wipe a disk that still has windows on it",
+        ],
+    ),
     p(
         "node_apt_update_list",
         &[
@@ -1551,6 +1762,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what would apt dist-upgrade pull on hv02",
             "pending package updates",
             "available apt upgrades on node",
+            "what updates are waiting to be installed on the box",
+            "are there any updates for proxmox itself",
         ],
     ),
     p(
@@ -1566,6 +1779,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "apt update on hv04",
             "apt update on node",
             "refresh apt package lists on node",
+            "how do I check for new proxmox updates",
+            "refresh the list of updates on the box",
         ],
     ),
     p(
@@ -1579,6 +1794,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add the ceph squid no-subscription repository to pve2",
             "add no-subscription repository",
             "add standard apt repo",
+            "how do I add the free no-subscription update source",
+            "turn on the community update repository without paying",
         ],
     ),
     p(
@@ -1593,6 +1810,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the ceph repo set on hv06",
             "apt repositories on node",
             "is enterprise repo enabled",
+            "which update sources are set up on the box",
+            "why do I get the enterprise repository error when updating",
         ],
     ),
     p(
@@ -1608,6 +1827,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "package version drift between hv01 and hv02",
             "installed pve package versions on node",
             "pve package versions",
+            "which version of proxmox am I running, package by package",
+            "what kernel and proxmox versions are installed on the box",
         ],
     ),
     p(
@@ -1619,6 +1840,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put subscription key pve2c-123456 on pve1",
             "apply our license key to pve3",
             "we bought a subscription, enter the key on pve2",
+            "how do I enter the subscription key I bought",
+            "I bought a subscription, put the key on the box",
         ],
     ),
     p(
@@ -1634,6 +1857,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "when does hv02's subscription expire",
             "node subscription status",
             "subscription level of host",
+            "do I have a proxmox subscription on this box",
+            "why does it keep nagging me about no valid subscription",
         ],
     ),
     p(
@@ -1648,6 +1873,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "time on hv04 vs the others",
             "node current time",
             "host clock time",
+            "what time and time zone does the box think it is",
+            "the server's clock looks wrong, what time does it have",
         ],
     ),
     p(
@@ -1660,6 +1887,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "wrong timezone on pve3, set it to Asia/Tokyo",
             "change node timezone setting",
             "change host timezone",
+            "how do I set the box to my time zone",
+            "the server clock shows the wrong time zone, change it to Europe/Berlin",
         ],
     ),
     p(
@@ -1672,6 +1901,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set search domain example.lan on pve3",
             "set node dns server",
             "change node resolver",
+            "how do I make the box use my pihole for DNS",
+            "change the name server of the proxmox server",
         ],
     ),
     p(
@@ -1688,6 +1919,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "when does the pveproxy cert on hv04 expire",
             "node certificate expiry",
             "node tls certificate info",
+            "when does the certificate of the web page expire",
+            "what certificate is the proxmox web page using",
         ],
     ),
     p(
@@ -1702,6 +1935,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "startall on hv02 after the patch reboot",
             "start all guests on node",
             "start onboot guests",
+            "start all my VMs and containers on the box at once",
+            "bring everything on the server back up after maintenance",
         ],
     ),
     p(
@@ -1715,6 +1950,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hv04 stopall, guests cannot migrate",
             "stop all guests on node",
             "shut down every guest on host",
+            "turn off every VM and container on the box",
+            "stop everything running on the server before I move it",
         ],
     ),
     p(
@@ -1729,6 +1966,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put hv03 in maintenance: move all its guests off",
             "migrate all guests off node",
             "evacuate node of guests",
+            "move everything off this box to my other server",
+            "empty the server by moving all its VMs and containers to another node",
         ],
     ),
     p(
@@ -1746,6 +1985,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "iowait history of hv03 during the incident",
             "node cpu usage history",
             "node load graph data",
+            "how hard has the box been working over the last week",
+            "show the server's memory use over the past day",
         ],
     ),
     p(
@@ -1758,6 +1999,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve3 pve version",
             "node pve version",
             "pve-manager version of host",
+            "what version of proxmox is on this box",
+            "which pve-manager version does the server run",
         ],
     ),
     p(
@@ -1769,6 +2012,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve3 resolves its own name to 127.0.1.1, fix /etc/hosts",
             "edit node hosts file",
             "write /etc/hosts on node",
+            "add a name to the box's hosts file",
+            "edit the hosts file on the server so a name points to my NAS",
         ],
     ),
     // Tasks.
@@ -1797,6 +2042,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node task list",
             "list tasks on node",
             "failed tasks on node",
+            "what has the box been doing lately, show the recent jobs",
+            "did my last backup on the server finish",
         ],
     ),
     p(
@@ -1817,6 +2064,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "task exitstatus check",
             "task running or finished",
             "task status by upid",
+            "is the job I started still running or done",
+            "has the backup I kicked off on the server finished yet",
         ],
     ),
     p(
@@ -1835,6 +2084,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "output of the stuck migration task on hv03",
             "task log output",
             "read task log",
+            "show me the output of that job that failed",
+            "why did my backup job fail, show its log",
         ],
     ),
     p(
@@ -1852,6 +2103,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "abort running task",
             "stop task by upid",
             "kill a running node task",
+            "cancel the job that is taking forever",
+            "stop the job that is stuck on the server",
         ],
     ),
     p(
@@ -1869,6 +2122,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "recent errors in the cluster task list",
             "cluster-wide task list",
             "recent tasks all nodes",
+            "what have all my proxmox servers been doing lately",
+            "show the recent jobs on every box in the cluster",
         ],
     ),
     // Cluster.
@@ -1894,6 +2149,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cluster quorum status",
             "cluster node membership",
             "is cluster quorate now",
+            "are all my proxmox servers talking to each other",
+            "is my cluster healthy and do all boxes see each other",
         ],
     ),
     p(
@@ -1926,6 +2183,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "all guests in cluster",
             "cluster resource list",
             "find vm by name cluster-wide",
+            "give me an overview of everything: all VMs, containers and storage",
+            "which of my guests are using the most memory across all boxes",
         ],
     ),
     p(
@@ -1941,6 +2200,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "grab a vmid for the new db VM",
             "free vmid for new guest",
             "allocate next vmid",
+            "what number should I use for my next VM",
+            "which VM ID number is still free",
         ],
     ),
     p(
@@ -1955,6 +2216,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "migration network and bwlimit of the datacenter",
             "read datacenter options",
             "datacenter migration settings",
+            "what keyboard layout and language is the web page set to",
+            "show the datacenter-wide settings of proxmox",
         ],
     ),
     p(
@@ -1971,6 +2234,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set the migration network to the 10.99.0.0/24 vlan",
             "set datacenter options",
             "set migration network",
+            "how do I change the keyboard layout for the consoles",
+            "set the email address that proxmox sends mail from",
         ],
     ),
     p(
@@ -1997,9 +2262,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "join the cluster with the join info from pve1",
             "join hv07 to the cluster",
             "hv07: join the cluster via hv01",
+            "how do I add this box to my existing proxmox cluster",
+            "join my second server to the cluster",
         ],
     ),
-    p("cluster_config_create", &["create a new cluster", "initialize new cluster on node", "new corosync cluster"]),
+    p(
+        "cluster_config_create",
+        &[
+            "create a new cluster",
+            "initialize new cluster on node",
+            "new corosync cluster",
+            "how do I start a cluster so my two boxes can work together",
+            "turn my single proxmox box into a cluster",
+        ],
+    ),
     p(
         "cluster_config_join_get",
         &[
@@ -2012,6 +2288,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "fingerprint and link address to join the new host",
             "cluster join information",
             "join info fingerprint",
+            "what do I need to join my new box to the cluster",
+            "show the join information for adding a new box to my cluster",
         ],
     ),
     p(
@@ -2039,6 +2317,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove dead node hv06 from corosync",
             "remove node from cluster",
             "delnode from corosync",
+            "how do I take a dead server out of my cluster",
+            "remove an old node from the cluster for good",
         ],
     ),
     p(
@@ -2054,6 +2334,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "USB devices attached to a server",
             "usb devices on node",
             "list host usb devices",
+            "what USB sticks and dongles are plugged into the box",
+            "is my zigbee USB stick showing up on the server",
         ],
     ),
     p(
@@ -2063,6 +2345,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "PCI devices and GPUs of a host",
             "pci devices on node",
             "list gpus for passthrough",
+            "what PCI cards like my graphics card can I pass to a VM",
+            "does the box see my GPU",
         ],
     ),
     // HA.
@@ -2083,6 +2367,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add vm to ha",
             "enable ha for guest",
             "add container to ha",
+            "how do I make my VM restart on the other box if this one dies",
+            "keep my home assistant running automatically if a server fails",
         ],
     ),
     p(
@@ -2098,6 +2384,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "everything HA manages and its requested state",
             "list ha resources",
             "ha managed guests",
+            "which VMs are set to move automatically when a box dies",
+            "which guests are under high availability",
         ],
     ),
     p(
@@ -2114,6 +2402,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "unmanage ct:5120 in HA",
             "remove guest from ha",
             "delete ha resource",
+            "stop my VM from being managed by high availability",
+            "take my VM out of high availability",
         ],
     ),
     p(
@@ -2178,6 +2468,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ha resource state",
             "ha node status",
             "ha maintenance mode status",
+            "is high availability working right now",
+            "is the HA manager happy, show its status",
         ],
     ),
     p(
@@ -2221,6 +2513,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new replication job 4410-1 to hv05 at 50 MB/s",
             "create replication job",
             "replicate vm to node",
+            "how do I keep a copy of my VM's disk on the other box every 15 minutes",
+            "copy my container's storage to my second server regularly",
         ],
     ),
     p(
@@ -2234,6 +2528,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which guests replicate to hv02",
             "list replication jobs",
             "replication job configs",
+            "which VMs get copied to my other server regularly",
+            "show my storage replication jobs",
         ],
     ),
     p(
@@ -2262,6 +2558,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is replication 5120-0 in error state",
             "replication job status",
             "replication job last sync",
+            "when did my VM last get copied to the other box, did it work",
+            "did my last replication to the other box fail",
         ],
     ),
     p(
@@ -2276,6 +2574,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "force a sync of 5120-0 right away",
             "run replication now",
             "trigger replication job",
+            "run the copy to the other server now instead of waiting",
+            "start the replication job right away",
         ],
     ),
     // Access: users, groups, tokens, ACL, roles, permissions.
@@ -2295,6 +2595,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "who can log in",
             "list all users",
             "pve user list",
+            "who can log in to proxmox",
+            "list the user accounts on the web page",
         ],
     ),
     p(
@@ -2312,6 +2614,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new user jdoe@pve with expiry for the contractor",
             "create a new user",
             "add pve user",
+            "how do I make a login for my brother so he can use one VM",
+            "add a new user account to proxmox",
         ],
     ),
     p(
@@ -2341,6 +2645,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disable a user",
             "set user expiry",
             "change user email",
+            "how do I disable a user's login without deleting it",
+            "set an expiry date on my friend's account",
         ],
     ),
     p(
@@ -2355,6 +2661,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete service account old-ci@pve",
             "delete a user",
             "remove user account",
+            "remove my friend's account from proxmox",
+            "how do I remove a user account I no longer need",
         ],
     ),
     // A group's members are each user's `groups`: PVE's group update changes only the comment.
@@ -2390,6 +2698,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create group noc",
             "create new permission group",
             "new user group",
+            "make a group for my family's accounts",
+            "create a user group so I can give rights to several people at once",
         ],
     ),
     p(
@@ -2404,6 +2714,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list every group for the access review",
             "list access groups",
             "user groups list",
+            "what user groups do I have",
+            "show me which user groups are set up and their members",
         ],
     ),
     p(
@@ -2422,6 +2734,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create a read-only monitoring token for zabbix@pve",
             "create api token",
             "new api token for user",
+            "how do I make an API key for home assistant to talk to proxmox",
+            "create a token so my script can log in",
         ],
     ),
     p(
@@ -2437,6 +2751,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "audit the API tokens of the svc account",
             "api tokens owned by user",
             "tokens of a user",
+            "which API keys have I made for my account",
+            "which API tokens does a user have",
         ],
     ),
     p(
@@ -2451,6 +2767,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete jdoe's old API token",
             "revoke user api token",
             "delete user token",
+            "remove the API key I gave to home assistant",
+            "revoke the API token my old script used",
         ],
     ),
     p(
@@ -2480,6 +2798,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "grant role to user on path",
             "remove acl entry",
             "set acl permission",
+            "how do I let my brother only start and stop his own VM",
+            "give a user access to one container and nothing else",
         ],
     ),
     p(
@@ -2500,6 +2820,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "who has rights on /pool/k8s",
             "list acl entries",
             "current permission assignments",
+            "who has access to what in proxmox",
+            "show me every permission I've handed out",
         ],
     ),
     p(
@@ -2524,6 +2846,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "effective permissions of user",
             "check token permissions",
             "what can this user do",
+            "what exactly is my brother allowed to do",
+            "check which rights a user really has",
         ],
     ),
     p(
@@ -2534,6 +2858,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create a custom role for the NOC with VM.PowerMgmt and VM.Console",
             "create custom role",
             "new role with privileges",
+            "make my own role that can only power VMs on and off",
+            "make a custom role with just the rights I pick",
         ],
     ),
     p(
@@ -2549,6 +2875,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "audit all roles and their privs",
             "list permission roles",
             "roles and privileges",
+            "what kinds of roles can I give people",
+            "what does each built-in role like PVEVMUser let people do",
         ],
     ),
     p(
@@ -2564,6 +2892,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set a new password for svc account backup@pve",
             "change user password",
             "set user password",
+            "how do I change my proxmox login password",
+            "reset the password of another user account",
         ],
     ),
     p(
@@ -2593,6 +2923,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which users use webauthn vs totp",
             "tfa entries all users",
             "list second factors",
+            "which users have two-factor login turned on",
+            "show the two-factor setup of every account",
         ],
     ),
     // Pools.
@@ -2609,6 +2941,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list resource pools",
             "all resource pools and contents",
             "guests in resource pool",
+            "how do I see my groups of VMs",
+            "which resource pools do I have and what's in them",
         ],
     ),
     p(
@@ -2623,6 +2957,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create resource pool dr-test",
             "create empty resource pool",
             "new resource pool for guests",
+            "make a folder-like group to put my media VMs in",
+            "create a pool for my test VMs",
         ],
     ),
     p(
@@ -2652,6 +2988,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "take vm 4410 out of pool lab",
             "add vm to pool",
             "remove guest from pool",
+            "put my plex container into the media group",
+            "add a VM to an existing resource pool",
         ],
     ),
     p("pools_poolid_update", &["move a VM into a pool", "add a VM or storage to a resource pool"]),
@@ -2683,6 +3021,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "datacenter rule allowing 8006 from ipset admins",
             "add datacenter firewall rule",
             "cluster-wide firewall rule create",
+            "allow my home network to reach the web page on port 8006 for all servers",
+            "add a firewall rule for the whole datacenter",
         ],
     ),
     p(
@@ -2697,6 +3037,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list cluster-level firewall rules",
             "list datacenter firewall rules",
             "cluster firewall rule list",
+            "what firewall rules apply to my whole setup",
+            "show the firewall rules set at datacenter level",
         ],
     ),
     p(
@@ -2713,6 +3055,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn on the datacenter firewall",
             "switch datacenter firewall on",
             "set cluster firewall input policy",
+            "how do I turn on the firewall for everything in proxmox",
+            "block all incoming traffic by default across the whole setup",
         ],
     ),
     p(
@@ -2726,6 +3070,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "datacenter firewall enabled?",
             "datacenter firewall options",
             "is cluster firewall enabled",
+            "is the firewall turned on for my whole proxmox setup",
+            "what is the default policy of the datacenter firewall",
         ],
     ),
     p(
@@ -2736,6 +3082,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create ipset admins",
             "create datacenter ipset",
             "new cluster ipset",
+            "make a list of trusted IP addresses for the firewall",
+            "create an IP set for my home network addresses",
         ],
     ),
     p(
@@ -2751,6 +3099,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add the new jump host 10.0.5.9 to ipset admins",
             "add ip to datacenter ipset",
             "add cidr to cluster ipset",
+            "add my phone's IP to the trusted addresses list",
+            "put another address into a firewall IP set",
         ],
     ),
     p(
@@ -2764,6 +3114,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cluster alias for the monitoring host",
             "create datacenter firewall alias",
             "new cluster ip alias",
+            "give my laptop's IP a name I can use in firewall rules",
+            "save my NAS address under a name for the firewall",
         ],
     ),
     p(
@@ -2777,6 +3129,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create security group sg-db",
             "create firewall security group",
             "new security group",
+            "make a reusable set of firewall rules for my web servers",
+            "create a firewall security group I can reuse on many VMs",
         ],
     ),
     p(
@@ -2797,6 +3151,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hv02: allow ssh from the bastion",
             "add firewall rule to node",
             "host firewall allow port",
+            "let only my laptop SSH into the box",
+            "open a port on the proxmox server itself",
         ],
     ),
     p(
@@ -2809,6 +3165,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what is allowed through pve3's firewall",
             "show node firewall rules",
             "host firewall rule list",
+            "what firewall rules are on the box itself",
+            "which ports are open on the proxmox server itself",
         ],
     ),
     p(
@@ -2824,6 +3182,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disable host firewall on hv03 while debugging",
             "turn on host firewall",
             "set host firewall options",
+            "turn on the firewall for the box itself",
+            "switch on the firewall for the proxmox server only, not the guests",
         ],
     ),
     p(
@@ -2838,6 +3198,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host firewall log of hv03",
             "node firewall log",
             "host firewall log entries",
+            "what is the firewall of the box blocking",
+            "show the firewall log of the proxmox server",
         ],
     ),
     p(
@@ -2859,6 +3221,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm 4410: allow 22 only from ipset admins",
             "add firewall rule to vm",
             "allow port on vm firewall",
+            "how do I open port 443 to my VM",
+            "only let my laptop reach the virtual machine over RDP",
         ],
     ),
     p(
@@ -2873,6 +3237,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "firewall rules of vm 4410 in order",
             "show vm firewall rules",
             "list firewall rules of vm",
+            "what firewall rules does my VM have",
+            "which ports are open on my virtual machine",
         ],
     ),
     p(
@@ -2889,6 +3255,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disable the firewall of vm 4410 for troubleshooting",
             "vm firewall enable flag",
             "set vm firewall policy",
+            "how do I switch on the firewall for my VM",
+            "stop my VM from changing its own IP or MAC address",
         ],
     ),
     p(
@@ -2902,6 +3270,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "block port 25 out of lxc 310",
             "add firewall rule to container",
             "allow port on lxc firewall",
+            "how do I open port 32400 to my plex container",
+            "only let my home network reach the LXC",
         ],
     ),
     // Ceph.
@@ -3119,6 +3489,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new matcher sending replication failures to ops-mail",
             "create notification matcher",
             "route alerts to target",
+            "only send me an alert when something goes wrong, not for every success",
+            "only notify me about failed backups, not the successful ones",
         ],
     ),
     p(
@@ -3132,6 +3504,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an smtp endpoint with auth for the noc list",
             "add smtp notification endpoint",
             "create smtp target",
+            "how do I get proxmox to email me through gmail",
+            "set up my mail server so proxmox can send alerts",
         ],
     ),
     p(
@@ -3166,6 +3540,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "noVNC ticket for VM 300's display",
             "vm vnc console",
             "novnc ticket for vm",
+            "how do I see my VM's screen from the web page",
+            "open the virtual machine's desktop in my browser",
         ],
     ),
     p(
@@ -3178,11 +3554,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "VM has no network, get me a text console over its serial port",
             "vm serial port terminal session",
             "xterm console for vm",
+            "how do I get a text console to my VM over its serial port",
+            "open a terminal to a headless virtual machine that has no screen",
         ],
     ),
     p(
         "qemu_vm_feature_get",
-        &["can this VM be snapshotted or cloned", "can vm be snapshotted", "vm clone feature check"],
+        &[
+            "can this VM be snapshotted or cloned",
+            "can vm be snapshotted",
+            "vm clone feature check",
+            "does the storage my VM is on support taking snapshots",
+            "can this virtual machine be copied as a linked clone where it sits",
+        ],
     ),
     p(
         "qemu_vm_monitor",
@@ -3198,11 +3582,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "guest agent ping",
             "check qemu agent responding",
             "qemu-guest-agent reachable check",
+            "is the guest agent actually running inside my VM",
+            "can proxmox talk to the helper program inside my virtual machine",
         ],
     ),
     p(
         "qemu_vm_agent_get_osinfo",
-        &["which operating system and kernel the VM runs", "vm os version via agent", "guest os name and kernel"],
+        &[
+            "which operating system and kernel the VM runs",
+            "vm os version via agent",
+            "guest os name and kernel",
+            "what version of windows is my VM running",
+            "which linux distro and kernel is inside the virtual machine",
+        ],
     ),
     p(
         "qemu_vm_agent_fstrim",
@@ -3210,6 +3602,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "discard unused blocks inside a VM to free space",
             "trim vm disks via agent",
             "guest fstrim to reclaim space",
+            "give back unused disk space from inside my VM to the storage",
+            "my thin disk keeps growing, trim the free space inside the virtual machine",
         ],
     ),
     p(
@@ -3222,15 +3616,29 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm filesystem usage from agent",
             "guest agent fsinfo",
             "free space inside vm",
+            "how full are the drives inside my VM",
+            "how much free space does the C drive of my windows virtual machine have",
         ],
     ),
     p(
         "qemu_vm_agent_file_read_get",
-        &["read a file inside a VM", "read file from vm via agent", "cat file inside guest"],
+        &[
+            "read a file inside a VM",
+            "read file from vm via agent",
+            "cat file inside guest",
+            "can you show me what's in a file inside my VM",
+            "read a log file from inside the virtual machine for me",
+        ],
     ),
     p(
         "qemu_vm_agent_file_write",
-        &["write a file inside a VM", "write file into vm via agent", "push file content into guest"],
+        &[
+            "write a file inside a VM",
+            "write file into vm via agent",
+            "push file content into guest",
+            "put a config file inside my VM for me",
+            "write some text into a file in the virtual machine from outside",
+        ],
     ),
     p(
         "qemu_vm_agent_exec_status_get",
@@ -3242,11 +3650,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "agent exec result by pid",
             "guest agent command output",
             "exit code of command run in vm",
+            "what did the command you ran inside my VM print",
+            "did the program started in my virtual machine finish, and what was its exit code",
         ],
     ),
     p(
         "qemu_vm_agent_shutdown",
-        &["shut a VM down through the guest agent", "shutdown vm via guest agent", "agent poweroff of guest"],
+        &[
+            "shut a VM down through the guest agent",
+            "shutdown vm via guest agent",
+            "agent poweroff of guest",
+            "tell windows inside my VM to shut itself down through the guest agent",
+            "the VM ignores the power button, turn it off through the agent inside it",
+        ],
     ),
     p(
         "qemu_vm_cloudinit_list",
@@ -3254,11 +3670,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pending cloud-init changes of a VM",
             "pending cloud-init values of vm",
             "cloud-init changes not yet applied",
+            "what user, password and SSH key will cloud-init give my VM, including changes not yet applied",
+            "show the cloud-init settings of my virtual machine next to the pending ones",
         ],
     ),
     p(
         "qemu_vm_snapshot_config_update",
-        &["change the description of a snapshot", "edit vm snapshot description", "change vm snapshot notes"],
+        &[
+            "change the description of a snapshot",
+            "edit vm snapshot description",
+            "change vm snapshot notes",
+            "how do I change the description of one of my VM's snapshots",
+            "add a note to a restore point of my virtual machine",
+        ],
     ),
     p(
         "lxc_ct_suspend",
@@ -3269,9 +3693,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "suspend lxc 310 temporarily",
             "freeze a running container",
             "suspend an lxc container",
+            "can I pause my container without stopping it",
+            "freeze the LXC where it is for a while",
         ],
     ),
-    p("lxc_ct_resume", &["unfreeze a container", "resume frozen container", "unfreeze lxc container"]),
+    p(
+        "lxc_ct_resume",
+        &[
+            "unfreeze a container",
+            "resume frozen container",
+            "unfreeze lxc container",
+            "my container is paused, how do I unpause it",
+            "let the frozen LXC carry on",
+        ],
+    ),
     p(
         "lxc_ct_template",
         &[
@@ -3281,6 +3716,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn lxc 8100 into a template",
             "convert container to template",
             "mark lxc as template",
+            "how do I turn my container into a master copy for new ones",
+            "make this LXC a template I can clone from",
         ],
     ),
     p(
@@ -3292,6 +3729,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I need the graphical console of lxc 310",
             "container vnc console",
             "novnc ticket for lxc",
+            "how do I see my container's console from the web page",
+            "open the LXC's screen in my browser",
         ],
     ),
     p(
@@ -3303,12 +3742,20 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open a terminal to my LXC without SSH",
             "container console terminal",
             "lxc shell via xterm",
+            "how do I get a shell prompt in my container from the browser",
+            "open a text terminal into my LXC",
         ],
     ),
     p("lxc_ct_remote_migrate", &["migrate a container to another cluster"]),
     p(
         "lxc_ct_pending_list",
-        &["container changes waiting for a restart", "container pending config changes", "lxc changes needing restart"],
+        &[
+            "container changes waiting for a restart",
+            "container pending config changes",
+            "lxc changes needing restart",
+            "which changes to my container are waiting for a restart",
+            "what settings of my LXC haven't applied yet",
+        ],
     ),
     p(
         "cluster_backup_get",
@@ -3318,6 +3765,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which guests does backup-prod select",
             "backup job details",
             "one backup job config",
+            "when does my nightly backup run and what does it back up",
+            "show me the settings of one backup schedule",
         ],
     ),
     p(
@@ -3328,6 +3777,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "excluded disks in job backup-prod",
             "disks included in backup job",
             "backup job volume coverage",
+            "which disks does my nightly backup actually include",
+            "is my second drive part of the scheduled backup",
         ],
     ),
     p(
@@ -3338,6 +3789,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "default bwlimit and storage for backups on hv02",
             "vzdump default options",
             "backup default settings",
+            "what default settings do backups use on this box",
+            "which compression and mode will a backup use by default on the server",
         ],
     ),
     p(
@@ -3347,6 +3800,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "test a calendar event",
             "when will 'mon..fri 22:00' fire next",
             "check the next runs of the new backup schedule",
+            "when will 'sat 02:00' actually run next",
+            "check if my backup schedule text means what I think",
         ],
     ),
     p(
@@ -3357,6 +3812,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show storage volume attributes",
             "volume used size and format",
             "backup volume details",
+            "how big is this backup file and when was it made",
+            "show me the details of one disk image on a storage",
         ],
     ),
     p(
@@ -3369,6 +3826,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which nodes may use storage ceph-pool",
             "storage definition details",
             "config of one storage",
+            "what settings does my NAS storage have",
+            "show how the backup storage is configured",
         ],
     ),
     p(
@@ -3380,13 +3839,37 @@ pub const PHRASINGS: &[Phrasing] = &[
             "trend of pbs-prod usage for capacity",
             "storage usage history graph data",
             "storage fill level over time",
+            "how fast has my storage been filling up over the last month",
+            "how has the used space of my NAS storage changed this week",
         ],
     ),
-    p("node_scan_nfs_list", &["which NFS exports does a server offer", "nfs exports on server", "scan nfs shares"]),
-    p("node_scan_cifs_list", &["which SMB shares does a server offer"]),
+    p(
+        "node_scan_nfs_list",
+        &[
+            "which NFS exports does a server offer",
+            "nfs exports on server",
+            "scan nfs shares",
+            "what shared folders does my NAS offer over NFS",
+            "which NFS exports can proxmox see on my synology",
+        ],
+    ),
+    p(
+        "node_scan_cifs_list",
+        &[
+            "which SMB shares does a server offer",
+            "what windows shares does my NAS have",
+            "which SMB shares can proxmox see on the file server",
+        ],
+    ),
     p(
         "node_scan_pbs_list",
-        &["which datastores does a backup server have", "pbs datastores scan", "list datastores on backup server"],
+        &[
+            "which datastores does a backup server have",
+            "pbs datastores scan",
+            "list datastores on backup server",
+            "what datastores are on my backup server",
+            "which datastores can proxmox find on my proxmox backup server",
+        ],
     ),
     p("node_scan_iscsi_list", &["discover iSCSI targets"]),
     p("node_scan_zfs_list", &["ZFS pools that could become storage"]),
@@ -3399,6 +3882,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "corosync is dead on pve3, start it",
             "start node service",
             "start stopped systemd service on host",
+            "start a background service on the box that is stopped",
+            "the proxmox web service is dead, start it again",
         ],
     ),
     p(
@@ -3410,6 +3895,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop the pvestatd service on pve3",
             "stop a systemd service on node",
             "stop systemd service on host",
+            "stop a background service on the box",
+            "how do I stop the postfix mail service on the server",
         ],
     ),
     p(
@@ -3418,11 +3905,23 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "node_network_get",
-        &["settings of one network interface on a node", "node interface config", "one network interface on node"],
+        &[
+            "settings of one network interface on a node",
+            "node interface config",
+            "one network interface on node",
+            "how is vmbr0 set up on the box",
+            "what IP address is on the server's main bridge",
+        ],
     ),
     p(
         "node_network_delete",
-        &["remove a bridge or bond from a node", "delete node network interface", "remove bridge from node"],
+        &[
+            "remove a bridge or bond from a node",
+            "delete node network interface",
+            "remove bridge from node",
+            "remove a bridge I made on the box by mistake",
+            "delete a network interface I don't need from the server",
+        ],
     ),
     p(
         "node_disks_zfs_get",
@@ -3434,6 +3933,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which vdevs does rpool on pve3 have",
             "zfs pool status detail",
             "zpool status of pool",
+            "is my ZFS mirror degraded, which drive failed",
+            "show the health of each disk in my zpool",
         ],
     ),
     p(
@@ -3457,6 +3958,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much of the local-lvm data thin pool on pve1 is used",
             "node lvm-thin pool list",
             "list lvm thinpools",
+            "how full is the thin pool where my VM disks live",
+            "which LVM-thin pools does the box have",
         ],
     ),
     p(
@@ -3465,23 +3968,59 @@ pub const PHRASINGS: &[Phrasing] = &[
             "format a disk and mount it as a directory storage",
             "create directory storage on disk",
             "format disk as directory",
+            "how do I use a new drive as a plain folder for backups and ISOs",
+            "format an empty disk with ext4 and add it as storage",
         ],
     ),
     p(
         "node_disks_initgpt",
-        &["initialize a new disk with a GPT partition table", "initialize disk with gpt", "new gpt partition table"],
+        &[
+            "initialize a new disk with a GPT partition table",
+            "initialize disk with gpt",
+            "new gpt partition table",
+            "how do I prepare a brand new empty disk in the box with a partition table",
+            "the new drive doesn't show as usable, give it a GPT so proxmox can use it",
+        ],
     ),
     p(
         "node_apt_repositories",
-        &["disable the enterprise repository", "disable apt repository", "enable apt repo entry"],
+        &[
+            "disable the enterprise repository",
+            "disable apt repository",
+            "enable apt repo entry",
+            "how do I switch off the enterprise repository that needs a subscription",
+            "disable an update source on the box",
+        ],
     ),
     p(
         "node_apt_changelog_get",
-        &["changelog of a package update", "package changelog on node", "apt changelog of package"],
+        &[
+            "changelog of a package update",
+            "package changelog on node",
+            "apt changelog of package",
+            "what changed in this update before I install it",
+            "show the release notes of a package update on the box",
+        ],
     ),
-    p("version_get", &["which Proxmox VE version is the API", "proxmox api version", "pve api release"]),
+    p(
+        "version_get",
+        &[
+            "which Proxmox VE version is the API",
+            "proxmox api version",
+            "pve api release",
+            "what version of proxmox am I running",
+            "which proxmox release is behind the web page I log in to",
+        ],
+    ),
     p("node_subscription", &["recheck the subscription"]),
-    p("node_subscription_delete", &["remove the subscription key"]),
+    p(
+        "node_subscription_delete",
+        &[
+            "remove the subscription key",
+            "remove the subscription key from the box",
+            "take the subscription key off the server",
+        ],
+    ),
     p(
         "node_dns_get",
         &[
@@ -3492,6 +4031,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "search domain and dns servers of pve3",
             "node dns servers",
             "node dns search domain",
+            "what DNS server is the box using",
+            "which search domain and name servers is the server set to",
         ],
     ),
     p(
@@ -3503,6 +4044,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show pve3's /etc/hosts",
             "node etc hosts entries",
             "host hosts file content",
+            "show me the hosts file of the box",
+            "what names are in /etc/hosts on the server",
         ],
     ),
     p(
@@ -3514,6 +4057,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "upload a wildcard certificate and key for pve3",
             "upload custom certificate to node",
             "set node ssl certificate",
+            "how do I put my own certificate on the proxmox web page",
+            "install a certificate I bought so the browser stops warning me",
         ],
     ),
     p(
@@ -3527,6 +4072,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "first ACME order for the new node",
             "order acme certificate for node",
             "lets encrypt certificate for node",
+            "how do I get a free let's encrypt certificate for the web page",
+            "get rid of the browser security warning with a real certificate",
         ],
     ),
     p(
@@ -3537,11 +4084,30 @@ pub const PHRASINGS: &[Phrasing] = &[
             "renew hv04's lets encrypt cert now",
             "renew acme certificate",
             "renew node lets encrypt cert",
+            "my let's encrypt certificate is about to expire, renew it",
+            "renew the let's encrypt certificate of the web page",
         ],
     ),
-    p("node_config_update", &["set a node's description or wake-on-LAN MAC", "configure ACME domains of a node"]),
+    p(
+        "node_config_update",
+        &[
+            "set a node's description or wake-on-LAN MAC",
+            "configure ACME domains of a node",
+            "how do I tell proxmox which domain name to get a certificate for",
+            "set the wake on lan address of the box",
+        ],
+    ),
     p("node_config_get", &["node description and ACME domains"]),
-    p("node_wakeonlan", &["wake a powered off node over the network", "wake node via wol", "send wake-on-lan to node"]),
+    p(
+        "node_wakeonlan",
+        &[
+            "wake a powered off node over the network",
+            "wake node via wol",
+            "send wake-on-lan to node",
+            "how do I turn on my other proxmox box over the network",
+            "wake up the sleeping server with wake on lan",
+        ],
+    ),
     p(
         "node_report_get",
         &[
@@ -3550,6 +4116,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "collect a system report from hv04",
             "node system report",
             "pvereport output of node",
+            "make a system report of the box to post on the forum",
+            "collect all the system info of the server for a support request",
         ],
     ),
     p("node_netstat_list", &["network traffic counters of guests' interfaces on a node"]),
@@ -3571,9 +4139,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run the package upgrade on pve3 in a terminal",
             "node shell terminal",
             "host console xterm",
+            "how do I get a command line on the box from the web page",
+            "open a root shell on the server in the browser",
         ],
     ),
-    p("node_suspendall", &["suspend all guests on a node"]),
+    p(
+        "node_suspendall",
+        &[
+            "suspend all guests on a node",
+            "pause all the VMs on the box",
+            "pause every virtual machine on the server at once",
+        ],
+    ),
     p("node_execute", &["run several API calls in one batch on a node"]),
     p("cluster_config_nodes_add", &["add a node to the corosync configuration"]),
     p(
@@ -3602,6 +4179,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "bring all guests cluster-wide back up",
             "bulk start guests",
             "start many guests cluster-wide",
+            "start every VM and container on all my boxes",
+            "bring up all guests across the cluster after the power is back",
         ],
     ),
     p(
@@ -3612,6 +4191,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "clean shutdown of every guest cluster-wide",
             "bulk shutdown guests",
             "shut down many guests cluster-wide",
+            "shut down every VM and container on all my boxes",
+            "turn off all guests across the whole cluster before a power cut",
         ],
     ),
     p(
@@ -3748,6 +4329,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "details of account ci@pve",
             "show user details",
             "user account info",
+            "show me the details of one user account",
+            "when does my friend's proxmox account expire",
         ],
     ),
     p(
@@ -3857,6 +4440,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "register recovery keys for root@pam",
             "add totp for user",
             "register tfa entry",
+            "how do I turn on two-factor login with my phone app",
+            "add an authenticator app code to my proxmox login",
         ],
     ),
     p("access_ticket_create", &["log in and get a ticket"]),
@@ -3877,6 +4462,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete the temporary datacenter allow rule",
             "delete datacenter firewall rule",
             "remove cluster firewall rule",
+            "delete a firewall rule that applies to the whole setup",
+            "remove a datacenter firewall rule I added by mistake",
         ],
     ),
     p(
@@ -3909,7 +4496,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "firewall_macros_list",
-        &["firewall macros like SSH, HTTP, Ping", "available firewall macros", "firewall macro names"],
+        &[
+            "firewall macros like SSH, HTTP, Ping",
+            "available firewall macros",
+            "firewall macro names",
+            "what ready-made firewall rules like SSH or HTTP are there",
+            "which firewall shortcuts for common services can I use",
+        ],
     ),
     p(
         "node_firewall_rules_delete",
@@ -3928,7 +4521,13 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "qemu_vm_firewall_rules_delete",
-        &["remove a firewall rule from a VM", "delete vm firewall rule", "drop vm firewall rule by position"],
+        &[
+            "remove a firewall rule from a VM",
+            "delete vm firewall rule",
+            "drop vm firewall rule by position",
+            "remove a firewall rule from my VM",
+            "close the port I opened on the virtual machine",
+        ],
     ),
     p(
         "qemu_vm_firewall_options_get",
@@ -3951,11 +4550,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "drops on vm 4410 in the last hour",
             "vm firewall log",
             "vm firewall log entries",
+            "what is the firewall blocking for my VM",
+            "show the firewall log of my virtual machine",
         ],
     ),
     p(
         "lxc_ct_firewall_rules_list",
-        &["firewall rules of a container", "show container firewall rules", "list lxc firewall rules"],
+        &[
+            "firewall rules of a container",
+            "show container firewall rules",
+            "list lxc firewall rules",
+            "what firewall rules does my container have",
+            "which ports are open on my LXC",
+        ],
     ),
     p(
         "lxc_ct_firewall_options_update",
@@ -3968,6 +4575,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set policy_in DROP on container 5120",
             "enable firewall on container",
             "set container firewall policy",
+            "how do I switch on the firewall for my container",
+            "turn on the firewall for my pihole LXC",
         ],
     ),
     p(
@@ -4180,6 +4789,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "where can alerts be sent, all targets",
             "notification target names",
             "all notification targets",
+            "where can proxmox send me alerts",
+            "which places is proxmox set up to send alerts to",
         ],
     ),
     p(
@@ -4194,6 +4805,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send a test notification to oncall-gotify",
             "test notification delivery to target",
             "test notification target",
+            "send me a test alert to see if it arrives",
+            "check that my proxmox alert emails actually work",
         ],
     ),
     p(
@@ -4212,6 +4825,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a gotify endpoint on gotify.corp.local",
             "add gotify notification",
             "create gotify target",
+            "send proxmox alerts to my gotify app",
+            "how do I get push notifications from proxmox on my phone with gotify",
         ],
     ),
     p(
@@ -4226,6 +4841,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pagerduty webhook target for pve alerts",
             "add webhook notification",
             "create webhook target",
+            "send proxmox alerts to my discord or ntfy",
+            "post proxmox alerts to a webhook URL",
         ],
     ),
     p(
@@ -4238,16 +4855,44 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list notification routing rules",
         ],
     ),
-    p("acme_account_create", &["register a Let's Encrypt account"]),
+    p(
+        "acme_account_create",
+        &[
+            "register a Let's Encrypt account",
+            "how do I sign up with let's encrypt in proxmox",
+            "register an email with let's encrypt so I can get certificates",
+        ],
+    ),
     p("acme_plugins_create", &["add a DNS challenge plugin for ACME"]),
     p(
         "qemu_vm_agent_get_users",
-        &["who is logged in to a VM", "logged-in users inside vm", "active user sessions in guest"],
+        &[
+            "who is logged in to a VM",
+            "logged-in users inside vm",
+            "active user sessions in guest",
+            "who is logged in to my VM right now",
+            "which users are signed in on the virtual machine",
+        ],
     ),
-    p("qemu_vm_agent_get_host_name", &["hostname inside a VM", "vm hostname from guest agent", "guest os hostname"]),
+    p(
+        "qemu_vm_agent_get_host_name",
+        &[
+            "hostname inside a VM",
+            "vm hostname from guest agent",
+            "guest os hostname",
+            "what computer name does my VM think it has",
+            "which hostname is set inside the virtual machine",
+        ],
+    ),
     p(
         "qemu_vm_agent_info_get",
-        &["which commands does the guest agent support", "guest agent supported commands", "qemu agent version"],
+        &[
+            "which commands does the guest agent support",
+            "guest agent supported commands",
+            "qemu agent version",
+            "which commands does the guest agent in my VM support",
+            "what version of the qemu guest agent is installed in my virtual machine",
+        ],
     ),
     p(
         "qemu_vm_agent_fsfreeze_freeze",
@@ -4269,14 +4914,30 @@ pub const PHRASINGS: &[Phrasing] = &[
             "thaw vm 104 now",
             "thaw vm filesystems",
             "unfreeze guest filesystems",
+            "my VM hangs after a backup, unfreeze its filesystems",
+            "the virtual machine's disks are stuck frozen, thaw them",
         ],
     ),
-    p("node_storage_import_metadata_get", &["import a VM from ESXi or an OVA file"]),
+    p(
+        "node_storage_import_metadata_get",
+        &[
+            "import a VM from ESXi or an OVA file",
+            "how do I bring in a VM I exported from virtualbox as an OVA",
+            "what is inside this OVA file before I import it",
+        ],
+    ),
     p(
         "qemu_vm_firewall_ipset_create",
         &["create an IP set for a VM's IP filter", "create ipset for vm", "vm ipfilter ipset create"],
     ),
-    p("node_disks_directory_list", &["directory mounts created on disks of a node"]),
+    p(
+        "node_disks_directory_list",
+        &[
+            "directory mounts created on disks of a node",
+            "which drives did I set up as folder storage on the box",
+            "which disks are mounted as directory storage on the server",
+        ],
+    ),
     // Tools that had none before, written with the common-tool voices below.
     p(
         "qemu_vm_spiceproxy",
@@ -4286,6 +4947,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open a remote-viewer session to my desktop VM",
             "spice console for vm",
             "remote-viewer connection for vm",
+            "how do I open my VM in virt-viewer for smoother graphics and sound",
+            "get me a spice file to connect to the virtual machine",
         ],
     ),
     p(
@@ -4298,6 +4961,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "clear the TFA lockout on root@pam",
             "unlock user tfa lockout",
             "reset tfa failures",
+            "I typed the two-factor code wrong too many times and got locked out, unlock it",
+            "my friend is locked out after wrong two-factor codes, let him try again",
         ],
     ),
     p(
@@ -5194,6 +5859,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the from address of the sendmail target",
             "change notification email address",
             "edit sendmail target recipients",
+            "change the email address proxmox sends alerts to",
+            "change where the default proxmox alert emails go",
         ],
     ),
     p(
@@ -5554,6 +6221,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete a rule of an LXC container's firewall",
             "delete container firewall rule",
             "remove lxc firewall rule",
+            "remove a firewall rule from my container",
+            "close the port I opened on my LXC",
         ],
     ),
     p(
@@ -5706,6 +6375,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the custom uploaded SSL certificate of a node",
             "go back to the self-signed certificate on a host",
             "delete my own certificate and key from the web UI of a node",
+            "remove my own certificate from the web page and go back to the self-signed one",
+            "go back to the default self-signed certificate on the box",
         ],
     ),
     p(
@@ -5726,7 +6397,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "node_query_url_metadata_get",
-        &["check the file name and size behind a download URL", "what would this ISO link download"],
+        &[
+            "check the file name and size behind a download URL",
+            "what would this ISO link download",
+            "how big is the file behind this download link",
+            "what filename will this ISO link give me",
+        ],
     ),
     p("node_rrd_get", &["PNG graph of a node's CPU or memory usage", "render a host's load chart as an image"]),
     p("node_spiceshell", &["open a host shell with SPICE remote-viewer", "SPICE console to a node's shell"]),
@@ -5758,6 +6434,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the guest clock of a VM drifting",
             "guest clock time via agent",
             "vm system time",
+            "is the clock inside my VM right",
+            "what time does the virtual machine think it is",
         ],
     ),
     p("qemu_vm_agent_get_timezone", &["which time zone is set inside a VM", "time zone of the guest OS"]),
@@ -5784,6 +6462,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "compare a VM snapshot's config with the current one",
             "vm settings saved in snapshot",
             "vm snapshot config",
+            "what did my VM's settings look like at the time of that snapshot",
+            "how much RAM did the virtual machine have in the old restore point",
         ],
     ),
     p(
@@ -5794,6 +6474,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "check whether a container can be cloned",
             "can container be snapshotted",
             "lxc clone feature check",
+            "does the storage my container is on support snapshots",
+            "can my LXC be snapshotted on the disk it lives on",
         ],
     ),
     p(
@@ -5804,6 +6486,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which local disks or mounts block migrating a container",
             "container migration precheck",
             "can lxc migrate to target node",
+            "can my container be moved to the other server, is anything in the way",
+            "is anything stopping my LXC from going to another node",
         ],
     ),
     p(
@@ -5819,7 +6503,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "lxc_ct_snapshot_config_update",
-        &["change the description of a container snapshot", "edit the note of an LXC snapshot"],
+        &[
+            "change the description of a container snapshot",
+            "edit the note of an LXC snapshot",
+            "how do I change the description of a container snapshot",
+            "add a note to a restore point of my LXC",
+        ],
     ),
     p(
         "lxc_ct_spiceproxy",
@@ -5845,10 +6534,21 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a thinpool to a node",
             "create lvm-thin pool",
             "new thinpool on disk",
+            "how do I turn a new SSD into space for VM disks with thin provisioning",
+            "make an LVM-thin pool on the empty disk in the box",
         ],
     ),
     p("node_disks_lvmthin_delete", &["remove an LVM thin pool from a node", "delete a thinpool to reuse its disk"]),
-    p("node_disks_zfs_delete", &["destroy a ZFS pool on a node", "remove a zpool", "zpool destroy and free its disks"]),
+    p(
+        "node_disks_zfs_delete",
+        &[
+            "destroy a ZFS pool on a node",
+            "remove a zpool",
+            "zpool destroy and free its disks",
+            "how do I get rid of a ZFS pool I no longer use",
+            "destroy the ZFS pool on my old drives",
+        ],
+    ),
     p("node_scan_lvm_list", &["which LVM volume groups exist on a node", "find volume groups to add as LVM storage"]),
     p("node_scan_lvmthin_list", &["which thin pools are in a volume group", "find LVM-thin pools to add as storage"]),
     p(
@@ -5908,6 +6608,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what second factors are registered for root@pam",
             "user tfa entries",
             "second factors of user",
+            "what second factors does my account have",
+            "which authenticator apps or security keys are on my friend's account",
         ],
     ),
     p("access_tfa_id_get", &["details of one TFA entry of a user", "show one second factor of a user"]),
@@ -5929,6 +6631,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete the old TOTP of jdoe@pve",
             "remove user tfa entry",
             "delete totp of user",
+            "I lost my phone, remove the authenticator from my account",
+            "remove an old security key from a user's login",
         ],
     ),
     p(

@@ -412,6 +412,10 @@ fn stem(word: &str) -> String {
     if word.len() > 4 && word.ends_with("ies") {
         return format!("{}y", &word[..word.len() - 3]);
     }
+    // boxes, addresses, switches, flushes: the plural adds "es" to these endings.
+    if ["xes", "sses", "shes", "tches"].iter().any(|end| word.len() > end.len() + 1 && word.ends_with(end)) {
+        return word[..word.len() - 2].to_owned();
+    }
     if word.len() >= 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is")
     {
         return word[..word.len() - 1].to_owned();
@@ -455,5 +459,6 @@ mod tests {
     fn plurals_are_stemmed_and_numbers_dropped() {
         assert_eq!(words("policies 42 tasks"), ["policy", "task"]);
         assert_eq!(words("status"), ["status"]);
+        assert_eq!(words("boxes flushes patches"), ["box", "flush", "patch"]);
     }
 }
