@@ -1624,7 +1624,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create linux bridge",
             "add vlan interface on node",
             "create bond on node",
-            "how do I add a second bridge so VMs can use my other network card",
+            "how do I add another bridge on the box for its other network port",
             "make a VLAN network on the box",
         ],
     ),

@@ -147,6 +147,7 @@ fn is_stop(word: &str) -> bool {
 /// Phrases read as one word before splitting.
 const PHRASES: &[(&str, &str)] = &[
     ("shut down", "shutdown"),
+    ("shutting down", "shutdown"),
     ("power off", "poweroff"),
     ("power on", "poweron"),
     ("ip set", "ipset"),
@@ -311,6 +312,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 const SEPARABLE: &[(&str, &[&str])] = &[
     ("power", &["on", "off"]),
     ("shut", &["down"]),
+    ("shutting", &["down"]),
     ("bring", &["back"]),
     ("turn", &["on", "off"]),
     ("switch", &["on", "off"]),

@@ -184,6 +184,24 @@ mod tests {
         assert_eq!(Intent::of("set up a nightly backup job"), Intent::Create);
         assert_eq!(Intent::of("make a new resource pool"), Intent::Create);
         assert_eq!(Intent::of("make VM 104 highly available"), Intent::Open);
+        assert_eq!(Intent::of("build a mirrored ZFS pool from two disks"), Intent::Create);
+        assert_eq!(Intent::of("set her up with a login"), Intent::Create);
+        assert_eq!(Intent::of("back up VM 120 to pbs1"), Intent::Create);
+    }
+
+    #[test]
+    fn the_intent_is_read_from_the_clause_that_asks() {
+        assert_eq!(Intent::of("the firewall is switched off for this customer, turn it on"), Intent::Enable);
+        assert_eq!(Intent::of("is VM 100 running?"), Intent::Read);
+    }
+
+    #[test]
+    fn what_a_query_says_not_to_do_is_not_searched_for() {
+        assert_eq!(negated_words("back up VM 120 without shutting it down"), ["shutdown"]);
+        assert!(negated_words("guests without a backup job").is_empty(), "without a noun says what to find");
+        assert!(negated_words("which guests are not covered by a backup job").is_empty());
+        let top = top("Back up VM 120 to pbs1 right now without shutting it down");
+        assert!(!top[..3].contains(&"qemu_vm_shutdown") && !top[..3].contains(&"qemu_vm_stop"), "{top:?}");
     }
 
     #[test]

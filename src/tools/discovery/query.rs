@@ -255,11 +255,10 @@ pub(super) const FILLER: &[&str] = &[
 /// Words that begin a clause of context ("..., so the new disk shows up", "... because it hangs").
 pub(super) const CLAUSE_LINKS: &[&str] = &["so", "because", "since", "while", "but", "before", "after"];
 
-/// The search words that only the context of a query has, not its request: in "my pihole container
-/// stopped resolving DNS, restart it" the request is "restart it". The request is the first clause
-/// (split at punctuation and at "so", "because" ...) that starts with a question or a verb; a
-/// query of one clause, or with no such clause, is all request.
-pub(super) fn context_words(query: &str) -> Vec<String> {
+/// A query's clauses (split at punctuation and at "so", "because" ...) and which of them is its
+/// request: the first that starts with a question or a verb that asks for something. A query of
+/// one clause, or with no such clause, has no request of its own (all of it is the request).
+fn clauses_and_request(query: &str) -> Option<(Vec<String>, usize)> {
     let lower = query.to_ascii_lowercase();
     let mut clauses: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -280,7 +279,7 @@ pub(super) fn context_words(query: &str) -> Vec<String> {
     clauses.push(current);
     clauses.retain(|c| !text::words(c).is_empty());
     if clauses.len() < 2 {
-        return Vec::new();
+        return None;
     }
     // A clause begun by "so", "because" ... is context; one begun by a question or a verb that
     // asks for something (as written, or as its synonym group: "checkpoint" is "snapshot") asks.
@@ -292,7 +291,14 @@ pub(super) fn context_words(query: &str) -> Vec<String> {
             },
         )
     };
-    let Some(request) = clauses.iter().position(|c| starts_request(c)) else { return Vec::new() };
+    let request = clauses.iter().position(|c| starts_request(c))?;
+    Some((clauses, request))
+}
+
+/// The search words that only the context of a query has, not its request: in "my pihole container
+/// stopped resolving DNS, restart it" the request is "restart it" (see [`clauses_and_request`]).
+pub(super) fn context_words(query: &str) -> Vec<String> {
+    let Some((clauses, request)) = clauses_and_request(query) else { return Vec::new() };
     let asked = text::words(&clauses[request]);
     let mut context: Vec<String> = clauses
         .iter()
@@ -304,6 +310,50 @@ pub(super) fn context_words(query: &str) -> Vec<String> {
     context.sort();
     context.dedup();
     context
+}
+
+/// The clause of a query that asks ("turn it on" in "the firewall is off for this customer, turn
+/// it on"), or the whole query when it is one clause or no clause asks.
+pub(super) fn request(query: &str) -> String {
+    match clauses_and_request(query) {
+        Some((mut clauses, request)) => clauses.swap_remove(request),
+        None => query.to_ascii_lowercase(),
+    }
+}
+
+/// The search words a query says it does not want done: in "back up VM 120 without shutting it
+/// down" the request is a backup, never a shutdown. The span begins at "without" and a verb
+/// ("without shutting", "without stopping") and runs to the end of its clause; a word also said
+/// outside the span stays. Other negations say what to look for ("guests not covered by a backup
+/// job", "never on the same host") and are read as written.
+pub(super) fn negated_words(query: &str) -> Vec<String> {
+    let lower = query.to_ascii_lowercase();
+    let tokens: Vec<&str> = lower.split_whitespace().collect();
+    let bare = |t: &str| t.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_owned();
+    let mut inside = String::new();
+    let mut outside = String::new();
+    let mut negated = false;
+    for (i, token) in tokens.iter().enumerate() {
+        let word = bare(token);
+        if CLAUSE_LINKS.contains(&word.as_str()) {
+            negated = false;
+        }
+        if word == "without" {
+            let next = tokens.get(i + 1).map(|t| bare(t)).unwrap_or_default();
+            if next.ends_with("ing") || REQUEST_STARTS.contains(&next.as_str()) {
+                negated = true;
+                continue;
+            }
+        }
+        let target = if negated { &mut inside } else { &mut outside };
+        target.push_str(token);
+        target.push(' ');
+        if token.ends_with([',', ';', '.', '?', '!', ')']) {
+            negated = false;
+        }
+    }
+    let kept = text::words(&outside);
+    text::words(&inside).into_iter().filter(|w| !kept.contains(w)).collect()
 }
 
 /// Which form of an endpoint a query asks for, from its plain words.
@@ -346,20 +396,22 @@ pub(super) enum Intent {
 
 impl Intent {
     pub(super) fn of(query: &str) -> Intent {
-        let lower = query.to_ascii_lowercase();
+        let lower = request(query);
         let words: Vec<&str> = plain_words(&lower);
         for (i, w) in words.iter().enumerate() {
             let next = words.get(i + 1).copied().unwrap_or("");
             let intent = match *w {
                 "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
-                // "set up a backup job", "make a new pool" make something new.
-                "set" if next == "up" => Intent::Create,
+                // "set up a backup job", "set her up with a login", "back up VM 100", "make a new
+                // pool" make something new.
+                "set" | "spin" | "stand" | "hook" | "back" if words[i + 1..].iter().take(3).any(|w| *w == "up") => {
+                    Intent::Create
+                }
                 "make" if ["a", "an", "new"].contains(&next) => Intent::Create,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
-                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" | "schedule" => {
-                    Intent::Create
-                }
+                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" | "schedule"
+                | "build" | "provision" | "onboard" => Intent::Create,
                 "change" | "set" | "edit" | "modify" | "update" | "disable" | "rename" | "mark" | "bump" | "raise"
                 | "increase" | "decrease" | "lower" | "reduce" | "limit" | "exclude" | "reload" | "eject"
                 | "detach" => Intent::Change,

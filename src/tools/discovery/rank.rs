@@ -90,6 +90,8 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         // "Move VMs 301, 302 and 303 to hv5": several guests at once is a bulk action.
         words.push("bulk".to_owned());
     }
+    let negated = negated_words(query);
+    words.retain(|w| !negated.contains(w));
     words.sort();
     words.dedup();
     let n = tools.len() as f32;
