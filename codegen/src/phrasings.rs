@@ -57,6 +57,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start vm after maintenance",
             "can you turn my home assistant VM on",
             "how do I switch the windows virtual machine back on",
+            "power on a VM, like Power On in vSphere",
+            "start a stopped instance, the EC2 start-instances equivalent",
+            "what is the Proxmox version of Start-VM from Hyper-V",
         ],
     ),
     p(
@@ -77,6 +80,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm stop without guest shutdown",
             "my VM is frozen and won't shut down, how do I pull the plug on it",
             "force the virtual machine off like yanking the power cord",
+            "hard Power Off a VM like in the vSphere client",
+            "Turn Off a VM the Hyper-V way, no guest shutdown",
+            "force stop an instance like the cloud console's force stop",
         ],
     ),
     p(
@@ -97,6 +103,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm clean poweroff",
             "can you turn off my windows VM nicely, like pressing the power button",
             "how do I properly switch off the virtual machine so it closes its programs first",
+            "Shut Down Guest OS on a VM the way vSphere does it",
+            "gracefully stop an instance so the OS shuts down cleanly",
+            "the equivalent of Stop-VM without -TurnOff for a VM",
         ],
     ),
     p(
@@ -116,6 +125,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reboot guest os of vm",
             "can you restart my home assistant VM",
             "how do I restart the virtual machine the gentle way",
+            "Restart Guest OS on a VM, as vSphere calls it",
+            "reboot an instance like EC2 reboot-instances",
         ],
     ),
     p(
@@ -132,6 +143,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm hard reset without shutdown",
             "the VM screen is stuck, can you hit the reset button on it",
             "is there a way to hard reset a hung virtual machine like the button on a PC case",
+            "press the Reset button on a VM like in vSphere power options",
+            "hard reset a VM the way Hyper-V Reset does",
         ],
     ),
     p(
@@ -149,6 +162,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hibernate a vm",
             "can I pause my VM for a bit without turning it off",
             "freeze the virtual machine right where it is for now",
+            "Pause a VM like Hyper-V pause",
+            "save a VM's state to disk like VirtualBox save machine state or Hyper-V Save",
+            "hibernate an instance",
         ],
     ),
     p(
@@ -165,6 +181,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm resume after suspend",
             "my VM says paused, how do I unpause it",
             "how do I make the paused virtual machine carry on",
+            "unpause a VM that was paused, like Hyper-V Resume",
+            "continue a suspended VM as in VMware Workstation resume",
         ],
     ),
     p(
@@ -190,6 +208,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make a new virtual machine to install windows on",
             "can you set up a fresh VM for me that boots the ubuntu installer",
             "how do I get my VM back from the backup on my NAS",
+            "New Virtual Machine wizard like vSphere's",
+            "launch a new instance from an ISO",
+            "create a Generation 2 UEFI VM like in Hyper-V",
         ],
     ),
     p(
@@ -208,6 +229,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove vm permanently",
             "how do I get rid of a VM I don't use anymore, disks and all",
             "delete my old test virtual machine completely",
+            "Delete from Disk a VM like vSphere, removing its virtual disks",
+            "terminate an instance and delete its volumes",
         ],
     ),
     p(
@@ -228,6 +251,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "full clone virtual machine to new vmid",
             "how do I copy the VM so I can mess around with the copy",
             "make a duplicate of my ubuntu virtual machine",
+            "Deploy VM from Template like in vCenter",
+            "launch a VM from a golden image",
+            "make a linked clone of a VM like VMware linked clones",
         ],
     ),
     p(
@@ -243,6 +269,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "mark vm as template",
             "how do I turn my VM into a master copy I can stamp new ones out of",
             "make this virtual machine a golden image that can't be started anymore",
+            "Convert to Template a VM, as vCenter calls it",
+            "make an AMI-style base image out of a VM",
         ],
     ),
     p(
@@ -264,6 +292,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move vm between cluster nodes",
             "how do I move my VM to the other box",
             "can you shift the virtual machine over to my second server while it keeps running",
+            "vMotion a VM to another host",
+            "live migrate a VM like Hyper-V live migration",
+            "XenMotion a VM to another node, the XCP-ng way",
         ],
     ),
     p(
@@ -278,6 +309,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allowed target nodes for vm migration",
             "can my VM be moved to the other server, is anything in the way",
             "is there a local disk or CD stopping my virtual machine from going to another node",
+            "vMotion compatibility check before moving a VM",
+            "can a VM be live migrated or do local disks block it",
         ],
     ),
     p(
@@ -307,6 +340,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node vm inventory",
             "what virtual machines do I have on the box",
             "show me all my VMs on this server and whether they are on",
+            "all VMs on a host like the host's VMs tab in vSphere",
+            "list instances on one node, the equivalent of Get-VM on a Hyper-V host",
         ],
     ),
     p(
@@ -336,6 +371,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm cpu usage now",
             "is my windows VM switched on right now",
             "how much memory is my virtual machine using at the moment",
+            "power state of one VM like the vSphere Summary tab",
+            "is a given instance running or stopped, its instance state",
         ],
     ),
     p(
@@ -356,6 +393,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm rrd data",
             "how busy has my VM's CPU been this week",
             "how much network traffic did my virtual machine use over the last day",
+            "a VM's performance charts like the vSphere Performance tab",
+            "CloudWatch-style CPU and network metrics for one instance",
         ],
     ),
     // Guests' configuration (QEMU).
@@ -385,6 +424,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what hardware did I give my VM, how many cores and how much RAM",
             "show me the settings of my windows virtual machine",
             "which ISO is in the virtual DVD drive of my VM",
+            "show a VM's Edit Settings: vCPU, memory, disks, NICs",
+            "the equivalent of a VM's .vmx file",
+            "what instance type and hardware does a VM have",
         ],
     ),
     p(
@@ -429,6 +471,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make my VM start by itself when the box boots",
             "how do I put the windows installer in the virtual DVD drive of my VM",
             "can you give my home assistant VM more memory and another CPU core",
+            "Edit Settings on a VM to change vCPU and memory",
+            "change a VM's instance size, more CPU and RAM",
+            "attach a volume or ISO to a VM like in Edit Settings",
         ],
     ),
     p(
@@ -465,6 +510,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "extend vm virtual disk",
             "how do I give my VM more disk space",
             "the virtual machine's hard drive is full, make it bigger by 20 gigs",
+            "extend a VM's VMDK like in Edit Settings",
+            "grow a VM's volume, the equivalent of modifying an EBS volume size",
+            "expand a VHDX of a VM",
         ],
     ),
     p(
@@ -485,6 +533,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change storage of vm disk",
             "how do I put my VM's hard drive on the new SSD",
             "move the virtual machine's disk onto a different storage drive",
+            "Storage vMotion a VM's disk",
+            "Move Virtual Machine Storage like Hyper-V for one disk",
         ],
     ),
     p(
@@ -499,6 +549,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "detach vm disk and destroy volume",
             "how do I get rid of the unused disk hanging off my VM",
             "throw away a detached hard drive of the virtual machine for good",
+            "remove a disk from a VM and delete files from the datastore",
+            "detach and destroy a volume of a VM",
         ],
     ),
     p(
@@ -510,6 +562,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "apply pending cloud-init changes",
             "I changed the cloud-init password, how do I rebuild the little cloud-init drive of my VM",
             "regenerate the virtual machine's cloud-init disk so it picks up my new SSH key",
+            "reapply a guest customization spec to a VM",
+            "rebuild a VM's cloud-init drive after changing its user data",
         ],
     ),
     p(
@@ -520,6 +574,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "generated cloud-init network config of vm",
             "show me the actual user-data file cloud-init made for my VM",
             "what network config file will cloud-init hand to my virtual machine",
+            "show the rendered user-data of a VM like EC2 instance user data",
+            "the generated meta-data and network config a VM boots with",
         ],
     ),
     p(
@@ -534,6 +590,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send key combo to vm console",
             "how do I press ctrl alt delete inside my windows VM",
             "type a key into the virtual machine's screen for me",
+            "send Ctrl-Alt-Del to a VM like the console menu in vSphere",
+            "the Hyper-V Ctrl+Alt+End for a VM's console",
         ],
     ),
     p(
@@ -548,6 +606,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reset vm user password",
             "I forgot the password of the user in my VM, can you reset it from outside",
             "change a login password inside my virtual machine",
+            "reset a guest's admin password like Azure VM reset password",
+            "set a Windows user's password inside a VM through the tools",
         ],
     ),
     p(
@@ -565,6 +625,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm ip addresses from inside guest",
             "what IP address did my VM get",
             "how do I find the IP of my windows virtual machine without logging in",
+            "a VM's IP addresses as VMware Tools would report them",
+            "private IP of an instance reported from inside the guest",
         ],
     ),
     p(
@@ -580,6 +642,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "execute shell command inside vm",
             "can you run a command inside my VM without logging in",
             "start a program in my virtual machine through the guest agent",
+            "run a script inside a VM like Invoke-VMScript",
+            "PowerShell Direct style command in a guest",
+            "the SSM Run Command equivalent for a VM",
         ],
     ),
     // Snapshots.
@@ -601,6 +666,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "take vm snapshot before change",
             "how do I save a restore point of my VM before I update it",
             "take a snapshot of the virtual machine so I can undo things later",
+            "take a checkpoint of a VM like Hyper-V",
+            "Take Snapshot of a VM including its memory like vSphere",
         ],
     ),
     p(
@@ -616,6 +683,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm snapshot names and dates",
             "what restore points does my VM have",
             "show me the saved snapshots of my virtual machine",
+            "open the Snapshot Manager for a VM",
+            "list a VM's checkpoints",
         ],
     ),
     p(
@@ -637,6 +706,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "revert vm snapshot",
             "how do I put my VM back to yesterday's version",
             "undo everything since the snapshot on my virtual machine",
+            "Revert to Snapshot on a VM as in vSphere",
+            "apply a checkpoint to a VM like Hyper-V",
         ],
     ),
     p(
@@ -652,6 +723,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove old vm snapshot",
             "how do I remove an old restore point from my VM",
             "get rid of a snapshot I no longer need on the virtual machine",
+            "delete a VM's checkpoint",
+            "remove an old VM snapshot so the delta gets consolidated",
         ],
     ),
     p(
@@ -666,6 +739,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "snapshot an lxc container",
             "how do I save a restore point of my container before I upgrade it",
             "take a snapshot of my LXC so I can undo things",
+            "take a checkpoint of a container",
+            "Take Snapshot of a container like in vSphere",
         ],
     ),
     p(
@@ -679,6 +754,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lxc snapshot names",
             "what restore points does my container have",
             "show me the snapshots of my plex LXC",
+            "Snapshot Manager for a container",
+            "list a container's checkpoints",
         ],
     ),
     p(
@@ -699,6 +776,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "revert lxc snapshot",
             "how do I put my container back to yesterday's version",
             "undo my changes to the LXC by going back to its snapshot",
+            "Revert to Snapshot on a container",
+            "apply a checkpoint to a container",
         ],
     ),
     p(
@@ -712,6 +791,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove old lxc snapshot",
             "how do I remove an old restore point from my container",
             "get rid of a snapshot of the LXC I don't need",
+            "delete a container's checkpoint",
         ],
     ),
     // Containers.
@@ -737,6 +817,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make a new container from the debian template",
             "can you set up a fresh LXC for pihole",
             "how do I get my plex container back from last week's backup",
+            "launch a new container from an OS template like launching an instance",
+            "New container wizard, the LXD launch equivalent",
         ],
     ),
     p(
@@ -756,6 +838,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start ct now",
             "can you turn my plex container on",
             "how do I switch the pihole LXC back on",
+            "power on a container like I would a VM in vSphere",
+            "start a stopped system container, the LXD start equivalent",
         ],
     ),
     p(
@@ -771,6 +855,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "kill lxc container immediately",
             "my container won't shut down, how do I kill it",
             "force my LXC off right now",
+            "hard Power Off a container",
+            "force stop a container like a cloud force stop",
         ],
     ),
     p(
@@ -786,6 +872,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "clean stop of lxc",
             "how do I switch off my plex container nicely",
             "turn off the pihole LXC the clean way so nothing gets corrupted",
+            "Shut Down Guest OS for a container",
+            "cleanly stop a container like stopping an instance",
         ],
     ),
     p(
@@ -800,6 +888,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart an lxc container",
             "can you restart my plex container",
             "how do I restart the pihole LXC",
+            "Restart Guest OS of a container, as vSphere would say",
         ],
     ),
     p(
@@ -814,6 +903,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "destroy lxc and its volumes",
             "how do I get rid of a container I don't use anymore",
             "delete my old test LXC completely along with its disk",
+            "terminate a container and delete its volumes",
+            "Delete from Disk a container",
         ],
     ),
     p(
@@ -827,6 +918,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "copy lxc to new ctid",
             "how do I copy my container so I can test on the copy",
             "make a duplicate of my plex LXC",
+            "deploy a container from a template like vCenter deploy from template",
+            "launch a container from a golden image",
         ],
     ),
     p(
@@ -844,6 +937,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart migration of lxc",
             "how do I move my container to the other box",
             "shift my plex LXC over to my second server",
+            "vMotion a container to another host",
+            "move a container to another node like a cold migration",
         ],
     ),
     p(
@@ -859,6 +954,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "containers on a host",
             "what containers do I have on the box",
             "show me all my LXCs on this server and which are on",
+            "all containers on a host, like listing instances on a node",
         ],
     ),
     p(
@@ -880,6 +976,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "container cpu usage now",
             "is my plex container running right now",
             "how much RAM is my pihole LXC using at the moment",
+            "power state of one container like a VM's Summary tab",
         ],
     ),
     p(
@@ -897,6 +994,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "container cores and memory settings",
             "how much RAM and how many cores did I give my plex container",
             "show me the settings of my pihole LXC",
+            "show a container's Edit Settings: cores, memory, root disk, NICs",
         ],
     ),
     p(
@@ -926,6 +1024,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make my plex container start by itself when the box boots",
             "how do I share a folder from the host with my LXC",
             "can you give my pihole container a fixed IP address",
+            "Edit Settings on a container to change cores and memory",
+            "resize a container's instance size",
         ],
     ),
     p(
@@ -942,6 +1042,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "grow container disk",
             "how do I give my plex container more disk space",
             "my LXC's disk is full, make it bigger",
+            "grow a container's disk like extending an EBS volume",
+            "extend a container's root volume",
         ],
     ),
     p(
@@ -957,6 +1059,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move lxc rootfs to another storage",
             "how do I put my container's disk on the new SSD",
             "move the LXC's root disk to a different storage",
+            "Storage vMotion a container's root disk or mount point",
         ],
     ),
     p(
@@ -972,6 +1075,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lxc performance metrics over time",
             "how busy has my plex container been this week",
             "how much network traffic did my LXC use yesterday",
+            "a container's performance charts like the vSphere Performance tab",
+            "CloudWatch-style metrics for one container",
         ],
     ),
     p(
@@ -986,6 +1091,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lxc network interfaces live",
             "what IP address did my container get",
             "how do I find the IP of my pihole LXC",
+            "a container's IP addresses like an instance's private IP",
+            "which IPs did a container get, as the tools would show",
         ],
     ),
     // Backups and restore.
@@ -1019,6 +1126,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "one-off backup of guest",
             "can you back up my plex container right now",
             "how do I make a copy of my VM to the NAS before I break something",
+            "back up a VM now, like a Veeam quick backup",
+            "on-demand backup of an instance like AWS Backup on-demand",
         ],
     ),
     p(
@@ -1041,6 +1150,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list scheduled backup jobs",
             "what automatic backups have I set up",
             "show me my backup schedules",
+            "list all scheduled backup jobs, the Veeam jobs view equivalent",
         ],
     ),
     p(
@@ -1060,6 +1170,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add scheduled vzdump job",
             "how do I make proxmox back up my VMs every night by itself",
             "set up automatic weekly backups of everything to the NAS",
+            "create a scheduled backup job like a Veeam job",
+            "set up a backup plan like AWS Backup for several VMs",
         ],
     ),
     p(
@@ -1081,6 +1193,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change backup job retention",
             "how do I change my nightly backup to keep only the last 7 copies",
             "move my automatic backup to 3 in the morning",
+            "edit a backup job's schedule or retention like editing a Veeam job",
         ],
     ),
     p(
@@ -1096,6 +1209,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove scheduled backup",
             "how do I stop a scheduled backup from running ever again",
             "remove an automatic backup plan I don't want",
+            "remove a scheduled backup job",
         ],
     ),
     p(
@@ -1112,6 +1226,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "find guests not backed up",
             "which of my VMs and containers are not getting backed up",
             "am I forgetting to back up anything",
+            "which VMs are unprotected, like Veeam's unprotected VMs report",
         ],
     ),
     p(
@@ -1129,6 +1244,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "guest config inside backup",
             "what settings did the VM in this backup file have",
             "peek at the config stored inside a backup before restoring it",
+            "show the VM settings saved inside a backup, like reading the .vmx from it",
         ],
     ),
     p(
@@ -1145,6 +1261,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "apply retention to backups",
             "how do I clean out old backups so only the last few stay",
             "delete extra backups on the storage keeping the last 3",
+            "apply a retention policy to backups on a datastore like Veeam retention",
+            "clean up old restore points on a backup datastore",
         ],
     ),
     p(
@@ -1157,6 +1275,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which backups would be pruned",
             "which old backups would be thrown away if I keep only the last 5",
             "preview which backup files a cleanup would remove",
+            "which restore points would the retention policy delete, as a dry run",
         ],
     ),
     p(
@@ -1173,6 +1292,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "single file restore listing",
             "can I get a single file back out of a backup without restoring the whole thing",
             "browse the folders inside a backup on my backup server",
+            "browse files inside a backup for file-level restore like Veeam FLR",
+            "guest file restore: list folders in a VM backup",
         ],
     ),
     // Storage.
@@ -1192,6 +1313,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "configured storages in datacenter",
             "what storage locations have I set up in proxmox",
             "list all the places proxmox can keep disks and backups",
+            "all datastores defined in the datacenter, like vCenter's storage view",
+            "list datastores cluster-wide",
         ],
     ),
     p(
@@ -1218,6 +1341,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I add my synology NAS share so proxmox can keep backups there",
             "connect my new NFS folder to proxmox as a storage",
             "add my proxmox backup server as a place for backups",
+            "add an NFS datastore to the datacenter",
+            "add an iSCSI datastore like in vSphere",
+            "mount a new datastore for all hosts",
         ],
     ),
     p(
@@ -1242,6 +1368,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "edit storage options",
             "how do I let my NAS storage also hold ISO images",
             "change what kinds of files a storage is allowed to hold",
+            "change a datastore's settings, like which content types it holds",
+            "limit a datastore to certain hosts",
         ],
     ),
     p(
@@ -1256,6 +1384,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete storage config",
             "how do I remove a storage I no longer use from proxmox",
             "disconnect the old NAS share from proxmox",
+            "unmount and remove a datastore from the datacenter",
         ],
     ),
     p(
@@ -1278,6 +1407,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storages accepting iso on node",
             "how much space is left on each of my drives on the box",
             "which storages can I put ISOs on for this server",
+            "all datastores a host sees with capacity, like the host's Datastores tab",
+            "which storage is mounted on one host",
         ],
     ),
     p(
@@ -1304,6 +1435,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storage total and available bytes",
             "how much free space is left on my local-lvm storage",
             "is my NAS storage almost full",
+            "free and used capacity of one datastore on a host",
         ],
     ),
     p(
@@ -1335,6 +1467,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backups on storage",
             "what ISOs have I got on the box to install from",
             "show me the backups sitting on my NAS storage",
+            "browse a datastore like the vSphere datastore browser",
+            "list volumes, ISOs and backups on a datastore",
         ],
     ),
     p(
@@ -1362,6 +1496,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove backup file from storage",
             "how do I delete an old ISO I don't need anymore",
             "remove an old backup file from the storage to free up room",
+            "delete an orphaned virtual disk file from a datastore",
+            "delete an unattached volume like removing an available EBS volume",
         ],
     ),
     p(
@@ -1376,6 +1512,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "edit backup notes",
             "how do I stop a backup from ever being cleaned up automatically",
             "add a note to a backup file so I remember what it was",
+            "add notes to a backup file on a datastore",
+            "lock a backup against deletion like an immutable restore point",
         ],
     ),
     p(
@@ -1395,6 +1533,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storage download url",
             "can you grab the windows ISO from this link onto the box",
             "download the alpine container template from a web address into my storage",
+            "upload an ISO to a datastore straight from a URL",
+            "pull an OVA or cloud image from a web link into a datastore",
         ],
     ),
     p(
@@ -1406,6 +1546,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "appliance template catalog",
             "what ready-made container templates can I get",
             "is there a ready-made template for turnkey apps",
+            "list ready-made appliance templates like a marketplace",
+            "which prebuilt container images can I download, like AMIs",
         ],
     ),
     p(
@@ -1416,6 +1558,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "fetch appliance template",
             "how do I get the ubuntu container template onto the box",
             "download a ready-made LXC template from the proxmox list",
+            "download an appliance template from the catalog, like deploying from a marketplace",
         ],
     ),
     // Nodes.
@@ -1440,6 +1583,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "all nodes cpu and memory",
             "which proxmox servers do I have and are they online",
             "list my boxes",
+            "all hosts in the cluster like vCenter's Hosts and Clusters view",
         ],
     ),
     p(
@@ -1477,6 +1621,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node uptime and load",
             "how much memory and CPU is the box using right now",
             "how long has the server been up",
+            "host summary like vSphere: CPU, memory, uptime, version",
         ],
     ),
     p(
@@ -1500,6 +1645,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "power off host",
             "can you restart the whole proxmox box",
             "how do I shut down the server safely before a power cut",
+            "reboot or shut down an ESXi-style host",
+            "host power actions like Shut Down Host in vSphere",
         ],
     ),
     p(
@@ -1518,6 +1665,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "systemd services state on node",
             "which background services are running on the box",
             "show the status of all the proxmox services on the server",
+            "services running on a host, like ESXi Services (hostd, vpxa)",
         ],
     ),
     p(
@@ -1536,6 +1684,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart pveproxy service on node",
             "the web page isn't loading, how do I restart the pveproxy service",
             "restart a service on the box",
+            "restart the management agents on a host, like restarting hostd on ESXi",
         ],
     ),
     p(
@@ -1551,6 +1700,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is pvedaemon running",
             "is the proxmox web service running",
             "is the cluster file system service running on the box",
+            "is one host service running, like checking hostd status",
         ],
     ),
     p(
@@ -1570,6 +1720,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host system log lines",
             "show me the system log of the box",
             "are there any errors in the server's log",
+            "host system log, the equivalent of ESXi syslog",
         ],
     ),
     p(
@@ -1586,6 +1737,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "journalctl on node",
             "show me what happened on the box recently in the logs",
             "why did the server crash, show the journal",
+            "read a host's logs like vmkernel.log on ESXi",
         ],
     ),
     p(
@@ -1608,6 +1760,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list node bridges and bonds",
             "what network cards and bridges does the box have",
             "show me the network setup of the server",
+            "list a host's virtual switches, uplinks and bonds like vSphere networking",
+            "Hyper-V virtual switches on a host",
         ],
     ),
     p(
@@ -1626,6 +1780,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create bond on node",
             "how do I add another bridge on the box for its other network port",
             "make a VLAN network on the box",
+            "create a vSwitch on a host",
+            "add a port group for a VLAN on a host",
+            "create a NIC team with LACP like Hyper-V teaming",
         ],
     ),
     p(
@@ -1640,6 +1797,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "edit node interface ip",
             "how do I change the IP address of the proxmox box",
             "set a different gateway for the server",
+            "change a vSwitch on a host, add an uplink or make it VLAN aware",
         ],
     ),
     p(
@@ -1658,6 +1816,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reload node network config",
             "I changed the network settings, how do I make them take effect without rebooting",
             "apply the new network config on the box",
+            "apply pending host networking changes without a reboot",
         ],
     ),
     p(
@@ -1671,6 +1830,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "discard node network edits",
             "I messed up the network settings, throw away my unsaved changes",
             "undo the network edits on the box that aren't applied yet",
+            "discard pending host networking changes, roll back the vSwitch edits",
         ],
     ),
     p(
@@ -1692,6 +1852,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node disk list with health",
             "what hard drives are plugged into the box",
             "is my new SSD showing up on the server",
+            "a host's physical disks like ESXi storage devices",
+            "list local drives on a hypervisor host",
         ],
     ),
     p(
@@ -1710,6 +1872,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "disk health smart values",
             "is my hard drive dying, check its health",
             "show the SMART health of a disk in the box",
+            "health of a host's physical drive like the iDRAC or vSAN disk health",
         ],
     ),
     p(
@@ -1725,6 +1888,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list zfs zpools",
             "what ZFS pools does the box have and are they healthy",
             "list the zpools on the server",
+            "list local software RAID pools on a host, like Storage Spaces pools",
         ],
     ),
     p(
@@ -1735,6 +1899,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new zpool on disks",
             "how do I make a ZFS mirror out of my two new drives",
             "set up a ZFS pool on the empty disks in the box",
+            "create a software RAID pool on a host, like Storage Spaces or a vSAN disk group",
         ],
     ),
     p(
@@ -1745,6 +1910,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "erase disk partition table",
             "how do I erase an old drive so proxmox can use it",
             "wipe a disk that still has windows on it",
+            "erase partitions on a host disk so it can be reused",
+            "clear an old VMFS disk before reusing it",
         ],
     ),
     p(
@@ -1764,6 +1931,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "available apt upgrades on node",
             "what updates are waiting to be installed on the box",
             "are there any updates for proxmox itself",
+            "which patches are pending on a host, like Update Manager compliance",
         ],
     ),
     p(
@@ -1781,6 +1949,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "refresh apt package lists on node",
             "how do I check for new proxmox updates",
             "refresh the list of updates on the box",
+            "check a host for new patches like Update Manager scan",
+            "refresh the patch catalog on a host, the vLCM equivalent",
         ],
     ),
     p(
@@ -1796,6 +1966,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add standard apt repo",
             "how do I add the free no-subscription update source",
             "turn on the community update repository without paying",
+            "add the no-subscription update depot to a host",
         ],
     ),
     p(
@@ -1812,6 +1983,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is enterprise repo enabled",
             "which update sources are set up on the box",
             "why do I get the enterprise repository error when updating",
+            "which update depots does a host pull patches from",
         ],
     ),
     p(
@@ -1829,6 +2001,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve package versions",
             "which version of proxmox am I running, package by package",
             "what kernel and proxmox versions are installed on the box",
+            "host software build numbers like the ESXi build version",
         ],
     ),
     p(
@@ -1842,6 +2015,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "we bought a subscription, enter the key on pve2",
             "how do I enter the subscription key I bought",
             "I bought a subscription, put the key on the box",
+            "assign a license key to a host",
         ],
     ),
     p(
@@ -1859,6 +2033,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "subscription level of host",
             "do I have a proxmox subscription on this box",
             "why does it keep nagging me about no valid subscription",
+            "license status of a host like a vSphere license key",
         ],
     ),
     p(
@@ -1875,6 +2050,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host clock time",
             "what time and time zone does the box think it is",
             "the server's clock looks wrong, what time does it have",
+            "a host's clock and time zone like ESXi time configuration",
         ],
     ),
     p(
@@ -1889,6 +2065,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change host timezone",
             "how do I set the box to my time zone",
             "the server clock shows the wrong time zone, change it to Europe/Berlin",
+            "set the time zone of a host",
         ],
     ),
     p(
@@ -1903,6 +2080,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change node resolver",
             "how do I make the box use my pihole for DNS",
             "change the name server of the proxmox server",
+            "change a host's DNS servers and search domain like in ESXi networking",
         ],
     ),
     p(
@@ -1921,6 +2099,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node tls certificate info",
             "when does the certificate of the web page expire",
             "what certificate is the proxmox web page using",
+            "host SSL certificate details like the ESXi host certificate",
         ],
     ),
     p(
@@ -1937,6 +2116,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start onboot guests",
             "start all my VMs and containers on the box at once",
             "bring everything on the server back up after maintenance",
+            "power on all VMs on a host like host autostart",
+            "start every guest on one node after maintenance",
         ],
     ),
     p(
@@ -1952,6 +2133,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down every guest on host",
             "turn off every VM and container on the box",
             "stop everything running on the server before I move it",
+            "shut down all VMs on a host before maintenance",
         ],
     ),
     p(
@@ -1968,6 +2150,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "evacuate node of guests",
             "move everything off this box to my other server",
             "empty the server by moving all its VMs and containers to another node",
+            "evacuate a host like entering vSphere maintenance mode",
+            "vMotion every VM off one host",
         ],
     ),
     p(
@@ -1987,6 +2171,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node load graph data",
             "how hard has the box been working over the last week",
             "show the server's memory use over the past day",
+            "host performance charts like the vCenter Performance tab",
         ],
     ),
     p(
@@ -2001,6 +2186,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve-manager version of host",
             "what version of proxmox is on this box",
             "which pve-manager version does the server run",
+            "version and build of one host, like the ESXi build",
         ],
     ),
     p(
@@ -2044,6 +2230,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "failed tasks on node",
             "what has the box been doing lately, show the recent jobs",
             "did my last backup on the server finish",
+            "Recent Tasks on one host, like the vSphere tasks pane",
         ],
     ),
     p(
@@ -2066,6 +2253,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "task status by upid",
             "is the job I started still running or done",
             "has the backup I kicked off on the server finished yet",
+            "did a task finish, its progress like a vCenter task status",
         ],
     ),
     p(
@@ -2086,6 +2274,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "read task log",
             "show me the output of that job that failed",
             "why did my backup job fail, show its log",
+            "details and log of one task, like a vSphere task's details",
         ],
     ),
     p(
@@ -2105,6 +2294,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "kill a running node task",
             "cancel the job that is taking forever",
             "stop the job that is stuck on the server",
+            "cancel a running task like Cancel in vSphere recent tasks",
         ],
     ),
     p(
@@ -2124,6 +2314,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "recent tasks all nodes",
             "what have all my proxmox servers been doing lately",
             "show the recent jobs on every box in the cluster",
+            "Recent Tasks for the whole datacenter like vCenter's task console",
         ],
     ),
     // Cluster.
@@ -2151,6 +2342,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is cluster quorate now",
             "are all my proxmox servers talking to each other",
             "is my cluster healthy and do all boxes see each other",
+            "cluster health and quorum like Failover Cluster Manager",
+            "vSphere cluster summary: which hosts are online",
         ],
     ),
     p(
@@ -2185,6 +2378,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "find vm by name cluster-wide",
             "give me an overview of everything: all VMs, containers and storage",
             "which of my guests are using the most memory across all boxes",
+            "full inventory of VMs, hosts and datastores like vCenter's inventory",
+            "list every instance across the cluster",
         ],
     ),
     p(
@@ -2218,6 +2413,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "datacenter migration settings",
             "what keyboard layout and language is the web page set to",
             "show the datacenter-wide settings of proxmox",
+            "datacenter-wide settings like vCenter advanced settings",
         ],
     ),
     p(
@@ -2236,6 +2432,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set migration network",
             "how do I change the keyboard layout for the consoles",
             "set the email address that proxmox sends mail from",
+            "change datacenter-wide defaults like the migration network or console viewer",
         ],
     ),
     p(
@@ -2264,6 +2461,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hv07: join the cluster via hv01",
             "how do I add this box to my existing proxmox cluster",
             "join my second server to the cluster",
+            "add this host to an existing cluster, like adding a host to vCenter",
+            "join a host to a pool like XCP-ng",
         ],
     ),
     p(
@@ -2274,6 +2473,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new corosync cluster",
             "how do I start a cluster so my two boxes can work together",
             "turn my single proxmox box into a cluster",
+            "create a new cluster like a Hyper-V failover cluster or vSphere cluster",
+            "form a pool of hosts, the XCP-ng pool equivalent",
         ],
     ),
     p(
@@ -2290,6 +2491,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "join info fingerprint",
             "what do I need to join my new box to the cluster",
             "show the join information for adding a new box to my cluster",
+            "join information needed to add a new host to the cluster",
         ],
     ),
     p(
@@ -2319,6 +2521,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delnode from corosync",
             "how do I take a dead server out of my cluster",
             "remove an old node from the cluster for good",
+            "permanently remove a host from the cluster, like removing a host from vCenter inventory",
         ],
     ),
     p(
@@ -2336,6 +2539,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list host usb devices",
             "what USB sticks and dongles are plugged into the box",
             "is my zigbee USB stick showing up on the server",
+            "USB devices on a host to pass through to a VM like vSphere USB passthrough",
         ],
     ),
     p(
@@ -2347,6 +2551,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list gpus for passthrough",
             "what PCI cards like my graphics card can I pass to a VM",
             "does the box see my GPU",
+            "PCI devices on a host for DirectPath I/O passthrough",
+            "which GPUs can I pass through, like DDA in Hyper-V",
         ],
     ),
     // HA.
@@ -2369,6 +2575,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add container to ha",
             "how do I make my VM restart on the other box if this one dies",
             "keep my home assistant running automatically if a server fails",
+            "enable vSphere HA for a VM",
+            "make a VM a clustered role like Hyper-V failover clustering",
         ],
     ),
     p(
@@ -2386,6 +2594,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ha managed guests",
             "which VMs are set to move automatically when a box dies",
             "which guests are under high availability",
+            "which VMs are protected by HA, like vSphere HA protected VMs",
         ],
     ),
     p(
@@ -2404,6 +2613,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete ha resource",
             "stop my VM from being managed by high availability",
             "take my VM out of high availability",
+            "disable HA protection for a VM",
         ],
     ),
     p(
@@ -2470,6 +2680,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ha maintenance mode status",
             "is high availability working right now",
             "is the HA manager happy, show its status",
+            "HA status like the vSphere HA primary host and Failover Cluster Manager",
         ],
     ),
     p(
@@ -2515,6 +2726,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replicate vm to node",
             "how do I keep a copy of my VM's disk on the other box every 15 minutes",
             "copy my container's storage to my second server regularly",
+            "set up vSphere Replication of a VM to another host",
+            "enable Hyper-V Replica for a VM",
         ],
     ),
     p(
@@ -2530,6 +2743,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication job configs",
             "which VMs get copied to my other server regularly",
             "show my storage replication jobs",
+            "list replication jobs like Hyper-V Replica health",
         ],
     ),
     p(
@@ -2560,6 +2774,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication job last sync",
             "when did my VM last get copied to the other box, did it work",
             "did my last replication to the other box fail",
+            "health and last sync of one replication job like vSphere Replication status",
         ],
     ),
     p(
@@ -2576,6 +2791,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "trigger replication job",
             "run the copy to the other server now instead of waiting",
             "start the replication job right away",
+            "sync a replica now instead of waiting, like Replicate Now",
         ],
     ),
     // Access: users, groups, tokens, ACL, roles, permissions.
@@ -2597,6 +2813,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve user list",
             "who can log in to proxmox",
             "list the user accounts on the web page",
+            "list all users like vCenter SSO users or IAM users",
         ],
     ),
     p(
@@ -2616,6 +2833,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add pve user",
             "how do I make a login for my brother so he can use one VM",
             "add a new user account to proxmox",
+            "create a user like an IAM user",
+            "add a local SSO user",
         ],
     ),
     p(
@@ -2647,6 +2866,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change user email",
             "how do I disable a user's login without deleting it",
             "set an expiry date on my friend's account",
+            "edit a user's details or disable an account like in IAM",
         ],
     ),
     p(
@@ -2663,6 +2883,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove user account",
             "remove my friend's account from proxmox",
             "how do I remove a user account I no longer need",
+            "delete a user account like removing an IAM user",
         ],
     ),
     // A group's members are each user's `groups`: PVE's group update changes only the comment.
@@ -2700,6 +2921,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new user group",
             "make a group for my family's accounts",
             "create a user group so I can give rights to several people at once",
+            "create a user group like an IAM group or AD group",
         ],
     ),
     p(
@@ -2736,6 +2958,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new api token for user",
             "how do I make an API key for home assistant to talk to proxmox",
             "create a token so my script can log in",
+            "create an access key for automation like an AWS access key",
+            "service account token for a user",
         ],
     ),
     p(
@@ -2753,6 +2977,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "tokens of a user",
             "which API keys have I made for my account",
             "which API tokens does a user have",
+            "list a user's access keys",
         ],
     ),
     p(
@@ -2769,6 +2994,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete user token",
             "remove the API key I gave to home assistant",
             "revoke the API token my old script used",
+            "revoke an access key of a user",
         ],
     ),
     p(
@@ -2800,6 +3026,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set acl permission",
             "how do I let my brother only start and stop his own VM",
             "give a user access to one container and nothing else",
+            "assign a role to a user on an object like vCenter Add Permission",
+            "grant a policy on a VM or pool like IAM",
         ],
     ),
     p(
@@ -2822,6 +3050,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "current permission assignments",
             "who has access to what in proxmox",
             "show me every permission I've handed out",
+            "all permission assignments like vCenter Global Permissions",
         ],
     ),
     p(
@@ -2848,6 +3077,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what can this user do",
             "what exactly is my brother allowed to do",
             "check which rights a user really has",
+            "effective permissions of a user or token, like Azure check access",
         ],
     ),
     p(
@@ -2860,6 +3090,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new role with privileges",
             "make my own role that can only power VMs on and off",
             "make a custom role with just the rights I pick",
+            "create a custom role with chosen privileges like cloning a vCenter role",
         ],
     ),
     p(
@@ -2877,6 +3108,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "roles and privileges",
             "what kinds of roles can I give people",
             "what does each built-in role like PVEVMUser let people do",
+            "built-in and custom roles like vCenter roles",
         ],
     ),
     p(
@@ -2894,6 +3126,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set user password",
             "how do I change my proxmox login password",
             "reset the password of another user account",
+            "reset a user's password like in vCenter SSO",
         ],
     ),
     p(
@@ -2925,6 +3158,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list second factors",
             "which users have two-factor login turned on",
             "show the two-factor setup of every account",
+            "which users have MFA enabled",
         ],
     ),
     // Pools.
@@ -2943,6 +3177,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "guests in resource pool",
             "how do I see my groups of VMs",
             "which resource pools do I have and what's in them",
+            "list VM folders or resource groups like vCenter folders or Azure resource groups",
         ],
     ),
     p(
@@ -2959,6 +3194,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new resource pool for guests",
             "make a folder-like group to put my media VMs in",
             "create a pool for my test VMs",
+            "create a folder or resource group to organize VMs, like an Azure resource group",
         ],
     ),
     p(
@@ -2990,6 +3226,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove guest from pool",
             "put my plex container into the media group",
             "add a VM to an existing resource pool",
+            "move VMs into a folder or resource group",
         ],
     ),
     p("pools_poolid_update", &["move a VM into a pool", "add a VM or storage to a resource pool"]),
@@ -3023,6 +3260,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cluster-wide firewall rule create",
             "allow my home network to reach the web page on port 8006 for all servers",
             "add a firewall rule for the whole datacenter",
+            "add a cluster-wide firewall rule like an NSX distributed firewall rule",
         ],
     ),
     p(
@@ -3039,6 +3277,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cluster firewall rule list",
             "what firewall rules apply to my whole setup",
             "show the firewall rules set at datacenter level",
+            "datacenter-wide firewall rules like NSX DFW rules",
         ],
     ),
     p(
@@ -3057,6 +3296,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set cluster firewall input policy",
             "how do I turn on the firewall for everything in proxmox",
             "block all incoming traffic by default across the whole setup",
+            "turn on the distributed firewall for the whole datacenter",
+            "set default inbound policy cluster-wide",
         ],
     ),
     p(
@@ -3072,6 +3313,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is cluster firewall enabled",
             "is the firewall turned on for my whole proxmox setup",
             "what is the default policy of the datacenter firewall",
+            "datacenter-wide firewall settings like the NSX distributed firewall",
         ],
     ),
     p(
@@ -3084,6 +3326,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new cluster ipset",
             "make a list of trusted IP addresses for the firewall",
             "create an IP set for my home network addresses",
+            "create an IP set like an AWS prefix list or NSX IP set",
         ],
     ),
     p(
@@ -3101,6 +3344,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add cidr to cluster ipset",
             "add my phone's IP to the trusted addresses list",
             "put another address into a firewall IP set",
+            "add a CIDR to a prefix list or IP set",
         ],
     ),
     p(
@@ -3116,6 +3360,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new cluster ip alias",
             "give my laptop's IP a name I can use in firewall rules",
             "save my NAS address under a name for the firewall",
+            "define a named IP address object like an NSX IP address group",
         ],
     ),
     p(
@@ -3131,6 +3376,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new security group",
             "make a reusable set of firewall rules for my web servers",
             "create a firewall security group I can reuse on many VMs",
+            "create a reusable rule set shared by many VMs like an AWS security group",
         ],
     ),
     p(
@@ -3153,6 +3399,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host firewall allow port",
             "let only my laptop SSH into the box",
             "open a port on the proxmox server itself",
+            "open a port on a host's firewall like an ESXi firewall ruleset",
         ],
     ),
     p(
@@ -3167,6 +3414,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host firewall rule list",
             "what firewall rules are on the box itself",
             "which ports are open on the proxmox server itself",
+            "which ports does a host's firewall allow, like the ESXi firewall rules",
         ],
     ),
     p(
@@ -3184,6 +3432,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set host firewall options",
             "turn on the firewall for the box itself",
             "switch on the firewall for the proxmox server only, not the guests",
+            "host firewall settings like the ESXi host firewall",
         ],
     ),
     p(
@@ -3200,6 +3449,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host firewall log entries",
             "what is the firewall of the box blocking",
             "show the firewall log of the proxmox server",
+            "a host's firewall log of dropped packets",
         ],
     ),
     p(
@@ -3223,6 +3473,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allow port on vm firewall",
             "how do I open port 443 to my VM",
             "only let my laptop reach the virtual machine over RDP",
+            "add an inbound rule to a VM like an AWS security group rule",
+            "Azure NSG rule for one VM",
         ],
     ),
     p(
@@ -3239,6 +3491,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list firewall rules of vm",
             "what firewall rules does my VM have",
             "which ports are open on my virtual machine",
+            "a VM's inbound and outbound rules like viewing its security group",
         ],
     ),
     p(
@@ -3257,6 +3510,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set vm firewall policy",
             "how do I switch on the firewall for my VM",
             "stop my VM from changing its own IP or MAC address",
+            "enable the firewall on a VM like attaching an NSG",
+            "set a VM's default inbound policy like a security group",
         ],
     ),
     p(
@@ -3272,6 +3527,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allow port on lxc firewall",
             "how do I open port 32400 to my plex container",
             "only let my home network reach the LXC",
+            "add an inbound rule to a container like a security group rule",
         ],
     ),
     // Ceph.
@@ -3491,6 +3747,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "route alerts to target",
             "only send me an alert when something goes wrong, not for every success",
             "only notify me about failed backups, not the successful ones",
+            "define which events raise an alarm like a vCenter alarm definition or CloudWatch alarm",
         ],
     ),
     p(
@@ -3506,6 +3763,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create smtp target",
             "how do I get proxmox to email me through gmail",
             "set up my mail server so proxmox can send alerts",
+            "send alarms by email like a vCenter alarm email action",
+            "configure an SMTP relay for alerts",
         ],
     ),
     p(
@@ -3542,6 +3801,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "novnc ticket for vm",
             "how do I see my VM's screen from the web page",
             "open the virtual machine's desktop in my browser",
+            "open a VM's remote console like the vSphere web console",
+            "VMConnect to a VM, the Hyper-V way",
         ],
     ),
     p(
@@ -3556,6 +3817,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "xterm console for vm",
             "how do I get a text console to my VM over its serial port",
             "open a terminal to a headless virtual machine that has no screen",
+            "connect to a VM's serial console like the EC2 serial console",
+            "Azure-style serial console access to a VM",
         ],
     ),
     p(
@@ -3584,6 +3847,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "qemu-guest-agent reachable check",
             "is the guest agent actually running inside my VM",
             "can proxmox talk to the helper program inside my virtual machine",
+            "are VMware Tools running in a VM, the Proxmox equivalent",
+            "heartbeat of integration services in a VM, like Hyper-V",
         ],
     ),
     p(
@@ -3594,6 +3859,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "guest os name and kernel",
             "what version of windows is my VM running",
             "which linux distro and kernel is inside the virtual machine",
+            "guest OS and version as reported by the tools, like the Guest OS field in vSphere",
         ],
     ),
     p(
@@ -3604,6 +3870,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "guest fstrim to reclaim space",
             "give back unused disk space from inside my VM to the storage",
             "my thin disk keeps growing, trim the free space inside the virtual machine",
+            "reclaim thin-provisioned space from inside a VM like UNMAP space reclamation",
+            "shrink a VM's thin disk usage by trimming the guest",
         ],
     ),
     p(
@@ -3618,6 +3886,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "free space inside vm",
             "how full are the drives inside my VM",
             "how much free space does the C drive of my windows virtual machine have",
+            "guest disk usage of a VM as the tools report it",
+            "which drives and mount points the guest sees",
         ],
     ),
     p(
@@ -3628,6 +3898,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cat file inside guest",
             "can you show me what's in a file inside my VM",
             "read a log file from inside the virtual machine for me",
+            "copy a file out of a VM via guest operations, like Copy-VMFile in reverse",
         ],
     ),
     p(
@@ -3638,6 +3909,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "push file content into guest",
             "put a config file inside my VM for me",
             "write some text into a file in the virtual machine from outside",
+            "Copy-VMFile into a guest, the Hyper-V way",
+            "push a file into a VM through the guest tools without network",
         ],
     ),
     p(
@@ -3652,6 +3925,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "exit code of command run in vm",
             "what did the command you ran inside my VM print",
             "did the program started in my virtual machine finish, and what was its exit code",
+            "output of a command run in a guest, like an SSM command result",
         ],
     ),
     p(
@@ -3662,6 +3936,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "agent poweroff of guest",
             "tell windows inside my VM to shut itself down through the guest agent",
             "the VM ignores the power button, turn it off through the agent inside it",
+            "shut down the guest through the agent like VMware Tools guest shutdown",
         ],
     ),
     p(
@@ -3672,6 +3947,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cloud-init changes not yet applied",
             "what user, password and SSH key will cloud-init give my VM, including changes not yet applied",
             "show the cloud-init settings of my virtual machine next to the pending ones",
+            "a VM's guest customization values, current and pending",
+            "which user data settings will an instance get at next boot",
         ],
     ),
     p(
@@ -3682,6 +3959,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change vm snapshot notes",
             "how do I change the description of one of my VM's snapshots",
             "add a note to a restore point of my virtual machine",
+            "edit a VM snapshot's description in the Snapshot Manager",
         ],
     ),
     p(
@@ -3718,6 +3996,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "mark lxc as template",
             "how do I turn my container into a master copy for new ones",
             "make this LXC a template I can clone from",
+            "Convert to Template a container",
+            "turn a container into a golden image",
         ],
     ),
     p(
@@ -3731,6 +4011,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "novnc ticket for lxc",
             "how do I see my container's console from the web page",
             "open the LXC's screen in my browser",
+            "open a container's remote console like the vSphere web console",
         ],
     ),
     p(
@@ -3744,6 +4025,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lxc shell via xterm",
             "how do I get a shell prompt in my container from the browser",
             "open a text terminal into my LXC",
+            "get a shell on a container like EC2 Instance Connect",
+            "container console in the browser like a cloud serial console",
         ],
     ),
     p("lxc_ct_remote_migrate", &["migrate a container to another cluster"]),
@@ -3767,6 +4050,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "one backup job config",
             "when does my nightly backup run and what does it back up",
             "show me the settings of one backup schedule",
+            "show one backup job's definition: schedule, target, retention",
         ],
     ),
     p(
@@ -3779,6 +4063,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup job volume coverage",
             "which disks does my nightly backup actually include",
             "is my second drive part of the scheduled backup",
+            "which VMs and disks does a backup job cover, like a job's object list",
         ],
     ),
     p(
@@ -3814,6 +4099,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup volume details",
             "how big is this backup file and when was it made",
             "show me the details of one disk image on a storage",
+            "details of one file on a datastore: size, format, used space",
         ],
     ),
     p(
@@ -3828,6 +4114,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "config of one storage",
             "what settings does my NAS storage have",
             "show how the backup storage is configured",
+            "show the configuration of one datastore: type, path, content",
         ],
     ),
     p(
@@ -3841,6 +4128,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "storage fill level over time",
             "how fast has my storage been filling up over the last month",
             "how has the used space of my NAS storage changed this week",
+            "datastore usage history chart like the vSphere storage performance tab",
         ],
     ),
     p(
@@ -3851,6 +4139,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "scan nfs shares",
             "what shared folders does my NAS offer over NFS",
             "which NFS exports can proxmox see on my synology",
+            "which NFS exports can I mount as a datastore",
         ],
     ),
     p(
@@ -3859,6 +4148,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which SMB shares does a server offer",
             "what windows shares does my NAS have",
             "which SMB shares can proxmox see on the file server",
+            "list SMB shares on a file server to add as a datastore",
         ],
     ),
     p(
@@ -3869,6 +4159,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list datastores on backup server",
             "what datastores are on my backup server",
             "which datastores can proxmox find on my proxmox backup server",
+            "list repositories on a backup server, like browsing Veeam repositories",
         ],
     ),
     p("node_scan_iscsi_list", &["discover iSCSI targets"]),
@@ -3884,6 +4175,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start stopped systemd service on host",
             "start a background service on the box that is stopped",
             "the proxmox web service is dead, start it again",
+            "start a service on a host, like starting SSH on ESXi",
         ],
     ),
     p(
@@ -3897,6 +4189,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop systemd service on host",
             "stop a background service on the box",
             "how do I stop the postfix mail service on the server",
+            "stop a service on a host, like stopping SSH on ESXi",
         ],
     ),
     p(
@@ -3911,6 +4204,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "one network interface on node",
             "how is vmbr0 set up on the box",
             "what IP address is on the server's main bridge",
+            "show one vSwitch or bridge's config on a host",
         ],
     ),
     p(
@@ -3921,6 +4215,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove bridge from node",
             "remove a bridge I made on the box by mistake",
             "delete a network interface I don't need from the server",
+            "remove a vSwitch or port group from a host",
         ],
     ),
     p(
@@ -3935,6 +4230,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "zpool status of pool",
             "is my ZFS mirror degraded, which drive failed",
             "show the health of each disk in my zpool",
+            "health and layout of one local storage pool",
         ],
     ),
     p(
@@ -3970,6 +4266,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "format disk as directory",
             "how do I use a new drive as a plain folder for backups and ISOs",
             "format an empty disk with ext4 and add it as storage",
+            "format a disk and add it as a local datastore, the VMFS equivalent",
         ],
     ),
     p(
@@ -3980,6 +4277,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new gpt partition table",
             "how do I prepare a brand new empty disk in the box with a partition table",
             "the new drive doesn't show as usable, give it a GPT so proxmox can use it",
+            "initialize a new disk with GPT like Windows Disk Management",
         ],
     ),
     p(
@@ -3990,6 +4288,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "enable apt repo entry",
             "how do I switch off the enterprise repository that needs a subscription",
             "disable an update source on the box",
+            "enable or disable one update depot on a host",
         ],
     ),
     p(
@@ -4010,6 +4309,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pve api release",
             "what version of proxmox am I running",
             "which proxmox release is behind the web page I log in to",
+            "what version of the platform is this, like vCenter About",
         ],
     ),
     p("node_subscription", &["recheck the subscription"]),
@@ -4019,6 +4319,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the subscription key",
             "remove the subscription key from the box",
             "take the subscription key off the server",
+            "remove the license key from a host",
         ],
     ),
     p(
@@ -4033,6 +4334,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "node dns search domain",
             "what DNS server is the box using",
             "which search domain and name servers is the server set to",
+            "a host's DNS servers like the ESXi TCP/IP configuration",
         ],
     ),
     p(
@@ -4059,6 +4361,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set node ssl certificate",
             "how do I put my own certificate on the proxmox web page",
             "install a certificate I bought so the browser stops warning me",
+            "replace a host's certificate with our CA-signed one, like replacing the machine SSL cert",
         ],
     ),
     p(
@@ -4074,6 +4377,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lets encrypt certificate for node",
             "how do I get a free let's encrypt certificate for the web page",
             "get rid of the browser security warning with a real certificate",
+            "get a free Let's Encrypt certificate for a host, like AWS Certificate Manager",
         ],
     ),
     p(
@@ -4086,6 +4390,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "renew node lets encrypt cert",
             "my let's encrypt certificate is about to expire, renew it",
             "renew the let's encrypt certificate of the web page",
+            "renew a host's Let's Encrypt certificate",
         ],
     ),
     p(
@@ -4106,6 +4411,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send wake-on-lan to node",
             "how do I turn on my other proxmox box over the network",
             "wake up the sleeping server with wake on lan",
+            "power on a sleeping host remotely, like DPM bringing a host out of standby",
         ],
     ),
     p(
@@ -4118,6 +4424,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pvereport output of node",
             "make a system report of the box to post on the forum",
             "collect all the system info of the server for a support request",
+            "generate a support bundle for a host like vm-support",
         ],
     ),
     p("node_netstat_list", &["network traffic counters of guests' interfaces on a node"]),
@@ -4141,6 +4448,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host console xterm",
             "how do I get a command line on the box from the web page",
             "open a root shell on the server in the browser",
+            "open a host shell like the ESXi Shell or DCUI",
+            "SSH into a hypervisor host from the browser",
         ],
     ),
     p(
@@ -4149,6 +4458,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "suspend all guests on a node",
             "pause all the VMs on the box",
             "pause every virtual machine on the server at once",
+            "suspend all VMs on a host, like Save for every VM on a Hyper-V host",
         ],
     ),
     p("node_execute", &["run several API calls in one batch on a node"]),
@@ -4181,6 +4491,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start many guests cluster-wide",
             "start every VM and container on all my boxes",
             "bring up all guests across the cluster after the power is back",
+            "power on all guests cluster-wide after a datacenter outage",
         ],
     ),
     p(
@@ -4193,6 +4504,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down many guests cluster-wide",
             "shut down every VM and container on all my boxes",
             "turn off all guests across the whole cluster before a power cut",
+            "shut down every VM in the datacenter for a power-down, like a planned outage",
         ],
     ),
     p(
@@ -4331,6 +4643,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "user account info",
             "show me the details of one user account",
             "when does my friend's proxmox account expire",
+            "show one user's account details and groups",
         ],
     ),
     p(
@@ -4442,6 +4755,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "register tfa entry",
             "how do I turn on two-factor login with my phone app",
             "add an authenticator app code to my proxmox login",
+            "enable MFA for a user like an AWS MFA device",
         ],
     ),
     p("access_ticket_create", &["log in and get a ticket"]),
@@ -4464,6 +4778,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove cluster firewall rule",
             "delete a firewall rule that applies to the whole setup",
             "remove a datacenter firewall rule I added by mistake",
+            "remove a datacenter-wide firewall rule",
         ],
     ),
     p(
@@ -4502,6 +4817,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "firewall macro names",
             "what ready-made firewall rules like SSH or HTTP are there",
             "which firewall shortcuts for common services can I use",
+            "predefined service definitions like NSX services (HTTP, SSH, RDP)",
         ],
     ),
     p(
@@ -4527,6 +4843,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "drop vm firewall rule by position",
             "remove a firewall rule from my VM",
             "close the port I opened on the virtual machine",
+            "remove an inbound rule from a VM's security group",
         ],
     ),
     p(
@@ -4552,6 +4869,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm firewall log entries",
             "what is the firewall blocking for my VM",
             "show the firewall log of my virtual machine",
+            "a VM's firewall log like VPC flow logs",
         ],
     ),
     p(
@@ -4562,6 +4880,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list lxc firewall rules",
             "what firewall rules does my container have",
             "which ports are open on my LXC",
+            "a container's firewall rules like viewing its security group",
         ],
     ),
     p(
@@ -4577,6 +4896,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set container firewall policy",
             "how do I switch on the firewall for my container",
             "turn on the firewall for my pihole LXC",
+            "enable the firewall on a container like attaching a security group",
         ],
     ),
     p(
@@ -4791,6 +5111,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "all notification targets",
             "where can proxmox send me alerts",
             "which places is proxmox set up to send alerts to",
+            "list alarm actions and targets like SNS topics",
         ],
     ),
     p(
@@ -4807,6 +5128,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "test notification target",
             "send me a test alert to see if it arrives",
             "check that my proxmox alert emails actually work",
+            "send a test alarm to check email or webhook delivery",
         ],
     ),
     p(
@@ -4827,6 +5149,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create gotify target",
             "send proxmox alerts to my gotify app",
             "how do I get push notifications from proxmox on my phone with gotify",
+            "push alarms to a phone via gotify like SNS mobile push",
         ],
     ),
     p(
@@ -4843,6 +5166,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create webhook target",
             "send proxmox alerts to my discord or ntfy",
             "post proxmox alerts to a webhook URL",
+            "send alarms to Slack or Teams via webhook like an SNS HTTP subscription",
         ],
     ),
     p(
@@ -4861,6 +5185,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "register a Let's Encrypt account",
             "how do I sign up with let's encrypt in proxmox",
             "register an email with let's encrypt so I can get certificates",
+            "register a Let's Encrypt account for the datacenter",
         ],
     ),
     p("acme_plugins_create", &["add a DNS challenge plugin for ACME"]),
@@ -4872,6 +5197,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "active user sessions in guest",
             "who is logged in to my VM right now",
             "which users are signed in on the virtual machine",
+            "who is logged in inside a VM, as the guest tools report",
         ],
     ),
     p(
@@ -4882,6 +5208,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "guest os hostname",
             "what computer name does my VM think it has",
             "which hostname is set inside the virtual machine",
+            "the guest DNS name of a VM as VMware Tools shows it",
         ],
     ),
     p(
@@ -4892,6 +5219,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "qemu agent version",
             "which commands does the guest agent in my VM support",
             "what version of the qemu guest agent is installed in my virtual machine",
+            "which guest agent commands does a VM support, like checking the tools version",
         ],
     ),
     p(
@@ -4916,6 +5244,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "unfreeze guest filesystems",
             "my VM hangs after a backup, unfreeze its filesystems",
             "the virtual machine's disks are stuck frozen, thaw them",
+            "thaw a VM's filesystems after a quiesced snapshot",
+            "unfreeze the guest after a VSS-style quiesce",
         ],
     ),
     p(
@@ -4924,6 +5254,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "import a VM from ESXi or an OVA file",
             "how do I bring in a VM I exported from virtualbox as an OVA",
             "what is inside this OVA file before I import it",
+            "read an ESXi VM's settings before importing it into Proxmox",
+            "import wizard data for a VMware VM from a vCenter or ESXi source",
+            "what would a VM migrated from VMware look like here",
         ],
     ),
     p(
@@ -4949,6 +5282,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remote-viewer connection for vm",
             "how do I open my VM in virt-viewer for smoother graphics and sound",
             "get me a spice file to connect to the virtual machine",
+            "open a VM in a desktop viewer app like VMware Remote Console",
+            "download a virt-viewer connection file for a VM",
         ],
     ),
     p(
@@ -4963,6 +5298,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "reset tfa failures",
             "I typed the two-factor code wrong too many times and got locked out, unlock it",
             "my friend is locked out after wrong two-factor codes, let him try again",
+            "unlock a user locked out after too many failed MFA codes",
         ],
     ),
     p(
@@ -5861,6 +6197,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "edit sendmail target recipients",
             "change the email address proxmox sends alerts to",
             "change where the default proxmox alert emails go",
+            "change the email recipients of the built-in alarm mails",
         ],
     ),
     p(
@@ -6223,6 +6560,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove lxc firewall rule",
             "remove a firewall rule from my container",
             "close the port I opened on my LXC",
+            "remove an inbound rule from a container's security group",
         ],
     ),
     p(
@@ -6377,6 +6715,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete my own certificate and key from the web UI of a node",
             "remove my own certificate from the web page and go back to the self-signed one",
             "go back to the default self-signed certificate on the box",
+            "remove a host's custom certificate and go back to self-signed",
         ],
     ),
     p(
@@ -6464,6 +6803,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm snapshot config",
             "what did my VM's settings look like at the time of that snapshot",
             "how much RAM did the virtual machine have in the old restore point",
+            "show the hardware a VM had at one checkpoint",
         ],
     ),
     p(
@@ -6536,6 +6876,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new thinpool on disk",
             "how do I turn a new SSD into space for VM disks with thin provisioning",
             "make an LVM-thin pool on the empty disk in the box",
+            "create a thin-provisioned local datastore on a blank disk",
         ],
     ),
     p("node_disks_lvmthin_delete", &["remove an LVM thin pool from a node", "delete a thinpool to reuse its disk"]),
@@ -6547,6 +6888,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "zpool destroy and free its disks",
             "how do I get rid of a ZFS pool I no longer use",
             "destroy the ZFS pool on my old drives",
+            "destroy a local storage pool on a host",
         ],
     ),
     p("node_scan_lvm_list", &["which LVM volume groups exist on a node", "find volume groups to add as LVM storage"]),
@@ -6610,6 +6952,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "second factors of user",
             "what second factors does my account have",
             "which authenticator apps or security keys are on my friend's account",
+            "a user's MFA devices",
         ],
     ),
     p("access_tfa_id_get", &["details of one TFA entry of a user", "show one second factor of a user"]),
@@ -6633,6 +6976,7 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete totp of user",
             "I lost my phone, remove the authenticator from my account",
             "remove an old security key from a user's login",
+            "remove a user's MFA device",
         ],
     ),
     p(
