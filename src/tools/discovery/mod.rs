@@ -187,12 +187,15 @@ mod tests {
         assert_eq!(Intent::of("build a mirrored ZFS pool from two disks"), Intent::Create);
         assert_eq!(Intent::of("set her up with a login"), Intent::Create);
         assert_eq!(Intent::of("back up VM 120 to pbs1"), Intent::Create);
+        assert_eq!(Intent::of("deploy a new VM from template 9000"), Intent::Create);
+        assert_eq!(Intent::of("insert the driver ISO into the DVD drive of VM 100"), Intent::Enable);
     }
 
     #[test]
     fn the_intent_is_read_from_the_clause_that_asks() {
         assert_eq!(Intent::of("the firewall is switched off for this customer, turn it on"), Intent::Enable);
         assert_eq!(Intent::of("is VM 100 running?"), Intent::Read);
+        assert_eq!(Intent::of("i want alerts on my phone, hook up my gotify server"), Intent::Create);
     }
 
     #[test]
