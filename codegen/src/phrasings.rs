@@ -60,6 +60,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "power on a VM, like Power On in vSphere",
             "start a stopped instance, the EC2 start-instances equivalent",
             "what is the Proxmox version of Start-VM from Hyper-V",
+            "fire up my virtual machine, it's sitting there switched off",
+            "get the VM going again so people can use it",
         ],
     ),
     p(
@@ -83,6 +85,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hard Power Off a VM like in the vSphere client",
             "Turn Off a VM the Hyper-V way, no guest shutdown",
             "force stop an instance like the cloud console's force stop",
+            "yank the plug on a VM that is stuck",
+            "knock out a frozen virtual machine right away, don't wait for it",
         ],
     ),
     p(
@@ -106,6 +110,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "Shut Down Guest OS on a VM the way vSphere does it",
             "gracefully stop an instance so the OS shuts down cleanly",
             "the equivalent of Stop-VM without -TurnOff for a VM",
+            "tell the VM to close itself down nicely, like pressing the power button once",
+            "wind down a virtual machine politely so nothing gets lost",
         ],
     ),
     p(
@@ -127,6 +133,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I restart the virtual machine the gentle way",
             "Restart Guest OS on a VM, as vSphere calls it",
             "reboot an instance like EC2 reboot-instances",
+            "give the virtual machine a clean turn off and on again",
+            "bounce a VM the nice way so it comes back up by itself",
         ],
     ),
     p(
@@ -145,6 +153,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is there a way to hard reset a hung virtual machine like the button on a PC case",
             "press the Reset button on a VM like in vSphere power options",
             "hard reset a VM the way Hyper-V Reset does",
+            "hit the reset button on a VM that locked up",
+            "hard kick a stuck virtual machine back to the boot screen without a power off",
         ],
     ),
     p(
@@ -165,6 +175,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "Pause a VM like Hyper-V pause",
             "save a VM's state to disk like VirtualBox save machine state or Hyper-V Save",
             "hibernate an instance",
+            "put a VM on hold and freeze it where it is",
+            "pause a virtual machine for a bit without turning it off",
         ],
     ),
     p(
@@ -183,6 +195,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make the paused virtual machine carry on",
             "unpause a VM that was paused, like Hyper-V Resume",
             "continue a suspended VM as in VMware Workstation resume",
+            "unpause a VM that I put on hold",
+            "let a frozen virtual machine carry on where it left off",
         ],
     ),
     p(
@@ -211,6 +225,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "New Virtual Machine wizard like vSphere's",
             "launch a new instance from an ISO",
             "create a Generation 2 UEFI VM like in Hyper-V",
+            "build a new virtual machine from scratch",
+            "spin up a fresh VM and hook up an install CD to it",
+            "bring back a VM from a backup file into a new machine",
         ],
     ),
     p(
@@ -231,6 +248,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete my old test virtual machine completely",
             "Delete from Disk a VM like vSphere, removing its virtual disks",
             "terminate an instance and delete its volumes",
+            "get rid of a virtual machine for good, disks and all",
+            "wipe out a VM I no longer need",
         ],
     ),
     p(
@@ -254,6 +273,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "Deploy VM from Template like in vCenter",
             "launch a VM from a golden image",
             "make a linked clone of a VM like VMware linked clones",
+            "make a copy of a VM so I have two the same",
+            "stamp out a new virtual machine from my golden image",
         ],
     ),
     p(
@@ -271,6 +292,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make this virtual machine a golden image that can't be started anymore",
             "Convert to Template a VM, as vCenter calls it",
             "make an AMI-style base image out of a VM",
+            "turn a VM into a master copy I can stamp others out of",
+            "freeze a virtual machine as a pattern for making more",
         ],
     ),
     p(
@@ -295,6 +318,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vMotion a VM to another host",
             "live migrate a VM like Hyper-V live migration",
             "XenMotion a VM to another node, the XCP-ng way",
+            "carry a VM over to another server in the cluster",
+            "shift a running virtual machine to a different host with no downtime",
         ],
     ),
     p(
@@ -311,6 +336,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is there a local disk or CD stopping my virtual machine from going to another node",
             "vMotion compatibility check before moving a VM",
             "can a VM be live migrated or do local disks block it",
+            "can this VM be moved to the other server, what is in the way",
+            "check beforehand if a virtual machine is able to hop to another host",
         ],
     ),
     p(
@@ -342,6 +369,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me all my VMs on this server and whether they are on",
             "all VMs on a host like the host's VMs tab in vSphere",
             "list instances on one node, the equivalent of Get-VM on a Hyper-V host",
+            "which virtual machines live on this server",
+            "line up all the VMs sitting on one host",
         ],
     ),
     p(
@@ -373,6 +402,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much memory is my virtual machine using at the moment",
             "power state of one VM like the vSphere Summary tab",
             "is a given instance running or stopped, its instance state",
+            "is my virtual machine up or down right now",
+            "look up whether one VM is running and how much it is eating",
         ],
     ),
     p(
@@ -395,6 +426,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much network traffic did my virtual machine use over the last day",
             "a VM's performance charts like the vSphere Performance tab",
             "CloudWatch-style CPU and network metrics for one instance",
+            "draw me how busy a VM has been over the last day",
+            "keep an eye on a virtual machine's CPU and network over time",
         ],
     ),
     // Guests' configuration (QEMU).
@@ -427,6 +460,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show a VM's Edit Settings: vCPU, memory, disks, NICs",
             "the equivalent of a VM's .vmx file",
             "what instance type and hardware does a VM have",
+            "look up how one VM is put together, its memory, disks and network cards",
+            "what did I give this virtual machine, how much RAM and how many cores",
         ],
     ),
     p(
@@ -474,6 +509,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "Edit Settings on a VM to change vCPU and memory",
             "change a VM's instance size, more CPU and RAM",
             "attach a volume or ISO to a VM like in Edit Settings",
+            "give a VM more memory or cores",
+            "swap the boot order or add a network card on a virtual machine",
         ],
     ),
     p(
@@ -489,6 +526,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm changes needing reboot",
             "I changed my VM settings but they show in orange, what is still waiting for a restart",
             "which changes to my virtual machine haven't kicked in yet",
+            "which VM changes are still waiting for a reboot to kick in",
+            "show me what I changed on a virtual machine that hasn't taken effect yet",
         ],
     ),
     p(
@@ -513,6 +552,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "extend a VM's VMDK like in Edit Settings",
             "grow a VM's volume, the equivalent of modifying an EBS volume size",
             "expand a VHDX of a VM",
+            "make a VM's hard drive bigger",
+            "give a virtual machine's disk more room, it is full",
         ],
     ),
     p(
@@ -535,6 +576,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "move the virtual machine's disk onto a different storage drive",
             "Storage vMotion a VM's disk",
             "Move Virtual Machine Storage like Hyper-V for one disk",
+            "shift a VM's hard drive over to different storage",
+            "hand a disk from one virtual machine over to another VM",
         ],
     ),
     p(
@@ -551,6 +594,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "throw away a detached hard drive of the virtual machine for good",
             "remove a disk from a VM and delete files from the datastore",
             "detach and destroy a volume of a VM",
+            "throw away a leftover unused disk hanging off a VM",
+            "get rid of detached disk images on a virtual machine",
         ],
     ),
     p(
@@ -564,6 +609,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "regenerate the virtual machine's cloud-init disk so it picks up my new SSH key",
             "reapply a guest customization spec to a VM",
             "rebuild a VM's cloud-init drive after changing its user data",
+            "rebuild the first-boot settings disk of a VM after I changed it",
+            "redo the cloud-init drive so the virtual machine picks up the new IP",
         ],
     ),
     p(
@@ -576,6 +623,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what network config file will cloud-init hand to my virtual machine",
             "show the rendered user-data of a VM like EC2 instance user data",
             "the generated meta-data and network config a VM boots with",
+            "show me the actual cloud-init file handed to the VM",
+            "print out the user-data or network file a virtual machine gets on first boot",
         ],
     ),
     p(
@@ -592,6 +641,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "type a key into the virtual machine's screen for me",
             "send Ctrl-Alt-Del to a VM like the console menu in vSphere",
             "the Hyper-V Ctrl+Alt+End for a VM's console",
+            "press ctrl-alt-delete inside a VM for me",
+            "type a key into a virtual machine's screen from outside",
         ],
     ),
     p(
@@ -608,6 +659,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change a login password inside my virtual machine",
             "reset a guest's admin password like Azure VM reset password",
             "set a Windows user's password inside a VM through the tools",
+            "reset a forgotten login password inside a VM",
+            "swap the root or admin password inside a virtual machine from outside",
         ],
     ),
     p(
@@ -627,6 +680,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I find the IP of my windows virtual machine without logging in",
             "a VM's IP addresses as VMware Tools would report them",
             "private IP of an instance reported from inside the guest",
+            "what IP address did the VM get, ask from inside",
+            "look up a virtual machine's addresses through the helper inside it",
         ],
     ),
     p(
@@ -645,6 +700,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run a script inside a VM like Invoke-VMScript",
             "PowerShell Direct style command in a guest",
             "the SSM Run Command equivalent for a VM",
+            "run a command inside a VM without logging in",
+            "fire off a script inside a virtual machine from the host",
         ],
     ),
     // Snapshots.
@@ -668,6 +725,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "take a snapshot of the virtual machine so I can undo things later",
             "take a checkpoint of a VM like Hyper-V",
             "Take Snapshot of a VM including its memory like vSphere",
+            "take a save point of a VM before I mess with it",
+            "freeze a picture of a virtual machine so I can go back later",
         ],
     ),
     p(
@@ -685,6 +744,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the saved snapshots of my virtual machine",
             "open the Snapshot Manager for a VM",
             "list a VM's checkpoints",
+            "which save points does this VM have",
+            "show all the checkpoints taken on one virtual machine",
         ],
     ),
     p(
@@ -708,6 +769,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "undo everything since the snapshot on my virtual machine",
             "Revert to Snapshot on a VM as in vSphere",
             "apply a checkpoint to a VM like Hyper-V",
+            "put my VM back the way it was at a save point",
+            "undo everything on a virtual machine since the last checkpoint",
         ],
     ),
     p(
@@ -725,6 +788,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "get rid of a snapshot I no longer need on the virtual machine",
             "delete a VM's checkpoint",
             "remove an old VM snapshot so the delta gets consolidated",
+            "throw away an old save point on a VM",
+            "tidy up a virtual machine checkpoint I don't need anymore",
         ],
     ),
     p(
@@ -741,6 +806,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "take a snapshot of my LXC so I can undo things",
             "take a checkpoint of a container",
             "Take Snapshot of a container like in vSphere",
+            "take a save point of a container before I change things",
+            "freeze a picture of a container to go back to later",
         ],
     ),
     p(
@@ -756,6 +823,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the snapshots of my plex LXC",
             "Snapshot Manager for a container",
             "list a container's checkpoints",
+            "which save points does this container have",
+            "show all the checkpoints on one container",
         ],
     ),
     p(
@@ -778,6 +847,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "undo my changes to the LXC by going back to its snapshot",
             "Revert to Snapshot on a container",
             "apply a checkpoint to a container",
+            "put my container back the way it was at a save point",
+            "undo what happened in a container since a checkpoint",
         ],
     ),
     p(
@@ -792,6 +863,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I remove an old restore point from my container",
             "get rid of a snapshot of the LXC I don't need",
             "delete a container's checkpoint",
+            "throw away an old save point on a container",
+            "tidy up container checkpoints I don't need",
         ],
     ),
     // Containers.
@@ -819,6 +892,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I get my plex container back from last week's backup",
             "launch a new container from an OS template like launching an instance",
             "New container wizard, the LXD launch equivalent",
+            "build a new container from a template",
+            "spin up a fresh lightweight Linux box",
+            "bring back a container from a backup file",
         ],
     ),
     p(
@@ -840,6 +916,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I switch the pihole LXC back on",
             "power on a container like I would a VM in vSphere",
             "start a stopped system container, the LXD start equivalent",
+            "fire up my container, it's switched off",
+            "get a stopped container going again",
         ],
     ),
     p(
@@ -857,6 +935,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "force my LXC off right now",
             "hard Power Off a container",
             "force stop a container like a cloud force stop",
+            "yank the plug on a stuck container",
+            "knock out a container right now without waiting",
         ],
     ),
     p(
@@ -874,6 +954,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn off the pihole LXC the clean way so nothing gets corrupted",
             "Shut Down Guest OS for a container",
             "cleanly stop a container like stopping an instance",
+            "close down a container nicely",
+            "wind down a container and let its programs finish first",
         ],
     ),
     p(
@@ -889,6 +971,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can you restart my plex container",
             "how do I restart the pihole LXC",
             "Restart Guest OS of a container, as vSphere would say",
+            "turn a container off and on again",
+            "bounce a container so it comes back up by itself",
         ],
     ),
     p(
@@ -905,6 +989,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete my old test LXC completely along with its disk",
             "terminate a container and delete its volumes",
             "Delete from Disk a container",
+            "get rid of a container for good, files and all",
+            "wipe out a container I no longer need",
         ],
     ),
     p(
@@ -920,6 +1006,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make a duplicate of my plex LXC",
             "deploy a container from a template like vCenter deploy from template",
             "launch a container from a golden image",
+            "make a second copy of a container so I have two the same",
+            "stamp out a new container from my master one",
         ],
     ),
     p(
@@ -939,6 +1027,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shift my plex LXC over to my second server",
             "vMotion a container to another host",
             "move a container to another node like a cold migration",
+            "carry a container over to another server",
+            "shift a container to a different host in the cluster",
         ],
     ),
     p(
@@ -955,6 +1045,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what containers do I have on the box",
             "show me all my LXCs on this server and which are on",
             "all containers on a host, like listing instances on a node",
+            "which containers live on this server",
+            "line up all the containers sitting on one host",
         ],
     ),
     p(
@@ -977,6 +1069,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is my plex container running right now",
             "how much RAM is my pihole LXC using at the moment",
             "power state of one container like a VM's Summary tab",
+            "is my container up or down right now",
+            "look up whether one container is running and how much memory it uses",
         ],
     ),
     p(
@@ -995,6 +1089,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much RAM and how many cores did I give my plex container",
             "show me the settings of my pihole LXC",
             "show a container's Edit Settings: cores, memory, root disk, NICs",
+            "look up how one container is set up, memory, disk and network",
+            "what did I give this container, how many cores and how much RAM",
         ],
     ),
     p(
@@ -1026,6 +1122,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can you give my pihole container a fixed IP address",
             "Edit Settings on a container to change cores and memory",
             "resize a container's instance size",
+            "give a container more memory or cores",
+            "swap the network or add a mount to a container",
         ],
     ),
     p(
@@ -1044,6 +1142,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "my LXC's disk is full, make it bigger",
             "grow a container's disk like extending an EBS volume",
             "extend a container's root volume",
+            "make a container's disk bigger",
+            "give a container's root or mount more room, it is full",
         ],
     ),
     p(
@@ -1060,6 +1160,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I put my container's disk on the new SSD",
             "move the LXC's root disk to a different storage",
             "Storage vMotion a container's root disk or mount point",
+            "shift a container's disk over to different storage",
+            "hand a container's mount over to another container",
         ],
     ),
     p(
@@ -1077,6 +1179,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much network traffic did my LXC use yesterday",
             "a container's performance charts like the vSphere Performance tab",
             "CloudWatch-style metrics for one container",
+            "draw me how busy a container has been lately",
+            "keep an eye on a container's CPU and memory over time",
         ],
     ),
     p(
@@ -1093,6 +1197,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I find the IP of my pihole LXC",
             "a container's IP addresses like an instance's private IP",
             "which IPs did a container get, as the tools would show",
+            "look up which IP address my container ended up with",
+            "look up a container's network addresses",
         ],
     ),
     // Backups and restore.
@@ -1128,6 +1234,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make a copy of my VM to the NAS before I break something",
             "back up a VM now, like a Veeam quick backup",
             "on-demand backup of an instance like AWS Backup on-demand",
+            "take a backup of a VM or container right now",
+            "make a copy of my guest to the backup storage this minute",
         ],
     ),
     p(
@@ -1151,6 +1259,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what automatic backups have I set up",
             "show me my backup schedules",
             "list all scheduled backup jobs, the Veeam jobs view equivalent",
+            "which backup schedules are set up",
+            "show all the automatic backup jobs in the datacenter",
         ],
     ),
     p(
@@ -1172,6 +1282,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set up automatic weekly backups of everything to the NAS",
             "create a scheduled backup job like a Veeam job",
             "set up a backup plan like AWS Backup for several VMs",
+            "set up a nightly backup for my VMs",
+            "line up a backup that runs by itself on a schedule",
         ],
     ),
     p(
@@ -1194,6 +1306,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I change my nightly backup to keep only the last 7 copies",
             "move my automatic backup to 3 in the morning",
             "edit a backup job's schedule or retention like editing a Veeam job",
+            "change when a backup job runs or which guests it covers",
+            "edit the retention on a scheduled backup",
         ],
     ),
     p(
@@ -1210,6 +1324,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I stop a scheduled backup from running ever again",
             "remove an automatic backup plan I don't want",
             "remove a scheduled backup job",
+            "get rid of a scheduled backup job",
+            "stop a backup job from ever running again by deleting it",
         ],
     ),
     p(
@@ -1227,6 +1343,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which of my VMs and containers are not getting backed up",
             "am I forgetting to back up anything",
             "which VMs are unprotected, like Veeam's unprotected VMs report",
+            "which VMs are not being backed up at all",
+            "find guests left out of every backup schedule",
         ],
     ),
     p(
@@ -1245,6 +1363,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what settings did the VM in this backup file have",
             "peek at the config stored inside a backup before restoring it",
             "show the VM settings saved inside a backup, like reading the .vmx from it",
+            "peek at the VM settings stored inside a backup file",
+            "read what a guest looked like from its backup without restoring it",
         ],
     ),
     p(
@@ -1263,6 +1383,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete extra backups on the storage keeping the last 3",
             "apply a retention policy to backups on a datastore like Veeam retention",
             "clean up old restore points on a backup datastore",
+            "tidy up old backups and keep only the last few",
+            "throw away backups past the keep count on a storage",
         ],
     ),
     p(
@@ -1276,6 +1398,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which old backups would be thrown away if I keep only the last 5",
             "preview which backup files a cleanup would remove",
             "which restore points would the retention policy delete, as a dry run",
+            "which backups would the cleanup keep and which would it toss",
+            "dry run of trimming old backups on a storage",
         ],
     ),
     p(
@@ -1294,6 +1418,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "browse the folders inside a backup on my backup server",
             "browse files inside a backup for file-level restore like Veeam FLR",
             "guest file restore: list folders in a VM backup",
+            "look inside a backup to find one file",
+            "browse the folders of a backup to pull out a single file",
         ],
     ),
     // Storage.
@@ -1315,6 +1441,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list all the places proxmox can keep disks and backups",
             "all datastores defined in the datacenter, like vCenter's storage view",
             "list datastores cluster-wide",
+            "which storages are set up for the whole datacenter",
+            "list every place the cluster can keep disks and backups",
         ],
     ),
     p(
@@ -1344,6 +1472,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an NFS datastore to the datacenter",
             "add an iSCSI datastore like in vSphere",
             "mount a new datastore for all hosts",
+            "hook up a new NAS share as storage for the cluster",
+            "add a new place to keep disks and backups for the whole datacenter",
         ],
     ),
     p(
@@ -1370,6 +1500,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change what kinds of files a storage is allowed to hold",
             "change a datastore's settings, like which content types it holds",
             "limit a datastore to certain hosts",
+            "change what a storage is allowed to hold",
+            "edit an existing storage entry, like its share options or nodes",
         ],
     ),
     p(
@@ -1385,6 +1517,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I remove a storage I no longer use from proxmox",
             "disconnect the old NAS share from proxmox",
             "unmount and remove a datastore from the datacenter",
+            "unhook a storage from the datacenter without wiping its files",
+            "remove a storage entry I no longer use",
         ],
     ),
     p(
@@ -1409,6 +1543,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which storages can I put ISOs on for this server",
             "all datastores a host sees with capacity, like the host's Datastores tab",
             "which storage is mounted on one host",
+            "which storages can this host see and how full are they",
+            "line up every storage on one server with free space",
         ],
     ),
     p(
@@ -1436,6 +1572,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much free space is left on my local-lvm storage",
             "is my NAS storage almost full",
             "free and used capacity of one datastore on a host",
+            "how full is one storage on this host",
+            "how much room is left on a storage",
         ],
     ),
     p(
@@ -1469,6 +1607,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the backups sitting on my NAS storage",
             "browse a datastore like the vSphere datastore browser",
             "list volumes, ISOs and backups on a datastore",
+            "what files are sitting on this storage, ISOs, backups, disks",
+            "look up everything kept on one storage from this host",
         ],
     ),
     p(
@@ -1498,6 +1638,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove an old backup file from the storage to free up room",
             "delete an orphaned virtual disk file from a datastore",
             "delete an unattached volume like removing an available EBS volume",
+            "throw away an old ISO or backup file from storage",
+            "get rid of an orphan disk image sitting on a storage",
         ],
     ),
     p(
@@ -1514,6 +1656,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a note to a backup file so I remember what it was",
             "add notes to a backup file on a datastore",
             "lock a backup against deletion like an immutable restore point",
+            "put a note on a backup file",
+            "lock a backup file so the cleanup won't throw it away",
         ],
     ),
     p(
@@ -1535,6 +1679,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "download the alpine container template from a web address into my storage",
             "upload an ISO to a datastore straight from a URL",
             "pull an OVA or cloud image from a web link into a datastore",
+            "fetch an ISO from a web link straight onto storage",
+            "grab an install image off the internet into my storage without my laptop",
         ],
     ),
     p(
@@ -1548,6 +1694,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is there a ready-made template for turnkey apps",
             "list ready-made appliance templates like a marketplace",
             "which prebuilt container images can I download, like AMIs",
+            "which ready-made container templates can I download",
+            "look up the catalog of Debian, Ubuntu and app images for containers",
         ],
     ),
     p(
@@ -1559,6 +1707,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I get the ubuntu container template onto the box",
             "download a ready-made LXC template from the proxmox list",
             "download an appliance template from the catalog, like deploying from a marketplace",
+            "fetch a container template from the Proxmox catalog onto storage",
+            "grab an Ubuntu image for making containers",
         ],
     ),
     // Nodes.
@@ -1584,6 +1734,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which proxmox servers do I have and are they online",
             "list my boxes",
             "all hosts in the cluster like vCenter's Hosts and Clusters view",
+            "which servers are in my cluster and are they up",
+            "line up all the hosts with their load",
         ],
     ),
     p(
@@ -1622,6 +1774,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much memory and CPU is the box using right now",
             "how long has the server been up",
             "host summary like vSphere: CPU, memory, uptime, version",
+            "how is the server doing, CPU, memory and uptime",
+            "look up the health of one host",
         ],
     ),
     p(
@@ -1647,6 +1801,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I shut down the server safely before a power cut",
             "reboot or shut down an ESXi-style host",
             "host power actions like Shut Down Host in vSphere",
+            "restart the whole server",
+            "turn off the physical host for maintenance",
         ],
     ),
     p(
@@ -1666,6 +1822,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which background services are running on the box",
             "show the status of all the proxmox services on the server",
             "services running on a host, like ESXi Services (hostd, vpxa)",
+            "which background programs are running on the host",
+            "line up the Proxmox services and their state",
         ],
     ),
     p(
@@ -1685,6 +1843,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "the web page isn't loading, how do I restart the pveproxy service",
             "restart a service on the box",
             "restart the management agents on a host, like restarting hostd on ESXi",
+            "kick the web interface service, it is stuck",
+            "restart a background program on the host",
         ],
     ),
     p(
@@ -1701,6 +1861,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the proxmox web service running",
             "is the cluster file system service running on the box",
             "is one host service running, like checking hostd status",
+            "is one background service on the host running",
+            "look up whether the cluster service is up",
         ],
     ),
     p(
@@ -1721,6 +1883,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the system log of the box",
             "are there any errors in the server's log",
             "host system log, the equivalent of ESXi syslog",
+            "read the server's system log",
+            "show the syslog of a host around a time",
         ],
     ),
     p(
@@ -1738,6 +1902,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me what happened on the box recently in the logs",
             "why did the server crash, show the journal",
             "read a host's logs like vmkernel.log on ESXi",
+            "show the recent log messages on this server",
+            "look up what happened on a host in the system journal",
         ],
     ),
     p(
@@ -1762,6 +1928,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the network setup of the server",
             "list a host's virtual switches, uplinks and bonds like vSphere networking",
             "Hyper-V virtual switches on a host",
+            "which network cards and bridges does this host have",
+            "line up the network ports on a server",
         ],
     ),
     p(
@@ -1783,6 +1951,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create a vSwitch on a host",
             "add a port group for a VLAN on a host",
             "create a NIC team with LACP like Hyper-V teaming",
+            "make a new bridge on the host for VMs to plug into",
+            "put together a bonded pair of network cards",
+            "add a VLAN interface on a server",
         ],
     ),
     p(
@@ -1798,6 +1969,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I change the IP address of the proxmox box",
             "set a different gateway for the server",
             "change a vSwitch on a host, add an uplink or make it VLAN aware",
+            "change the IP address of a host's network port",
+            "edit a bridge on a server, add a port to it",
         ],
     ),
     p(
@@ -1817,6 +1990,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I changed the network settings, how do I make them take effect without rebooting",
             "apply the new network config on the box",
             "apply pending host networking changes without a reboot",
+            "put my network changes into effect without rebooting the host",
+            "make the new bridge settings kick in",
         ],
     ),
     p(
@@ -1831,6 +2006,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I messed up the network settings, throw away my unsaved changes",
             "undo the network edits on the box that aren't applied yet",
             "discard pending host networking changes, roll back the vSwitch edits",
+            "throw away network changes I haven't applied yet",
+            "undo my pending network edits on a host",
         ],
     ),
     p(
@@ -1854,6 +2031,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is my new SSD showing up on the server",
             "a host's physical disks like ESXi storage devices",
             "list local drives on a hypervisor host",
+            "which hard drives are plugged into this server",
+            "line up the physical disks in a host and what they are used for",
         ],
     ),
     p(
@@ -1873,6 +2052,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is my hard drive dying, check its health",
             "show the SMART health of a disk in the box",
             "health of a host's physical drive like the iDRAC or vSAN disk health",
+            "is this hard drive about to die",
+            "check a disk's health readings",
         ],
     ),
     p(
@@ -1889,6 +2070,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what ZFS pools does the box have and are they healthy",
             "list the zpools on the server",
             "list local software RAID pools on a host, like Storage Spaces pools",
+            "which ZFS pools does this host have",
+            "line up the zpools on a server and how full they are",
         ],
     ),
     p(
@@ -1900,6 +2083,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make a ZFS mirror out of my two new drives",
             "set up a ZFS pool on the empty disks in the box",
             "create a software RAID pool on a host, like Storage Spaces or a vSAN disk group",
+            "build a ZFS pool out of a few spare drives",
+            "put together a mirror from two disks on the host",
         ],
     ),
     p(
@@ -1912,6 +2097,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "wipe a disk that still has windows on it",
             "erase partitions on a host disk so it can be reused",
             "clear an old VMFS disk before reusing it",
+            "wipe out an old drive so I can reuse it",
+            "clear everything off a disk or partition on the host",
         ],
     ),
     p(
@@ -1932,6 +2119,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what updates are waiting to be installed on the box",
             "are there any updates for proxmox itself",
             "which patches are pending on a host, like Update Manager compliance",
+            "which updates are waiting to be installed on this host",
+            "what new packages can this server get",
         ],
     ),
     p(
@@ -1951,6 +2140,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "refresh the list of updates on the box",
             "check a host for new patches like Update Manager scan",
             "refresh the patch catalog on a host, the vLCM equivalent",
+            "look for new updates on this server",
+            "refresh the package lists on a host",
         ],
     ),
     p(
@@ -1967,6 +2158,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I add the free no-subscription update source",
             "turn on the community update repository without paying",
             "add the no-subscription update depot to a host",
+            "hook up the free no-subscription update source",
+            "add the standard Proxmox repository to a server",
         ],
     ),
     p(
@@ -1984,6 +2177,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which update sources are set up on the box",
             "why do I get the enterprise repository error when updating",
             "which update depots does a host pull patches from",
+            "where does this server get its updates from",
+            "show the update sources set up on a host",
         ],
     ),
     p(
@@ -2002,6 +2197,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which version of proxmox am I running, package by package",
             "what kernel and proxmox versions are installed on the box",
             "host software build numbers like the ESXi build version",
+            "which versions of the Proxmox pieces are installed here",
+            "look up kernel and package versions on a host",
         ],
     ),
     p(
@@ -2016,6 +2213,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I enter the subscription key I bought",
             "I bought a subscription, put the key on the box",
             "assign a license key to a host",
+            "put in the subscription key I bought",
+            "hook up a support key to a server",
         ],
     ),
     p(
@@ -2034,6 +2233,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "do I have a proxmox subscription on this box",
             "why does it keep nagging me about no valid subscription",
             "license status of a host like a vSphere license key",
+            "does this server have a paid subscription and when does it run out",
+            "look up the support key status of a host",
         ],
     ),
     p(
@@ -2051,6 +2252,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what time and time zone does the box think it is",
             "the server's clock looks wrong, what time does it have",
             "a host's clock and time zone like ESXi time configuration",
+            "what time and time zone does the server think it is",
+            "look up a host's clock",
         ],
     ),
     p(
@@ -2066,6 +2269,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I set the box to my time zone",
             "the server clock shows the wrong time zone, change it to Europe/Berlin",
             "set the time zone of a host",
+            "set the server's time zone to where I live",
+            "change the time zone on a host",
         ],
     ),
     p(
@@ -2081,6 +2286,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I make the box use my pihole for DNS",
             "change the name server of the proxmox server",
             "change a host's DNS servers and search domain like in ESXi networking",
+            "change the name servers a host asks",
+            "point a server at a different DNS server",
         ],
     ),
     p(
@@ -2100,6 +2307,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "when does the certificate of the web page expire",
             "what certificate is the proxmox web page using",
             "host SSL certificate details like the ESXi host certificate",
+            "when does the server's HTTPS certificate run out",
+            "look up the certificates a host uses for its web page",
         ],
     ),
     p(
@@ -2118,6 +2327,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "bring everything on the server back up after maintenance",
             "power on all VMs on a host like host autostart",
             "start every guest on one node after maintenance",
+            "start every VM and container on this server",
+            "fire up all the guests on a host after maintenance",
         ],
     ),
     p(
@@ -2134,6 +2345,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn off every VM and container on the box",
             "stop everything running on the server before I move it",
             "shut down all VMs on a host before maintenance",
+            "turn off every guest on this host",
+            "shut down all VMs and containers on a server before maintenance",
         ],
     ),
     p(
@@ -2152,6 +2365,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "empty the server by moving all its VMs and containers to another node",
             "evacuate a host like entering vSphere maintenance mode",
             "vMotion every VM off one host",
+            "move everything off this server to another one",
+            "empty a host so I can work on it",
         ],
     ),
     p(
@@ -2172,6 +2387,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how hard has the box been working over the last week",
             "show the server's memory use over the past day",
             "host performance charts like the vCenter Performance tab",
+            "draw how busy this server has been over the week",
+            "keep an eye on a host's load and memory over time",
         ],
     ),
     p(
@@ -2187,6 +2404,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what version of proxmox is on this box",
             "which pve-manager version does the server run",
             "version and build of one host, like the ESXi build",
+            "which Proxmox version is this server running",
+            "look up the release on one host",
         ],
     ),
     p(
@@ -2200,6 +2419,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "write /etc/hosts on node",
             "add a name to the box's hosts file",
             "edit the hosts file on the server so a name points to my NAS",
+            "edit the hosts file on a server",
+            "put a name and address into a host's hosts list",
         ],
     ),
     // Tasks.
@@ -2231,6 +2452,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what has the box been doing lately, show the recent jobs",
             "did my last backup on the server finish",
             "Recent Tasks on one host, like the vSphere tasks pane",
+            "which jobs has this server run lately",
+            "look up the recent task history on one host",
         ],
     ),
     p(
@@ -2254,6 +2477,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the job I started still running or done",
             "has the backup I kicked off on the server finished yet",
             "did a task finish, its progress like a vCenter task status",
+            "is that job finished yet and did it work",
+            "check if one task is still going",
         ],
     ),
     p(
@@ -2275,6 +2500,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the output of that job that failed",
             "why did my backup job fail, show its log",
             "details and log of one task, like a vSphere task's details",
+            "show what a job printed while it ran",
+            "read the output of one task",
         ],
     ),
     p(
@@ -2295,6 +2522,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "cancel the job that is taking forever",
             "stop the job that is stuck on the server",
             "cancel a running task like Cancel in vSphere recent tasks",
+            "cancel a job that is taking forever",
+            "stop a running task",
         ],
     ),
     p(
@@ -2315,6 +2544,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what have all my proxmox servers been doing lately",
             "show the recent jobs on every box in the cluster",
             "Recent Tasks for the whole datacenter like vCenter's task console",
+            "what has been going on across the whole cluster lately",
+            "recent jobs on every host",
         ],
     ),
     // Cluster.
@@ -2344,6 +2575,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is my cluster healthy and do all boxes see each other",
             "cluster health and quorum like Failover Cluster Manager",
             "vSphere cluster summary: which hosts are online",
+            "is my cluster healthy and do all servers see each other",
+            "look up quorum and which hosts are online",
         ],
     ),
     p(
@@ -2380,6 +2613,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which of my guests are using the most memory across all boxes",
             "full inventory of VMs, hosts and datastores like vCenter's inventory",
             "list every instance across the cluster",
+            "show every VM, container, storage and server in one list",
+            "line up everything in the datacenter with its usage",
         ],
     ),
     p(
@@ -2397,6 +2632,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allocate next vmid",
             "what number should I use for my next VM",
             "which VM ID number is still free",
+            "which VM number is free to use next",
+            "hand out the next unused guest ID",
         ],
     ),
     p(
@@ -2414,6 +2651,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what keyboard layout and language is the web page set to",
             "show the datacenter-wide settings of proxmox",
             "datacenter-wide settings like vCenter advanced settings",
+            "show the settings that apply to the whole datacenter",
+            "look up the cluster-wide defaults like keyboard and console",
         ],
     ),
     p(
@@ -2433,6 +2672,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I change the keyboard layout for the consoles",
             "set the email address that proxmox sends mail from",
             "change datacenter-wide defaults like the migration network or console viewer",
+            "change a setting for the whole datacenter",
+            "set the default console or migration network cluster-wide",
         ],
     ),
     p(
@@ -2463,6 +2704,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "join my second server to the cluster",
             "add this host to an existing cluster, like adding a host to vCenter",
             "join a host to a pool like XCP-ng",
+            "hook this server up to an existing cluster",
+            "add this host into the group of servers",
         ],
     ),
     p(
@@ -2475,6 +2718,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn my single proxmox box into a cluster",
             "create a new cluster like a Hyper-V failover cluster or vSphere cluster",
             "form a pool of hosts, the XCP-ng pool equivalent",
+            "build a new cluster out of this server",
+            "start a group of servers, this one first",
         ],
     ),
     p(
@@ -2492,6 +2737,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what do I need to join my new box to the cluster",
             "show the join information for adding a new box to my cluster",
             "join information needed to add a new host to the cluster",
+            "get the join info I need to add another server",
+            "look up the fingerprint and address for joining a cluster",
         ],
     ),
     p(
@@ -2522,6 +2769,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I take a dead server out of my cluster",
             "remove an old node from the cluster for good",
             "permanently remove a host from the cluster, like removing a host from vCenter inventory",
+            "kick a dead server out of the cluster for good",
+            "remove a host from the cluster list",
         ],
     ),
     p(
@@ -2540,6 +2789,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what USB sticks and dongles are plugged into the box",
             "is my zigbee USB stick showing up on the server",
             "USB devices on a host to pass through to a VM like vSphere USB passthrough",
+            "which USB sticks and dongles are plugged into the server",
+            "look up USB devices on a host to hand to a VM",
         ],
     ),
     p(
@@ -2553,6 +2804,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "does the box see my GPU",
             "PCI devices on a host for DirectPath I/O passthrough",
             "which GPUs can I pass through, like DDA in Hyper-V",
+            "which graphics cards and PCI cards are in this host",
+            "look up devices I could pass through to a VM",
         ],
     ),
     // HA.
@@ -2577,6 +2830,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "keep my home assistant running automatically if a server fails",
             "enable vSphere HA for a VM",
             "make a VM a clustered role like Hyper-V failover clustering",
+            "make a VM start up on another server by itself if its host dies",
+            "keep a guest running through a host failure",
         ],
     ),
     p(
@@ -2595,6 +2850,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which VMs are set to move automatically when a box dies",
             "which guests are under high availability",
             "which VMs are protected by HA, like vSphere HA protected VMs",
+            "which guests are looked after by auto-failover",
+            "line up the high availability guests",
         ],
     ),
     p(
@@ -2614,6 +2871,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop my VM from being managed by high availability",
             "take my VM out of high availability",
             "disable HA protection for a VM",
+            "stop auto-failover for a VM",
+            "take a guest out of high availability",
         ],
     ),
     p(
@@ -2681,6 +2940,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is high availability working right now",
             "is the HA manager happy, show its status",
             "HA status like the vSphere HA primary host and Failover Cluster Manager",
+            "is the auto-failover manager happy",
+            "look up the high availability state of every guest",
         ],
     ),
     p(
@@ -2728,6 +2989,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "copy my container's storage to my second server regularly",
             "set up vSphere Replication of a VM to another host",
             "enable Hyper-V Replica for a VM",
+            "set up the thing that keeps copies of my VM on the other server",
+            "copy a guest's disks to a second host every few minutes",
         ],
     ),
     p(
@@ -2744,6 +3007,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which VMs get copied to my other server regularly",
             "show my storage replication jobs",
             "list replication jobs like Hyper-V Replica health",
+            "which copy-to-other-server jobs are set up",
+            "line up every storage replication job",
         ],
     ),
     p(
@@ -2775,6 +3040,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "when did my VM last get copied to the other box, did it work",
             "did my last replication to the other box fail",
             "health and last sync of one replication job like vSphere Replication status",
+            "when did the copy to the other server last work",
+            "did the last replication run fail",
         ],
     ),
     p(
@@ -2792,6 +3059,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run the copy to the other server now instead of waiting",
             "start the replication job right away",
             "sync a replica now instead of waiting, like Replicate Now",
+            "push a copy of my VM to the other server right now",
+            "kick off a replication sync now instead of waiting",
         ],
     ),
     // Access: users, groups, tokens, ACL, roles, permissions.
@@ -2814,6 +3083,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "who can log in to proxmox",
             "list the user accounts on the web page",
             "list all users like vCenter SSO users or IAM users",
+            "who has a login to this Proxmox",
+            "line up all the user accounts",
         ],
     ),
     p(
@@ -2835,6 +3106,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a new user account to proxmox",
             "create a user like an IAM user",
             "add a local SSO user",
+            "make a login for a new person",
+            "add a user account for a coworker",
         ],
     ),
     p(
@@ -2867,6 +3140,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I disable a user's login without deleting it",
             "set an expiry date on my friend's account",
             "edit a user's details or disable an account like in IAM",
+            "change a user's email or switch their account off",
+            "edit the name or expiry on one login",
         ],
     ),
     p(
@@ -2884,6 +3159,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove my friend's account from proxmox",
             "how do I remove a user account I no longer need",
             "delete a user account like removing an IAM user",
+            "get rid of a user account for someone who left",
+            "remove a login for good",
         ],
     ),
     // A group's members are each user's `groups`: PVE's group update changes only the comment.
@@ -2922,6 +3199,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make a group for my family's accounts",
             "create a user group so I can give rights to several people at once",
             "create a user group like an IAM group or AD group",
+            "make a group so I can give several people the same rights",
+            "put together a team group of users",
         ],
     ),
     p(
@@ -2938,6 +3217,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "user groups list",
             "what user groups do I have",
             "show me which user groups are set up and their members",
+            "which teams of users have I put together",
+            "line up the groups and their members",
         ],
     ),
     p(
@@ -2960,6 +3241,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create a token so my script can log in",
             "create an access key for automation like an AWS access key",
             "service account token for a user",
+            "make a key for a script to log in as me",
+            "hand out an API key for automation",
         ],
     ),
     p(
@@ -2978,6 +3261,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which API keys have I made for my account",
             "which API tokens does a user have",
             "list a user's access keys",
+            "which script keys does this user have",
+            "look up a person's API tokens",
         ],
     ),
     p(
@@ -2995,6 +3280,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the API key I gave to home assistant",
             "revoke the API token my old script used",
             "revoke an access key of a user",
+            "throw away a script key that leaked",
+            "cancel an API token",
         ],
     ),
     p(
@@ -3028,6 +3315,9 @@ pub const PHRASINGS: &[Phrasing] = &[
             "give a user access to one container and nothing else",
             "assign a role to a user on an object like vCenter Add Permission",
             "grant a policy on a VM or pool like IAM",
+            "let a person manage only their own VMs",
+            "hand out rights to a user on one part of the datacenter",
+            "take away someone's access to a pool",
         ],
     ),
     p(
@@ -3051,6 +3341,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "who has access to what in proxmox",
             "show me every permission I've handed out",
             "all permission assignments like vCenter Global Permissions",
+            "who is allowed to do what, show all the rights handed out",
+            "look up every permission given across the datacenter",
         ],
     ),
     p(
@@ -3078,6 +3370,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what exactly is my brother allowed to do",
             "check which rights a user really has",
             "effective permissions of a user or token, like Azure check access",
+            "what exactly can this user or token do",
+            "look up a person's real rights after groups and roles",
         ],
     ),
     p(
@@ -3091,6 +3385,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make my own role that can only power VMs on and off",
             "make a custom role with just the rights I pick",
             "create a custom role with chosen privileges like cloning a vCenter role",
+            "put together my own set of rights",
+            "make a new role that can only start and stop VMs",
         ],
     ),
     p(
@@ -3109,6 +3405,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what kinds of roles can I give people",
             "what does each built-in role like PVEVMUser let people do",
             "built-in and custom roles like vCenter roles",
+            "which sets of rights exist that I can hand out",
+            "show the roles and what they allow",
         ],
     ),
     p(
@@ -3127,6 +3425,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I change my proxmox login password",
             "reset the password of another user account",
             "reset a user's password like in vCenter SSO",
+            "swap my login password for a new one",
+            "reset the password of a user",
         ],
     ),
     p(
@@ -3159,6 +3459,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which users have two-factor login turned on",
             "show the two-factor setup of every account",
             "which users have MFA enabled",
+            "which users have a second login step set up",
+            "show who uses authenticator codes or keys",
         ],
     ),
     // Pools.
@@ -3178,6 +3480,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I see my groups of VMs",
             "which resource pools do I have and what's in them",
             "list VM folders or resource groups like vCenter folders or Azure resource groups",
+            "which groups of VMs and storage have I set up",
+            "look up what is in one resource pool",
         ],
     ),
     p(
@@ -3195,6 +3499,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make a folder-like group to put my media VMs in",
             "create a pool for my test VMs",
             "create a folder or resource group to organize VMs, like an Azure resource group",
+            "make a bucket to group a team's VMs together",
+            "put together a new resource pool",
         ],
     ),
     p(
@@ -3227,6 +3533,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put my plex container into the media group",
             "add a VM to an existing resource pool",
             "move VMs into a folder or resource group",
+            "put a VM into a pool",
+            "take a storage out of a resource pool",
         ],
     ),
     p("pools_poolid_update", &["move a VM into a pool", "add a VM or storage to a resource pool"]),
@@ -3261,6 +3569,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "allow my home network to reach the web page on port 8006 for all servers",
             "add a firewall rule for the whole datacenter",
             "add a cluster-wide firewall rule like an NSX distributed firewall rule",
+            "let SSH in for the whole datacenter",
+            "add a blocking rule cluster-wide",
         ],
     ),
     p(
@@ -3278,6 +3588,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what firewall rules apply to my whole setup",
             "show the firewall rules set at datacenter level",
             "datacenter-wide firewall rules like NSX DFW rules",
+            "which firewall rules apply to the whole datacenter",
+            "show the cluster-wide allow and block list",
         ],
     ),
     p(
@@ -3298,6 +3610,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "block all incoming traffic by default across the whole setup",
             "turn on the distributed firewall for the whole datacenter",
             "set default inbound policy cluster-wide",
+            "switch on the firewall for the whole datacenter",
+            "change the default in and out policy cluster-wide",
         ],
     ),
     p(
@@ -3314,6 +3628,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is the firewall turned on for my whole proxmox setup",
             "what is the default policy of the datacenter firewall",
             "datacenter-wide firewall settings like the NSX distributed firewall",
+            "is the firewall switched on for the whole datacenter",
+            "look up the cluster-wide firewall settings",
         ],
     ),
     p(
@@ -3327,6 +3643,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make a list of trusted IP addresses for the firewall",
             "create an IP set for my home network addresses",
             "create an IP set like an AWS prefix list or NSX IP set",
+            "make a named list of addresses for the firewall",
+            "put together a block list of IPs",
         ],
     ),
     p(
@@ -3345,6 +3663,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add my phone's IP to the trusted addresses list",
             "put another address into a firewall IP set",
             "add a CIDR to a prefix list or IP set",
+            "put an IP address on a firewall address list",
+            "add a network to my allow list",
         ],
     ),
     p(
@@ -3361,6 +3681,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "give my laptop's IP a name I can use in firewall rules",
             "save my NAS address under a name for the firewall",
             "define a named IP address object like an NSX IP address group",
+            "give a nickname to an IP address for firewall rules",
+            "name my office network so rules can use it",
         ],
     ),
     p(
@@ -3377,6 +3699,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make a reusable set of firewall rules for my web servers",
             "create a firewall security group I can reuse on many VMs",
             "create a reusable rule set shared by many VMs like an AWS security group",
+            "put together a reusable bundle of firewall rules",
+            "make a rule set I can hand to many VMs",
         ],
     ),
     p(
@@ -3400,6 +3724,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "let only my laptop SSH into the box",
             "open a port on the proxmox server itself",
             "open a port on a host's firewall like an ESXi firewall ruleset",
+            "open a port on the host itself",
+            "add a rule to one server's firewall",
         ],
     ),
     p(
@@ -3415,6 +3741,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what firewall rules are on the box itself",
             "which ports are open on the proxmox server itself",
             "which ports does a host's firewall allow, like the ESXi firewall rules",
+            "which firewall rules protect this host",
+            "show one server's allow and block list",
         ],
     ),
     p(
@@ -3433,6 +3761,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "turn on the firewall for the box itself",
             "switch on the firewall for the proxmox server only, not the guests",
             "host firewall settings like the ESXi host firewall",
+            "switch on the firewall on this host",
+            "change the firewall settings of one server",
         ],
     ),
     p(
@@ -3450,6 +3780,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what is the firewall of the box blocking",
             "show the firewall log of the proxmox server",
             "a host's firewall log of dropped packets",
+            "what did the host firewall block lately",
+            "read a server's firewall log",
         ],
     ),
     p(
@@ -3475,6 +3807,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "only let my laptop reach the virtual machine over RDP",
             "add an inbound rule to a VM like an AWS security group rule",
             "Azure NSG rule for one VM",
+            "open a port to one VM",
+            "let web traffic into a virtual machine with a rule",
         ],
     ),
     p(
@@ -3492,6 +3826,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what firewall rules does my VM have",
             "which ports are open on my virtual machine",
             "a VM's inbound and outbound rules like viewing its security group",
+            "which firewall rules are on a VM",
+            "show one virtual machine's allow and block list",
         ],
     ),
     p(
@@ -3512,6 +3848,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop my VM from changing its own IP or MAC address",
             "enable the firewall on a VM like attaching an NSG",
             "set a VM's default inbound policy like a security group",
+            "switch on a VM's firewall",
+            "change a virtual machine's firewall policy",
         ],
     ),
     p(
@@ -3528,6 +3866,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I open port 32400 to my plex container",
             "only let my home network reach the LXC",
             "add an inbound rule to a container like a security group rule",
+            "open a port to a container",
+            "let traffic into one container with a rule",
         ],
     ),
     // Ceph.
@@ -3748,6 +4088,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "only send me an alert when something goes wrong, not for every success",
             "only notify me about failed backups, not the successful ones",
             "define which events raise an alarm like a vCenter alarm definition or CloudWatch alarm",
+            "decide which alerts go where, like failed backups to my email",
+            "set up a rule that picks alerts by how serious they are",
         ],
     ),
     p(
@@ -3765,6 +4107,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set up my mail server so proxmox can send alerts",
             "send alarms by email like a vCenter alarm email action",
             "configure an SMTP relay for alerts",
+            "email me through my own mail server when something breaks",
+            "hook up an outside SMTP server for alerts",
         ],
     ),
     p(
@@ -3803,6 +4147,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open the virtual machine's desktop in my browser",
             "open a VM's remote console like the vSphere web console",
             "VMConnect to a VM, the Hyper-V way",
+            "open up the screen of a VM so I can see it",
+            "get a remote picture of a virtual machine's desktop in the browser",
         ],
     ),
     p(
@@ -3819,6 +4165,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open a terminal to a headless virtual machine that has no screen",
             "connect to a VM's serial console like the EC2 serial console",
             "Azure-style serial console access to a VM",
+            "get a text window onto a VM's serial port",
+            "hook up a plain typing console to a virtual machine",
         ],
     ),
     p(
@@ -3829,6 +4177,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm clone feature check",
             "does the storage my VM is on support taking snapshots",
             "can this virtual machine be copied as a linked clone where it sits",
+            "can I take a save point or copy of this VM on its storage",
+            "check if a virtual machine is able to be snapshotted or cloned",
         ],
     ),
     p(
@@ -3849,6 +4199,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can proxmox talk to the helper program inside my virtual machine",
             "are VMware Tools running in a VM, the Proxmox equivalent",
             "heartbeat of integration services in a VM, like Hyper-V",
+            "is the helper program inside my VM answering",
+            "check the little service inside the virtual machine is alive",
         ],
     ),
     p(
@@ -3860,6 +4212,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what version of windows is my VM running",
             "which linux distro and kernel is inside the virtual machine",
             "guest OS and version as reported by the tools, like the Guest OS field in vSphere",
+            "what operating system and version is inside this VM",
+            "find out which Windows or Linux a virtual machine is running",
         ],
     ),
     p(
@@ -3872,6 +4226,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "my thin disk keeps growing, trim the free space inside the virtual machine",
             "reclaim thin-provisioned space from inside a VM like UNMAP space reclamation",
             "shrink a VM's thin disk usage by trimming the guest",
+            "give back the empty space a VM isn't using to the storage",
+            "shrink a thin virtual machine disk by releasing freed blocks",
         ],
     ),
     p(
@@ -3888,6 +4244,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how much free space does the C drive of my windows virtual machine have",
             "guest disk usage of a VM as the tools report it",
             "which drives and mount points the guest sees",
+            "how full are the drives inside a VM",
+            "look up the partitions and free space as seen inside a virtual machine",
         ],
     ),
     p(
@@ -3899,6 +4257,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can you show me what's in a file inside my VM",
             "read a log file from inside the virtual machine for me",
             "copy a file out of a VM via guest operations, like Copy-VMFile in reverse",
+            "read a file from inside a VM without logging in",
+            "pull the contents of a config file out of a virtual machine",
         ],
     ),
     p(
@@ -3911,6 +4271,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "write some text into a file in the virtual machine from outside",
             "Copy-VMFile into a guest, the Hyper-V way",
             "push a file into a VM through the guest tools without network",
+            "drop a file into a VM from outside",
+            "put some text into a file inside a virtual machine",
         ],
     ),
     p(
@@ -3926,6 +4288,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what did the command you ran inside my VM print",
             "did the program started in my virtual machine finish, and what was its exit code",
             "output of a command run in a guest, like an SSM command result",
+            "what did the command I ran inside the VM print out",
+            "did the script I kicked off inside the virtual machine finish",
         ],
     ),
     p(
@@ -3937,6 +4301,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "tell windows inside my VM to shut itself down through the guest agent",
             "the VM ignores the power button, turn it off through the agent inside it",
             "shut down the guest through the agent like VMware Tools guest shutdown",
+            "ask the helper inside the VM to turn it off",
+            "power down a virtual machine through its inside helper program",
         ],
     ),
     p(
@@ -3949,6 +4315,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the cloud-init settings of my virtual machine next to the pending ones",
             "a VM's guest customization values, current and pending",
             "which user data settings will an instance get at next boot",
+            "look up the first-boot settings of a VM, user, keys and IP",
+            "what cloud-init values are waiting to go into this virtual machine",
         ],
     ),
     p(
@@ -3960,6 +4328,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I change the description of one of my VM's snapshots",
             "add a note to a restore point of my virtual machine",
             "edit a VM snapshot's description in the Snapshot Manager",
+            "change the note on a VM save point",
+            "rename the description of a virtual machine checkpoint",
         ],
     ),
     p(
@@ -3973,6 +4343,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "suspend an lxc container",
             "can I pause my container without stopping it",
             "freeze the LXC where it is for a while",
+            "put a container on hold for a bit",
+            "freeze a container where it is without turning it off",
         ],
     ),
     p(
@@ -3983,6 +4355,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "unfreeze lxc container",
             "my container is paused, how do I unpause it",
             "let the frozen LXC carry on",
+            "let a paused container carry on",
+            "unfreeze a container I put on hold",
         ],
     ),
     p(
@@ -3998,6 +4372,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make this LXC a template I can clone from",
             "Convert to Template a container",
             "turn a container into a golden image",
+            "turn a container into a master copy for making more",
+            "freeze a container as a pattern to stamp out others",
         ],
     ),
     p(
@@ -4012,6 +4388,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I see my container's console from the web page",
             "open the LXC's screen in my browser",
             "open a container's remote console like the vSphere web console",
+            "open up the screen of a container in the browser",
+            "get a remote view of a container's console",
         ],
     ),
     p(
@@ -4027,6 +4405,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open a text terminal into my LXC",
             "get a shell on a container like EC2 Instance Connect",
             "container console in the browser like a cloud serial console",
+            "get a typing window into a container",
+            "hook up a shell console to a container",
         ],
     ),
     p("lxc_ct_remote_migrate", &["migrate a container to another cluster"]),
@@ -4038,6 +4418,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lxc changes needing restart",
             "which changes to my container are waiting for a restart",
             "what settings of my LXC haven't applied yet",
+            "which container changes are still waiting to kick in",
+            "show what I changed on a container that needs a restart",
         ],
     ),
     p(
@@ -4051,6 +4433,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "when does my nightly backup run and what does it back up",
             "show me the settings of one backup schedule",
             "show one backup job's definition: schedule, target, retention",
+            "show the settings of one backup schedule",
+            "look up when one backup job runs and what it covers",
         ],
     ),
     p(
@@ -4064,6 +4448,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which disks does my nightly backup actually include",
             "is my second drive part of the scheduled backup",
             "which VMs and disks does a backup job cover, like a job's object list",
+            "which guests and disks does one backup job actually grab",
+            "show what a backup schedule includes and skips",
         ],
     ),
     p(
@@ -4076,6 +4462,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "backup default settings",
             "what default settings do backups use on this box",
             "which compression and mode will a backup use by default on the server",
+            "what are the standard backup settings on this host",
+            "look up the default compression and mode for backups",
         ],
     ),
     p(
@@ -4087,6 +4475,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "check the next runs of the new backup schedule",
             "when will 'sat 02:00' actually run next",
             "check if my backup schedule text means what I think",
+            "when will this schedule actually fire next",
+            "try out a timer line and see the next run times",
         ],
     ),
     p(
@@ -4100,6 +4490,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how big is this backup file and when was it made",
             "show me the details of one disk image on a storage",
             "details of one file on a datastore: size, format, used space",
+            "look up details of one file on storage, its size and format",
+            "how big is one disk image or backup really",
         ],
     ),
     p(
@@ -4115,6 +4507,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what settings does my NAS storage have",
             "show how the backup storage is configured",
             "show the configuration of one datastore: type, path, content",
+            "show how one storage is hooked up, its server and path",
+            "look up the settings of one storage entry cluster-wide",
         ],
     ),
     p(
@@ -4129,6 +4523,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how fast has my storage been filling up over the last month",
             "how has the used space of my NAS storage changed this week",
             "datastore usage history chart like the vSphere storage performance tab",
+            "draw how full a storage has been getting over time",
+            "keep an eye on a storage filling up",
         ],
     ),
     p(
@@ -4140,6 +4536,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what shared folders does my NAS offer over NFS",
             "which NFS exports can proxmox see on my synology",
             "which NFS exports can I mount as a datastore",
+            "which shared folders does my NFS box offer",
+            "look up the exports on a file server before I hook it up",
         ],
     ),
     p(
@@ -4149,6 +4547,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what windows shares does my NAS have",
             "which SMB shares can proxmox see on the file server",
             "list SMB shares on a file server to add as a datastore",
+            "which Windows shares does this server offer",
+            "look up the SMB shares on a NAS before adding it",
         ],
     ),
     p(
@@ -4160,6 +4560,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what datastores are on my backup server",
             "which datastores can proxmox find on my proxmox backup server",
             "list repositories on a backup server, like browsing Veeam repositories",
+            "which backup stores are on my Proxmox Backup Server",
+            "look up the datastores on the backup box before hooking it up",
         ],
     ),
     p("node_scan_iscsi_list", &["discover iSCSI targets"]),
@@ -4176,6 +4578,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start a background service on the box that is stopped",
             "the proxmox web service is dead, start it again",
             "start a service on a host, like starting SSH on ESXi",
+            "get a stopped background service going again on the host",
+            "fire up a service that died",
         ],
     ),
     p(
@@ -4190,6 +4594,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop a background service on the box",
             "how do I stop the postfix mail service on the server",
             "stop a service on a host, like stopping SSH on ESXi",
+            "halt a background program on the server",
+            "turn off one service on a host",
         ],
     ),
     p(
@@ -4205,6 +4611,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how is vmbr0 set up on the box",
             "what IP address is on the server's main bridge",
             "show one vSwitch or bridge's config on a host",
+            "show how one network port or bridge on a host is set up",
+            "look up one interface's address and gateway",
         ],
     ),
     p(
@@ -4216,6 +4624,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove a bridge I made on the box by mistake",
             "delete a network interface I don't need from the server",
             "remove a vSwitch or port group from a host",
+            "get rid of a bridge or bond on the host",
+            "remove a network interface I set up on a server",
         ],
     ),
     p(
@@ -4231,6 +4641,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is my ZFS mirror degraded, which drive failed",
             "show the health of each disk in my zpool",
             "health and layout of one local storage pool",
+            "show how one ZFS pool is put together and if a disk failed",
+            "details of one zpool, its mirrors and errors",
         ],
     ),
     p(
@@ -4256,6 +4668,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list lvm thinpools",
             "how full is the thin pool where my VM disks live",
             "which LVM-thin pools does the box have",
+            "which thin pools are on this host",
+            "how full are the LVM thin pools on a server",
         ],
     ),
     p(
@@ -4267,6 +4681,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I use a new drive as a plain folder for backups and ISOs",
             "format an empty disk with ext4 and add it as storage",
             "format a disk and add it as a local datastore, the VMFS equivalent",
+            "format a spare drive and use it as a folder for storage",
+            "turn an empty disk into a plain ext4 or xfs storage",
         ],
     ),
     p(
@@ -4278,6 +4694,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I prepare a brand new empty disk in the box with a partition table",
             "the new drive doesn't show as usable, give it a GPT so proxmox can use it",
             "initialize a new disk with GPT like Windows Disk Management",
+            "put a fresh partition table on a blank drive",
+            "get a new disk ready with GPT",
         ],
     ),
     p(
@@ -4289,6 +4707,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I switch off the enterprise repository that needs a subscription",
             "disable an update source on the box",
             "enable or disable one update depot on a host",
+            "switch off the enterprise update source",
+            "turn an update source on or off on a host",
         ],
     ),
     p(
@@ -4299,6 +4719,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "apt changelog of package",
             "what changed in this update before I install it",
             "show the release notes of a package update on the box",
+            "what changed in this package update",
+            "read the release notes for one update",
         ],
     ),
     p(
@@ -4310,6 +4732,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what version of proxmox am I running",
             "which proxmox release is behind the web page I log in to",
             "what version of the platform is this, like vCenter About",
+            "which Proxmox version am I talking to",
+            "what release is the API on",
         ],
     ),
     p("node_subscription", &["recheck the subscription"]),
@@ -4320,6 +4744,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the subscription key from the box",
             "take the subscription key off the server",
             "remove the license key from a host",
+            "take the subscription key off a server",
+            "remove a paid support key from a host",
         ],
     ),
     p(
@@ -4335,6 +4761,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what DNS server is the box using",
             "which search domain and name servers is the server set to",
             "a host's DNS servers like the ESXi TCP/IP configuration",
+            "which name servers does this host use",
+            "look up a server's DNS search domain",
         ],
     ),
     p(
@@ -4348,6 +4776,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "host hosts file content",
             "show me the hosts file of the box",
             "what names are in /etc/hosts on the server",
+            "show the hosts file on a server",
+            "look up the name to address list on a host",
         ],
     ),
     p(
@@ -4362,6 +4792,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I put my own certificate on the proxmox web page",
             "install a certificate I bought so the browser stops warning me",
             "replace a host's certificate with our CA-signed one, like replacing the machine SSL cert",
+            "put my own certificate on the server's web page",
+            "swap the self-signed certificate for one I bought",
         ],
     ),
     p(
@@ -4378,6 +4810,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I get a free let's encrypt certificate for the web page",
             "get rid of the browser security warning with a real certificate",
             "get a free Let's Encrypt certificate for a host, like AWS Certificate Manager",
+            "get a free Let's Encrypt certificate for this host",
+            "order a proper HTTPS certificate for the web page",
         ],
     ),
     p(
@@ -4391,6 +4825,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "my let's encrypt certificate is about to expire, renew it",
             "renew the let's encrypt certificate of the web page",
             "renew a host's Let's Encrypt certificate",
+            "renew the Let's Encrypt certificate before it runs out",
+            "refresh a host's expiring certificate",
         ],
     ),
     p(
@@ -4400,6 +4836,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "configure ACME domains of a node",
             "how do I tell proxmox which domain name to get a certificate for",
             "set the wake on lan address of the box",
+            "put a note on a server or set its wake-up address",
+            "change the delay before guests start at boot on a host",
         ],
     ),
     p("node_config_get", &["node description and ACME domains"]),
@@ -4412,6 +4850,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I turn on my other proxmox box over the network",
             "wake up the sleeping server with wake on lan",
             "power on a sleeping host remotely, like DPM bringing a host out of standby",
+            "turn on a sleeping server over the network",
+            "wake up a powered-off host with a magic packet",
         ],
     ),
     p(
@@ -4425,6 +4865,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make a system report of the box to post on the forum",
             "collect all the system info of the server for a support request",
             "generate a support bundle for a host like vm-support",
+            "put together a full system report of a host for support",
+            "gather everything about a server into one text dump",
         ],
     ),
     p("node_netstat_list", &["network traffic counters of guests' interfaces on a node"]),
@@ -4450,6 +4892,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "open a root shell on the server in the browser",
             "open a host shell like the ESXi Shell or DCUI",
             "SSH into a hypervisor host from the browser",
+            "open a typing window on the server itself",
+            "get a root shell on the host in the browser",
         ],
     ),
     p(
@@ -4459,6 +4903,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "pause all the VMs on the box",
             "pause every virtual machine on the server at once",
             "suspend all VMs on a host, like Save for every VM on a Hyper-V host",
+            "pause all the VMs on this host",
+            "put every virtual machine on a server on hold",
         ],
     ),
     p("node_execute", &["run several API calls in one batch on a node"]),
@@ -4492,6 +4938,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "start every VM and container on all my boxes",
             "bring up all guests across the cluster after the power is back",
             "power on all guests cluster-wide after a datacenter outage",
+            "start every guest across the whole cluster",
+            "fire up all VMs and containers on every host",
         ],
     ),
     p(
@@ -4505,6 +4953,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down every VM and container on all my boxes",
             "turn off all guests across the whole cluster before a power cut",
             "shut down every VM in the datacenter for a power-down, like a planned outage",
+            "shut down every guest across all servers at once",
+            "turn off all VMs and containers in the datacenter",
         ],
     ),
     p(
@@ -4644,6 +5094,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show me the details of one user account",
             "when does my friend's proxmox account expire",
             "show one user's account details and groups",
+            "show the details of one login",
+            "look up one user's email, groups and expiry",
         ],
     ),
     p(
@@ -4756,6 +5208,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I turn on two-factor login with my phone app",
             "add an authenticator app code to my proxmox login",
             "enable MFA for a user like an AWS MFA device",
+            "switch on a phone code login for a user",
+            "hook up a security key or authenticator app for someone",
         ],
     ),
     p("access_ticket_create", &["log in and get a ticket"]),
@@ -4779,6 +5233,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete a firewall rule that applies to the whole setup",
             "remove a datacenter firewall rule I added by mistake",
             "remove a datacenter-wide firewall rule",
+            "remove a rule from the datacenter firewall",
+            "get rid of a cluster-wide firewall entry",
         ],
     ),
     p(
@@ -4818,6 +5274,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what ready-made firewall rules like SSH or HTTP are there",
             "which firewall shortcuts for common services can I use",
             "predefined service definitions like NSX services (HTTP, SSH, RDP)",
+            "which ready-made firewall shortcuts exist, like SSH or HTTP",
+            "look up the built-in service names for rules",
         ],
     ),
     p(
@@ -4844,6 +5302,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove a firewall rule from my VM",
             "close the port I opened on the virtual machine",
             "remove an inbound rule from a VM's security group",
+            "take a firewall rule off a VM",
+            "close a port I opened on a virtual machine",
         ],
     ),
     p(
@@ -4870,6 +5330,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what is the firewall blocking for my VM",
             "show the firewall log of my virtual machine",
             "a VM's firewall log like VPC flow logs",
+            "what did a VM's firewall block",
+            "read the firewall log of one virtual machine",
         ],
     ),
     p(
@@ -4881,6 +5343,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what firewall rules does my container have",
             "which ports are open on my LXC",
             "a container's firewall rules like viewing its security group",
+            "which firewall rules are on a container",
+            "show one container's allow and block list",
         ],
     ),
     p(
@@ -4897,6 +5361,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I switch on the firewall for my container",
             "turn on the firewall for my pihole LXC",
             "enable the firewall on a container like attaching a security group",
+            "switch on a container's firewall",
+            "change the firewall policy of one container",
         ],
     ),
     p(
@@ -5112,6 +5578,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "where can proxmox send me alerts",
             "which places is proxmox set up to send alerts to",
             "list alarm actions and targets like SNS topics",
+            "where can alerts be sent, list them",
+            "line up every alert destination",
         ],
     ),
     p(
@@ -5129,6 +5597,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send me a test alert to see if it arrives",
             "check that my proxmox alert emails actually work",
             "send a test alarm to check email or webhook delivery",
+            "send a test alert to check it reaches me",
+            "try out an email or webhook target",
         ],
     ),
     p(
@@ -5150,6 +5620,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send proxmox alerts to my gotify app",
             "how do I get push notifications from proxmox on my phone with gotify",
             "push alarms to a phone via gotify like SNS mobile push",
+            "send alerts to my phone with Gotify",
+            "hook up a gotify server for push messages",
         ],
     ),
     p(
@@ -5167,6 +5639,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send proxmox alerts to my discord or ntfy",
             "post proxmox alerts to a webhook URL",
             "send alarms to Slack or Teams via webhook like an SNS HTTP subscription",
+            "post alerts to my chat room through a web link",
+            "hook up a webhook for Discord or Slack messages",
         ],
     ),
     p(
@@ -5186,6 +5660,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I sign up with let's encrypt in proxmox",
             "register an email with let's encrypt so I can get certificates",
             "register a Let's Encrypt account for the datacenter",
+            "sign up with Let's Encrypt so I can get certificates",
+            "register an email with the certificate authority",
         ],
     ),
     p("acme_plugins_create", &["add a DNS challenge plugin for ACME"]),
@@ -5198,6 +5674,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "who is logged in to my VM right now",
             "which users are signed in on the virtual machine",
             "who is logged in inside a VM, as the guest tools report",
+            "who is logged into this VM right now",
+            "which people are signed in inside a virtual machine",
         ],
     ),
     p(
@@ -5209,6 +5687,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what computer name does my VM think it has",
             "which hostname is set inside the virtual machine",
             "the guest DNS name of a VM as VMware Tools shows it",
+            "what does the VM call itself, its computer name",
+            "look up the machine name set inside a virtual machine",
         ],
     ),
     p(
@@ -5220,6 +5700,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which commands does the guest agent in my VM support",
             "what version of the qemu guest agent is installed in my virtual machine",
             "which guest agent commands does a VM support, like checking the tools version",
+            "which commands does the helper inside my VM support",
+            "what version is the helper program inside a virtual machine",
         ],
     ),
     p(
@@ -5246,6 +5728,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "the virtual machine's disks are stuck frozen, thaw them",
             "thaw a VM's filesystems after a quiesced snapshot",
             "unfreeze the guest after a VSS-style quiesce",
+            "unstick a VM's drives after they were frozen for a backup",
+            "let a virtual machine write to its disks again after a freeze",
         ],
     ),
     p(
@@ -5257,6 +5741,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "read an ESXi VM's settings before importing it into Proxmox",
             "import wizard data for a VMware VM from a vCenter or ESXi source",
             "what would a VM migrated from VMware look like here",
+            "look up what is needed to bring an ESXi VM across",
+            "read the settings of a VMware guest before pulling it into Proxmox",
         ],
     ),
     p(
@@ -5269,6 +5755,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "directory mounts created on disks of a node",
             "which drives did I set up as folder storage on the box",
             "which disks are mounted as directory storage on the server",
+            "which plain folder storages did I make from disks",
+            "list the disk-backed directory mounts on a host",
         ],
     ),
     // Tools that had none before, written with the common-tool voices below.
@@ -5284,6 +5772,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "get me a spice file to connect to the virtual machine",
             "open a VM in a desktop viewer app like VMware Remote Console",
             "download a virt-viewer connection file for a VM",
+            "get a file to open the VM screen in the viewer app",
+            "hook up remote-viewer to a virtual machine with sound and USB",
         ],
     ),
     p(
@@ -5299,6 +5789,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I typed the two-factor code wrong too many times and got locked out, unlock it",
             "my friend is locked out after wrong two-factor codes, let him try again",
             "unlock a user locked out after too many failed MFA codes",
+            "let a user back in after they were locked out by too many wrong codes",
+            "unlock someone's second login step",
         ],
     ),
     p(
@@ -6198,6 +6690,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the email address proxmox sends alerts to",
             "change where the default proxmox alert emails go",
             "change the email recipients of the built-in alarm mails",
+            "change who gets the built-in alert emails",
+            "edit the local mail alert target",
         ],
     ),
     p(
@@ -6561,6 +7055,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove a firewall rule from my container",
             "close the port I opened on my LXC",
             "remove an inbound rule from a container's security group",
+            "take a firewall rule off a container",
+            "close a port on a container",
         ],
     ),
     p(
@@ -6716,6 +7212,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove my own certificate from the web page and go back to the self-signed one",
             "go back to the default self-signed certificate on the box",
             "remove a host's custom certificate and go back to self-signed",
+            "take my uploaded certificate off a host",
+            "go back to the built-in self-signed certificate",
         ],
     ),
     p(
@@ -6741,6 +7239,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what would this ISO link download",
             "how big is the file behind this download link",
             "what filename will this ISO link give me",
+            "how big is the file behind this link before I download it",
+            "look up the file name and size of a web link",
         ],
     ),
     p("node_rrd_get", &["PNG graph of a node's CPU or memory usage", "render a host's load chart as an image"]),
@@ -6775,6 +7275,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "vm system time",
             "is the clock inside my VM right",
             "what time does the virtual machine think it is",
+            "what clock time does the VM think it is",
+            "check if a virtual machine's clock has drifted",
         ],
     ),
     p("qemu_vm_agent_get_timezone", &["which time zone is set inside a VM", "time zone of the guest OS"]),
@@ -6804,6 +7306,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what did my VM's settings look like at the time of that snapshot",
             "how much RAM did the virtual machine have in the old restore point",
             "show the hardware a VM had at one checkpoint",
+            "look up what is in one VM save point",
+            "details of a single virtual machine checkpoint, when and why it was taken",
         ],
     ),
     p(
@@ -6816,6 +7320,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "lxc clone feature check",
             "does the storage my container is on support snapshots",
             "can my LXC be snapshotted on the disk it lives on",
+            "can I take a save point or copy of this container",
+            "check if a container is able to be snapshotted or cloned on its storage",
         ],
     ),
     p(
@@ -6828,6 +7334,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can lxc migrate to target node",
             "can my container be moved to the other server, is anything in the way",
             "is anything stopping my LXC from going to another node",
+            "can this container be moved to the other server",
+            "check beforehand what stops a container from moving hosts",
         ],
     ),
     p(
@@ -6848,6 +7356,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "edit the note of an LXC snapshot",
             "how do I change the description of a container snapshot",
             "add a note to a restore point of my LXC",
+            "change the note on a container save point",
+            "edit the description of a container checkpoint",
         ],
     ),
     p(
@@ -6877,6 +7387,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I turn a new SSD into space for VM disks with thin provisioning",
             "make an LVM-thin pool on the empty disk in the box",
             "create a thin-provisioned local datastore on a blank disk",
+            "build a thin pool on a spare drive for VM disks",
+            "turn an empty disk into LVM thin storage",
         ],
     ),
     p("node_disks_lvmthin_delete", &["remove an LVM thin pool from a node", "delete a thinpool to reuse its disk"]),
@@ -6889,6 +7401,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how do I get rid of a ZFS pool I no longer use",
             "destroy the ZFS pool on my old drives",
             "destroy a local storage pool on a host",
+            "tear down a ZFS pool on a host",
+            "get rid of a zpool I no longer need",
         ],
     ),
     p("node_scan_lvm_list", &["which LVM volume groups exist on a node", "find volume groups to add as LVM storage"]),
@@ -6953,6 +7467,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what second factors does my account have",
             "which authenticator apps or security keys are on my friend's account",
             "a user's MFA devices",
+            "look up the second login factors of one person",
+            "which security keys does one user have",
         ],
     ),
     p("access_tfa_id_get", &["details of one TFA entry of a user", "show one second factor of a user"]),
@@ -6977,6 +7493,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "I lost my phone, remove the authenticator from my account",
             "remove an old security key from a user's login",
             "remove a user's MFA device",
+            "remove a lost phone or key from a user's second login step",
+            "get rid of one authenticator entry for someone",
         ],
     ),
     p(
