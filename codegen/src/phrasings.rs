@@ -2890,6 +2890,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set max_relocate 2 on ct:5120",
             "set ha resource state",
             "change ha max restart",
+            "stop HA from restarting my VM while I fix it",
+            "Set a managed guest's requested HA state and failover retry limits",
         ],
     ),
     p(
@@ -2904,6 +2906,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ha-manager migrate vm:4410 hv05",
             "ha migrate vm",
             "ha live migration request",
+            "move my HA VM to the other node without shutting it down",
+            "Live-move a cluster-managed guest to a named host through the HA manager",
         ],
     ),
     p(
@@ -2914,6 +2918,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ha-manager relocate vm:4410 hv05, downtime accepted",
             "ha relocate vm",
             "ha stop and restart on other node",
+            "the HA container can't live migrate, just stop it and start it on the other box",
+            "Cold-move a high-availability guest to another host via shutdown and restart",
         ],
     ),
     p(
@@ -2952,6 +2958,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create HA group prefer-pve1 with pve1 priority 2",
             "HA should prefer pve1 and pve2",
             "create an HA group restricted to pve2 and pve3",
+            "I want my HA VMs to prefer the beefy node and fall back to the others",
+            "Define a high-availability failover group listing the permitted hosts and their priorities",
         ],
     ),
     p(
@@ -2967,6 +2975,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "keep the two DCs of AD apart with an HA rule",
             "add ha node affinity rule",
             "create ha resource affinity rule",
+            "keep my two pihole VMs on different nodes so DNS survives",
+            "Define a placement constraint pinning clustered guests to specific hosts",
         ],
     ),
     // Replication.
@@ -3025,6 +3035,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication health on hv02: last sync and fail count",
             "replication status on node",
             "last replication sync times",
+            "is my ZFS replication working on this node",
+            "Report all storage replication jobs on one host with last sync and failures",
         ],
     ),
     p(
@@ -3510,6 +3522,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what is in a resource pool",
             "which guests and storages are in a pool",
             "members of a resource pool",
+            "what did I put in my lab pool again",
+            "Inventory the VMs and datastores assigned to resource pool finance",
         ],
     ),
     p(
@@ -3537,7 +3551,16 @@ pub const PHRASINGS: &[Phrasing] = &[
             "take a storage out of a resource pool",
         ],
     ),
-    p("pools_poolid_update", &["move a VM into a pool", "add a VM or storage to a resource pool"]),
+    p(
+        "pools_poolid_update",
+        &[
+            "move a VM into a pool",
+            "add a VM or storage to a resource pool",
+            "pull my test VM out of the sandbox pool",
+            "Reassign a guest from one resource pool to another, allowing the move",
+            "Change the comment of a top-level resource pool",
+        ],
+    ),
     p(
         "pools_delete",
         &[
@@ -3546,6 +3569,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete pool dr-test",
             "drop empty resource pool",
             "remove empty pool",
+            "I nested a pool under another one and want the child pool gone",
+            "Decommission nested resource pool dev/web once it holds no guests or storage",
         ],
     ),
     // Firewall.
@@ -3884,6 +3909,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "run ceph status via hv04 since hv01 is down",
             "ceph status json on node",
             "raw ceph status on node",
+            "ceph status from this node please",
+            "Retrieve the storage cluster health as reported via one host",
         ],
     ),
     p(
@@ -3902,6 +3929,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "how many OSDs are up and in per host",
             "ceph osd tree",
             "list ceph osds",
+            "show all my OSDs and which ones are down",
+            "Report every storage daemon by host with up/in state",
         ],
     ),
     p(
@@ -3913,6 +3942,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add osds on the new disks of hv06",
             "create osd on disk",
             "new ceph osd",
+            "turn this new SSD into ceph storage",
+            "Provision a storage daemon on a blank disk of a host",
         ],
     ),
     p(
@@ -3924,6 +3955,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "take osd.12 out so ceph moves data away",
             "out osd.12 on hv04 ahead of the disk swap",
             "take osd out",
+            "drain data off this disk before I pull it",
+            "Remove a storage daemon from data placement so data migrates away",
         ],
     ),
     p(
@@ -3934,6 +3967,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "put osd.12 back in now that hv04 is patched",
             "osd in osd.21 after the maintenance",
             "ceph osd in",
+            "disk is fine again, let ceph use it",
+            "Return a storage daemon to data placement",
         ],
     ),
     p(
@@ -3945,6 +3980,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "decommission osd.21 permanently",
             "destroy ceph osd on node",
             "remove ceph osd",
+            "the disk died, remove its OSD",
+            "Decommission a storage daemon and optionally wipe its disk",
         ],
     ),
     p(
@@ -3960,6 +3997,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ceph pools with size, min_size and crush rule",
             "list ceph pools",
             "ceph pools usage",
+            "show all my ceph pools and how full they are",
+            "Report every storage pool with replication and usage",
         ],
     ),
     p(
@@ -3971,6 +4010,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new erasure coded pool for archive data",
             "create ceph pool",
             "new rbd pool",
+            "make a new ceph pool for my VM disks",
+            "Provision a replicated or erasure-coded storage pool",
         ],
     ),
     p(
@@ -3985,6 +4026,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which hosts run ceph mons",
             "ceph monitors list",
             "ceph mon quorum",
+            "where are my ceph mons running",
+            "Enumerate storage monitor daemons with address and quorum state",
         ],
     ),
     p(
@@ -3995,9 +4038,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "hv06 replaces hv01, create a ceph monitor there",
             "create ceph monitor",
             "add mon on node",
+            "add a ceph monitor on my third node for quorum",
+            "Deploy a storage monitor daemon on a host",
         ],
     ),
-    p("node_ceph_fs_add", &["create a CephFS file system"]),
+    p(
+        "node_ceph_fs_add",
+        &[
+            "create a CephFS file system",
+            "I want a shared filesystem on ceph for ISOs",
+            "Provision a distributed filesystem on the storage cluster",
+        ],
+    ),
     // SDN.
     p(
         "sdn_zones_list",
@@ -4020,6 +4072,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "CR: add a vxlan zone for the lab across hv01-hv03",
             "create sdn zone",
             "create vlan zone",
+            "set up an overlay so my VMs on different nodes share a network",
+            "Provision a new network zone (VLAN, QinQ, VXLAN or EVPN) for tenant segmentation",
         ],
     ),
     p(
@@ -4032,6 +4086,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "create vnet k8s in the evpn zone",
             "create a vnet",
             "new sdn vnet with tag",
+            "make a new virtual network for my IoT VMs",
+            "Provision a new overlay or VLAN-backed network segment in a zone",
         ],
     ),
     p(
@@ -4053,6 +4109,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "new subnet with dhcp range on vnet k8s",
             "create subnet in vnet",
             "add subnet with gateway",
+            "give my vnet a subnet with a gateway so VMs get DHCP",
+            "Add an IP range with gateway and DHCP pool to a virtual network",
         ],
     ),
     p(
@@ -4066,6 +4124,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "sdn apply",
             "apply sdn changes",
             "reload sdn config",
+            "I added a vnet, now make it live on all nodes",
+            "Commit pending virtual network changes and reload networking on every host",
         ],
     ),
     // Notifications and metrics.
@@ -4989,6 +5049,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what is the requested HA state of ct:5120",
             "ha resource config",
             "ha settings of one guest",
+            "how is HA set up for my nextcloud VM",
+            "Read the high-availability policy of one managed guest: state, retries and failback",
         ],
     ),
     p(
@@ -4999,6 +5061,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "raw manager_status with lrm mode per node and timestamps",
             "ha manager full status",
             "lrm status details",
+            "which node is the HA master and are the LRMs active",
+            "Capture the cluster resource manager and local resource manager states for diagnosis",
         ],
     ),
     p(
@@ -5009,6 +5073,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which HA groups exist and their node priorities",
             "list ha groups",
             "ha group priorities",
+            "what HA groups did I set up back on pve 8",
+            "Enumerate every failover group defined in the cluster",
         ],
     ),
     p(
@@ -5019,6 +5085,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "audit the HA affinity and anti-affinity rules",
             "list ha rules",
             "show ha affinity rules",
+            "what HA placement rules do I have",
+            "Export all high-availability affinity and anti-affinity constraints for the audit",
         ],
     ),
     p(
@@ -5029,6 +5097,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "release the HA watchdogs cluster-wide before the switch swap",
             "disarm ha stack",
             "release ha watchdogs",
+            "I'm rewiring the switch, don't want HA to fence my nodes",
+            "Suspend the high-availability stack cluster-wide so no host self-fences during planned work",
         ],
     ),
     p(
@@ -5039,6 +5109,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rearm the HA stack after the corosync maintenance",
             "re-arm ha stack",
             "arm ha after disarm",
+            "HA is disarmed since the network work, turn it back on",
+            "Re-enable fencing and watchdogs on all hosts after the maintenance window",
         ],
     ),
     p(
@@ -5051,6 +5123,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change job 5120-0 schedule to */10",
             "change replication schedule",
             "edit replication job",
+            "make my replication run every 5 minutes",
+            "Modify the schedule or bandwidth limit of a storage replication job",
         ],
     ),
     p(
@@ -5061,6 +5135,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the replication of ct 5120 to hv04",
             "delete replication job",
             "remove replication of guest",
+            "stop syncing my VM to the other node",
+            "Remove a storage replication job from the cluster",
         ],
     ),
     p(
@@ -5071,6 +5147,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "where does job 5120-0 replicate to",
             "replication job config",
             "show replication job settings",
+            "how often does my VM replicate and to which node",
+            "Read the schedule and target of one storage replication job",
         ],
     ),
     p(
@@ -5081,6 +5159,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "replication log of job 5120-0 on hv01",
             "replication job log",
             "replication run log",
+            "why did my replication job fail",
+            "Retrieve the run log of one storage replication job",
         ],
     ),
     p(
@@ -5221,7 +5301,14 @@ pub const PHRASINGS: &[Phrasing] = &[
             "realm sync job every hour for the ldap realm",
         ],
     ),
-    p("pools_poolid_delete", &["remove a resource pool"]),
+    p(
+        "pools_poolid_delete",
+        &[
+            "remove a resource pool",
+            "get rid of my old top-level pool, nothing is in it anymore",
+            "Delete the empty resource pool of the retired project by its pool name",
+        ],
+    ),
     p(
         "firewall_rules_delete",
         &[
@@ -5381,6 +5468,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ceph cluster status",
             "ceph health status",
             "ceph health warnings",
+            "is my ceph ok",
+            "Report the datacenter-wide storage cluster health and warnings",
         ],
     ),
     p(
@@ -5395,6 +5484,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ceph maint mode: noout plus nobackfill together",
             "set multiple ceph flags",
             "set noout and norebalance",
+            "put ceph in maintenance mode so it doesn't rebalance while I reboot",
+            "Apply the maintenance flag set to the storage cluster in one change",
         ],
     ),
     p(
@@ -5406,6 +5497,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "post-maintenance check: any ceph flags still active",
             "show ceph flags",
             "noout norebalance flag status",
+            "what ceph flags are set right now",
+            "Report all cluster-wide storage flags and whether each is set",
         ],
     ),
     p(
@@ -5418,6 +5511,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "flip a single ceph flag: norebalance on",
             "set noout flag",
             "unset ceph flag",
+            "turn off noout now that my node is back",
+            "Toggle one cluster-wide storage flag",
         ],
     ),
     p(
@@ -5429,6 +5524,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "PG inconsistent on osd.21, deep scrub it",
             "scrub a ceph osd",
             "start deep scrub on osd",
+            "check this OSD for corrupt data",
+            "Trigger a consistency check on one storage daemon",
         ],
     ),
     p("node_ceph_osd_get", &["details of one OSD"]),
@@ -5443,6 +5540,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "bump pg_num on pool rbd-hdd",
             "change ceph pool size",
             "set pool pg count",
+            "change my ceph pool to 3 copies",
+            "Modify replication size or placement group settings of a storage pool",
         ],
     ),
     p(
@@ -5453,20 +5552,44 @@ pub const PHRASINGS: &[Phrasing] = &[
             "drop the test ceph pool and its storage entry",
             "drop ceph pool",
             "destroy ceph pool",
+            "delete the ceph pool I used for testing",
+            "Decommission a storage pool and its data",
         ],
     ),
     p(
         "node_ceph_mgr_add",
-        &["add a Ceph manager", "add a standby ceph mgr on hv05", "create a manager daemon on hv06"],
+        &[
+            "add a Ceph manager",
+            "add a standby ceph mgr on hv05",
+            "create a manager daemon on hv06",
+            "I only have one ceph manager, add another for redundancy",
+            "Deploy a storage manager daemon on a host",
+        ],
     ),
-    p("node_ceph_mds_add", &["add a metadata server for CephFS"]),
-    p("node_ceph_init", &["install and initialize Ceph on the cluster"]),
+    p(
+        "node_ceph_mds_add",
+        &[
+            "add a metadata server for CephFS",
+            "my cephfs needs a metadata server on this node",
+            "Deploy a filesystem metadata daemon on a host",
+        ],
+    ),
+    p(
+        "node_ceph_init",
+        &[
+            "install and initialize Ceph on the cluster",
+            "first time setting up ceph, create the initial config",
+            "Bootstrap the storage cluster configuration with public and cluster networks",
+        ],
+    ),
     p(
         "node_ceph_cfg_raw_get",
         &[
             "read ceph.conf",
             "cat ceph.conf on hv01, checking public and cluster network",
             "raw ceph config file, which mon hosts are listed",
+            "show me my ceph.conf",
+            "Read the storage cluster configuration file as stored on a host",
         ],
     ),
     p(
@@ -5477,6 +5600,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "tail the ceph log for slow ops messages",
             "read ceph log",
             "ceph cluster log lines",
+            "what's ceph been logging",
+            "Retrieve recent storage cluster log lines from a host",
         ],
     ),
     p("node_ceph_fs_list", &["CephFS file systems"]),
@@ -5489,6 +5614,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "restart the ceph mon on hv02",
             "restart ceph osd daemons",
             "restart ceph daemon",
+            "ceph on this node is acting up, restart it",
+            "Restart storage daemons on a host",
         ],
     ),
     p(
@@ -5497,12 +5624,27 @@ pub const PHRASINGS: &[Phrasing] = &[
             "the CRUSH map",
             "dump the crushmap, checking the failure domains",
             "is the ceph failure domain host or rack",
+            "show me how ceph places data across my hosts",
+            "Export the data placement map of the storage cluster",
         ],
     ),
-    p("sdn_zones_get", &["settings of an SDN zone"]),
+    p(
+        "sdn_zones_get",
+        &[
+            "settings of an SDN zone",
+            "what type and bridge is my SDN zone",
+            "Read the definition of one network zone: type, nodes and MTU",
+        ],
+    ),
     p(
         "sdn_vnets_get",
-        &["settings of a VNet, like its VLAN tag", "what tag and zone is vnet dmz", "config of vnet backup"],
+        &[
+            "settings of a VNet, like its VLAN tag",
+            "what tag and zone is vnet dmz",
+            "config of vnet backup",
+            "what zone and tag is my vnet in",
+            "Read the definition of one virtual network segment",
+        ],
     ),
     p(
         "sdn_vnets_subnets_list",
@@ -5516,7 +5658,15 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "sdn_vnets_delete",
-        &["delete a VNet", "remove vnet dmz", "delete the unused vnet lab10", "delete sdn vnet", "remove sdn vnet"],
+        &[
+            "delete a VNet",
+            "remove vnet dmz",
+            "delete the unused vnet lab10",
+            "delete sdn vnet",
+            "remove sdn vnet",
+            "delete the virtual network I made for testing",
+            "Decommission an unused network segment from the zone",
+        ],
     ),
     p(
         "sdn_zones_delete",
@@ -5526,6 +5676,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove zone tenant-a, all its vnets are gone",
             "drop sdn zone",
             "remove sdn zone",
+            "remove the SDN zone I played with",
+            "Decommission an empty network zone from the datacenter",
         ],
     ),
     p(
@@ -5534,6 +5686,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an EVPN or BGP controller",
             "add EVPN controller evpn1 with ASN 65000 and peers hv01-hv03",
             "create a BGP controller for hv01 to peer with the core routers",
+            "set up BGP EVPN so my VXLAN overlay can route",
+            "Provision a routing controller for the overlay network with ASN and peer list",
         ],
     ),
     p("sdn_ipams_list", &["IP address management plugins of SDN"]),
@@ -5545,6 +5699,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ipam entries and leases for SDN subnets",
             "ipam entries list",
             "ipam allocated addresses",
+            "which IPs are taken in my virtual networks",
+            "Report all IP address allocations held by the built-in IPAM",
         ],
     ),
     p("sdn_list", &["software defined networking overview"]),
@@ -5556,6 +5712,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "SDN zone status on hv02",
             "sdn zone status on node",
             "zone deploy state per node",
+            "did the SDN apply work on my node or is a zone in error",
+            "Verify per-host deployment status of every software-defined network zone",
         ],
     ),
     p(
@@ -5607,6 +5765,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "send notification e-mails to the admins",
             "new sendmail target to the noc list",
             "sendmail endpoint for group admins",
+            "email me when backups fail using the local mail",
+            "Create a local sendmail alert target for an administrators list",
         ],
     ),
     p(
@@ -5651,6 +5811,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "audit all notification matchers",
             "notification matchers list",
             "list notification routing rules",
+            "show all my alert rules",
+            "Enumerate all notification routing rules",
         ],
     ),
     p(
@@ -6093,6 +6255,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is ceph scrubbing paused",
             "just the nodeep-scrub flag, is it set",
             "value of the norebalance flag only",
+            "is noout still on from my reboot",
+            "Verify the state of a single cluster-wide storage flag",
         ],
     ),
     p(
@@ -6101,6 +6265,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which Ceph versions are the daemons running",
             "are all Ceph services on the same version",
             "metadata of every Ceph monitor, manager, OSD and MDS",
+            "are all my ceph daemons on the same version after the upgrade",
+            "Collect version and host metadata of every storage daemon for the upgrade report",
         ],
     ),
     p(
@@ -6111,6 +6277,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "ceph config dump",
             "ceph config db overrides like osd_max_backfills",
             "what is set in the mon config database",
+            "what did I change with ceph config set",
+            "Dump the centralized storage configuration overrides",
         ],
     ),
     p(
@@ -6119,6 +6287,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what value does one Ceph option have",
             "look up a key in ceph.conf or the config db",
             "what is osd_memory_target set to",
+            "what's my osd memory target set to",
+            "Look up the effective value of specific storage configuration keys",
         ],
     ),
     p(
@@ -6133,11 +6303,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "can I stop the mds on hv03 safely",
             "safe to stop osd check",
             "ok-to-stop ceph check",
+            "can I turn off this OSD without breaking anything",
+            "Pre-check that stopping or destroying a storage daemon keeps data available",
         ],
     ),
     p(
         "node_ceph_fs_delete",
-        &["destroy a CephFS filesystem", "remove a Ceph file system", "delete cephfs and its pools"],
+        &[
+            "destroy a CephFS filesystem",
+            "remove a Ceph file system",
+            "delete cephfs and its pools",
+            "get rid of the cephfs I'm not using",
+            "Decommission the distributed filesystem and its data pools",
+        ],
     ),
     p(
         "node_ceph_mds_list",
@@ -6149,7 +6327,15 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which mds is active for cephfs after hv02 rebooted",
         ],
     ),
-    p("node_ceph_mds_delete", &["destroy a Ceph metadata server", "remove an MDS daemon from a node"]),
+    p(
+        "node_ceph_mds_delete",
+        &[
+            "destroy a Ceph metadata server",
+            "remove an MDS daemon from a node",
+            "remove the MDS from the node I'm retiring",
+            "Decommission a filesystem metadata daemon on a host",
+        ],
+    ),
     p(
         "node_ceph_mgr_list",
         &[
@@ -6162,7 +6348,15 @@ pub const PHRASINGS: &[Phrasing] = &[
             "active ceph mgr",
         ],
     ),
-    p("node_ceph_mgr_delete", &["destroy a Ceph manager", "remove a ceph-mgr daemon from a node"]),
+    p(
+        "node_ceph_mgr_delete",
+        &[
+            "destroy a Ceph manager",
+            "remove a ceph-mgr daemon from a node",
+            "remove the ceph mgr from the old node",
+            "Decommission a storage manager daemon on a host",
+        ],
+    ),
     p(
         "node_ceph_mon_delete",
         &[
@@ -6173,6 +6367,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the mon on hv03, it is being rebuilt",
             "remove ceph monitor",
             "delete mon daemon on node",
+            "remove the ceph mon from the node I'm replacing",
+            "Decommission a storage monitor daemon on a host",
         ],
     ),
     p(
@@ -6183,6 +6379,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the logical volume details of one OSD",
             "which LV and VG back osd.7 on hv04",
             "lvm details of osd.12's block.db",
+            "which logical volume is my OSD on",
+            "Report the LVM volume layout of one storage daemon",
         ],
     ),
     p(
@@ -6194,6 +6392,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which device and serial is osd.7, need it for the DC ticket",
             "osd.7 bluestore device paths and hostname",
             "ceph version and backend of osd.12",
+            "what disk and serial is this OSD",
+            "Read the device and host metadata of one storage daemon",
         ],
     ),
     p(
@@ -6207,6 +6407,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "autoscale mode and size of pool k8s",
             "ceph pool status",
             "one ceph pool details",
+            "show me the settings of my rbd pool",
+            "Read the configuration and usage of one storage pool",
         ],
     ),
     p(
@@ -6217,6 +6419,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "is there a crush rule for SSD only",
             "which crush rules exist, ssd vs hdd",
             "names of the ceph crush rules for the new pool",
+            "which placement rules can I pick for a new pool",
+            "Enumerate data placement rules in the storage cluster",
         ],
     ),
     p(
@@ -6227,6 +6431,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "bring a Ceph monitor back up on a host",
             "start osd.7 again on hv04 after the swap",
             "bring the ceph daemons on hv03 back up",
+            "start ceph on my node again",
+            "Start storage daemons on a host",
         ],
     ),
     p(
@@ -6237,6 +6443,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "shut down all ceph daemons on a host",
             "stop osd.7 on hv04 for the disk swap",
             "stop all ceph services on hv03 before the hardware work",
+            "stop ceph on this node before I shut it down",
+            "Stop storage daemons on a host",
         ],
     ),
     p(
@@ -6245,16 +6453,38 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show one HA group's nodes and priorities",
             "details of an HA group",
             "is this HA group restricted or nofailback",
+            "what nodes are in my HA group and which one wins",
+            "Review the membership and priority ordering of one failover group",
         ],
     ),
     p(
         "ha_groups_update",
-        &["change the nodes of an HA group", "edit node priorities in an HA group", "set nofailback on an HA group"],
+        &[
+            "change the nodes of an HA group",
+            "edit node priorities in an HA group",
+            "set nofailback on an HA group",
+            "add my new node to the HA group so guests can fail over there",
+            "Amend the host list and priorities of an existing failover group",
+        ],
     ),
-    p("ha_groups_delete", &["remove an HA group", "delete an HA group of preferred nodes"]),
+    p(
+        "ha_groups_delete",
+        &[
+            "remove an HA group",
+            "delete an HA group of preferred nodes",
+            "that old HA group isn't used anymore, get rid of it",
+            "Retire the legacy failover group after migrating to node affinity rules",
+        ],
+    ),
     p(
         "ha_rules_get",
-        &["show one HA rule", "details of an HA affinity rule", "which guests and nodes does this HA rule cover"],
+        &[
+            "show one HA rule",
+            "details of an HA affinity rule",
+            "which guests and nodes does this HA rule cover",
+            "what does my HA anti-affinity rule actually say",
+            "Inspect one placement constraint: type, guests, hosts and strictness",
+        ],
     ),
     p(
         "ha_rules_update",
@@ -6266,6 +6496,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "make HA rule db-pin strict",
             "edit ha rule",
             "disable ha rule",
+            "let the pinned VM also run on my third node",
+            "Modify the member guests or hosts of an existing placement constraint",
         ],
     ),
     p(
@@ -6278,6 +6510,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete the anti-affinity rule for the old db pair",
             "delete ha rule",
             "remove ha affinity rule",
+            "drop the rule that keeps my VMs apart, I only have one node left",
+            "Remove a guest placement constraint from the HA configuration",
         ],
     ),
     // SDN and notification tools.
@@ -6287,6 +6521,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which interfaces of this host take part in the fabric",
             "state of a node's OpenFabric or OSPF fabric interfaces",
             "is the fabric interface up on this node",
+            "is the mesh link on my node actually part of the fabric",
+            "Verify fabric membership of each physical port on one host",
         ],
     ),
     p(
@@ -6296,6 +6532,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "are the OSPF or OpenFabric adjacencies up on a host",
             "show the routing neighbors of a node in the fabric",
             "why is the full-mesh fabric broken, check neighbors",
+            "my node can't see its mesh peers, who does it see",
+            "Check routing adjacency state of one host's fabric peers",
         ],
     ),
     p(
@@ -6304,6 +6542,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which routes did this node learn through the fabric",
             "routing table of a fabric on a host",
             "show the next hops a node uses in the mesh network",
+            "how does this node reach the others over the mesh",
+            "Dump the fabric-learned routes installed on one host",
         ],
     ),
     p(
@@ -6312,6 +6552,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which MACs and IPs has this node learned for an EVPN VNet",
             "show the EVPN type-2 routes of a VNet on a host",
             "bgp l2vpn evpn table of a VNet on a node",
+            "which MAC addresses does my node know on this EVPN vnet",
+            "Inspect the layer-2 EVPN table of one virtual network on a host",
         ],
     ),
     p(
@@ -6320,6 +6562,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which bridges does an SDN zone create on this node",
             "which VM and container interfaces are plugged into a zone's bridges on a host",
             "show the ports of each VNet bridge of a zone on a node",
+            "which VMs are plugged into the zone's bridges on this host",
+            "List the bridge ports per virtual network of one zone on a node",
         ],
     ),
     p(
@@ -6330,6 +6574,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "did the VNets of this zone come up on the node",
             "which vnets of zone corp are up on hv03",
             "vnet status inside zone corp on hv02",
+            "are my vnets actually working on that node",
+            "Check deployment state of each virtual network in one zone on one host",
         ],
     ),
     p(
@@ -6338,6 +6584,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "routing table of an EVPN zone on a node",
             "show the IP VRF routes of an EVPN zone on a host",
             "which type-5 prefixes does this node know for the zone",
+            "what routes does my EVPN zone have on this node",
+            "Dump the layer-3 routing table of one EVPN zone on a host",
         ],
     ),
     p(
@@ -6356,6 +6604,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the settings of one SDN controller",
             "what ASN and peers does the EVPN controller use",
             "details of a BGP controller",
+            "what BGP settings does my EVPN controller have",
+            "Review the ASN, peers and options of one overlay routing controller",
         ],
     ),
     p(
@@ -6364,11 +6614,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the peers of the EVPN controller",
             "edit a BGP controller's ASN",
             "set a route map on an SDN controller",
+            "add my new node as a BGP peer in the EVPN controller",
+            "Amend the peer list or ASN of an existing overlay routing controller",
         ],
     ),
     p(
         "sdn_controllers_delete",
-        &["remove an SDN controller", "delete the EVPN controller", "delete a BGP or IS-IS controller"],
+        &[
+            "remove an SDN controller",
+            "delete the EVPN controller",
+            "delete a BGP or IS-IS controller",
+            "get rid of the EVPN controller, I'm back to simple zones",
+            "Decommission a BGP or EVPN routing controller from the software-defined network",
+        ],
     ),
     p(
         "sdn_dns_list",
@@ -6378,17 +6636,43 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the DNS integrations of the software defined network",
         ],
     ),
-    p("sdn_dns_get", &["show the settings of one SDN DNS plugin", "which PowerDNS URL and TTL does this SDN DNS use"]),
+    p(
+        "sdn_dns_get",
+        &[
+            "show the settings of one SDN DNS plugin",
+            "which PowerDNS URL and TTL does this SDN DNS use",
+            "which PowerDNS server is my SDN talking to",
+            "Review the configuration of one SDN name service plugin",
+        ],
+    ),
     p(
         "sdn_dns_create",
         &[
             "add a PowerDNS server to SDN",
             "register guests' names in DNS automatically from SDN",
             "define a new SDN DNS plugin",
+            "I want my VMs to get DNS records automatically on the virtual network",
+            "Register a PowerDNS server as the name service for software-defined networking",
         ],
     ),
-    p("sdn_dns_update", &["change the PowerDNS API key or URL of SDN", "edit an SDN DNS plugin's TTL"]),
-    p("sdn_dns_delete", &["remove an SDN DNS plugin", "delete the PowerDNS integration from SDN"]),
+    p(
+        "sdn_dns_update",
+        &[
+            "change the PowerDNS API key or URL of SDN",
+            "edit an SDN DNS plugin's TTL",
+            "my PowerDNS API key changed, update it in SDN",
+            "Rotate the credentials or endpoint of the SDN name service integration",
+        ],
+    ),
+    p(
+        "sdn_dns_delete",
+        &[
+            "remove an SDN DNS plugin",
+            "delete the PowerDNS integration from SDN",
+            "stop SDN from pushing records to my PowerDNS",
+            "Remove the DNS server integration from the software-defined network",
+        ],
+    ),
     p(
         "sdn_dry_run_get",
         &[
@@ -6399,6 +6683,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what will the SDN apply change on the hosts",
             "sdn pending diff",
             "preview sdn apply",
+            "what will happen if I hit apply on the network changes",
+            "Produce a diff of pending versus running virtual network configuration for change review",
         ],
     ),
     p(
@@ -6407,6 +6693,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show all SDN fabrics and their nodes at once",
             "overview of every fabric and fabric node of the datacenter",
             "whole fabric configuration, fabrics plus members",
+            "show me every mesh fabric and which nodes are in them",
+            "Export the full fabric inventory including member hosts for documentation",
         ],
     ),
     p(
@@ -6415,6 +6703,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which SDN fabrics exist",
             "list all OpenFabric, OSPF and WireGuard fabrics",
             "list the routed full-mesh networks of the cluster",
+            "what mesh fabrics do I have set up",
+            "Enumerate the routed underlay fabrics defined in the datacenter",
         ],
     ),
     p(
@@ -6423,6 +6713,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "show the settings of one fabric",
             "which IP prefix and protocol does a fabric use",
             "details of an OSPF or OpenFabric fabric",
+            "what prefix and protocol did I give my mesh fabric",
+            "Read the definition of one underlay fabric",
         ],
     ),
     p(
@@ -6432,6 +6724,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add an OSPF fabric",
             "define a new routed underlay network between nodes",
             "create a WireGuard fabric",
+            "set up a routed full mesh between my 3 nodes for Ceph",
+            "Provision a new underlay fabric with its routing protocol and address prefix",
         ],
     ),
     p(
@@ -6440,15 +6734,28 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change a fabric's IP prefix",
             "edit the hello interval of an OpenFabric fabric",
             "change the OSPF area of a fabric",
+            "change the OSPF area on my fabric",
+            "Modify the address prefix or timers of an existing underlay fabric",
         ],
     ),
     p(
         "sdn_fabrics_fabric_delete",
-        &["remove an SDN fabric", "delete the full-mesh fabric", "tear down an OSPF or OpenFabric fabric"],
+        &[
+            "remove an SDN fabric",
+            "delete the full-mesh fabric",
+            "tear down an OSPF or OpenFabric fabric",
+            "tear down the mesh fabric I set up for testing",
+            "Decommission an underlay routing fabric from the cluster",
+        ],
     ),
     p(
         "sdn_fabrics_node_list",
-        &["which nodes are members of any fabric", "list all fabric nodes of the datacenter with their router IPs"],
+        &[
+            "which nodes are members of any fabric",
+            "list all fabric nodes of the datacenter with their router IPs",
+            "show all nodes in all my fabrics",
+            "Enumerate every fabric membership across the datacenter",
+        ],
     ),
     p(
         "sdn_fabrics_node_get",
@@ -6456,6 +6763,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which nodes belong to this fabric",
             "list the members of one fabric",
             "show the hosts and interfaces in a fabric",
+            "which of my nodes are in this fabric",
+            "List the member hosts of one underlay fabric with their interfaces",
         ],
     ),
     p(
@@ -6464,37 +6773,83 @@ pub const PHRASINGS: &[Phrasing] = &[
             "add a node to a fabric",
             "join a host to the full-mesh fabric with its interfaces",
             "add a WireGuard peer node to a fabric",
+            "add my new node to the Ceph mesh fabric",
+            "Enrol a host into an underlay fabric with its interfaces and router address",
         ],
     ),
     p(
         "sdn_fabrics_node_node_id_get",
-        &["show one node's fabric settings", "which interfaces and IP does a host use in a fabric"],
+        &[
+            "show one node's fabric settings",
+            "which interfaces and IP does a host use in a fabric",
+            "which NICs does pve2 use in the mesh",
+            "Read one host's membership settings in a fabric",
+        ],
     ),
     p(
         "sdn_fabrics_node_node_id_update",
-        &["change a node's interfaces in a fabric", "edit the router IP of a host in a fabric"],
+        &[
+            "change a node's interfaces in a fabric",
+            "edit the router IP of a host in a fabric",
+            "I swapped NICs on my node, fix its fabric interfaces",
+            "Modify one host's interfaces or router address in a fabric",
+        ],
     ),
-    p("sdn_fabrics_node_node_id_delete", &["remove a node from a fabric", "take a host out of the full-mesh fabric"]),
+    p(
+        "sdn_fabrics_node_node_id_delete",
+        &[
+            "remove a node from a fabric",
+            "take a host out of the full-mesh fabric",
+            "pull the node I'm decommissioning out of the mesh",
+            "Remove one host's membership from an underlay fabric",
+        ],
+    ),
     p(
         "sdn_ipams_get",
         &[
             "show the settings of one IPAM plugin",
             "which NetBox or phpIPAM URL does an IPAM use",
             "details of an SDN IP address management plugin",
+            "which NetBox is my SDN pointing at",
+            "Review the configuration of one IP address management plugin",
         ],
     ),
     p(
         "sdn_ipams_create",
-        &["add NetBox as IPAM for SDN", "connect phpIPAM to the software defined network", "create a new IPAM plugin"],
+        &[
+            "add NetBox as IPAM for SDN",
+            "connect phpIPAM to the software defined network",
+            "create a new IPAM plugin",
+            "I want SDN to use my NetBox for IP addresses",
+            "Integrate an external IP address management system with the virtual network",
+        ],
     ),
-    p("sdn_ipams_update", &["change the NetBox API token of an IPAM", "edit an IPAM plugin's URL"]),
-    p("sdn_ipams_delete", &["remove an IPAM plugin", "delete the NetBox or phpIPAM integration"]),
+    p(
+        "sdn_ipams_update",
+        &[
+            "change the NetBox API token of an IPAM",
+            "edit an IPAM plugin's URL",
+            "my NetBox moved to a new URL, update SDN",
+            "Rotate the token or endpoint of an IP address management integration",
+        ],
+    ),
+    p(
+        "sdn_ipams_delete",
+        &[
+            "remove an IPAM plugin",
+            "delete the NetBox or phpIPAM integration",
+            "stop using phpIPAM for my virtual networks",
+            "Remove an external IP address management integration",
+        ],
+    ),
     p(
         "sdn_lock",
         &[
             "lock the SDN configuration before editing",
             "take the global SDN lock so nobody else changes it",
             "get a lock token for SDN changes",
+            "make sure nobody else edits the virtual network config while I work",
+            "Acquire an exclusive change lock on the cluster network configuration",
         ],
     ),
     p(
@@ -6505,6 +6860,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "force-remove a stuck SDN lock",
             "SDN config is locked by a dead apply, clear the lock",
             "release the sdn global lock",
+            "SDN says it's locked, unlock it",
+            "Release the exclusive change lock on the cluster network configuration",
         ],
     ),
     p(
@@ -6517,62 +6874,174 @@ pub const PHRASINGS: &[Phrasing] = &[
             "someone half-edited SDN, reset pending to running",
             "drop pending sdn changes",
             "revert sdn config",
+            "I messed up the network config and haven't applied, undo it",
+            "Revert uncommitted virtual network changes to the running state",
         ],
     ),
     p(
         "sdn_prefix_lists_list",
-        &["which prefix lists exist", "list all BGP prefix lists of SDN", "show the IP prefix filters for routing"],
+        &[
+            "which prefix lists exist",
+            "list all BGP prefix lists of SDN",
+            "show the IP prefix filters for routing",
+            "what BGP prefix filters do I have",
+            "Enumerate all route filter lists in the overlay routing configuration",
+        ],
     ),
-    p("sdn_prefix_lists_get", &["show one prefix list", "which prefixes does this prefix list permit or deny"]),
+    p(
+        "sdn_prefix_lists_get",
+        &[
+            "show one prefix list",
+            "which prefixes does this prefix list permit or deny",
+            "show me that prefix filter",
+            "Read one route filter list definition",
+        ],
+    ),
     p(
         "sdn_prefix_lists_create",
-        &["create a prefix list to filter routes", "add a BGP prefix list", "define a new IP prefix filter"],
+        &[
+            "create a prefix list to filter routes",
+            "add a BGP prefix list",
+            "define a new IP prefix filter",
+            "I need a filter so BGP only announces my VM subnets",
+            "Define a new route filter list for the overlay routing",
+        ],
     ),
-    p("sdn_prefix_lists_update", &["change a prefix list", "replace the entries of a prefix list"]),
-    p("sdn_prefix_lists_delete", &["remove a prefix list", "delete a BGP prefix filter"]),
-    p("sdn_prefix_lists_entries_list", &["which entries does a prefix list have", "list all rules in a prefix list"]),
+    p(
+        "sdn_prefix_lists_update",
+        &[
+            "change a prefix list",
+            "replace the entries of a prefix list",
+            "rewrite my prefix filter",
+            "Modify an existing route filter list",
+        ],
+    ),
+    p(
+        "sdn_prefix_lists_delete",
+        &[
+            "remove a prefix list",
+            "delete a BGP prefix filter",
+            "delete the route filter I don't use anymore",
+            "Remove an unused route filter list from the routing configuration",
+        ],
+    ),
+    p(
+        "sdn_prefix_lists_entries_list",
+        &[
+            "which entries does a prefix list have",
+            "list all rules in a prefix list",
+            "show the lines in my BGP prefix filter",
+            "Enumerate the permit and deny lines of one route filter list",
+        ],
+    ),
     p(
         "sdn_prefix_lists_entries_get",
-        &["show one entry of a prefix list", "details of a prefix list rule by sequence number"],
+        &[
+            "show one entry of a prefix list",
+            "details of a prefix list rule by sequence number",
+            "what does line 10 of my prefix filter say",
+            "Read a single sequence line of a route filter list",
+        ],
     ),
     p(
         "sdn_prefix_lists_entries_create",
-        &["add a permit or deny prefix to a prefix list", "add a rule to a prefix list with le and ge lengths"],
+        &[
+            "add a permit or deny prefix to a prefix list",
+            "add a rule to a prefix list with le and ge lengths",
+            "allow one more subnet through my BGP filter",
+            "Append a permit or deny line to an existing route filter list",
+        ],
     ),
     p(
         "sdn_prefix_lists_entries_update",
-        &["change an entry of a prefix list", "edit a prefix list rule from permit to deny"],
+        &[
+            "change an entry of a prefix list",
+            "edit a prefix list rule from permit to deny",
+            "change the subnet on one line of my prefix filter",
+            "Amend a single sequence line of a route filter list",
+        ],
     ),
-    p("sdn_prefix_lists_entries_delete", &["remove an entry from a prefix list", "delete one prefix list rule"]),
-    p("sdn_route_maps_list", &["which route maps exist", "list all BGP route maps of SDN"]),
+    p(
+        "sdn_prefix_lists_entries_delete",
+        &[
+            "remove an entry from a prefix list",
+            "delete one prefix list rule",
+            "remove that one line from my BGP filter",
+            "Delete a single sequence line from a route filter list",
+        ],
+    ),
+    p(
+        "sdn_route_maps_list",
+        &[
+            "which route maps exist",
+            "list all BGP route maps of SDN",
+            "what route maps do I have",
+            "Enumerate the routing policy names defined for the overlay",
+        ],
+    ),
     p(
         "sdn_route_maps_entries_list",
-        &["list all route map entries of every route map", "show every route map rule with its match and set clauses"],
+        &[
+            "list all route map entries of every route map",
+            "show every route map rule with its match and set clauses",
+            "dump every route map rule I have",
+            "Export all routing policy clauses across all policies for review",
+        ],
     ),
-    p("sdn_route_maps_entries_get", &["show the entries of one route map", "what does this route map match and set"]),
+    p(
+        "sdn_route_maps_entries_get",
+        &[
+            "show the entries of one route map",
+            "what does this route map match and set",
+            "show me all the clauses in my export route map",
+            "List the ordered clauses of one routing policy",
+        ],
+    ),
     p(
         "sdn_route_maps_entries_create",
         &[
             "create a route map",
             "add a permit or deny entry to a route map",
             "set a BGP local preference with a route map",
+            "I want to prepend AS path or set local pref on my EVPN routes",
+            "Add a routing policy clause with match and set actions",
         ],
     ),
     p(
         "sdn_route_maps_entries_entry_get",
-        &["show one entry of a route map", "details of a route map rule by its order"],
+        &[
+            "show one entry of a route map",
+            "details of a route map rule by its order",
+            "what does clause 10 of my route map do",
+            "Read one ordered clause of a routing policy",
+        ],
     ),
     p(
         "sdn_route_maps_entries_entry_update",
-        &["change a route map entry", "edit the match or set clause of a route map rule"],
+        &[
+            "change a route map entry",
+            "edit the match or set clause of a route map rule",
+            "change what clause 10 of my route map sets",
+            "Amend one ordered clause of a routing policy",
+        ],
     ),
-    p("sdn_route_maps_entries_entry_delete", &["remove an entry from a route map", "delete one route map rule"]),
+    p(
+        "sdn_route_maps_entries_entry_delete",
+        &[
+            "remove an entry from a route map",
+            "delete one route map rule",
+            "remove step 20 from my route map",
+            "Delete one ordered clause from a routing policy",
+        ],
+    ),
     p(
         "sdn_vnets_ips",
         &[
             "reserve an IP for a MAC in a VNet",
             "add a static DHCP mapping in an SDN VNet",
             "pin a guest's IP address in the IPAM",
+            "give my VM a fixed IP in the SDN DHCP",
+            "Create a static IP to MAC reservation in a virtual network",
         ],
     ),
     p(
@@ -6581,6 +7050,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the IP reserved for a MAC in a VNet",
             "move a VNet IP mapping to another VM",
             "edit a DHCP reservation in SDN",
+            "the VM got a new NIC, update its reserved IP",
+            "Amend an existing IP to MAC reservation in a virtual network",
         ],
     ),
     p(
@@ -6589,11 +7060,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "release an IP from a VNet",
             "remove a MAC to IP mapping from the IPAM",
             "delete a DHCP reservation in a VNet",
+            "free up the IP my deleted VM had in the vnet",
+            "Remove a stale IP to MAC reservation from a virtual network",
         ],
     ),
     p(
         "sdn_vnets_subnets_get",
-        &["show the settings of one subnet of a VNet", "what gateway and DHCP range does a VNet subnet have"],
+        &[
+            "show the settings of one subnet of a VNet",
+            "what gateway and DHCP range does a VNet subnet have",
+            "what's the gateway and DHCP range on my vnet subnet",
+            "Read the definition of one IP range in a virtual network",
+        ],
     ),
     p(
         "sdn_vnets_subnets_update",
@@ -6606,6 +7084,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change gateway of subnet 10.40.0.0/24",
             "change subnet dhcp range",
             "edit vnet subnet gateway",
+            "turn on NAT so my vnet VMs can reach the internet",
+            "Modify the gateway, SNAT or DHCP pool of an IP range in a virtual network",
         ],
     ),
     p(
@@ -6617,6 +7097,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "remove the old subnet from vnet k8s",
             "delete vnet subnet",
             "remove sdn subnet",
+            "delete the subnet I don't need on that vnet",
+            "Remove an IP range from a virtual network segment",
         ],
     ),
     p(
@@ -6631,6 +7113,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "set alias of vnet dmz to 'public web'",
             "change vnet tag",
             "edit vnet alias",
+            "change the VLAN on my vnet",
+            "Modify the tag, alias or isolation of an existing virtual network segment",
         ],
     ),
     p(
@@ -6645,15 +7129,27 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the bridge of zone corp to vmbr2",
             "edit sdn zone",
             "change zone nodes",
+            "my VXLAN zone needs a smaller MTU",
+            "Modify the nodes, MTU or peers of an existing network zone",
         ],
     ),
     p(
         "notifications_endpoints_gotify_list",
-        &["which Gotify targets are configured", "list all Gotify push endpoints"],
+        &[
+            "which Gotify targets are configured",
+            "list all Gotify push endpoints",
+            "do I have any Gotify alerts set up",
+            "Enumerate all Gotify push notification targets",
+        ],
     ),
     p(
         "notifications_endpoints_gotify_get",
-        &["show the settings of one Gotify target", "which Gotify server does this target push to"],
+        &[
+            "show the settings of one Gotify target",
+            "which Gotify server does this target push to",
+            "which Gotify server do my alerts go to",
+            "Read the configuration of one Gotify notification target",
+        ],
     ),
     p(
         "notifications_endpoints_gotify_update",
@@ -6661,9 +7157,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "change the Gotify server URL or app token",
             "edit a Gotify notification target",
             "disable the Gotify alerts",
+            "my Gotify token changed, update it",
+            "Rotate the app token or URL of a Gotify notification target",
         ],
     ),
-    p("notifications_endpoints_gotify_delete", &["remove a Gotify target", "stop pushing alerts to Gotify"]),
+    p(
+        "notifications_endpoints_gotify_delete",
+        &[
+            "remove a Gotify target",
+            "stop pushing alerts to Gotify",
+            "stop sending alerts to my Gotify server",
+            "Remove the Gotify push notification target",
+        ],
+    ),
     p(
         "notifications_endpoints_sendmail_list",
         &[
@@ -6671,11 +7177,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list all local mail notification targets",
             "list sendmail endpoints",
             "sendmail notification endpoints",
+            "what local email alert targets do I have",
+            "Enumerate all sendmail notification targets",
         ],
     ),
     p(
         "notifications_endpoints_sendmail_get",
-        &["show the settings of one sendmail target", "which addresses does mail-to-root send to"],
+        &[
+            "show the settings of one sendmail target",
+            "which addresses does mail-to-root send to",
+            "who gets the local mail alerts",
+            "Read the recipients of one sendmail notification target",
+        ],
     ),
     p(
         "notifications_endpoints_sendmail_update",
@@ -6696,7 +7209,12 @@ pub const PHRASINGS: &[Phrasing] = &[
     ),
     p(
         "notifications_endpoints_sendmail_delete",
-        &["remove a sendmail target", "delete a local mail notification target"],
+        &[
+            "remove a sendmail target",
+            "delete a local mail notification target",
+            "remove the local mail alert target",
+            "Delete a sendmail notification target",
+        ],
     ),
     p(
         "notifications_endpoints_smtp_list",
@@ -6705,6 +7223,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list all SMTP mail relays for alerts",
             "smtp notification endpoints",
             "list smtp targets",
+            "what SMTP email alert targets do I have",
+            "Enumerate all SMTP relay notification targets",
         ],
     ),
     p(
@@ -6714,6 +7234,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "which mail server and port do the alert emails go through",
             "settings of the ops-mail smtp target",
             "which relay and port does ops-mail use",
+            "which SMTP server do my alerts use",
+            "Read the relay host, port and recipients of one SMTP notification target",
         ],
     ),
     p(
@@ -6725,9 +7247,19 @@ pub const PHRASINGS: &[Phrasing] = &[
             "rotate the smtp relay password on ops-mail",
             "add oncall@corp.example to the ops-mail recipients",
             "switch ops-mail to the new relay host",
+            "my Gmail app password changed, fix the alert emails",
+            "Rotate credentials or relay host of an SMTP notification target",
         ],
     ),
-    p("notifications_endpoints_smtp_delete", &["remove an SMTP target", "stop sending alerts through the mail relay"]),
+    p(
+        "notifications_endpoints_smtp_delete",
+        &[
+            "remove an SMTP target",
+            "stop sending alerts through the mail relay",
+            "remove my Gmail SMTP alert target",
+            "Delete an SMTP relay notification target",
+        ],
+    ),
     p(
         "notifications_endpoints_webhook_list",
         &[
@@ -6735,11 +7267,18 @@ pub const PHRASINGS: &[Phrasing] = &[
             "list all webhooks for alerts, like Slack, Discord or ntfy",
             "which webhook targets exist",
             "list all webhook alert endpoints",
+            "what webhook alerts do I have",
+            "Enumerate all webhook notification targets",
         ],
     ),
     p(
         "notifications_endpoints_webhook_get",
-        &["show the settings of one webhook target", "what URL and body does this webhook send"],
+        &[
+            "show the settings of one webhook target",
+            "what URL and body does this webhook send",
+            "what URL does my Discord alert webhook hit",
+            "Read the URL, headers and body of one webhook notification target",
+        ],
     ),
     p(
         "notifications_endpoints_webhook_update",
@@ -6749,6 +7288,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "update the Slack webhook secret",
             "Teams webhook URL changed, update the target",
             "rotate the secret header on the pagerduty webhook",
+            "my ntfy topic changed, update the webhook",
+            "Modify the URL, headers or body of a webhook notification target",
         ],
     ),
     p(
@@ -6758,6 +7299,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "stop posting alerts to the Discord webhook",
             "drop the old slack webhook target",
             "remove webhook target teams-legacy",
+            "remove my ntfy webhook alert",
+            "Delete a webhook notification target",
         ],
     ),
     p(
@@ -6767,6 +7310,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "what metadata do notifications carry, like type or hostname",
             "fields I can match alerts on",
             "match-field keys available for matchers",
+            "what can I filter my alerts by",
+            "List metadata field names available for notification matching",
         ],
     ),
     p(
@@ -6777,6 +7322,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "known values of notification metadata like job ids and hostnames",
             "which type values exist for matching, like vzdump, fencing, replication",
             "known hostnames and job-ids for alert matching",
+            "what values can I filter alerts on",
+            "List known notification metadata values for matcher rules",
         ],
     ),
     p(
@@ -6787,6 +7334,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "details of a notification rule",
             "what does matcher oncall-page match on",
             "targets and severities of matcher default-matcher",
+            "what does my alert rule match",
+            "Read the filters and targets of one notification routing rule",
         ],
     ),
     p(
@@ -6800,6 +7349,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "invert matcher noisy so it drops info",
             "edit notification matcher",
             "change matcher filter",
+            "only send me errors, not info alerts",
+            "Modify the filters or targets of a notification routing rule",
         ],
     ),
     p(
@@ -6811,6 +7362,8 @@ pub const PHRASINGS: &[Phrasing] = &[
             "delete matcher noisy-backups",
             "delete notification matcher",
             "drop notification matcher",
+            "delete the alert rule I don't need",
+            "Remove a notification routing rule",
         ],
     ),
     // Firewall (datacenter, node, VM, container, VNet), node, guest agent, storage and access tools.
