@@ -173,6 +173,11 @@ const PHRASES: &[(&str, &str)] = &[
     ("switched on", "enable"),
     ("turned off", "enable"),
     ("switched off", "enable"),
+    // A guest's number is its `vmid`, however it is named.
+    ("vm id", "vmid"),
+    ("vm ids", "vmids"),
+    ("guest id", "vmid"),
+    ("guest ids", "vmids"),
     ("root filesystem", "rootfs"),
     ("root disk", "rootfs disk"),
     ("ip address", "address"),
@@ -462,5 +467,11 @@ mod tests {
         assert_eq!(words("policies 42 tasks"), ["policy", "task"]);
         assert_eq!(words("status"), ["status"]);
         assert_eq!(words("boxes flushes patches"), ["box", "flush", "patch"]);
+    }
+
+    #[test]
+    fn a_guest_id_is_a_vmid() {
+        assert_eq!(words("lowest VM ID"), ["lowest", "vmid"]);
+        assert_eq!(words("unused guest ID"), ["unused", "vmid"]);
     }
 }

@@ -521,8 +521,10 @@ impl Intent {
                 "make" if ["a", "an", "new"].contains(&next) => Intent::Create,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
-                "create" | "add" | "new" | "allocate" | "define" | "register" | "upload" | "install" | "schedule"
-                | "build" | "provision" | "onboard" => Intent::Create,
+                // "new vnet vn100 in zone evpn1" asks for one; "an unused ID for the new server" does not.
+                "new" if words[..i].iter().all(|w| FILLER.contains(w)) => Intent::Create,
+                "create" | "add" | "allocate" | "define" | "register" | "upload" | "install" | "schedule" | "build"
+                | "provision" | "onboard" | "deploy" => Intent::Create,
                 "change" | "set" | "edit" | "modify" | "update" | "disable" | "rename" | "mark" | "bump" | "raise"
                 | "increase" | "decrease" | "lower" | "reduce" | "limit" | "exclude" | "reload" | "eject"
                 | "detach" => Intent::Change,
