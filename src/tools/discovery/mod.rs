@@ -190,6 +190,7 @@ mod tests {
         assert_eq!(Intent::of("deploy a new VM from template 9000"), Intent::Create);
         assert_eq!(Intent::of("give me a free id for a container"), Intent::Read);
         assert_eq!(Intent::of("new vnet vn100 in zone evpn1"), Intent::Create);
+        assert_eq!(Intent::of("how do I get alerts pushed to my gotify server"), Intent::Open);
         assert_eq!(Intent::of("an unused guest ID for the new DB server"), Intent::Open);
         assert_eq!(Intent::of("insert the driver ISO into the DVD drive of VM 100"), Intent::Enable);
     }

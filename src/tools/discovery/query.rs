@@ -334,7 +334,6 @@ pub(super) const REQUEST_STARTS: &[&str] = &[
     "stand",
     "insert",
     "pull",
-    "push",
     "fire",
     "reserve",
     "commit",
