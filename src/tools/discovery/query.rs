@@ -512,6 +512,8 @@ impl Intent {
                 "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
                 // "give me a free VM ID", "get me the join information" ask for a read.
                 "give" | "get" | "find" | "tell" if ["me", "us"].contains(&next) => Intent::Read,
+                // "how do I get alerts pushed to gotify", "I want to get HA working" ask for no read.
+                "get" if i > 0 && ["i", "we", "to"].contains(&words[i - 1]) => continue,
                 // "set up a backup job", "set her up with a login", "back up VM 100", "make a new
                 // pool" make something new.
                 "set" | "spin" | "stand" | "hook" | "back" if words[i + 1..].iter().take(3).any(|w| *w == "up") => {
