@@ -1,7 +1,7 @@
 //! Search quality, measured: for each plain-language task in `tests/search_tasks.json`, one of the
 //! endpoints that does it should come first, or at least be among the top 3 results of `pve_search`.
 //!
-//! The tasks come in three splits (the `split` field of each task):
+//! The tasks come in four splits (the `split` field of each task):
 //! - `original`: the first 80 tasks, which earlier weights were tuned on;
 //! - `tune`: 795 tasks written as operators ask (admin guide chapters, forum-style questions, chat,
 //!   an assistant's own queries, a team's day-2 requests, a homelab owner's how-do-I questions, a
@@ -9,13 +9,14 @@
 //!   (`codegen/src/phrasings.rs`) are tuned on these and only these. 694 of them were once held out
 //!   (splits `heldout` to `heldout6`), but were scored and then read while tuning, so they no
 //!   longer measure anything honest and joined this split;
-//! - `heldout7`: the fresh held-out split (see BENCHMARKS.md for who wrote it and how), committed
-//!   before the tuning it measures and never read while tuning: its score is the honest measure.
-//!   Only the ignored gate below prints it, and never its misses. When it has been read, write a
-//!   fresh split and move it to `tune`.
+//! - `heldout7` and `heldout8`: two held-out splits of 120 tasks each (see BENCHMARKS.md for who
+//!   wrote them and how), committed before the tuning they measure and never read while tuning.
+//!   Their misses are never printed: reading them is tuning on them. A change to search that is
+//!   tuned while looking at these figures wears them down; a new claim about search quality needs
+//!   a fresh split, written and committed before the tuning, and these move to `tune`.
 //!
-//! The goal (issue 12): held-out and original each have the expected endpoint in the top 3 for ≥ 95%
-//! of tasks and first for ≥ 80%.
+//! The goal (issue 12): each held-out split and the original 80 have the expected endpoint in the
+//! top 3 for ≥ 95% of tasks and first for ≥ 80%. The gates below keep it.
 
 use pve_mcp::tools::discovery::search;
 
@@ -70,22 +71,22 @@ fn score(split: &str) -> Score {
 fn assert_quality(split: &str, min_tasks: usize) {
     let s = score(split);
     assert!(s.tasks >= min_tasks, "at least {min_tasks} {split} tasks, found {}", s.tasks);
-    let top3 = s.top3 as f64 / s.tasks as f64;
-    let first = s.first as f64 / s.tasks as f64;
+    // Whole numbers: 114 of 120 is 95% exactly.
     assert!(
-        top3 >= 0.95 && first >= 0.80,
+        s.top3 * 100 >= 95 * s.tasks && s.first * 100 >= 80 * s.tasks,
         "{split}: top 3 {:.1}%, first {:.1}% (need 95% and 80%){}{}",
-        top3 * 100.0,
-        first * 100.0,
+        100.0 * s.top3 as f64 / s.tasks as f64,
+        100.0 * s.first as f64 / s.tasks as f64,
         if s.misses.is_empty() { "" } else { ":\n" },
         s.misses.join("\n")
     );
 }
 
 #[test]
-#[ignore = "issue 12 is not done: the fresh held-out split heldout7 is not scored yet (heldout6 scored 87.5% top 3, 72.5% first; see BENCHMARKS.md); run with --ignored"]
 fn held_out_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_for_nineteen_in_twenty() {
+    // Scored once each when first run, at cadf7ae: heldout7 97.5% / 86.7%, heldout8 95.0% / 82.5%.
     assert_quality("heldout7", 120);
+    assert_quality("heldout8", 120);
 }
 
 #[test]
@@ -95,8 +96,7 @@ fn original_tasks_find_the_endpoint_first_for_four_in_five_and_in_the_top_three_
 
 #[test]
 fn tuning_tasks_are_scored() {
-    // Printed with --nocapture. Held-out figures are printed only by the ignored gate above, so that
-    // an ordinary test run does not show them to whoever is tuning.
+    // Printed with --nocapture, with the misses to read while tuning.
     assert!(score("tune").tasks >= 60);
 }
 
