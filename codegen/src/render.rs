@@ -49,7 +49,9 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
     });
     let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
     let phrasing_only = &index.phrasing_only;
-    let phrasing_rows = index.phrasings.iter().map(|(i, said)| quote! { (#i, &[ #(#said),* ]) });
+    let (phrasings, phrasing_words) = index.phrasing_table();
+    let phrasing_rows = phrasings.iter().map(|(tool, start, len)| quote! { (#tool, #start, #len) });
+    let phrasing_words = phrasing_words.iter().map(|w| Literal::u16_unsuffixed(*w));
     let reference_rows =
         sorted.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).map(|t| render_references(t));
     let count = Literal::usize_unsuffixed(tools.len());
@@ -78,8 +80,13 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
         /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
         pub static SEARCH_LENGTHS: [f32; #count] = [ #(#lengths),* ];
 
-        /// Search index: each operator phrasing's search words (sorted) with its tool's position in [`TOOLS`].
-        pub static SEARCH_PHRASINGS: &[(u16, &[&str])] = &[ #(#phrasing_rows),* ];
+        /// Search index: each operator phrasing as its tool's position in [`TOOLS`], where its search
+        /// words start in [`SEARCH_PHRASING_WORDS`] and how many there are.
+        pub static SEARCH_PHRASINGS: &[(u16, u32, u16)] = &[ #(#phrasing_rows),* ];
+
+        /// Search index: the operator phrasings' search words (each phrasing's sorted), as positions
+        /// in [`SEARCH_TERMS`].
+        pub static SEARCH_PHRASING_WORDS: &[u16] = &[ #(#phrasing_words),* ];
 
         /// Search index: the words only operator phrasings have, never the schema, sorted.
         pub static SEARCH_PHRASING_ONLY: &[&str] = &[ #(#phrasing_only),* ];

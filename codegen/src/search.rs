@@ -154,3 +154,25 @@ pub fn build(sorted: &[&Tool]) -> Index {
     index.phrasing_only = phrased.difference(&schema).cloned().collect();
     index
 }
+
+impl Index {
+    /// The phrasings as the server reads them, without a pointer per word: one row per phrasing
+    /// (its tool's position, where its words start in the word list, how many), and the word list,
+    /// each word as its position in the sorted [`Index::terms`] (every phrasing word is a term: its
+    /// tool's document has it).
+    pub fn phrasing_table(&self) -> (Vec<(u16, u32, u16)>, Vec<u16>) {
+        let position: BTreeMap<&str, u16> = self
+            .terms
+            .keys()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), u16::try_from(i).expect("fewer than 65,536 search words")))
+            .collect();
+        let (mut rows, mut words) = (Vec::new(), Vec::new());
+        for (tool, said) in &self.phrasings {
+            let start = u32::try_from(words.len()).expect("fewer than 2^32 phrasing words");
+            words.extend(said.iter().map(|w| position[w.as_str()]));
+            rows.push((*tool, start, u16::try_from(said.len()).expect("a phrasing of fewer than 65,536 words")));
+        }
+        (rows, words)
+    }
+}

@@ -117,7 +117,7 @@ mod tests {
     use super::rank::*;
     use super::*;
 
-    use crate::tools::generated::SEARCH_PHRASINGS;
+    use crate::tools::generated::SEARCH_TERMS;
     use crate::tools::registry;
     use pve_mcp_text as text;
 
@@ -295,10 +295,10 @@ mod tests {
 
     #[test]
     fn a_query_saying_what_a_phrasing_says_is_closest_to_its_tool() {
-        let (tool, said) = SEARCH_PHRASINGS[0];
-        let query: Vec<String> = said.iter().map(|w| (*w).to_owned()).collect();
+        let (tool, said) = phrasing(0);
+        let query: Vec<String> = said.iter().map(|&w| SEARCH_TERMS[w as usize].0.to_owned()).collect();
         let closeness = closest_phrasings(&query);
-        assert!((closeness[tool as usize] - 1.0).abs() < 1e-4, "{}", closeness[tool as usize]);
+        assert!((closeness[tool] - 1.0).abs() < 1e-4, "{}", closeness[tool]);
         assert!(closest_phrasings(&["zzz".to_owned()]).iter().all(|c| *c == 0.0));
     }
 

@@ -3,7 +3,7 @@
 //! rules (see [`super::query`]) with their reviewed weights, chosen on the `tune` split of
 //! `tests/search_tasks.json`.
 
-use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_PHRASINGS, SEARCH_TERMS};
+use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_PHRASING_WORDS, SEARCH_PHRASINGS, SEARCH_TERMS};
 use crate::tools::registry::{self, ToolDef};
 
 use pve_mcp_text as text;
@@ -209,29 +209,46 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
 
 /// A search word's postings and its inverse document frequency, if the index has it.
 pub(super) fn term(word: &str) -> Option<(&'static [(u16, f32)], f32)> {
-    let i = SEARCH_TERMS.binary_search_by(|(w, _)| (*w).cmp(word)).ok()?;
-    let postings = SEARCH_TERMS[i].1;
-    let n = SEARCH_LENGTHS.len() as f32;
-    let df = postings.len() as f32;
-    Some((postings, (1.0 + (n - df + 0.5) / (df + 0.5)).ln()))
+    position(word).map(term_at)
 }
 
-/// The operator phrasings by word, and each phrasing's words' total rarity (made once).
+/// A search word's position in the index, if it has it.
+fn position(word: &str) -> Option<usize> {
+    SEARCH_TERMS.binary_search_by(|(w, _)| (*w).cmp(word)).ok()
+}
+
+/// The postings and inverse document frequency of the index's word at `position`.
+fn term_at(position: usize) -> (&'static [(u16, f32)], f32) {
+    let postings = SEARCH_TERMS[position].1;
+    let n = SEARCH_LENGTHS.len() as f32;
+    let df = postings.len() as f32;
+    (postings, (1.0 + (n - df + 0.5) / (df + 0.5)).ln())
+}
+
+/// The search words (positions in the index) of the operator phrasing at `p`, and its tool.
+pub(super) fn phrasing(p: usize) -> (usize, &'static [u16]) {
+    let (tool, start, len) = SEARCH_PHRASINGS[p];
+    (tool as usize, &SEARCH_PHRASING_WORDS[start as usize..start as usize + len as usize])
+}
+
+/// The operator phrasings by word (the index's position of the word), and each phrasing's words'
+/// total rarity (made once).
 pub(super) struct Phrasings {
-    by_word: std::collections::HashMap<&'static str, Vec<u32>>,
+    by_word: Vec<Vec<u32>>,
     weight: Vec<f32>,
 }
 
 pub(super) fn phrasings() -> &'static Phrasings {
     static PHRASINGS: std::sync::OnceLock<Phrasings> = std::sync::OnceLock::new();
     PHRASINGS.get_or_init(|| {
-        let mut by_word: std::collections::HashMap<&'static str, Vec<u32>> = std::collections::HashMap::new();
+        let mut by_word: Vec<Vec<u32>> = vec![Vec::new(); SEARCH_TERMS.len()];
         let mut weight = Vec::with_capacity(SEARCH_PHRASINGS.len());
-        for (p, (_, said)) in SEARCH_PHRASINGS.iter().enumerate() {
-            for word in *said {
-                by_word.entry(word).or_default().push(p as u32);
+        for p in 0..SEARCH_PHRASINGS.len() {
+            let (_, said) = phrasing(p);
+            for &word in said {
+                by_word[word as usize].push(p as u32);
             }
-            weight.push(said.iter().filter_map(|w| term(w)).map(|(_, idf)| idf).sum());
+            weight.push(said.iter().map(|&w| term_at(w as usize).1).sum());
         }
         Phrasings { by_word, weight }
     })
@@ -246,9 +263,10 @@ pub(super) fn closest_phrasings(words: &[String]) -> Vec<f32> {
     let mut shared = vec![0f32; SEARCH_PHRASINGS.len()];
     let mut query = 0.0;
     for word in words {
-        let Some((_, idf)) = term(word) else { continue };
+        let Some(position) = position(word) else { continue };
+        let idf = term_at(position).1;
         query += idf;
-        for &p in index.by_word.get(word.as_str()).map(Vec::as_slice).unwrap_or_default() {
+        for &p in &index.by_word[position] {
             shared[p as usize] += idf;
         }
     }
