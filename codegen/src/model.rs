@@ -363,11 +363,16 @@ fn read_method(
         params.push(read_param(name, schema, at, doc)?);
     }
     let returns = raw.returns.as_ref();
+    let mut description = raw.description.clone().unwrap_or_default().trim().to_owned();
+    if let Some((_, _, right)) = COPIED_SUMMARIES.iter().find(|(a, wrong, _)| *a == at && *wrong == description) {
+        doc.fixups.push(format!("{at}: summary {description:?} (a sibling's) read as {right:?}"));
+        description = (*right).to_owned();
+    }
     Ok(Endpoint {
         path: node.path.clone(),
         method,
         pve_name: raw.name.clone().unwrap_or_default(),
-        description: raw.description.clone().unwrap_or_default().trim().to_owned(),
+        description,
         permissions: raw.permissions.as_ref().and_then(render_permissions),
         permissions_rule: raw.permissions.as_ref().map(|p| {
             let keep = |k: &str| p.get(k).map(|v| (k.to_owned(), v.clone()));
@@ -386,6 +391,19 @@ fn read_method(
         },
     })
 }
+
+/// Fixup `copied_summary`: PVE 9.2 gives some endpoints a sibling's summary (the fabric's delete
+/// says "Add a fabric", its read "Update a fabric"), which tool descriptions, docs/TOOLS.md and
+/// search would repeat. Reviewed entries: the endpoint, the summary as PVE writes it, and the one
+/// its handler's name (`delete_fabric`, `get_fabric`, `update_tfa_entry`, `delete_node`) says. An
+/// entry applies only while the schema still says exactly the wrong text, so a release that fixes
+/// it wins.
+const COPIED_SUMMARIES: &[(&str, &str, &str)] = &[
+    ("PUT /access/tfa/{userid}/{id}", "Add a TFA entry for a user.", "Update a user's TFA entry."),
+    ("DELETE /cluster/sdn/fabrics/fabric/{id}", "Add a fabric", "Delete a fabric"),
+    ("GET /cluster/sdn/fabrics/fabric/{id}", "Update a fabric", "Get a fabric"),
+    ("DELETE /cluster/sdn/fabrics/node/{fabric_id}/{node_id}", "Add a node", "Delete a node from a fabric"),
+];
 
 fn read_param(name: &str, schema: &Value, at: &str, doc: &mut ApiDoc) -> Result<Param, Error> {
     let obj = schema
@@ -600,6 +618,22 @@ pub(crate) mod tests {
         let id = &doc.endpoints[0].params[0];
         assert_eq!((id.name.as_str(), id.location, id.optional), ("id", Location::Path, false));
         assert!(doc.fixups[0].contains("GET /x/{id}") && doc.fixups[0].contains("`id`"), "{:?}", doc.fixups);
+    }
+
+    #[test]
+    fn a_summary_copied_from_a_sibling_is_corrected_and_recorded() {
+        let copied = r#"[{"path":"/cluster/sdn/fabrics/fabric/{id}","info":{"DELETE":{"description":"Add a fabric","parameters":{"properties":{"id":{"type":"string"}}}}}}]"#;
+        let doc = parse(copied).unwrap();
+        assert_eq!(doc.endpoints[0].description, "Delete a fabric");
+        assert!(doc.fixups[0].contains("DELETE /cluster/sdn/fabrics/fabric/{id}"), "{:?}", doc.fixups);
+    }
+
+    #[test]
+    fn a_summary_upstream_has_fixed_is_kept() {
+        let fixed = r#"[{"path":"/cluster/sdn/fabrics/fabric/{id}","info":{"DELETE":{"description":"Remove a fabric","parameters":{"properties":{"id":{"type":"string"}}}}}}]"#;
+        let doc = parse(fixed).unwrap();
+        assert_eq!(doc.endpoints[0].description, "Remove a fabric");
+        assert!(doc.fixups.is_empty(), "{:?}", doc.fixups);
     }
 
     #[test]
