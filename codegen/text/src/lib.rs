@@ -20,6 +20,7 @@ const STOP: &[&str] = &[
     "and",
     "or",
     "with",
+    "without",
     "is",
     "are",
     "be",
@@ -334,16 +335,15 @@ const SEPARATED_BY: usize = 3;
 /// Moves a separated particle back to its verb: "power vm 120 on" → "power on vm 120".
 fn join_particles(text: &str) -> String {
     let mut tokens: Vec<&str> = text.split_whitespace().collect();
-    let bare = |t: &str| t.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_owned();
     let mut i = 0;
     while i < tokens.len() {
         // A verb followed at once by a particle ("power down every guest on every node") has its own.
-        let next_is_particle = tokens.get(i + 1).is_some_and(|t| PARTICLES.contains(&bare(t).as_str()));
+        let next_is_particle = tokens.get(i + 1).is_some_and(|t| PARTICLES.contains(&bare(t)));
         if let Some((_, particles)) = SEPARABLE.iter().find(|(verb, _)| *verb == bare(tokens[i]))
             && !next_is_particle
         {
             let end = tokens.len().min(i + 2 + SEPARATED_BY);
-            if let Some(j) = (i + 2..end).find(|&j| particles.contains(&bare(tokens[j]).as_str())) {
+            if let Some(j) = (i + 2..end).find(|&j| particles.contains(&bare(tokens[j]))) {
                 let particle = tokens.remove(j);
                 tokens.insert(i + 1, particle);
             }
@@ -353,12 +353,17 @@ fn join_particles(text: &str) -> String {
     tokens.join(" ")
 }
 
+/// A token without the punctuation around it: `"(vm` and `it,` are `vm` and `it`.
+pub fn bare(token: &str) -> &str {
+    token.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+}
+
 /// The search words of a text, in order (duplicates kept: they count).
 pub fn words(text: &str) -> Vec<String> {
     let mut text = join_particles(&text.to_ascii_lowercase());
     for (phrase, word) in PHRASES {
         if text.contains(phrase) {
-            text = text.replace(phrase, word);
+            text = replace_whole(&text, phrase, word);
         }
     }
     let raw: Vec<String> =
@@ -374,6 +379,25 @@ pub fn words(text: &str) -> Vec<String> {
         }
         out.push(canonical(&lower));
     }
+    out
+}
+
+/// `text` with each whole-word `phrase` replaced by `word`: "vm id" is `vmid`, but "kvm id" and
+/// "vm identity" keep their words.
+fn replace_whole(text: &str, phrase: &str, word: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(phrase) {
+        let end = at + phrase.len();
+        out.push_str(&rest[..at]);
+        let before = out.chars().next_back();
+        let after = rest[end..].chars().next();
+        let whole =
+            !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric());
+        out.push_str(if whole { word } else { phrase });
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -472,6 +496,12 @@ mod tests {
     #[test]
     fn a_guest_id_is_a_vmid() {
         assert_eq!(words("lowest VM ID"), ["lowest", "vmid"]);
-        assert_eq!(words("unused guest ID"), ["unused", "vmid"]);
+        assert_eq!(words("unused guest IDs"), ["unused", "vmid"]);
+    }
+
+    #[test]
+    fn a_phrase_is_read_only_as_whole_words() {
+        assert_eq!(words("kvm id"), ["vm", "id"]);
+        assert_eq!(words("guest idle time"), ["guest", "idle", "time"]);
     }
 }

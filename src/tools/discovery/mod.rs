@@ -192,6 +192,9 @@ mod tests {
         assert_eq!(Intent::of("new vnet vn100 in zone evpn1"), Intent::Create);
         assert_eq!(Intent::of("how do I get alerts pushed to my gotify server"), Intent::Open);
         assert_eq!(Intent::of("an unused guest ID for the new DB server"), Intent::Open);
+        assert_eq!(Intent::of("I need a new container for Plex"), Intent::Create);
+        assert_eq!(Intent::of("bring node pve2 back up"), Intent::Open);
+        assert_eq!(Intent::of("give us admin rights on /vms/100"), Intent::Enable);
         assert_eq!(Intent::of("insert the driver ISO into the DVD drive of VM 100"), Intent::Enable);
     }
 
@@ -205,10 +208,13 @@ mod tests {
     #[test]
     fn what_a_query_says_not_to_do_is_not_searched_for() {
         assert_eq!(negated_words("back up VM 120 without shutting it down"), ["shutdown"]);
+        assert!(negated_words("back up VM 120 without stopping it").contains(&"stop".to_owned()));
         assert!(negated_words("guests without a backup job").is_empty(), "without a noun says what to find");
+        assert!(negated_words("VMs without ballooning").is_empty(), "ballooning is a thing, not an act");
         assert!(negated_words("which guests are not covered by a backup job").is_empty());
-        let top = top("Back up VM 120 to pbs1 right now without shutting it down");
-        assert!(!top[..3].contains(&"qemu_vm_shutdown") && !top[..3].contains(&"qemu_vm_stop"), "{top:?}");
+        let kept = negated_words("back up VM 120 without stopping it and then migrate it to pve2");
+        assert!(!kept.contains(&"migrate".to_owned()), "{kept:?}");
+        assert_eq!(top("back up VM 120 without shutting it down")[0], "node_vzdump");
     }
 
     #[test]

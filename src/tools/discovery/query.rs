@@ -141,7 +141,7 @@ pub(super) const STORAGE_ID_PARTS: &[&str] =
 /// with a digit (`vm-100-disk-0`) or a storage id part (`local-lvm`). Hyphenated English
 /// (`hot-plug`, `read-only`) is not.
 pub(super) fn is_id(token: &str) -> bool {
-    let t = token.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    let t = text::bare(token).to_ascii_lowercase();
     if t.contains('@') || t.contains(':') {
         return true;
     }
@@ -218,7 +218,7 @@ pub(super) const NOT_NODES: &[&str] =
 /// Whether a query word names a node: `pve2`, `hv03`, `node-1`, a few letters and a number that no
 /// device, guest or index word has.
 pub(super) fn is_node_name(word: &str) -> bool {
-    let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    let w = text::bare(word).to_ascii_lowercase();
     let letters = w.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('-');
     let number = w.len() - w.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     (1..=3).contains(&number)
@@ -249,6 +249,9 @@ pub(super) const REQUEST_GROUPS: &[&str] = &[
     "clone", "resize", "restore", "allow", "block",
 ];
 
+/// Words after "give me"/"give us" that ask for a grant, not a read ("give us admin rights").
+pub(super) const GRANTED: &[&str] = &["access", "rights", "right", "permission", "permissions", "role", "admin"];
+
 /// Words before the verb of a request ("I just want to ...", "can you please ...").
 pub(super) const FILLER: &[&str] = &[
     "i", "please", "can", "you", "we", "just", "now", "then", "and", "also", "to", "want", "need", "d", "like", "help",
@@ -266,7 +269,7 @@ fn clauses_and_request(query: &str) -> Option<(Vec<String>, usize)> {
     let mut clauses: Vec<String> = Vec::new();
     let mut current = String::new();
     for token in lower.split_whitespace() {
-        let bare = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        let bare = text::bare(token);
         if CLAUSE_LINKS.contains(&bare) && !current.trim().is_empty() {
             clauses.push(std::mem::take(&mut current));
         }
@@ -326,27 +329,26 @@ pub(super) fn request(query: &str) -> String {
 
 /// The search words a query says it does not want done: in "back up VM 120 without shutting it
 /// down" the request is a backup, never a shutdown. The span begins at "without" and a verb
-/// ("without shutting", "without stopping") and runs to the end of its clause; a word also said
-/// outside the span stays. Other negations say what to look for ("guests not covered by a backup
-/// job", "never on the same host") and are read as written.
+/// ("without shutting", "without stopping", "without rebooting"; "without ballooning" names a
+/// thing, not an act) and runs to the end of its clause or to "and"/"then"; the verb is left
+/// out also as its canonical word (`stop`), and a word also said outside the span stays
+/// ("without" itself is a stop word). Other negations say what to look for ("guests not covered by a backup job",
+/// "never on the same host") and are read as written.
 pub(super) fn negated_words(query: &str) -> Vec<String> {
     let lower = query.to_ascii_lowercase();
     let tokens: Vec<&str> = lower.split_whitespace().collect();
-    let bare = |t: &str| t.trim_matches(|c: char| !c.is_ascii_alphanumeric()).to_owned();
-    let mut inside = String::new();
-    let mut outside = String::new();
+    let (mut inside, mut outside, mut verbs) = (String::new(), String::new(), String::new());
     let mut negated = false;
     for (i, token) in tokens.iter().enumerate() {
-        let word = bare(token);
-        if CLAUSE_LINKS.contains(&word.as_str()) {
+        let word = text::bare(token);
+        if CLAUSE_LINKS.contains(&word) || ["and", "then"].contains(&word) {
             negated = false;
         }
-        if word == "without" {
-            let next = tokens.get(i + 1).map(|t| bare(t)).unwrap_or_default();
-            if next.ends_with("ing") || REQUEST_STARTS.contains(&next.as_str()) {
-                negated = true;
-                continue;
-            }
+        if word == "without"
+            && let Some(verb) = tokens.get(i + 1).and_then(|t| verb_of(text::bare(t)))
+        {
+            negated = true;
+            verbs.push_str(&format!("{verb} "));
         }
         let target = if negated { &mut inside } else { &mut outside };
         target.push_str(token);
@@ -356,7 +358,23 @@ pub(super) fn negated_words(query: &str) -> Vec<String> {
         }
     }
     let kept = text::words(&outside);
-    text::words(&inside).into_iter().filter(|w| !kept.contains(w)).collect()
+    let mut negated: Vec<String> =
+        text::words(&inside).into_iter().chain(text::words(&verbs)).filter(|w| !kept.contains(w)).collect();
+    negated.sort();
+    negated.dedup();
+    negated
+}
+
+/// The verb a word says, as a request would start with it: itself, or the verb of its -ing form
+/// ("shutting" is shut, "stopping" stop, "rebooting" reboot, "deleting" delete).
+fn verb_of(word: &str) -> Option<String> {
+    let is_verb = |w: &str| REQUEST_STARTS.contains(&w) || REQUEST_GROUPS.contains(&text::canonical(w).as_str());
+    if is_verb(word) {
+        return Some(word.to_owned());
+    }
+    let stem = word.strip_suffix("ing").filter(|s| s.len() >= 2)?;
+    let undoubled = stem.strip_suffix(|c: char| stem[..stem.len() - 1].ends_with(c)).unwrap_or(stem);
+    [stem.to_owned(), undoubled.to_owned(), format!("{stem}e")].into_iter().find(|w| is_verb(w))
 }
 
 /// Which form of an endpoint a query asks for, from its plain words.
@@ -406,19 +424,28 @@ impl Intent {
             let intent = match *w {
                 "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
                 // "give me a free VM ID", "get me the join information" ask for a read.
-                "give" | "get" | "find" | "tell" if ["me", "us"].contains(&next) => Intent::Read,
+                // "give me a free VM ID", "get me the join information" ask for a read; "give us
+                // admin rights on /vms/100" asks for a grant.
+                "give" | "get" | "find" | "tell"
+                    if ["me", "us"].contains(&next) && !words[i + 1..].iter().take(4).any(|w| GRANTED.contains(w)) =>
+                {
+                    Intent::Read
+                }
                 // "how do I get alerts pushed to gotify", "I want to get HA working" ask for no read.
                 "get" if i > 0 && ["i", "we", "to"].contains(&words[i - 1]) => continue,
-                // "set up a backup job", "set her up with a login", "back up VM 100", "make a new
-                // pool" make something new.
-                "set" | "spin" | "stand" | "hook" | "back" if words[i + 1..].iter().take(3).any(|w| *w == "up") => {
+                // "set up a backup job", "set her up with a login", "make a new pool" make something
+                // new, and so does "back up VM 100" as the request's first words ("bring pve2 back
+                // up" does not).
+                "set" | "spin" | "stand" | "hook" if words[i + 1..].iter().take(3).any(|w| *w == "up") => {
                     Intent::Create
                 }
+                "back" if next == "up" && words[..i].iter().all(|w| FILLER.contains(w)) => Intent::Create,
                 "make" if ["a", "an", "new"].contains(&next) => Intent::Create,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
-                // "new vnet vn100 in zone evpn1" asks for one; "an unused ID for the new server" does not.
-                "new" if words[..i].iter().all(|w| FILLER.contains(w)) => Intent::Create,
+                // "new vnet vn100 in zone evpn1" and "I need a new container" ask for one; "an unused
+                // ID for the new server" does not.
+                "new" if words[..i].iter().all(|w| FILLER.contains(w) || ["a", "an"].contains(w)) => Intent::Create,
                 "create" | "add" | "allocate" | "define" | "register" | "upload" | "install" | "schedule" | "build"
                 | "provision" | "onboard" | "deploy" => Intent::Create,
                 "change" | "set" | "edit" | "modify" | "update" | "disable" | "rename" | "mark" | "bump" | "raise"

@@ -90,6 +90,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         // "Move VMs 301, 302 and 303 to hv5": several guests at once is a bulk action.
         words.push("bulk".to_owned());
     }
+    // What the query says not to do is not looked for: "back up VM 120 without shutting it down".
     let negated = negated_words(query);
     words.retain(|w| !negated.contains(w));
     words.sort();
