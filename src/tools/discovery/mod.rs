@@ -211,6 +211,7 @@ mod tests {
         assert!(negated_words("back up VM 120 without stopping it").contains(&"stop".to_owned()));
         assert!(negated_words("guests without a backup job").is_empty(), "without a noun says what to find");
         assert!(negated_words("VMs without ballooning").is_empty(), "ballooning is a thing, not an act");
+        assert!(negated_words("without xéing, without éé, without ing").is_empty(), "no verb, and no panic");
         assert!(negated_words("which guests are not covered by a backup job").is_empty());
         let kept = negated_words("back up VM 120 without stopping it and then migrate it to pve2");
         assert!(!kept.contains(&"migrate".to_owned()), "{kept:?}");

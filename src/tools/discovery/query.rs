@@ -332,8 +332,8 @@ pub(super) fn request(query: &str) -> String {
 /// ("without shutting", "without stopping", "without rebooting"; "without ballooning" names a
 /// thing, not an act) and runs to the end of its clause or to "and"/"then"; the verb is left
 /// out also as its canonical word (`stop`), and a word also said outside the span stays
-/// ("without" itself is a stop word). Other negations say what to look for ("guests not covered by a backup job",
-/// "never on the same host") and are read as written.
+/// ("without" itself is a stop word). Other negations say what to look for ("guests not covered
+/// by a backup job", "never on the same host") and are read as written.
 pub(super) fn negated_words(query: &str) -> Vec<String> {
     let lower = query.to_ascii_lowercase();
     let tokens: Vec<&str> = lower.split_whitespace().collect();
@@ -372,8 +372,10 @@ fn verb_of(word: &str) -> Option<String> {
     if is_verb(word) {
         return Some(word.to_owned());
     }
-    let stem = word.strip_suffix("ing").filter(|s| s.len() >= 2)?;
-    let undoubled = stem.strip_suffix(|c: char| stem[..stem.len() - 1].ends_with(c)).unwrap_or(stem);
+    let stem = word.strip_suffix("ing")?;
+    let mut last_two = stem.chars().rev();
+    let doubled = last_two.next().is_some_and(|last| last_two.next() == Some(last));
+    let undoubled = if doubled { &stem[..stem.len() - stem.chars().next_back()?.len_utf8()] } else { stem };
     [stem.to_owned(), undoubled.to_owned(), format!("{stem}e")].into_iter().find(|w| is_verb(w))
 }
 
@@ -423,7 +425,6 @@ impl Intent {
             let next = words.get(i + 1).copied().unwrap_or("");
             let intent = match *w {
                 "how" if ["much", "many", "long", "full", "big", "old", "worn"].contains(&next) => Intent::Read,
-                // "give me a free VM ID", "get me the join information" ask for a read.
                 // "give me a free VM ID", "get me the join information" ask for a read; "give us
                 // admin rights on /vms/100" asks for a grant.
                 "give" | "get" | "find" | "tell"
