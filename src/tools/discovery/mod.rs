@@ -121,6 +121,16 @@ mod tests {
     use crate::tools::registry;
     use pve_mcp_text as text;
 
+    impl Intent {
+        fn of(query: &str) -> Intent {
+            Intent::of_request(Clauses::of(query).request())
+        }
+    }
+
+    fn context_words(query: &str) -> Vec<String> {
+        Clauses::of(query).context_words()
+    }
+
     fn top(query: &str) -> Vec<&'static str> {
         search(query, 3, |_| true).iter().map(|h| h.tool.name).collect()
     }

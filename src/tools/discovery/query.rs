@@ -261,69 +261,74 @@ pub(super) const FILLER: &[&str] = &[
 /// Words that begin a clause of context ("..., so the new disk shows up", "... because it hangs").
 pub(super) const CLAUSE_LINKS: &[&str] = &["so", "because", "since", "while", "but", "before", "after"];
 
-/// A query's clauses (split at punctuation and at "so", "because" ...) and which of them is its
-/// request: the first that starts with a question or a verb that asks for something. A query of
-/// one clause, or with no such clause, has no request of its own (all of it is the request).
-fn clauses_and_request(query: &str) -> Option<(Vec<String>, usize)> {
-    let lower = query.to_ascii_lowercase();
-    let mut clauses: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for token in lower.split_whitespace() {
-        let bare = text::bare(token);
-        if CLAUSE_LINKS.contains(&bare) && !current.trim().is_empty() {
-            clauses.push(std::mem::take(&mut current));
-        }
-        for c in token.chars() {
-            if ",;.?!()".contains(c) && !current.trim().is_empty() && !token.contains(':') {
+/// Whether a word asks for something, as the first word of a request: a question or a verb, as
+/// written or as its synonym group ("checkpoint" is "snapshot").
+fn asks(word: &str) -> bool {
+    REQUEST_STARTS.contains(&word) || REQUEST_GROUPS.contains(&text::canonical(word).as_str())
+}
+
+/// A query split into clauses (at punctuation and at "so", "because" ...), and which of them is
+/// its request: the first that starts with a question or a verb that asks for something. A query
+/// of one clause, or with no such clause, has no request of its own (all of it is the request).
+pub(super) struct Clauses {
+    lower: String,
+    clauses: Vec<String>,
+    request: Option<usize>,
+}
+
+impl Clauses {
+    pub(super) fn of(query: &str) -> Clauses {
+        let lower = query.to_ascii_lowercase();
+        let mut clauses: Vec<String> = Vec::new();
+        let mut current = String::new();
+        for token in lower.split_whitespace() {
+            if CLAUSE_LINKS.contains(&text::bare(token)) && !current.trim().is_empty() {
                 clauses.push(std::mem::take(&mut current));
-            } else {
-                current.push(c);
             }
+            for c in token.chars() {
+                if ",;.?!()".contains(c) && !current.trim().is_empty() && !token.contains(':') {
+                    clauses.push(std::mem::take(&mut current));
+                } else {
+                    current.push(c);
+                }
+            }
+            current.push(' ');
         }
-        current.push(' ');
+        clauses.push(current);
+        clauses.retain(|c| !text::words(c).is_empty());
+        // A clause begun by "so", "because" ... is context; one begun by a word that asks, asks.
+        let starts_request = |clause: &str| {
+            clause
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .find(|w| !w.is_empty() && !FILLER.contains(w))
+                .is_some_and(|w| !CLAUSE_LINKS.contains(&w) && asks(w))
+        };
+        let request = if clauses.len() < 2 { None } else { clauses.iter().position(|c| starts_request(c)) };
+        Clauses { lower, clauses, request }
     }
-    clauses.push(current);
-    clauses.retain(|c| !text::words(c).is_empty());
-    if clauses.len() < 2 {
-        return None;
+
+    /// The search words that only the context of the query has, not its request: in "my pihole
+    /// container stopped resolving DNS, restart it" the request is "restart it".
+    pub(super) fn context_words(&self) -> Vec<String> {
+        let Some(request) = self.request else { return Vec::new() };
+        let asked = text::words(&self.clauses[request]);
+        let mut context: Vec<String> = self
+            .clauses
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != request)
+            .flat_map(|(_, c)| text::words(c))
+            .filter(|w| !asked.contains(w))
+            .collect();
+        context.sort();
+        context.dedup();
+        context
     }
-    // A clause begun by "so", "because" ... is context; one begun by a question or a verb that
-    // asks for something (as written, or as its synonym group: "checkpoint" is "snapshot") asks.
-    let starts_request = |clause: &str| {
-        clause.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| !w.is_empty() && !FILLER.contains(w)).is_some_and(
-            |w| {
-                !CLAUSE_LINKS.contains(&w)
-                    && (REQUEST_STARTS.contains(&w) || REQUEST_GROUPS.contains(&text::canonical(w).as_str()))
-            },
-        )
-    };
-    let request = clauses.iter().position(|c| starts_request(c))?;
-    Some((clauses, request))
-}
 
-/// The search words that only the context of a query has, not its request: in "my pihole container
-/// stopped resolving DNS, restart it" the request is "restart it" (see [`clauses_and_request`]).
-pub(super) fn context_words(query: &str) -> Vec<String> {
-    let Some((clauses, request)) = clauses_and_request(query) else { return Vec::new() };
-    let asked = text::words(&clauses[request]);
-    let mut context: Vec<String> = clauses
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != request)
-        .flat_map(|(_, c)| text::words(c))
-        .filter(|w| !asked.contains(w))
-        .collect();
-    context.sort();
-    context.dedup();
-    context
-}
-
-/// The clause of a query that asks ("turn it on" in "the firewall is off for this customer, turn
-/// it on"), or the whole query when it is one clause or no clause asks.
-pub(super) fn request(query: &str) -> String {
-    match clauses_and_request(query) {
-        Some((mut clauses, request)) => clauses.swap_remove(request),
-        None => query.to_ascii_lowercase(),
+    /// The clause that asks ("turn it on" in "the firewall is off for this customer, turn it on"),
+    /// or the whole query (lower case) when it is one clause or no clause asks.
+    pub(super) fn request(&self) -> &str {
+        self.request.map_or(&self.lower, |r| &self.clauses[r])
     }
 }
 
@@ -368,15 +373,14 @@ pub(super) fn negated_words(query: &str) -> Vec<String> {
 /// The verb a word says, as a request would start with it: itself, or the verb of its -ing form
 /// ("shutting" is shut, "stopping" stop, "rebooting" reboot, "deleting" delete).
 fn verb_of(word: &str) -> Option<String> {
-    let is_verb = |w: &str| REQUEST_STARTS.contains(&w) || REQUEST_GROUPS.contains(&text::canonical(w).as_str());
-    if is_verb(word) {
+    if asks(word) {
         return Some(word.to_owned());
     }
     let stem = word.strip_suffix("ing")?;
     let mut last_two = stem.chars().rev();
     let doubled = last_two.next().is_some_and(|last| last_two.next() == Some(last));
     let undoubled = if doubled { &stem[..stem.len() - stem.chars().next_back()?.len_utf8()] } else { stem };
-    [stem.to_owned(), undoubled.to_owned(), format!("{stem}e")].into_iter().find(|w| is_verb(w))
+    [stem.to_owned(), undoubled.to_owned(), format!("{stem}e")].into_iter().find(|w| asks(w))
 }
 
 /// Which form of an endpoint a query asks for, from its plain words.
@@ -418,9 +422,12 @@ pub(super) enum Intent {
 }
 
 impl Intent {
-    pub(super) fn of(query: &str) -> Intent {
-        let lower = request(query);
-        let words: Vec<&str> = plain_words(&lower);
+    /// What the request clause of a query (see [`Clauses::request`]) asks to do.
+    pub(super) fn of_request(request: &str) -> Intent {
+        let words: Vec<&str> = plain_words(request);
+        // The request's first words, fillers ("I just want to") aside: "back up VM 100" and "new
+        // vnet vn100" ask; "bring pve2 back up" and "an ID for the new server" do not.
+        let opens = |i: usize, also: &[&str]| words[..i].iter().all(|w| FILLER.contains(w) || also.contains(w));
         for (i, w) in words.iter().enumerate() {
             let next = words.get(i + 1).copied().unwrap_or("");
             let intent = match *w {
@@ -440,13 +447,13 @@ impl Intent {
                 "set" | "spin" | "stand" | "hook" if words[i + 1..].iter().take(3).any(|w| *w == "up") => {
                     Intent::Create
                 }
-                "back" if next == "up" && words[..i].iter().all(|w| FILLER.contains(w)) => Intent::Create,
+                "back" if next == "up" && opens(i, &[]) => Intent::Create,
                 "make" if ["a", "an", "new"].contains(&next) => Intent::Create,
                 "which" | "what" | "whats" | "show" | "list" | "is" | "are" | "when" | "did" | "has" | "who"
                 | "get" | "display" | "view" | "read" | "where" | "why" | "does" | "check" => Intent::Read,
                 // "new vnet vn100 in zone evpn1" and "I need a new container" ask for one; "an unused
                 // ID for the new server" does not.
-                "new" if words[..i].iter().all(|w| FILLER.contains(w) || ["a", "an"].contains(w)) => Intent::Create,
+                "new" if opens(i, &["a", "an"]) => Intent::Create,
                 "create" | "add" | "allocate" | "define" | "register" | "upload" | "install" | "schedule" | "build"
                 | "provision" | "onboard" | "deploy" => Intent::Create,
                 "change" | "set" | "edit" | "modify" | "update" | "disable" | "rename" | "mark" | "bump" | "raise"

@@ -98,7 +98,8 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     let n = tools.len() as f32;
     let avg = SEARCH_LENGTHS.iter().sum::<f32>() / n.max(1.0);
     let mut scores = vec![0f32; tools.len()];
-    let context = context_words(query);
+    let clauses = Clauses::of(query);
+    let context = clauses.context_words();
     for word in &words {
         let Some((postings, idf)) = term(word) else { continue };
         let weight = if context.contains(word) { CONTEXT } else { 1.0 };
@@ -121,7 +122,7 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
         scores[i] += PHRASING_MATCH * closeness;
     }
     let scope = Scope::of(query);
-    let intent = Intent::of(query);
+    let intent = Intent::of_request(clauses.request());
     let membership = is_membership(query);
     let one_guest = names_a_guest(query) && !membership && !several;
     let member_tools = membership_tools(query);
