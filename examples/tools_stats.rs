@@ -25,7 +25,7 @@ fn main() {
     println!("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
     for tier in Tier::ALL {
         for (cats_name, cats) in [("all", &everything), ("qemu,lxc", &guests)] {
-            let policy = Policy { tier, categories: cats.clone(), token_login: false };
+            let policy = Policy::new(tier, cats.clone(), false);
             let reachable = policy.visible_tools().count();
             for (mode_name, mode) in [
                 ("direct", ToolMode::Direct),
@@ -52,7 +52,7 @@ fn main() {
         }
     }
 
-    let full = Policy { tier: Tier::Full, categories: everything, token_login: false };
+    let full = Policy::new(Tier::Full, everything, false);
     let mut sizes: Vec<(usize, usize, &str)> = full
         .visible_tools()
         .map(|d| {

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::audit;
+use crate::call::audit;
 use crate::config::{AuditCommand, Command};
 
 /// Runs a subcommand; its exit code: 0 when all is well, 1 when the log is tampered with, 2 when it

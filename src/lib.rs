@@ -3,7 +3,8 @@
 //! The folders follow a tool call's journey, and each depends only on the ones before it:
 //!
 //! 1. [`pve`]: talking to Proxmox VE: the wire form of a request, the HTTP client (TLS pinning,
-//!    tickets, retries of reads), the release check, and waiting on PVE tasks.
+//!    tickets, retries of reads) behind the [`pve::wire::Wire`] seam, the release check, and
+//!    waiting on PVE tasks.
 //! 2. [`tools`]: the generated tool table, reading and checking a tool's arguments into its typed
 //!    request, and discovery search over the table.
 //! 3. [`policy`]: what a caller may do: tier and categories, node and guest allowlists, the
@@ -11,12 +12,12 @@
 //! 4. [`config`]: settings from flags, environment, the configuration file and the HTTP callers'
 //!    token file (and OAuth's `[[oauth.map]]`, the replicas' state key), checked once at start-up
 //!    into the values the stages above take.
-//! 5. [`call`]: the one path every tool call takes (policy, arguments, allowlists, gate, send, task
-//!    wait; its errors in [`call::error`], what a client or program brings in [`call::hooks`]), with
-//!    [`audit`] recording what was done and [`consent`] what a person is shown before a gated call;
-//!    [`cluster`] chooses which configured cluster a call runs against, and [`writes`] (merged
-//!    property strings, digests, `delete`, results that say what changed) is its overlay for writes.
-//!    [`run`] is code mode: a JavaScript program whose every call takes that same path.
+//! 5. [`call`]: the one path every tool call takes. [`call::prepare`] is its one entrance (the
+//!    cluster from [`call::cluster`], the release check, the tool looked up once, the caller's
+//!    access checked once); [`call::Prepared::run`] runs the steps in order (arguments, allowlists,
+//!    gate, the [`call::writes`] overlay, send, task wait) and writes the [`call::audit`] line once
+//!    from the typed [`call::Outcome`]; [`call::consent`] is what a person is shown before a gated
+//!    call. [`run`] is code mode: a JavaScript program whose every call takes that same path.
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
 //!    input-required, MCP tasks, result shaping, the stdio and Streamable HTTP transports, OAuth
 //!    access tokens checked on the HTTP face, and the sealed state handed to clients for any replica.
@@ -24,19 +25,15 @@
 use std::future::Future;
 use std::pin::Pin;
 
-pub mod audit;
 pub mod call;
-pub mod cluster;
 pub mod commands;
 pub mod config;
-pub mod consent;
 pub mod logging;
 pub mod mcp;
 pub mod policy;
 pub mod pve;
 pub mod run;
 pub mod tools;
-pub mod writes;
 
 /// A boxed, sendable future: what the object-safe callback traits (progress, confirmation) return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

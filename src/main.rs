@@ -7,9 +7,9 @@ use std::sync::Arc;
 use clap::Parser;
 use rmcp::ServiceExt;
 
-use pve_mcp::audit::AuditLog;
 use pve_mcp::call::Backend;
-use pve_mcp::cluster::Clusters;
+use pve_mcp::call::audit::AuditLog;
+use pve_mcp::call::cluster::Clusters;
 use pve_mcp::config::callers::Callers;
 use pve_mcp::config::{Cli, Config};
 use pve_mcp::mcp::http::{Access, Route};
@@ -80,8 +80,8 @@ fn main() -> ExitCode {
         None => None,
         Some(path) => {
             let key_file =
-                config.consent.audit_key_file.clone().unwrap_or_else(|| pve_mcp::audit::default_key_file(path));
-            let key = match pve_mcp::audit::load_or_create_key(&key_file) {
+                config.consent.audit_key_file.clone().unwrap_or_else(|| pve_mcp::call::audit::default_key_file(path));
+            let key = match pve_mcp::call::audit::load_or_create_key(&key_file) {
                 Ok(k) => k,
                 Err(e) => {
                     eprintln!(
@@ -114,7 +114,7 @@ fn main() -> ExitCode {
                       only: Option<&std::collections::BTreeSet<String>>| {
         let backend = |policy, client: &PveClient, allowlist, cluster| Backend {
             policy,
-            client: client.clone(),
+            client: std::sync::Arc::new(client.clone()),
             allowlist,
             audit: audit.clone(),
             task_timeout: config.task_timeout,
@@ -202,6 +202,7 @@ fn main() -> ExitCode {
                         vmid_allowlist: entry.vmid_allowlist.as_ref(),
                         max_concurrent: entry.max_concurrent,
                         clusters: entry.clusters.as_ref(),
+                        oauth: true,
                     };
                     let caller = match pve_mcp::config::callers::grant(&label, grant, &config, http.max_concurrent) {
                         Ok(c) => c,

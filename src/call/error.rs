@@ -2,12 +2,12 @@
 //! whether anything was sent to PVE, and what to do next), and the scrubbing of secret values from
 //! that text.
 
+use crate::call::writes::WriteError;
 use crate::policy::Refusal;
 use crate::policy::allowlist::NotAllowed;
 use crate::pve::client::PveError;
 use crate::pve::task::{TaskReport, WaitError};
 use crate::tools::arguments::ArgErrors;
-use crate::writes::WriteError;
 
 /// Why a call did not succeed. Every variant before `Pve` means nothing was sent.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +53,7 @@ pub enum CallError {
     StillRunning(TaskReport),
     #[error("cancelled by the client; a PVE task already started keeps running")]
     Cancelled,
-    /// The chosen cluster does not allow the tool (see [`crate::cluster`]).
+    /// The chosen cluster does not allow the tool (see [`crate::call::cluster`]).
     #[error("{0}; nothing was sent to PVE")]
     Cluster(String),
     #[error("{0}")]
@@ -86,7 +86,7 @@ pub(super) fn scrubbed(err: CallError, secrets: &[String]) -> CallError {
         return err;
     }
     let text = err.to_string();
-    let clean = crate::audit::scrub(&text, secrets);
+    let clean = crate::call::audit::scrub(&text, secrets);
     if clean == text { err } else { CallError::Redacted(clean) }
 }
 

@@ -28,8 +28,8 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use crate::config::Config;
-use crate::policy::Policy;
 use crate::policy::allowlist::Allowlist;
+use crate::policy::{Policy, Source as PolicySource};
 use crate::tools::generated::Category;
 use crate::tools::registry::Tier;
 
@@ -131,6 +131,15 @@ pub struct Grant<'a> {
     pub vmid_allowlist: Option<&'a List>,
     pub max_concurrent: Option<usize>,
     pub clusters: Option<&'a List>,
+    /// An `[[oauth.map]]` entry (else a token file's): what its refusals name.
+    pub oauth: bool,
+}
+
+impl Grant<'_> {
+    /// Where this grant's limits come from, for the refusals' words.
+    fn source(&self, name: &str) -> PolicySource {
+        if self.oauth { PolicySource::OAuthMap(name.to_owned()) } else { PolicySource::Token(name.to_owned()) }
+    }
 }
 
 /// A caller named `name` with this access, capped by the server's: never a higher tier, another
@@ -204,8 +213,8 @@ pub fn grant(name: &str, g: Grant<'_>, config: &Config, default_max_concurrent: 
     Ok(Caller {
         name: name.to_owned(),
         digest: [0; 32],
-        policy: Policy { tier, categories, token_login: config.policy().token_login },
-        allowlist: config.allowlist.intersect(&own),
+        policy: Policy::new(tier, categories, config.policy().token_login).set_by(g.source(name), &config.policy()),
+        allowlist: config.allowlist.intersect(&own.set_by(g.source(name))),
         max_concurrent,
         clusters,
     })
@@ -271,6 +280,7 @@ impl Callers {
                     vmid_allowlist: e.vmid_allowlist.as_ref(),
                     max_concurrent: e.max_concurrent,
                     clusters: e.clusters.as_ref(),
+                    oauth: false,
                 },
                 config,
                 default_max_concurrent,

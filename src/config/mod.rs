@@ -319,11 +319,11 @@ fn seconds(
 impl Config {
     /// The server's own access policy: its tier ceiling and categories.
     pub fn policy(&self) -> Policy {
-        Policy {
-            tier: self.access_tier,
-            categories: self.categories.clone(),
-            token_login: matches!(self.pve.auth, crate::pve::connection::PveAuth::Token { .. }),
-        }
+        Policy::new(
+            self.access_tier,
+            self.categories.clone(),
+            matches!(self.pve.auth, crate::pve::connection::PveAuth::Token { .. }),
+        )
     }
 
     /// Checks the command line (with its environment fallbacks), without a configuration file.

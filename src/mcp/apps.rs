@@ -10,7 +10,6 @@ use serde_json::{Map, Value, json};
 use super::discovery_tools::field;
 use super::hooks::{APP_MIME_TYPE, APPROVE_TOOL, AppApprovals, CONFIRM_VIEW_HTML, CONFIRM_VIEW_URI};
 use super::result;
-use crate::audit::Entry;
 use crate::call::Backend;
 use crate::tools::discovery;
 use crate::tools::registry;
@@ -91,16 +90,6 @@ pub(super) fn answer(
     if yes {
         return Ok((tool, arguments));
     }
-    if let Some(log) = &backend.audit {
-        let tool_name = registry::find(&tool).map_or("", |t| t.name);
-        log.record(&Entry {
-            caller: backend.caller.as_deref(),
-            tool: tool_name,
-            outcome: "refused",
-            message: Some("the user denied it in the confirmation view".into()),
-            consent: Some("none"),
-            ..Default::default()
-        });
-    }
+    crate::call::line::Line::follow_up(backend, &tool).denied("the user denied it in the confirmation view");
     Err(Box::new(result::error(format!("{tool}: the user denied it; nothing was sent to PVE"))))
 }

@@ -317,15 +317,15 @@ pub fn add_cluster_argument(schema: &mut JsonObject, names: &[String]) {
         return;
     }
     if let Some(Value::Object(props)) = schema.get_mut("properties") {
-        props.insert(crate::cluster::ARG.into(), cluster_property(names));
+        props.insert(crate::call::cluster::ARG.into(), cluster_property(names));
     } else {
-        schema.insert("properties".into(), json!({ crate::cluster::ARG: cluster_property(names) }));
+        schema.insert("properties".into(), json!({ crate::call::cluster::ARG: cluster_property(names) }));
     }
     if names.len() > 1 {
         match schema.get_mut("required") {
-            Some(Value::Array(r)) => r.push(json!(crate::cluster::ARG)),
+            Some(Value::Array(r)) => r.push(json!(crate::call::cluster::ARG)),
             _ => {
-                schema.insert("required".into(), json!([crate::cluster::ARG]));
+                schema.insert("required".into(), json!([crate::call::cluster::ARG]));
             }
         }
     }
@@ -552,7 +552,7 @@ mod tests {
     use super::*;
 
     fn policy(tier: Tier) -> Policy {
-        Policy { tier, categories: Category::ALL.iter().copied().collect(), token_login: false }
+        Policy::new(tier, Category::ALL.iter().copied().collect(), false)
     }
 
     #[test]
@@ -573,8 +573,7 @@ mod tests {
 
     #[test]
     fn auto_is_direct_when_it_fits() {
-        let small =
-            Policy { tier: Tier::ReadOnly, categories: [Category::Pools].into_iter().collect(), token_login: false };
+        let small = Policy::new(Tier::ReadOnly, [Category::Pools].into_iter().collect(), false);
         let (mode, tools) = session_tools(&small, ToolMode::Auto, 4000, false);
         assert_eq!(mode, Mode::Direct);
         assert!(tools.iter().all(|t| t.name.starts_with("pools_")));

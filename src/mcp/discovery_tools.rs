@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::catalog::{self, Detail};
 use super::result;
-use crate::cluster::Clusters;
+use crate::call::cluster::Clusters;
 use crate::policy::Refusal;
 use crate::tools::discovery;
 use crate::tools::generated::Category;

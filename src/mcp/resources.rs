@@ -80,7 +80,7 @@ pub async fn read(uri: &str, reader: &dyn Reader, limit_bytes: usize) -> Result<
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let mut base = Map::new();
     for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
-        if k == crate::cluster::ARG {
+        if k == crate::call::cluster::ARG {
             base.insert(k.into(), json!(percent_decode(v)));
         }
     }

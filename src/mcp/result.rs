@@ -6,7 +6,7 @@
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
-use crate::call::Success;
+use crate::call::Outcome;
 use crate::tools::registry::ToolDef;
 
 /// Bytes per token, for the limit.
@@ -39,12 +39,12 @@ pub fn error(message: impl Into<String>) -> CallToolResult {
 }
 
 /// A successful result, bounded to `limit_tokens`.
-pub fn success(success: Success, tool: Option<&ToolDef>, limit_tokens: usize) -> CallToolResult {
-    let structured = match success {
-        Success::Data(data) => json!({ "data": data }),
-        Success::Task(report) => json!({ "task": report.to_json() }),
-        Success::Shaped(v) => v,
-        Success::Started(upid) => {
+pub fn success(outcome: Outcome, tool: Option<&ToolDef>, limit_tokens: usize) -> CallToolResult {
+    let structured = match outcome {
+        Outcome::Data(data) | Outcome::Planned(data) => json!({ "data": data }),
+        Outcome::Task(report) => json!({ "task": report.to_json() }),
+        Outcome::Shaped(shaped) => shaped.to_json(),
+        Outcome::Started(upid) => {
             json!({ "data": upid.text, "task": {"upid": upid.text, "node": upid.node, "type": upid.kind, "status": "running"} })
         }
     };
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn small_answers_pass_whole() {
-        let r = success(Success::Data(json!([1, 2, 3])), None, 1000);
+        let r = success(Outcome::Data(json!([1, 2, 3])), None, 1000);
         assert_eq!(r.structured_content, Some(json!({"data": [1, 2, 3]})));
     }
 

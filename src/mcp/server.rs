@@ -36,7 +36,7 @@ use super::resources;
 use super::tasks;
 use super::{completion, prompts, whoami};
 use crate::call::Backend;
-use crate::cluster::Clusters;
+use crate::call::cluster::Clusters;
 use crate::config::{Config, ToolMode};
 use crate::mcp::catalog::{self, Detail, Listing};
 use crate::mcp::stdio;

@@ -13,7 +13,9 @@ use rmcp::model::{CallToolResponse, CreateTaskResult, DetailedTask, GetTaskResul
 use serde_json::{Map, Value};
 
 use super::{result, state};
-use crate::call::{Backend, CallError, Success};
+use crate::call::audit::Ending;
+use crate::call::line::Line;
+use crate::call::{Backend, CallError, Outcome};
 use crate::pve::request::{HttpMethod, PveRequest, path_segment};
 use crate::pve::task::{self, TaskOutcome, Upid};
 use crate::tools::registry;
@@ -34,6 +36,13 @@ pub(super) struct Handle {
     pub(super) cluster: Option<String>,
     tool: String,
     created: u64,
+}
+
+impl Handle {
+    /// The tool whose call started the task.
+    pub(super) fn tool(&self) -> &str {
+        &self.tool
+    }
 }
 
 fn rfc3339(secs: u64) -> String {
@@ -65,26 +74,20 @@ pub(super) fn follow(backend: Arc<Backend>, name: &str, upid: Upid, caller: &str
 
 /// Waits for the PVE task in the background and writes its outcome to the audit log.
 fn audit_outcome(backend: Arc<Backend>, name: &str, upid: Upid) {
-    let Some(log) = backend.audit.clone() else { return };
-    let tool = registry::find(name);
+    if backend.audit.is_none() {
+        return;
+    }
+    let name = name.to_owned();
     tokio::spawn(async move {
         let never = tokio_util::sync::CancellationToken::new();
-        let outcome = task::wait(&backend.client, upid, backend.task_timeout, None, &never).await;
+        let outcome = task::wait(backend.client.as_ref(), upid, backend.task_timeout, None, &never).await;
         if let Ok(Some(o)) = &outcome {
-            let (what, report) = match o {
-                TaskOutcome::Succeeded(r) => ("ok", r),
-                TaskOutcome::Failed(r) => ("task-failed", r),
-                TaskOutcome::StillRunning(r) => ("still-running", r),
+            let (ending, report) = match o {
+                TaskOutcome::Succeeded(r) => (Ending::Ok, r),
+                TaskOutcome::Failed(r) => (Ending::TaskFailed, r),
+                TaskOutcome::StillRunning(r) => (Ending::StillRunning, r),
             };
-            log.record(&crate::audit::Entry {
-                caller: backend.caller.as_deref(),
-                cluster: backend.cluster.as_deref(),
-                tool: tool.map_or("", |t| t.name),
-                outcome: what,
-                upid: Some(&report.upid.text),
-                exit_status: report.exit_status.as_deref(),
-                ..Default::default()
-            });
+            Line::follow_up(&backend, &name).task_ended(ending, report);
         }
     });
 }
@@ -128,7 +131,7 @@ pub(super) async fn get(
         return Ok(GetTaskResult::new(DetailedTask::new(task, TaskPayload::Cancelled)));
     }
     let elapsed = Duration::from_secs(now.saturating_sub(handle.created));
-    let checked = task::check(&backend.client, &handle.upid, elapsed)
+    let checked = task::check(backend.client.as_ref(), &handle.upid, elapsed)
         .await
         .map_err(|e| McpError::internal_error(format!("cannot read the PVE task {}: {e}", handle.upid.text), None))?;
     let tool = registry::find(&handle.tool);
@@ -143,7 +146,7 @@ pub(super) async fn get(
             return Ok(GetTaskResult::new(DetailedTask::new(task, TaskPayload::Cancelled)));
         }
         Some(TaskOutcome::Succeeded(r)) => {
-            result::on_cluster(result::success(Success::Task(r), tool, result_limit), backend.cluster.as_deref())
+            result::on_cluster(result::success(Outcome::Task(r), tool, result_limit), backend.cluster.as_deref())
         }
         Some(TaskOutcome::Failed(r)) => result::error(CallError::TaskFailed(r).to_string()),
         Some(TaskOutcome::StillRunning(r)) => result::error(CallError::StillRunning(r).to_string()),
@@ -166,18 +169,7 @@ pub(super) async fn cancel(backend: &Backend, handle: &Handle) -> Result<(), Mcp
         tracing::warn!(upid = %upid.text, error = %e, "could not stop the PVE task");
     }
     CANCELLED.lock().unwrap_or_else(|p| p.into_inner()).insert(upid.text.clone(), state::now() + TASK_TTL.as_secs());
-    if let Some(log) = &backend.audit {
-        log.record(&crate::audit::Entry {
-            caller: backend.caller.as_deref(),
-            cluster: backend.cluster.as_deref(),
-            tool: registry::find(&handle.tool).map_or("", |t| t.name),
-            method: Some("DELETE"),
-            path: Some(&stop.path),
-            outcome: "cancelled",
-            message: stopped.err().map(|e| format!("could not stop the PVE task: {e}")),
-            upid: Some(&upid.text),
-            ..Default::default()
-        });
-    }
+    let message = stopped.err().map(|e| format!("could not stop the PVE task: {e}"));
+    Line::follow_up(backend, &handle.tool).cancelled(&stop.path, &upid.text, message);
     Ok(())
 }

@@ -5,14 +5,16 @@
 //! Which tools this server offers (tier ceiling and categories) and whether a call
 //! may go ahead. Checked again at call time, whatever the client saw in `tools/list`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub mod allowlist;
 pub mod gate;
 pub mod permissions;
+pub mod source;
 
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};
+pub use source::Source;
 
 /// The access policy of one server (one caller).
 #[derive(Debug, Clone)]
@@ -21,15 +23,37 @@ pub struct Policy {
     pub categories: BTreeSet<Category>,
     /// pve-mcp logs in to PVE with an API token: methods PVE refuses to tokens are not offered.
     pub token_login: bool,
+    /// Where the tier and the absent categories were set, for the refusals' words.
+    pub origin: Origin,
+}
+
+/// Where a policy's limits were set: its tier, and each category it leaves out (a category not
+/// named here was left out by the server's own settings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub tier: Source,
+    pub absent: BTreeMap<Category, Source>,
+}
+
+impl Origin {
+    /// Everything set by `source`.
+    pub fn all(source: Source) -> Origin {
+        let absent = Category::ALL.iter().map(|c| (*c, source.clone())).collect();
+        Origin { tier: source, absent }
+    }
+
+    fn of(&self, category: Category) -> Source {
+        self.absent.get(&category).cloned().unwrap_or_default()
+    }
 }
 
 /// Why a call is refused. Nothing is sent to PVE for a refused call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("tool `{tool}` needs access tier `{needs}`; this server offers `{has}` (PVE_ACCESS_TIER)")]
-    Tier { tool: &'static str, needs: &'static str, has: &'static str },
-    #[error("tool `{tool}` is in category `{category}`, which this server does not offer (PVE_CATEGORIES)")]
-    Category { tool: &'static str, category: &'static str },
+    #[error("tool `{tool}` needs access tier `{needs}`; {}", tier_limit(.set_by, .has))]
+    Tier { tool: &'static str, needs: &'static str, has: &'static str, set_by: Source },
+    #[error("tool `{tool}` is in category `{category}`, {}", category_limit(.set_by, .category))]
+    Category { tool: &'static str, category: &'static str, set_by: Source },
     #[error(
         "tool `{tool}` is not offered: PVE does not let API tokens call it (`allowtoken: 0` in its schema), and \
          pve-mcp logs in with an API token (PVE_TOKEN_ID); log in with PVE_USER and PVE_PASSWORD to use it"
@@ -37,14 +61,64 @@ pub enum Refusal {
     TokenLogin { tool: &'static str },
 }
 
+fn tier_limit(source: &Source, has: &str) -> String {
+    match source {
+        Source::Server | Source::Session => format!("this server offers `{has}` (PVE_ACCESS_TIER)"),
+        Source::Cluster(_) => {
+            format!("{source} allows `{has}` (its `tier`/`read_only` in the configuration file, PVE_MCP_CONFIG)")
+        }
+        Source::Token(_) | Source::OAuthMap(_) => {
+            format!("{source} allows `{has}` ({})", source.setting("tier", "PVE_ACCESS_TIER"))
+        }
+    }
+}
+
+fn category_limit(source: &Source, category: &str) -> String {
+    match source {
+        Source::Server => "which this server does not offer (PVE_CATEGORIES)".to_owned(),
+        Source::Session => {
+            format!("which this session turned off with pve_toolsets (`enable: [\"{category}\"]` turns it back on)")
+        }
+        _ => format!("which {source} does not offer ({})", source.setting("categories", "PVE_CATEGORIES")),
+    }
+}
+
 impl Policy {
+    /// A policy set by the server's own settings.
+    pub fn new(tier: Tier, categories: BTreeSet<Category>, token_login: bool) -> Policy {
+        Policy { tier, categories, token_login, origin: Origin::default() }
+    }
+
+    /// The same limits, reported as set by `source` where they are narrower than `server`'s
+    /// (a caller's entry or a cluster table, already capped by the server's settings).
+    pub fn set_by(mut self, source: Source, server: &Policy) -> Policy {
+        if self.tier < server.tier {
+            self.origin.tier = source.clone();
+        }
+        for c in server.categories.difference(&self.categories) {
+            self.origin.absent.insert(*c, source.clone());
+        }
+        self
+    }
+
     /// Whether this policy lets a tool be seen and called.
     pub fn check(&self, tool: &ToolDef) -> Result<(), Refusal> {
+        #[cfg(test)]
+        tests::count_check();
         if tool.tier > self.tier {
-            return Err(Refusal::Tier { tool: tool.name, needs: tool.tier.as_str(), has: self.tier.as_str() });
+            return Err(Refusal::Tier {
+                tool: tool.name,
+                needs: tool.tier.as_str(),
+                has: self.tier.as_str(),
+                set_by: self.origin.tier.clone(),
+            });
         }
         if !self.categories.contains(&tool.category) {
-            return Err(Refusal::Category { tool: tool.name, category: tool.category.as_str() });
+            return Err(Refusal::Category {
+                tool: tool.name,
+                category: tool.category.as_str(),
+                set_by: self.origin.of(tool.category),
+            });
         }
         if self.token_login && !tool.allow_token {
             return Err(Refusal::TokenLogin { tool: tool.name });
@@ -53,23 +127,51 @@ impl Policy {
     }
 
     /// What both policies allow: the lower tier, the common categories (a cluster's access within
-    /// an HTTP caller's, say).
+    /// an HTTP caller's, say). Each limit keeps the source of the policy that set it.
     pub fn within(&self, other: &Policy) -> Policy {
+        let categories: BTreeSet<Category> = self.categories.intersection(&other.categories).copied().collect();
+        let absent = Category::ALL
+            .iter()
+            .filter(|c| !categories.contains(c))
+            .map(|c| (*c, if self.categories.contains(c) { other.origin.of(*c) } else { self.origin.of(*c) }))
+            .collect();
+        let tier = if self.tier <= other.tier { self.origin.tier.clone() } else { other.origin.tier.clone() };
         Policy {
             tier: self.tier.min(other.tier),
-            categories: self.categories.intersection(&other.categories).copied().collect(),
+            categories,
             token_login: self.token_login || other.token_login,
+            origin: Origin { tier, absent },
         }
     }
 
     /// What either policy allows: the higher tier, all their categories (what a server with
     /// several clusters lists; each call is still checked against its cluster's own policy).
     pub fn union(&self, other: &Policy) -> Policy {
+        let categories: BTreeSet<Category> = self.categories.union(&other.categories).copied().collect();
+        let absent =
+            Category::ALL.iter().filter(|c| !categories.contains(c)).map(|c| (*c, self.origin.of(*c))).collect();
+        let tier = if self.tier >= other.tier { self.origin.tier.clone() } else { other.origin.tier.clone() };
         Policy {
             tier: self.tier.max(other.tier),
-            categories: self.categories.union(&other.categories).copied().collect(),
+            categories,
             token_login: self.token_login && other.token_login,
+            origin: Origin { tier, absent },
         }
+    }
+
+    /// This policy with `categories` turned on and `off` turned off by the session (`pve_toolsets`).
+    pub fn toggled(&self, on: &[Category], off: &[Category]) -> Policy {
+        let mut p = self.clone();
+        for c in on {
+            p.categories.insert(*c);
+            p.origin.absent.remove(c);
+        }
+        for c in off {
+            if p.categories.remove(c) {
+                p.origin.absent.insert(*c, Source::Session);
+            }
+        }
+        p
     }
 
     /// The tools offered, sorted by name.
@@ -79,11 +181,25 @@ impl Policy {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
+    thread_local! {
+        static CHECKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Counts policy checks on this thread (read by the call path's tests).
+    pub(crate) fn count_check() {
+        CHECKS.with(|c| c.set(c.get() + 1));
+    }
+
+    /// How many policy checks this thread has made.
+    pub(crate) fn checks() -> usize {
+        CHECKS.with(|c| c.get())
+    }
+
     fn policy(tier: Tier, cats: &[Category]) -> Policy {
-        Policy { tier, categories: cats.iter().copied().collect(), token_login: false }
+        Policy::new(tier, cats.iter().copied().collect(), false)
     }
 
     #[test]
@@ -112,6 +228,40 @@ mod tests {
         let p = policy(Tier::Full, &[Category::Qemu]);
         assert!(p.visible_tools().all(|t| t.category == Category::Qemu));
         assert!(p.check(registry::find("lxc_ct_list").unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_tier_set_by_a_cluster_table_is_refused_naming_the_cluster() {
+        let server = policy(Tier::Full, Category::ALL);
+        let lab = policy(Tier::ReadOnly, Category::ALL).set_by(Source::Cluster("lab".into()), &server);
+        let e = server.within(&lab).check(registry::find("qemu_vm_stop").unwrap()).unwrap_err().to_string();
+        assert!(e.contains("cluster `lab` allows `read-only`") && !e.contains("PVE_ACCESS_TIER"), "{e}");
+    }
+
+    #[test]
+    fn a_category_left_out_by_a_token_entry_names_the_token() {
+        let server = policy(Tier::Full, Category::ALL);
+        let alice = policy(Tier::Full, &[Category::Qemu]).set_by(Source::Token("alice".into()), &server);
+        let e = server.within(&alice).check(registry::find("lxc_ct_list").unwrap()).unwrap_err().to_string();
+        assert!(e.contains("token `alice`") && e.contains("PVE_MCP_HTTP_TOKENS"), "{e}");
+    }
+
+    #[test]
+    fn a_limit_the_server_set_names_the_servers_variable() {
+        let server = policy(Tier::ReadOnly, &[Category::Qemu]);
+        let caller = policy(Tier::ReadOnly, &[Category::Qemu]).set_by(Source::Token("bob".into()), &server);
+        let p = caller.within(&server);
+        let tier = p.check(registry::find("qemu_vm_stop").unwrap()).unwrap_err().to_string();
+        assert!(tier.contains("PVE_ACCESS_TIER") && !tier.contains("bob"), "{tier}");
+        let cat = p.check(registry::find("lxc_ct_list").unwrap()).unwrap_err().to_string();
+        assert!(cat.contains("PVE_CATEGORIES") && !cat.contains("bob"), "{cat}");
+    }
+
+    #[test]
+    fn a_category_the_session_turned_off_says_how_to_turn_it_on() {
+        let p = policy(Tier::Full, Category::ALL).toggled(&[], &[Category::Lxc]);
+        let e = p.check(registry::find("lxc_ct_list").unwrap()).unwrap_err().to_string();
+        assert!(e.contains("pve_toolsets"), "{e}");
     }
 
     #[test]

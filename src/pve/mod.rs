@@ -1,6 +1,7 @@
 //! Stage 1, talking to Proxmox VE. Owns the wire form of a request ([`request`]), the HTTP client
 //! with its authentication, TLS and retry rules ([`client`], [`tls`]), the cluster release check
-//! ([`release`]) and waiting on PVE tasks ([`task`]).
+//! ([`release`]), waiting on PVE tasks ([`task`]) and the seam the stages above send through
+//! ([`wire`]): a trait the client implements, so tests can stand a stub in for PVE.
 //!
 //! Knows nothing of tools, policy or MCP: it sends what it is given and reports what PVE said.
 
@@ -11,3 +12,4 @@ pub mod release;
 pub mod request;
 pub mod task;
 pub mod tls;
+pub mod wire;

@@ -3,14 +3,14 @@
 
 use serde_json::Value;
 
-use crate::pve::client::PveClient;
 use crate::pve::request::HttpMethod;
 use crate::pve::request::PveRequest;
+use crate::pve::wire::Pve;
 
 /// Checks the cluster's version against `schema` (the release the tools were generated from) once
 /// per cluster (per client and its clones), in the background; never fails a call. `cluster` names
 /// it in the warning when several are configured.
-pub fn check_once(client: &PveClient, schema: &'static str, cluster: Option<&str>) {
+pub fn check_once(client: &Pve, schema: &'static str, cluster: Option<&str>) {
     if !client.first_release_check() {
         return;
     }

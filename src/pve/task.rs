@@ -9,9 +9,10 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::BoxFuture;
-use crate::pve::client::{PveClient, PveError};
+use crate::pve::client::PveError;
 use crate::pve::request::HttpMethod;
 use crate::pve::request::{PveRequest, path_segment};
+use crate::pve::wire::Wire;
 
 /// Hears about a long wait's progress (in MCP, a progress token's notifications).
 pub trait ProgressSink: Send + Sync {
@@ -144,7 +145,7 @@ impl WaitError {
 /// deadline allows; only an answer that settles the task, or a refusal that stays one, ends the wait
 /// early.
 pub async fn wait(
-    client: &PveClient,
+    client: &dyn Wire,
     upid: Upid,
     timeout: Duration,
     progress: Option<&dyn ProgressSink>,
@@ -258,7 +259,7 @@ fn short(error: &PveError) -> String {
 }
 
 /// The log tail of a stopped task, tried a few times: the link may be bad.
-async fn final_log_tail(client: &PveClient, upid: &Upid) -> Vec<String> {
+async fn final_log_tail(client: &dyn Wire, upid: &Upid) -> Vec<String> {
     for attempt in 0..3 {
         if attempt > 0 {
             tokio::time::sleep(RETRY_FIRST).await;
@@ -272,7 +273,7 @@ async fn final_log_tail(client: &PveClient, upid: &Upid) -> Vec<String> {
 
 /// A task's state now, read once from PVE: `None` while it runs, else how it ended (`elapsed`: the
 /// time since it started, for the report).
-pub async fn check(client: &PveClient, upid: &Upid, elapsed: Duration) -> Result<Option<TaskOutcome>, PveError> {
+pub async fn check(client: &dyn Wire, upid: &Upid, elapsed: Duration) -> Result<Option<TaskOutcome>, PveError> {
     let status = get(client, upid, "status", &[]).await?;
     let state = status.get("status").and_then(Value::as_str).unwrap_or("").to_owned();
     if state != "stopped" {
@@ -290,7 +291,7 @@ pub async fn check(client: &PveClient, upid: &Upid, elapsed: Duration) -> Result
     Ok(Some(if ok { TaskOutcome::Succeeded(report) } else { TaskOutcome::Failed(report) }))
 }
 
-async fn get(client: &PveClient, upid: &Upid, leaf: &str, params: &[(&str, &str)]) -> Result<Value, PveError> {
+async fn get(client: &dyn Wire, upid: &Upid, leaf: &str, params: &[(&str, &str)]) -> Result<Value, PveError> {
     let mut req = PveRequest::new(
         HttpMethod::Get,
         format!("/nodes/{}/tasks/{}/{leaf}", path_segment(&upid.node), path_segment(&upid.text)),
@@ -302,7 +303,7 @@ async fn get(client: &PveClient, upid: &Upid, leaf: &str, params: &[(&str, &str)
 }
 
 /// The last lines of a task's log.
-async fn log_tail(client: &PveClient, upid: &Upid) -> Result<Vec<String>, PveError> {
+async fn log_tail(client: &dyn Wire, upid: &Upid) -> Result<Vec<String>, PveError> {
     let data = get(client, upid, "log", &[("start", "0"), ("limit", "5000")]).await?;
     let lines: Vec<String> = data
         .as_array()

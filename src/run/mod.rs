@@ -1,6 +1,6 @@
 //! Code mode: `pve_run` runs a short JavaScript program that calls tools, and gives back only what
-//! it returns. Every call of the program takes the one call path ([`crate::cluster::call`], then
-//! [`crate::call::call`]) under the caller's policy, allowlists and gates, and is audited with the
+//! it returns. Every call of the program takes the one call path ([`crate::call::prepare`], then
+//! [`crate::call::Prepared::run`]) under the caller's policy, allowlists and gates, and is audited with the
 //! run's id: a program can do nothing its caller could not do call by call.
 //!
 //! - [`engine`]: the JavaScript engine (QuickJS-ng), its sandbox and limits;
@@ -23,8 +23,8 @@ use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::call::{CallError, ClientHooks, RunHooks, Success, Write, WriteDecision, WriteHook};
-use crate::cluster::{self, Clusters};
+use crate::call::cluster::Clusters;
+use crate::call::{self, CallError, Caller, ClientHooks, RunHooks, Write, WriteDecision, WriteHook};
 use crate::config::state_key;
 use crate::policy::Policy;
 use crate::policy::gate::Confirmer;
@@ -323,18 +323,10 @@ async fn one_call(
     hooks: RunHooks<'_>,
     cancel: &CancellationToken,
     tool: String,
-    mut args: Map<String, Value>,
+    args: Map<String, Value>,
 ) -> Result<Value, String> {
-    let backend = env.clusters.choose(&tool, &mut args).map_err(|e| format!("{tool}: {e}"))?;
-    let backend = match &env.person {
-        Some((_, who)) => std::sync::Arc::new(crate::call::Backend { caller: Some(who.clone()), ..(*backend).clone() }),
-        None => backend,
-    };
-    crate::pve::release::check_once(
-        &backend.client,
-        crate::tools::generated::SCHEMA_RELEASE,
-        backend.cluster.as_deref(),
-    );
+    let caller =
+        Caller { policy: env.policy, person: env.person.as_ref().map(|(_, who)| who.as_str()), run: Some(hooks.id) };
     let io = ClientHooks {
         progress: env.progress,
         confirmer: env.confirmer,
@@ -344,12 +336,13 @@ async fn one_call(
         cancel: cancel.clone(),
         run: Some(hooks),
     };
-    match cluster::call(&backend, env.policy, &tool, args, io).await {
-        Ok(Success::Data(data)) => Ok(data),
-        Ok(Success::Task(report)) => Ok(report.to_json()),
-        Ok(Success::Started(upid)) => Ok(json!(upid.text)),
+    let outcome = match call::prepare(env.clusters, caller, &tool, args) {
+        Ok(prepared) => prepared.run(io).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         // What the signature promises: PVE's data (a merged write's data says what changed).
-        Ok(Success::Shaped(mut shaped)) => Ok(shaped.get_mut("data").map(Value::take).unwrap_or(shaped)),
+        Ok(o) => Ok(o.into_data()),
         Err(CallError::UnknownTool(t)) => Err(format!("unknown tool `{t}`; find tools with pve_search")),
         Err(CallError::NeedsConfirmation { reason, .. }) => Err(format!(
             "{tool}: {reason}. Nothing was sent to PVE. In pve_run a gated call needs the user's approval: \

@@ -72,7 +72,7 @@ impl PlannedWrite {
             "tool": self.tool,
             "method": self.method,
             "path": self.path,
-            "arguments": crate::audit::redact(&self.arguments),
+            "arguments": crate::call::audit::redact(&self.arguments),
             "gated": self.gated,
         });
         if let Some(c) = &self.cluster {

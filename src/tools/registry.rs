@@ -102,19 +102,42 @@ pub fn all() -> &'static [ToolDef] {
     &TOOLS
 }
 
-/// The position of the tool with that name in [`all`].
-pub fn index_of(name: &str) -> Option<usize> {
-    TOOLS.binary_search_by(|t| t.name.cmp(name)).ok()
-}
-
 /// The tool with that name.
 pub fn find(name: &str) -> Option<&'static ToolDef> {
+    #[cfg(test)]
+    tests::count_lookup();
     TOOLS.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &TOOLS[i])
 }
 
+/// The tool of an endpoint, by its method and path template (`GET /nodes/{node}/qemu/{vmid}/config`):
+/// how the overlays name the tools they read, so a rename of a tool cannot silently drop them.
+pub fn route(method: HttpMethod, path: &str) -> Option<&'static ToolDef> {
+    TOOLS.iter().find(|t| t.method == method && t.path == path)
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    thread_local! {
+        static LOOKUPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    pub(super) fn count_lookup() {
+        LOOKUPS.with(|c| c.set(c.get() + 1));
+    }
+
+    /// How many lookups by name this thread has made (read by the call path's tests).
+    pub(crate) fn lookups() -> usize {
+        LOOKUPS.with(|c| c.get())
+    }
+
+    #[test]
+    fn a_route_names_the_tool_of_its_endpoint() {
+        let t = route(HttpMethod::Get, "/nodes/{node}/qemu/{vmid}/status/current").unwrap();
+        assert_eq!(t.name, "qemu_vm_status_get");
+        assert!(route(HttpMethod::Post, "/nodes/{node}/qemu/{vmid}/status/current").is_none());
+    }
 
     #[test]
     fn the_table_is_sorted_and_unique() {

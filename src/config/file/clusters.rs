@@ -13,8 +13,8 @@ use super::{
     key_of_variable, secret,
 };
 use crate::config::{Cli, ClusterConfig, Config, parse_categories, pve};
-use crate::policy::Policy;
 use crate::policy::allowlist::Allowlist;
+use crate::policy::{Policy, Source as PolicySource};
 use crate::pve::connection::Connection;
 use crate::tools::registry::Tier;
 
@@ -177,12 +177,10 @@ pub(super) fn add_with_access(
                 )
             })?;
         let token_login = matches!(connection.auth, crate::pve::connection::PveAuth::Token { .. });
-        config.clusters.push(ClusterConfig {
-            name,
-            connection,
-            policy: Policy { tier, categories, token_login },
-            allowlist: config.allowlist.intersect(&own),
-        });
+        let source = PolicySource::Cluster(name.clone());
+        let policy = Policy::new(tier, categories, token_login).set_by(source.clone(), &server);
+        let allowlist = config.allowlist.intersect(&own.set_by(source));
+        config.clusters.push(ClusterConfig { name, connection, policy, allowlist });
     }
     Ok(())
 }

@@ -10,7 +10,8 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer};
 
 use super::PveServer;
-use crate::call::Backend;
+use crate::call::cluster;
+use crate::call::{self, Backend, CallError, Caller};
 use crate::mcp::hooks::{Elicitation, Progress, client_can_elicit};
 use crate::mcp::oauth::Identity;
 use crate::mcp::tasks;
@@ -55,7 +56,9 @@ impl PveServer {
     }
 
     /// The task of a task id this caller holds, and the backend of its cluster (with the caller's
-    /// audit name).
+    /// audit name), judged by the caller's access now: the tool that started it must still be
+    /// allowed, and the node and guest its UPID names must pass the allowlists in force
+    /// ([`crate::call::Prepared::follow`]).
     pub(super) fn task_of(
         &self,
         id: &str,
@@ -63,13 +66,20 @@ impl PveServer {
     ) -> Result<(tasks::Handle, Arc<Backend>), McpError> {
         let caller = self.caller_of(context);
         let handle = tasks::open(id, &caller.key)?;
-        let backend = self.shared.clusters.iter().find(|b| b.cluster == handle.cluster).cloned().ok_or_else(|| {
-            McpError::invalid_params("unknown task: it runs on a cluster this caller may not call", None)
-        })?;
-        let backend = match caller.audit {
-            Some(who) => Arc::new(Backend { caller: Some(who), ..(*backend).clone() }),
-            None => backend,
-        };
+        let mut args = serde_json::Map::new();
+        if let Some(c) = &handle.cluster {
+            args.insert(cluster::ARG.into(), serde_json::Value::String(c.clone()));
+        }
+        let policy = self.session().policy.clone();
+        let who = Caller { person: caller.audit.as_deref(), ..Caller::new(&policy) };
+        let backend = call::prepare(&self.shared.clusters, who, handle.tool(), args)
+            .and_then(|p| p.follow(&handle.upid))
+            .map_err(|e| match e {
+                CallError::Cluster(_) => {
+                    McpError::invalid_params("unknown task: it runs on a cluster this caller may not call", None)
+                }
+                e => McpError::invalid_params(format!("task refused: {e}"), None),
+            })?;
         Ok((handle, backend))
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::client::reach;
 use super::{PveServer, Session};
-use crate::cluster;
+use crate::call::cluster;
 use crate::mcp::apps;
 use crate::mcp::discovery_tools::{self, field};
 use crate::mcp::hooks::APPROVE_TOOL;
@@ -117,11 +117,7 @@ impl PveServer {
         }
         let categories: BTreeSet<Category> = {
             let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
-            let mut policy = session.policy.clone();
-            policy.categories.extend(enable.iter().copied());
-            for c in &disable {
-                policy.categories.remove(c);
-            }
+            let policy = session.policy.toggled(&enable, &disable);
             *session = Session::new(policy, &self.shared.options);
             session.policy.categories.clone()
         };

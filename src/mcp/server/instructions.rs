@@ -1,7 +1,7 @@
 //! What `initialize` tells the model: the session's tools and how to reach them, naming, tasks,
 //! confirmation, tiers and categories, and the clusters when several are configured.
 
-use crate::cluster::Clusters;
+use crate::call::cluster::Clusters;
 use crate::mcp::catalog::Mode;
 use crate::policy::Policy;
 use crate::tools::generated::Category;

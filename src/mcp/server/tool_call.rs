@@ -1,10 +1,8 @@
 //! A Proxmox VE tool call from the client: what the client can do for it (progress, a person's
 //! answer by elicitation, input-required or the MCP Apps view), the cluster it runs on and the
-//! caller the audit log names, the one call path ([`crate::cluster::call`]), and the answer: a
+//! caller the audit log names, the one call path ([`crate::call::prepare`]), and the answer: a
 //! shaped result, an MCP task following a long PVE task, or a question for a person. Resources are
 //! read through the same path ([`Reader`]).
-
-use std::sync::Arc;
 
 use rmcp::model::{CallToolRequestParams, CallToolResponse};
 use rmcp::service::RequestContext;
@@ -14,15 +12,13 @@ use serde_json::{Map, Value};
 use super::PveServer;
 use super::client::reach;
 use crate::BoxFuture;
-use crate::call::{Backend, CallError, ClientHooks, Success};
-use crate::cluster;
+use crate::call::{self, CallError, Caller, ClientHooks, Outcome};
 use crate::mcp::hooks::{client_can_elicit, client_has_apps};
 use crate::mcp::resources::Reader;
 use crate::mcp::{result, tasks};
 use crate::policy::gate::{Confirmer, ConsentKind};
 use crate::pve::task::ProgressSink;
 use crate::tools::discovery;
-use crate::tools::registry;
 
 impl PveServer {
     /// Calls the Proxmox VE tool `name` with `tool_args` (`request` and `args` as the client sent
@@ -32,7 +28,7 @@ impl PveServer {
         request: &CallToolRequestParams,
         args: &Map<String, Value>,
         name: String,
-        mut tool_args: Map<String, Value>,
+        tool_args: Map<String, Value>,
         approved: bool,
         context: &RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
@@ -55,57 +51,79 @@ impl PveServer {
             cancel: context.ct.clone(),
             run: None,
         };
+        let policy = self.session().policy.clone();
+        let caller_of = Caller { person: caller.audit.as_deref(), ..Caller::new(&policy) };
+        let prepared = match call::prepare(&self.shared.clusters, caller_of, &name, tool_args.clone()) {
+            Ok(p) => p,
+            Err(e) => {
+                // The cluster it would have run on, named in the error as after a refusal later on.
+                let on = self.shared.clusters.choose(&mut tool_args.clone()).ok().and_then(|b| b.cluster.clone());
+                return self.answer_error(request, args, &name, on.as_deref(), &caller.key, e, &tool_args, context);
+            }
+        };
+        let (tool, backend) = (prepared.tool, prepared.backend.clone());
         // A client with the tasks extension gets a long PVE task as an MCP task it can poll and
         // cancel, unless it asked for the UPID only (`wait: false`).
         let as_mcp_task = context.client_capabilities().is_some_and(|c| c.supports_tasks())
-            && registry::find(&name).is_some_and(|d| d.task)
+            && tool.task
             && tool_args.get("wait").and_then(crate::tools::arguments::as_boolean) != Some(false);
-        let backend = match self.shared.clusters.choose(&name, &mut tool_args) {
-            Ok(b) => b,
-            Err(e) => return Ok(result::error(format!("{name}: {e}")).into()),
-        };
-        // An OAuth caller is named in the audit log by its token's subject.
-        let backend = match &caller.audit {
-            Some(who) => Arc::new(Backend { caller: Some(who.clone()), ..(*backend).clone() }),
-            None => backend,
-        };
-        crate::pve::release::check_once(
-            &backend.client,
-            crate::tools::generated::SCHEMA_RELEASE,
-            backend.cluster.as_deref(),
-        );
-        let asked_args = tool_args.clone();
-        if as_mcp_task {
-            tool_args.insert("wait".into(), Value::Bool(false));
-        }
-        let policy = self.session().policy.clone();
-        let outcome = cluster::call(&backend, &policy, &name, tool_args, io).await;
-        let on = backend.cluster.as_deref().map(|c| format!(" (cluster `{c}`)")).unwrap_or_default();
-        Ok(match outcome {
-            Ok(Success::Started(upid)) if as_mcp_task => {
-                return Ok(tasks::follow(backend, &name, upid, &caller.key));
-            }
-            Ok(success) => result::on_cluster(
-                result::success(success, registry::find(&name), self.shared.options.result_limit),
+        let asked_args = tool_args;
+        let prepared = if as_mcp_task { prepared.with_argument("wait", Value::Bool(false)) } else { prepared };
+        match prepared.run(io).await {
+            Ok(Outcome::Started(upid)) if as_mcp_task => Ok(tasks::follow(backend, tool.name, upid, &caller.key)),
+            Ok(outcome) => Ok(result::on_cluster(
+                result::success(outcome, Some(tool), self.shared.options.result_limit),
                 backend.cluster.as_deref(),
+            )
+            .into()),
+            Err(e) => self.answer_error(
+                request,
+                args,
+                &name,
+                backend.cluster.as_deref(),
+                &caller.key,
+                e,
+                &asked_args,
+                context,
             ),
-            Err(CallError::UnknownTool(unknown)) if request.name == discovery::CALL => {
+        }
+    }
+
+    /// The answer to a call that did not succeed: a question for a person where the client can
+    /// ask one, else one readable error.
+    #[allow(clippy::too_many_arguments)]
+    fn answer_error(
+        &self,
+        request: &CallToolRequestParams,
+        args: &Map<String, Value>,
+        name: &str,
+        cluster: Option<&str>,
+        caller: &str,
+        error: CallError,
+        asked_args: &Map<String, Value>,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let reach_modern = reach(context).modern;
+        let by_app = self.shared.options.confirm_by_person && client_has_apps(context);
+        let on = cluster.map(|c| format!(" (cluster `{c}`)")).unwrap_or_default();
+        Ok(match error {
+            CallError::UnknownTool(unknown) if request.name == discovery::CALL => {
                 result::error(format!("pve_call: unknown tool `{unknown}`; find tools with pve_search"))
             }
-            Err(CallError::UnknownTool(unknown)) => {
+            CallError::UnknownTool(unknown) => {
                 return Err(McpError::invalid_params(
                     format!("unknown tool `{unknown}`; see tools/list or pve_search"),
                     None,
                 ));
             }
-            Err(CallError::NeedsConfirmation { prompt, .. }) if reach.modern && client_can_elicit(context) => {
-                return self.state.pending.ask(&request.name, args, &caller.key, prompt);
+            CallError::NeedsConfirmation { prompt, .. } if reach_modern && client_can_elicit(context) => {
+                return self.state.pending.ask(&request.name, args, caller, prompt);
             }
-            Err(CallError::NeedsConfirmation { prompt, .. }) if by_app => {
-                self.state.approvals.offer(&name, asked_args, prompt)
+            CallError::NeedsConfirmation { prompt, .. } if by_app => {
+                self.state.approvals.offer(name, asked_args.clone(), prompt)
             }
-            Err(CallError::Cancelled) => return Err(McpError::internal_error("cancelled by the client", None)),
-            Err(e) => {
+            CallError::Cancelled => return Err(McpError::internal_error("cancelled by the client", None)),
+            e => {
                 tracing::info!(tool = %name, error = %e, "call failed");
                 result::error(format!("{name}{on}: {e}"))
             }
@@ -115,13 +133,13 @@ impl PveServer {
 }
 
 impl Reader for PveServer {
-    fn read<'a>(&'a self, tool: &'a str, mut args: Map<String, Value>) -> BoxFuture<'a, Result<Value, String>> {
+    fn read<'a>(&'a self, tool: &'a str, args: Map<String, Value>) -> BoxFuture<'a, Result<Value, String>> {
         Box::pin(async move {
-            let backend = self.shared.clusters.choose(tool, &mut args).map_err(|e| e.to_string())?;
             let policy = self.session().policy.clone();
-            match cluster::call(&backend, &policy, tool, args, ClientHooks::default()).await {
-                Ok(Success::Data(data)) => Ok(data),
-                Ok(Success::Shaped(mut shaped)) => Ok(shaped.get_mut("data").map(Value::take).unwrap_or(shaped)),
+            let prepared = call::prepare(&self.shared.clusters, Caller::new(&policy), tool, args)
+                .map_err(|e| format!("{tool}: {e}"))?;
+            match prepared.run(ClientHooks::default()).await {
+                Ok(o @ (Outcome::Data(_) | Outcome::Shaped(_))) => Ok(o.into_data()),
                 Ok(_) => Err(format!("{tool}: unexpected task answer")),
                 Err(e) => Err(format!("{tool}: {e}")),
             }

@@ -23,8 +23,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::pve::client::{PveClient, PveError};
+use crate::pve::client::PveError;
 use crate::pve::request::{HttpMethod, PveRequest};
+use crate::pve::wire::Wire;
 use crate::tools::arguments::{self, Arguments, FieldError, PropertyArg, Rule, SubKey};
 use crate::tools::registry::{self, ToolDef};
 
@@ -176,7 +177,7 @@ pub struct Before {
 /// it, adds the digest and the `delete` list to `args`. The caller then reads `args` into the
 /// typed request again (the full check of the merged values).
 pub async fn resolve(
-    client: &PveClient,
+    client: &dyn Wire,
     tool: &ToolDef,
     plan: Plan,
     args: &mut Map<String, Value>,
@@ -250,7 +251,7 @@ fn check_merged(tool: &ToolDef, args: &Map<String, Value>, merged: &[&str]) -> V
     errors
 }
 
-async fn read_config(client: &PveClient, read: &ToolDef, read_args: &Map<String, Value>) -> Result<Value, PveError> {
+async fn read_config(client: &dyn Wire, read: &ToolDef, read_args: &Map<String, Value>) -> Result<Value, PveError> {
     let request = (read.build)(&mut Arguments::new(read_args.clone())).map_err(|e| PveError::Decode {
         status: 0,
         detail: format!("the configuration read could not be built: {e}"),
@@ -345,7 +346,7 @@ pub fn config_changed(tool: &ToolDef, path: &str, message: &str) -> Option<Write
 
 /// After a successful configuration write: the keys that changed, with before and after (or the
 /// short confirmation when the configuration is not one object of settings).
-pub async fn changes(client: &PveClient, before: &Before, request: &PveRequest) -> Value {
+pub async fn changes(client: &dyn Wire, before: &Before, request: &PveRequest) -> Value {
     let Some(b) = before.config.as_ref().and_then(Value::as_object) else {
         return confirmation(request.method, &request.path);
     };

@@ -135,6 +135,41 @@ pub fn verify(log: &Path, key: &hmac::Key) -> Result<usize, VerifyError> {
     Ok(count)
 }
 
+/// How an audited call ended: the line's `outcome`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ending {
+    /// PVE answered, or its task finished OK.
+    #[default]
+    Ok,
+    /// Sent, and PVE (or the link to it) failed, or the wait for its task broke.
+    Error,
+    /// Nothing was sent: a check refused it.
+    Refused,
+    TaskFailed,
+    StillRunning,
+    /// An MCP task's PVE task was stopped on the caller's request.
+    Cancelled,
+    /// A task started with `wait: false` (or followed as an MCP task).
+    Started,
+    /// A dry run's write: nothing was sent.
+    Planned,
+}
+
+impl Ending {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ending::Ok => "ok",
+            Ending::Error => "error",
+            Ending::Refused => "refused",
+            Ending::TaskFailed => "task-failed",
+            Ending::StillRunning => "still-running",
+            Ending::Cancelled => "cancelled",
+            Ending::Started => "started",
+            Ending::Planned => "planned",
+        }
+    }
+}
+
 /// One audited call.
 #[derive(Debug, Clone, Default)]
 pub struct Entry<'a> {
@@ -147,9 +182,7 @@ pub struct Entry<'a> {
     pub arguments: Option<&'a Map<String, Value>>,
     /// The tool's secret arguments (redacted besides the secret-sounding names).
     pub secrets: &'a [&'static str],
-    /// `ok`, `error`, `refused`, `task-failed`, `still-running`, `cancelled`, `started`, or
-    /// `planned` (a dry run's write: nothing was sent).
-    pub outcome: &'a str,
+    pub outcome: Ending,
     pub message: Option<String>,
     pub upid: Option<&'a str>,
     pub exit_status: Option<&'a str>,
@@ -181,7 +214,7 @@ impl AuditLog {
         let mut line = json!({
             "time": humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             "tool": e.tool,
-            "outcome": e.outcome,
+            "outcome": e.outcome.as_str(),
         });
         let obj = line.as_object_mut().expect("object");
         // One shape for every line: each key is there, `null` where it does not apply.
@@ -319,11 +352,11 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let log = AuditLog::open(&path, key()).unwrap();
         for tool in ["a", "b", "c"] {
-            log.record(&Entry { tool, outcome: "ok", ..Default::default() });
+            log.record(&Entry { tool, outcome: Ending::Ok, ..Default::default() });
         }
         drop(log);
         // Reopening continues the chain.
-        AuditLog::open(&path, key()).unwrap().record(&Entry { tool: "d", outcome: "ok", ..Default::default() });
+        AuditLog::open(&path, key()).unwrap().record(&Entry { tool: "d", outcome: Ending::Ok, ..Default::default() });
         assert_eq!(verify(&path, &key()).unwrap(), 4);
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replacen("\"tool\":\"b\"", "\"tool\":\"x\"", 1)).unwrap();
@@ -336,10 +369,10 @@ mod tests {
     fn each_record_is_one_json_line() {
         let dir = std::env::temp_dir().join(format!("pve-mcp-audit-{}", std::process::id()));
         let log = AuditLog::open(&dir, key()).unwrap();
-        log.record(&Entry { tool: "qemu_vm_start", outcome: "ok", ..Default::default() });
+        log.record(&Entry { tool: "qemu_vm_start", outcome: Ending::Ok, ..Default::default() });
         log.record(&Entry {
             tool: "qemu_vm_delete",
-            outcome: "refused",
+            outcome: Ending::Refused,
             message: Some("needs confirmation".into()),
             ..Default::default()
         });

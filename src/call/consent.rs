@@ -1,4 +1,4 @@
-//! Stage 5, beside [`crate::call`]: what a person is shown before a gated call, and what comes back.
+//! Beside the call path: what a person is shown before a gated call, and what comes back.
 //!
 //! - The live target: read from PVE just before a person is asked (guest name, node, status and
 //!   `protection`; a volume's size and owner; the user and role of an ACL change), so the question
@@ -12,8 +12,8 @@ use serde_json::{Map, Value, json};
 
 use crate::policy::Policy;
 use crate::policy::allowlist::Allowlist;
-use crate::pve::client::PveClient;
 use crate::pve::request::HttpMethod;
+use crate::pve::wire::Wire;
 use crate::tools::arguments::Arguments;
 use crate::tools::registry::{self, ToolDef};
 
@@ -26,13 +26,14 @@ pub struct LiveTarget {
     pub forbidden: Option<String>,
 }
 
-fn read_tool(name: &str, args: Map<String, Value>) -> Option<crate::pve::request::PveRequest> {
-    let tool = registry::find(name)?;
+/// The request of the read at `path` (a `GET` endpoint's template), with these arguments.
+fn read_request(path: &str, args: Map<String, Value>) -> Option<crate::pve::request::PveRequest> {
+    let tool = registry::route(HttpMethod::Get, path)?;
     (tool.build)(&mut Arguments::new(args)).ok()
 }
 
-async fn get(client: &PveClient, name: &str, args: Map<String, Value>) -> Option<Value> {
-    client.send(&read_tool(name, args)?).await.ok()
+async fn get(client: &dyn Wire, path: &str, args: Map<String, Value>) -> Option<Value> {
+    client.send(&read_request(path, args)?).await.ok()
 }
 
 fn field(v: &Value, key: &str) -> Option<String> {
@@ -45,21 +46,21 @@ fn field(v: &Value, key: &str) -> Option<String> {
 }
 
 /// Reads the live target of a gated call from PVE (reads only; failures leave facts out).
-pub async fn live_target(client: &PveClient, tool: &ToolDef, args: &Map<String, Value>) -> LiveTarget {
+pub async fn live_target(client: &dyn Wire, tool: &ToolDef, args: &Map<String, Value>) -> LiveTarget {
     let mut out = LiveTarget::default();
     let arg = |k: &str| args.get(k).and_then(|v| field(&json!({ "v": v }), "v"));
     let kind = if tool.path.starts_with("/nodes/{node}/qemu/{vmid}") {
-        Some(("qemu", "VM", "qemu_vm"))
+        Some(("VM", "/nodes/{node}/qemu/{vmid}"))
     } else if tool.path.starts_with("/nodes/{node}/lxc/{vmid}") {
-        Some(("lxc", "CT", "lxc_ct"))
+        Some(("CT", "/nodes/{node}/lxc/{vmid}"))
     } else {
         None
     };
-    if let (Some((_, label, prefix)), Some(node), Some(vmid)) = (kind, arg("node"), arg("vmid")) {
+    if let (Some((label, base)), Some(node), Some(vmid)) = (kind, arg("node"), arg("vmid")) {
         let ids: Map<String, Value> =
             [("node".to_owned(), json!(node)), ("vmid".to_owned(), json!(vmid))].into_iter().collect();
-        let status = get(client, &format!("{prefix}_status_get"), ids.clone()).await.unwrap_or(Value::Null);
-        let config = get(client, &format!("{prefix}_config_get"), ids).await.unwrap_or(Value::Null);
+        let status = get(client, &format!("{base}/status/current"), ids.clone()).await.unwrap_or(Value::Null);
+        let config = get(client, &format!("{base}/config"), ids).await.unwrap_or(Value::Null);
         let name = field(&status, "name").or_else(|| field(&config, "name")).or_else(|| field(&config, "hostname"));
         let protected = field(&config, "protection").is_some_and(|p| p == "1" || p == "true");
         out.facts = format!(
@@ -80,7 +81,7 @@ pub async fn live_target(client: &PveClient, tool: &ToolDef, args: &Map<String, 
             [("node".into(), json!(node)), ("storage".into(), json!(storage)), ("volume".into(), json!(volume))]
                 .into_iter()
                 .collect();
-        let info = get(client, "node_storage_content_get", ids).await.unwrap_or(Value::Null);
+        let info = get(client, "/nodes/{node}/storage/{storage}/content/{volume}", ids).await.unwrap_or(Value::Null);
         let owner = volume
             .rsplit(':')
             .next()
@@ -203,19 +204,14 @@ fn match_path(method: &str, path: &str) -> Option<(&'static ToolDef, Map<String,
 
 /// Checks each inner call of a `node_execute` batch through the same rules as a direct call: the
 /// tool exists, the tier and categories allow it, its arguments are valid, the allowlists pass, and
-/// it is not gated (a gated call is made directly, where its gate asks). `ceiling` is the server's
-/// (or HTTP caller's) policy, `policy` the session's.
-pub fn check_inner_calls(
-    ceiling: &Policy,
-    policy: &Policy,
-    allowlist: &Allowlist,
-    args: &Map<String, Value>,
-) -> Result<(), String> {
+/// it is not gated (a gated call is made directly, where its gate asks). `policy` is the caller's
+/// access on the cluster.
+pub fn check_inner_calls(policy: &Policy, allowlist: &Allowlist, args: &Map<String, Value>) -> Result<(), String> {
     let calls = inner_calls(args)?;
     for (i, inner) in calls.iter().enumerate() {
         let t = inner.tool;
         let at = |e: String| format!("`commands[{i}]` ({}): {e}", t.name);
-        ceiling.check(t).and_then(|_| policy.check(t)).map_err(|e| at(e.to_string()))?;
+        policy.check(t).map_err(|e| at(e.to_string()))?;
         if t.path == EXECUTE_PATH {
             return Err(at("a batch may not run another batch".into()));
         }

@@ -1,22 +1,18 @@
-//! Stage 5, several clusters from one server: the [`Backend`]s a call may run against, one per
+//! Several clusters from one server: the [`Backend`]s a call may run against, one per
 //! configured cluster (`[[cluster]]` tables of the configuration file), chosen by the call's
 //! `cluster` argument. With one cluster the argument is optional; with several it is required.
 //!
 //! Each cluster has its own client (connection pool, login ticket, release check), policy and
 //! allowlists; what a server lists is the union of its clusters' policies, and every call is
-//! checked against the chosen cluster's own. An unknown cluster, or a tool the chosen cluster does
-//! not allow, is refused (and audited) before anything is sent.
+//! checked against the chosen cluster's own ([`super::prepare`]). An unknown cluster is refused
+//! (and audited there) before anything is sent.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::BoxFuture;
-use crate::audit::Entry;
-use crate::call::{self, Backend, CallError, ClientHooks, Success};
-use crate::policy::{Policy, Refusal};
-use crate::pve::task::ProgressSink;
+use super::Backend;
+use crate::policy::Policy;
 use crate::tools::registry;
 
 /// The argument that names the cluster of a call.
@@ -71,8 +67,8 @@ impl Clusters {
     }
 
     /// Takes the `cluster` argument out of `args` and finds its backend. An unknown name (or a
-    /// missing one with several clusters) is refused naming the known ones, and audited.
-    pub fn choose(&self, tool: &str, args: &mut Map<String, Value>) -> Result<Arc<Backend>, NoCluster> {
+    /// missing one with several clusters) is refused naming the known ones.
+    pub fn choose(&self, args: &mut Map<String, Value>) -> Result<Arc<Backend>, NoCluster> {
         let given = args.remove(ARG).filter(|v| !v.is_null());
         let known = || {
             let names = self.names();
@@ -90,20 +86,6 @@ impl Clusters {
             }
             Some(_) => format!("`{ARG}`: expected a cluster name, one of {}", known()),
         };
-        if let Some(log) = &self.list[0].audit {
-            let mut original = args.clone();
-            if let Some(v) = &given {
-                original.insert(ARG.into(), v.clone());
-            }
-            log.record(&Entry {
-                caller: self.list[0].caller.as_deref(),
-                tool,
-                arguments: Some(&original),
-                outcome: "refused",
-                message: Some(message.clone()),
-                ..Default::default()
-            });
-        }
         Err(NoCluster(message))
     }
 }
@@ -112,68 +94,6 @@ impl Clusters {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}; nothing was sent to PVE")]
 pub struct NoCluster(pub String);
-
-/// Progress of a call on a named cluster: each message starts with the cluster's name.
-struct Labeled<'a> {
-    inner: &'a dyn ProgressSink,
-    cluster: &'a str,
-}
-
-impl ProgressSink for Labeled<'_> {
-    fn progress(&self, elapsed: Duration, message: String) -> BoxFuture<'_, ()> {
-        self.inner.progress(elapsed, format!("[{}] {message}", self.cluster))
-    }
-}
-
-/// Runs one tool call on `backend` (from [`Clusters::choose`]): on a named cluster, the cluster's
-/// own policy is checked first (refused with its name), and progress names the cluster.
-pub async fn call(
-    backend: &Backend,
-    policy: &Policy,
-    name: &str,
-    args: Map<String, Value>,
-    io: ClientHooks<'_>,
-) -> Result<Success, CallError> {
-    let Some(cluster) = backend.cluster.as_deref() else {
-        return call::call(backend, policy, name, args, io).await;
-    };
-    if let Some(tool) = registry::find(name)
-        && policy.check(tool).is_ok()
-        && let Err(refusal) = backend.policy.check(tool)
-    {
-        let message = match refusal {
-            Refusal::Tier { tool, needs, has } => {
-                format!(
-                    "`{tool}` needs tier `{needs}`; this cluster allows `{has}` (its `tier`/`read_only` in the configuration file)"
-                )
-            }
-            Refusal::Category { tool, category } => {
-                format!(
-                    "`{tool}` is in category `{category}`, which this cluster does not offer (its `categories` in the configuration file)"
-                )
-            }
-            other => other.to_string(),
-        };
-        if let Some(log) = &backend.audit {
-            log.record(&Entry {
-                caller: backend.caller.as_deref(),
-                cluster: Some(cluster),
-                tool: tool.name,
-                method: Some(tool.method.as_str()),
-                path: Some(tool.path),
-                arguments: Some(&args),
-                outcome: "refused",
-                message: Some(message.clone()),
-                run: io.run.map(|r| r.id),
-                ..Default::default()
-            });
-        }
-        return Err(CallError::Cluster(message));
-    }
-    let labeled = io.progress.map(|inner| Labeled { inner, cluster });
-    let io = ClientHooks { progress: labeled.as_ref().map(|l| l as &dyn ProgressSink), ..io };
-    call::call(backend, policy, name, args, io).await
-}
 
 #[cfg(test)]
 mod tests {
@@ -184,6 +104,7 @@ mod tests {
     use crate::tools::generated::Category;
     use crate::tools::registry::Tier;
     use serde_json::json;
+    use std::time::Duration;
 
     fn backend(name: Option<&str>, tier: Tier) -> Backend {
         let connection = Connection {
@@ -195,8 +116,8 @@ mod tests {
             request_timeout: Duration::from_secs(1),
         };
         Backend {
-            policy: Policy { tier, categories: Category::ALL.iter().copied().collect(), token_login: false },
-            client: PveClient::new(&connection).unwrap(),
+            policy: Policy::new(tier, Category::ALL.iter().copied().collect(), false),
+            client: Arc::new(PveClient::new(&connection).unwrap()),
             allowlist: Allowlist::default(),
             audit: None,
             task_timeout: Duration::from_secs(1),
@@ -217,24 +138,24 @@ mod tests {
     #[test]
     fn the_cluster_argument_chooses_and_is_taken_out() {
         let mut a = args(json!({"node": "pve1", "cluster": "lab"}));
-        assert_eq!(two().choose("nodes_list", &mut a).unwrap().cluster.as_deref(), Some("lab"));
+        assert_eq!(two().choose(&mut a).unwrap().cluster.as_deref(), Some("lab"));
         assert_eq!(a, args(json!({"node": "pve1"})));
     }
 
     #[test]
     fn an_unknown_cluster_is_refused_naming_the_known_ones() {
-        let e = two().choose("nodes_list", &mut args(json!({"cluster": "work"}))).unwrap_err().to_string();
+        let e = two().choose(&mut args(json!({"cluster": "work"}))).unwrap_err().to_string();
         assert!(e.contains("`work`") && e.contains("home, lab") && e.contains("nothing was sent"), "{e}");
     }
 
     #[test]
     fn several_clusters_need_the_argument_and_one_does_not() {
-        let e = two().choose("nodes_list", &mut Map::new()).unwrap_err().to_string();
+        let e = two().choose(&mut Map::new()).unwrap_err().to_string();
         assert!(e.contains("is required") && e.contains("home, lab"), "{e}");
         let one = Clusters::single(backend(None, Tier::ReadOnly));
-        assert!(one.choose("nodes_list", &mut Map::new()).is_ok());
-        assert!(one.choose("nodes_list", &mut args(json!({"cluster": "default"}))).is_ok());
-        assert!(one.choose("nodes_list", &mut args(json!({"cluster": "home"}))).is_err());
+        assert!(one.choose(&mut Map::new()).is_ok());
+        assert!(one.choose(&mut args(json!({"cluster": "default"}))).is_ok());
+        assert!(one.choose(&mut args(json!({"cluster": "home"}))).is_err());
     }
 
     #[test]

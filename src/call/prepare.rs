@@ -1,0 +1,137 @@
+//! The one entrance of a call: which cluster it runs on, the release check, which tool it is (looked
+//! up once) and whether the caller's access allows it (checked once), into a [`Prepared`] call that
+//! every way in (`tools/call`, `pve_call`, `pve_run`, resources, MCP task follow-ups) then runs.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::cluster::{ARG, Clusters};
+use super::line::Line;
+use super::{Backend, CallError, consent};
+use crate::policy::Policy;
+use crate::pve::request::HttpMethod;
+use crate::pve::task::Upid;
+use crate::tools::registry::{self, ToolDef};
+
+/// The endpoint that reads a task's status: what a task id names.
+const TASK_STATUS: &str = "/nodes/{node}/tasks/{upid}/status";
+
+/// Who makes a call.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    /// The session's policy (never wider than the clusters' ceiling).
+    pub policy: &'a Policy,
+    /// Whom the audit log names instead of the route's caller (an OAuth token's subject).
+    pub person: Option<&'a str>,
+    /// The `pve_run` program making the call, by its run id (named in audit lines).
+    pub run: Option<&'a str>,
+}
+
+impl<'a> Caller<'a> {
+    /// A caller with this session policy, named in the audit log by its route.
+    pub fn new(policy: &'a Policy) -> Caller<'a> {
+        Caller { policy, person: None, run: None }
+    }
+}
+
+/// A call ready to run: its tool, the cluster it runs on (with the caller the audit log names), the
+/// access it runs under and its arguments (without `cluster`). Made only by [`prepare`].
+#[derive(Debug)]
+pub struct Prepared {
+    pub tool: &'static ToolDef,
+    pub backend: Arc<Backend>,
+    /// The caller's access on this cluster: the session's within the cluster's.
+    pub(super) policy: Policy,
+    pub(super) args: Map<String, Value>,
+    /// The values of secret arguments, scrubbed from any text the call gives back.
+    pub(super) secrets: Vec<String>,
+    pub(super) run: Option<String>,
+}
+
+impl Prepared {
+    /// For an MCP task follow-up (`tasks/get`, `tasks/cancel`) of a task this tool started: the
+    /// task id is authority only for the task it names, so the allowlists in force now must allow
+    /// the node and guest its UPID names, as they would for a fresh call. Nothing is sent here.
+    pub fn follow(self, upid: &Upid) -> Result<Arc<Backend>, CallError> {
+        let status = registry::route(HttpMethod::Get, TASK_STATUS).ok_or(CallError::UnknownTool(TASK_STATUS.into()))?;
+        let args: Map<String, Value> = [
+            ("node".to_owned(), Value::String(upid.node.clone())),
+            ("upid".to_owned(), Value::String(upid.text.clone())),
+        ]
+        .into_iter()
+        .collect();
+        let request = (status.build)(&mut crate::tools::arguments::Arguments::new(args.clone()))
+            .map_err(CallError::InvalidArguments)?;
+        if let Err(e) = self.backend.allowlist.check(status, &args, &request) {
+            let e = CallError::NotAllowed(e);
+            Line::new(&self.backend, self.tool, &self.args, self.run.as_deref(), &self.secrets).refused(&e);
+            return Err(e);
+        }
+        Ok(self.backend)
+    }
+
+    /// The same call with one argument set (a client following the task itself asks for the UPID
+    /// only: `wait: false`).
+    pub fn with_argument(mut self, name: &str, value: Value) -> Prepared {
+        self.args.insert(name.to_owned(), value);
+        self
+    }
+}
+
+/// Chooses the cluster (the `cluster` argument), looks the tool up and checks the caller's access to
+/// it, once. A refusal here is audited, reads included; nothing is sent.
+pub fn prepare(
+    clusters: &Clusters,
+    caller: Caller<'_>,
+    name: &str,
+    mut args: Map<String, Value>,
+) -> Result<Prepared, CallError> {
+    let given = args.get(ARG).cloned();
+    let backend = match clusters.choose(&mut args) {
+        Ok(b) => b,
+        Err(e) => {
+            let e = CallError::Cluster(e.0);
+            let mut original = args;
+            if let Some(v) = given {
+                original.insert(ARG.into(), v);
+            }
+            let first = with_person(clusters.first().clone(), caller.person);
+            Line::unknown(&first, name, &original, caller.run).refused(&e);
+            return Err(e);
+        }
+    };
+    let backend = with_person(backend, caller.person);
+    crate::pve::release::check_once(
+        &backend.client,
+        crate::tools::generated::SCHEMA_RELEASE,
+        backend.cluster.as_deref(),
+    );
+    let Some(tool) = registry::find(name) else {
+        let e = CallError::UnknownTool(name.to_owned());
+        Line::unknown(&backend, name, &args, caller.run).write_unknown();
+        return Err(e);
+    };
+    let secrets = super::audit::secret_values(tool.secret_arguments, &args);
+    let policy = caller.policy.within(&backend.policy);
+    let refusal = match policy.check(tool) {
+        Err(refusal) => Some(CallError::Refused(refusal)),
+        Ok(()) if tool.path == consent::EXECUTE_PATH && !backend.consent.allow_execute => {
+            Some(CallError::ExecuteDisabled)
+        }
+        Ok(()) => None,
+    };
+    if let Some(e) = refusal {
+        Line::new(&backend, tool, &args, caller.run, &secrets).refused(&e);
+        return Err(super::error::scrubbed(e, &secrets));
+    }
+    Ok(Prepared { tool, backend, policy, args, secrets, run: caller.run.map(str::to_owned) })
+}
+
+/// The backend with `person` as the caller its audit lines name.
+fn with_person(backend: Arc<Backend>, person: Option<&str>) -> Arc<Backend> {
+    match person {
+        Some(who) => Arc::new(Backend { caller: Some(who.to_owned()), ..(*backend).clone() }),
+        None => backend,
+    }
+}
