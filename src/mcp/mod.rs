@@ -16,6 +16,7 @@ mod prompts;
 mod resources;
 pub mod result;
 pub mod server;
+mod slot;
 pub mod state;
 pub mod stdio;
 mod tasks;

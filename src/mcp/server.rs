@@ -376,7 +376,7 @@ impl ServerHandler for PveServer {
         let _slot = context
             .extensions
             .get::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<super::http::CallSlot>())
+            .and_then(|p| p.extensions.get::<super::slot::CallSlot>())
             .cloned();
         self.dispatch(request, context).await
     }
