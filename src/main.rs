@@ -58,9 +58,6 @@ fn main() -> ExitCode {
             tracing::info!(cluster = name, pve = %connection.base_url, "cluster configured");
         }
     }
-    if !config.clusters.is_empty() {
-        pve_mcp::mcp::catalog::set_cluster_names(config.clusters.iter().map(|c| c.name.clone()).collect());
-    }
     // stdio serves one client: one thread is plenty (and keeps memory small: one malloc arena);
     // the HTTP endpoint serves many callers on two worker threads.
     let built = if config.http.is_some() {
@@ -103,9 +100,6 @@ fn main() -> ExitCode {
             }
         }
     };
-    if let Some(key) = config.state_key.clone() {
-        pve_mcp::config::state_key::install(key);
-    }
     let options = ServerOptions::from_config(&config);
     // A caller's server: its access within each cluster's, on the clusters it may call.
     let server_for = |policy: Policy,
@@ -123,7 +117,7 @@ fn main() -> ExitCode {
             consent: config.consent.clone(),
         };
         if config.clusters.is_empty() {
-            return PveServer::new(backend(policy, &clients[0], allowlist, None), options);
+            return PveServer::new(backend(policy, &clients[0], allowlist, None), options.clone());
         }
         let list = config
             .clusters
@@ -134,7 +128,7 @@ fn main() -> ExitCode {
                 backend(c.policy.within(&policy), client, c.allowlist.intersect(&allowlist), Some(c.name.clone()))
             })
             .collect();
-        PveServer::with_clusters(Clusters::new(list).expect("a caller has at least one cluster"), options)
+        PveServer::with_clusters(Clusters::new(list).expect("a caller has at least one cluster"), options.clone())
     };
     match &config.state_key {
         Some(_) => {}

@@ -16,7 +16,7 @@ fn code_mode_tools_cost_at_most_800_tokens_at_tier_full() {
         categories: Category::ALL.iter().copied().collect::<BTreeSet<_>>(),
         token_login: false,
     };
-    let (mode, tools) = catalog::session_tools(&policy, ToolMode::Code, DEFAULT_TOOL_BUDGET, false);
+    let (mode, tools) = catalog::session_tools(&policy, ToolMode::Code, DEFAULT_TOOL_BUDGET, false, &[]);
     assert_eq!(mode, Mode::Code);
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["pve_describe", "pve_run", "pve_search"]);

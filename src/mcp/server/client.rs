@@ -62,7 +62,7 @@ impl PveServer {
         context: &RequestContext<RoleServer>,
     ) -> Result<(tasks::Handle, Arc<Backend>), McpError> {
         let caller = self.caller_of(context);
-        let handle = tasks::open(id, &caller.key)?;
+        let handle = tasks::open(&self.shared.options.sealer, id, &caller.key)?;
         let backend = self.shared.clusters.iter().find(|b| b.cluster == handle.cluster).cloned().ok_or_else(|| {
             McpError::invalid_params("unknown task: it runs on a cluster this caller may not call", None)
         })?;

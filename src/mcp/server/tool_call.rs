@@ -83,7 +83,7 @@ impl PveServer {
         let on = backend.cluster.as_deref().map(|c| format!(" (cluster `{c}`)")).unwrap_or_default();
         Ok(match outcome {
             Ok(Success::Started(upid)) if as_mcp_task => {
-                return Ok(tasks::follow(backend, &name, upid, &caller.key));
+                return Ok(tasks::follow(&self.shared.options.sealer, backend, &name, upid, &caller.key));
             }
             Ok(success) => result::on_cluster(
                 result::success(success, registry::find(&name), self.shared.options.result_limit),
