@@ -161,6 +161,16 @@ impl PveServer {
         PveServer { shared: self.shared.clone(), state: SessionState::new(&self.shared) }
     }
 
+    /// The clusters this server's calls may run against.
+    pub fn clusters(&self) -> &Clusters {
+        &self.shared.clusters
+    }
+
+    /// How this server offers its tools and seals what it hands out.
+    pub fn options(&self) -> &ServerOptions {
+        &self.shared.options
+    }
+
     /// How many tools this session lists.
     pub fn listed(&self) -> usize {
         self.session().listing.len()
