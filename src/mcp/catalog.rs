@@ -633,19 +633,6 @@ mod tests {
     }
 
     #[test]
-    fn listings_for_other_cluster_names_list_other_cluster_enums() {
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let enum_of = |clusters: &[String]| {
-            let l = listing(&policy(Tier::ReadOnly), ToolMode::Direct, 4000, false, clusters);
-            let nodes = l.tools().into_iter().find(|t| t.name == "nodes_list").unwrap();
-            nodes.input_schema["properties"].get("cluster").map(|c| c["enum"].clone())
-        };
-        assert_eq!(enum_of(&names(&["home", "lab"])), Some(json!(["home", "lab"])));
-        assert_eq!(enum_of(&names(&["office"])), Some(json!(["office"])));
-        assert_eq!(enum_of(&[]), None);
-    }
-
-    #[test]
     fn gated_tools_carry_the_gate_arguments() {
         let t = mcp_tool(registry::find("qemu_vm_delete").unwrap(), Detail::Compact, &[]);
         let props = t.input_schema.get("properties").unwrap();

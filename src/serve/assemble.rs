@@ -25,7 +25,7 @@ pub enum Served {
     /// One server on stdio.
     Stdio(PveServer),
     /// The Streamable HTTP endpoint.
-    Http(HttpServed),
+    Http(Box<HttpServed>),
 }
 
 /// The HTTP endpoint's parts: its settings, who may call, OAuth's gate, and one route per caller
@@ -101,7 +101,7 @@ pub fn assemble(config: &Config) -> Result<Served, StartError> {
         None => None,
         Some(o) => Some(oauth_routes(&parts, o, http.max_concurrent, &mut routes)?),
     };
-    Ok(Served::Http(HttpServed { config: http.clone(), access, oauth, routes }))
+    Ok(Served::Http(Box::new(HttpServed { config: http.clone(), access, oauth, routes })))
 }
 
 /// One client per cluster: the configuration file's, in order, or the environment's one.
@@ -265,7 +265,7 @@ mod tests {
 
     fn http(served: Served) -> HttpServed {
         match served {
-            Served::Http(h) => h,
+            Served::Http(h) => *h,
             Served::Stdio(_) => panic!("expected the HTTP endpoint"),
         }
     }

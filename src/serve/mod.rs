@@ -1,6 +1,6 @@
-//! Stage 7, start-up: a checked configuration assembled into what is served ([`assemble`]: PVE
+//! Stage 7, start-up: a checked configuration assembled into what is served ([`assemble()`]: PVE
 //! clients, the audit log, each caller's server and HTTP route), then served on stdio or over
-//! Streamable HTTP until the client leaves or the process is stopped ([`run`]).
+//! Streamable HTTP until the client leaves or the process is stopped ([`run()`]).
 
 mod assemble;
 
@@ -34,6 +34,7 @@ pub fn run(config: &Config, served: Served) -> Result<(), RunError> {
     let tier = config.access_tier.as_str();
     match served {
         Served::Http(h) => {
+            let h = *h;
             tracing::info!(pve = %config.pve.base_url, tier, "pve-mcp starting the HTTP endpoint");
             let shutdown = tokio_util::sync::CancellationToken::new();
             runtime
