@@ -33,7 +33,7 @@ fn main() {
                 ("code", ToolMode::Code),
                 ("auto", ToolMode::Auto),
             ] {
-                let (resolved, tools) = catalog::session_tools(&policy, mode, DEFAULT_TOOL_BUDGET, false);
+                let (resolved, tools) = catalog::session_tools(&policy, mode, DEFAULT_TOOL_BUDGET, false, &[]);
                 let text = list_text(&tools);
                 let label = if mode == ToolMode::Auto {
                     format!("auto → {resolved:?}").to_lowercase()
@@ -56,8 +56,8 @@ fn main() {
     let mut sizes: Vec<(usize, usize, &str)> = full
         .visible_tools()
         .map(|d| {
-            let compact = tokens(&serde_json::to_string(&catalog::mcp_tool(d, Detail::Compact)).unwrap());
-            let whole = tokens(&serde_json::to_string(&catalog::mcp_tool(d, Detail::Full)).unwrap());
+            let compact = tokens(&serde_json::to_string(&catalog::mcp_tool(d, Detail::Compact, &[])).unwrap());
+            let whole = tokens(&serde_json::to_string(&catalog::mcp_tool(d, Detail::Full, &[])).unwrap());
             (compact, whole, d.name)
         })
         .collect();
@@ -74,7 +74,7 @@ fn main() {
     println!(
         "\nqemu_vm_start: {} tokens as a TypeScript signature, {} as full description and JSON schema.",
         tokens(qemu_start.signature),
-        tokens(&serde_json::to_string(&catalog::mcp_tool(qemu_start, Detail::Full)).unwrap())
+        tokens(&serde_json::to_string(&catalog::mcp_tool(qemu_start, Detail::Full, &[])).unwrap())
     );
     println!("All signatures (code mode's pve_describe): {signatures} tokens.");
     let compact: usize = sizes.iter().map(|s| s.0).sum();

@@ -21,6 +21,9 @@
 //! 6. [`mcp`]: the protocol face (rmcp): tool listings, sessions, confirmation by elicitation or
 //!    input-required, MCP tasks, result shaping, the stdio and Streamable HTTP transports, OAuth
 //!    access tokens checked on the HTTP face, and the sealed state handed to clients for any replica.
+//! 7. [`serve`]: start-up: a checked configuration assembled into PVE clients, the audit log and
+//!    each caller's server (and HTTP route), with settings passed as values, never process-wide;
+//!    then served on stdio or HTTP. `main.rs` only reads the configuration and runs it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -33,6 +36,7 @@ pub mod mcp;
 pub mod policy;
 pub mod pve;
 pub mod run;
+pub mod serve;
 pub mod tools;
 
 /// A boxed, sendable future: what the object-safe callback traits (progress, confirmation) return.

@@ -12,7 +12,7 @@ use pve_mcp::tools::registry::Tier;
 #[test]
 fn code_mode_tools_cost_at_most_800_tokens_at_tier_full() {
     let policy = Policy::new(Tier::Full, Category::ALL.iter().copied().collect::<BTreeSet<_>>(), false);
-    let (mode, tools) = catalog::session_tools(&policy, ToolMode::Code, DEFAULT_TOOL_BUDGET, false);
+    let (mode, tools) = catalog::session_tools(&policy, ToolMode::Code, DEFAULT_TOOL_BUDGET, false, &[]);
     assert_eq!(mode, Mode::Code);
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["pve_describe", "pve_run", "pve_search"]);

@@ -7,11 +7,13 @@
 //! credentials and the TLS trust are each taken whole from one place. Unknown keys are errors. A bad
 //! file stops start-up with one line naming the file, the line and the key.
 //!
-//! The `[[cluster]]` tables are read in `clusters` (file/clusters.rs). The rest stays one file
-//! (about 420 lines besides its tests) because it is one pass: the file's settings laid under the
-//! command line's, every step keeping the file's spans so an error can name the line and key.
+//! The `[[cluster]]` tables are read in `clusters` (file/clusters.rs), and the file's text, its
+//! lines and keys, its secrets and its messages in file words in `source` (file/source.rs). The
+//! rest stays one file because it is one pass: the file's settings laid under the command line's,
+//! every step keeping the file's spans so an error can name the line and key.
 
 mod clusters;
+mod source;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use self::clusters::ClusterTable;
+use self::source::{Source, continuation, in_file_words, key_of_variable, secret};
 use super::{Cli, Config, ConfigError};
 
 /// Why start-up stopped: a setting (named by its variable), or the configuration file.
@@ -142,141 +145,6 @@ struct FileSettings {
 struct OAuthTable {
     #[serde(default)]
     map: Vec<Spanned<super::oauth::MapEntry>>,
-}
-
-/// The file's text and where it is, for error messages.
-struct Source<'a> {
-    path: &'a Path,
-    text: &'a str,
-}
-
-impl Source<'_> {
-    fn line_of(&self, span: &Range<usize>) -> usize {
-        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
-    }
-
-    fn error(&self, span: Option<Range<usize>>, key: Option<&str>, message: impl Into<String>) -> FileError {
-        FileError {
-            path: self.path.to_owned(),
-            line: span.as_ref().map(|s| self.line_of(s)),
-            key: key.map(str::to_owned),
-            message: message.into(),
-        }
-    }
-
-    /// A relative path in the file is relative to the file's folder.
-    fn path_of(&self, raw: &str) -> PathBuf {
-        let p = PathBuf::from(raw);
-        if p.is_relative() && !raw.is_empty() { self.path.parent().map(|d| d.join(&p)).unwrap_or(p) } else { p }
-    }
-
-    /// The key written at the start of the line of `span` (`key = ...`), if any.
-    fn key_at(&self, span: &Range<usize>) -> Option<String> {
-        let line = self.text[..span.start.min(self.text.len())].rsplit('\n').next().unwrap_or("");
-        let rest = &self.text[span.start.min(self.text.len())..];
-        let whole = format!("{line}{}", rest.split('\n').next().unwrap_or(""));
-        let (key, _) = whole.split_once('=')?;
-        let key = key.trim().trim_matches('"');
-        (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || "_-.\"".contains(c)))
-            .then(|| key.to_owned())
-    }
-}
-
-/// The settings' variable names and their file keys: a variable is its key in upper case with
-/// `PVE_` (`PVE_MCP_` for the server's own) in front.
-fn key_of_variable(variable: &str) -> String {
-    variable.strip_prefix("PVE_MCP_").or_else(|| variable.strip_prefix("PVE_")).unwrap_or(variable).to_lowercase()
-}
-
-/// A message of the environment's checks, with its variables named as file keys.
-fn in_file_words(message: &str, renames: &[(&str, &str)]) -> String {
-    let mut out = message.to_owned();
-    for (variable, key) in renames {
-        out = out.replace(variable, &format!("`{key}`"));
-    }
-    out
-}
-
-/// The environment's messages continue the variable's name (`is not set; ...`): in the file they
-/// continue the key's.
-fn continuation(key: &str, message: &str) -> String {
-    if message.starts_with(|c: char| c.is_ascii_lowercase()) {
-        format!("`{key}` {message}")
-    } else {
-        message.to_owned()
-    }
-}
-
-const CONNECTION_RENAMES: &[(&str, &str)] = &[
-    ("PVE_TOKEN_SECRET", "token_secret"),
-    ("PVE_TOKEN_ID", "token_id"),
-    ("PVE_PASSWORD", "password"),
-    ("PVE_USER", "user"),
-    ("PVE_CA_FILE", "ca_file"),
-    ("PVE_TLS_FINGERPRINT", "fingerprint"),
-    ("PVE_VERIFY_SSL=false", "verify = false"),
-    ("PVE_VERIFY_SSL", "verify"),
-    ("PVE_BASE_URL", "base_url"),
-];
-
-/// A secret given directly, from a file (`*_file`) or from another environment variable
-/// (`*_env`): exactly one of them.
-fn secret(
-    src: &Source<'_>,
-    key: &str,
-    direct: &Field,
-    file: &Field,
-    env: &Field,
-) -> Result<Option<(String, Range<usize>)>, FileError> {
-    let given: Vec<(&str, &Spanned<Setting>)> =
-        [(key.to_owned(), direct), (format!("{key}_file"), file), (format!("{key}_env"), env)]
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v)))
-            .map(|(k, v)| {
-                (
-                    if k == key {
-                        key
-                    } else if k.ends_with("_file") {
-                        "file"
-                    } else {
-                        "env"
-                    },
-                    v,
-                )
-            })
-            .collect();
-    let Some((how, value)) = given.first() else { return Ok(None) };
-    let span = value.span();
-    if given.len() > 1 {
-        return Err(src.error(
-            Some(given[1].1.span()),
-            Some(key),
-            format!("give the secret one way: `{key}`, `{key}_file` or `{key}_env`, not several"),
-        ));
-    }
-    let raw = value.get_ref().text();
-    let text = match *how {
-        "file" => {
-            let path = src.path_of(&raw);
-            let read = std::fs::read_to_string(&path).map_err(|e| {
-                src.error(
-                    Some(span.clone()),
-                    Some(&format!("{key}_file")),
-                    format!("cannot read `{}`: {e}", path.display()),
-                )
-            })?;
-            read.trim_end_matches(['\n', '\r']).to_owned()
-        }
-        "env" => std::env::var(raw.trim()).map_err(|_| {
-            src.error(
-                Some(span.clone()),
-                Some(&format!("{key}_env")),
-                format!("the environment variable `{}` is not set (or not UTF-8)", raw.trim()),
-            )
-        })?,
-        _ => raw,
-    };
-    Ok(Some((text, span)))
 }
 
 impl Config {

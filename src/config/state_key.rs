@@ -1,12 +1,11 @@
 //! The server's state key (`PVE_MCP_STATE_KEY`, or a file named by `PVE_MCP_STATE_KEY_FILE`): the
 //! secret that authenticates what the server hands out and later takes back: code mode's plan ids,
 //! input-required confirmation states and MCP task ids. Every replica given the same key accepts
-//! the others', and they survive a restart. Without one, a random key is made for the process: they
-//! then last as long as it. Each use signs under its own derived key ([`StateKey::derive`]), so one
-//! kind can never pass for another.
+//! the others', and they survive a restart. Without one, a random key is made for the process (once,
+//! when its servers are assembled, and given to each): they then last as long as it. Each use
+//! signs under its own derived key ([`StateKey::derive`]), so one kind can never pass for another.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -98,18 +97,6 @@ pub fn canonical(v: &serde_json::Value) -> serde_json::Value {
         Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
         other => other.clone(),
     }
-}
-
-static KEY: OnceLock<StateKey> = OnceLock::new();
-
-/// Makes a configured key the process's (at start-up; later calls change nothing).
-pub fn install(key: StateKey) {
-    let _ = KEY.set(key);
-}
-
-/// The process's key: the configured one, or a random one made on first use.
-pub fn get() -> &'static StateKey {
-    KEY.get_or_init(StateKey::random)
 }
 
 #[cfg(test)]

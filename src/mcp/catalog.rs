@@ -82,8 +82,9 @@ fn estimate_direct_tokens<'a>(defs: impl Iterator<Item = &'a ToolDef>) -> usize 
 }
 
 /// A session's `tools/list`, serialized once per profile (tier, categories, mode, budget,
-/// toolsets: they decide it entirely) and shared by every session with that profile. Transports
-/// that can write it as it is (stdio) never hold it parsed; the others parse it once, on first use.
+/// toolsets, configured cluster names: they decide it entirely) and shared by every session with
+/// that profile. Transports that can write it as it is (stdio) never hold it parsed; the others
+/// parse it once, on first use.
 #[derive(Debug)]
 pub struct Listing {
     /// Its place in the process's profile cache, for [`Listing::by_id`].
@@ -127,7 +128,7 @@ impl Listing {
     }
 }
 
-type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>);
+type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>, Vec<String>);
 
 /// The listings built in this process, with the profile each was built for.
 type Profiles = Mutex<Vec<(Profile, Arc<Listing>)>>;
@@ -137,9 +138,10 @@ fn profiles() -> &'static Profiles {
     PROFILES.get_or_init(Default::default)
 }
 
-/// The listing of a profile: built on first use, then shared.
-pub fn listing(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> Arc<Listing> {
-    listing_without(policy, mode, budget, toolsets, &BTreeSet::new())
+/// The listing of a profile: built on first use, then shared. `clusters` are the configured
+/// cluster names (see [`add_cluster_argument`]; none for the environment's one cluster).
+pub fn listing(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool, clusters: &[String]) -> Arc<Listing> {
+    listing_without(policy, mode, budget, toolsets, &BTreeSet::new(), clusters)
 }
 
 /// The listing of a profile with some tools left out (`PVE_HIDE_UNPERMITTED`).
@@ -149,13 +151,15 @@ pub fn listing_without(
     budget: usize,
     toolsets: bool,
     hidden: &BTreeSet<&'static str>,
+    clusters: &[String],
 ) -> Arc<Listing> {
-    let key: Profile = (policy.tier, policy.categories.clone(), mode, budget, toolsets, hidden.clone());
+    let key: Profile =
+        (policy.tier, policy.categories.clone(), mode, budget, toolsets, hidden.clone(), clusters.to_vec());
     let mut cache = profiles().lock().unwrap_or_else(|p| p.into_inner());
     if let Some((_, l)) = cache.iter().find(|(k, _)| *k == key) {
         return l.clone();
     }
-    let (mode, items) = build(policy, mode, budget, toolsets, hidden);
+    let (mode, items) = build(policy, mode, budget, toolsets, hidden, clusters);
     let (names, json) = joined(items);
     let listing = Arc::new(Listing { id: cache.len(), mode, key: key.clone(), names, json, typed: OnceLock::new() });
     cache.push((key, listing.clone()));
@@ -182,8 +186,14 @@ pub fn listing_adjusted(base: &Listing, variant: &'static str, adjust: impl FnOn
 }
 
 /// The tools a session lists, and the mode it ended up in (as rmcp values; see [`listing`]).
-pub fn session_tools(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool) -> (Mode, Vec<Tool>) {
-    let l = listing(policy, mode, budget, toolsets);
+pub fn session_tools(
+    policy: &Policy,
+    mode: ToolMode,
+    budget: usize,
+    toolsets: bool,
+    clusters: &[String],
+) -> (Mode, Vec<Tool>) {
+    let l = listing(policy, mode, budget, toolsets, clusters);
     (l.mode, l.tools())
 }
 
@@ -203,8 +213,8 @@ fn items_tokens(items: &[Item]) -> usize {
 /// A generated tool's compact listing entry: with its output schema for the explicit `direct` mode,
 /// without for the budgeted modes. Not kept: a listing is built once per profile, and the entries
 /// of a whole tier would double its memory.
-fn listed(def: &'static ToolDef, with_output: bool) -> Item {
-    (def.name.to_owned(), Cow::Owned(listed_text(def, with_output)))
+fn listed(def: &'static ToolDef, with_output: bool, clusters: &[String]) -> Item {
+    (def.name.to_owned(), Cow::Owned(listed_text(def, with_output, clusters)))
 }
 
 /// The listed names and the `tools` array as JSON text, each item's text dropped once copied.
@@ -238,22 +248,23 @@ fn build<'a>(
     budget: usize,
     toolsets: bool,
     hidden: &'a BTreeSet<&'static str>,
+    clusters: &'a [String],
 ) -> (Mode, Box<dyn Iterator<Item = Item> + 'a>) {
     let visible = move || policy.visible_tools().filter(move |d| !hidden.contains(d.name));
     let mut extra = Vec::new();
     if toolsets {
         extra.push(item(&toolsets_tool()));
     }
-    let discovery = || -> Vec<Item> { discovery_tools().iter().map(item).collect() };
+    let discovery = || -> Vec<Item> { discovery_tools(clusters).iter().map(item).collect() };
     let listed_all = |items: Vec<Item>| -> Box<dyn Iterator<Item = Item> + 'a> { Box::new(items.into_iter()) };
     match mode {
-        ToolMode::Direct => (Mode::Direct, Box::new(visible().map(|d| listed(d, true)).chain(extra))),
+        ToolMode::Direct => (Mode::Direct, Box::new(visible().map(|d| listed(d, true, clusters)).chain(extra))),
         ToolMode::Discover => (Mode::Discover, listed_all([discovery(), extra].concat())),
         ToolMode::Code => (Mode::Code, listed_all([code_tools().iter().map(item).collect(), extra].concat())),
         ToolMode::Auto => {
             // Only build the direct list when it can fit.
             if estimate_direct_tokens(visible()) <= budget * 2 {
-                let direct: Vec<Item> = visible().map(|d| listed(d, false)).collect();
+                let direct: Vec<Item> = visible().map(|d| listed(d, false, clusters)).collect();
                 let all = [direct, extra.clone()].concat();
                 if items_tokens(&all) <= budget {
                     return (Mode::Direct, listed_all(all));
@@ -265,7 +276,7 @@ fn build<'a>(
                 else {
                     continue;
                 };
-                items.push(listed(def, false));
+                items.push(listed(def, false, clusters));
                 if items_tokens(&items) > budget {
                     items.pop();
                     break;
@@ -291,16 +302,6 @@ fn overlay_properties(def: &ToolDef, detail: Detail) -> Vec<(&'static str, Value
     additions
 }
 
-/// The cluster names of the configuration file's `[[cluster]]` tables, set once at start-up.
-static CLUSTER_NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-
-/// Declares the configured clusters: from then on every tool's schema has a `cluster` argument
-/// (an enum of these names; required with more than one). Without it (the environment's one
-/// cluster) schemas are unchanged.
-pub fn set_cluster_names(names: Vec<String>) {
-    let _ = CLUSTER_NAMES.set(names);
-}
-
 /// The `cluster` argument of a tool's schema, for these configured names.
 pub fn cluster_property(names: &[String]) -> Value {
     let description = if names.len() > 1 {
@@ -312,6 +313,8 @@ pub fn cluster_property(names: &[String]) -> Value {
 }
 
 /// Adds the `cluster` argument to a tool's input schema (required with more than one name).
+/// `names` are the configuration file's `[[cluster]]` names, all of them (what a caller may call
+/// is checked when it calls); without any (the environment's one cluster) the schema is unchanged.
 pub fn add_cluster_argument(schema: &mut JsonObject, names: &[String]) {
     if names.is_empty() {
         return;
@@ -333,10 +336,10 @@ pub fn add_cluster_argument(schema: &mut JsonObject, names: &[String]) {
 
 /// A generated tool as MCP clients see it, with the overlay arguments (gate, task waiting, and
 /// `cluster` when a configuration file names clusters) added.
-pub fn mcp_tool(def: &ToolDef, detail: Detail) -> Tool {
+pub fn mcp_tool(def: &ToolDef, detail: Detail, clusters: &[String]) -> Tool {
     let mut tool = mcp_tool_alone(def, detail);
-    if let Some(names) = CLUSTER_NAMES.get() {
-        add_cluster_argument(std::sync::Arc::make_mut(&mut tool.input_schema), names);
+    if !clusters.is_empty() {
+        add_cluster_argument(std::sync::Arc::make_mut(&mut tool.input_schema), clusters);
     }
     tool
 }
@@ -360,18 +363,18 @@ fn mcp_tool_alone(def: &ToolDef, detail: Detail) -> Tool {
 /// A generated tool's compact listing entry as JSON text, the same bytes as serializing
 /// [`mcp_tool`]'s value, without parsing its schema: the overlay arguments are written into the
 /// generated schema text, whose `properties` member always comes second.
-fn listed_text(def: &ToolDef, with_output: bool) -> String {
+fn listed_text(def: &ToolDef, with_output: bool, clusters: &[String]) -> String {
     const PROPERTIES: &str = r#"{"type":"object","properties":{"#;
     const EMPTY_SCHEMA: &str = r#""inputSchema":{}"#;
     const EMPTY_OUTPUT: &str = r#""outputSchema":{}"#;
     let output = def.output_schema.filter(|_| with_output);
     let fallback = || {
-        let tool = mcp_tool(def, Detail::Compact);
+        let tool = mcp_tool(def, Detail::Compact, clusters);
         let tool = if with_output { with_output_schema(tool, def) } else { tool };
         serde_json::to_string(&tool).unwrap_or_default()
     };
     // With configured clusters the schema also gets its `cluster` argument: the parsed way.
-    if CLUSTER_NAMES.get().is_some() {
+    if !clusters.is_empty() {
         return fallback();
     }
     let Some(own) = def.compact_schema.strip_prefix(PROPERTIES) else { return fallback() };
@@ -455,11 +458,12 @@ fn meta_tool(name: &'static str, title: &str, description: &str, schema: Value, 
     tool
 }
 
-/// `pve_search`, `pve_describe`, `pve_call` and `pve_whoami`.
-pub fn discovery_tools() -> Vec<Tool> {
+/// `pve_search`, `pve_describe`, `pve_call` and `pve_whoami` (`pve_call` with the `cluster`
+/// argument of these configured names).
+pub fn discovery_tools(clusters: &[String]) -> Vec<Tool> {
     let mut call_schema = discovery::call_schema();
-    if let (Some(names), Value::Object(o)) = (CLUSTER_NAMES.get(), &mut call_schema) {
-        add_cluster_argument(o, names);
+    if let Value::Object(o) = &mut call_schema {
+        add_cluster_argument(o, clusters);
     }
     vec![
         meta_tool(
@@ -527,8 +531,10 @@ pub fn code_tools() -> Vec<Tool> {
     if let Some(meta) = run.meta.as_mut() {
         meta.insert("pve-mcp/category".into(), json!("code"));
     }
-    let mut tools: Vec<Tool> =
-        discovery_tools().into_iter().filter(|t| t.name != discovery::CALL && t.name != super::whoami::NAME).collect();
+    let mut tools: Vec<Tool> = discovery_tools(&[])
+        .into_iter()
+        .filter(|t| t.name != discovery::CALL && t.name != super::whoami::NAME)
+        .collect();
     tools.push(run);
     tools.sort_by(|a, b| a.name.cmp(&b.name));
     tools
@@ -557,7 +563,7 @@ mod tests {
 
     #[test]
     fn auto_falls_back_to_discovery_when_direct_is_over_budget() {
-        let (mode, tools) = session_tools(&policy(Tier::ReadOnly), ToolMode::Auto, 4000, false);
+        let (mode, tools) = session_tools(&policy(Tier::ReadOnly), ToolMode::Auto, 4000, false, &[]);
         assert_eq!(mode, Mode::Discover);
         assert!(estimate_tokens(&tools) <= 4000);
         assert!(tools.iter().any(|t| t.name == "pve_search"));
@@ -574,7 +580,7 @@ mod tests {
     #[test]
     fn auto_is_direct_when_it_fits() {
         let small = Policy::new(Tier::ReadOnly, [Category::Pools].into_iter().collect(), false);
-        let (mode, tools) = session_tools(&small, ToolMode::Auto, 4000, false);
+        let (mode, tools) = session_tools(&small, ToolMode::Auto, 4000, false, &[]);
         assert_eq!(mode, Mode::Direct);
         assert!(tools.iter().all(|t| t.name.starts_with("pools_")));
     }
@@ -582,25 +588,26 @@ mod tests {
     #[test]
     fn compact_tools_are_smaller_than_full_ones() {
         let size = |t: &Tool| serde_json::to_string(t).unwrap().len();
-        let compact: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Compact))).sum();
-        let full: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Full))).sum();
+        let compact: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Compact, &[]))).sum();
+        let full: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Full, &[]))).sum();
         assert!(compact * 5 < full * 4, "compact {compact} bytes, full {full} bytes");
     }
 
     #[test]
     fn listed_text_is_the_serialized_tool_for_every_tool() {
         for def in registry::all() {
-            let typed = serde_json::to_string(&mcp_tool(def, Detail::Compact)).unwrap();
-            assert_eq!(listed_text(def, false), typed, "{}", def.name);
-            let with_output = serde_json::to_string(&with_output_schema(mcp_tool(def, Detail::Compact), def)).unwrap();
-            assert_eq!(listed_text(def, true), with_output, "{}", def.name);
+            let typed = serde_json::to_string(&mcp_tool(def, Detail::Compact, &[])).unwrap();
+            assert_eq!(listed_text(def, false, &[]), typed, "{}", def.name);
+            let with_output =
+                serde_json::to_string(&with_output_schema(mcp_tool(def, Detail::Compact, &[]), def)).unwrap();
+            assert_eq!(listed_text(def, true, &[]), with_output, "{}", def.name);
         }
     }
 
     #[test]
     fn a_profile_is_built_once_and_shared() {
-        let a = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false);
-        let b = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false);
+        let a = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[]);
+        let b = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[]);
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(a.len(), policy(Tier::Full).visible_tools().count());
     }
@@ -626,7 +633,7 @@ mod tests {
 
     #[test]
     fn gated_tools_carry_the_gate_arguments() {
-        let t = mcp_tool(registry::find("qemu_vm_delete").unwrap(), Detail::Compact);
+        let t = mcp_tool(registry::find("qemu_vm_delete").unwrap(), Detail::Compact, &[]);
         let props = t.input_schema.get("properties").unwrap();
         assert!(props.get("confirm").is_some() && props.get("confirm_vmid").is_some());
     }

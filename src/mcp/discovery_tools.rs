@@ -64,6 +64,7 @@ pub(super) fn describe(
     args: &Map<String, Value>,
     check: &dyn Fn(&ToolDef) -> Result<(), Refusal>,
     clusters: &Clusters,
+    cluster_names: &[String],
     limit_tokens: usize,
     typed: bool,
 ) -> CallToolResult {
@@ -106,7 +107,7 @@ pub(super) fn describe(
                 ));
             }
             Some(def) => {
-                let tool = catalog::mcp_tool(def, Detail::Full);
+                let tool = catalog::mcp_tool(def, Detail::Full, cluster_names);
                 tools.push(on_clusters(
                     json!({
                         "name": def.name,

@@ -3,7 +3,7 @@
 //! input-required result whose sealed state the client carries (2026-07-28).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rmcp::model::{
@@ -134,8 +134,8 @@ impl AppApprovals {
 /// Confirmations asked through an input-required result (2026-07-28). Nothing is kept here: the
 /// `requestState` is a sealed handle ([`super::state`]) naming the tool, the arguments' digest, the
 /// caller and an expiry, so any replica with the same state key can check the retry, and the
-/// client can neither forge nor alter what was confirmed.
-pub(super) struct PendingConfirmations;
+/// client can neither forge nor alter what was confirmed. It holds the server's sealer.
+pub(super) struct PendingConfirmations(pub(super) Arc<state::Sealer>);
 
 /// The `requestState` handles' kind.
 const CONFIRM_KIND: &str = "pvc1";
@@ -156,7 +156,7 @@ impl PendingConfirmations {
         payload.insert("caller".into(), Value::String(caller.to_owned()));
         payload.insert("exp".into(), Value::from(state::now() + PENDING_TTL.as_secs()));
         payload.insert("nonce".into(), Value::String(uuid::Uuid::new_v4().simple().to_string()));
-        let key = state::sealer().seal(CONFIRM_KIND, &payload);
+        let key = self.0.seal(CONFIRM_KIND, &payload);
         let mut requests = InputRequests::new();
         requests.insert(
             "confirm".into(),
@@ -179,7 +179,7 @@ impl PendingConfirmations {
     ) -> Option<Result<(), String>> {
         let key = request.request_state.as_deref()?;
         let checked = (|| {
-            let payload = state::sealer().open(CONFIRM_KIND, key).map_err(|e| e.to_string())?;
+            let payload = self.0.open(CONFIRM_KIND, key).map_err(|e| e.to_string())?;
             let text = |k: &str| payload.get(k).and_then(Value::as_str).unwrap_or("");
             if text("caller") != caller {
                 return Err(state::Refused::OtherCaller.to_string());
@@ -195,7 +195,7 @@ impl PendingConfirmations {
                 return Err("the user did not confirm".to_owned());
             }
             let expiry = payload.get("exp").and_then(Value::as_u64).unwrap_or(0);
-            if !state::sealer().spend(text("nonce"), expiry) {
+            if !self.0.spend(text("nonce"), expiry) {
                 return Err(state::Refused::Spent.to_string());
             }
             Ok(())

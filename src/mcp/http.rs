@@ -51,6 +51,7 @@ use crate::config::oauth::{MapEntry, OAuthConfig};
 use crate::config::{HttpConfig, normalize_origin};
 use crate::mcp::oauth::{self, Rejected, Verifier};
 use crate::mcp::server::PveServer;
+use crate::mcp::slot::CallSlot;
 
 /// The endpoint's path.
 pub const ENDPOINT: &str = "/mcp";
@@ -77,11 +78,6 @@ struct Served {
     busy: Arc<Semaphore>,
     max_concurrent: usize,
 }
-
-/// A caller's slot for one request in flight, put in the request's extensions: the call's handler
-/// holds a clone while it runs, the answer's body another, and the slot is free once both are gone.
-#[derive(Clone)]
-pub struct CallSlot(#[allow(dead_code)] Arc<tokio::sync::OwnedSemaphorePermit>);
 
 /// The header that names an MCP session.
 const SESSION_HEADER: &str = "mcp-session-id";
@@ -531,7 +527,7 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
             .map_or_else(|| route.busy.clone(), |who| app.people.busy(who, route.max_concurrent))
             .try_acquire_owned()
         {
-            Ok(p) => Some(CallSlot(Arc::new(p))),
+            Ok(p) => Some(CallSlot::new(p)),
             Err(_) => {
                 let who = route.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default();
                 tracing::info!(caller = route.name.as_deref().unwrap_or("-"), "refused a request: caller busy");

@@ -33,18 +33,21 @@ use self::instructions::{clusters_note, instructions};
 use super::apps;
 use super::hooks::{APPROVE_TOOL, AppApprovals, PendingConfirmations};
 use super::resources;
+use super::state::Sealer;
 use super::tasks;
 use super::{completion, prompts, whoami};
 use crate::call::Backend;
 use crate::call::cluster::Clusters;
+use crate::config::state_key::StateKey;
 use crate::config::{Config, ToolMode};
 use crate::mcp::catalog::{self, Detail, Listing};
 use crate::mcp::stdio;
 use crate::policy::Policy;
 use crate::tools::registry::{self, ToolDef};
 
-/// How tools are offered (from the configuration).
-#[derive(Debug, Clone, Copy)]
+/// How tools are offered, and what seals the state handed to clients (from the configuration).
+/// Values, not process-wide settings: two servers of one process may be given different ones.
+#[derive(Clone)]
 pub struct ServerOptions {
     pub mode: ToolMode,
     /// Token budget of `tools/list` in mode auto.
@@ -60,10 +63,29 @@ pub struct ServerOptions {
     pub confirm_by_person: bool,
     /// Longest a `pve_run` program may take.
     pub run_timeout: std::time::Duration,
+    /// The configuration file's cluster names, all of them: every tool's `cluster` argument is an
+    /// enum of them. Empty for the environment's one cluster (schemas without the argument).
+    pub cluster_names: Arc<[String]>,
+    /// Seals and opens what is handed to clients (confirmation states, task ids) under the state
+    /// key; code mode's plan ids are signed under its key too.
+    pub sealer: Arc<Sealer>,
+}
+
+impl std::fmt::Debug for ServerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerOptions")
+            .field("mode", &self.mode)
+            .field("budget", &self.budget)
+            .field("cluster_names", &self.cluster_names)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ServerOptions {
+    /// The options of the configuration. Without a configured state key, a random one is drawn
+    /// here: give the servers of one process clones of one value, so they share it.
     pub fn from_config(c: &Config) -> Self {
+        let key = c.state_key.clone().unwrap_or_else(StateKey::random);
         ServerOptions {
             mode: c.tool_mode,
             budget: c.tool_budget,
@@ -72,6 +94,8 @@ impl ServerOptions {
             hide_unpermitted: c.hide_unpermitted,
             confirm_by_person: c.consent.confirm == crate::policy::gate::ConfirmMode::Human,
             run_timeout: c.run_timeout,
+            cluster_names: c.clusters.iter().map(|c| c.name.clone()).collect(),
+            sealer: Arc::new(Sealer::new(&key)),
         }
     }
 }
@@ -137,6 +161,16 @@ impl PveServer {
         PveServer { shared: self.shared.clone(), state: SessionState::new(&self.shared) }
     }
 
+    /// The clusters this server's calls may run against.
+    pub fn clusters(&self) -> &Clusters {
+        &self.shared.clusters
+    }
+
+    /// How this server offers its tools and seals what it hands out.
+    pub fn options(&self) -> &ServerOptions {
+        &self.shared.options
+    }
+
     /// How many tools this session lists.
     pub fn listed(&self) -> usize {
         self.session().listing.len()
@@ -158,7 +192,7 @@ impl SessionState {
     fn new(shared: &Shared) -> Arc<SessionState> {
         Arc::new(SessionState {
             session: RwLock::new(Session::new(shared.clusters.ceiling().clone(), &shared.options)),
-            pending: PendingConfirmations,
+            pending: PendingConfirmations(shared.options.sealer.clone()),
             approvals: AppApprovals::default(),
         })
     }
@@ -166,7 +200,7 @@ impl SessionState {
 
 impl Session {
     fn new(policy: Policy, options: &ServerOptions) -> Session {
-        let listing = catalog::listing(&policy, options.mode, options.budget, options.toolsets);
+        let listing = catalog::listing(&policy, options.mode, options.budget, options.toolsets, &options.cluster_names);
         let listing = with_confirm_view(listing, options);
         let instructions = instructions(&policy, listing.mode, listing.len());
         Session { policy, listing, instructions }
@@ -260,7 +294,8 @@ impl ServerHandler for PveServer {
             let hidden = self.hidden().await;
             let o = &self.shared.options;
             let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
-            let listing = catalog::listing_without(&session.policy, o.mode, o.budget, o.toolsets, &hidden);
+            let listing =
+                catalog::listing_without(&session.policy, o.mode, o.budget, o.toolsets, &hidden, &o.cluster_names);
             session.listing = with_confirm_view(listing, o);
         }
         let listing = self.session().listing.clone();
@@ -354,12 +389,12 @@ impl ServerHandler for PveServer {
         }
         let visible = self.visible();
         if let Some(def) = registry::find(name).filter(|d| visible(d)) {
-            return Some(catalog::mcp_tool(def, Detail::Compact));
+            return Some(catalog::mcp_tool(def, Detail::Compact, &self.shared.options.cluster_names));
         }
         if !self.session().listing.contains(name) {
             return None;
         }
-        catalog::discovery_tools()
+        catalog::discovery_tools(&self.shared.options.cluster_names)
             .into_iter()
             .chain(catalog::code_tools())
             .chain([catalog::toolsets_tool()])
@@ -376,7 +411,7 @@ impl ServerHandler for PveServer {
         let _slot = context
             .extensions
             .get::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<super::http::CallSlot>())
+            .and_then(|p| p.extensions.get::<super::slot::CallSlot>())
             .cloned();
         self.dispatch(request, context).await
     }

@@ -5,9 +5,13 @@
 //! (`PVE_MCP_STATE_KEY`).
 //! A handle altered by one byte, minted under another key, presented by another caller or for
 //! other arguments is refused. Without a configured key, a random one is drawn at start-up.
+//!
+//! The [`Sealer`] is a value each server is given (in its options), not a process-wide one: the
+//! assembly gives every server of a process the same one, so they share its key and its spent
+//! nonces.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -19,17 +23,11 @@ use crate::config::state_key::StateKey;
 
 /// Seals and opens handles with the replicas' key.
 pub struct Sealer {
+    /// The state key it was made from (code mode signs its plan ids under it).
+    state_key: StateKey,
     key: hmac::Key,
     /// Nonces of confirmations already used on this replica, with their expiry.
     spent: Mutex<HashMap<String, u64>>,
-}
-
-static SEALER: OnceLock<Sealer> = OnceLock::new();
-
-/// The process's sealer, under the process's state key ([`crate::config::state_key::get`]: the
-/// configured one, else a random one).
-pub fn sealer() -> &'static Sealer {
-    SEALER.get_or_init(|| Sealer::new(crate::config::state_key::get()))
 }
 
 /// Now, in seconds since the epoch.
@@ -54,7 +52,12 @@ pub enum Refused {
 
 impl Sealer {
     pub fn new(key: &StateKey) -> Sealer {
-        Sealer { key: key.derive("mcp-state"), spent: Mutex::new(HashMap::new()) }
+        Sealer { state_key: key.clone(), key: key.derive("mcp-state"), spent: Mutex::new(HashMap::new()) }
+    }
+
+    /// The state key it seals under (code mode's plan ids are signed under a key derived from it).
+    pub fn state_key(&self) -> &StateKey {
+        &self.state_key
     }
 
     /// `payload` as a handle of `kind` (`kind` is under the tag: a handle of one kind never opens as

@@ -49,8 +49,15 @@ fn rfc3339(secs: u64) -> String {
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
-/// Follows a started PVE task as an MCP task of `caller`: answers with its sealed id at once.
-pub(super) fn follow(backend: Arc<Backend>, name: &str, upid: Upid, caller: &str) -> CallToolResponse {
+/// Follows a started PVE task as an MCP task of `caller`: answers with its id, sealed by `sealer`,
+/// at once.
+pub(super) fn follow(
+    sealer: &state::Sealer,
+    backend: Arc<Backend>,
+    name: &str,
+    upid: Upid,
+    caller: &str,
+) -> CallToolResponse {
     let created = state::now();
     let mut payload = Map::new();
     payload.insert("upid".into(), Value::String(upid.text.clone()));
@@ -61,7 +68,7 @@ pub(super) fn follow(backend: Arc<Backend>, name: &str, upid: Upid, caller: &str
     payload.insert("caller".into(), Value::String(caller.to_owned()));
     payload.insert("created".into(), Value::from(created));
     payload.insert("exp".into(), Value::from(created + TASK_TTL.as_secs()));
-    let id = state::sealer().seal(KIND, &payload);
+    let id = sealer.seal(KIND, &payload);
     let on = backend.cluster.as_deref().map(|c| format!(" on cluster `{c}`")).unwrap_or_default();
     let message = format!("PVE task {} ({}) running{on}", upid.kind, upid.text);
     audit_outcome(backend, name, upid);
@@ -92,10 +99,10 @@ fn audit_outcome(backend: Arc<Backend>, name: &str, upid: Upid) {
     });
 }
 
-/// The handle of task id `id`, if this server sealed it for `caller` and it has not expired.
-pub(super) fn open(id: &str, caller: &str) -> Result<Handle, McpError> {
+/// The handle of task id `id`, if `sealer` sealed it for `caller` and it has not expired.
+pub(super) fn open(sealer: &state::Sealer, id: &str, caller: &str) -> Result<Handle, McpError> {
     let refused = |why: String| McpError::invalid_params(format!("unknown task: the task id is refused: {why}"), None);
-    let payload = state::sealer().open(KIND, id).map_err(|e| refused(e.to_string()))?;
+    let payload = sealer.open(KIND, id).map_err(|e| refused(e.to_string()))?;
     let text = |k: &str| payload.get(k).and_then(Value::as_str).map(str::to_owned);
     if text("caller").as_deref() != Some(caller) {
         return Err(refused(state::Refused::OtherCaller.to_string()));

@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::call::cluster::Clusters;
 use crate::call::{self, CallError, Caller, ClientHooks, RunHooks, Write, WriteDecision, WriteHook};
-use crate::config::state_key;
+use crate::config::state_key::StateKey;
 use crate::policy::Policy;
 use crate::policy::gate::Confirmer;
 use crate::pve::task::ProgressSink;
@@ -91,6 +91,8 @@ pub struct Env<'a> {
     /// Who runs it, when the request names a person (an OAuth token's subject): plan ids are bound
     /// to `.0` and audit lines name `.1`. Otherwise the clusters' caller (a token file's name).
     pub person: Option<(String, String)>,
+    /// The server's state key, which plan ids are signed under.
+    pub state_key: &'a StateKey,
 }
 
 /// A finished run.
@@ -231,7 +233,7 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
         Some((key, _)) => key.clone(),
         None => env.clusters.first().caller.clone().unwrap_or_default(),
     };
-    let key = state_key::get();
+    let key = env.state_key;
     let mode = match &request.approve {
         Some(id) => WriteMode::Approved(plan::verify(key, &caller, id)?),
         None if request.dry_run => WriteMode::Dry,

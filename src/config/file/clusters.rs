@@ -8,10 +8,8 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{
-    CONNECTION_RENAMES, Field, FileError, FileSettings, MAX_CLUSTER_NAME, Source, continuation, in_file_words,
-    key_of_variable, secret,
-};
+use super::source::{CONNECTION_RENAMES, Source, continuation, in_file_words, key_of_variable, secret};
+use super::{Field, FileError, FileSettings, MAX_CLUSTER_NAME};
 use crate::config::{Cli, ClusterConfig, Config, parse_categories, pve};
 use crate::policy::allowlist::Allowlist;
 use crate::policy::{Policy, Source as PolicySource};

@@ -65,7 +65,7 @@ impl PveServer {
         context: &RequestContext<RoleServer>,
     ) -> Result<(tasks::Handle, Arc<Backend>), McpError> {
         let caller = self.caller_of(context);
-        let handle = tasks::open(id, &caller.key)?;
+        let handle = tasks::open(&self.shared.options.sealer, id, &caller.key)?;
         let mut args = serde_json::Map::new();
         if let Some(c) = &handle.cluster {
             args.insert(cluster::ARG.into(), serde_json::Value::String(c.clone()));

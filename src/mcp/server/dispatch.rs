@@ -61,6 +61,7 @@ impl PveServer {
                     &args,
                     &self.check(),
                     &self.shared.clusters,
+                    &self.shared.options.cluster_names,
                     self.shared.options.result_limit * 4,
                     self.session().listing.contains(crate::run::RUN),
                 )
@@ -148,6 +149,7 @@ impl PveServer {
             confirmer: reach.elicitation.as_ref().map(|e| e as &dyn Confirmer),
             cancel: context.ct.clone(),
             limits: crate::run::engine::Limits::with_wall(self.shared.options.run_timeout),
+            state_key: self.shared.options.sealer.state_key(),
             person: {
                 let caller = self.caller_of(context);
                 caller.audit.map(|who| (caller.key, who))

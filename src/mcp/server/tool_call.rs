@@ -70,7 +70,9 @@ impl PveServer {
         let asked_args = tool_args;
         let prepared = if as_mcp_task { prepared.with_argument("wait", Value::Bool(false)) } else { prepared };
         match prepared.run(io).await {
-            Ok(Outcome::Started(upid)) if as_mcp_task => Ok(tasks::follow(backend, tool.name, upid, &caller.key)),
+            Ok(Outcome::Started(upid)) if as_mcp_task => {
+                Ok(tasks::follow(&self.shared.options.sealer, backend, tool.name, upid, &caller.key))
+            }
             Ok(outcome) => Ok(result::on_cluster(
                 result::success(outcome, Some(tool), self.shared.options.result_limit),
                 backend.cluster.as_deref(),
