@@ -27,6 +27,7 @@ use crate::policy::Policy;
 use crate::policy::gate;
 use crate::tools::discovery;
 use crate::tools::generated::Category;
+use crate::tools::params;
 use crate::tools::registry::{self, Tier, ToolDef};
 
 /// How much schema text a tool carries.
@@ -438,11 +439,7 @@ fn shell(def: &ToolDef, detail: Detail) -> Tool {
     tool
 }
 
-fn meta_tool(name: &'static str, title: &str, description: &str, schema: Value, read_only: bool) -> Tool {
-    let schema: JsonObject = match schema {
-        Value::Object(o) => o,
-        _ => JsonObject::new(),
-    };
+fn meta_tool(name: &'static str, title: &str, description: &str, schema: JsonObject, read_only: bool) -> Tool {
     let mut tool = Tool::new(name, description.to_owned(), schema);
     tool.title = Some(title.to_owned());
     tool.annotations = Some(
@@ -457,9 +454,9 @@ fn meta_tool(name: &'static str, title: &str, description: &str, schema: Value, 
 
 /// `pve_search`, `pve_describe`, `pve_call` and `pve_whoami`.
 pub fn discovery_tools() -> Vec<Tool> {
-    let mut call_schema = discovery::call_schema();
-    if let (Some(names), Value::Object(o)) = (CLUSTER_NAMES.get(), &mut call_schema) {
-        add_cluster_argument(o, names);
+    let mut call_schema = params::schema::<params::Call>();
+    if let Some(names) = CLUSTER_NAMES.get() {
+        add_cluster_argument(&mut call_schema, names);
     }
     vec![
         meta_tool(
@@ -473,21 +470,21 @@ pub fn discovery_tools() -> Vec<Tool> {
             discovery::DESCRIBE,
             "Describe Proxmox VE tools",
             "Full description and input schema of tools named by pve_search.",
-            discovery::describe_schema(),
+            params::schema::<params::Describe>(),
             true,
         ),
         meta_tool(
             super::whoami::NAME,
             "Who am I in Proxmox VE",
             "Who pve-mcp logs in to PVE as, the tier, categories and allowlists in force, and what PVE lets that login do (effective permissions by path).",
-            super::whoami::schema(),
+            params::schema::<params::Whoami>(),
             true,
         ),
         meta_tool(
             discovery::SEARCH,
             "Search Proxmox VE tools",
             "Find the tool for a task among all Proxmox VE API endpoints you may use: give plain words (\"snapshot a VM\", \"firewall rule for a container\"). Returns names, method and path, tier and one line each.",
-            discovery::search_schema(),
+            params::schema::<params::Search>(),
             true,
         ),
     ]
@@ -505,24 +502,16 @@ at any write not in the plan).\n\
 Example: const vms = await pve.call(\"cluster_resources_list\", {type: \"vm\"});\n\
 return vms.filter(v => v.status === \"running\").map(v => v.name);";
 
-/// `pve_run`'s input schema.
-fn run_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "code": {"type": "string", "description": "JavaScript: the body of an async function; `return` the result."},
-            "dry_run": {"type": "boolean", "description": "Send reads only; list the writes as a plan."},
-            "approve": {"type": "string", "description": "plan_id of a dry run the user approved."}
-        },
-        "required": ["code"],
-        "additionalProperties": false
-    })
-}
-
 /// Code mode's tools: `pve_search`, `pve_describe`, `pve_run` (`pve_whoami` stays callable by name,
 /// unlisted, to keep the listing small).
 pub fn code_tools() -> Vec<Tool> {
-    let mut run = meta_tool(crate::run::RUN, "Run a Proxmox VE program", RUN_DESCRIPTION, run_schema(), false);
+    let mut run = meta_tool(
+        crate::run::RUN,
+        "Run a Proxmox VE program",
+        RUN_DESCRIPTION,
+        params::schema::<crate::run::Request>(),
+        false,
+    );
     run.annotations = run.annotations.map(|a| a.open_world(true));
     if let Some(meta) = run.meta.as_mut() {
         meta.insert("pve-mcp/category".into(), json!("code"));
@@ -540,7 +529,7 @@ pub fn toolsets_tool() -> Tool {
         discovery::TOOLSETS,
         "Choose tool categories",
         "Enable or disable categories of tools for this session (never beyond the server's tier and categories); the tool list changes accordingly.",
-        discovery::toolsets_schema(),
+        params::schema::<params::Toolsets>(),
         false,
     );
     t.annotations = t.annotations.map(|a| a.destructive(false).idempotent(true));
