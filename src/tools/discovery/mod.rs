@@ -6,13 +6,14 @@
 //! - `pve_call`: call any permitted tool by name, through the same checks as a direct call.
 //!
 //! Search and describe only ever show tools the caller may use. How search reads a query is in
-//! [`query`], how it ranks tools in [`rank`]; this module is what the discovery tools show (their
-//! arguments are typed in [`super::params`]).
+//! [`query`] (what its ids and names are, in [`ids`]), how it ranks tools in [`rank`]; this module
+//! is what the discovery tools show (their arguments are typed in [`super::params`]).
 
 use serde_json::{Value, json};
 
 use crate::tools::registry::ToolDef;
 
+mod ids;
 mod query;
 mod rank;
 
@@ -63,6 +64,7 @@ pub fn signature(tool: &ToolDef) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::ids::*;
     use super::query::*;
     use super::rank::*;
     use super::*;
