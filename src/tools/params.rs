@@ -1,24 +1,26 @@
 //! The server's own tools' arguments (`pve_search`, `pve_describe`, `pve_call`, `pve_run`,
-//! `pve_toolsets`, `pve_whoami`, `pve_approve`) as typed structs: each argument's name, type,
-//! bounds and description are written once, on its field. The listings' input schemas are derived
-//! from these structs ([`schema`], schemars, shaped to stay as small as the tools' budgets need),
-//! and a call's arguments are read into them ([`read`]) with errors naming the field.
+//! `pve_toolsets`, `pve_whoami`, `pve_approve`) as typed structs: each argument's name, type and
+//! description are written once, on its field, and its bounds once, as a constant of [`fields`]
+//! that both the field's schema attribute and its reader take. The listings' input schemas are
+//! derived from these structs ([`schema`], schemars, shaped to stay as small as the tools' budgets
+//! need), and a call's arguments are read into them ([`read`]) with errors naming the field.
 //!
 //! Reading is as lenient as it has always been: a flag may come as text (`"true"`), a list as
 //! comma-separated text, `pve_call`'s `arguments` as JSON text, a `null` as if the field were left
 //! out; only `pve_run` refuses arguments it does not know.
 
-use std::ops::RangeInclusive;
-
 use rmcp::model::JsonObject;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::tools::arguments::as_boolean;
 use crate::tools::generated::Category;
+
+mod fields;
+
+pub use fields::{Answer, MAX_CODE};
 
 /// A server tool's arguments.
 pub trait Params: DeserializeOwned + JsonSchema {
@@ -129,22 +131,15 @@ fn says_nothing(v: &Value) -> bool {
 #[schemars(extend("additionalProperties" = false))]
 pub struct Search {
     /// What you want to do, in plain words (e.g. "take a snapshot of a VM").
-    #[serde(deserialize_with = "query")]
+    #[serde(deserialize_with = "fields::query")]
     pub query: String,
-    #[serde(default = "default_limit", deserialize_with = "limit")]
-    #[schemars(range(min = *LIMIT.start(), max = *LIMIT.end()))]
+    #[serde(default = "fields::default_limit", deserialize_with = "fields::limit")]
+    #[schemars(range(min = *fields::LIMIT.start(), max = *fields::LIMIT.end()))]
     pub limit: usize,
     /// Only tools of this category.
-    #[serde(default, deserialize_with = "category")]
+    #[serde(default, deserialize_with = "fields::category")]
     #[schemars(schema_with = "category_name")]
     pub category: Option<Category>,
-}
-
-/// How many hits `pve_search` gives: 8 unless asked, at most 25.
-const LIMIT: RangeInclusive<usize> = 1..=25;
-
-fn default_limit() -> usize {
-    8
 }
 
 impl Params for Search {
@@ -157,13 +152,10 @@ impl Params for Search {
 #[schemars(extend("additionalProperties" = false))]
 pub struct Describe {
     /// Tool names from pve_search.
-    #[serde(deserialize_with = "tool_names")]
-    #[schemars(length(min = *NAMES.start(), max = *NAMES.end()))]
+    #[serde(deserialize_with = "fields::tool_names")]
+    #[schemars(length(min = *fields::NAMES.start(), max = *fields::NAMES.end()))]
     pub names: Vec<String>,
 }
-
-/// How many tools one `pve_describe` describes.
-const NAMES: RangeInclusive<usize> = 1..=10;
 
 impl Params for Describe {
     const TOOL: &'static str = super::discovery::DESCRIBE;
@@ -175,15 +167,15 @@ impl Params for Describe {
 #[schemars(extend("additionalProperties" = false))]
 pub struct Call {
     /// Tool name from pve_search.
-    #[serde(deserialize_with = "tool_name")]
+    #[serde(deserialize_with = "fields::tool_name")]
     pub name: String,
     /// The tool's arguments, as pve_describe shows them.
-    #[serde(default, deserialize_with = "object_or_json_text")]
+    #[serde(default, deserialize_with = "fields::object_or_json_text")]
     #[schemars(schema_with = "any_object")]
     pub arguments: Map<String, Value>,
     /// The cluster to call, next to `name` (or inside `arguments`). Listed only where a
     /// configuration file names clusters, with their names (`catalog::add_cluster_argument`).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "fields::present")]
     #[schemars(skip)]
     pub cluster: Option<Value>,
 }
@@ -198,11 +190,11 @@ impl Params for Call {
 #[schemars(extend("additionalProperties" = false))]
 pub struct Toolsets {
     /// Categories to add to this session's tools.
-    #[serde(default, deserialize_with = "enable")]
+    #[serde(default, deserialize_with = "fields::enable")]
     #[schemars(schema_with = "category_names")]
     pub enable: Vec<Category>,
     /// Categories to remove.
-    #[serde(default, deserialize_with = "disable")]
+    #[serde(default, deserialize_with = "fields::disable")]
     #[schemars(schema_with = "category_names")]
     pub disable: Vec<Category>,
 }
@@ -223,20 +215,10 @@ pub struct Whoami {}
 #[schemars(transform = every_property_required)]
 pub struct Approve {
     /// The approval id the confirmation view was given.
-    #[serde(default, deserialize_with = "text_or_empty")]
+    #[serde(default, deserialize_with = "fields::text_or_empty")]
     pub approval: String,
-    #[serde(default, deserialize_with = "answer")]
+    #[serde(default, deserialize_with = "fields::answer")]
     pub answer: Answer,
-}
-
-// What the person answered in the confirmation view. Not a doc comment: schemars would list it as
-// the `answer` argument's description, which the view does not need.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Answer {
-    Approve,
-    #[default]
-    Deny,
 }
 
 impl Params for Approve {
@@ -249,19 +231,16 @@ impl Params for Approve {
 #[serde(deny_unknown_fields)]
 pub struct Run {
     /// JavaScript: the body of an async function; `return` the result.
-    #[serde(deserialize_with = "code")]
+    #[serde(deserialize_with = "fields::code")]
     pub code: String,
     /// Send reads only; list the writes as a plan.
-    #[serde(default, deserialize_with = "flag")]
+    #[serde(default, deserialize_with = "fields::flag")]
     pub dry_run: bool,
     /// plan_id of a dry run the user approved.
-    #[serde(default, deserialize_with = "plan_id")]
+    #[serde(default, deserialize_with = "fields::plan_id")]
     #[schemars(with = "String")]
     pub approve: Option<String>,
 }
-
-/// Longest program text accepted, in bytes.
-pub const MAX_CODE: usize = 100_000;
 
 impl Params for Run {
     const TOOL: &'static str = "pve_run";
@@ -272,138 +251,6 @@ impl Params for Run {
             return Err("`dry_run` and `approve` exclude each other: dry-run first, then approve its plan_id".into());
         }
         Ok(self)
-    }
-}
-
-// The field readers: each takes what a client sent (`null` as if left out, where a field may be)
-// and says what was expected, naming the field.
-
-type Read<T, E> = Result<T, E>;
-
-fn query<'de, D: Deserializer<'de>>(d: D) -> Read<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) if !s.trim().is_empty() => Ok(s),
-        _ => Err(D::Error::missing_field("query")),
-    }
-}
-
-fn limit<'de, D: Deserializer<'de>>(d: D) -> Read<usize, D::Error> {
-    let v = Value::deserialize(d)?;
-    if v.is_null() {
-        return Ok(default_limit());
-    }
-    let n = v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
-    match n.and_then(|n| usize::try_from(n).ok()) {
-        Some(n) if LIMIT.contains(&n) => Ok(n),
-        _ => Err(D::Error::custom(format!("`limit`: expected an integer from {} to {}", LIMIT.start(), LIMIT.end()))),
-    }
-}
-
-/// A category's name; anything but text reads as no category.
-fn category<'de, D: Deserializer<'de>>(d: D) -> Read<Option<Category>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(c) => match Category::parse(&c) {
-            Some(c) => Ok(Some(c)),
-            None => Err(D::Error::custom(format!("`category`: unknown category `{c}`"))),
-        },
-        _ => Ok(None),
-    }
-}
-
-/// Names as an array (its text items) or as comma-separated text.
-fn names_of(v: Value) -> Option<Vec<String>> {
-    match v {
-        Value::Array(a) => Some(a.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()),
-        Value::String(s) => Some(s.split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect()),
-        _ => None,
-    }
-}
-
-fn tool_names<'de, D: Deserializer<'de>>(d: D) -> Read<Vec<String>, D::Error> {
-    let names = names_of(Value::deserialize(d)?).ok_or_else(|| D::Error::missing_field("names"))?;
-    if !NAMES.contains(&names.len()) {
-        return Err(D::Error::custom(format!("`names`: expected {} to {} tool names", NAMES.start(), NAMES.end())));
-    }
-    Ok(names)
-}
-
-fn tool_name<'de, D: Deserializer<'de>>(d: D) -> Read<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) => Ok(s),
-        _ => Err(D::Error::missing_field("name")),
-    }
-}
-
-fn object_or_json_text<'de, D: Deserializer<'de>>(d: D) -> Read<Map<String, Value>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(Map::new()),
-        Value::Object(o) => Ok(o),
-        Value::String(s) => match serde_json::from_str::<Value>(&s) {
-            Ok(Value::Object(o)) => Ok(o),
-            _ => Err(D::Error::custom("`arguments`: expected an object (or JSON text of one)")),
-        },
-        _ => Err(D::Error::custom("`arguments`: expected an object")),
-    }
-}
-
-/// Any value but `null`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Read<Option<Value>, D::Error> {
-    Ok(Some(Value::deserialize(d)?).filter(|v| !v.is_null()))
-}
-
-fn categories<E: serde::de::Error>(v: Value, field: &str) -> Read<Vec<Category>, E> {
-    if v.is_null() {
-        return Ok(Vec::new());
-    }
-    let names = names_of(v).ok_or_else(|| E::custom(format!("`{field}`: expected an array of category names")))?;
-    names
-        .iter()
-        .map(|n| Category::parse(n).ok_or_else(|| E::custom(format!("`{field}`: unknown category `{n}`"))))
-        .collect()
-}
-
-fn enable<'de, D: Deserializer<'de>>(d: D) -> Read<Vec<Category>, D::Error> {
-    categories(Value::deserialize(d)?, "enable")
-}
-
-fn disable<'de, D: Deserializer<'de>>(d: D) -> Read<Vec<Category>, D::Error> {
-    categories(Value::deserialize(d)?, "disable")
-}
-
-/// Text, or empty for anything else.
-fn text_or_empty<'de, D: Deserializer<'de>>(d: D) -> Read<String, D::Error> {
-    Ok(Value::deserialize(d)?.as_str().unwrap_or_default().to_owned())
-}
-
-/// `approve` approves; anything else denies.
-fn answer<'de, D: Deserializer<'de>>(d: D) -> Read<Answer, D::Error> {
-    Ok(if Value::deserialize(d)?.as_str() == Some("approve") { Answer::Approve } else { Answer::Deny })
-}
-
-fn code<'de, D: Deserializer<'de>>(d: D) -> Read<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) if s.len() > MAX_CODE => {
-            Err(D::Error::custom(format!("`code`: {} bytes, over the limit of {MAX_CODE}", s.len())))
-        }
-        Value::String(s) if !s.trim().is_empty() => Ok(s),
-        Value::String(_) | Value::Null => Err(D::Error::missing_field("code")),
-        _ => Err(D::Error::custom("`code`: expected JavaScript text")),
-    }
-}
-
-/// `dry_run`: true or false, also as text (`"true"`, `"yes"`) or 1/0.
-fn flag<'de, D: Deserializer<'de>>(d: D) -> Read<bool, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(false),
-        v => as_boolean(&v).ok_or_else(|| D::Error::custom("`dry_run`: expected true or false")),
-    }
-}
-
-fn plan_id<'de, D: Deserializer<'de>>(d: D) -> Read<Option<String>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::String(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_owned())),
-        _ => Err(D::Error::custom("`approve`: expected the `plan_id` of a dry run")),
     }
 }
 
