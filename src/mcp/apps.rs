@@ -7,11 +7,11 @@ use rmcp::ErrorData as McpError;
 use rmcp::model::{CallToolResult, ReadResourceResult, Resource, ResourceContents, Tool};
 use serde_json::{Map, Value, json};
 
-use super::discovery_tools::field;
 use super::hooks::{APP_MIME_TYPE, APPROVE_TOOL, AppApprovals, CONFIRM_VIEW_HTML, CONFIRM_VIEW_URI};
 use super::result;
 use crate::call::Backend;
 use crate::tools::discovery;
+use crate::tools::params::{self, Answer, Approve};
 use crate::tools::registry;
 
 fn ui_meta(visibility: Option<&[&str]>) -> Value {
@@ -35,15 +35,7 @@ pub(super) fn point_gated_tools_to_the_view(tools: &mut Vec<Tool>) {
 
 /// `pve_approve`: the view's answer. Hosts offer it to the view only, never to the model.
 pub(super) fn approve_tool() -> Tool {
-    let schema = json!({
-        "type": "object",
-        "properties": {
-            "approval": {"type": "string", "description": "The approval id the confirmation view was given."},
-            "answer": {"type": "string", "enum": ["approve", "deny"]}
-        },
-        "required": ["approval", "answer"]
-    });
-    let Value::Object(schema) = schema else { unreachable!("an object literal") };
+    let schema = params::schema::<Approve>();
     let mut tool =
         Tool::new(APPROVE_TOOL, "The person's answer from the confirmation view (called by the view only).", schema);
     let mut meta = rmcp::model::MetaObject::new();
@@ -80,14 +72,13 @@ pub(super) fn answer(
     backend: &Backend,
     args: &Map<String, Value>,
 ) -> Result<(String, Map<String, Value>), Box<CallToolResult>> {
-    let id = field(args, "approval").and_then(Value::as_str).unwrap_or_default();
-    let yes = field(args, "answer").and_then(Value::as_str) == Some("approve");
-    let Some((tool, arguments)) = approvals.take(id) else {
+    let Approve { approval, answer } = params::read(args).unwrap_or_default();
+    let Some((tool, arguments)) = approvals.take(&approval) else {
         return Err(Box::new(result::error(
             "pve_approve: this approval is unknown, already used or expired; nothing was sent to PVE",
         )));
     };
-    if yes {
+    if answer == Answer::Approve {
         return Ok((tool, arguments));
     }
     crate::call::line::Line::follow_up(backend, &tool).denied("the user denied it in the confirmation view");

@@ -11,32 +11,27 @@
 //! Tokens are estimated at 4 bytes each for the budget; `cargo run --example tools_stats` counts
 //! them with the cl100k tokenizer.
 //!
-//! Longer than most modules because it is one contract: how a tool looks in a listing (compact
-//! descriptions, schemas with the overlay arguments, the server's own tools) and the token estimate
-//! that picks the mode must agree, so they are kept side by side.
+//! How a generated tool looks in a listing (compact descriptions, schemas with the overlay
+//! arguments) is [`entry`]; the server's own tools are [`own_tools`]. The token estimate here that
+//! picks the mode must agree with them: `LISTING_OVERHEAD` is measured on [`entry`]'s output.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use rmcp::model::{JsonObject, MetaObject, Tool, ToolAnnotations};
-use serde_json::{Value, json};
+use rmcp::model::Tool;
+use serde_json::json;
 
 use crate::config::ToolMode;
 use crate::policy::Policy;
-use crate::policy::gate;
-use crate::tools::discovery;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};
 
-/// How much schema text a tool carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detail {
-    /// First sentences and compact schemas (for `tools/list`).
-    Compact,
-    /// Everything the schema says (for `pve_describe`).
-    Full,
-}
+mod entry;
+mod own_tools;
+
+pub use entry::{Detail, add_cluster_argument, cluster_property, mcp_tool, with_output_schema};
+pub use own_tools::{code_tools, discovery_tools, toolsets_tool};
 
 /// The mode a session runs in, once `auto` is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,9 +77,8 @@ fn estimate_direct_tokens<'a>(defs: impl Iterator<Item = &'a ToolDef>) -> usize 
 }
 
 /// A session's `tools/list`, serialized once per profile (tier, categories, mode, budget,
-/// toolsets, configured cluster names: they decide it entirely) and shared by every session with
-/// that profile. Transports that can write it as it is (stdio) never hold it parsed; the others
-/// parse it once, on first use.
+/// toolsets: they decide it entirely) and shared by every session with that profile. Transports
+/// that can write it as it is (stdio) never hold it parsed; the others parse it once, on first use.
 #[derive(Debug)]
 pub struct Listing {
     /// Its place in the process's profile cache, for [`Listing::by_id`].
@@ -138,8 +132,7 @@ fn profiles() -> &'static Profiles {
     PROFILES.get_or_init(Default::default)
 }
 
-/// The listing of a profile: built on first use, then shared. `clusters` are the configured
-/// cluster names (see [`add_cluster_argument`]; none for the environment's one cluster).
+/// The listing of a profile: built on first use, then shared.
 pub fn listing(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool, clusters: &[String]) -> Arc<Listing> {
     listing_without(policy, mode, budget, toolsets, &BTreeSet::new(), clusters)
 }
@@ -214,7 +207,7 @@ fn items_tokens(items: &[Item]) -> usize {
 /// without for the budgeted modes. Not kept: a listing is built once per profile, and the entries
 /// of a whole tier would double its memory.
 fn listed(def: &'static ToolDef, with_output: bool, clusters: &[String]) -> Item {
-    (def.name.to_owned(), Cow::Owned(listed_text(def, with_output, clusters)))
+    (def.name.to_owned(), Cow::Owned(entry::listed_text(def, with_output, clusters)))
 }
 
 /// The listed names and the `tools` array as JSON text, each item's text dropped once copied.
@@ -231,13 +224,6 @@ fn joined(items: impl IntoIterator<Item = Item>) -> (Vec<String>, String) {
     json.push(']');
     json.shrink_to_fit();
     (names, json)
-}
-
-/// The tool with its output schema, where PVE declares returned properties. Only the explicit
-/// `direct` mode lists them: they would crowd the `auto` and `discover` budgets out.
-pub fn with_output_schema(mut tool: Tool, def: &ToolDef) -> Tool {
-    tool.output_schema = def.output_schema.and_then(|s| serde_json::from_str::<JsonObject>(s).ok()).map(Arc::new);
-    tool
 }
 
 /// The items of a profile's listing, in order; the direct mode's are made one at a time, as the
@@ -288,271 +274,6 @@ fn build<'a>(
     }
 }
 
-/// The arguments the overlays add to a generated tool's input schema (confirmation gate, task
-/// waiting), listed before the tool's own.
-fn overlay_properties(def: &ToolDef, detail: Detail) -> Vec<(&'static str, Value)> {
-    let mut additions = gate::schema_additions(def, detail == Detail::Full);
-    if def.task {
-        additions.push(("wait", json!({"type": "boolean", "description": "Wait for the PVE task's end (default true); false returns its UPID."})));
-        additions.push((
-            "task_timeout",
-            json!({"type": "number", "minimum": 1, "maximum": 86400, "description": "Seconds to wait (default 600)."}),
-        ));
-    }
-    additions
-}
-
-/// The `cluster` argument of a tool's schema, for these configured names.
-pub fn cluster_property(names: &[String]) -> Value {
-    let description = if names.len() > 1 {
-        "The cluster to call (required)."
-    } else {
-        "The cluster to call (optional: there is one)."
-    };
-    json!({"type": "string", "enum": names, "description": description})
-}
-
-/// Adds the `cluster` argument to a tool's input schema (required with more than one name).
-/// `names` are the configuration file's `[[cluster]]` names, all of them (what a caller may call
-/// is checked when it calls); without any (the environment's one cluster) the schema is unchanged.
-pub fn add_cluster_argument(schema: &mut JsonObject, names: &[String]) {
-    if names.is_empty() {
-        return;
-    }
-    if let Some(Value::Object(props)) = schema.get_mut("properties") {
-        props.insert(crate::call::cluster::ARG.into(), cluster_property(names));
-    } else {
-        schema.insert("properties".into(), json!({ crate::call::cluster::ARG: cluster_property(names) }));
-    }
-    if names.len() > 1 {
-        match schema.get_mut("required") {
-            Some(Value::Array(r)) => r.push(json!(crate::call::cluster::ARG)),
-            _ => {
-                schema.insert("required".into(), json!([crate::call::cluster::ARG]));
-            }
-        }
-    }
-}
-
-/// A generated tool as MCP clients see it, with the overlay arguments (gate, task waiting, and
-/// `cluster` when a configuration file names clusters) added.
-pub fn mcp_tool(def: &ToolDef, detail: Detail, clusters: &[String]) -> Tool {
-    let mut tool = mcp_tool_alone(def, detail);
-    if !clusters.is_empty() {
-        add_cluster_argument(std::sync::Arc::make_mut(&mut tool.input_schema), clusters);
-    }
-    tool
-}
-
-fn mcp_tool_alone(def: &ToolDef, detail: Detail) -> Tool {
-    let text = match detail {
-        Detail::Compact => def.compact_schema,
-        Detail::Full => def.input_schema,
-    };
-    let mut schema: JsonObject = serde_json::from_str(text).unwrap_or_default();
-    if let Some(Value::Object(props)) = schema.get_mut("properties") {
-        let own = std::mem::take(props);
-        props.extend(overlay_properties(def, detail).into_iter().map(|(k, v)| (k.to_owned(), v)));
-        props.extend(own);
-    }
-    let mut tool = shell(def, detail);
-    tool.input_schema = Arc::new(schema);
-    tool
-}
-
-/// A generated tool's compact listing entry as JSON text, the same bytes as serializing
-/// [`mcp_tool`]'s value, without parsing its schema: the overlay arguments are written into the
-/// generated schema text, whose `properties` member always comes second.
-fn listed_text(def: &ToolDef, with_output: bool, clusters: &[String]) -> String {
-    const PROPERTIES: &str = r#"{"type":"object","properties":{"#;
-    const EMPTY_SCHEMA: &str = r#""inputSchema":{}"#;
-    const EMPTY_OUTPUT: &str = r#""outputSchema":{}"#;
-    let output = def.output_schema.filter(|_| with_output);
-    let fallback = || {
-        let tool = mcp_tool(def, Detail::Compact, clusters);
-        let tool = if with_output { with_output_schema(tool, def) } else { tool };
-        serde_json::to_string(&tool).unwrap_or_default()
-    };
-    // With configured clusters the schema also gets its `cluster` argument: the parsed way.
-    if !clusters.is_empty() {
-        return fallback();
-    }
-    let Some(own) = def.compact_schema.strip_prefix(PROPERTIES) else { return fallback() };
-    let mut schema = String::with_capacity(def.compact_schema.len() + 200);
-    schema.push_str(PROPERTIES);
-    let overlays = overlay_properties(def, Detail::Compact);
-    for (i, (name, value)) in overlays.iter().enumerate() {
-        if i > 0 {
-            schema.push(',');
-        }
-        schema.push_str(&Value::String((*name).to_owned()).to_string());
-        schema.push(':');
-        schema.push_str(&value.to_string());
-    }
-    if !overlays.is_empty() && !own.starts_with('}') {
-        schema.push(',');
-    }
-    schema.push_str(own);
-    let mut tool = shell(def, Detail::Compact);
-    if output.is_some() {
-        tool.output_schema = Some(Arc::new(JsonObject::new()));
-    }
-    let shell = serde_json::to_string(&tool).unwrap_or_default();
-    let Some(at) = shell.find(EMPTY_SCHEMA) else { return fallback() };
-    let mut text = format!("{}\"inputSchema\":{schema}{}", &shell[..at], &shell[at + EMPTY_SCHEMA.len()..]);
-    if let Some(output) = output {
-        let Some(at) = text.find(EMPTY_OUTPUT) else { return fallback() };
-        text.replace_range(at..at + EMPTY_OUTPUT.len(), &format!("\"outputSchema\":{output}"));
-    }
-    text
-}
-
-/// Everything of a generated tool's MCP form but its input schema (left empty).
-fn shell(def: &ToolDef, detail: Detail) -> Tool {
-    let mut description = match detail {
-        Detail::Compact => def.summary.to_owned(),
-        Detail::Full => def.description.to_owned(),
-    };
-    if let Some(g) = def.gate {
-        let echo = g.target.map(|t| format!(" and `{}`=`{t}`", gate::echo_arg(t))).unwrap_or_default();
-        let when = match g.only_if {
-            Some(crate::tools::registry::When::True(f)) => format!(" if `{f}`"),
-            Some(crate::tools::registry::When::Names(f, prefix)) => format!(" if `{f}` names `{prefix}…`"),
-            None => String::new(),
-        };
-        let why = if g.reason == "destructive" { "Destructive".to_owned() } else { format!("Gated ({})", g.reason) };
-        description.push_str(&format!(". {why}{when}: ask the user, then pass `confirm: true`{echo}."));
-    }
-    let mut tool = Tool::new(def.name, description, JsonObject::new());
-    tool.title = Some(def.title.to_owned());
-    tool.annotations = Some(
-        ToolAnnotations::new()
-            .read_only(def.read_only)
-            .destructive(def.destructive)
-            .idempotent(def.idempotent)
-            .open_world(def.open_world),
-    );
-    let mut meta = MetaObject::new();
-    meta.insert("pve-mcp/method".into(), json!(def.method.as_str()));
-    meta.insert("pve-mcp/path".into(), json!(def.path));
-    meta.insert("pve-mcp/tier".into(), json!(def.tier.as_str()));
-    meta.insert("pve-mcp/category".into(), json!(def.category.as_str()));
-    tool.meta = Some(meta);
-    tool
-}
-
-fn meta_tool(name: &'static str, title: &str, description: &str, schema: Value, read_only: bool) -> Tool {
-    let schema: JsonObject = match schema {
-        Value::Object(o) => o,
-        _ => JsonObject::new(),
-    };
-    let mut tool = Tool::new(name, description.to_owned(), schema);
-    tool.title = Some(title.to_owned());
-    tool.annotations = Some(
-        ToolAnnotations::new().read_only(read_only).destructive(!read_only).idempotent(read_only).open_world(false),
-    );
-    let mut meta = MetaObject::new();
-    meta.insert("pve-mcp/tier".into(), json!("read-only"));
-    meta.insert("pve-mcp/category".into(), json!("discovery"));
-    tool.meta = Some(meta);
-    tool
-}
-
-/// `pve_search`, `pve_describe`, `pve_call` and `pve_whoami` (`pve_call` with the `cluster`
-/// argument of these configured names).
-pub fn discovery_tools(clusters: &[String]) -> Vec<Tool> {
-    let mut call_schema = discovery::call_schema();
-    if let Value::Object(o) = &mut call_schema {
-        add_cluster_argument(o, clusters);
-    }
-    vec![
-        meta_tool(
-            discovery::CALL,
-            "Call a Proxmox VE tool",
-            "Call any tool found with pve_search by name, with its arguments (see pve_describe). Same checks, confirmations and task waiting as a direct call.",
-            call_schema,
-            false,
-        ),
-        meta_tool(
-            discovery::DESCRIBE,
-            "Describe Proxmox VE tools",
-            "Full description and input schema of tools named by pve_search.",
-            discovery::describe_schema(),
-            true,
-        ),
-        meta_tool(
-            super::whoami::NAME,
-            "Who am I in Proxmox VE",
-            "Who pve-mcp logs in to PVE as, the tier, categories and allowlists in force, and what PVE lets that login do (effective permissions by path).",
-            super::whoami::schema(),
-            true,
-        ),
-        meta_tool(
-            discovery::SEARCH,
-            "Search Proxmox VE tools",
-            "Find the tool for a task among all Proxmox VE API endpoints you may use: give plain words (\"snapshot a VM\", \"firewall rule for a container\"). Returns names, method and path, tier and one line each.",
-            discovery::search_schema(),
-            true,
-        ),
-    ]
-}
-
-/// What `pve_run` tells the model: the whole contract of a program, in few words.
-const RUN_DESCRIPTION: &str = "Run JavaScript (the body of an async function) calling Proxmox VE tools; only its return value comes back, \
-so filter inside. `await pve.call(name, args)` calls a tool from pve_search with the arguments pve_describe shows and resolves \
-to PVE's data; a write starting a task resolves when it ends, to {status, exitstatus: \"OK\", upid}. A refused or failed call \
-throws an Error saying why. Calls get the same checks, allowlists and audit as direct calls. console.log() lines come back in \
-`log`; `await sleep(ms)`. No require, fetch, process, timers, files. Limits: wall time (default 300 s), 500 calls, 64 MB.\n\
-Writes: first run with dry_run: true: reads are sent, writes return placeholders and are listed as `plan` with a `plan_id`. \
-Show the plan to the user; once they agree, run the same program with approve: plan_id (gated calls pass only so; it stops \
-at any write not in the plan).\n\
-Example: const vms = await pve.call(\"cluster_resources_list\", {type: \"vm\"});\n\
-return vms.filter(v => v.status === \"running\").map(v => v.name);";
-
-/// `pve_run`'s input schema.
-fn run_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "code": {"type": "string", "description": "JavaScript: the body of an async function; `return` the result."},
-            "dry_run": {"type": "boolean", "description": "Send reads only; list the writes as a plan."},
-            "approve": {"type": "string", "description": "plan_id of a dry run the user approved."}
-        },
-        "required": ["code"],
-        "additionalProperties": false
-    })
-}
-
-/// Code mode's tools: `pve_search`, `pve_describe`, `pve_run` (`pve_whoami` stays callable by name,
-/// unlisted, to keep the listing small).
-pub fn code_tools() -> Vec<Tool> {
-    let mut run = meta_tool(crate::run::RUN, "Run a Proxmox VE program", RUN_DESCRIPTION, run_schema(), false);
-    run.annotations = run.annotations.map(|a| a.open_world(true));
-    if let Some(meta) = run.meta.as_mut() {
-        meta.insert("pve-mcp/category".into(), json!("code"));
-    }
-    let mut tools: Vec<Tool> = discovery_tools(&[])
-        .into_iter()
-        .filter(|t| t.name != discovery::CALL && t.name != super::whoami::NAME)
-        .collect();
-    tools.push(run);
-    tools.sort_by(|a, b| a.name.cmp(&b.name));
-    tools
-}
-
-/// `pve_toolsets`: enable or disable categories for this session.
-pub fn toolsets_tool() -> Tool {
-    let mut t = meta_tool(
-        discovery::TOOLSETS,
-        "Choose tool categories",
-        "Enable or disable categories of tools for this session (never beyond the server's tier and categories); the tool list changes accordingly.",
-        discovery::toolsets_schema(),
-        false,
-    );
-    t.annotations = t.annotations.map(|a| a.destructive(false).idempotent(true));
-    t
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,55 +307,10 @@ mod tests {
     }
 
     #[test]
-    fn compact_tools_are_smaller_than_full_ones() {
-        let size = |t: &Tool| serde_json::to_string(t).unwrap().len();
-        let compact: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Compact, &[]))).sum();
-        let full: usize = registry::all().iter().map(|d| size(&mcp_tool(d, Detail::Full, &[]))).sum();
-        assert!(compact * 5 < full * 4, "compact {compact} bytes, full {full} bytes");
-    }
-
-    #[test]
-    fn listed_text_is_the_serialized_tool_for_every_tool() {
-        for def in registry::all() {
-            let typed = serde_json::to_string(&mcp_tool(def, Detail::Compact, &[])).unwrap();
-            assert_eq!(listed_text(def, false, &[]), typed, "{}", def.name);
-            let with_output =
-                serde_json::to_string(&with_output_schema(mcp_tool(def, Detail::Compact, &[]), def)).unwrap();
-            assert_eq!(listed_text(def, true, &[]), with_output, "{}", def.name);
-        }
-    }
-
-    #[test]
     fn a_profile_is_built_once_and_shared() {
         let a = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[]);
         let b = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[]);
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(a.len(), policy(Tier::Full).visible_tools().count());
-    }
-
-    #[test]
-    fn several_clusters_make_the_cluster_argument_a_required_enum() {
-        let mut t = mcp_tool_alone(registry::find("qemu_vm_list").unwrap(), Detail::Compact);
-        let names = vec!["home".to_owned(), "lab".to_owned()];
-        add_cluster_argument(std::sync::Arc::make_mut(&mut t.input_schema), &names);
-        assert_eq!(t.input_schema["properties"]["cluster"]["enum"], json!(["home", "lab"]));
-        assert!(t.input_schema["required"].as_array().unwrap().contains(&json!("cluster")));
-        assert!(t.input_schema["required"].as_array().unwrap().contains(&json!("node")));
-    }
-
-    #[test]
-    fn one_cluster_makes_the_cluster_argument_optional() {
-        let mut t = mcp_tool_alone(registry::find("nodes_list").unwrap(), Detail::Compact);
-        let required_before = t.input_schema.get("required").cloned();
-        add_cluster_argument(std::sync::Arc::make_mut(&mut t.input_schema), &["home".to_owned()]);
-        assert_eq!(t.input_schema["properties"]["cluster"]["enum"], json!(["home"]));
-        assert_eq!(t.input_schema.get("required").cloned(), required_before);
-    }
-
-    #[test]
-    fn gated_tools_carry_the_gate_arguments() {
-        let t = mcp_tool(registry::find("qemu_vm_delete").unwrap(), Detail::Compact, &[]);
-        let props = t.input_schema.get("properties").unwrap();
-        assert!(props.get("confirm").is_some() && props.get("confirm_vmid").is_some());
     }
 }

@@ -11,13 +11,8 @@ use super::result;
 use crate::call::cluster::Clusters;
 use crate::policy::Refusal;
 use crate::tools::discovery;
-use crate::tools::generated::Category;
+use crate::tools::params::{self, Describe, Search};
 use crate::tools::registry::{self, ToolDef};
-
-/// Arguments of a discovery tool, or an error result naming the field.
-pub(super) fn field<'a>(args: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    args.get(name).filter(|v| !v.is_null())
-}
 
 /// `pve_search`: the tools `visible` lets this session call that match the query.
 pub(super) fn search(
@@ -26,24 +21,11 @@ pub(super) fn search(
     clusters: &Clusters,
     limit_tokens: usize,
 ) -> CallToolResult {
-    let Some(query) = field(args, "query").and_then(Value::as_str).filter(|q| !q.trim().is_empty()) else {
-        return result::error("pve_search: `query`: is required: what you want to do, in plain words");
+    let Search { query, limit, category } = match params::read(args) {
+        Ok(s) => s,
+        Err(e) => return result::error(format!("pve_search: {e}")),
     };
-    let limit = match field(args, "limit") {
-        None => 8,
-        Some(v) => match v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
-            Some(n @ 1..=25) => n as usize,
-            _ => return result::error("pve_search: `limit`: expected an integer from 1 to 25"),
-        },
-    };
-    let category = match field(args, "category").and_then(Value::as_str) {
-        None => None,
-        Some(c) => match Category::parse(c) {
-            Some(c) => Some(c),
-            None => return result::error(format!("pve_search: `category`: unknown category `{c}`")),
-        },
-    };
-    let hits = discovery::search(query, limit, |t| visible(t) && category.is_none_or(|c| t.category == c));
+    let hits = discovery::search(&query, limit, |t| visible(t) && category.is_none_or(|c| t.category == c));
     let tools: Vec<Value> = hits.iter().map(|h| on_clusters(discovery::hit_json(h), h.tool, clusters)).collect();
     result::bounded(json!({ "data": tools }), None, limit_tokens)
 }
@@ -68,14 +50,10 @@ pub(super) fn describe(
     limit_tokens: usize,
     typed: bool,
 ) -> CallToolResult {
-    let names: Vec<String> = match field(args, "names") {
-        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-        Some(Value::String(s)) => s.split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect(),
-        _ => return result::error("pve_describe: `names`: is required: an array of tool names from pve_search"),
+    let Describe { names } = match params::read(args) {
+        Ok(d) => d,
+        Err(e) => return result::error(format!("pve_describe: {e}")),
     };
-    if names.is_empty() || names.len() > 10 {
-        return result::error("pve_describe: `names`: expected 1 to 10 tool names");
-    }
     let mut tools = Vec::new();
     let mut unknown = Vec::new();
     let mut unavailable = Vec::new();

@@ -91,7 +91,7 @@ pub(super) const APP_MIME_TYPE: &str = "text/html;profile=mcp-app";
 /// The view itself: shows the prompt and the live target, and answers with `pve_approve`.
 pub(super) const CONFIRM_VIEW_HTML: &str = include_str!("confirm_view.html");
 /// The tool the view calls with the person's answer; visible to the app only.
-pub(super) const APPROVE_TOOL: &str = "pve_approve";
+pub(super) const APPROVE_TOOL: &str = <crate::tools::params::Approve as crate::tools::params::Params>::TOOL;
 
 pub(super) fn client_has_apps(context: &RequestContext<RoleServer>) -> bool {
     context.client_capabilities().is_some_and(|c| c.extensions.as_ref().is_some_and(|e| e.contains_key(APPS_EXTENSION)))

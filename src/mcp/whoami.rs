@@ -110,8 +110,3 @@ pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: b
     }
     out
 }
-
-/// `pve_whoami` as a listed tool (no arguments; read-only).
-pub fn schema() -> Value {
-    json!({"type": "object", "properties": {}, "additionalProperties": false})
-}

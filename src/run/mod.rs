@@ -29,55 +29,15 @@ use crate::config::state_key::StateKey;
 use crate::policy::Policy;
 use crate::policy::gate::Confirmer;
 use crate::pve::task::ProgressSink;
+use crate::tools::params::Params;
 use engine::{CallRequest, Limits, STOP_CANCELLED, STOP_WALL, ScriptError, Stop};
 use plan::{PlanError, PlannedWrite, WriteDigest};
 
 /// The tool's name.
-pub const RUN: &str = "pve_run";
+pub const RUN: &str = <Request as Params>::TOOL;
 
-/// Longest program text accepted, in bytes.
-const MAX_CODE: usize = 100_000;
-
-/// What a `pve_run` call asks.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Request {
-    pub code: String,
-    pub dry_run: bool,
-    pub approve: Option<String>,
-}
-
-impl Request {
-    /// Reads the tool's arguments; an error names the field.
-    pub fn parse(args: &Map<String, Value>) -> Result<Request, String> {
-        let get = |k: &str| args.get(k).filter(|v| !v.is_null());
-        if let Some(k) = args.keys().find(|k| !matches!(k.as_str(), "code" | "dry_run" | "approve")) {
-            return Err(format!("`{k}`: unknown argument; pve_run takes `code`, `dry_run` and `approve`"));
-        }
-        let code = match get("code") {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-            Some(Value::String(_)) | None => {
-                return Err("`code`: is required: JavaScript, the body of an async function".into());
-            }
-            Some(_) => return Err("`code`: expected JavaScript text".into()),
-        };
-        if code.len() > MAX_CODE {
-            return Err(format!("`code`: {} bytes, over the limit of {MAX_CODE}", code.len()));
-        }
-        let dry_run = match get("dry_run") {
-            None => false,
-            Some(v) => crate::tools::arguments::as_boolean(v).ok_or("`dry_run`: expected true or false")?,
-        };
-        let approve = match get("approve") {
-            None => None,
-            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            Some(_) => return Err("`approve`: expected the `plan_id` of a dry run".into()),
-        };
-        if dry_run && approve.is_some() {
-            return Err("`dry_run` and `approve` exclude each other: dry-run first, then approve its plan_id".into());
-        }
-        Ok(Request { code, dry_run, approve })
-    }
-}
+/// What a `pve_run` call asks: its arguments, read by [`crate::tools::params::read`].
+pub use crate::tools::params::Run as Request;
 
 /// Where a run's calls go and how they may reach the client.
 pub struct Env<'a> {
@@ -352,38 +312,5 @@ async fn one_call(
         )),
         Err(CallError::Stopped(why)) => Err(why),
         Err(e) => Err(format!("{tool}: {e}")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap()
-    }
-
-    #[test]
-    fn a_run_needs_code() {
-        let e = Request::parse(&args(json!({}))).unwrap_err();
-        assert!(e.starts_with("`code`: is required"), "{e}");
-    }
-
-    #[test]
-    fn dry_run_and_approve_exclude_each_other() {
-        let e = Request::parse(&args(json!({"code": "return 1", "dry_run": true, "approve": "plan1.x"}))).unwrap_err();
-        assert!(e.contains("exclude each other"), "{e}");
-    }
-
-    #[test]
-    fn an_unknown_argument_is_named() {
-        let e = Request::parse(&args(json!({"code": "return 1", "timeout": 5}))).unwrap_err();
-        assert!(e.starts_with("`timeout`: unknown argument"), "{e}");
-    }
-
-    #[test]
-    fn dry_run_may_be_given_as_text() {
-        let r = Request::parse(&args(json!({"code": "return 1", "dry_run": "true"}))).unwrap();
-        assert!(r.dry_run && r.approve.is_none());
     }
 }

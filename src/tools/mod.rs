@@ -1,6 +1,7 @@
 //! Stage 2, the tools. Owns the generated table of every tool ([`generated`], [`registry`]), the
 //! reading and checking of a tool's arguments into its typed request ([`arguments`]), and
-//! discovery search over the table ([`discovery`]).
+//! discovery search over the table ([`discovery`]); the server's own tools' arguments, typed, with
+//! the schemas derived from them ([`params`]).
 //!
 //! Decides nothing about who may call what (that is [`crate::policy`]) and sends nothing.
 
@@ -8,5 +9,6 @@ pub mod arguments;
 pub mod checks;
 pub mod discovery;
 pub mod generated;
+pub mod params;
 pub mod references;
 pub mod registry;

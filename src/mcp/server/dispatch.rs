@@ -15,7 +15,7 @@ use super::client::reach;
 use super::{PveServer, Session};
 use crate::call::cluster;
 use crate::mcp::apps;
-use crate::mcp::discovery_tools::{self, field};
+use crate::mcp::discovery_tools;
 use crate::mcp::hooks::APPROVE_TOOL;
 use crate::mcp::result;
 use crate::mcp::whoami;
@@ -23,6 +23,7 @@ use crate::policy::gate::Confirmer;
 use crate::pve::task::ProgressSink;
 use crate::tools::discovery;
 use crate::tools::generated::Category;
+use crate::tools::params::{self, Call, Toolsets};
 use crate::tools::registry::ToolDef;
 
 impl PveServer {
@@ -96,18 +97,9 @@ impl PveServer {
 
     /// `pve_toolsets`: changes the session's categories within the server's, and tells the client.
     async fn toolsets(&self, args: &Map<String, Value>, context: &RequestContext<RoleServer>) -> CallToolResult {
-        let read = |key: &str| -> Result<Vec<Category>, String> {
-            let Some(v) = field(args, key) else { return Ok(Vec::new()) };
-            let names: Vec<String> = match v {
-                Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
-                Value::String(s) => s.split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect(),
-                _ => return Err(format!("`{key}`: expected an array of category names")),
-            };
-            names.iter().map(|n| Category::parse(n).ok_or_else(|| format!("`{key}`: unknown category `{n}`"))).collect()
-        };
-        let (enable, disable) = match (read("enable"), read("disable")) {
-            (Ok(e), Ok(d)) => (e, d),
-            (Err(e), _) | (_, Err(e)) => return result::error(format!("pve_toolsets: {e}")),
+        let Toolsets { enable, disable } = match params::read(args) {
+            Ok(t) => t,
+            Err(e) => return result::error(format!("pve_toolsets: {e}")),
         };
         let ceiling = &self.shared.clusters.ceiling().categories;
         if let Some(c) = enable.iter().find(|c| !ceiling.contains(c)) {
@@ -136,7 +128,7 @@ impl PveServer {
 
     /// `pve_run`: a program whose every call takes the one call path, with this client's hooks.
     async fn run(&self, args: &Map<String, Value>, context: &RequestContext<RoleServer>) -> CallToolResult {
-        let request = match crate::run::Request::parse(args) {
+        let request = match params::read::<crate::run::Request>(args) {
             Ok(r) => r,
             Err(e) => return result::error(format!("pve_run: {e}")),
         };
@@ -164,21 +156,10 @@ impl PveServer {
 
 /// The tool `pve_call` names and its arguments (`cluster` may also be named next to `name`), or the
 /// error saying why they cannot be read.
-fn pve_call_target(args: &Map<String, Value>) -> Result<(String, Map<String, Value>), &'static str> {
-    let Some(name) = field(args, "name").and_then(Value::as_str) else {
-        return Err("pve_call: `name`: is required: a tool name from pve_search");
-    };
-    let mut inner = match field(args, "arguments") {
-        None => Map::new(),
-        Some(Value::Object(o)) => o.clone(),
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
-            Ok(Value::Object(o)) => o,
-            _ => return Err("pve_call: `arguments`: expected an object (or JSON text of one)"),
-        },
-        Some(_) => return Err("pve_call: `arguments`: expected an object"),
-    };
-    if let Some(c) = field(args, cluster::ARG).filter(|_| !inner.contains_key(cluster::ARG)) {
-        inner.insert(cluster::ARG.into(), c.clone());
+fn pve_call_target(args: &Map<String, Value>) -> Result<(String, Map<String, Value>), String> {
+    let Call { name, arguments: mut inner, cluster } = params::read(args).map_err(|e| format!("pve_call: {e}"))?;
+    if let Some(c) = cluster.filter(|_| !inner.contains_key(cluster::ARG)) {
+        inner.insert(cluster::ARG.into(), c);
     }
-    Ok((name.to_owned(), inner))
+    Ok((name, inner))
 }

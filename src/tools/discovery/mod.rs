@@ -6,13 +6,14 @@
 //! - `pve_call`: call any permitted tool by name, through the same checks as a direct call.
 //!
 //! Search and describe only ever show tools the caller may use. How search reads a query is in
-//! [`query`], how it ranks tools in [`rank`]; this module is what the discovery tools show.
+//! [`query`] (what its ids and names are, in [`ids`]), how it ranks tools in [`rank`]; this module
+//! is what the discovery tools show (their arguments are typed in [`super::params`]).
 
 use serde_json::{Value, json};
 
-use crate::tools::generated::Category;
 use crate::tools::registry::ToolDef;
 
+mod ids;
 mod query;
 mod rank;
 
@@ -61,63 +62,14 @@ pub fn signature(tool: &ToolDef) -> String {
     format!("{}({})", tool.name, args.join(", "))
 }
 
-/// The input schemas of the discovery tools.
-pub fn search_schema() -> Value {
-    let cats: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-    json!({
-        "type": "object",
-        "properties": {
-            "query": {"type": "string", "description": "What you want to do, in plain words (e.g. \"take a snapshot of a VM\")."},
-            "limit": {"type": "integer", "minimum": 1, "maximum": 25, "default": 8},
-            "category": {"type": "string", "enum": cats, "description": "Only tools of this category."}
-        },
-        "required": ["query"],
-        "additionalProperties": false
-    })
-}
-
-pub fn describe_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "names": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10, "description": "Tool names from pve_search."}
-        },
-        "required": ["names"],
-        "additionalProperties": false
-    })
-}
-
-pub fn call_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "description": "Tool name from pve_search."},
-            "arguments": {"type": "object", "description": "The tool's arguments, as pve_describe shows them."}
-        },
-        "required": ["name"],
-        "additionalProperties": false
-    })
-}
-
-pub fn toolsets_schema() -> Value {
-    let cats: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-    json!({
-        "type": "object",
-        "properties": {
-            "enable": {"type": "array", "items": {"type": "string", "enum": cats}, "description": "Categories to add to this session's tools."},
-            "disable": {"type": "array", "items": {"type": "string", "enum": cats}, "description": "Categories to remove."}
-        },
-        "additionalProperties": false
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::ids::*;
     use super::query::*;
     use super::rank::*;
     use super::*;
 
-    use crate::tools::generated::SEARCH_TERMS;
+    use crate::tools::generated::{Category, SEARCH_TERMS};
     use crate::tools::registry;
     use pve_mcp_text as text;
 

@@ -9,6 +9,7 @@ use crate::tools::registry::{self, ToolDef};
 use pve_mcp_text as text;
 
 use super::Hit;
+use super::ids::ids_as_kinds;
 use super::query::*;
 
 pub(super) const K1: f32 = 1.2;
