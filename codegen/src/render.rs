@@ -16,7 +16,12 @@ use crate::pattern;
 use crate::policy::CATEGORIES;
 
 /// Renders the whole generated module body.
-pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Option<&str>) -> TokenStream {
+pub fn render(
+    tools: &[Tool],
+    excluded: &[(String, &'static str)],
+    release: Option<&str>,
+    curated: &crate::search::Curated<'_>,
+) -> TokenStream {
     let category_enum = render_categories();
     let mut by_category: BTreeMap<&str, Vec<&Tool>> = BTreeMap::new();
     for t in tools {
@@ -41,7 +46,8 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let entries = sorted.iter().map(|t| render_tool_def(t));
     let excluded_rows = excluded.iter().map(|(id, why)| quote! { (#id, #why) });
-    let index = crate::search::build(&sorted);
+    let index = crate::search::build(&sorted, curated);
+    let vocabulary_rows = curated.entries.iter().map(|(phrase, terms)| quote! { (#phrase, #terms) });
     let term_rows = index.terms.iter().map(|(word, postings)| {
         let ids = postings.iter().map(|(i, _)| *i);
         let weights = postings.iter().map(|(_, w)| Literal::f32_unsuffixed(*w));
@@ -90,6 +96,10 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
 
         /// Search index: the words only operator phrasings have, never the schema, sorted.
         pub static SEARCH_PHRASING_ONLY: &[&str] = &[ #(#phrasing_only),* ];
+
+        /// The operator vocabulary the index was built with, (phrase, terms) in order: the server's
+        /// tokenizer rewrites queries with it (`codegen/search/vocabulary.toml`).
+        pub static SEARCH_VOCABULARY: &[(&str, &str)] = &[ #(#vocabulary_rows),* ];
     }
 }
 

@@ -15,6 +15,7 @@ use crate::tools::registry::ToolDef;
 
 mod query;
 mod rank;
+pub mod text;
 
 pub use rank::search;
 
@@ -119,7 +120,7 @@ mod tests {
 
     use crate::tools::generated::SEARCH_TERMS;
     use crate::tools::registry;
-    use pve_mcp_text as text;
+    use super::text;
 
     impl Intent {
         fn of(query: &str) -> Intent {

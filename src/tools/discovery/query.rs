@@ -10,7 +10,7 @@
 
 use crate::tools::generated::{Category, SEARCH_PHRASING_ONLY, SEARCH_TERMS};
 
-use pve_mcp_text as text;
+use super::text;
 
 /// The reviewed membership rule: for a query that adds to / removes from a thing of this kind, the
 /// tools that change its members (`Some(kind)` is the word after "to"/"from"/"into" or "group"/"pool"
