@@ -122,7 +122,7 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             tier: policy::tier(ep),
             category: policy::category(ep),
             gate: policy::gate(ep),
-            task: policy::may_return_task(ep),
+            task,
             references: references::references(ep),
             scope: references::scope(ep),
             annotations: policy::annotations(ep),

@@ -280,9 +280,11 @@ fn render_request(t: &Tool) -> TokenStream {
         let docs = field_doc(f.param);
         quote! { #( #[doc = #docs] )* pub #ident: #full, }
     });
+    // A property string's keys are emitted once, in `PROPERTY_STRINGS`, and read from there.
+    let property_params: Vec<&Param> = ep.params.iter().filter(|p| matches!(p.kind, Kind::PropertyString(_))).collect();
     let reads = fields.iter().map(|f| {
         let ident = &f.ident;
-        let read = read_expr(f);
+        let read = read_expr(f, property_params.iter().position(|p| std::ptr::eq(*p, f.param)));
         quote! { let #ident = #read; }
     });
     let assigns = fields.iter().map(|f| {
@@ -320,7 +322,7 @@ fn render_request(t: &Tool) -> TokenStream {
     let known: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_none()).map(|p| p.name.as_str()).collect();
     let indexed: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_some()).map(|p| p.name.as_str()).collect();
     let path_names: Vec<&str> = ep.path_params();
-    let property_strings = ep.params.iter().filter_map(|p| match &p.kind {
+    let property_strings = property_params.iter().filter_map(|p| match &p.kind {
         Kind::PropertyString(keys) => {
             let name = &p.name;
             let indexed = p.indexed.is_some();
@@ -478,7 +480,9 @@ fn render_enum(name: &Ident, values: &[String], p: &Param) -> TokenStream {
     }
 }
 
-fn read_expr(f: &Field) -> TokenStream {
+/// How `from_arguments` reads one field; `property`: the field's position in `PROPERTY_STRINGS`
+/// if it is a property string.
+fn read_expr(f: &Field, property: Option<usize>) -> TokenStream {
     let p = f.param;
     let need = if p.optional || p.indexed.is_some() {
         quote! { Need::Optional }
@@ -504,9 +508,9 @@ fn read_expr(f: &Field) -> TokenStream {
                 let rule = text_rule(rules);
                 quote! { a.text(#key, #need, &#rule) }
             }
-            Kind::PropertyString(keys) => {
-                let keys = sub_keys(keys);
-                quote! { a.property_string(#key, #need, #keys) }
+            Kind::PropertyString(_) => {
+                let at = Literal::usize_unsuffixed(property.expect("a property string is in PROPERTY_STRINGS"));
+                quote! { a.property_string(#key, #need, Self::PROPERTY_STRINGS[#at].keys) }
             }
             Kind::Array(item) => {
                 let rule = rule(item);

@@ -102,11 +102,6 @@ pub fn all() -> &'static [ToolDef] {
     &TOOLS
 }
 
-/// The position of the tool with that name in [`all`].
-pub fn index_of(name: &str) -> Option<usize> {
-    TOOLS.binary_search_by(|t| t.name.cmp(name)).ok()
-}
-
 /// The tool with that name.
 pub fn find(name: &str) -> Option<&'static ToolDef> {
     TOOLS.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &TOOLS[i])

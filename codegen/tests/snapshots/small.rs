@@ -297,26 +297,7 @@ pub mod qemu {
                             .property_string(
                                 key,
                                 Need::Optional,
-                                &[
-                                    SubKey {
-                                        key: "model",
-                                        rule: Rule::Enum(&["virtio", "e1000"]),
-                                        optional: false,
-                                        default_key: true,
-                                        alias_of: None,
-                                    },
-                                    SubKey {
-                                        key: "bridge",
-                                        rule: Rule::Text(TextRule {
-                                            min_length: None,
-                                            max_length: None,
-                                            pattern: None,
-                                        }),
-                                        optional: true,
-                                        default_key: false,
-                                        alias_of: None,
-                                    },
-                                ],
+                                Self::PROPERTY_STRINGS[0].keys,
                             )
                     },
                 );
