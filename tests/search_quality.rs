@@ -6,7 +6,7 @@
 //! - `tune`: 795 tasks written as operators ask (admin guide chapters, forum-style questions, chat,
 //!   an assistant's own queries, a team's day-2 requests, a homelab owner's how-do-I questions, a
 //!   company cluster's operator); weights, rules, the operator vocabulary and the operator phrasings
-//!   (`codegen/src/phrasings.rs`) are tuned on these and only these. 694 of them were once held out
+//!   (`codegen/search/phrasings/`) are tuned on these and only these. 694 of them were once held out
 //!   (splits `heldout` to `heldout6`), but were scored and then read while tuning, so they no
 //!   longer measure anything honest and joined this split;
 //! - `heldout7` and `heldout8`: two held-out splits of 120 tasks each (see BENCHMARKS.md for who

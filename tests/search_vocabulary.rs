@@ -1,26 +1,38 @@
-//! The operator vocabulary (`codegen/text/src/vocabulary.rs`), entry by entry: each entry's example
-//! query finds its tool among the top 3, and no phrase fires inside unrelated words.
+//! The operator vocabulary (`codegen/search/vocabulary.toml`), entry by entry: each entry's example
+//! query finds one of its endpoints among the top 3, and no phrase fires inside unrelated words.
 
-use pve_mcp::tools::discovery::search;
+use pve_mcp::tools::discovery::{search, text};
 
-use pve_mcp_text::vocabulary;
+#[path = "../codegen/src/search_data.rs"]
+#[allow(dead_code)]
+mod search_data;
 
 #[test]
 fn every_vocabulary_entry_finds_its_tool_in_the_top_three() {
     let mut wrong = Vec::new();
-    for entry in vocabulary::VOCABULARY {
-        let hits = search(entry.example, 3, |_| true);
-        let names: Vec<&str> = hits.iter().map(|h| h.tool.name).collect();
-        if !entry.finds.split(' ').any(|f| names.contains(&f)) {
-            wrong.push(format!("{:?} ({:?}): expected {}, got {names:?}", entry.phrase, entry.example, entry.finds));
+    for entry in search_data::vocabulary().unwrap() {
+        let hits = search(&entry.example, 3, |_| true);
+        let found: Vec<String> = hits.iter().map(|h| format!("{} {}", h.tool.method.as_str(), h.tool.path)).collect();
+        if !entry.finds.iter().any(|f| found.contains(f)) {
+            let (phrase, example, place) = (&entry.phrase, &entry.example, entry.place);
+            wrong.push(format!("{place}: {phrase:?} ({example:?}): expected {:?}, got {found:?}", entry.finds));
         }
     }
     assert!(wrong.is_empty(), "vocabulary entries that do not find their tool in the top 3:\n{}", wrong.join("\n"));
 }
 
 #[test]
+fn the_server_rewrites_with_the_data_files_vocabulary() {
+    let data: Vec<(String, String)> =
+        search_data::vocabulary().unwrap().into_iter().map(|e| (e.phrase, e.terms)).collect();
+    let emitted: Vec<(String, String)> =
+        pve_mcp::tools::generated::SEARCH_VOCABULARY.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    assert_eq!(emitted, data);
+}
+
+#[test]
 fn phrases_match_whole_words_only() {
-    let words = |s: &str| vocabulary::rewrite(s.split(' ').map(str::to_owned).collect());
+    let words = |s: &str| text::vocabulary().rewrite(s.split(' ').map(str::to_owned).collect());
     assert_eq!(words("hard stop vm"), ["stop", "vm"]);
     assert_eq!(words("hardstop vm"), ["hardstop", "vm"]);
     assert_eq!(words("free"), ["free"]);

@@ -15,6 +15,9 @@ pub enum Error {
     /// The rendered code did not parse (a generator bug).
     #[error("generated code does not parse: {0}")]
     Render(String),
+    /// The search data (`codegen/search/`) is malformed or names an endpoint that is no tool.
+    #[error("search data: {0}")]
+    SearchData(#[from] crate::search_data::DataError),
     /// Reading or writing a file.
     #[error("failed to {action} {path}: {source}")]
     Io { action: &'static str, path: String, source: std::io::Error },

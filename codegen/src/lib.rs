@@ -4,7 +4,8 @@
 //! 1. [`model`]: read the apidoc tree into a typed model (endpoints, parameters, kinds);
 //! 2. [`names`] and [`policy`]: classify (tool name, tier, category, gate, annotations);
 //! 3. [`schema`], [`render`] and [`docs`]: emit the input JSON Schemas, the Rust code and
-//!    `docs/TOOLS.md`.
+//!    `docs/TOOLS.md`; [`search`] builds the search index, with the curated data of
+//!    `codegen/search/` ([`search_data`]: operator phrasings and vocabulary, keyed by endpoint).
 //!
 //! Output is deterministic: endpoints are sorted by (path, method), tools by name, and nothing
 //! depends on hash order or time. `build.rs` calls [`build`]; nothing here touches the network.
@@ -18,12 +19,12 @@ pub mod model;
 pub mod names;
 pub mod output;
 pub mod pattern;
-pub mod phrasings;
 pub mod policy;
 pub mod references;
 pub mod render;
 pub mod schema;
 pub mod search;
+pub mod search_data;
 pub use pve_mcp_text as text;
 pub mod typescript;
 
@@ -121,7 +122,7 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             tier: policy::tier(ep),
             category: policy::category(ep),
             gate: policy::gate(ep),
-            task: policy::may_return_task(ep),
+            task,
             references: references::references(ep),
             scope: references::scope(ep),
             annotations: policy::annotations(ep),
@@ -175,20 +176,62 @@ fn tool_description(ep: &Endpoint) -> String {
     format!("{d}\n\n{} {}", ep.method.as_str(), ep.path)
 }
 
-/// Runs the whole pipeline on apidoc JSON text (release unknown).
+/// How the search data's endpoints (`codegen/search/`) are checked against the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchCheck {
+    /// The schema the data is written for (the vendored one): an entry naming an endpoint that is
+    /// no tool of it fails generation, naming the entry's file and line.
+    Strict,
+    /// Another schema (an older or newer release, a test fixture): entries for endpoints it lacks
+    /// are left out. The data's form is checked all the same.
+    Lenient,
+}
+
+/// Runs the whole pipeline on apidoc JSON text (release unknown; search data checked leniently).
 pub fn generate(apidoc_json: &str) -> Result<Generated, Error> {
-    generate_for(apidoc_json, None)
+    generate_for(apidoc_json, None, SearchCheck::Lenient)
 }
 
 /// Runs the whole pipeline on apidoc JSON text of a known PVE release (`9.2`).
-pub fn generate_for(apidoc_json: &str, release: Option<&str>) -> Result<Generated, Error> {
+pub fn generate_for(apidoc_json: &str, release: Option<&str>, check: SearchCheck) -> Result<Generated, Error> {
     let doc = model::parse(apidoc_json)?;
     let (tools, excluded) = classify(&doc)?;
-    let tokens = render::render(&tools, &excluded, release);
+    let phrasings = search_data::phrasings()?;
+    let vocabulary = search_data::vocabulary()?;
+    if check == SearchCheck::Strict {
+        check_search_data(&tools, &excluded, &phrasings, &vocabulary)?;
+    }
+    let curated = search::Curated::new(&phrasings, &vocabulary);
+    let tokens = render::render(&tools, &excluded, release, &curated);
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Render(e.to_string()))?;
     let code = prettyplease::unparse(&file);
     let tools_markdown = docs::tools_markdown(&tools, &excluded, &doc.fixups);
     Ok(Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
+}
+
+/// Every endpoint the search data names is a tool of this schema.
+fn check_search_data(
+    tools: &[Tool],
+    excluded: &Excluded,
+    phrasings: &[search_data::Phrasing],
+    vocabulary: &[search_data::Entry],
+) -> Result<(), Error> {
+    let known: std::collections::BTreeSet<String> = tools.iter().map(|t| t.endpoint.id()).collect();
+    let named = phrasings
+        .iter()
+        .map(|p| (&p.endpoint, p.place))
+        .chain(vocabulary.iter().flat_map(|e| e.finds.iter().map(|f| (f, e.place))));
+    for (endpoint, place) in named {
+        if known.contains(endpoint) {
+            continue;
+        }
+        let message = match excluded.iter().find(|(id, _)| id == endpoint) {
+            Some((_, why)) => format!("`{endpoint}` is no tool: the generator leaves it out ({why})"),
+            None => format!("`{endpoint}` is no endpoint of the schema (see docs/TOOLS.md for each tool's)"),
+        };
+        return Err(search_data::DataError { place, message }.into());
+    }
+    Ok(())
 }
 
 /// The PVE release of a schema file: from the `NOTICE` beside `apidoc.json`, else from the file
@@ -204,14 +247,15 @@ pub fn schema_release(schema: &Path) -> Option<String> {
 }
 
 /// The build-script entry point: reads `schema`, writes `generated.rs` into `out_dir`, and prints
-/// cargo warnings for schema keys the model does not know.
-pub fn build(schema: &Path, out_dir: &Path) -> Result<Generated, Error> {
+/// cargo warnings for schema keys the model does not know. `check`: [`SearchCheck::Strict`] for
+/// the vendored schema, [`SearchCheck::Lenient`] for another one.
+pub fn build(schema: &Path, out_dir: &Path, check: SearchCheck) -> Result<Generated, Error> {
     let json = std::fs::read_to_string(schema).map_err(|source| Error::Io {
         action: "read",
         path: schema.display().to_string(),
         source,
     })?;
-    let generated = generate_for(&json, schema_release(schema).as_deref())?;
+    let generated = generate_for(&json, schema_release(schema).as_deref(), check)?;
     let target = out_dir.join("generated.rs");
     std::fs::write(&target, &generated.code).map_err(|source| Error::Io {
         action: "write",

@@ -16,7 +16,12 @@ use crate::pattern;
 use crate::policy::CATEGORIES;
 
 /// Renders the whole generated module body.
-pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Option<&str>) -> TokenStream {
+pub fn render(
+    tools: &[Tool],
+    excluded: &[(String, &'static str)],
+    release: Option<&str>,
+    curated: &crate::search::Curated<'_>,
+) -> TokenStream {
     let category_enum = render_categories();
     let mut by_category: BTreeMap<&str, Vec<&Tool>> = BTreeMap::new();
     for t in tools {
@@ -41,7 +46,8 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let entries = sorted.iter().map(|t| render_tool_def(t));
     let excluded_rows = excluded.iter().map(|(id, why)| quote! { (#id, #why) });
-    let index = crate::search::build(&sorted);
+    let index = crate::search::build(&sorted, curated);
+    let vocabulary_rows = curated.entries.iter().map(|(phrase, terms)| quote! { (#phrase, #terms) });
     let term_rows = index.terms.iter().map(|(word, postings)| {
         let ids = postings.iter().map(|(i, _)| *i);
         let weights = postings.iter().map(|(_, w)| Literal::f32_unsuffixed(*w));
@@ -90,6 +96,10 @@ pub fn render(tools: &[Tool], excluded: &[(String, &'static str)], release: Opti
 
         /// Search index: the words only operator phrasings have, never the schema, sorted.
         pub static SEARCH_PHRASING_ONLY: &[&str] = &[ #(#phrasing_only),* ];
+
+        /// The operator vocabulary the index was built with, (phrase, terms) in order: the server's
+        /// tokenizer rewrites queries with it (`codegen/search/vocabulary.toml`).
+        pub static SEARCH_VOCABULARY: &[(&str, &str)] = &[ #(#vocabulary_rows),* ];
     }
 }
 
@@ -270,9 +280,11 @@ fn render_request(t: &Tool) -> TokenStream {
         let docs = field_doc(f.param);
         quote! { #( #[doc = #docs] )* pub #ident: #full, }
     });
+    // A property string's keys are emitted once, in `PROPERTY_STRINGS`, and read from there.
+    let property_params: Vec<&Param> = ep.params.iter().filter(|p| matches!(p.kind, Kind::PropertyString(_))).collect();
     let reads = fields.iter().map(|f| {
         let ident = &f.ident;
-        let read = read_expr(f);
+        let read = read_expr(f, property_params.iter().position(|p| std::ptr::eq(*p, f.param)));
         quote! { let #ident = #read; }
     });
     let assigns = fields.iter().map(|f| {
@@ -310,7 +322,7 @@ fn render_request(t: &Tool) -> TokenStream {
     let known: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_none()).map(|p| p.name.as_str()).collect();
     let indexed: Vec<&str> = ep.params.iter().filter(|p| p.indexed.is_some()).map(|p| p.name.as_str()).collect();
     let path_names: Vec<&str> = ep.path_params();
-    let property_strings = ep.params.iter().filter_map(|p| match &p.kind {
+    let property_strings = property_params.iter().filter_map(|p| match &p.kind {
         Kind::PropertyString(keys) => {
             let name = &p.name;
             let indexed = p.indexed.is_some();
@@ -468,7 +480,9 @@ fn render_enum(name: &Ident, values: &[String], p: &Param) -> TokenStream {
     }
 }
 
-fn read_expr(f: &Field) -> TokenStream {
+/// How `from_arguments` reads one field; `property`: the field's position in `PROPERTY_STRINGS`
+/// if it is a property string.
+fn read_expr(f: &Field, property: Option<usize>) -> TokenStream {
     let p = f.param;
     let need = if p.optional || p.indexed.is_some() {
         quote! { Need::Optional }
@@ -494,9 +508,9 @@ fn read_expr(f: &Field) -> TokenStream {
                 let rule = text_rule(rules);
                 quote! { a.text(#key, #need, &#rule) }
             }
-            Kind::PropertyString(keys) => {
-                let keys = sub_keys(keys);
-                quote! { a.property_string(#key, #need, #keys) }
+            Kind::PropertyString(_) => {
+                let at = Literal::usize_unsuffixed(property.expect("a property string is in PROPERTY_STRINGS"));
+                quote! { a.property_string(#key, #need, Self::PROPERTY_STRINGS[#at].keys) }
             }
             Kind::Array(item) => {
                 let rule = rule(item);

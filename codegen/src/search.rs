@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::Tool;
 use crate::model::{Kind, Method, placeholder};
 use crate::names::first_sentence;
-use crate::phrasings::PHRASINGS;
-use crate::text::words;
+use crate::search_data::{Entry, Phrasing};
+use crate::text::Vocabulary;
 
 /// The built index: word → (tool position in the name-sorted table, weight); document lengths;
 /// and each operator phrasing as its search words (sorted, once each) with its tool's position,
@@ -42,7 +42,7 @@ const PARAM_DESCRIPTION: f32 = 0.6;
 /// A returned property's name and its description (first sentence).
 const RETURN_NAME: f32 = 1.5;
 const RETURN_DESCRIPTION: f32 = 0.3;
-/// An operator phrasing of what the tool does ([`crate::phrasings`]).
+/// An operator phrasing of what the tool does ([`crate::search_data`]).
 const PHRASING: f32 = 1.0;
 /// How much of a parameter's weight counts toward the document length.
 const PARAM_LENGTH: f32 = 0.25;
@@ -54,17 +54,54 @@ const PARAM_LENGTH: f32 = 0.25;
 const UNDECLARED_RETURNS: &[(Method, &str, &str)] =
     &[(Method::Get, "/nodes/{node}/status", "uptime idle wait swap ksm kversion")];
 
+/// The curated data the index is built with besides the schema: each endpoint's operator
+/// phrasings and the operator vocabulary the tokenizer applies.
+pub struct Curated<'a> {
+    /// An endpoint's [`shape`] → its phrasings, in the data's order.
+    phrasings: BTreeMap<String, &'a [String]>,
+    /// The vocabulary's (phrase, terms), in the data's order: also emitted for the server.
+    pub entries: Vec<(&'a str, &'a str)>,
+    vocabulary: Vocabulary<'a>,
+}
+
+impl<'a> Curated<'a> {
+    pub fn new(phrasings: &'a [Phrasing], vocabulary: &'a [Entry]) -> Self {
+        let entries: Vec<(&str, &str)> = vocabulary.iter().map(|e| (e.phrase.as_str(), e.terms.as_str())).collect();
+        Curated {
+            phrasings: phrasings.iter().map(|p| (shape(&p.endpoint), p.says.as_slice())).collect(),
+            vocabulary: Vocabulary::new(entries.iter().copied()),
+            entries,
+        }
+    }
+
+    fn words(&self, text: &str) -> Vec<String> {
+        crate::text::words(text, &self.vocabulary)
+    }
+}
+
+/// `METHOD /path` without its placeholders' names (`/nodes/{}/qemu/{}`): what an endpoint is in
+/// every release, where PVE sometimes renamed a placeholder (`{pciid}` in 7.4 is
+/// `{pci-id-or-mapping}` in 9), so an older release's endpoint keeps its phrasings.
+fn shape(endpoint: &str) -> String {
+    let segments = endpoint.split('/').map(|s| if placeholder(s).is_some() { "{}" } else { s });
+    segments.collect::<Vec<_>>().join("/")
+}
+
 /// One tool's document: weighted words and its length for BM25; which of its words the schema
 /// says and which only its phrasings.
-#[derive(Default)]
-struct Doc {
+struct Doc<'c> {
+    curated: &'c Curated<'c>,
     words: BTreeMap<String, f32>,
     length: f32,
     schema: BTreeSet<String>,
     phrased: BTreeSet<String>,
 }
 
-impl Doc {
+impl<'c> Doc<'c> {
+    fn new(curated: &'c Curated<'c>) -> Self {
+        Doc { curated, words: BTreeMap::new(), length: 0.0, schema: BTreeSet::new(), phrased: BTreeSet::new() }
+    }
+
     fn add(&mut self, text: &str, weight: f32) {
         self.add_counting(text, weight, weight);
     }
@@ -77,7 +114,7 @@ impl Doc {
 
     /// An operator phrasing: counted like a parameter, its words kept apart from the schema's.
     fn add_phrasing(&mut self, text: &str) {
-        for word in words(text) {
+        for word in self.curated.words(text) {
             self.phrased.insert(word.clone());
             *self.words.entry(word).or_default() += PHRASING;
             self.length += PHRASING * PARAM_LENGTH;
@@ -85,7 +122,7 @@ impl Doc {
     }
 
     fn add_counting(&mut self, text: &str, weight: f32, counted: f32) {
-        for word in words(text) {
+        for word in self.curated.words(text) {
             self.schema.insert(word.clone());
             *self.words.entry(word).or_default() += weight;
             self.length += counted;
@@ -94,11 +131,11 @@ impl Doc {
 }
 
 /// Builds the index over tools sorted by name.
-pub fn build(sorted: &[&Tool]) -> Index {
+pub fn build(sorted: &[&Tool], curated: &Curated<'_>) -> Index {
     let mut index = Index::default();
     let (mut schema, mut phrased) = (BTreeSet::new(), BTreeSet::new());
     for (i, t) in sorted.iter().enumerate() {
-        let mut doc = Doc::default();
+        let mut doc = Doc::new(curated);
         doc.add(&t.name.replace('_', " "), NAME);
         let path: Vec<&str> = t.endpoint.segments().filter(|s| placeholder(s).is_none()).collect();
         doc.add(&path.join(" "), PATH);
@@ -122,10 +159,10 @@ pub fn build(sorted: &[&Tool]) -> Index {
                 doc.add_parameter(names, RETURN_NAME);
             }
         }
-        for phrasing in PHRASINGS.iter().filter(|p| p.tool == t.name) {
-            for says in phrasing.says {
+        if let Some(phrasings) = curated.phrasings.get(&shape(&t.endpoint.id())) {
+            for says in phrasings.iter() {
                 doc.add_phrasing(says);
-                let mut said = words(says);
+                let mut said = curated.words(says);
                 said.sort();
                 said.dedup();
                 index.phrasings.push((i as u16, said));

@@ -7,6 +7,8 @@
 
 pub mod vocabulary;
 
+pub use vocabulary::Vocabulary;
+
 /// Words that carry no meaning for finding a tool.
 const STOP: &[&str] = &[
     "a",
@@ -358,8 +360,9 @@ pub fn bare(token: &str) -> &str {
     token.trim_matches(|c: char| !c.is_ascii_alphanumeric())
 }
 
-/// The search words of a text, in order (duplicates kept: they count).
-pub fn words(text: &str) -> Vec<String> {
+/// The search words of a text, in order (duplicates kept: they count), with the operator
+/// vocabulary's phrases rewritten to their PVE terms.
+pub fn words(text: &str, vocabulary: &Vocabulary<'_>) -> Vec<String> {
     let mut text = join_particles(&text.to_ascii_lowercase());
     for (phrase, word) in PHRASES {
         if text.contains(phrase) {
@@ -369,7 +372,7 @@ pub fn words(text: &str) -> Vec<String> {
     let raw: Vec<String> =
         text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect();
     let mut out = Vec::new();
-    for lower in vocabulary::rewrite(raw) {
+    for lower in vocabulary.rewrite(raw) {
         if is_size(&lower) {
             out.push("size".to_owned());
             continue;
@@ -457,6 +460,11 @@ fn stem(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words of a text without a vocabulary: these rules are the tokenizer's own.
+    fn words(text: &str) -> Vec<String> {
+        super::words(text, &Vocabulary::default())
+    }
 
     #[test]
     fn synonyms_meet_in_one_word() {

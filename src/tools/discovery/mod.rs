@@ -16,6 +16,7 @@ use crate::tools::registry::ToolDef;
 mod ids;
 mod query;
 mod rank;
+pub mod text;
 
 pub use rank::search;
 
@@ -69,9 +70,9 @@ mod tests {
     use super::rank::*;
     use super::*;
 
+    use super::text;
     use crate::tools::generated::{Category, SEARCH_TERMS};
     use crate::tools::registry;
-    use pve_mcp_text as text;
 
     impl Intent {
         fn of(query: &str) -> Intent {

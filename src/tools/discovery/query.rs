@@ -10,7 +10,7 @@
 
 use crate::tools::generated::{Category, SEARCH_PHRASING_ONLY, SEARCH_TERMS};
 
-use pve_mcp_text as text;
+use super::text;
 
 use super::ids::is_node_name;
 

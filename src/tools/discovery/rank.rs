@@ -6,7 +6,7 @@
 use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_PHRASING_WORDS, SEARCH_PHRASINGS, SEARCH_TERMS};
 use crate::tools::registry::{self, ToolDef};
 
-use pve_mcp_text as text;
+use super::text;
 
 use super::Hit;
 use super::ids::ids_as_kinds;
