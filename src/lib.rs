@@ -6,7 +6,8 @@
 //!    tickets, retries of reads) behind the [`pve::wire::Wire`] seam, the release check, and
 //!    waiting on PVE tasks.
 //! 2. [`tools`]: the generated tool table, reading and checking a tool's arguments into its typed
-//!    request, and discovery search over the table.
+//!    request, discovery search over the table, and the server's own tools' typed arguments (their
+//!    schemas derived with schemars, [`tools::params`]).
 //! 3. [`policy`]: what a caller may do: tier and categories, node and guest allowlists, the
 //!    confirmation gates of destructive tools.
 //! 4. [`config`]: settings from flags, environment, the configuration file and the HTTP callers'

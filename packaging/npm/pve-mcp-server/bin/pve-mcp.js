@@ -15,13 +15,16 @@ function binaryPath() {
   try {
     return path.join(path.dirname(require.resolve(`${packageName}/package.json`)), 'bin', executable);
   } catch {
-    const supported = Object.keys(require('../package.json').optionalDependencies || {})
-      .map((name) => name.replace('pve-mcp-server-', ''))
-      .join(', ');
+    const supported = Object.keys(require('../package.json').optionalDependencies || {}).map((name) =>
+      name.replace('pve-mcp-server-', ''),
+    );
+    const why = supported.includes(platform)
+      ? `the package ${packageName}, which carries the binary for ${platform}, is not installed: npm skips ` +
+        'optional packages with --omit=optional (or --no-optional), and a lockfile made on another platform ' +
+        'can leave it out. Install it (`npm install ' + packageName + '`) or reinstall without those options.\n'
+      : `no binary is published for ${platform} (there are binaries for ${supported.join(', ')}).\n`;
     process.stderr.write(
-      `pve-mcp: no binary for ${platform}: the package ${packageName} is not installed.\n` +
-        `Binaries exist for ${supported}; reinstall without --omit=optional (or --no-optional).\n` +
-        'Elsewhere: `uvx pve-mcp-server`, or `cargo install pve-mcp-server` (needs Rust).\n',
+      `pve-mcp: ${why}` + 'Other ways: `uvx pve-mcp-server`, or `cargo install pve-mcp-server` (needs Rust).\n',
     );
     process.exit(1);
   }
