@@ -63,6 +63,12 @@ mod tests {
     }
 
     #[test]
+    fn an_oauth_mapping_names_its_label_and_the_configuration_file() {
+        let s = Source::OAuthMap("ops".into()).setting("tier", "PVE_ACCESS_TIER");
+        assert_eq!(s, "the `tier` of [[oauth.map]] `ops` (PVE_MCP_CONFIG)");
+    }
+
+    #[test]
     fn a_cluster_table_names_its_key_and_the_configuration_file() {
         let s = Source::Cluster("lab".into()).setting("node_allowlist", "PVE_NODE_ALLOWLIST");
         assert_eq!(s, "the `node_allowlist` of [[cluster]] `lab` (PVE_MCP_CONFIG)");
