@@ -88,5 +88,6 @@ async def test_a_lookalike_subject_cannot_use_anothers_session(pve_env, tmp_path
         assert opened.status_code == 200, opened.text
         session = opened.headers['mcp-session-id']
         ping = {'jsonrpc': '2.0', 'id': 2, 'method': 'ping'}
-        other = await raw_post(url, ping, token=second, **{'Mcp-Session-Id': session, 'MCP-Protocol-Version': '2025-11-25'})
+        headers = {'Mcp-Session-Id': session, 'MCP-Protocol-Version': '2025-11-25'}
+        other = await raw_post(url, ping, token=second, **headers)
         assert other.status_code == 404, (other.status_code, other.text)
