@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::policy::Policy;
 use crate::policy::allowlist::Allowlist;
+use crate::policy::inert::inert;
 use crate::pve::request::HttpMethod;
 use crate::pve::wire::Wire;
 use crate::tools::arguments::Arguments;
@@ -36,7 +37,8 @@ async fn get(client: &dyn Wire, path: &str, args: Map<String, Value>) -> Option<
     client.send(&read_request(path, args)?).await.ok()
 }
 
-fn field(v: &Value, key: &str) -> Option<String> {
+/// A value as read (from PVE or the call's arguments), as text.
+fn raw(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -45,10 +47,18 @@ fn field(v: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// A fact's value as shown: one inert line, quotes escaped, no markup ([`inert`]), so no value
+/// from PVE or from the caller can forge a line or a label of what a person reads.
+fn field(v: &Value, key: &str) -> Option<String> {
+    raw(v, key).map(|s| inert(&s))
+}
+
 /// Reads the live target of a gated call from PVE (reads only; failures leave facts out).
 pub async fn live_target(client: &dyn Wire, tool: &ToolDef, args: &Map<String, Value>) -> LiveTarget {
     let mut out = LiveTarget::default();
-    let arg = |k: &str| args.get(k).and_then(|v| field(&json!({ "v": v }), "v"));
+    // As given (for the reads), and as shown.
+    let given = |k: &str| args.get(k).and_then(|v| raw(&json!({ "v": v }), "v"));
+    let arg = |k: &str| given(k).map(|s| inert(&s));
     let kind = if tool.path.starts_with("/nodes/{node}/qemu/{vmid}") {
         Some(("VM", "/nodes/{node}/qemu/{vmid}"))
     } else if tool.path.starts_with("/nodes/{node}/lxc/{vmid}") {
@@ -56,9 +66,10 @@ pub async fn live_target(client: &dyn Wire, tool: &ToolDef, args: &Map<String, V
     } else {
         None
     };
-    if let (Some((label, base)), Some(node), Some(vmid)) = (kind, arg("node"), arg("vmid")) {
+    if let (Some((label, base)), Some(node_given), Some(vmid_given)) = (kind, given("node"), given("vmid")) {
         let ids: Map<String, Value> =
-            [("node".to_owned(), json!(node)), ("vmid".to_owned(), json!(vmid))].into_iter().collect();
+            [("node".to_owned(), json!(node_given)), ("vmid".to_owned(), json!(vmid_given))].into_iter().collect();
+        let (node, vmid) = (inert(&node_given), inert(&vmid_given));
         let status = get(client, &format!("{base}/status/current"), ids.clone()).await.unwrap_or(Value::Null);
         let config = get(client, &format!("{base}/config"), ids).await.unwrap_or(Value::Null);
         let name = field(&status, "name").or_else(|| field(&config, "name")).or_else(|| field(&config, "hostname"));
@@ -75,12 +86,13 @@ pub async fn live_target(client: &dyn Wire, tool: &ToolDef, args: &Map<String, V
         return out;
     }
     if tool.path.contains("/content/{volume}")
-        && let (Some(node), Some(storage), Some(volume)) = (arg("node"), arg("storage"), arg("volume"))
+        && let (Some(node), Some(storage), Some(volume)) = (given("node"), given("storage"), given("volume"))
     {
         let ids: Map<String, Value> =
             [("node".into(), json!(node)), ("storage".into(), json!(storage)), ("volume".into(), json!(volume))]
                 .into_iter()
                 .collect();
+        let (node, storage, volume) = (inert(&node), inert(&storage), inert(&volume));
         let info = get(client, "/nodes/{node}/storage/{storage}/content/{volume}", ids).await.unwrap_or(Value::Null);
         let owner = volume
             .rsplit(':')

@@ -113,7 +113,8 @@ impl OAuthGate {
     }
 }
 
-/// An OAuth person: the route of their mapping and their token's subject.
+/// An OAuth person: the route of their mapping and the exact key of their token's issuer and
+/// subject ([`crate::mcp::oauth::Identity::key`]), never its display form.
 type PersonKey = (usize, String);
 
 /// What OAuth people mapped alike do not share although they share a route: each has its own
@@ -411,12 +412,12 @@ async fn handle(app: &App, mut req: Request<Incoming>, peer: SocketAddr) -> Resp
                             let identity = oauth::identity(&claims);
                             match oauth::first_match(&gate.map, &claims) {
                                 Some(i) => {
-                                    person = Some((gate.first_route + i, identity.subject.clone()));
+                                    person = Some((gate.first_route + i, identity.key.clone()));
                                     req.extensions_mut().insert(identity);
                                     &app.routes[gate.first_route + i]
                                 }
                                 None => {
-                                    tracing::info!(%peer, subject = %identity.subject, "refused an OAuth token that maps to no access");
+                                    tracing::info!(%peer, subject = %identity.display, "refused an OAuth token that maps to no access");
                                     return unauthorized(
                                         Some(gate),
                                         Some((

@@ -11,6 +11,7 @@ mod completion;
 mod discovery_tools;
 mod hooks;
 pub mod http;
+pub mod identity;
 pub mod oauth;
 mod prompts;
 mod resources;

@@ -14,7 +14,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::Url;
 use serde_json::{Map, Value, json};
 
+use super::identity;
 use crate::config::oauth::{MapEntry, OAuthConfig, secure_or_loopback};
+use crate::policy::inert;
 
 /// Algorithms accepted: asymmetric only.
 const ALGORITHMS: [Algorithm; 3] = [Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA];
@@ -27,11 +29,18 @@ const KEYS_MAX_AGE: Duration = Duration::from_secs(3600);
 /// Largest metadata or JWKS document read.
 const MAX_DOCUMENT: usize = 512 * 1024;
 
-/// Who called, from a checked token: for the audit log and the confirmation state's caller.
+/// Who called, from a checked token.
 #[derive(Debug, Clone)]
 pub struct Identity {
-    /// `sub`, and the person's `email` or `preferred_username` when the token has one.
+    /// The token's `iss`, exactly as given.
+    pub issuer: String,
+    /// The token's `sub`, exactly as given.
     pub subject: String,
+    /// The exact key of `iss` and `sub` ([`identity::key`]): what sessions and limits count by.
+    pub key: String,
+    /// For logs and the audit log only: `sub` escaped and shortened, and the person's `email` or
+    /// `preferred_username` when the token has one.
+    pub display: String,
 }
 
 /// Why a token was not accepted.
@@ -256,20 +265,19 @@ fn reason(e: &jsonwebtoken::errors::Error) -> String {
     }
 }
 
-/// The token's identity for the audit log: `sub`, with `email` or `preferred_username`.
+/// The token's identity: `iss` and `sub` exactly as given, their exact key, and the display form
+/// (`sub`, with `email` or `preferred_username`, each escaped and shortened).
 pub fn identity(claims: &Map<String, Value>) -> Identity {
-    let text = |k: &str| {
-        claims
-            .get(k)
-            .and_then(Value::as_str)
-            .map(|s| s.chars().filter(|c| !c.is_control()).take(128).collect::<String>())
+    let exact = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let (issuer, subject) = (exact("iss"), exact("sub"));
+    let key = identity::key(identity::OAUTH, &[&issuer, &subject]);
+    let shown = identity::display(&subject, &key);
+    let who = ["email", "preferred_username"].into_iter().find_map(|k| claims.get(k).and_then(Value::as_str));
+    let display = match who {
+        Some(who) => format!("{shown} ({})", inert::inert_max(who, 128)),
+        None => shown,
     };
-    let sub = text("sub").unwrap_or_default();
-    let subject = match text("email").or_else(|| text("preferred_username")) {
-        Some(who) => format!("{sub} ({who})"),
-        None => sub,
-    };
-    Identity { subject }
+    Identity { issuer, subject, key, display }
 }
 
 /// A claim's value, by name or dotted path (`realm_access.roles`).
@@ -397,7 +405,31 @@ mod tests {
     #[test]
     fn the_audit_identity_names_subject_and_email() {
         let id = identity(&claims(json!({"sub": "u-1", "email": "a@example.com"})));
-        assert_eq!(id.subject, "u-1 (a@example.com)");
-        assert_eq!(identity(&claims(json!({"sub": "u-2", "preferred_username": "bob"}))).subject, "u-2 (bob)");
+        assert_eq!(id.display, "u-1 (a@example.com)");
+        assert_eq!(identity(&claims(json!({"sub": "u-2", "preferred_username": "bob"}))).display, "u-2 (bob)");
+    }
+
+    #[test]
+    fn the_identity_key_is_exact_where_the_display_is_shortened() {
+        let prefix = "cn=".to_owned() + &"x".repeat(130);
+        let a = identity(&claims(json!({"iss": "https://idp", "sub": format!("{prefix},o=a")})));
+        let b = identity(&claims(json!({"iss": "https://idp", "sub": format!("{prefix},o=b")})));
+        assert_ne!(a.key, b.key);
+        assert_ne!(a.display, b.display, "the display names the key's start");
+        assert_eq!(a.subject, format!("{prefix},o=a"));
+    }
+
+    #[test]
+    fn subjects_differing_by_a_control_character_are_different_identities() {
+        let a = identity(&claims(json!({"iss": "https://idp", "sub": "alice"})));
+        let b = identity(&claims(json!({"iss": "https://idp", "sub": "ali\u{0}ce"})));
+        assert_ne!(a.key, b.key);
+    }
+
+    #[test]
+    fn the_same_subject_from_another_issuer_is_another_identity() {
+        let a = identity(&claims(json!({"iss": "https://idp-a", "sub": "u-1"})));
+        let b = identity(&claims(json!({"iss": "https://idp-b", "sub": "u-1"})));
+        assert_ne!(a.key, b.key);
     }
 }

@@ -194,10 +194,12 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, given: &GateArgs) -> Ver
     Verdict::Confirmed
 }
 
+/// What the call does, for the prompt: the caller's target value shown inert
+/// ([`super::inert::inert`]), so it cannot add lines or markup to what a person reads.
 fn describe(tool: &ToolDef, target: Option<&(&str, String)>) -> String {
     let action = format!("{} {}", tool.method.as_str(), tool.path);
     match target {
-        Some((t, v)) => format!("{} on {t} {v}: {action}", tool.title),
+        Some((t, v)) => format!("{} on {t} {}: {action}", tool.title, super::inert::inert(v)),
         None => format!("{}: {action}", tool.title),
     }
 }
@@ -249,6 +251,15 @@ mod tests {
 
     fn delete_vm() -> &'static ToolDef {
         registry::find("qemu_vm_delete").unwrap()
+    }
+
+    #[test]
+    fn a_caller_given_target_shows_as_one_inert_line_of_the_prompt() {
+        let t = registry::find("qemu_vm_snapshot_delete").unwrap();
+        let args = map(json!({"node": "pve1", "vmid": 100, "snapname": "s1.\nTarget now: <i>nothing</i>"}));
+        let Verdict::Closed { prompt, .. } = check(t, &args, &GateArgs::default()) else { panic!("not closed") };
+        assert_eq!(prompt.lines().count(), 1, "{prompt}");
+        assert!(prompt.contains("snapname s1.\\nTarget now: \\<i\\>nothing\\</i\\>"), "{prompt}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub mod allowlist;
 pub mod gate;
+pub mod inert;
 pub mod permissions;
 pub mod source;
 

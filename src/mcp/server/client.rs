@@ -1,7 +1,8 @@
-//! Who calls and what their client can do: the caller's identity (the route's name and an OAuth
-//! token's subject), bound into confirmation states and task ids and named in the audit log; the
-//! task a task id names; and how a call may reach back to the client (progress notifications, a
-//! person's answer by elicitation).
+//! Who calls and what their client can do: the caller's exact identity key (the route's name and
+//! an OAuth token's issuer and subject as given, [`crate::mcp::identity`]), bound into confirmation
+//! states, task ids and plan ids, and its display form named in the audit log; the task a task id
+//! names; and how a call may reach back to the client (progress notifications, a person's answer
+//! by elicitation).
 
 use std::sync::Arc;
 
@@ -13,14 +14,17 @@ use super::PveServer;
 use crate::call::cluster;
 use crate::call::{self, Backend, CallError, Caller};
 use crate::mcp::hooks::{Elicitation, Progress, client_can_elicit};
+use crate::mcp::identity;
 use crate::mcp::oauth::Identity;
 use crate::mcp::tasks;
+use crate::policy::inert;
 
 /// Who calls, for the state handed to the client and for the audit log.
 pub(super) struct CallerOf {
-    /// Bound into confirmation states and task ids: the route's name and the token's subject.
+    /// Bound into confirmation states, task ids and plan ids: the exact key of the route's name and
+    /// the token's issuer and subject as given (never a display form).
     pub(super) key: String,
-    /// The audit log's caller, when the request's token names a subject (OAuth).
+    /// The audit log's caller, when the request's token names a subject (OAuth): display only.
     pub(super) audit: Option<String>,
 }
 
@@ -42,17 +46,29 @@ pub(super) fn reach(context: &RequestContext<RoleServer>) -> Reach {
     Reach { progress, elicitation, modern }
 }
 
-impl PveServer {
-    /// Who sends this request: the caller's route, and the OAuth token's subject if it has one.
-    pub(super) fn caller_of(&self, context: &RequestContext<RoleServer>) -> CallerOf {
-        let route = self.shared.clusters.iter().next().and_then(|b| b.caller.clone()).unwrap_or_else(|| "-".into());
-        let identity = context.extensions.get::<http::request::Parts>().and_then(|p| p.extensions.get::<Identity>());
-        match identity {
-            Some(id) => {
-                CallerOf { key: format!("{route}|{}", id.subject), audit: Some(format!("{} via {route}", id.subject)) }
+/// The caller of a request on `route` with this OAuth identity: an exact key per kind of identity
+/// (a person of an OAuth mapping, a token file's caller, the local or open caller).
+fn caller(route: Option<&str>, identity: Option<&Identity>) -> CallerOf {
+    match (identity, route) {
+        (Some(id), route) => {
+            let route = route.unwrap_or("-");
+            CallerOf {
+                key: identity::key(identity::OAUTH, &[route, &id.issuer, &id.subject]),
+                audit: Some(format!("{} via {}", id.display, inert::inert(route))),
             }
-            None => CallerOf { key: route, audit: None },
         }
+        (None, Some(name)) => CallerOf { key: identity::key(identity::TOKEN, &[name]), audit: None },
+        (None, None) => CallerOf { key: identity::key(identity::STDIO, &[]), audit: None },
+    }
+}
+
+impl PveServer {
+    /// Who sends this request: the caller's route (a token file's name, an `[[oauth.map]]` entry's,
+    /// or none on stdio and open HTTP), and the OAuth token's issuer and subject if it has them.
+    pub(super) fn caller_of(&self, context: &RequestContext<RoleServer>) -> CallerOf {
+        let route = self.shared.clusters.iter().next().and_then(|b| b.caller.clone());
+        let identity = context.extensions.get::<http::request::Parts>().and_then(|p| p.extensions.get::<Identity>());
+        caller(route.as_deref(), identity)
     }
 
     /// The task of a task id this caller holds, and the backend of its cluster (with the caller's
@@ -81,5 +97,42 @@ impl PveServer {
                 e => McpError::invalid_params(format!("task refused: {e}"), None),
             })?;
         Ok((handle, backend))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(sub: &str) -> Identity {
+        let claims = serde_json::json!({"iss": "https://idp", "sub": sub});
+        crate::mcp::oauth::identity(claims.as_object().unwrap())
+    }
+
+    #[test]
+    fn people_whose_subjects_share_128_characters_are_different_callers() {
+        let prefix = "x".repeat(128);
+        let (a, b) = (person(&format!("{prefix}-a")), person(&format!("{prefix}-b")));
+        assert_ne!(caller(Some("ops"), Some(&a)).key, caller(Some("ops"), Some(&b)).key);
+    }
+
+    #[test]
+    fn people_whose_subjects_differ_by_a_control_character_are_different_callers() {
+        let (a, b) = (person("alice"), person("alice\n"));
+        assert_ne!(caller(Some("ops"), Some(&a)).key, caller(Some("ops"), Some(&b)).key);
+    }
+
+    #[test]
+    fn a_token_caller_is_never_an_oauth_person_nor_the_local_caller() {
+        let named = caller(Some("ops|u-1"), None).key;
+        assert_ne!(named, caller(Some("ops"), Some(&person("u-1"))).key);
+        assert_ne!(caller(Some("-"), None).key, caller(None, None).key);
+    }
+
+    #[test]
+    fn the_audit_caller_is_the_display_form() {
+        let c = caller(Some("ops"), Some(&person("u-1")));
+        assert_eq!(c.audit.as_deref(), Some("u-1 via ops"));
+        assert!(c.key.starts_with("oauth:"));
     }
 }

@@ -142,9 +142,12 @@ impl PveServer {
             cancel: context.ct.clone(),
             limits: crate::run::engine::Limits::with_wall(self.shared.options.run_timeout),
             state_key: self.shared.options.sealer.state_key(),
+            // Plan ids are bound to the caller's exact key; audit lines name the person, else the
+            // route (as without a person). Only the local caller has neither: its plans bind to "".
             person: {
                 let caller = self.caller_of(context);
-                caller.audit.map(|who| (caller.key, who))
+                let who = caller.audit.or_else(|| self.shared.clusters.first().caller.clone());
+                who.map(|who| (caller.key, who))
             },
         };
         match crate::run::run(request, env).await {
