@@ -10,7 +10,9 @@ use crate::config::{AuditCommand, Command};
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Audit { action: AuditCommand::Verify { file, key_file } } => {
-            let key_file = key_file.unwrap_or_else(|| audit::default_key_file(&file));
+            // An empty PVE_AUDIT_KEY_FILE is unset, like every empty variable.
+            let key_file =
+                key_file.filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| audit::default_key_file(&file));
             let key = match std::fs::metadata(&key_file) {
                 Ok(_) => audit::load_or_create_key(&key_file),
                 Err(e) => Err(e),

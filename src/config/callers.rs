@@ -180,7 +180,7 @@ pub fn grant(name: &str, g: Grant<'_>, config: &Config, default_max_concurrent: 
         g.node_allowlist.map(|l| l.joined()).as_deref(),
         g.vmid_allowlist.map(|l| l.joined()).as_deref(),
     )
-    .map_err(|m| format!("token `{name}`: {}", m.replace("PVE_VMID_ALLOWLIST", "vmid_allowlist")))?;
+    .map_err(|e| format!("token `{name}`: {}: {}", e.setting.key(), e.message))?;
     let max_concurrent = match g.max_concurrent {
         None => default_max_concurrent,
         Some(0) => return Err(format!("token `{name}`: max_concurrent must be at least 1")),

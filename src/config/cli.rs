@@ -16,6 +16,14 @@ static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
+/// A path setting. Unlike clap's own path parser it takes an empty value (`PVE_CA_FILE=`, as client
+/// configurations with `""` placeholders give): the checks treat an empty path as unset, like every
+/// other empty variable.
+pub(super) fn path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
+}
+
 /// Command line: every flag also reads its environment variable.
 #[derive(Debug, Default, Parser)]
 #[command(
@@ -25,7 +33,7 @@ static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 )]
 pub struct Cli {
     /// Configuration file (TOML): every setting below, and several clusters as [[cluster]] tables (docs/CONFIG.md)
-    #[arg(long, env = "PVE_MCP_CONFIG")]
+    #[arg(long, env = "PVE_MCP_CONFIG", value_parser = path())]
     pub config: Option<PathBuf>,
     /// PVE API address, e.g. https://pve.example.com:8006 (https; plain http:// only to a loopback address)
     #[arg(long, env = "PVE_BASE_URL")]
@@ -37,7 +45,7 @@ pub struct Cli {
     #[arg(long, env = "PVE_TOKEN_SECRET", hide_env_values = true)]
     pub token_secret: Option<String>,
     /// Highest tier of tools offered: read-only, read-execute or full (default read-only)
-    #[arg(long, env = "PVE_ACCESS_TIER")]
+    #[arg(long, visible_alias = "tier", env = "PVE_ACCESS_TIER")]
     pub access_tier: Option<String>,
     /// Comma-separated categories of tools offered (default: all)
     #[arg(long, env = "PVE_CATEGORIES")]
@@ -46,7 +54,7 @@ pub struct Cli {
     #[arg(long, env = "PVE_VERIFY_SSL")]
     pub verify_ssl: Option<String>,
     /// PEM file of the CA (or self-signed certificate) to trust for PVE
-    #[arg(long, env = "PVE_CA_FILE")]
+    #[arg(long, env = "PVE_CA_FILE", value_parser = path())]
     pub ca_file: Option<PathBuf>,
     /// Timeout of one HTTP request to PVE, in seconds (default 30)
     #[arg(long, env = "PVE_REQUEST_TIMEOUT")]
@@ -61,9 +69,9 @@ pub struct Cli {
     #[arg(long, env = "PVE_VMID_ALLOWLIST")]
     pub vmid_allowlist: Option<String>,
     /// File to append an audit line to for every non-read-only or refused call
-    #[arg(long, env = "PVE_AUDIT_LOG")]
+    #[arg(long, env = "PVE_AUDIT_LOG", value_parser = path())]
     pub audit_log: Option<PathBuf>,
-    /// How tools are offered: direct (one per endpoint), discover (search/describe/call) or auto (default auto)
+    /// How tools are offered: direct (one per endpoint), discover (search/describe/call), code (search/describe/run) or auto (default auto)
     #[arg(long, env = "PVE_TOOL_MODE")]
     pub tool_mode: Option<String>,
     /// Token budget of tools/list for mode auto: at least 500 (default 4000)
@@ -91,7 +99,7 @@ pub struct Cli {
     #[arg(long, env = "PVE_MCP_HTTP")]
     pub http: Option<String>,
     /// File of HTTP callers' bearer tokens and their access (TOML, or JSON if it ends in .json)
-    #[arg(long, env = "PVE_MCP_HTTP_TOKENS")]
+    #[arg(long, env = "PVE_MCP_HTTP_TOKENS", value_parser = path())]
     pub http_tokens: Option<PathBuf>,
     /// Comma-separated browser origins allowed to call the HTTP endpoint (default: localhost origins only)
     #[arg(long, env = "PVE_MCP_HTTP_ALLOWED_ORIGINS")]
@@ -128,7 +136,7 @@ pub struct Cli {
     #[arg(long, env = "PVE_MCP_STATE_KEY", hide_env_values = true)]
     pub state_key: Option<String>,
     /// File holding the state key (instead of PVE_MCP_STATE_KEY)
-    #[arg(long, env = "PVE_MCP_STATE_KEY_FILE")]
+    #[arg(long, env = "PVE_MCP_STATE_KEY_FILE", value_parser = path())]
     pub state_key_file: Option<PathBuf>,
     #[command(flatten)]
     pub consent: consent::ConsentCli,
@@ -154,7 +162,7 @@ pub enum AuditCommand {
         /// The audit log file.
         file: PathBuf,
         /// Its key file (default: PVE_AUDIT_KEY_FILE, else <file>.key).
-        #[arg(long, env = "PVE_AUDIT_KEY_FILE")]
+        #[arg(long, env = "PVE_AUDIT_KEY_FILE", value_parser = path())]
         key_file: Option<PathBuf>,
     },
 }

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use self::clusters::ClusterTable;
-use self::source::{Source, continuation, in_file_words, key_of_variable, secret};
+use self::source::{Source, continuation, in_file_words, key_of_variable, secret, unknown_key};
 use super::{Cli, Config, ConfigError};
 
 /// Why start-up stopped: a setting (named by its variable), or the configuration file.
@@ -172,7 +172,7 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         let message = if message.contains("untagged enum Setting") {
             "expected text, a number, true or false, or a list of them".to_owned()
         } else {
-            message.trim().to_owned()
+            unknown_key(message.trim())
         };
         src.error(e.span(), key.as_deref(), message)
     })?;
@@ -379,6 +379,15 @@ node_allowlist = ["lab1"]
         let e = error_of("access_tier = \"full\"\ncolour = \"blue\"\n");
         assert!(e.contains("/etc/pve-mcp.toml") && e.contains("line 2") && e.contains("colour"), "{e}");
         assert!(!e.contains('\n'), "one line: {e}");
+    }
+
+    #[test]
+    fn a_misspelt_key_names_the_key_probably_meant_not_every_key() {
+        let e = error_of("acess_tier = \"full\"\n");
+        assert!(e.contains("line 1") && e.contains("did you mean `access_tier`?"), "{e}");
+        assert!(!e.contains("base_url"), "not every valid key: {e}");
+        let e = error_of(&two_clusters().replace("read_only = true", "readonly = true"));
+        assert!(e.contains("did you mean `read_only`?"), "{e}");
     }
 
     #[test]

@@ -97,11 +97,21 @@ pub struct ClusterConfig {
 
 /// A setting that stops start-up: which variable, and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
-#[error("{variable} ({flag}): {message}")]
 pub struct ConfigError {
     pub variable: &'static str,
     pub flag: &'static str,
+    /// Continues the variable's name: `is not set; ...`, or `and PVE_USER are both set; ...` for
+    /// two settings that exclude each other.
     pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ConfigError { variable, flag, message } = self;
+        // "PVE_TOKEN_ID (--token-id) and PVE_USER are both set": one sentence about both.
+        let separator = if message.starts_with("and ") { " " } else { ": " };
+        write!(f, "{variable} ({flag}){separator}{message}")
+    }
 }
 
 fn err(variable: &'static str, flag: &'static str, message: impl Into<String>) -> ConfigError {
@@ -202,11 +212,8 @@ impl Config {
         let categories = parse_categories(cli.categories.as_deref())?;
         let task_timeout =
             seconds(cli.task_timeout.as_deref(), DEFAULT_TASK_TIMEOUT, "PVE_TASK_TIMEOUT", "--task-timeout")?;
-        let allowlist =
-            Allowlist::parse(cli.node_allowlist.as_deref(), cli.vmid_allowlist.as_deref()).map_err(|message| {
-                let message = message.trim_start_matches("PVE_VMID_ALLOWLIST: ").to_owned();
-                err("PVE_VMID_ALLOWLIST", "--vmid-allowlist", message)
-            })?;
+        let allowlist = Allowlist::parse(cli.node_allowlist.as_deref(), cli.vmid_allowlist.as_deref())
+            .map_err(|e| err(e.setting.variable(), e.setting.flag(), e.message))?;
         let audit_log = cli.audit_log.filter(|p| !p.as_os_str().is_empty());
         let tool_mode = match cli.tool_mode.as_deref().map(str::trim) {
             None | Some("") | Some("auto") => ToolMode::Auto,
@@ -369,6 +376,20 @@ mod tests {
     fn unknown_category_is_an_error_not_ignored() {
         let e = error_of(Cli { categories: Some("qemu,vms".into()), ..cli() });
         assert!(e.starts_with("PVE_CATEGORIES") && e.contains("`vms`"), "{e}");
+    }
+
+    #[test]
+    fn a_token_and_a_user_together_read_as_one_sentence() {
+        let e = error_of(Cli { user: Some("root@pam".into()), password: Some("pw".into()), ..cli() });
+        assert!(e.starts_with("PVE_TOKEN_ID (--token-id) and PVE_USER are both set; configure exactly one"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_node_allowlist_names_its_variable_and_item() {
+        let e = error_of(Cli { node_allowlist: Some("pve 1,,x".into()), ..cli() });
+        assert!(e.starts_with("PVE_NODE_ALLOWLIST (--node-allowlist): `pve 1` is not a node name"), "{e}");
+        let e = error_of(Cli { node_allowlist: Some("pve1,,x".into()), ..cli() });
+        assert!(e.starts_with("PVE_NODE_ALLOWLIST (--node-allowlist): `pve1,,x` has an empty item"), "{e}");
     }
 
     #[test]

@@ -14,10 +14,14 @@ use crate::tools::discovery;
 use crate::tools::params::{self, Describe, Search};
 use crate::tools::registry::{self, ToolDef};
 
-/// `pve_search`: the tools `visible` lets this session call that match the query.
+/// `pve_search`: the tools `visible` lets this session call that match the query. When the query
+/// asks to act and its best matches are tools only a higher tier offers (`above_tier` says why a
+/// tool is refused when its tier is all that stands in the way), a `hint` names them and the
+/// setting; the hits themselves are ranked as always.
 pub(super) fn search(
     args: &Map<String, Value>,
     visible: &dyn Fn(&ToolDef) -> bool,
+    above_tier: &dyn Fn(&ToolDef) -> Option<Refusal>,
     clusters: &Clusters,
     limit_tokens: usize,
 ) -> CallToolResult {
@@ -25,9 +29,37 @@ pub(super) fn search(
         Ok(s) => s,
         Err(e) => return result::error(format!("pve_search: {e}")),
     };
-    let hits = discovery::search(&query, limit, |t| visible(t) && category.is_none_or(|c| t.category == c));
+    let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c);
+    let hits = discovery::search(&query, limit, |t| visible(t) && in_category(t));
     let tools: Vec<Value> = hits.iter().map(|h| on_clusters(discovery::hit_json(h), h.tool, clusters)).collect();
-    result::bounded(json!({ "data": tools }), None, limit_tokens)
+    let mut found = json!({ "data": tools });
+    if discovery::asks_to_act(&query) {
+        let wider = discovery::search(&query, limit, |t| in_category(t) && (visible(t) || above_tier(t).is_some()));
+        if let Some(hint) = tier_hint(&wider, above_tier) {
+            found["hint"] = json!(hint);
+        }
+    }
+    result::bounded(found, None, limit_tokens)
+}
+
+/// Most tools a tier hint names.
+const HINT_TOOLS: usize = 3;
+
+/// The hint when the best of the `wider` hits (searched as if the tier allowed everything) are
+/// above this session's tier: the tier the best one needs, the leading tools it offers, and the
+/// setting that limits the session.
+fn tier_hint(wider: &[discovery::Hit], above_tier: &dyn Fn(&ToolDef) -> Option<Refusal>) -> Option<String> {
+    let best: Vec<(&ToolDef, Refusal)> = wider.iter().map_while(|h| above_tier(h.tool).map(|r| (h.tool, r))).collect();
+    let (first, refusal) = best.first()?;
+    let (limit, servers) = refusal.tier_limit()?;
+    let needs = first.tier;
+    let names: Vec<&str> = best.iter().filter(|(t, _)| t.tier <= needs).map(|(t, _)| t.name).take(HINT_TOOLS).collect();
+    let needs = needs.as_str();
+    let raise = if servers { format!("; setting PVE_ACCESS_TIER={needs} offers them") } else { String::new() };
+    Some(format!(
+        "Not listed: the tools that best match this ({}) need access tier `{needs}`, and {limit}{raise}",
+        names.join(", ")
+    ))
 }
 
 /// With several configured clusters, a found tool says on which of them it may be called.

@@ -234,6 +234,22 @@ impl PveServer {
         whoami::unpermitted(&policy, &backends, &self.shared.surface.logins).await
     }
 
+    /// Why this session may not call a tool, when its tier is all that stands in the way (with
+    /// every tier allowed, the session could call it).
+    fn above_tier(&self) -> impl Fn(&ToolDef) -> Option<crate::policy::Refusal> + use<> {
+        let check = self.check();
+        let mut policy = self.session().policy.clone();
+        let mut ceiling = self.shared.clusters.ceiling().clone();
+        policy.tier = crate::tools::registry::Tier::Full;
+        ceiling.tier = crate::tools::registry::Tier::Full;
+        move |t| match check(t) {
+            Err(r @ crate::policy::Refusal::Tier { .. }) if policy.check(t).is_ok() && ceiling.check(t).is_ok() => {
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+
     /// Why this session may not see and call a tool, if it may not.
     fn check(&self) -> impl Fn(&ToolDef) -> Result<(), crate::policy::Refusal> + use<> {
         let policy = self.session().policy.clone();

@@ -12,6 +12,7 @@
 //! or guest hides in is read is [`forms`]'s.
 
 mod forms;
+mod parse;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -19,6 +20,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use self::forms::{clip, guest_id, list_items, property_values, replication_guest, task_names, volume_guests};
+pub use self::parse::{ParseError, Setting};
 use crate::policy::Source;
 use crate::pve::request::PveRequest;
 use crate::tools::references::{self, Names, Reference, Scope};
@@ -124,36 +126,14 @@ impl Allowlist {
         serde_json::json!({ "nodes": nodes, "vmids": vmids })
     }
 
-    /// Parses the two settings; errors name the variable.
-    pub fn parse(nodes: Option<&str>, vmids: Option<&str>) -> Result<Allowlist, String> {
-        let nodes = nodes
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.split(',').map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect::<BTreeSet<_>>());
-        let vmids = match vmids.map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => {
-                let mut ranges = Vec::new();
-                for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    let bad =
-                        || format!("PVE_VMID_ALLOWLIST: `{part}` is not a VMID or range; expected e.g. `100,200-299`");
-                    let (a, b) = match part.split_once('-') {
-                        Some((a, b)) => {
-                            (a.trim().parse::<u64>().map_err(|_| bad())?, b.trim().parse::<u64>().map_err(|_| bad())?)
-                        }
-                        None => {
-                            let v = part.parse::<u64>().map_err(|_| bad())?;
-                            (v, v)
-                        }
-                    };
-                    if a > b {
-                        return Err(bad());
-                    }
-                    ranges.push((a, b));
-                }
-                Some(ranges)
-            }
-        };
+    /// Parses the two settings (empty or missing: no restriction); errors name the setting and the
+    /// item.
+    pub fn parse(nodes: Option<&str>, vmids: Option<&str>) -> Result<Allowlist, ParseError> {
+        fn given(s: Option<&str>) -> Option<&str> {
+            s.map(str::trim).filter(|s| !s.is_empty())
+        }
+        let nodes = given(nodes).map(parse::nodes).transpose()?;
+        let vmids = given(vmids).map(parse::vmids).transpose()?;
         let layer = Layer { nodes, vmids, source: Source::Server };
         Ok(Allowlist { layers: if layer.is_empty() { Vec::new() } else { vec![layer] } })
     }

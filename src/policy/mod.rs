@@ -62,6 +62,19 @@ pub enum Refusal {
     TokenLogin { tool: &'static str },
 }
 
+impl Refusal {
+    /// For a tier refusal, which setting holds the tier and what it allows ("this server offers
+    /// `read-only` (PVE_ACCESS_TIER)"), and whether that is the server's own `PVE_ACCESS_TIER`.
+    pub fn tier_limit(&self) -> Option<(String, bool)> {
+        match self {
+            Refusal::Tier { has, set_by, .. } => {
+                Some((tier_limit(set_by, has), matches!(set_by, Source::Server | Source::Session)))
+            }
+            _ => None,
+        }
+    }
+}
+
 fn tier_limit(source: &Source, has: &str) -> String {
     match source {
         Source::Server | Source::Session => format!("this server offers `{has}` (PVE_ACCESS_TIER)"),

@@ -155,7 +155,7 @@ impl PveClient {
             let tls =
                 crate::pve::tls::pinned_client_config(fingerprint).map_err(|e| ClientError::Pinning(e.to_string()))?;
             builder = builder.tls_backend_preconfigured(tls);
-            tls_hint = "PVE_TLS_FINGERPRINT pins one certificate: check it against `pvenode cert info` on the node (the fingerprint changes when the certificate is renewed)";
+            tls_hint = "PVE renews its certificates (ACME ones every 60 to 90 days), and a renewed one has a new fingerprint: compare it with `pvenode cert info` on the node, and if it is PVE's, set PVE_TLS_FINGERPRINT to it, or better replace the pin with PVE_CA_FILE set to the cluster's CA (/etc/pve/pve-root-ca.pem on a node), which stays the same across renewals (a publicly trusted ACME certificate needs neither). If it is not PVE's, something else answers at PVE_BASE_URL";
         } else {
             if let Some(path) = &config.ca_file {
                 let ca_err = |detail: String| ClientError::CaFile { path: path.display().to_string(), detail };
@@ -431,6 +431,9 @@ impl PveClient {
         if e.is_timeout() {
             PveError::Timeout { url, secs: self.timeout_secs }
         } else if is_tls(e) {
+            // rustls shows the pinning verifier's own sentence as "unexpected error: ...".
+            let changed = crate::pve::tls::CHANGED;
+            let detail = detail.replace(&format!("unexpected error: {changed}"), changed);
             PveError::Tls { url, detail, hint: self.tls_hint }
         } else if e.is_connect() {
             PveError::Connect { url, detail }

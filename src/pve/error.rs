@@ -13,8 +13,9 @@ pub enum PveError {
     /// The TLS handshake failed (certificate not trusted, wrong host name, ...).
     #[error("TLS error talking to PVE at {url}: {detail}. {hint}")]
     Tls { url: String, detail: String, hint: &'static str },
-    /// PVE could not be reached.
-    #[error("could not connect to PVE at {url}: {detail}")]
+    /// PVE could not be reached (refused, no route, unknown host): the message says to check the
+    /// address.
+    #[error("could not connect to PVE at {url}: {detail}. {CONNECT_HINT}")]
     Connect { url: String, detail: String },
     /// PVE did not answer in time.
     #[error("PVE at {url} did not answer within {secs} s (PVE_REQUEST_TIMEOUT)")]
@@ -37,6 +38,9 @@ pub enum PveError {
     )]
     WriteFateUnknown { method: &'static str, url: String, detail: String, timed_out: bool, secs: f64 },
 }
+
+/// What to check when PVE cannot be reached.
+const CONNECT_HINT: &str = "Check PVE_BASE_URL (in a configuration file, the cluster's `base_url`): the host, and the port: PVE's API listens on 8006, e.g. https://pve.example.com:8006";
 
 fn fate_cause(timed_out: bool, secs: f64, detail: &str) -> String {
     if timed_out {
@@ -172,6 +176,19 @@ mod tests {
             hint(403, "/nodes/pve1/qemu/100/config", "Permission check failed (/vms/100, VM.Config.Options)", false)
                 .unwrap();
         assert!(h.contains("/vms/100") && h.contains("privilege separation"), "{h}");
+    }
+
+    #[test]
+    fn a_failed_connection_says_to_check_the_address_and_port() {
+        let e = PveError::Connect {
+            url: "https://127.0.0.1:1/api2/json/nodes".into(),
+            detail: "Connection refused".into(),
+        };
+        let text = e.to_string();
+        assert!(
+            text.starts_with("could not connect to PVE at https://127.0.0.1:1/api2/json/nodes: Connection refused. ")
+        );
+        assert!(text.contains("Check PVE_BASE_URL") && text.contains("8006"), "{text}");
     }
 
     #[test]

@@ -10,6 +10,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 
+/// How a pinned certificate's mismatch starts (the client finds its own words by it).
+pub const CHANGED: &str = "the certificate changed:";
+
 /// Accepts exactly the certificate with this SHA-256 fingerprint.
 #[derive(Debug)]
 pub struct PinnedCertVerifier {
@@ -49,8 +52,9 @@ impl ServerCertVerifier for PinnedCertVerifier {
         if seen == self.fingerprint {
             Ok(ServerCertVerified::assertion())
         } else {
+            // Most often PVE renewed its certificate; the client's hint says what to do.
             Err(rustls::Error::General(format!(
-                "certificate fingerprint {} does not match PVE_TLS_FINGERPRINT {}",
+                "{CHANGED} PVE now presents the certificate with fingerprint {}, not the one PVE_TLS_FINGERPRINT pins ({})",
                 fingerprint_text(&seen),
                 fingerprint_text(&self.fingerprint)
             )))
@@ -105,5 +109,15 @@ mod tests {
         let other = CertificateDer::from(vec![9u8]);
         let e = v.verify_server_cert(&other, &[], &name, &[], UnixTime::now()).unwrap_err();
         assert!(e.to_string().contains("PVE_TLS_FINGERPRINT"));
+    }
+
+    #[test]
+    fn a_mismatch_says_the_certificate_changed_and_shows_the_new_fingerprint() {
+        let v = PinnedCertVerifier::new(sha256(&[1, 2, 3]));
+        let name = ServerName::try_from("pve").unwrap();
+        let e = v.verify_server_cert(&CertificateDer::from(vec![9u8]), &[], &name, &[], UnixTime::now()).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains(CHANGED), "{text}");
+        assert!(text.contains(&fingerprint_text(&sha256(&[9]))), "the new fingerprint, as PVE shows it: {text}");
     }
 }

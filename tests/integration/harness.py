@@ -100,11 +100,12 @@ def texts(result) -> list[str]:
 
 def ok_data(result) -> Any:
     """The PVE data of a successful call, after checking the success contract:
-    isError false, structuredContent == {"data": ...} (a configuration read may add "property_strings"),
+    isError false, structuredContent == {"data": ...} (a configuration read may add "property_strings",
+    pve_search a "hint"),
     content[0] the same as compact JSON text (the data alone when that is all there is)."""
     assert not result.is_error, 'the call failed: {0}'.format(texts(result))
     assert isinstance(result.structured_content, dict) and 'data' in result.structured_content \
-        and set(result.structured_content) <= {'data', 'property_strings'}, \
+        and set(result.structured_content) <= {'data', 'property_strings', 'hint'}, \
         'structuredContent must be {{"data": ...}}, got {0!r}'.format(result.structured_content)
     data = result.structured_content['data']
     whole = data if set(result.structured_content) == {'data'} else result.structured_content

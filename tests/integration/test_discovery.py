@@ -215,6 +215,29 @@ async def test_search_at_read_only_shows_only_get_tools(pve_env, start_server, t
     assert name_of(tools_doc, 'DELETE', VM) not in [h['name'] for h in hits]
 
 
+async def search_answer(srv, query) -> dict:
+    """pve_search's whole structured answer: {"data": [...]} and, when it has one, "hint"."""
+    result = await srv.call_name(SEARCH, {'query': query})
+    ok_data(result)
+    return result.structured_content
+
+
+async def test_search_for_an_action_above_the_tier_names_the_tier_that_offers_it(pve_env, start_server, tools_doc):
+    start = name_of(tools_doc, 'POST', START)
+    async with start_server(discover_env(pve_env, tier='read-only')) as srv:
+        answer = await search_answer(srv, 'start a vm')
+    assert start not in [h['name'] for h in answer['data']], 'the tier still decides what is listed'
+    hint = answer.get('hint', '')
+    assert start in hint and '`read-execute`' in hint and 'PVE_ACCESS_TIER=read-execute' in hint, answer
+
+
+async def test_search_hints_nothing_when_the_tier_offers_the_best_match(pve_env, start_server):
+    async with start_server(discover_env(pve_env, tier='read-execute')) as srv:
+        assert 'hint' not in await search_answer(srv, 'start a vm')
+    async with start_server(discover_env(pve_env, tier='read-only')) as srv:
+        assert 'hint' not in await search_answer(srv, 'is VM 100 running?'), 'a question asks for no action'
+
+
 async def test_search_never_shows_tools_outside_the_categories(pve_env, start_server):
     async with start_server(discover_env(pve_env, tier='full', PVE_CATEGORIES='qemu')) as srv:
         hits = await search(srv, 'list containers', limit=25)

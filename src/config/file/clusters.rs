@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::source::{CONNECTION_RENAMES, Source, continuation, in_file_words, key_of_variable, secret};
 use super::{Field, FileError, FileSettings, MAX_CLUSTER_NAME};
 use crate::config::{Cli, ClusterConfig, Config, parse_categories, pve};
-use crate::policy::allowlist::Allowlist;
+use crate::policy::allowlist::{Allowlist, Setting as AllowlistSetting};
 use crate::policy::{Policy, Source as PolicySource};
 use crate::pve::connection::Connection;
 use crate::tools::registry::Tier;
@@ -166,13 +166,13 @@ pub(super) fn add_with_access(
         let nodes = access("node_allowlist", &t.node_allowlist);
         let vmids = access("vmid_allowlist", &t.vmid_allowlist);
         let own = Allowlist::parse(nodes.as_ref().map(|n| n.0.as_str()), vmids.as_ref().map(|v| v.0.as_str()))
-            .map_err(|m| {
-                let at = vmids.as_ref().map(|v| v.1.clone()).unwrap_or(span.clone());
-                src.error(
-                    Some(at),
-                    Some("vmid_allowlist"),
-                    format!("cluster `{name}`: {}", m.trim_start_matches("PVE_VMID_ALLOWLIST: ")),
-                )
+            .map_err(|e| {
+                let written = match e.setting {
+                    AllowlistSetting::Nodes => &nodes,
+                    AllowlistSetting::Vmids => &vmids,
+                };
+                let at = written.as_ref().map(|v| v.1.clone()).unwrap_or(span.clone());
+                src.error(Some(at), Some(e.setting.key()), format!("cluster `{name}`: {}", e.message))
             })?;
         let token_login = matches!(connection.auth, crate::pve::connection::PveAuth::Token { .. });
         let source = PolicySource::Cluster(name.clone());

@@ -143,3 +143,76 @@ pub(super) fn secret(
     };
     Ok(Some((text, span)))
 }
+
+/// serde's "unknown field `colour`, expected one of `base_url`, ..." (every valid key on one
+/// line) as "unknown key `colour`; did you mean `...`?" naming the closest valid key, or pointing to
+/// docs/CONFIG.md when none is close. Other messages are returned unchanged.
+pub(super) fn unknown_key(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else { return message.to_owned() };
+    let Some((key, valid)) = rest.split_once('`') else { return message.to_owned() };
+    let valid: Vec<&str> = valid.split('`').skip(1).step_by(2).collect();
+    match closest(key, &valid) {
+        Some(near) => format!("unknown key `{key}`; did you mean `{near}`?"),
+        None => format!("unknown key `{key}`; docs/CONFIG.md lists the keys"),
+    }
+}
+
+/// The candidate closest to `word` by edit distance (case ignored), if it is close enough to be
+/// a slip: at most a third of the word's length, and at least 2, edits away.
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERDE: &str =
+        "unknown field `acess_tier`, expected one of `base_url`, `token_id`, `access_tier`, `categories`";
+
+    #[test]
+    fn an_unknown_key_names_the_closest_valid_one() {
+        assert_eq!(unknown_key(SERDE), "unknown key `acess_tier`; did you mean `access_tier`?");
+    }
+
+    #[test]
+    fn an_unknown_key_far_from_every_valid_one_points_to_the_docs() {
+        let m = unknown_key("unknown field `colour`, expected one of `base_url`, `token_id`");
+        assert_eq!(m, "unknown key `colour`; docs/CONFIG.md lists the keys");
+    }
+
+    #[test]
+    fn other_messages_are_unchanged() {
+        assert_eq!(unknown_key("invalid type: map"), "invalid type: map");
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("readonly", "read_only"), 1);
+        assert_eq!(edit_distance("tier", "tire"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

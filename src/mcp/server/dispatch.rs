@@ -52,6 +52,7 @@ impl PveServer {
                 return Ok(discovery_tools::search(
                     &args,
                     &move |t: &ToolDef| visible(t) && !hidden.contains(t.name),
+                    &self.above_tier(),
                     &self.shared.clusters,
                     self.shared.options.result_limit * 4,
                 )

@@ -26,7 +26,7 @@ fn ranges_and_single_ids_parse() {
     let l = list();
     assert!(l.vmid_allowed(150) && l.vmid_allowed(300));
     assert!(!l.vmid_allowed(200));
-    assert!(Allowlist::parse(None, Some("1-x")).unwrap_err().starts_with("PVE_VMID_ALLOWLIST"));
+    assert!(Allowlist::parse(None, Some("1-x")).unwrap_err().to_string().starts_with("PVE_VMID_ALLOWLIST"));
 }
 
 #[test]

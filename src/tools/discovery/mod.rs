@@ -47,6 +47,11 @@ pub fn hit_json(hit: &Hit) -> Value {
     })
 }
 
+/// Whether a query asks to do something (start, create, change, delete) rather than to read.
+pub fn asks_to_act(query: &str) -> bool {
+    query::Intent::of_request(query::Clauses::of(query).request()) != query::Intent::Read
+}
+
 /// How to call a tool, compactly: its name and required arguments with their types, e.g.
 /// `qemu_vm_start(node: string, vmid: integer)`; enough for `pve_call` in the common case.
 pub fn signature(tool: &ToolDef) -> String {
@@ -159,6 +164,12 @@ mod tests {
         assert_eq!(Intent::of("bring node pve2 back up"), Intent::Open);
         assert_eq!(Intent::of("give us admin rights on /vms/100"), Intent::Enable);
         assert_eq!(Intent::of("insert the driver ISO into the DVD drive of VM 100"), Intent::Enable);
+    }
+
+    #[test]
+    fn an_action_or_a_change_asks_to_act_and_a_question_does_not() {
+        assert!(asks_to_act("start a vm") && asks_to_act("delete VM 100") && asks_to_act("add a user"));
+        assert!(!asks_to_act("is VM 100 running?") && !asks_to_act("show the nodes"));
     }
 
     #[test]

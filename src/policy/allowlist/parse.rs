@@ -1,0 +1,167 @@
+//! Reading the two allowlist settings: `PVE_NODE_ALLOWLIST` (node names) and `PVE_VMID_ALLOWLIST`
+//! (VMIDs and ranges), each a comma list; a refusal names the setting and the item.
+
+use std::collections::BTreeSet;
+
+/// Which of the two settings an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    Nodes,
+    Vmids,
+}
+
+impl Setting {
+    /// The environment variable.
+    pub fn variable(self) -> &'static str {
+        match self {
+            Setting::Nodes => "PVE_NODE_ALLOWLIST",
+            Setting::Vmids => "PVE_VMID_ALLOWLIST",
+        }
+    }
+
+    /// The command-line flag.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Setting::Nodes => "--node-allowlist",
+            Setting::Vmids => "--vmid-allowlist",
+        }
+    }
+
+    /// The key in a configuration file or token file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::Nodes => "node_allowlist",
+            Setting::Vmids => "vmid_allowlist",
+        }
+    }
+}
+
+/// An allowlist setting that is not a list of nodes or VMIDs: which setting, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", setting.variable())]
+pub struct ParseError {
+    pub setting: Setting,
+    /// What is wrong, naming the item (without the setting's name).
+    pub message: String,
+}
+
+fn refuse(setting: Setting, message: String) -> ParseError {
+    ParseError { setting, message }
+}
+
+/// The items of a comma list, trimmed, each checked in order by `item`; an empty item (`a,,b`, a
+/// comma at either end) is refused.
+fn items<T>(
+    setting: Setting,
+    raw: &str,
+    example: &str,
+    mut item: impl FnMut(&str) -> Result<T, ParseError>,
+) -> Result<Vec<T>, ParseError> {
+    raw.split(',')
+        .map(str::trim)
+        .map(|i| {
+            if i.is_empty() {
+                return Err(refuse(
+                    setting,
+                    format!(
+                        "`{}` has an empty item (two commas in a row, or a comma at an end); expected e.g. `{example}`",
+                        raw.escape_default()
+                    ),
+                ));
+            }
+            item(i)
+        })
+        .collect()
+}
+
+/// The node names of `PVE_NODE_ALLOWLIST` (PVE node names are host names: letters, digits, `-`).
+pub(super) fn nodes(raw: &str) -> Result<BTreeSet<String>, ParseError> {
+    const EXAMPLE: &str = "pve1,pve2";
+    let names = items(Setting::Nodes, raw, EXAMPLE, |node| {
+        match node.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))) {
+            None => Ok(node.to_owned()),
+            Some(c) => {
+                let what = if c.is_whitespace() { "a space".to_owned() } else { format!("`{}`", c.escape_default()) };
+                Err(refuse(
+                    Setting::Nodes,
+                    format!(
+                        "`{}` is not a node name (it contains {what}); expected node names of letters, digits and `-`, separated by commas, e.g. `{EXAMPLE}`",
+                        node.escape_default()
+                    ),
+                ))
+            }
+        }
+    })?;
+    Ok(names.into_iter().collect())
+}
+
+/// The VMID ranges of `PVE_VMID_ALLOWLIST` (a single VMID is a range of one).
+pub(super) fn vmids(raw: &str) -> Result<Vec<(u64, u64)>, ParseError> {
+    const EXAMPLE: &str = "100,200-299";
+    items(Setting::Vmids, raw, EXAMPLE, |part| {
+        let bad = || {
+            refuse(
+                Setting::Vmids,
+                format!("`{}` is not a VMID or range; expected e.g. `{EXAMPLE}`", part.escape_default()),
+            )
+        };
+        let id = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (id(a)?, id(b)?),
+            None => {
+                let v = id(part)?;
+                (v, v)
+            }
+        };
+        if a > b {
+            return Err(refuse(Setting::Vmids, format!("`{part}` is reversed; write `{b}-{a}`")));
+        }
+        Ok((a, b))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_names_are_read_trimmed() {
+        let n = nodes(" pve1 , pve-2").unwrap();
+        assert_eq!(n.into_iter().collect::<Vec<_>>(), ["pve-2", "pve1"]);
+    }
+
+    #[test]
+    fn a_node_name_with_a_space_is_refused_naming_it() {
+        let e = nodes("pve 1,x").unwrap_err();
+        assert_eq!(e.setting, Setting::Nodes);
+        assert!(e.to_string().starts_with("PVE_NODE_ALLOWLIST: `pve 1` is not a node name"), "{e}");
+        assert!(e.message.contains("a space"), "{e}");
+    }
+
+    #[test]
+    fn the_first_bad_node_item_is_the_one_named() {
+        let e = nodes("pve 1,,x").unwrap_err();
+        assert!(e.message.starts_with("`pve 1` is not a node name"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_node_item_is_refused() {
+        let e = nodes("pve1,,x").unwrap_err();
+        assert!(e.message.contains("`pve1,,x` has an empty item"), "{e}");
+        assert!(nodes("pve1,").is_err());
+    }
+
+    #[test]
+    fn a_reversed_range_says_so_and_how_to_write_it() {
+        let e = vmids("100,199-100").unwrap_err();
+        assert_eq!(e.setting, Setting::Vmids);
+        assert_eq!(e.message, "`199-100` is reversed; write `100-199`");
+    }
+
+    #[test]
+    fn a_vmid_that_is_not_a_number_is_refused_naming_it() {
+        let e = vmids("1-x").unwrap_err();
+        assert!(e.to_string().starts_with("PVE_VMID_ALLOWLIST: `1-x` is not a VMID or range"), "{e}");
+        assert!(vmids("100,,200").unwrap_err().message.contains("empty item"));
+    }
+}
