@@ -127,3 +127,29 @@ async def test_a_changed_pinned_certificate_shows_the_new_fingerprint_and_the_ca
     assert pve_env.fingerprint in text, 'the new fingerprint, as PVE shows it: ' + text
     assert 'unexpected error' not in text, text
     assert 'PVE_CA_FILE' in text and 'renew' in text, text
+
+
+def bundle_env(values):
+    """The environment the `.mcpb` bundle's manifest gives the server, with the person's `values` and the
+    manifest's defaults for the settings left alone (as Claude Desktop fills it in)."""
+    import json
+    import re
+    manifest = json.loads((harness.REPO_ROOT / 'packaging' / 'mcpb' / 'manifest.json').read_text())
+    options = manifest['user_config']
+    env = {}
+    for variable, template in manifest['server']['mcp_config']['env'].items():
+        key = re.fullmatch(r'\$\{user_config\.(\w+)\}', template).group(1)
+        env[variable] = str(values.get(key, options[key].get('default', '')))
+    return env
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize('trust', ['ca_file', 'tls_fingerprint'])
+async def test_the_bundle_works_with_a_ca_file_or_a_fingerprint_and_the_rest_left_empty(pve_env, start_server,
+                                                                                         trust):
+    given = {'base_url': pve_env.url, 'token_id': pve_env.token_id, 'token_secret': pve_env.token_secret,
+             trust: pve_env.ca_file if trust == 'ca_file' else pve_env.fingerprint}
+    settings = dict(bundle_env(given), PVE_TOOL_MODE='direct')
+    async with start_server(settings) as srv:
+        result = await srv.call('GET', '/nodes')
+    assert not result.is_error, error_text(result)
