@@ -26,7 +26,7 @@ pub struct Sealer {
     /// The state key it was made from (code mode signs its plan ids under it).
     state_key: StateKey,
     key: hmac::Key,
-    /// Nonces of confirmations already used on this replica, with their expiry.
+    /// Nonces of confirmations and of `pve_run` plans already used on this replica, with their expiry.
     spent: Mutex<HashMap<String, u64>>,
 }
 
@@ -89,6 +89,18 @@ impl Sealer {
         let now = now();
         spent.retain(|_, e| *e >= now);
         spent.insert(nonce.to_owned(), expiry).is_none()
+    }
+}
+
+/// Plans are single-use through the same spent-nonce set as confirmations.
+impl crate::run::plan::Nonces for Sealer {
+    fn is_spent(&self, nonce: &str) -> bool {
+        let spent = self.spent.lock().unwrap_or_else(|p| p.into_inner());
+        spent.get(nonce).is_some_and(|e| *e >= now())
+    }
+
+    fn spend(&self, nonce: &str, expiry: u64) -> bool {
+        Sealer::spend(self, nonce, expiry)
     }
 }
 

@@ -142,6 +142,7 @@ impl PveServer {
             cancel: context.ct.clone(),
             limits: crate::run::engine::Limits::with_wall(self.shared.options.run_timeout),
             state_key: self.shared.options.sealer.state_key(),
+            nonces: &*self.shared.options.sealer,
             person: {
                 let caller = self.caller_of(context);
                 caller.audit.map(|who| (caller.key, who))
