@@ -297,12 +297,13 @@ fn run_script(
         let outcome = (|| {
             ctx.eval_with_options::<(), _>(PRELUDE, eval_options("prelude"))
                 .catch(&ctx)
-                .map_err(|e| ScriptError::Engine(caught_text(e)))?;
+                .map_err(|e| ScriptError::Engine(caught_text(e, 0)))?;
+            let lines = code.lines().count().max(1) as u64;
             let promise: Promise = ctx
                 .eval_with_options(wrap(code), eval_options(PROGRAM_FILE))
                 .catch(&ctx)
-                .map_err(|e| classify(e, limits, stop, true))?;
-            let json: String = promise.finish().catch(&ctx).map_err(|e| classify(e, limits, stop, false))?;
+                .map_err(|e| classify(e, limits, stop, true, lines))?;
+            let json: String = promise.finish().catch(&ctx).map_err(|e| classify(e, limits, stop, false, lines))?;
             serde_json::from_str(&json).map_err(|e| ScriptError::NotJson(e.to_string()))
         })();
         Ok::<_, ScriptError>(outcome)
@@ -375,12 +376,16 @@ fn install<'js>(
 }
 
 /// What an exception says, for a person.
-fn caught_text(e: CaughtError<'_>) -> String {
+fn caught_text(e: CaughtError<'_>, program_lines: u64) -> String {
     match e {
         CaughtError::Exception(x) => {
             let message = x.message().unwrap_or_default();
             let name = x.get::<_, String>("name").unwrap_or_else(|_| "Error".into());
-            let line = x.stack().and_then(|s| first_place(&s)).map(|p| format!(" (at {p})")).unwrap_or_default();
+            let line = x
+                .stack()
+                .and_then(|s| first_place(&s, program_lines))
+                .map(|p| format!(" (at {p})"))
+                .unwrap_or_default();
             format!("{name}: {message}{line}")
         }
         CaughtError::Value(v) => js_text(&v),
@@ -389,14 +394,16 @@ fn caught_text(e: CaughtError<'_>) -> String {
 }
 
 /// The program's line and column from a stack trace (`at <anon> (program:3:9)`): its first frame
-/// in the program (not the prelude), less the wrapper's line.
-fn first_place(stack: &str) -> Option<String> {
+/// in the program's own lines (not the prelude's, not the wrapper's), less the wrapper's line. The
+/// engine places some errors (a read of an undefined name) only at the wrapper: then none is named.
+fn first_place(stack: &str, program_lines: u64) -> Option<String> {
     let marker = format!("{PROGRAM_FILE}:");
-    let place = stack.lines().map(str::trim).find(|l| l.contains(&marker))?;
-    let at = place.split(&marker).nth(1)?.trim_end_matches(')');
-    let (line, column) = at.split_once(':').unwrap_or((at, ""));
-    let line = line.parse::<u64>().ok()?.saturating_sub(WRAP_LINES).max(1);
-    Some(if column.is_empty() { format!("line {line}") } else { format!("line {line}, column {column}") })
+    stack.lines().filter_map(|l| l.trim().split(&marker).nth(1)).find_map(|at| {
+        let at = at.trim_end_matches(')');
+        let (line, column) = at.split_once(':').unwrap_or((at, ""));
+        let line = line.parse::<u64>().ok()?.checked_sub(WRAP_LINES).filter(|l| (1..=program_lines).contains(l))?;
+        Some(if column.is_empty() { format!("line {line}") } else { format!("line {line}, column {column}") })
+    })
 }
 
 fn js_text(v: &JsValue<'_>) -> String {
@@ -407,7 +414,7 @@ fn js_text(v: &JsValue<'_>) -> String {
 }
 
 /// Why the script ended without a value.
-fn classify(e: CaughtError<'_>, limits: Limits, stop: &Stop, compiling: bool) -> ScriptError {
+fn classify(e: CaughtError<'_>, limits: Limits, stop: &Stop, compiling: bool, program_lines: u64) -> ScriptError {
     match stop.load(Ordering::Relaxed) {
         STOP_WALL => return ScriptError::WallTime(limits.wall.as_secs()),
         STOP_CANCELLED => return ScriptError::Cancelled,
@@ -417,7 +424,7 @@ fn classify(e: CaughtError<'_>, limits: Limits, stop: &Stop, compiling: bool) ->
     if let CaughtError::Error(rquickjs::Error::WouldBlock) = e {
         return ScriptError::NeverSettles;
     }
-    let text = caught_text(e);
+    let text = caught_text(e, program_lines);
     if text.contains("out of memory") || matches!(text.as_str(), "Allocation failed while creating object") {
         return ScriptError::OutOfMemory(limits.memory >> 20);
     }
@@ -437,12 +444,17 @@ mod tests {
     #[test]
     fn a_place_in_the_stack_is_the_programs_first_frame_less_the_wrapper_line() {
         let stack = "    at call (prelude:14:87)\n    at <anonymous> (program:3:9)\n    at <eval> (program:4:1)";
-        assert_eq!(first_place(stack).as_deref(), Some("line 2, column 9"));
+        assert_eq!(first_place(stack, 3).as_deref(), Some("line 2, column 9"));
     }
 
     #[test]
     fn a_stack_without_a_program_frame_names_no_place() {
-        assert_eq!(first_place("    at call (prelude:14:87)"), None);
+        assert_eq!(first_place("    at call (prelude:14:87)", 3), None);
+    }
+
+    #[test]
+    fn a_frame_in_the_wrapper_names_no_place() {
+        assert_eq!(first_place("    at <anonymous> (program:1:1)\n    at <eval> (program:4:1)", 2), None);
     }
 
     #[test]

@@ -510,8 +510,16 @@ async def test_a_failed_calls_error_names_the_programs_line(pve_env, start_serve
 
 async def test_a_reference_error_names_the_programs_line_and_column(pve_env, start_server):
     async with start_server(code_env(pve_env)) as srv:
-        text = error_text(await run(srv, 'return nope;'))
-    assert 'ReferenceError' in text and '(at line 1, column 1)' in text, text
+        one_line = error_text(await run(srv, 'nope();'))
+        two_lines = error_text(await run(srv, 'const a = 1;\n  nope();'))
+    assert 'ReferenceError' in one_line and '(at line 1, column 1)' in one_line, one_line
+    assert '(at line 2, column 3)' in two_lines, two_lines
+
+
+async def test_an_error_the_engine_places_only_in_the_wrapper_names_no_place(pve_env, start_server):
+    async with start_server(code_env(pve_env)) as srv:
+        text = error_text(await run(srv, 'const a = 1;\nconst b = nope;'))
+    assert 'ReferenceError' in text and '(at line' not in text, text
 
 
 async def test_an_approved_run_sees_the_dry_runs_clock_and_random_values(pve_env, start_server, tools_doc):
