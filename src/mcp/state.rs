@@ -154,6 +154,16 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_nonce_is_spent_once() {
+        use crate::run::plan::Nonces;
+        let s = sealer("a");
+        assert!(!s.is_spent("plan.n"));
+        assert!(Nonces::spend(&s, "plan.n", now() + 60));
+        assert!(s.is_spent("plan.n"));
+        assert!(!Nonces::spend(&s, "plan.n", now() + 60));
+    }
+
+    #[test]
     fn the_call_digest_ignores_key_order_but_not_values() {
         let a = json!({"node": "pve1", "vmid": 101}).as_object().unwrap().clone();
         let b = json!({"vmid": 101, "node": "pve1"}).as_object().unwrap().clone();

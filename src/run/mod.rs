@@ -268,6 +268,9 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
             Some(req) = rx.recv() => {
                 let answer = if over {
                     Err(format!("{}: not called: the run is over", req.tool))
+                } else if calls_cancel.is_cancelled() {
+                    // The client cancelled during an earlier call: nothing further is sent.
+                    Err(format!("{}: not called: the run was cancelled", req.tool))
                 } else if let Some(why) = writes.stopped() {
                     Err(format!("{}: not called: the run was stopped ({why})", req.tool))
                 } else {
