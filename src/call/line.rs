@@ -163,10 +163,6 @@ impl<'a> Line<'a> {
             Err(CallError::NeedsConfirmation { reason, .. }) if self.run.is_some() => {
                 (Ending::Refused, Some(super::error::needs_approval_in_run(self.tool, reason)), (None, None))
             }
-            // Its task was accepted, and the wait for it cut off (a run's wall time): it was started.
-            Err(e @ CallError::Cancelled) if trace.upid.is_some() => {
-                (Ending::Started, Some(e.to_string()), (trace.upid.as_ref().map(|u| u.text.clone()), None))
-            }
             Err(e) if !trace.sent => (Ending::Refused, Some(e.to_string()), (None, None)),
             Err(e) => (Ending::Error, Some(e.to_string()), (trace.upid.as_ref().map(|u| u.text.clone()), None)),
         };
