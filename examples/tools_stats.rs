@@ -77,6 +77,11 @@ fn main() {
         tokens(&serde_json::to_string(&catalog::mcp_tool(qemu_start, Detail::Full, &[])).unwrap())
     );
     println!("All signatures (code mode's pve_describe): {signatures} tokens.");
+    let schemas: usize = full.visible_tools().map(|d| tokens(d.input_schema)).sum();
+    println!(
+        "All input schemas alone (JSON, no descriptions of the tools): {schemas} tokens; signatures are {}% of them.",
+        signatures * 100 / schemas.max(1)
+    );
     let compact: usize = sizes.iter().map(|s| s.0).sum();
     let whole: usize = sizes.iter().map(|s| s.1).sum();
     println!(

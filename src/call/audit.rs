@@ -190,6 +190,8 @@ pub struct Entry<'a> {
     pub consent: Option<&'a str>,
     /// The `pve_run` program this call was made from (its run id), if any.
     pub run: Option<&'a str>,
+    /// The plan id that program's run was approved with, if any.
+    pub plan: Option<&'a str>,
 }
 
 impl AuditLog {
@@ -230,6 +232,7 @@ impl AuditLog {
         put("upid", e.upid.map(|u| json!(u)));
         put("exitstatus", e.exit_status.map(|s| json!(s)));
         put("run", e.run.map(|r| json!(r)));
+        put("plan", e.plan.map(|p| json!(p)));
         put("consent", e.consent.map(|s| json!(s)));
         let body = crate::logging::escape_controls(&line.to_string()).into_owned();
         let mut chained = self.file.lock().unwrap_or_else(|p| p.into_inner());

@@ -67,6 +67,15 @@ pub enum CallError {
     Stopped(String),
 }
 
+/// What a gated call a `pve_run` program made without approval says (instead of a direct call's
+/// advice, `confirm: true`, which a program cannot follow).
+pub fn needs_approval_in_run(tool: &str, reason: &str) -> String {
+    format!(
+        "{tool}: {reason}. Nothing was sent to PVE. In pve_run a gated call needs the user's approval: \
+         run the program with dry_run: true, show the user its plan, then run it with approve: <plan_id>"
+    )
+}
+
 fn wait_broken(e: &WaitError) -> String {
     let upid = e.upid();
     format!(

@@ -63,4 +63,6 @@ pub enum WriteDecision {
 /// Decides each write of a program run (implemented by [`crate::run`]).
 pub trait WriteHook: Send + Sync {
     fn decide(&self, write: &Write<'_>) -> WriteDecision;
+    /// The write decided last is being sent now (from here on it is not cut off by the run's end).
+    fn sending(&self) {}
 }

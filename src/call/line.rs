@@ -38,6 +38,8 @@ pub(crate) struct Line<'a> {
     method: Option<&'static str>,
     path: Option<String>,
     run: Option<&'a str>,
+    /// The approved plan id of the run, if any.
+    plan: Option<&'a str>,
     secrets: &'a [String],
 }
 
@@ -59,6 +61,7 @@ impl<'a> Line<'a> {
             method: Some(def.method.as_str()),
             path: Some(audit::filled_path(def, args)),
             run,
+            plan: None,
             secrets,
         }
     }
@@ -76,6 +79,7 @@ impl<'a> Line<'a> {
             method: None,
             path: None,
             run: None,
+            plan: None,
             secrets: &[],
         }
     }
@@ -107,8 +111,14 @@ impl<'a> Line<'a> {
             method: None,
             path: None,
             run,
+            plan: None,
             secrets: &[],
         }
+    }
+
+    /// The same line, naming the approved plan its run runs under.
+    pub fn in_plan(self, plan: Option<&'a str>) -> Line<'a> {
+        Line { plan, ..self }
     }
 
     /// The arguments as the schema types them (what a program's plan digests, too).
@@ -149,6 +159,10 @@ impl<'a> Line<'a> {
             ),
             Err(CallError::TaskFailed(r)) => (Ending::TaskFailed, None, report(r)),
             Err(CallError::StillRunning(r)) => (Ending::StillRunning, None, report(r)),
+            // A program's gated call: the run's advice, not a direct call's (`confirm: true`).
+            Err(CallError::NeedsConfirmation { reason, .. }) if self.run.is_some() => {
+                (Ending::Refused, Some(super::error::needs_approval_in_run(self.tool, reason)), (None, None))
+            }
             Err(e) if !trace.sent => (Ending::Refused, Some(e.to_string()), (None, None)),
             Err(e) => (Ending::Error, Some(e.to_string()), (trace.upid.as_ref().map(|u| u.text.clone()), None)),
         };
@@ -184,6 +198,7 @@ impl<'a> Line<'a> {
             exit_status: exit,
             consent: consent.map(ConsentKind::as_str),
             run: self.run,
+            plan: self.plan,
         });
     }
 }

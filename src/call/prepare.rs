@@ -26,12 +26,14 @@ pub struct Caller<'a> {
     pub person: Option<&'a str>,
     /// The `pve_run` program making the call, by its run id (named in audit lines).
     pub run: Option<&'a str>,
+    /// The plan id an approved `pve_run` program runs under (named in audit lines).
+    pub plan: Option<&'a str>,
 }
 
 impl<'a> Caller<'a> {
     /// A caller with this session policy, named in the audit log by its route.
     pub fn new(policy: &'a Policy) -> Caller<'a> {
-        Caller { policy, person: None, run: None }
+        Caller { policy, person: None, run: None, plan: None }
     }
 }
 
@@ -47,6 +49,7 @@ pub struct Prepared {
     /// The values of secret arguments, scrubbed from any text the call gives back.
     pub(super) secrets: Vec<String>,
     pub(super) run: Option<String>,
+    pub(super) plan: Option<String>,
 }
 
 impl Prepared {
@@ -65,7 +68,9 @@ impl Prepared {
             .map_err(CallError::InvalidArguments)?;
         if let Err(e) = self.backend.allowlist.check(status, &args, &request) {
             let e = CallError::NotAllowed(e);
-            Line::new(&self.backend, self.tool, &self.args, self.run.as_deref(), &self.secrets).refused(&e);
+            Line::new(&self.backend, self.tool, &self.args, self.run.as_deref(), &self.secrets)
+                .in_plan(self.plan.as_deref())
+                .refused(&e);
             return Err(e);
         }
         Ok(self.backend)
@@ -97,7 +102,7 @@ pub fn prepare(
                 original.insert(ARG.into(), v);
             }
             let first = with_person(clusters.first().clone(), caller.person);
-            Line::unknown(&first, name, &original, caller.run).refused(&e);
+            Line::unknown(&first, name, &original, caller.run).in_plan(caller.plan).refused(&e);
             return Err(e);
         }
     };
@@ -109,7 +114,7 @@ pub fn prepare(
     );
     let Some(tool) = registry::find(name) else {
         let e = CallError::UnknownTool(name.to_owned());
-        Line::unknown(&backend, name, &args, caller.run).write_unknown();
+        Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).write_unknown();
         return Err(e);
     };
     let secrets = super::audit::secret_values(tool.secret_arguments, &args);
@@ -122,10 +127,11 @@ pub fn prepare(
         Ok(()) => None,
     };
     if let Some(e) = refusal {
-        Line::new(&backend, tool, &args, caller.run, &secrets).refused(&e);
+        Line::new(&backend, tool, &args, caller.run, &secrets).in_plan(caller.plan).refused(&e);
         return Err(super::error::scrubbed(e, &secrets));
     }
-    Ok(Prepared { tool, backend, policy, args, secrets, run: caller.run.map(str::to_owned) })
+    let (run, plan) = (caller.run.map(str::to_owned), caller.plan.map(str::to_owned));
+    Ok(Prepared { tool, backend, policy, args, secrets, run, plan })
 }
 
 /// The backend with `person` as the caller its audit lines name.

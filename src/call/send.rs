@@ -38,8 +38,14 @@ pub(super) async fn send(
 
     tracing::info!(tool = tool.name, method = request.method.as_str(), path = %request.path, "calling PVE");
     trace.sent = true;
+    // A program's write, once sending began, is not cut off by the run's end: it finishes its send
+    // (not its task wait), so that its fate is known, audited and reported.
+    let cancellable = io.run.is_none() || request.method == crate::pve::request::HttpMethod::Get;
+    if !cancellable && let Some(run) = io.run {
+        run.writes.sending();
+    }
     let mut data = tokio::select! {
-        _ = io.cancel.cancelled() => Err(CallError::Cancelled),
+        _ = io.cancel.cancelled(), if cancellable => Err(CallError::Cancelled),
         r = client.send(&request) => r.map_err(|e| match e {
             e @ PveError::WriteFateUnknown { .. } => {
                 CallError::FateUnknown { error: e, checks: crate::tools::checks::after_unknown_write(tool, &args) }
@@ -79,6 +85,8 @@ pub(super) async fn send(
             });
         }
         Ok(Some(TaskOutcome::StillRunning(r))) => return Err(CallError::StillRunning(r)),
+        // A program's run ended during the wait: the task was started, and is reported so.
+        Ok(None) if io.run.is_some() => return trace.upid.clone().map(Outcome::Started).ok_or(CallError::Cancelled),
         Ok(None) => return Err(CallError::Cancelled),
         Err(e) => return Err(CallError::WaitBroken(e)),
     };

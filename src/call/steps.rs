@@ -17,7 +17,8 @@ impl Prepared {
     /// Runs the call with what its client (or program) brings. Nothing is sent unless every check
     /// before it passed; an error that would echo the value of a secret argument has it replaced.
     pub async fn run(self, io: ClientHooks<'_>) -> Result<Outcome, CallError> {
-        let line = Line::new(&self.backend, self.tool, &self.args, self.run.as_deref(), &self.secrets);
+        let line = Line::new(&self.backend, self.tool, &self.args, self.run.as_deref(), &self.secrets)
+            .in_plan(self.plan.as_deref());
         let labeled = match (io.progress, self.backend.cluster.as_deref()) {
             (Some(inner), Some(cluster)) => Some(Labeled { inner, cluster }),
             _ => None,

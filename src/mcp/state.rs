@@ -26,7 +26,7 @@ pub struct Sealer {
     /// The state key it was made from (code mode signs its plan ids under it).
     state_key: StateKey,
     key: hmac::Key,
-    /// Nonces of confirmations already used on this replica, with their expiry.
+    /// Nonces of confirmations and of `pve_run` plans already used on this replica, with their expiry.
     spent: Mutex<HashMap<String, u64>>,
 }
 
@@ -92,6 +92,18 @@ impl Sealer {
     }
 }
 
+/// Plans are single-use through the same spent-nonce set as confirmations.
+impl crate::run::plan::Nonces for Sealer {
+    fn is_spent(&self, nonce: &str) -> bool {
+        let spent = self.spent.lock().unwrap_or_else(|p| p.into_inner());
+        spent.get(nonce).is_some_and(|e| *e >= now())
+    }
+
+    fn spend(&self, nonce: &str, expiry: u64) -> bool {
+        Sealer::spend(self, nonce, expiry)
+    }
+}
+
 /// A digest of a call: its tool and arguments, with object keys in order (so the client's key order
 /// does not matter), hex SHA-256.
 pub fn call_digest(tool: &str, arguments: &Map<String, Value>) -> String {
@@ -139,6 +151,16 @@ mod tests {
     fn an_expired_handle_is_refused() {
         let s = sealer("a");
         assert_eq!(s.open("c", &s.seal("c", &payload(now() - 1))), Err(Refused::Expired));
+    }
+
+    #[test]
+    fn a_plan_nonce_is_spent_once() {
+        use crate::run::plan::Nonces;
+        let s = sealer("a");
+        assert!(!s.is_spent("plan.n"));
+        assert!(Nonces::spend(&s, "plan.n", now() + 60));
+        assert!(s.is_spent("plan.n"));
+        assert!(!Nonces::spend(&s, "plan.n", now() + 60));
     }
 
     #[test]

@@ -9,29 +9,33 @@
 //! A dry run sends reads and holds writes (each gives back a placeholder); its result lists the
 //! writes and a plan id bound to exactly them. A run with `approve` sends writes while each is the
 //! plan's next one (a gated write then needs no other confirmation) and stops, sending nothing
-//! further, at the first that differs. Without a plan, a gated write needs a person's answer
-//! (elicitation) or throws the gate's message with nothing sent.
+//! further, at the first that differs. A plan is used once: its first write sent spends it. The
+//! approved run sees the dry run's clock readings and random values. Without a plan, a gated write
+//! needs a person's answer (elicitation) or throws the gate's message with nothing sent.
+//!
+//! Every refused call is listed in the result (`refused`), even one the program caught; a write in
+//! flight when the wall time runs out finishes its send (not its task wait) and is reported.
 
 pub mod engine;
 pub mod plan;
 
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::call::cluster::Clusters;
-use crate::call::{self, CallError, Caller, ClientHooks, RunHooks, Write, WriteDecision, WriteHook};
+use crate::call::{self, CallError, Caller, ClientHooks, Outcome, RunHooks, Write, WriteDecision, WriteHook};
 use crate::config::state_key::StateKey;
 use crate::policy::Policy;
 use crate::policy::gate::Confirmer;
 use crate::pve::task::ProgressSink;
 use crate::tools::params::Params;
-use engine::{CallRequest, Limits, STOP_CANCELLED, STOP_WALL, ScriptError, Stop};
-use plan::{PlanError, PlannedWrite, WriteDigest};
+use engine::{CallRequest, Limits, Replay, STOP_CANCELLED, STOP_WALL, ScriptError, Stop};
+use plan::{Nonces, Plan, PlanError, PlannedWrite};
 
 /// The tool's name.
 pub const RUN: &str = <Request as Params>::TOOL;
@@ -53,6 +57,8 @@ pub struct Env<'a> {
     pub person: Option<(String, String)>,
     /// The server's state key, which plan ids are signed under.
     pub state_key: &'a StateKey,
+    /// The replica's spent nonces: a plan runs once.
+    pub nonces: &'a dyn Nonces,
 }
 
 /// A finished run.
@@ -66,6 +72,8 @@ pub struct Report {
     pub plan: Option<(Vec<PlannedWrite>, String)>,
     /// An approved run: writes sent, of the plan's.
     pub approved: Option<(usize, usize)>,
+    /// Calls refused with nothing sent (tool and reason), caught by the program or not.
+    pub refused: Vec<Value>,
 }
 
 impl Report {
@@ -79,6 +87,9 @@ impl Report {
         if let Some((sent, planned)) = self.approved {
             o["approved"] = json!({ "writes_sent": sent, "writes_planned": planned });
         }
+        if !self.refused.is_empty() {
+            o["refused"] = Value::Array(self.refused.clone());
+        }
         o
     }
 }
@@ -90,8 +101,19 @@ pub enum RunError {
     Arguments(String),
     #[error("{0}; nothing was sent to PVE")]
     Plan(#[from] PlanError),
-    #[error("{error}{}", log_text(.log, .calls))]
-    Script { error: String, log: Vec<String>, calls: usize },
+    #[error("{error}{}{}", refused_text(.refused), log_text(.log, .calls))]
+    Script { error: String, log: Vec<String>, calls: usize, refused: Vec<Value> },
+}
+
+fn refused_text(refused: &[Value]) -> String {
+    if refused.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = refused
+        .iter()
+        .map(|r| format!("{}: {}", r["tool"].as_str().unwrap_or(""), r["reason"].as_str().unwrap_or("")))
+        .collect();
+    format!("\nrefused calls (nothing sent):\n{}", list.join("\n"))
 }
 
 fn log_text(log: &[String], calls: &usize) -> String {
@@ -104,15 +126,18 @@ fn log_text(log: &[String], calls: &usize) -> String {
 }
 
 /// What the run decides for its writes.
-struct Writes {
+struct Writes<'a> {
     mode: WriteMode,
     state: Mutex<WriteState>,
+    nonces: &'a dyn Nonces,
+    /// The call in flight is a write whose sending began.
+    sending: AtomicBool,
 }
 
 enum WriteMode {
     Live,
     Dry,
-    Approved(Vec<WriteDigest>),
+    Approved(Plan),
 }
 
 #[derive(Default)]
@@ -123,7 +148,7 @@ struct WriteState {
     stopped: Option<String>,
 }
 
-impl WriteHook for Writes {
+impl WriteHook for Writes<'_> {
     fn decide(&self, w: &Write<'_>) -> WriteDecision {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(why) = &state.stopped {
@@ -147,11 +172,12 @@ impl WriteHook for Writes {
             WriteMode::Approved(plan) => {
                 let n = state.sent;
                 let what = format!("{} ({} {})", w.tool, w.method, w.path);
-                let why = match plan.get(n) {
+                let plan_len = plan.digests.len();
+                let why = match plan.digests.get(n) {
                     None => format!(
                         "write {} {what} is not in the approved plan, which has {} writes; nothing further was sent",
                         n + 1,
-                        plan.len()
+                        plan_len
                     ),
                     Some(d) if *d != PlannedWrite::of(w).digest() => format!(
                         "write {} {what} differs from write {} of the approved plan (tool, path or arguments changed); \
@@ -159,6 +185,10 @@ impl WriteHook for Writes {
                         n + 1,
                         n + 1
                     ),
+                    // The plan's first write spends it: a person agreed to one run.
+                    Some(_) if n == 0 && !self.nonces.spend(&plan.nonce_text(), plan.expires) => {
+                        PlanError::Spent.to_string()
+                    }
                     Some(_) => {
                         state.sent += 1;
                         return WriteDecision::Approved;
@@ -169,9 +199,13 @@ impl WriteHook for Writes {
             }
         }
     }
+
+    fn sending(&self) {
+        self.sending.store(true, Ordering::Relaxed);
+    }
 }
 
-impl Writes {
+impl Writes<'_> {
     /// Why the run was stopped at a write, if it was: then nothing further is sent, reads included.
     fn stopped(&self) -> Option<String> {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).stopped.clone()
@@ -195,40 +229,68 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
     };
     let key = env.state_key;
     let mode = match &request.approve {
-        Some(id) => WriteMode::Approved(plan::verify(key, &caller, id)?),
+        Some(id) => {
+            let plan = plan::verify(key, &caller, id)?;
+            if env.nonces.is_spent(&plan.nonce_text()) {
+                return Err(PlanError::Spent.into());
+            }
+            WriteMode::Approved(plan)
+        }
         None if request.dry_run => WriteMode::Dry,
         None => WriteMode::Live,
     };
-    let writes = Writes { mode, state: Mutex::new(WriteState::default()) };
+    let replay = match &mode {
+        WriteMode::Approved(plan) => Replay { seed: plan.nonce, clock: plan.clock.clone() },
+        _ => Replay { seed: plan::new_nonce(), clock: vec![] },
+    };
+    let seed = replay.seed;
+    let writes =
+        Writes { mode, state: Mutex::new(WriteState::default()), nonces: env.nonces, sending: AtomicBool::new(false) };
+    let refused = Mutex::new(Vec::new());
+    let mut cut_off: Vec<String> = Vec::new();
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     tracing::info!(run = %id, dry_run = request.dry_run, approve = request.approve.is_some(), "pve_run starts");
 
     let stop: Stop = Arc::new(std::sync::atomic::AtomicU8::new(engine::STOP_NONE));
     let _guard = StopOnDrop(stop.clone());
     let (tx, mut rx) = mpsc::channel::<CallRequest>(1);
-    let mut finished = engine::start(request.code, env.limits, tx, stop.clone());
+    let mut finished = engine::start(request.code, env.limits, replay, tx, stop.clone());
     let deadline = tokio::time::sleep(env.limits.wall);
     tokio::pin!(deadline);
     // Calls in flight end (cancelled) with the run.
     let calls_cancel = env.cancel.child_token();
     let mut over = false;
     let hooks = RunHooks { id: &id, writes: &writes };
+    let plan_id = request.approve.as_deref().map(str::trim);
     let outcome = loop {
         tokio::select! {
             done = &mut finished => break done.ok(),
             Some(req) = rx.recv() => {
                 let answer = if over {
                     Err(format!("{}: not called: the run is over", req.tool))
+                } else if calls_cancel.is_cancelled() {
+                    // The client cancelled during an earlier call: nothing further is sent.
+                    Err(format!("{}: not called: the run was cancelled", req.tool))
                 } else if let Some(why) = writes.stopped() {
                     Err(format!("{}: not called: the run was stopped ({why})", req.tool))
                 } else {
-                    let call = one_call(&env, hooks, &calls_cancel, req.tool, req.args);
+                    let tool = req.tool.clone();
+                    writes.sending.store(false, Ordering::Relaxed);
+                    let call = one_call(&env, hooks, plan_id, &refused, &calls_cancel, req.tool, req.args);
+                    tokio::pin!(call);
                     tokio::select! {
-                        a = call => a,
+                        a = &mut call => a.answer,
                         _ = &mut deadline, if !over => {
                             over = true;
                             stop.store(STOP_WALL, Ordering::Relaxed);
                             calls_cancel.cancel();
+                            // A write whose sending began finishes its send (not its task wait) and is
+                            // audited; any other call ends here, with nothing sent.
+                            if writes.sending.load(Ordering::Relaxed)
+                                && let Some(fate) = call.await.fate
+                            {
+                                cut_off.push(format!("{tool}: {fate}"));
+                            }
                             Err("the run is over its wall time limit".into())
                         }
                     }
@@ -246,16 +308,27 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
             }
         }
     };
+    let refused = refused.into_inner().unwrap_or_else(|p| p.into_inner());
     let Some(finished) = outcome else {
         return Err(RunError::Script {
             error: ScriptError::Engine("the engine thread ended".into()).to_string(),
             log: vec![],
             calls: 0,
+            refused,
         });
     };
     let state = writes.state.into_inner().unwrap_or_else(|p| p.into_inner());
-    let script = |error: String| RunError::Script { error, log: finished.log.clone(), calls: finished.calls };
-    if let Some(why) = state.stopped {
+    let planned = match &writes.mode {
+        WriteMode::Approved(p) => Some(p.digests.len()),
+        _ => None,
+    };
+    let script = |error: String| RunError::Script {
+        error: format!("{error}{}{}", cut_off_text(&cut_off), remaining_text(planned, state.sent)),
+        log: finished.log.clone(),
+        calls: finished.calls,
+        refused: refused.clone(),
+    };
+    if let Some(why) = &state.stopped {
         let sent = if state.sent == 0 {
             "no write was sent".to_owned()
         } else {
@@ -263,32 +336,66 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
         };
         return Err(script(format!("stopped: {why}; {sent}")));
     }
-    let data = finished.result.map_err(|e| script(e.to_string()))?;
+    let data = match finished.result {
+        Ok(data) => data,
+        Err(e) => return Err(script(e.to_string())),
+    };
     let plan = match &writes.mode {
         WriteMode::Dry => {
-            let id = plan::issue(key, &caller, &state.planned);
+            let id = plan::issue(key, &caller, seed, &finished.clock, &state.planned);
             Some((state.planned, id))
         }
         _ => None,
     };
-    let approved = match &writes.mode {
-        WriteMode::Approved(p) => Some((state.sent, p.len())),
-        _ => None,
-    };
+    let approved = planned.map(|p| (state.sent, p));
     tracing::info!(run = %id, calls = finished.calls, "pve_run ends");
-    Ok(Report { id, data, calls: finished.calls, log: finished.log, plan, approved })
+    Ok(Report { id, data, calls: finished.calls, log: finished.log, plan, approved, refused })
 }
 
-/// One `pve.call`: the same path as a direct call, on the cluster it names.
+/// What a run cut off by its wall time says of the writes that were in flight.
+fn cut_off_text(cut_off: &[String]) -> String {
+    if cut_off.is_empty() {
+        return String::new();
+    }
+    format!("\nin flight when the time ran out (audited):\n{}", cut_off.join("\n"))
+}
+
+/// What an approved run stopped part-way says of the plan's writes it did not send.
+fn remaining_text(planned: Option<usize>, sent: usize) -> String {
+    match planned {
+        Some(p) if sent < p => {
+            let left = if sent + 1 == p { format!("write {p}") } else { format!("writes {}-{p}", sent + 1) };
+            let spent = if sent > 0 { "; the plan is used up: dry-run again for the rest" } else { "" };
+            format!("\napproved plan: {sent} of its {p} writes sent; {left} not sent{spent}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// How one `pve.call` ended: the program's answer and, for a write that reached PVE, what became of it.
+struct Called {
+    answer: Result<Value, String>,
+    /// A write sent: accepted (and its task's UPID), or PVE's answer.
+    fate: Option<String>,
+}
+
+/// One `pve.call`: the same path as a direct call, on the cluster it names. A call refused with
+/// nothing sent is added to `refused`.
 async fn one_call(
     env: &Env<'_>,
     hooks: RunHooks<'_>,
+    plan: Option<&str>,
+    refused: &Mutex<Vec<Value>>,
     cancel: &CancellationToken,
     tool: String,
     args: Map<String, Value>,
-) -> Result<Value, String> {
-    let caller =
-        Caller { policy: env.policy, person: env.person.as_ref().map(|(_, who)| who.as_str()), run: Some(hooks.id) };
+) -> Called {
+    let caller = Caller {
+        policy: env.policy,
+        person: env.person.as_ref().map(|(_, who)| who.as_str()),
+        run: Some(hooks.id),
+        plan,
+    };
     let io = ClientHooks {
         progress: env.progress,
         confirmer: env.confirmer,
@@ -298,19 +405,66 @@ async fn one_call(
         cancel: cancel.clone(),
         run: Some(hooks),
     };
-    let outcome = match call::prepare(env.clusters, caller, &tool, args) {
-        Ok(prepared) => prepared.run(io).await,
-        Err(e) => Err(e),
+    let (outcome, write) = match call::prepare(env.clusters, caller, &tool, args) {
+        Ok(prepared) => {
+            let write = prepared.tool.method != crate::pve::request::HttpMethod::Get;
+            (prepared.run(io).await, write)
+        }
+        Err(e) => (Err(e), false),
     };
-    match outcome {
+    let fate = match &outcome {
+        Ok(Outcome::Planned(_)) => None,
+        Ok(Outcome::Started(upid)) if write => {
+            Some(format!("sent and accepted by PVE, task {} (its end was not waited for)", upid.text))
+        }
+        Ok(o) if write => Some(match o.task() {
+            Some(r) => format!("sent, task {} ended: {}", r.upid.text, r.exit_status.as_deref().unwrap_or("?")),
+            None => "sent, PVE answered".to_owned(),
+        }),
+        Err(e) if write && !nothing_sent(e) => Some(format!("sent: {e}")),
+        _ => None,
+    };
+    let answer = match outcome {
         // What the signature promises: PVE's data (a merged write's data says what changed).
         Ok(o) => Ok(o.into_data()),
-        Err(CallError::UnknownTool(t)) => Err(format!("unknown tool `{t}`; find tools with pve_search")),
-        Err(CallError::NeedsConfirmation { reason, .. }) => Err(format!(
-            "{tool}: {reason}. Nothing was sent to PVE. In pve_run a gated call needs the user's approval: \
-             run the program with dry_run: true, show the user its plan, then run it with approve: <plan_id>"
-        )),
-        Err(CallError::Stopped(why)) => Err(why),
-        Err(e) => Err(format!("{tool}: {e}")),
+        Err(e) => {
+            let text = refusal_text(&tool, &e);
+            if nothing_sent(&e) {
+                let mut list = refused.lock().unwrap_or_else(|p| p.into_inner());
+                list.push(json!({ "tool": tool, "reason": text }));
+            }
+            Err(text)
+        }
+    };
+    Called { answer, fate }
+}
+
+/// Whether the call ended with nothing sent to PVE (a refusal, not a failure).
+fn nothing_sent(e: &CallError) -> bool {
+    matches!(
+        e,
+        CallError::UnknownTool(_)
+            | CallError::Refused(_)
+            | CallError::InvalidArguments(_)
+            | CallError::NotAllowed(_)
+            | CallError::NeedsConfirmation { .. }
+            | CallError::Declined
+            | CallError::NoWayToAsk { .. }
+            | CallError::Forbidden(_)
+            | CallError::ExecuteDisabled
+            | CallError::ExecuteInner(_)
+            | CallError::Cluster(_)
+            | CallError::Stopped(_)
+    )
+}
+
+/// The text a program's failed call throws: a direct call's advice (`confirm: true`) is replaced by
+/// what a program can do.
+fn refusal_text(tool: &str, e: &CallError) -> String {
+    match e {
+        CallError::UnknownTool(t) => format!("unknown tool `{t}`; find tools with pve_search"),
+        CallError::NeedsConfirmation { reason, .. } => call::error::needs_approval_in_run(tool, reason),
+        CallError::Stopped(why) => why.clone(),
+        e => format!("{tool}: {e}"),
     }
 }

@@ -1,10 +1,12 @@
 //! Plans: the writes a dry run would make, and the plan id that binds a later run to exactly them.
 //!
-//! A plan id is self-contained: a version, an expiry, one digest per write (SHA-256 of the write's
-//! tool, method, path, cluster and arguments in a canonical form, cut to 16 bytes), and an
-//! HMAC-SHA256 tag over all of that and the caller, made with the server's state key
+//! A plan id is self-contained: a version, an expiry, a random nonce (also the seed of the dry
+//! run's `Math.random`), the dry run's first clock readings (`Date.now()`), one digest per write
+//! (SHA-256 of the write's tool, method, path, cluster and arguments in a canonical form, cut to 16
+//! bytes), and an HMAC-SHA256 tag over all of that and the caller, made with the server's state key
 //! ([`crate::config::state_key`]). No server keeps plans: any replica with the same key accepts
-//! the id until it expires, and only for the caller it was made for.
+//! the id until it expires, and only for the caller it was made for. A plan is used once: its
+//! nonce is spent (see [`Nonces`]) when its first write is sent.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,7 +22,10 @@ use crate::config::state_key::{StateKey, canonical};
 pub const PLAN_TTL: Duration = Duration::from_secs(3600);
 
 const PREFIX: &str = "plan1.";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+const NONCE_LEN: usize = 16;
+/// Clock readings of a dry run a plan id carries, at most.
+pub const CLOCK_READINGS: usize = 32;
 const DIGEST_LEN: usize = 16;
 const TAG_LEN: usize = 16;
 
@@ -82,6 +87,41 @@ impl PlannedWrite {
     }
 }
 
+/// What a plan id holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Spent when its first write is sent; the seed of the dry run's `Math.random`.
+    pub nonce: [u8; NONCE_LEN],
+    /// The dry run's first `Date.now()` readings (ms since the epoch), replayed in the approved run.
+    pub clock: Vec<u64>,
+    pub digests: Vec<WriteDigest>,
+    /// When it expires (seconds since the epoch).
+    pub expires: u64,
+}
+
+impl Plan {
+    /// The nonce as text, as the spent-nonce set keeps it.
+    pub fn nonce_text(&self) -> String {
+        format!("plan.{}", URL_SAFE_NO_PAD.encode(self.nonce))
+    }
+}
+
+/// A fresh random nonce for a dry run.
+pub fn new_nonce() -> [u8; NONCE_LEN] {
+    let mut n = [0u8; NONCE_LEN];
+    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut n);
+    n
+}
+
+/// The nonces of plans already run, on this replica (the server's spent-nonce set, which also makes
+/// confirmations single-use).
+pub trait Nonces: Send + Sync {
+    /// Whether the nonce was spent.
+    fn is_spent(&self, nonce: &str) -> bool;
+    /// Marks it spent until `expiry` (seconds since the epoch); false if it already was.
+    fn spend(&self, nonce: &str, expiry: u64) -> bool;
+}
+
 /// Why a plan id cannot be approved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
@@ -94,6 +134,11 @@ pub enum PlanError {
     NotOurs,
     #[error("`approve`: this plan expired {0} s ago; dry-run the program again for a new plan")]
     Expired(u64),
+    #[error(
+        "`approve`: this plan was already approved and run (a plan is used once: a person agreed to one run); \
+         dry-run the program again for a new plan"
+    )]
+    Spent,
 }
 
 fn now_secs() -> u64 {
@@ -101,15 +146,26 @@ fn now_secs() -> u64 {
 }
 
 /// A plan id for these writes, for `caller`, expiring after [`PLAN_TTL`].
-pub fn issue(key: &StateKey, caller: &str, writes: &[PlannedWrite]) -> String {
-    issue_at(key, caller, writes.iter().map(PlannedWrite::digest).collect(), now_secs() + PLAN_TTL.as_secs())
+pub fn issue(key: &StateKey, caller: &str, nonce: [u8; NONCE_LEN], clock: &[u64], writes: &[PlannedWrite]) -> String {
+    let plan = Plan {
+        nonce,
+        clock: clock.iter().copied().take(CLOCK_READINGS).collect(),
+        digests: writes.iter().map(PlannedWrite::digest).collect(),
+        expires: now_secs() + PLAN_TTL.as_secs(),
+    };
+    issue_plan(key, caller, &plan)
 }
 
-fn issue_at(key: &StateKey, caller: &str, digests: Vec<WriteDigest>, expires: u64) -> String {
+fn issue_plan(key: &StateKey, caller: &str, plan: &Plan) -> String {
     let mut payload = vec![VERSION];
-    payload.extend_from_slice(&expires.to_be_bytes());
-    payload.extend_from_slice(&(digests.len() as u32).to_be_bytes());
-    for d in &digests {
+    payload.extend_from_slice(&plan.expires.to_be_bytes());
+    payload.extend_from_slice(&plan.nonce);
+    payload.push(plan.clock.len().min(CLOCK_READINGS) as u8);
+    for t in plan.clock.iter().take(CLOCK_READINGS) {
+        payload.extend_from_slice(&t.to_be_bytes());
+    }
+    payload.extend_from_slice(&(plan.digests.len() as u32).to_be_bytes());
+    for d in &plan.digests {
         payload.extend_from_slice(d);
     }
     let tag = key.sign(&[b"pve-mcp plan", caller.as_bytes(), &payload]);
@@ -117,11 +173,25 @@ fn issue_at(key: &StateKey, caller: &str, digests: Vec<WriteDigest>, expires: u6
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(payload))
 }
 
-/// The write digests of a plan id this server issued for `caller`, if it has not expired.
-pub fn verify(key: &StateKey, caller: &str, id: &str) -> Result<Vec<WriteDigest>, PlanError> {
+/// Reads `n` bytes off the front of `rest`.
+fn take<'b>(rest: &mut &'b [u8], n: usize) -> Result<&'b [u8], PlanError> {
+    if rest.len() < n {
+        return Err(PlanError::Malformed);
+    }
+    let (head, tail) = rest.split_at(n);
+    *rest = tail;
+    Ok(head)
+}
+
+fn u64_of(b: &[u8]) -> u64 {
+    u64::from_be_bytes(b.try_into().unwrap_or([0; 8]))
+}
+
+/// What a plan id this server issued for `caller` holds, if it has not expired.
+pub fn verify(key: &StateKey, caller: &str, id: &str) -> Result<Plan, PlanError> {
     let bytes =
         id.trim().strip_prefix(PREFIX).and_then(|b| URL_SAFE_NO_PAD.decode(b).ok()).ok_or(PlanError::Malformed)?;
-    if bytes.len() < 1 + 8 + 4 + TAG_LEN || bytes[0] != VERSION {
+    if bytes.len() < 1 + 8 + NONCE_LEN + 1 + 4 + TAG_LEN || bytes[0] != VERSION {
         return Err(PlanError::Malformed);
     }
     let (payload, tag) = bytes.split_at(bytes.len() - TAG_LEN);
@@ -131,17 +201,21 @@ pub fn verify(key: &StateKey, caller: &str, id: &str) -> Result<Vec<WriteDigest>
     if !bool::from(expected.as_ref()[..TAG_LEN].ct_eq(tag)) {
         return Err(PlanError::NotOurs);
     }
-    let expires = u64::from_be_bytes(payload[1..9].try_into().map_err(|_| PlanError::Malformed)?);
-    let count = u32::from_be_bytes(payload[9..13].try_into().map_err(|_| PlanError::Malformed)?) as usize;
-    let digests = &payload[13..];
-    if digests.len() != count * DIGEST_LEN {
+    let mut rest = &payload[1..];
+    let expires = u64_of(take(&mut rest, 8)?);
+    let nonce: [u8; NONCE_LEN] = take(&mut rest, NONCE_LEN)?.try_into().map_err(|_| PlanError::Malformed)?;
+    let readings = take(&mut rest, 1)?[0] as usize;
+    let clock = (0..readings).map(|_| take(&mut rest, 8).map(u64_of)).collect::<Result<Vec<_>, _>>()?;
+    let count = u32::from_be_bytes(take(&mut rest, 4)?.try_into().map_err(|_| PlanError::Malformed)?) as usize;
+    if rest.len() != count * DIGEST_LEN {
         return Err(PlanError::Malformed);
     }
     let now = now_secs();
     if now > expires {
         return Err(PlanError::Expired(now - expires));
     }
-    Ok(digests.chunks(DIGEST_LEN).map(|c| c.try_into().expect("chunk of DIGEST_LEN")).collect())
+    let digests = rest.chunks(DIGEST_LEN).map(|c| c.try_into().expect("chunk of DIGEST_LEN")).collect();
+    Ok(Plan { nonce, clock, digests, expires })
 }
 
 #[cfg(test)]
@@ -169,26 +243,35 @@ mod tests {
     #[test]
     fn a_plan_id_gives_back_the_digests_of_its_writes() {
         let writes = [write(100), write(101)];
-        let id = issue(&key(), "alice", &writes);
-        let digests = verify(&key(), "alice", &id).unwrap();
-        assert_eq!(digests, vec![writes[0].digest(), writes[1].digest()]);
+        let id = issue(&key(), "alice", [7; 16], &[], &writes);
+        let plan = verify(&key(), "alice", &id).unwrap();
+        assert_eq!(plan.digests, vec![writes[0].digest(), writes[1].digest()]);
+    }
+
+    #[test]
+    fn a_plan_id_carries_its_nonce_and_the_dry_runs_clock() {
+        let id = issue(&key(), "alice", [7; 16], &[1_700_000_000_123, 1_700_000_000_456], &[write(100)]);
+        let plan = verify(&key(), "alice", &id).unwrap();
+        assert_eq!(plan.nonce, [7; 16]);
+        assert_eq!(plan.clock, vec![1_700_000_000_123, 1_700_000_000_456]);
     }
 
     #[test]
     fn a_plan_id_is_refused_for_another_caller() {
-        let id = issue(&key(), "alice", &[write(100)]);
+        let id = issue(&key(), "alice", [0; 16], &[], &[write(100)]);
         assert_eq!(verify(&key(), "bob", &id), Err(PlanError::NotOurs));
     }
 
     #[test]
     fn a_plan_id_is_refused_under_another_key() {
-        let id = issue(&StateKey::random(), "", &[write(100)]);
+        let id = issue(&StateKey::random(), "", [0; 16], &[], &[write(100)]);
         assert_eq!(verify(&key(), "", &id), Err(PlanError::NotOurs));
     }
 
     #[test]
     fn an_expired_plan_id_is_refused() {
-        let id = issue_at(&key(), "", vec![write(100).digest()], now_secs() - 10);
+        let plan = Plan { nonce: [0; 16], clock: vec![], digests: vec![write(100).digest()], expires: now_secs() - 10 };
+        let id = issue_plan(&key(), "", &plan);
         assert!(matches!(verify(&key(), "", &id), Err(PlanError::Expired(_))));
     }
 

@@ -11,7 +11,7 @@ from harness import error_text, ok_task
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(60)]
 
 START = '/nodes/{node}/qemu/{vmid}/status/start'
-KEYS = {'time', 'caller', 'tool', 'method', 'path', 'arguments', 'outcome', 'message', 'upid', 'exitstatus', 'cluster', 'consent', 'run', 'chain'}
+KEYS = {'time', 'caller', 'tool', 'method', 'path', 'arguments', 'outcome', 'message', 'upid', 'exitstatus', 'cluster', 'consent', 'run', 'plan', 'chain'}
 
 
 async def test_refused_failed_and_successful_lines_have_one_shape(pve_env, start_server, tmp_path):

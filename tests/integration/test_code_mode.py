@@ -12,6 +12,7 @@ Tools are named from docs/TOOLS.md, never written here.
 import json
 from pathlib import Path
 
+import anyio
 import pytest
 
 from harness import Asker, error_text
@@ -412,3 +413,128 @@ async def test_a_large_return_value_is_cut_to_the_result_limit(pve_env, start_se
         result = await run(srv, 'return "x".repeat(10000);')
     assert not result.is_error
     assert 'Result cut' in result.content[0].text and len(result.content[0].text) < 3000
+
+
+# ------------------------------------------------------------------ issue 30: every effect on the record
+
+async def test_a_plan_is_run_once_and_approving_it_again_sends_nothing(pve_env, start_server, tools_doc):
+    code = 'return (await pve.call("{0}", {{node: "pve1", vmid: 101}})).exitstatus;'.format(
+        name_of(tools_doc, 'DELETE', VM))
+    async with start_server(code_env(pve_env)) as srv:
+        dry = ran(await run(srv, snapshot_program(tools_doc), dry_run=True))
+        assert ran(await run(srv, snapshot_program(tools_doc), approve=dry['plan_id']))['data'] == 2
+        before = pve_env.request_count()
+        text = error_text(await run(srv, snapshot_program(tools_doc), approve=dry['plan_id']))
+        assert 'already approved and run' in text and 'dry-run' in text
+        assert pve_env.requests_since(before) == []
+        gated = ran(await run(srv, code, dry_run=True))
+        ran(await run(srv, code, approve=gated['plan_id']))
+        before = pve_env.request_count()
+        error_text(await run(srv, code, approve=gated['plan_id']))
+    assert writes_since(pve_env, before) == []
+
+
+async def test_a_plan_whose_run_sent_no_write_may_be_approved_again(pve_env, start_server, tools_doc):
+    async with start_server(code_env(pve_env)) as srv:
+        dry = ran(await run(srv, snapshot_program(tools_doc), dry_run=True))
+        error_text(await run(srv, 'throw new Error("not yet");', approve=dry['plan_id']))
+        answer = ran(await run(srv, snapshot_program(tools_doc), approve=dry['plan_id']))
+    assert answer['approved'] == {'writes_sent': 2, 'writes_planned': 2}
+
+
+async def test_an_approved_run_stopped_part_way_says_which_planned_writes_remain(pve_env, start_server, tools_doc):
+    async with start_server(code_env(pve_env)) as srv:
+        dry = ran(await run(srv, snapshot_program(tools_doc), dry_run=True))
+        changed = snapshot_program(tools_doc, names=('before-upgrade-a', 'something-else'))
+        text = error_text(await run(srv, changed, approve=dry['plan_id']))
+    assert '1 of its 2 writes sent; write 2 not sent' in text and 'used up' in text
+
+
+async def test_a_write_cut_off_by_the_wall_time_is_reported_with_its_upid_and_audited(
+        pve_env, start_server, tools_doc, tmp_path):
+    audit = tmp_path / 'audit.jsonl'
+    pve_env.pve.time_scale = 1.0
+    pve_env.pve.vm(101).start_secs = 4
+    code = 'await pve.call("{0}", {{node: "pve1", vmid: 101}}); return 1;'.format(name_of(tools_doc, 'POST', START))
+    async with start_server(code_env(pve_env, PVE_RUN_TIMEOUT='1', PVE_AUDIT_LOG=str(audit))) as srv:
+        text = error_text(await run(srv, code))
+    assert 'wall time' in text and 'accepted by PVE' in text and 'UPID:' in text, text
+    [entry] = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert entry['outcome'] == 'started' and entry['upid'].startswith('UPID:') and entry['run'], entry
+    assert entry['upid'] in text
+
+
+async def test_a_refusal_the_program_catches_is_listed_in_the_result(pve_env, start_server, tools_doc):
+    code = 'try {{ await pve.call("{0}", {{node: "pve1", vmid: 101}}); }} catch (e) {{}} return "VM 101 deleted";'.format(
+        name_of(tools_doc, 'DELETE', VM))
+    async with start_server(code_env(pve_env)) as srv:
+        answer = ran(await run(srv, code))
+    [refusal] = answer['refused']
+    assert refusal['tool'] == name_of(tools_doc, 'DELETE', VM) and 'Nothing was sent' in refusal['reason']
+    assert pve_env.pve.vm(101) is not None
+
+
+async def test_a_run_with_no_refusal_has_no_refused_list(pve_env, start_server):
+    async with start_server(code_env(pve_env)) as srv:
+        assert 'refused' not in ran(await run(srv, 'return 1;'))
+
+
+async def test_audit_lines_of_an_approved_run_name_its_plan_id(pve_env, start_server, tools_doc, tmp_path):
+    audit = tmp_path / 'audit.jsonl'
+    async with start_server(code_env(pve_env, PVE_AUDIT_LOG=str(audit))) as srv:
+        dry = ran(await run(srv, snapshot_program(tools_doc), dry_run=True))
+        ran(await run(srv, snapshot_program(tools_doc), approve=dry['plan_id']))
+    entries = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [e['plan'] for e in entries] == [None, None, dry['plan_id'], dry['plan_id']], entries
+
+
+async def test_a_gated_call_refused_in_a_run_carries_no_direct_call_advice(
+        pve_env, start_server, tools_doc, tmp_path):
+    audit = tmp_path / 'audit.jsonl'
+    code = 'try {{ await pve.call("{0}", {{node: "pve1", vmid: 101}}); }} catch (e) {{ return e.message; }}'.format(
+        name_of(tools_doc, 'DELETE', VM))
+    async with start_server(code_env(pve_env, PVE_AUDIT_LOG=str(audit))) as srv:
+        answer = ran(await run(srv, code))
+    [entry] = [json.loads(line) for line in audit.read_text().splitlines()]
+    for text in (answer['data'], answer['refused'][0]['reason'], entry['message']):
+        assert 'call again' not in text and 'confirm: true' not in text, text
+    assert 'dry_run' in answer['data']
+
+
+async def test_a_failed_calls_error_names_the_programs_line(pve_env, start_server, tools_doc):
+    code = 'const a = 1;\nawait pve.call("{0}", {{node: "pve1"}});'.format(name_of(tools_doc, 'GET', VM + '/config'))
+    async with start_server(code_env(pve_env)) as srv:
+        text = error_text(await run(srv, code))
+    assert '(at line 2, column' in text, text
+
+
+async def test_a_reference_error_names_the_programs_line_and_column(pve_env, start_server):
+    async with start_server(code_env(pve_env)) as srv:
+        one_line = error_text(await run(srv, 'nope();'))
+        two_lines = error_text(await run(srv, 'const a = 1;\n  nope();'))
+    assert 'ReferenceError' in one_line and '(at line 1, column 1)' in one_line, one_line
+    assert '(at line 2, column 3)' in two_lines, two_lines
+
+
+async def test_an_error_the_engine_places_only_in_the_wrapper_names_no_place(pve_env, start_server):
+    async with start_server(code_env(pve_env)) as srv:
+        text = error_text(await run(srv, 'const a = 1;\nconst b = nope;'))
+    assert 'ReferenceError' in text and '(at line' not in text, text
+
+
+async def test_an_approved_run_sees_the_dry_runs_clock_and_random_values(pve_env, start_server, tools_doc):
+    code = '''const snap = "pre-" + Date.now() + "-" + Math.floor(Math.random() * 1e9);
+await pve.call("{0}", {{node: "pve1", vmid: 100, snapname: snap}});
+return snap;'''.format(name_of(tools_doc, 'POST', SNAPSHOTS))
+    async with start_server(code_env(pve_env)) as srv:
+        dry = ran(await run(srv, code, dry_run=True))
+        await anyio.sleep(0.05)
+        answer = ran(await run(srv, code, approve=dry['plan_id']))
+    assert answer['data'] == dry['data'] and answer['approved']['writes_sent'] == 1
+
+
+async def test_a_runs_date_is_a_working_date(pve_env, start_server):
+    code = 'const d = new Date(); return [d instanceof Date, typeof Date(), new Date(0).toISOString(), Date.UTC(2020, 0)];'
+    async with start_server(code_env(pve_env)) as srv:
+        answer = ran(await run(srv, code))
+    assert answer['data'] == [True, 'string', '1970-01-01T00:00:00.000Z', 1577836800000]

@@ -143,6 +143,7 @@ impl PveServer {
             cancel: context.ct.clone(),
             limits: crate::run::engine::Limits::with_wall(self.shared.options.run_timeout),
             state_key: self.shared.options.sealer.state_key(),
+            nonces: &*self.shared.options.sealer,
             // Plan ids are bound to the caller's exact key; audit lines name the person, else the
             // route (as without a person). Only the local caller has neither: its plans bind to "".
             person: {
