@@ -35,7 +35,7 @@ pub(super) fn point_gated_tools_to_the_view(tools: &mut Vec<Tool>) {
 
 /// `pve_approve`: the view's answer. Hosts offer it to the view only, never to the model.
 pub(super) fn approve_tool() -> Tool {
-    let schema = params::schema::<Approve>();
+    let schema = params::listed(<Approve as params::Params>::TOOL);
     let mut tool =
         Tool::new(APPROVE_TOOL, "The person's answer from the confirmation view (called by the view only).", schema);
     let mut meta = rmcp::model::MetaObject::new();

@@ -68,6 +68,21 @@ fn field_error<T: Params>(message: &str) -> String {
     message.to_owned()
 }
 
+/// The schemas the listings show, derived from the structs by [`schema`] and kept as text
+/// (`params/listed.json`), so a start-up does not run the derivation: running schemars touched
+/// about 0.8 MB more of the binary's pages at every start. `listed_schemas_are_the_derived_ones`
+/// fails when a struct changes and the file does not (`PVE_MCP_BLESS=1` rewrites it).
+const LISTED: &str = include_str!("params/listed.json");
+
+/// The listed input schema of the server's own tool `tool` (see [`LISTED`]).
+pub fn listed(tool: &str) -> JsonObject {
+    let all: Map<String, Value> = serde_json::from_str(LISTED).unwrap_or_default();
+    match all.get(tool) {
+        Some(Value::Object(o)) => o.clone(),
+        _ => JsonObject::new(),
+    }
+}
+
 /// A tool's input schema, derived from its arguments' struct. Shaped for the listing, where every
 /// byte is paid for in tokens: no `$schema`, no title, no Rust integer formats (`uint8`), subtypes
 /// inline, the struct's doc comment left to Rust (the tool's description says what it does), a
@@ -286,6 +301,39 @@ mod tests {
 
     fn args(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap_or_default()
+    }
+
+    /// Every listed tool's schema as [`schema`] derives it, keyed by tool name.
+    fn derived() -> Map<String, Value> {
+        [
+            (Search::TOOL, schema::<Search>()),
+            (Describe::TOOL, schema::<Describe>()),
+            (Call::TOOL, schema::<Call>()),
+            (Toolsets::TOOL, schema::<Toolsets>()),
+            ("pve_whoami", schema::<Whoami>()),
+            (Approve::TOOL, schema::<Approve>()),
+            (Run::TOOL, schema::<Run>()),
+        ]
+        .into_iter()
+        .map(|(name, schema)| (name.to_owned(), Value::Object(schema)))
+        .collect()
+    }
+
+    #[test]
+    fn listed_schemas_are_the_derived_ones() {
+        let text = serde_json::to_string_pretty(&Value::Object(derived())).unwrap() + "\n";
+        if std::env::var_os("PVE_MCP_BLESS").is_some() {
+            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/tools/params/listed.json"), &text).unwrap();
+            return;
+        }
+        assert!(
+            LISTED == text,
+            "src/tools/params/listed.json is not what the argument structs derive; update it with \
+             PVE_MCP_BLESS=1 cargo test --lib listed_schemas_are_the_derived_ones"
+        );
+        for (name, schema) in derived() {
+            assert_eq!(Value::Object(listed(&name)), schema, "{name}");
+        }
     }
 
     fn required_of<T: JsonSchema>() -> Vec<String> {

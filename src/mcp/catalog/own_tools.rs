@@ -8,7 +8,7 @@ use serde_json::json;
 use super::entry::add_cluster_argument;
 use crate::mcp::whoami;
 use crate::tools::discovery;
-use crate::tools::params;
+use crate::tools::params::{self, Params};
 
 fn meta_tool(name: &'static str, title: &str, description: &str, schema: JsonObject, read_only: bool) -> Tool {
     let mut tool = Tool::new(name, description.to_owned(), schema);
@@ -26,7 +26,7 @@ fn meta_tool(name: &'static str, title: &str, description: &str, schema: JsonObj
 /// `pve_search`, `pve_describe`, `pve_call` and `pve_whoami` (`pve_call` with the `cluster`
 /// argument of these configured names).
 pub fn discovery_tools(clusters: &[String]) -> Vec<Tool> {
-    let mut call_schema = params::schema::<params::Call>();
+    let mut call_schema = params::listed(params::Call::TOOL);
     add_cluster_argument(&mut call_schema, clusters);
     vec![
         meta_tool(
@@ -40,21 +40,21 @@ pub fn discovery_tools(clusters: &[String]) -> Vec<Tool> {
             discovery::DESCRIBE,
             "Describe Proxmox VE tools",
             "Full description and input schema of tools named by pve_search.",
-            params::schema::<params::Describe>(),
+            params::listed(params::Describe::TOOL),
             true,
         ),
         meta_tool(
             whoami::NAME,
             "Who am I in Proxmox VE",
             "Who pve-mcp logs in to PVE as, the tier, categories and allowlists in force, and what PVE lets that login do (effective permissions by path).",
-            params::schema::<params::Whoami>(),
+            params::listed(whoami::NAME),
             true,
         ),
         meta_tool(
             discovery::SEARCH,
             "Search Proxmox VE tools",
             "Find the tool for a task among all Proxmox VE API endpoints you may use: give plain words (\"snapshot a VM\", \"firewall rule for a container\"). Returns names, method and path, tier and one line each.",
-            params::schema::<params::Search>(),
+            params::listed(params::Search::TOOL),
             true,
         ),
     ]
@@ -75,13 +75,8 @@ return vms.filter(v => v.status === \"running\").map(v => v.name);";
 /// Code mode's tools: `pve_search`, `pve_describe`, `pve_run` (`pve_whoami` stays callable by name,
 /// unlisted, to keep the listing small).
 pub fn code_tools() -> Vec<Tool> {
-    let mut run = meta_tool(
-        crate::run::RUN,
-        "Run a Proxmox VE program",
-        RUN_DESCRIPTION,
-        params::schema::<crate::run::Request>(),
-        false,
-    );
+    let mut run =
+        meta_tool(crate::run::RUN, "Run a Proxmox VE program", RUN_DESCRIPTION, params::listed(crate::run::RUN), false);
     run.annotations = run.annotations.map(|a| a.open_world(true));
     if let Some(meta) = run.meta.as_mut() {
         meta.insert("pve-mcp/category".into(), json!("code"));
@@ -99,7 +94,7 @@ pub fn toolsets_tool() -> Tool {
         discovery::TOOLSETS,
         "Choose tool categories",
         "Enable or disable categories of tools for this session (never beyond the server's tier and categories); the tool list changes accordingly.",
-        params::schema::<params::Toolsets>(),
+        params::listed(params::Toolsets::TOOL),
         false,
     );
     t.annotations = t.annotations.map(|a| a.destructive(false).idempotent(true));
