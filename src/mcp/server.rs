@@ -38,7 +38,6 @@ use super::tasks;
 use super::{completion, prompts, whoami};
 use crate::call::Backend;
 use crate::call::cluster::Clusters;
-use crate::config::state_key::StateKey;
 use crate::config::{Config, ToolMode};
 use crate::mcp::catalog::{self, Detail, Listing};
 use crate::mcp::stdio;
@@ -85,7 +84,6 @@ impl ServerOptions {
     /// The options of the configuration. Without a configured state key, a random one is drawn
     /// here: give the servers of one process clones of one value, so they share it.
     pub fn from_config(c: &Config) -> Self {
-        let key = c.state_key.clone().unwrap_or_else(StateKey::random);
         ServerOptions {
             mode: c.tool_mode,
             budget: c.tool_budget,
@@ -95,7 +93,7 @@ impl ServerOptions {
             confirm_by_person: c.consent.confirm == crate::policy::gate::ConfirmMode::Human,
             run_timeout: c.run_timeout,
             cluster_names: c.clusters.iter().map(|c| c.name.clone()).collect(),
-            sealer: Arc::new(Sealer::new(&key)),
+            sealer: Arc::new(Sealer::lazy(c.state_key.clone())),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! nonces.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -23,9 +23,11 @@ use crate::config::state_key::StateKey;
 
 /// Seals and opens handles with the replicas' key.
 pub struct Sealer {
-    /// The state key it was made from (code mode signs its plan ids under it).
-    state_key: StateKey,
-    key: hmac::Key,
+    /// The configured state key, if any; without one a random key is drawn on first use.
+    configured: Option<StateKey>,
+    /// The state key (code mode signs its plan ids under it) and the key derived from it for
+    /// handles: made on first use, so a start that hands nothing out pays for no key.
+    keys: OnceLock<(StateKey, hmac::Key)>,
     /// Nonces of confirmations and of `pve_run` plans already used on this replica, with their expiry.
     spent: Mutex<HashMap<String, u64>>,
 }
@@ -52,19 +54,32 @@ pub enum Refused {
 
 impl Sealer {
     pub fn new(key: &StateKey) -> Sealer {
-        Sealer { state_key: key.clone(), key: key.derive("mcp-state"), spent: Mutex::new(HashMap::new()) }
+        Sealer::lazy(Some(key.clone()))
+    }
+
+    /// A sealer of the configured key, or (`None`) of a random one drawn when it is first needed.
+    pub fn lazy(configured: Option<StateKey>) -> Sealer {
+        Sealer { configured, keys: OnceLock::new(), spent: Mutex::new(HashMap::new()) }
+    }
+
+    fn keys(&self) -> &(StateKey, hmac::Key) {
+        self.keys.get_or_init(|| {
+            let key = self.configured.clone().unwrap_or_else(StateKey::random);
+            let derived = key.derive("mcp-state");
+            (key, derived)
+        })
     }
 
     /// The state key it seals under (code mode's plan ids are signed under a key derived from it).
     pub fn state_key(&self) -> &StateKey {
-        &self.state_key
+        &self.keys().0
     }
 
     /// `payload` as a handle of `kind` (`kind` is under the tag: a handle of one kind never opens as
     /// another).
     pub fn seal(&self, kind: &str, payload: &Map<String, Value>) -> String {
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(payload).unwrap_or_default());
-        let tag = hmac::sign(&self.key, format!("{kind}.{body}").as_bytes());
+        let tag = hmac::sign(&self.keys().1, format!("{kind}.{body}").as_bytes());
         format!("{kind}.{body}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()))
     }
 
@@ -74,7 +89,7 @@ impl Sealer {
         let rest = handle.strip_prefix(kind).and_then(|r| r.strip_prefix('.')).ok_or(Refused::Forged)?;
         let (body, tag) = rest.rsplit_once('.').ok_or(Refused::Forged)?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| Refused::Forged)?;
-        hmac::verify(&self.key, format!("{kind}.{body}").as_bytes(), &tag).map_err(|_| Refused::Forged)?;
+        hmac::verify(&self.keys().1, format!("{kind}.{body}").as_bytes(), &tag).map_err(|_| Refused::Forged)?;
         let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| Refused::Forged)?;
         let Ok(Value::Object(payload)) = serde_json::from_slice(&bytes) else { return Err(Refused::Forged) };
         if payload.get("exp").and_then(Value::as_u64).is_none_or(|e| e < now()) {
