@@ -23,7 +23,6 @@ pub(super) async fn send(
     trace: &mut Trace,
 ) -> Result<Outcome, CallError> {
     let Checked { request, mut args, wait, plan, .. } = checked;
-    trace.path = Some(request.path.clone());
     let client = backend.client.as_ref();
     let (request, before) = match writes::resolve(client, tool, plan, &mut args).await? {
         None => (request, None),

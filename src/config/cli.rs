@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use super::consent;
+use super::{consent, path};
 
 /// `pve-mcp --version`: the package version and the PVE release of the schema the tools were generated from.
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -15,14 +15,6 @@ static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         crate::tools::generated::SCHEMA_RELEASE
     )
 });
-
-/// A path setting. Unlike clap's own path parser it takes an empty value (`PVE_CA_FILE=`, as client
-/// configurations with `""` placeholders give): the checks treat an empty path as unset, like every
-/// other empty variable.
-pub(super) fn path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
-    use clap::builder::TypedValueParser as _;
-    clap::builder::OsStringValueParser::new().map(PathBuf::from)
-}
 
 /// Command line: every flag also reads its environment variable.
 #[derive(Debug, Default, Parser)]

@@ -22,7 +22,7 @@ pub struct ConsentCli {
     #[arg(long, env = "PVE_ALLOW_EXECUTE")]
     pub allow_execute: Option<String>,
     /// Key file that chains the audit log's lines (HMAC); created (mode 0600) if missing (default: <audit log>.key)
-    #[arg(long, env = "PVE_AUDIT_KEY_FILE", value_parser = super::cli::path())]
+    #[arg(long, env = "PVE_AUDIT_KEY_FILE", value_parser = super::path())]
     pub audit_key_file: Option<PathBuf>,
 }
 

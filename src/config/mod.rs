@@ -127,6 +127,14 @@ pub const DEFAULT_TOOL_BUDGET: usize = 4000;
 /// Default largest tool result, in tokens.
 pub const DEFAULT_RESULT_LIMIT: usize = 20_000;
 
+/// A path setting. Unlike clap's own path parser it takes an empty value (`PVE_CA_FILE=`, as client
+/// configurations with `""` placeholders give): the checks treat an empty path as unset, like every
+/// other empty variable.
+fn path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
+}
+
 fn boolean(raw: Option<&str>, default: bool, variable: &'static str, flag: &'static str) -> Result<bool, ConfigError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(default),

@@ -76,7 +76,9 @@ const LISTED: &str = include_str!("params/listed.json");
 
 /// The listed input schema of the server's own tool `tool` (see [`LISTED`]).
 pub fn listed(tool: &str) -> JsonObject {
-    let all: Map<String, Value> = serde_json::from_str(LISTED).unwrap_or_default();
+    // Read once: each listing of the server's own tools asks for several.
+    static ALL: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| serde_json::from_str(LISTED).unwrap_or_default());
     match all.get(tool) {
         Some(Value::Object(o)) => o.clone(),
         _ => JsonObject::new(),
