@@ -181,6 +181,8 @@ def sample(sch, name='', upid=None):
     """
     sch = sch or {}
     kind = sch.get('type')
+    if 'oneOf' in sch and sch['oneOf']:
+        return sample(sch['oneOf'][0], name, upid)
     if 'enum' in sch:
         return sch['enum'][0]
     if 'default' in sch and kind in ('string', 'integer', 'number', 'boolean'):
@@ -192,6 +194,19 @@ def sample(sch, name='', upid=None):
     if kind == 'string':
         if UPID_DESCRIPTION in (sch.get('description') or '') and upid:
             return upid
+        fmt = sch.get('format')
+        if isinstance(fmt, dict) and fmt.get('type') == 'array':
+            return str(sample(fmt.get('items') or {}, name, upid))
+        if isinstance(fmt, dict) and fmt.get('properties'):
+            # A property string: its required keys, the default key's value bare.
+            parts = []
+            for key, sub in fmt['properties'].items():
+                if sub.get('optional'):
+                    continue
+                text = str(sample(sub, key, upid)).lower() if sub.get('type') == 'boolean' else str(
+                    sample(sub, key, upid))
+                parts.append(text if key == fmt.get('default_key') else '{0}={1}'.format(key, text))
+            return ','.join(parts)
         value = 'fake'
         if sch.get('pattern'):
             guess = _regex_sample(sch['pattern'])

@@ -363,11 +363,13 @@ class FakeProxmox(object):
     def task_id(params):
         return ':'.join(str(v) for k, v in sorted(params.items()) if k != 'node') or None
 
-    async def run_task(self, worker_type, worker_id, authid, body, node=None):
+    async def run_task(self, worker_type, worker_id, authid, body, node=None, task=None, registry=None):
         """Start a task running `async body(task)`; answer its UPID. With time_scale 0 the task has
-        ended when this returns; otherwise it runs in the background (see settle())."""
-        task = Task(node or self.node, self.pid, self.pstart, worker_type, worker_id, authid or 'root@pam')
-        self.tasks[task.upid] = task
+        ended when this returns; otherwise it runs in the background (see settle()). `task` and
+        `registry` (a dict by UPID, default self.tasks) serve tasks of another kind, such as a remote's."""
+        if task is None:
+            task = Task(node or self.node, self.pid, self.pstart, worker_type, worker_id, authid or 'root@pam')
+        (self.tasks if registry is None else registry)[task.upid] = task
 
         async def run():
             try:

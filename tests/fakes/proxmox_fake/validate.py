@@ -269,6 +269,9 @@ def parse_parameter_strings(spec, pairs):
 
 def verify_value(sch, value):
     """Schema::verify_json for one value; raises SchemaError or ParameterError."""
+    if 'oneOf' in sch and 'type' not in sch or sch.get('type') == 'object' and 'oneOf' in sch:
+        _verify_one_of(sch, value)
+        return
     kind = sch.get('type', 'string')
     if kind == 'boolean':
         if not isinstance(value, bool):
@@ -298,6 +301,23 @@ def verify_value(sch, value):
                 raise ParameterError([('[{0}]'.format(n), str(exc))]) from None
     elif kind == 'object':
         verify_object(sch, value)
+
+
+def _verify_one_of(sch, value):
+    """A `oneOf` of tagged objects (serde's `tag = "type"`): the value must fit one branch, its tag aside."""
+    if not isinstance(value, dict):
+        raise SchemaError('Expected object - got scalar value.')
+    bare = dict((k, v) for k, v in value.items() if k != 'type')
+    errors = []
+    for branch in sch['oneOf']:
+        if value.get('type') not in (None, branch.get('title')):
+            continue
+        try:
+            verify_value(branch, bare)
+            return
+        except (SchemaError, ParameterError) as exc:
+            errors.append(str(exc))
+    raise SchemaError('no oneOf variant matches: ' + '; '.join(errors))
 
 
 def verify_object(spec, data):
