@@ -14,8 +14,10 @@ if __package__ in (None, ''):  # run as a script: make `fakes` importable
     __package__ = 'fakes'  # noqa: A001
 
 from fakes.pbs_jobs import PbsJobs  # noqa: E402
-from fakes.pbs_state import Datastore, Snapshot, backup_time_string, default_state, prune_marks  # noqa: E402
+from fakes.pbs_state import (  # noqa: E402
+    KEEP_OPTIONS, Datastore, Snapshot, backup_time_string, default_state, prune_marks)
 from fakes.proxmox_fake import ApiError, FakeProxmox, NodeApi, TaskError, route  # noqa: E402
+from fakes.proxmox_fake.validate import ParameterError  # noqa: E402
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PORT = 8007
@@ -69,8 +71,8 @@ class FakePbs(PbsJobs, NodeApi, FakeProxmox):
 
     def snapshots(self, store, group=None, ns=''):
         """The snapshots of a datastore (of one group, in one namespace), oldest first."""
-        return sorted([s for s in self.datastores[store].snapshots if s.ns == ns and (group is None or s.group == group)],
-                      key=lambda s: s.backup_time)
+        return sorted([s for s in self.datastores[store].snapshots
+                       if s.ns == ns and (group is None or s.group == group)], key=lambda s: s.backup_time)
 
     def _past_upid(self, worker_type, worker_id):
         from fakes.proxmox_fake.tasks import Task
@@ -131,7 +133,7 @@ class FakePbs(PbsJobs, NodeApi, FakeProxmox):
     async def _config_datastore_create(self, ctx):
         name = ctx.params['name']
         if name in self.datastores:
-            raise ApiError(400, "datastore '{0}' already exists.".format(name))
+            raise ParameterError([('name', "datastore '{0}' already exists.".format(name))])
         store = self.add_datastore(name, path=ctx.params['path'], comment=ctx.params.get('comment'))
         store.gc_schedule = ctx.params.get('gc-schedule')
         return None
@@ -152,7 +154,9 @@ class FakePbs(PbsJobs, NodeApi, FakeProxmox):
 
     @route('DELETE', '/config/datastore/{name}')
     async def _config_datastore_delete(self, ctx):
-        name = self.store(ctx.params['name']).name
+        name = ctx.params['name']
+        if name not in self.datastores:
+            raise ApiError(404, "datastore '{0}' does not exist.".format(name))
 
         async def body(task):
             task.log("Removing datastore '{0}'".format(name))
@@ -429,10 +433,9 @@ class FakePbs(PbsJobs, NodeApi, FakeProxmox):
 
         def apply(task=None):
             if task:
-                task.log('retention options: {0}'.format(' '.join(
-                    ['--ns {0}'.format(ns)] * bool(ns) +
-                    ['--{0} {1}'.format(k, p[k]) for k in ('keep-last', 'keep-hourly', 'keep-daily',
-                                                            'keep-weekly', 'keep-monthly', 'keep-yearly') if p.get(k)])))
+                options = ['--ns {0}'.format(ns)] if ns else []
+                options += ['--{0} {1}'.format(k, p[k]) for k in KEEP_OPTIONS if p.get(k)]
+                task.log('retention options: {0}'.format(' '.join(options)))
                 task.log('Starting prune on {0} group "{1}"'.format(
                     'datastore \'{0}\''.format(store.name) if not ns else
                     'datastore \'{0}\', namespace \'{1}\''.format(store.name, ns), group))

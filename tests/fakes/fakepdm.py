@@ -123,7 +123,7 @@ class FakePdm(NodeApi, FakeProxmox):
     async def _remote_add(self, ctx):
         p = ctx.params
         if p['id'] in self.remotes:
-            raise ApiError(400, 'duplicate remote entry: {0}'.format(p['id']))
+            raise ApiError(400, 'entry "{0}" already exists'.format(p['id']))
         remote = Remote(p['id'], p['type'], list(p['nodes']), authid=p['authid'], web_url=p.get('web-url'))
         if remote.type == 'pve':
             remote.node_list = [n.split(',')[0].split('=')[-1].split('.')[0] for n in remote.nodes]
@@ -136,7 +136,7 @@ class FakePdm(NodeApi, FakeProxmox):
     @route('DELETE', '/remotes/remote/{id}')
     async def _remote_delete(self, ctx):
         if ctx.params['id'] not in self.remotes:
-            raise ApiError(404, 'no such remote {0}'.format('"{0}"'.format(ctx.params['id'])))
+            raise ApiError(404, 'no such entry "{0}"'.format(ctx.params['id']))
         del self.remotes[ctx.params['id']]
         return None
 

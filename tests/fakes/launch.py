@@ -8,6 +8,7 @@ In a test (pytest with anyio, or any asyncio code):
         env.token_id, env.token_secret            # an API token that authenticates (root@pam!mcp)
         env.authorization                         # the Authorization header value for that token
         env.fake.requests                         # every request received: (method, path, body)
+        env.requests_since(n)                     # those after env.request_count() returned n
         await env.get('/status/datastore-usage')  # the answer's data, straight from the fake
 
 Both fakes listen on loopback only (they have no real security) and use the self-signed certificate
@@ -60,6 +61,14 @@ class FakeEnv:
     def authorization(self) -> str:
         """`PBSAPIToken=<id>:<secret>` (or `PDMAPIToken=`)."""
         return '{0}APIToken={1}:{2}'.format(self.product, self.token_id, self.token_secret)
+
+    def request_count(self) -> int:
+        """How many requests the fake has received so far."""
+        return len(self.fake.requests)
+
+    def requests_since(self, count: int) -> list:
+        """The requests received after request_count() returned `count`: (method, path, body)."""
+        return self.fake.requests[count:]
 
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.ca_file)

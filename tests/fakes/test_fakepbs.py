@@ -121,6 +121,17 @@ async def test_a_bad_path_parameter_is_checked_like_the_others(pbs):
                                    "characters long")
 
 
+async def test_a_bad_path_parameter_under_a_json_body_answers_its_bare_message(pbs):
+    status, text, _ = await call(pbs, 'POST', '/admin/datastore/ab/gc', json={})
+    assert (status, text) == (400, 'value must be at least 3 characters long')
+
+
+async def test_a_property_string_is_checked_against_its_nested_schema(pbs):
+    status, text, _ = await call(pbs, 'PUT', '/config/datastore/store1', data={'tuning': 'colour=blue'})
+    assert (status, text) == (400, "parameter verification failed - 'tuning': parameter verification failed - "
+                                   "'colour': schema does not allow additional properties")
+
+
 async def test_errors_are_the_bare_message_not_a_json_object(pbs):
     status, text, ctype = await call(pbs, 'GET', '/admin/datastore/nosuch/status')
     assert (status, text) == (400, "no such datastore 'nosuch'")
@@ -275,7 +286,8 @@ async def test_the_groups_of_a_datastore_are_vm_ct_and_host(pbs):
 
 
 async def test_the_snapshots_of_vm_100_carry_their_verify_state(pbs):
-    snaps = await data(pbs, 'GET', '/admin/datastore/store1/snapshots', params={'backup-type': 'vm', 'backup-id': '100'})
+    snaps = await data(pbs, 'GET', '/admin/datastore/store1/snapshots',
+                       params={'backup-type': 'vm', 'backup-id': '100'})
     assert [s.get('verification', {}).get('state') for s in snaps] == ['ok', 'ok', None]
 
 
@@ -352,6 +364,23 @@ async def test_a_verify_job_run_verifies_what_is_not_yet_verified(pbs):
     upid = await data(pbs, 'POST', '/admin/verify/verify-store1/run', data={})
     assert (await task_status(pbs, upid))['type'] == 'verificationjob'
     assert all(s.verification for s in pbs.fake.snapshots('store1', 'vm/100'))
+
+
+async def test_a_datastore_is_created_listed_and_removed_by_a_task(pbs):
+    await data(pbs, 'POST', '/config/datastore', data={'name': 'scratch', 'path': '/mnt/scratch'})
+    assert 'scratch' in [d['store'] for d in await data(pbs, 'GET', '/admin/datastore')]
+    upid = await data(pbs, 'DELETE', '/config/datastore/scratch')
+    assert (await task_status(pbs, upid))['exitstatus'] == 'OK'
+    assert 'scratch' not in pbs.fake.datastores
+    status, text, _ = await call(pbs, 'DELETE', '/config/datastore/scratch')
+    assert (status, text) == (404, "datastore 'scratch' does not exist.")
+
+
+async def test_nothing_is_sent_is_provable_from_the_request_record(pbs):
+    count = pbs.request_count()
+    assert pbs.requests_since(count) == []
+    await call(pbs, 'GET', '/admin/datastore')
+    assert [r[:2] for r in pbs.requests_since(count)] == [('GET', '/api2/json/admin/datastore')]
 
 
 async def test_creating_a_job_with_an_id_in_use_is_a_parameter_error(pbs):

@@ -45,6 +45,16 @@ async def test_the_remotes_are_two_pve_clusters_and_a_pbs(pdm):
     assert all(r['token'] == '' for r in remotes)
 
 
+async def test_a_remote_is_added_once_and_removed(pdm):
+    remote = {'id': 'pve-c', 'type': 'pve', 'nodes': 'hostname=c1.example.com', 'authid': 'root@pam!pdm',
+              'token': 'secret'}
+    await data(pdm, 'POST', '/remotes/remote', data=remote)
+    assert await call(pdm, 'POST', '/remotes/remote', data=remote) == (400, 'entry "pve-c" already exists')
+    assert await data(pdm, 'GET', '/pve/remotes/pve-c/qemu') == []
+    await data(pdm, 'DELETE', '/remotes/remote/pve-c')
+    assert await call(pdm, 'DELETE', '/remotes/remote/pve-c') == (404, 'no such entry "pve-c"')
+
+
 async def test_the_resource_list_holds_every_remotes_guests(pdm):
     listed = await data(pdm, 'GET', '/resources/list', params={'resource-type': 'qemu'})
     guests = dict((entry['remote'], [r['id'] for r in entry['resources']]) for entry in listed)

@@ -123,7 +123,6 @@ def _split_property_string(text):
     out = []
     i = 0
     while i < len(text):
-        end = i
         key = None
         # key=
         m = re.match(r'([^=,"]+)=', text[i:])
