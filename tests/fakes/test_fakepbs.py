@@ -143,6 +143,11 @@ async def test_an_unknown_path_is_404_with_the_full_path(pbs):
     assert (status, text) == (404, "Path '/api2/json/admin/datastore/store1/nothing-here' not found.")
 
 
+async def test_a_body_over_512_kib_is_too_large(pbs):
+    status, text, _ = await call(pbs, 'PUT', '/config/datastore/store1', data={'comment': 'x' * 512 * 1024})
+    assert (status, text) == (400, 'Request body too large')
+
+
 async def test_a_body_of_another_content_type_is_refused(pbs):
     status, text, _ = await call(pbs, 'POST', '/admin/datastore/store1/gc', data=b'x',
                                  headers={'Content-Type': 'text/plain'})

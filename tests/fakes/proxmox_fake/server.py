@@ -37,6 +37,8 @@ TICKET_LIFETIME = 7200
 SECRET_KEYS = ('password', 'new-password', 'ticket', 'tfa-challenge', 'secret', 'token', 'key', 'secret-key',
                'access-key', 'otp', 'response')
 RECORDED_BODY_MAX = 64 * 1024
+# proxmox-rest-server's limit on a request body (rest.rs); uploads (not modeled) have their own.
+MAX_REQUEST_BODY_SIZE = 512 * 1024
 
 
 class ApiError(Exception):
@@ -289,6 +291,8 @@ class FakeProxmox(object):
         if not path.startswith('/api2/'):
             raise ApiError(404, "no such file: '{0}'".format(path.strip('/')))
         fmt = path.split('/')[2]
+        if fmt == 'extjs':
+            raise ApiError(501, 'fake {0}: the /api2/extjs format is not modeled'.format(self.PRODUCT))
         if fmt != 'json':
             raise ApiError(400, "Unsupported output format '{0}'.".format(fmt))
         rel = path[len(API):] or '/'
@@ -301,6 +305,8 @@ class FakeProxmox(object):
                 return error_response(401, 'authentication failed')
         if info is None:
             raise ApiError(404, "Path '{0}' not found.".format(path))
+        if len(body) >= MAX_REQUEST_BODY_SIZE:
+            raise ApiError(400, 'Request body too large')
         params = self._parameters(request, body, info, match)
         rule = self._failure_for(request.method, path, match.template)
         ctx = Context(request, match, authid, params)
@@ -339,6 +345,8 @@ class FakeProxmox(object):
         if is_json:
             try:
                 data = json.loads(text) if text else {}
+            except RecursionError:
+                raise ApiError(400, 'recursion limit exceeded') from None
             except ValueError as exc:
                 raise ApiError(400, '{0} at line {1} column {2}'.format(exc.msg, exc.lineno, exc.colno)) from None
             if not isinstance(data, dict):
