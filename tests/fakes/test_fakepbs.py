@@ -82,6 +82,12 @@ async def test_a_value_outside_the_enumeration_is_quoted(pbs):
                                    "in the enumeration.")
 
 
+async def test_a_value_that_is_not_ascii_is_quoted_back_whole(pbs):
+    status, text, _ = await call(pbs, 'GET', '/admin/datastore/store1/snapshots', params={'backup-type': 'vm\u00fc'})
+    assert (status, text) == (400, "parameter verification failed - 'backup-type': value 'vm\u00fc' is not "
+                                   "defined in the enumeration.")
+
+
 async def test_a_number_below_its_minimum_gives_the_limit_and_the_value(pbs):
     status, text, _ = await call(pbs, 'POST', '/admin/datastore/store1/prune',
                                  data={'backup-type': 'vm', 'backup-id': '100', 'keep-last': '0'})
@@ -135,7 +141,7 @@ async def test_a_property_string_is_checked_against_its_nested_schema(pbs):
 async def test_errors_are_the_bare_message_not_a_json_object(pbs):
     status, text, ctype = await call(pbs, 'GET', '/admin/datastore/nosuch/status')
     assert (status, text) == (400, "no such datastore 'nosuch'")
-    assert ctype.startswith('application/json')
+    assert ctype == 'application/json;charset=UTF-8'
 
 
 async def test_an_unknown_path_is_404_with_the_full_path(pbs):
@@ -396,7 +402,7 @@ async def test_creating_a_job_with_an_id_in_use_is_a_parameter_error(pbs):
 async def test_a_failure_can_be_injected_and_proves_what_was_sent(pbs):
     pbs.fake.fail('GET', '/admin/datastore/{store}/groups', status=503, message='service unavailable', times=1)
     assert await call(pbs, 'GET', '/admin/datastore/store1/groups') == (503, 'service unavailable',
-                                                                       'application/json; charset=UTF-8')
+                                                                       'application/json;charset=UTF-8')
     assert (await call(pbs, 'GET', '/admin/datastore/store1/groups'))[0] == 200
     assert [r[:2] for r in pbs.fake.requests[-2:]] == [('GET', '/api2/json/admin/datastore/store1/groups')] * 2
 

@@ -37,6 +37,8 @@ TICKET_LIFETIME = 7200
 SECRET_KEYS = ('password', 'new-password', 'ticket', 'tfa-challenge', 'secret', 'token', 'key', 'secret-key',
                'access-key', 'otp', 'response')
 RECORDED_BODY_MAX = 64 * 1024
+# proxmox-rest-server's content type for JSON (formatter.rs), without a space before charset.
+JSON_CONTENT_TYPE = 'application/json;charset=UTF-8'
 # proxmox-rest-server's limit on a request body (rest.rs); uploads (not modeled) have their own.
 MAX_REQUEST_BODY_SIZE = 512 * 1024
 
@@ -86,8 +88,8 @@ def _redact(body, content_type):
 
 def error_response(status, message):
     """proxmox-rest-server's error_to_response: the message as the body, JSON content type."""
-    return web.Response(status=status, text=message, content_type='application/json', charset='UTF-8',
-                        reason=message.splitlines()[0][:120] if message else None)
+    return web.Response(status=status, body=message.encode(), headers={'Content-Type': JSON_CONTENT_TYPE},
+                        reason=message.splitlines()[0][:120].encode('ascii', 'replace').decode() if message else None)
 
 
 class FakeProxmox(object):
@@ -325,7 +327,7 @@ class FakeProxmox(object):
             return data
         out = {'data': data}
         out.update(ctx.attrs)
-        return web.Response(text=json.dumps(out), content_type='application/json', charset='UTF-8')
+        return web.Response(body=json.dumps(out).encode(), headers={'Content-Type': JSON_CONTENT_TYPE})
 
     def _parameters(self, request, body, info, match):
         """Checked parameters: form/query through parse_parameter_strings, JSON through verify_json."""
