@@ -160,8 +160,11 @@ class FakeProxmox(object):
             self.port = self._runner.addresses[0][1]
 
     async def stop(self):
-        for job in list(self._running):
+        """Stop listening; tasks still running end `task aborted`."""
+        jobs = list(self._running)
+        for job in jobs:
             job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
