@@ -147,4 +147,9 @@ impl Reader for PveServer {
             }
         })
     }
+
+    fn access(&self) -> String {
+        let p = &self.session().policy;
+        format!("{}/{:?}", p.tier.as_str(), p.categories)
+    }
 }
