@@ -12,6 +12,7 @@ pub mod gate;
 pub mod inert;
 pub mod permissions;
 pub mod source;
+pub mod unseen;
 
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};
