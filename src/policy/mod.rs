@@ -11,6 +11,8 @@ pub mod allowlist;
 pub mod gate;
 pub mod inert;
 pub mod permissions;
+#[cfg(test)]
+mod recipes;
 pub mod source;
 pub mod unseen;
 
