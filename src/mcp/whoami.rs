@@ -111,8 +111,8 @@ pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: b
             if p.by_path.values().all(|privs| privs.is_empty()) {
                 note["no_privileges"] = json!(format!(
                     "{} holds no privileges in PVE: every listing comes back empty and every other call is refused. \
-                     Give it a role on a path (for reading, PVEAuditor on /); an API token with privilege \
-                     separation needs ACL entries of its own (see the README's token recipes).",
+                     Give it a role on a path (for reading, the README's MCPReadOnly or PVEAuditor on /); an API \
+                     token with privilege separation needs ACL entries of its own (see the README's token recipes).",
                     backend.client.identity()
                 ));
             }

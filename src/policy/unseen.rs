@@ -161,7 +161,8 @@ pub fn explain(
         return Some(format!(
             "{login} holds no privileges in PVE (GET /access/permissions is empty), so PVE shows it nothing: \
              this empty answer does not show that there is nothing. Give the login a role on a path (for \
-             reading, PVEAuditor on /); an API token with privilege separation needs ACL entries of its own."
+             reading, the README's MCPReadOnly or PVEAuditor on /); an API token with privilege separation \
+             needs ACL entries of its own."
         ));
     }
     Some(notes.join(" "))
