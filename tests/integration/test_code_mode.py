@@ -538,3 +538,28 @@ async def test_a_runs_date_is_a_working_date(pve_env, start_server):
     async with start_server(code_env(pve_env)) as srv:
         answer = ran(await run(srv, code))
     assert answer['data'] == [True, 'string', '1970-01-01T00:00:00.000Z', 1577836800000]
+
+
+# ------------------------------------------------------------------ issue 30, second round
+
+async def test_a_read_of_what_a_planned_write_creates_does_not_stop_the_dry_run(pve_env, start_server, tools_doc):
+    code = '''await pve.call("{0}", {{node: "pve1", vmid: 100, newid: 150, name: "copy"}});
+const status = await pve.call("{1}", {{node: "pve1", vmid: 150}});
+return status;'''.format(name_of(tools_doc, 'POST', VM + '/clone'), name_of(tools_doc, 'GET', VM + '/status/current'))
+    async with start_server(code_env(pve_env)) as srv:
+        before = pve_env.request_count()
+        answer = ran(await run(srv, code, dry_run=True))
+    assert writes_since(pve_env, before) == []
+    assert [w['path'] for w in answer['plan']] == ['/nodes/pve1/qemu/100/clone']
+    assert answer['data']['dry_run'].startswith('NOT READ'), answer['data']
+    assert answer['data']['path'] == '/nodes/pve1/qemu/150/status/current'
+    [unread] = answer['unread']
+    assert unread['path'] == '/nodes/pve1/qemu/150/status/current' and unread['reason'], unread
+
+
+async def test_a_failed_read_with_no_planned_write_before_it_still_throws_in_a_dry_run(pve_env, start_server, tools_doc):
+    code = 'return await pve.call("{0}", {{node: "pve1", vmid: 150}});'.format(
+        name_of(tools_doc, 'GET', VM + '/status/current'))
+    async with start_server(code_env(pve_env)) as srv:
+        text = error_text(await run(srv, code, dry_run=True))
+    assert 'the program threw' in text, text
