@@ -103,18 +103,15 @@ pub(super) fn describe(
         }
         match found {
             Some(def) if typed => {
-                tools.push(on_clusters(
-                    json!({
-                        "name": def.name,
-                        "method": def.method.as_str(),
-                        "path": def.path,
-                        "tier": def.tier.as_str(),
-                        "gated": def.gate.is_some(),
-                        "signature": def.signature,
-                    }),
-                    def,
-                    clusters,
-                ));
+                let mut entry = json!({
+                    "name": def.name,
+                    "method": def.method.as_str(),
+                    "path": def.path,
+                    "tier": def.tier.as_str(),
+                    "signature": def.signature,
+                });
+                registry::gate_json(def, &mut entry);
+                tools.push(on_clusters(entry, def, clusters));
             }
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full, cluster_names);

@@ -370,6 +370,17 @@ async def test_describe_in_code_mode_gives_a_typescript_signature(pve_env, start
     assert 'inputSchema' not in tool
 
 
+async def test_describe_says_when_a_gate_depends_on_the_arguments(pve_env, start_server, tools_doc):
+    shutdown = name_of(tools_doc, 'POST', VM + '/status/shutdown')
+    delete = name_of(tools_doc, 'DELETE', VM)
+    async with start_server(code_env(pve_env)) as srv:
+        result = await srv.call_name('pve_describe', {'names': [shutdown, delete, name_of(tools_doc, 'POST', START)]})
+    by_name = {t['name']: t for t in result.structured_content['data']}
+    assert by_name[shutdown]['gated'] is True and 'forceStop' in by_name[shutdown]['gated_if']
+    assert by_name[delete]['gated'] is True and 'gated_if' not in by_name[delete]
+    assert 'gated_if' not in by_name[name_of(tools_doc, 'POST', START)]
+
+
 # ------------------------------------------------------------------ the README's programs
 
 def readme_programs() -> list[str]:
