@@ -370,6 +370,25 @@ async def test_describe_in_code_mode_gives_a_typescript_signature(pve_env, start
     assert 'inputSchema' not in tool
 
 
+async def test_code_mode_search_hits_carry_declarations_cut_to_the_query(pve_env, start_server, tools_doc):
+    update = name_of(tools_doc, 'PUT', VM + '/config')
+    async with start_server(code_env(pve_env)) as srv:
+        result = await srv.call_name('pve_search', {'query': "change a VM's network bridge"})
+    hits = result.structured_content['data']
+    [hit] = [h for h in hits[:3] if h['name'] == update]
+    assert set(hit) == {'name', 'gated', 'gated_if', 'signature'}, hit
+    signature = hit['signature']
+    assert (update + '(args: {') in signature and 'vmid: number;' in signature and 'net${number}' in signature
+    assert 'tags?:' not in signature and 'more optional (pve_describe)' in signature
+    assert all(set(h) == {'name', 'summary'} for h in hits[3:]), hits[3:]
+
+
+async def test_discovery_mode_search_hits_carry_no_declaration(pve_env, start_server):
+    async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='discover')) as srv:
+        result = await srv.call_name('pve_search', {'query': "change a VM's network bridge"})
+    assert all('signature' not in h and 'call' in h for h in result.structured_content['data'])
+
+
 async def test_describe_says_when_a_gate_depends_on_the_arguments(pve_env, start_server, tools_doc):
     shutdown = name_of(tools_doc, 'POST', VM + '/status/shutdown')
     delete = name_of(tools_doc, 'DELETE', VM)

@@ -55,6 +55,7 @@ impl PveServer {
                     &self.above_tier(),
                     &self.shared.clusters,
                     self.shared.options.result_limit,
+                    self.session().listing.contains(crate::run::RUN),
                 )
                 .into());
             }

@@ -17,6 +17,7 @@ mod ids;
 mod query;
 mod rank;
 pub mod text;
+pub mod typed;
 
 pub use rank::search;
 
