@@ -21,7 +21,7 @@ fn resources(n: u64) -> Value {
         .map(|i| {
             json!({
                 "id": format!("qemu/{}", 100 + i), "type": "qemu", "node": format!("pve{}", i % 3 + 1),
-                "vmid": 100 + i, "name": format!("web-{i:02}"), "status": if r.next() % 2 == 0 { "running" } else { "stopped" },
+                "vmid": 100 + i, "name": format!("web-{i:02}"), "status": if r.next().is_multiple_of(2) { "running" } else { "stopped" },
                 "maxmem": (r.next() % 32 + 1) << 30, "mem": r.next() % (1 << 33), "cpu": (r.next() % 1_000_000) as f64 / 1e6,
                 "maxcpu": 4, "uptime": r.next() % 10_000_000, "maxdisk": 34359738368u64, "netin": r.next() % 10_000_000_000,
                 "tags": "prod;web", "hastate": "started",
