@@ -8,7 +8,9 @@
 //! - a merged write carries the `digest` of the configuration it was based on (a caller's own
 //!   `digest` passes through), and PVE's refusal of a stale digest becomes [`ConfigChanged`];
 //! - a top-level argument given as `null` joins PVE's `delete` list;
-//! - the result lists the keys that changed, with before and after (read back after the write).
+//! - the result lists the keys that changed, with before and after (read back after the write),
+//!   and, on a running guest, this write's keys PVE keeps as pending (its `…/pending` read) until
+//!   the next start, before → after.
 //!
 //! Other writes that PVE answers with nothing get a short confirmation naming the target, and
 //! configuration reads give each property string also as an object of its keys.
@@ -366,11 +368,65 @@ pub async fn changes(client: &dyn Wire, before: &Before, request: &PveRequest) -
             changed.insert(k.clone(), json!({"before": old, "after": new}));
         }
     }
+    let pending = read_pending(client, before, request).await;
+    // What waits is not in effect (PVE's configuration read may show it already).
+    for k in pending.iter().flat_map(Map::keys) {
+        changed.remove(k);
+    }
     let mut out = json!({ "changed": changed });
-    if out["changed"].as_object().is_some_and(Map::is_empty) {
-        out["note"] = json!(
-            "no change is visible in the configuration; on a running guest changes may wait as pending until its next start"
-        );
+    match pending {
+        Some(p) if !p.is_empty() => {
+            out["pending"] = Value::Object(p);
+            out["note"] = json!(
+                "`pending`: PVE keeps these for the running guest until its next start; `changed` is in effect now"
+            );
+        }
+        _ if !out["changed"].as_object().is_some_and(Map::is_empty) => {}
+        Some(_) => out["note"] = json!("no change is visible in the configuration, and none of it is pending"),
+        None => {
+            out["note"] = json!(
+                "no change is visible in the configuration; on a running guest changes may wait as pending until its next start"
+            )
+        }
+    }
+    out
+}
+
+/// This write's keys that PVE keeps as pending, from the guest's `…/pending` read (`None` when the
+/// configuration has no such read, or it failed).
+async fn read_pending(client: &dyn Wire, before: &Before, request: &PveRequest) -> Option<Map<String, Value>> {
+    let guest = before.read.path.strip_suffix("/config")?;
+    let read = registry::route(HttpMethod::Get, &format!("{guest}/pending"))?;
+    let list = read_config(client, read, &before.read_args).await.ok()?;
+    let mut written: Vec<&str> = Vec::new();
+    for (k, v) in &request.params {
+        match k.as_str() {
+            "delete" => written.extend(v.split([',', ';', ' ']).filter(|s| !s.is_empty())),
+            k if !CONTROL.contains(&k) => written.push(k),
+            _ => {}
+        }
+    }
+    Some(pending_of(&list, &written))
+}
+
+/// The entries of a `…/pending` answer (`[{key, value, pending, delete}]`) for the keys written,
+/// as before → after (`null` after for a pending delete).
+fn pending_of(list: &Value, written: &[&str]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for item in list.as_array().into_iter().flatten() {
+        let Some(key) = item.get("key").and_then(Value::as_str).filter(|k| written.contains(k)) else { continue };
+        let deleted = match item.get("delete") {
+            Some(Value::Number(n)) => n.as_u64() != Some(0),
+            Some(Value::String(s)) => !s.is_empty() && s != "0",
+            Some(Value::Bool(b)) => *b,
+            _ => false,
+        };
+        let after = match item.get("pending") {
+            _ if deleted => Value::Null,
+            Some(p) => p.clone(),
+            None => continue,
+        };
+        out.insert(key.to_owned(), json!({ "before": item.get("value"), "after": after }));
     }
     out
 }
@@ -487,6 +543,21 @@ mod tests {
             property_objects(read, &json!({"net0": "virtio=BC:24:11:00:00:01,bridge=vmbr0", "memory": "2048"}))
                 .unwrap();
         assert_eq!(objects, json!({"net0": {"model": "virtio", "macaddr": "BC:24:11:00:00:01", "bridge": "vmbr0"}}));
+    }
+
+    #[test]
+    fn pending_entries_of_the_keys_written_read_as_before_and_after() {
+        let list = json!([
+            {"key": "cores", "value": 2, "pending": 4},
+            {"key": "memory", "value": "2048", "pending": "4096"},
+            {"key": "balloon", "value": 512, "delete": 1},
+            {"key": "name", "value": "web"}
+        ]);
+        let p = pending_of(&list, &["cores", "balloon", "name"]);
+        assert_eq!(
+            Value::Object(p),
+            json!({"cores": {"before": 2, "after": 4}, "balloon": {"before": 512, "after": null}})
+        );
     }
 
     #[test]

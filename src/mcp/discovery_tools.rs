@@ -14,7 +14,11 @@ use crate::tools::discovery;
 use crate::tools::params::{self, Describe, Search};
 use crate::tools::registry::{self, ToolDef};
 
-/// `pve_search`: the tools `visible` lets this session call that match the query. When the query
+/// Code mode's hits that carry their TypeScript declaration (cut to the query), best first.
+const TYPED_HITS: usize = 3;
+
+/// `pve_search`: the tools `visible` lets this session call that match the query; in code mode
+/// (`typed`), as [`code_hit`] shapes them. When the query
 /// asks to act and its best matches are tools only a higher tier offers (`above_tier` says why a
 /// tool is refused when its tier is all that stands in the way), a `hint` names them and the
 /// setting; the hits themselves are ranked as always.
@@ -24,6 +28,7 @@ pub(super) fn search(
     above_tier: &dyn Fn(&ToolDef) -> Option<Refusal>,
     clusters: &Clusters,
     limit_tokens: usize,
+    typed: bool,
 ) -> CallToolResult {
     let Search { query, limit, category } = match params::read(args) {
         Ok(s) => s,
@@ -31,7 +36,15 @@ pub(super) fn search(
     };
     let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c);
     let hits = discovery::search(&query, limit, |t| visible(t) && in_category(t));
-    let tools: Vec<Value> = hits.iter().map(|h| on_clusters(discovery::hit_json(h), h.tool, clusters)).collect();
+    let tools: Vec<Value> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let hit = discovery::hit_json(h);
+            let hit = if typed { code_hit(hit, i, h.tool, &query) } else { hit };
+            on_clusters(hit, h.tool, clusters)
+        })
+        .collect();
     let mut found = json!({ "data": tools });
     if discovery::asks_to_act(&query) {
         let wider = discovery::search(&query, limit, |t| in_category(t) && (visible(t) || above_tier(t).is_some()));
@@ -40,6 +53,21 @@ pub(super) fn search(
         }
     }
     result::bounded(found, None, limit_tokens)
+}
+
+/// A hit as code mode gives it: what a program needs. The best [`TYPED_HITS`] are their name, gate
+/// and declaration (whose doc comment has the summary, and whose types the call); the others their
+/// name and summary.
+fn code_hit(mut hit: Value, rank: usize, tool: &ToolDef, query: &str) -> Value {
+    let typed = rank < TYPED_HITS;
+    let keep: &[&str] = if typed { &["name", "gated", "gated_if"] } else { &["name", "summary"] };
+    if let Some(o) = hit.as_object_mut() {
+        o.retain(|k, _| keep.contains(&k.as_str()));
+        if typed {
+            o.insert("signature".into(), json!(discovery::typed::for_query(tool.signature, query)));
+        }
+    }
+    hit
 }
 
 /// Most tools a tier hint names.
@@ -103,18 +131,15 @@ pub(super) fn describe(
         }
         match found {
             Some(def) if typed => {
-                tools.push(on_clusters(
-                    json!({
-                        "name": def.name,
-                        "method": def.method.as_str(),
-                        "path": def.path,
-                        "tier": def.tier.as_str(),
-                        "gated": def.gate.is_some(),
-                        "signature": def.signature,
-                    }),
-                    def,
-                    clusters,
-                ));
+                let mut entry = json!({
+                    "name": def.name,
+                    "method": def.method.as_str(),
+                    "path": def.path,
+                    "tier": def.tier.as_str(),
+                    "signature": def.signature,
+                });
+                registry::gate_json(def, &mut entry);
+                tools.push(on_clusters(entry, def, clusters));
             }
             Some(def) => {
                 let tool = catalog::mcp_tool(def, Detail::Full, cluster_names);

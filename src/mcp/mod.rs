@@ -18,6 +18,7 @@ mod resources;
 pub mod result;
 pub mod server;
 mod slot;
+mod tokens;
 pub mod state;
 pub mod stdio;
 mod tasks;

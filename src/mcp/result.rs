@@ -6,11 +6,9 @@
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
+use super::tokens;
 use crate::call::Outcome;
 use crate::tools::registry::ToolDef;
-
-/// Bytes per token, for the limit.
-const BYTES_PER_TOKEN: usize = 4;
 
 /// Argument names that narrow a listing, in the order they are suggested.
 const NARROWING: &[&str] = &[
@@ -48,7 +46,7 @@ pub fn success(outcome: Outcome, tool: Option<&ToolDef>, limit_tokens: usize) ->
             json!({ "data": upid.text, "task": {"upid": upid.text, "node": upid.node, "type": upid.kind, "status": "running"} })
         }
     };
-    bounded(structured, tool, limit_tokens * BYTES_PER_TOKEN)
+    bounded(structured, tool, limit_tokens)
 }
 
 /// A result that names the cluster it came from, when several are configured: `cluster` next to
@@ -73,10 +71,12 @@ pub fn on_cluster(mut result: CallToolResult, cluster: Option<&str>) -> CallTool
     result
 }
 
-/// A structured result as is, or cut to `limit` bytes with a notice.
+/// A structured result as is, or cut to `limit` tokens (estimated from above, [`tokens`]) with a
+/// notice.
 pub fn bounded(mut structured: Value, tool: Option<&ToolDef>, limit: usize) -> CallToolResult {
     let text = text_of(&structured);
-    if text.len() <= limit {
+    let cost = tokens::estimate(&text);
+    if cost <= limit {
         return with_structure(text, structured);
     }
     let hint = narrowing_hint(tool);
@@ -85,7 +85,7 @@ pub fn bounded(mut structured: Value, tool: Option<&ToolDef>, limit: usize) -> C
         let mut size = 2;
         let mut keep = 0;
         for item in items.iter() {
-            size += serde_json::to_string(item).map(|s| s.len()).unwrap_or(0) + 1;
+            size += serde_json::to_string(item).map(|s| tokens::estimate(&s)).unwrap_or(0) + 1;
             if size > limit {
                 break;
             }
@@ -93,21 +93,16 @@ pub fn bounded(mut structured: Value, tool: Option<&ToolDef>, limit: usize) -> C
         }
         items.truncate(keep);
         let notice = format!(
-            "Result cut: showing the first {keep} of {total} items (the whole answer is over the limit of about {} tokens, PVE_RESULT_LIMIT).{hint}",
-            limit / BYTES_PER_TOKEN
+            "Result cut: showing the first {keep} of {total} items (the whole answer, about {cost} tokens, is over the limit of {limit}, PVE_RESULT_LIMIT).{hint}"
         );
         structured["truncated"] = json!({ "shown": keep, "total": total, "notice": notice });
         let text = format!("{}\n{notice}", text_of(&json!({"data": structured["data"]})));
         return with_structure(text, structured);
     }
-    let mut cut = limit.min(text.len());
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let cut = tokens::prefix_within(&text, limit);
     let notice = format!(
-        "\nResult cut: the answer is {} bytes, over the limit of about {} tokens (PVE_RESULT_LIMIT); only its beginning is shown, and no structured copy.{hint}",
+        "\nResult cut: the answer is {} bytes, about {cost} tokens, over the limit of {limit} tokens (PVE_RESULT_LIMIT); only its beginning is shown, and no structured copy.{hint}",
         text.len(),
-        limit / BYTES_PER_TOKEN
     );
     let mut result = CallToolResult::success(vec![ContentBlock::text(format!("{}{notice}", &text[..cut]))]);
     // A tool that declares an output schema always gives a structure (clients check for one).

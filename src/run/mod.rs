@@ -15,6 +15,10 @@
 //!
 //! Every refused call is listed in the result (`refused`), even one the program caught; a write in
 //! flight when the wall time runs out finishes its send (not its task wait) and is reported.
+//!
+//! In a dry run, a read PVE answers with an error once a write was planned (the clone's status,
+//! read after the clone) may read what that write would make: it gives back a placeholder
+//! (`dry_run: "NOT READ: …"`) instead of throwing, and is listed in the result (`unread`).
 
 pub mod engine;
 pub mod plan;
@@ -32,6 +36,7 @@ use crate::call::{self, CallError, Caller, ClientHooks, Outcome, RunHooks, Write
 use crate::config::state_key::StateKey;
 use crate::policy::Policy;
 use crate::policy::gate::Confirmer;
+use crate::pve::error::PveError;
 use crate::pve::task::ProgressSink;
 use crate::tools::params::Params;
 use engine::{CallRequest, Limits, Replay, STOP_CANCELLED, STOP_WALL, ScriptError, Stop};
@@ -74,6 +79,8 @@ pub struct Report {
     pub approved: Option<(usize, usize)>,
     /// Calls refused with nothing sent (tool and reason), caught by the program or not.
     pub refused: Vec<Value>,
+    /// A dry run's reads that failed after a planned write, given back as placeholders.
+    pub unread: Vec<Value>,
 }
 
 impl Report {
@@ -89,6 +96,9 @@ impl Report {
         }
         if !self.refused.is_empty() {
             o["refused"] = Value::Array(self.refused.clone());
+        }
+        if !self.unread.is_empty() {
+            o["unread"] = Value::Array(self.unread.clone());
         }
         o
     }
@@ -210,6 +220,14 @@ impl Writes<'_> {
     fn stopped(&self) -> Option<String> {
         self.state.lock().unwrap_or_else(|p| p.into_inner()).stopped.clone()
     }
+
+    /// In a dry run, how many writes were planned so far.
+    fn planned(&self) -> Option<usize> {
+        match self.mode {
+            WriteMode::Dry => Some(self.state.lock().unwrap_or_else(|p| p.into_inner()).planned.len()),
+            _ => None,
+        }
+    }
 }
 
 /// Stops the script when the run's future ends early (dropped).
@@ -247,6 +265,7 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
     let writes =
         Writes { mode, state: Mutex::new(WriteState::default()), nonces: env.nonces, sending: AtomicBool::new(false) };
     let refused = Mutex::new(Vec::new());
+    let unread = Mutex::new(Vec::new());
     let mut cut_off: Vec<String> = Vec::new();
     let id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
     tracing::info!(run = %id, dry_run = request.dry_run, approve = request.approve.is_some(), "pve_run starts");
@@ -276,7 +295,8 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
                 } else {
                     let tool = req.tool.clone();
                     writes.sending.store(false, Ordering::Relaxed);
-                    let call = one_call(&env, hooks, plan_id, &refused, &calls_cancel, req.tool, req.args);
+                    let seen = Seen { refused: &refused, unread: &unread, planned: writes.planned() };
+                    let call = one_call(&env, hooks, plan_id, seen, &calls_cancel, req.tool, req.args);
                     tokio::pin!(call);
                     tokio::select! {
                         a = &mut call => a.answer,
@@ -309,6 +329,7 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
         }
     };
     let refused = refused.into_inner().unwrap_or_else(|p| p.into_inner());
+    let unread = unread.into_inner().unwrap_or_else(|p| p.into_inner());
     let Some(finished) = outcome else {
         return Err(RunError::Script {
             error: ScriptError::Engine("the engine thread ended".into()).to_string(),
@@ -349,7 +370,7 @@ pub async fn run(request: Request, env: Env<'_>) -> Result<Report, RunError> {
     };
     let approved = planned.map(|p| (state.sent, p));
     tracing::info!(run = %id, calls = finished.calls, "pve_run ends");
-    Ok(Report { id, data, calls: finished.calls, log: finished.log, plan, approved, refused })
+    Ok(Report { id, data, calls: finished.calls, log: finished.log, plan, approved, refused, unread })
 }
 
 /// What a run cut off by its wall time says of the writes that were in flight.
@@ -379,13 +400,22 @@ struct Called {
     fate: Option<String>,
 }
 
+/// What a run keeps of its calls besides their answers.
+struct Seen<'a> {
+    refused: &'a Mutex<Vec<Value>>,
+    unread: &'a Mutex<Vec<Value>>,
+    /// In a dry run, the writes planned before this call.
+    planned: Option<usize>,
+}
+
 /// One `pve.call`: the same path as a direct call, on the cluster it names. A call refused with
-/// nothing sent is added to `refused`.
+/// nothing sent is added to `refused`; in a dry run, a read PVE fails after a planned write gives
+/// back a placeholder and is added to `unread`.
 async fn one_call(
     env: &Env<'_>,
     hooks: RunHooks<'_>,
     plan: Option<&str>,
-    refused: &Mutex<Vec<Value>>,
+    seen: Seen<'_>,
     cancel: &CancellationToken,
     tool: String,
     args: Map<String, Value>,
@@ -405,12 +435,14 @@ async fn one_call(
         cancel: cancel.clone(),
         run: Some(hooks),
     };
-    let (outcome, write) = match call::prepare(env.clusters, caller, &tool, args) {
+    let path = |template: &str| filled(template, &args);
+    let (outcome, write, path) = match call::prepare(env.clusters, caller, &tool, args.clone()) {
         Ok(prepared) => {
             let write = prepared.tool.method != crate::pve::request::HttpMethod::Get;
-            (prepared.run(io).await, write)
+            let path = path(prepared.tool.path);
+            (prepared.run(io).await, write, path)
         }
-        Err(e) => (Err(e), false),
+        Err(e) => (Err(e), false, String::new()),
     };
     let fate = match &outcome {
         Ok(Outcome::Planned(_)) => None,
@@ -427,16 +459,56 @@ async fn one_call(
     let answer = match outcome {
         // What the signature promises: PVE's data (a merged write's data says what changed).
         Ok(o) => Ok(o.into_data()),
+        Err(CallError::Pve(PveError::Api { status, message, .. }))
+            if !write && !matches!(status, 401 | 403) && seen.planned.is_some_and(|n| n > 0) =>
+        {
+            let after = seen.planned.unwrap_or(0);
+            let reason = format!("PVE answered HTTP {status}: {message}");
+            let mut list = seen.unread.lock().unwrap_or_else(|p| p.into_inner());
+            list.push(json!({ "tool": tool, "path": path, "after_write": after, "reason": reason }));
+            Ok(unread_placeholder(&path, after, &reason))
+        }
         Err(e) => {
             let text = refusal_text(&tool, &e);
             if nothing_sent(&e) {
-                let mut list = refused.lock().unwrap_or_else(|p| p.into_inner());
+                let mut list = seen.refused.lock().unwrap_or_else(|p| p.into_inner());
                 list.push(json!({ "tool": tool, "reason": text }));
             }
             Err(text)
         }
     };
     Called { answer, fate }
+}
+
+/// What a dry run's read gives back when PVE failed it after a planned write: it may read what
+/// that write would make.
+fn unread_placeholder(path: &str, after_write: usize, reason: &str) -> Value {
+    json!({
+        "dry_run": "NOT READ: PVE failed this read, which may depend on a planned write (not made in a dry run)",
+        "after_write": after_write,
+        "method": "GET",
+        "path": path,
+        "reason": reason,
+    })
+}
+
+/// A tool's path with the call's arguments in its `{name}` places.
+fn filled(template: &str, args: &Map<String, Value>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..open + close];
+        match args.get(name) {
+            Some(Value::String(s)) => out.push_str(s),
+            Some(v) => out.push_str(&v.to_string()),
+            None => out.push_str(&rest[open..=open + close]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether the call ended with nothing sent to PVE (a refusal, not a failure).
@@ -466,5 +538,17 @@ fn refusal_text(tool: &str, e: &CallError) -> String {
         CallError::NeedsConfirmation { reason, .. } => call::error::needs_approval_in_run(tool, reason),
         CallError::Stopped(why) => why.clone(),
         e => format!("{tool}: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_filled_with_the_calls_arguments_and_keeps_places_it_has_none_for() {
+        let args: Map<String, Value> = serde_json::from_value(json!({"node": "pve1", "vmid": 150})).unwrap();
+        assert_eq!(filled("/nodes/{node}/qemu/{vmid}/status/current", &args), "/nodes/pve1/qemu/150/status/current");
+        assert_eq!(filled("/nodes/{node}/lxc/{ct}", &args), "/nodes/pve1/lxc/{ct}");
     }
 }

@@ -1,9 +1,11 @@
 //! Plans: the writes a dry run would make, and the plan id that binds a later run to exactly them.
 //!
-//! A plan id is self-contained: a version, an expiry, a random nonce (also the seed of the dry
-//! run's `Math.random`), the dry run's first clock readings (`Date.now()`), one digest per write
-//! (SHA-256 of the write's tool, method, path, cluster and arguments in a canonical form, cut to 16
-//! bytes), and an HMAC-SHA256 tag over all of that and the caller, made with the server's state key
+//! A plan id is self-contained: a version, an expiry (seconds, 4 bytes), a random nonce (also the
+//! seed of the dry run's `Math.random`), the dry run's first clock readings (`Date.now()`), one
+//! digest per write (SHA-256 of the write's tool, method, path, cluster and arguments in a
+//! canonical form, cut to 8 bytes: the id is read and written by the model, so every byte costs
+//! tokens, and finding another write with the same 64 bits is out of a program's reach), and an
+//! HMAC-SHA256 tag over all of that and the caller, made with the server's state key
 //! ([`crate::config::state_key`]). No server keeps plans: any replica with the same key accepts
 //! the id until it expires, and only for the caller it was made for. A plan is used once: its
 //! nonce is spent (see [`Nonces`]) when its first write is sent.
@@ -22,11 +24,11 @@ use crate::config::state_key::{StateKey, canonical};
 pub const PLAN_TTL: Duration = Duration::from_secs(3600);
 
 const PREFIX: &str = "plan1.";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 const NONCE_LEN: usize = 16;
 /// Clock readings of a dry run a plan id carries, at most.
 pub const CLOCK_READINGS: usize = 32;
-const DIGEST_LEN: usize = 16;
+const DIGEST_LEN: usize = 8;
 const TAG_LEN: usize = 16;
 
 /// One digest of a write.
@@ -158,13 +160,13 @@ pub fn issue(key: &StateKey, caller: &str, nonce: [u8; NONCE_LEN], clock: &[u64]
 
 fn issue_plan(key: &StateKey, caller: &str, plan: &Plan) -> String {
     let mut payload = vec![VERSION];
-    payload.extend_from_slice(&plan.expires.to_be_bytes());
+    payload.extend_from_slice(&(plan.expires.min(u64::from(u32::MAX)) as u32).to_be_bytes());
     payload.extend_from_slice(&plan.nonce);
     payload.push(plan.clock.len().min(CLOCK_READINGS) as u8);
     for t in plan.clock.iter().take(CLOCK_READINGS) {
         payload.extend_from_slice(&t.to_be_bytes());
     }
-    payload.extend_from_slice(&(plan.digests.len() as u32).to_be_bytes());
+    payload.extend_from_slice(&(plan.digests.len().min(usize::from(u16::MAX)) as u16).to_be_bytes());
     for d in &plan.digests {
         payload.extend_from_slice(d);
     }
@@ -191,7 +193,7 @@ fn u64_of(b: &[u8]) -> u64 {
 pub fn verify(key: &StateKey, caller: &str, id: &str) -> Result<Plan, PlanError> {
     let bytes =
         id.trim().strip_prefix(PREFIX).and_then(|b| URL_SAFE_NO_PAD.decode(b).ok()).ok_or(PlanError::Malformed)?;
-    if bytes.len() < 1 + 8 + NONCE_LEN + 1 + 4 + TAG_LEN || bytes[0] != VERSION {
+    if bytes.len() < 1 + 4 + NONCE_LEN + 1 + 2 + TAG_LEN || bytes[0] != VERSION {
         return Err(PlanError::Malformed);
     }
     let (payload, tag) = bytes.split_at(bytes.len() - TAG_LEN);
@@ -202,11 +204,11 @@ pub fn verify(key: &StateKey, caller: &str, id: &str) -> Result<Plan, PlanError>
         return Err(PlanError::NotOurs);
     }
     let mut rest = &payload[1..];
-    let expires = u64_of(take(&mut rest, 8)?);
+    let expires = u64::from(u32::from_be_bytes(take(&mut rest, 4)?.try_into().map_err(|_| PlanError::Malformed)?));
     let nonce: [u8; NONCE_LEN] = take(&mut rest, NONCE_LEN)?.try_into().map_err(|_| PlanError::Malformed)?;
     let readings = take(&mut rest, 1)?[0] as usize;
     let clock = (0..readings).map(|_| take(&mut rest, 8).map(u64_of)).collect::<Result<Vec<_>, _>>()?;
-    let count = u32::from_be_bytes(take(&mut rest, 4)?.try_into().map_err(|_| PlanError::Malformed)?) as usize;
+    let count = usize::from(u16::from_be_bytes(take(&mut rest, 2)?.try_into().map_err(|_| PlanError::Malformed)?));
     if rest.len() != count * DIGEST_LEN {
         return Err(PlanError::Malformed);
     }
@@ -273,6 +275,13 @@ mod tests {
         let plan = Plan { nonce: [0; 16], clock: vec![], digests: vec![write(100).digest()], expires: now_secs() - 10 };
         let id = issue_plan(&key(), "", &plan);
         assert!(matches!(verify(&key(), "", &id), Err(PlanError::Expired(_))));
+    }
+
+    /// Version 2 took 110: an 8-byte expiry, a 4-byte count and 16-byte digests.
+    #[test]
+    fn a_plan_id_of_two_writes_is_at_most_81_characters() {
+        let id = issue(&key(), "alice", [7; 16], &[], &[write(100), write(101)]);
+        assert!(id.len() <= 81, "{} characters: {id}", id.len());
     }
 
     #[test]

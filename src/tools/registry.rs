@@ -52,6 +52,25 @@ pub enum When {
     Names(&'static str, &'static str),
 }
 
+impl When {
+    /// When the gate applies, in words: `` `forceStop` is true ``.
+    pub fn text(&self) -> String {
+        match self {
+            When::True(f) => format!("`{f}` is true"),
+            When::Names(f, prefix) => format!("`{f}` names `{prefix}…`"),
+        }
+    }
+}
+
+/// A tool's gate as search and describe give it: `gated`, and `gated_if` when the gate depends on
+/// the arguments (`qemu_vm_shutdown` only with `forceStop`).
+pub fn gate_json(tool: &ToolDef, into: &mut serde_json::Value) {
+    into["gated"] = serde_json::Value::Bool(tool.gate.is_some());
+    if let Some(when) = tool.gate.and_then(|g| g.only_if) {
+        into["gated_if"] = serde_json::Value::String(when.text());
+    }
+}
+
 /// One generated tool: its descriptor and its typed request builder.
 #[derive(Debug)]
 pub struct ToolDef {

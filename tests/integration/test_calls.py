@@ -74,8 +74,9 @@ async def test_config_change_is_read_back(pve_env, start_server):
         assert changed['description'] == {'before': None, 'after': text}
         sent = pve_env.requests_since(before)
         path = '{0}/nodes/{1}/qemu/101/config'.format(API, pve_env.node)
-        # Read before (for the report of what changed), written once, read back.
-        assert [(m, p) for m, p, _ in sent] == [('GET', path), ('PUT', path), ('GET', path)]
+        pending = path[:-len('/config')] + '/pending'
+        # Read before (for the report of what changed), written once, read back, and what is pending.
+        assert [(m, p) for m, p, _ in sent] == [('GET', path), ('PUT', path), ('GET', path), ('GET', pending)]
         config = ok_data(await srv.call('GET', CONFIG, node=pve_env.node, vmid=101))
     assert config['description'] == text
     assert str(config['onboot']).lower() in ('1', 'true')

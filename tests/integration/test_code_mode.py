@@ -370,6 +370,36 @@ async def test_describe_in_code_mode_gives_a_typescript_signature(pve_env, start
     assert 'inputSchema' not in tool
 
 
+async def test_code_mode_search_hits_carry_declarations_cut_to_the_query(pve_env, start_server, tools_doc):
+    update = name_of(tools_doc, 'PUT', VM + '/config')
+    async with start_server(code_env(pve_env)) as srv:
+        result = await srv.call_name('pve_search', {'query': "change a VM's network bridge"})
+    hits = result.structured_content['data']
+    [hit] = [h for h in hits[:3] if h['name'] == update]
+    assert set(hit) == {'name', 'gated', 'gated_if', 'signature'}, hit
+    signature = hit['signature']
+    assert (update + '(args: {') in signature and 'vmid: number;' in signature and 'net${number}' in signature
+    assert 'tags?:' not in signature and 'more optional (pve_describe)' in signature
+    assert all(set(h) == {'name', 'summary'} for h in hits[3:]), hits[3:]
+
+
+async def test_discovery_mode_search_hits_carry_no_declaration(pve_env, start_server):
+    async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='discover')) as srv:
+        result = await srv.call_name('pve_search', {'query': "change a VM's network bridge"})
+    assert all('signature' not in h and 'call' in h for h in result.structured_content['data'])
+
+
+async def test_describe_says_when_a_gate_depends_on_the_arguments(pve_env, start_server, tools_doc):
+    shutdown = name_of(tools_doc, 'POST', VM + '/status/shutdown')
+    delete = name_of(tools_doc, 'DELETE', VM)
+    async with start_server(code_env(pve_env)) as srv:
+        result = await srv.call_name('pve_describe', {'names': [shutdown, delete, name_of(tools_doc, 'POST', START)]})
+    by_name = {t['name']: t for t in result.structured_content['data']}
+    assert by_name[shutdown]['gated'] is True and 'forceStop' in by_name[shutdown]['gated_if']
+    assert by_name[delete]['gated'] is True and 'gated_if' not in by_name[delete]
+    assert 'gated_if' not in by_name[name_of(tools_doc, 'POST', START)]
+
+
 # ------------------------------------------------------------------ the README's programs
 
 def readme_programs() -> list[str]:
@@ -538,3 +568,28 @@ async def test_a_runs_date_is_a_working_date(pve_env, start_server):
     async with start_server(code_env(pve_env)) as srv:
         answer = ran(await run(srv, code))
     assert answer['data'] == [True, 'string', '1970-01-01T00:00:00.000Z', 1577836800000]
+
+
+# ------------------------------------------------------------------ issue 30, second round
+
+async def test_a_read_of_what_a_planned_write_creates_does_not_stop_the_dry_run(pve_env, start_server, tools_doc):
+    code = '''await pve.call("{0}", {{node: "pve1", vmid: 100, newid: 150, name: "copy"}});
+const status = await pve.call("{1}", {{node: "pve1", vmid: 150}});
+return status;'''.format(name_of(tools_doc, 'POST', VM + '/clone'), name_of(tools_doc, 'GET', VM + '/status/current'))
+    async with start_server(code_env(pve_env)) as srv:
+        before = pve_env.request_count()
+        answer = ran(await run(srv, code, dry_run=True))
+    assert writes_since(pve_env, before) == []
+    assert [w['path'] for w in answer['plan']] == ['/nodes/pve1/qemu/100/clone']
+    assert answer['data']['dry_run'].startswith('NOT READ'), answer['data']
+    assert answer['data']['path'] == '/nodes/pve1/qemu/150/status/current'
+    [unread] = answer['unread']
+    assert unread['path'] == '/nodes/pve1/qemu/150/status/current' and unread['reason'], unread
+
+
+async def test_a_failed_read_with_no_planned_write_before_it_still_throws_in_a_dry_run(pve_env, start_server, tools_doc):
+    code = 'return await pve.call("{0}", {{node: "pve1", vmid: 150}});'.format(
+        name_of(tools_doc, 'GET', VM + '/status/current'))
+    async with start_server(code_env(pve_env)) as srv:
+        text = error_text(await run(srv, code, dry_run=True))
+    assert 'the program threw' in text, text

@@ -35,6 +35,8 @@ START = '/nodes/{node}/qemu/{vmid}/status/start'
 API = '/api2/json'
 
 HIT_KEYS = {'name', 'method', 'path', 'tier', 'category', 'summary', 'gated', 'call'}
+# A hit whose gate depends on its arguments also says when it applies.
+CONDITIONAL_HIT_KEYS = HIT_KEYS | {'gated_if'}
 # PVE_TOOL_BUDGET's default, 4000 tokens, at 4 bytes each.
 DEFAULT_LIST_BYTES = 16000
 
@@ -70,7 +72,8 @@ async def search(srv, query, **options) -> list[dict]:
     hits = ok_data(await srv.call_name(SEARCH, dict(options, query=query)))
     assert isinstance(hits, list), 'pve_search must return a list: {0!r}'.format(hits)
     for hit in hits:
-        assert set(hit) == HIT_KEYS, 'a search hit has keys {0}'.format(sorted(hit))
+        assert set(hit) in (HIT_KEYS, CONDITIONAL_HIT_KEYS), 'a search hit has keys {0}'.format(sorted(hit))
+        assert ('gated_if' in hit) <= hit['gated'], hit
     return hits
 
 
@@ -197,6 +200,13 @@ async def test_search_hit_names_a_real_tool_with_its_endpoint(pve_env, start_ser
     assert hit['name'] == name_of(tools_doc, 'POST', SNAPSHOTS)
     assert (hit['tier'], hit['category'], hit['gated']) == ('full', 'qemu', False)
     assert isinstance(hit['summary'], str) and hit['summary'].strip()
+
+
+async def test_a_search_hit_whose_gate_depends_on_its_arguments_says_when(pve_env, start_server, tools_doc):
+    async with start_server(discover_env(pve_env, tier='full')) as srv:
+        hits = await search(srv, 'shut down a VM')
+    [hit] = [h for h in hits if (h['method'], h['path']) == ('POST', '/nodes/{node}/qemu/{vmid}/status/shutdown')]
+    assert hit['gated'] is True and hit['gated_if'] == '`forceStop` is true', hit
 
 
 async def test_search_hit_says_how_to_call_it_with_required_arguments_and_types(pve_env, start_server, tools_doc):

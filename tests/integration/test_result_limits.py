@@ -1,4 +1,4 @@
-"""Result bounding: PVE_RESULT_LIMIT (tokens, about 4 bytes each) caps what one tool result may carry.
+"""Result bounding: PVE_RESULT_LIMIT (tokens, estimated from above by byte class) caps what one tool result may carry.
 
 A list over the limit is cut to whole items, with structuredContent.truncated = {shown, total, notice}
 and the notice ending the text; any other answer over the limit becomes its text's beginning plus the
@@ -85,7 +85,7 @@ async def test_cut_result_stays_near_the_limit(pve_env, start_server):
     async with start_server(limited_env(pve_env)) as srv:
         result = await srv.call('GET', QEMU, node=pve_env.node)
     items, truncated = cut_list(result)
-    # The items shown fit the limit (4 bytes a token); the notice comes on top.
+    # The items shown fit the limit (a token is never priced above 4 bytes); the notice comes on top.
     assert len(json.dumps(items, separators=(',', ':')).encode()) <= LIMIT_TOKENS * 4
     assert len(result.content[0].text.encode()) <= LIMIT_TOKENS * 4 + len(truncated['notice'].encode()) + 1
 

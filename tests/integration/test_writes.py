@@ -130,6 +130,27 @@ async def test_a_callers_own_digest_passes_through(pve_env, start_server):
     assert 'changed since it was read' in message
 
 
+async def test_a_change_a_running_guest_keeps_as_pending_is_reported_before_and_after(pve_env, start_server):
+    vm = pve_env.pve.vm(100)
+    assert vm.status == 'running'
+    cores = vm.config.get('cores')
+    async with start_server(pve_env.server_env('full')) as srv:
+        data = ok_data(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=100, cores=8, description='pending test'))
+    assert list(data['pending']) == ['cores'], data
+    assert data['pending']['cores']['before'] == cores and str(data['pending']['cores']['after']) == '8'
+    assert 'description' in data['changed'] and 'cores' not in data['changed']
+    assert 'next start' in data['note'] and 'no change is visible' not in data['note']
+
+
+async def test_a_pending_delete_on_a_running_guest_reads_as_after_null(pve_env, start_server):
+    vm = pve_env.pve.vm(100)
+    vm.config['balloon'] = 512
+    async with start_server(pve_env.server_env('full')) as srv:
+        data = ok_data(await srv.call('PUT', CONFIG, node=pve_env.node, vmid=100, balloon=None))
+    assert data['pending'] == {'balloon': {'before': 512, 'after': None}}, data
+    assert data['changed'] == {}
+
+
 async def test_a_write_pve_answers_with_nothing_names_its_target(pve_env, start_server):
     async with start_server(pve_env.server_env('full')) as srv:
         data = ok_data(await srv.call('PUT', '/nodes/{node}/qemu/{vmid}/sendkey', node=pve_env.node, vmid=100,

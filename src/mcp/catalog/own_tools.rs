@@ -62,7 +62,7 @@ pub fn discovery_tools(clusters: &[String]) -> Vec<Tool> {
 
 /// What `pve_run` tells the model: the whole contract of a program, in few words.
 const RUN_DESCRIPTION: &str = "Run JavaScript (the body of an async function) calling Proxmox VE tools; only its return value comes back, \
-so filter inside. `await pve.call(name, args)` calls a tool from pve_search with the arguments pve_describe shows and resolves \
+so filter inside. `await pve.call(name, args)` calls a tool by the signature pve_search gives (pve_describe: every argument); resolves \
 to PVE's data; a write starting a task resolves when it ends, to {status, exitstatus: \"OK\", upid}. A refused or failed call \
 throws an Error saying why. Calls get the same checks, allowlists and audit as direct calls. console.log() lines come back in \
 `log`; `await sleep(ms)`. No require, fetch, process, timers, files. Limits: wall time (default 300 s), 500 calls, 64 MB.\n\
@@ -71,6 +71,9 @@ Show the plan to the user; once they agree, run the same program with approve: p
 at any write not in the plan).\n\
 Example: const vms = await pve.call(\"cluster_resources_list\", {type: \"vm\"});\n\
 return vms.filter(v => v.status === \"running\").map(v => v.name);";
+
+/// What `pve_search` tells the model in code mode, where its best hits carry their declarations.
+const CODE_SEARCH_DESCRIPTION: &str = "Find the tools for a task among all Proxmox VE API endpoints you may use, in plain words (\"snapshot a VM\"). The best 3 hits give their TypeScript signature (required arguments and those your words name), the rest a name and one line.";
 
 /// Code mode's tools: `pve_search`, `pve_describe`, `pve_run` (`pve_whoami` stays callable by name,
 /// unlisted, to keep the listing small).
@@ -83,6 +86,9 @@ pub fn code_tools() -> Vec<Tool> {
     }
     let mut tools: Vec<Tool> =
         discovery_tools(&[]).into_iter().filter(|t| t.name != discovery::CALL && t.name != whoami::NAME).collect();
+    if let Some(search) = tools.iter_mut().find(|t| t.name == discovery::SEARCH) {
+        search.description = Some(CODE_SEARCH_DESCRIPTION.into());
+    }
     tools.push(run);
     tools.sort_by(|a, b| a.name.cmp(&b.name));
     tools

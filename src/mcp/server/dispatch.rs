@@ -54,7 +54,8 @@ impl PveServer {
                     &move |t: &ToolDef| visible(t) && !hidden.contains(t.name),
                     &self.above_tier(),
                     &self.shared.clusters,
-                    self.shared.options.result_limit * 4,
+                    self.shared.options.result_limit,
+                    self.session().listing.contains(crate::run::RUN),
                 )
                 .into());
             }
@@ -64,7 +65,7 @@ impl PveServer {
                     &self.check(),
                     &self.shared.clusters,
                     &self.shared.options.cluster_names,
-                    self.shared.options.result_limit * 4,
+                    self.shared.options.result_limit,
                     self.session().listing.contains(crate::run::RUN),
                 )
                 .into());
@@ -153,7 +154,7 @@ impl PveServer {
             },
         };
         match crate::run::run(request, env).await {
-            Ok(report) => result::bounded(report.to_json(), None, self.shared.options.result_limit * 4),
+            Ok(report) => result::bounded(report.to_json(), None, self.shared.options.result_limit),
             Err(e) => result::error(format!("pve_run: {e}")),
         }
     }

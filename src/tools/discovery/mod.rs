@@ -17,6 +17,7 @@ mod ids;
 mod query;
 mod rank;
 pub mod text;
+pub mod typed;
 
 pub use rank::search;
 
@@ -35,7 +36,7 @@ pub struct Hit {
 
 /// A search hit as the tool returns it.
 pub fn hit_json(hit: &Hit) -> Value {
-    json!({
+    let mut out = json!({
         "name": hit.tool.name,
         "method": hit.tool.method.as_str(),
         "path": hit.tool.path,
@@ -43,8 +44,9 @@ pub fn hit_json(hit: &Hit) -> Value {
         "category": hit.tool.category.as_str(),
         "summary": hit.tool.summary,
         "call": signature(hit.tool),
-        "gated": hit.tool.gate.is_some(),
-    })
+    });
+    crate::tools::registry::gate_json(hit.tool, &mut out);
+    out
 }
 
 /// Whether a query asks to do something (start, create, change, delete) rather than to read.
