@@ -109,6 +109,7 @@ mod tests {
     fn backend(name: Option<&str>, tier: Tier) -> Backend {
         let connection = Connection {
             base_url: "https://pve.invalid:8006".parse().unwrap(),
+            product: Default::default(),
             auth: PveAuth::Token { id: "root@pam!mcp".into(), secret: Secret::new("s") },
             verify_tls: true,
             ca_file: None,
