@@ -205,6 +205,11 @@ impl PveClient {
         &self.identity
     }
 
+    /// The product at the other end.
+    pub fn product(&self) -> Product {
+        self.product
+    }
+
     /// Whether the login is an API token (else a user with a ticket).
     pub fn uses_token(&self) -> bool {
         matches!(*self.auth, Auth::Token)
