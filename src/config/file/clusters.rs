@@ -81,6 +81,10 @@ pub(super) fn no_connection_outside(src: &Source<'_>, file: &FileSettings, cli: 
         ("PVE_PASSWORD", cli.password.is_some()),
         ("PVE_CA_FILE", cli.ca_file.is_some()),
         ("PVE_TLS_FINGERPRINT", cli.tls_fingerprint.is_some()),
+        (
+            "PBS_URL (or another PBS_ setting; a Backup Server is a [[cluster]] with product = \"pbs\" there)",
+            cli.pbs.any(),
+        ),
     ];
     if let Some((variable, _)) = env_connection.iter().find(|(_, set)| *set) {
         return Err(src
