@@ -39,16 +39,13 @@ pub struct PbsCli {
 }
 
 impl PbsCli {
-    /// Whether any PBS setting is given.
+    /// Whether any PBS setting is given. An empty one is not (a bundle's settings left blank reach
+    /// the server as empty variables).
     pub fn any(&self) -> bool {
         let PbsCli { url, token_id, token_secret, user, password, ca_file, tls_fingerprint } = self;
-        url.is_some()
-            || token_id.is_some()
-            || token_secret.is_some()
-            || user.is_some()
-            || password.is_some()
-            || ca_file.is_some()
-            || tls_fingerprint.is_some()
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        [url, token_id, token_secret, user, password, tls_fingerprint].into_iter().any(given)
+            || ca_file.as_ref().is_some_and(|p| !p.as_os_str().is_empty())
     }
 }
 
@@ -70,7 +67,7 @@ pub(super) fn parse(cli: &Cli) -> Result<Option<Connection>, ConfigError> {
     if !pbs.any() {
         return Ok(None);
     }
-    if pbs.url.is_none() {
+    if pbs.url.as_deref().is_none_or(|u| u.trim().is_empty()) {
         return Err(super::err(
             "PBS_URL",
             "--pbs-url",
@@ -103,13 +100,22 @@ pub(super) fn parse(cli: &Cli) -> Result<Option<Connection>, ConfigError> {
     Ok(Some(Connection { product: Product::Pbs, ..connection }))
 }
 
+/// Why a Backup Server is refused under an allowlist.
+pub const UNFENCED: &str = "is set together with PVE_NODE_ALLOWLIST or PVE_VMID_ALLOWLIST, which do not apply to Backup Server tools yet; unset one or the other";
+
 /// The environment's PVE and the Backup Server as two clusters, `pve` and `pbs`, each with the
 /// server's tier, categories and allowlists.
-pub(super) fn beside_pve(config: &Config, pbs: Connection) -> Vec<ClusterConfig> {
+///
+/// The allowlists do not read PBS's forms yet (datastores, namespaces, `vm/100` groups): rather than
+/// leave a Backup Server unfenced under them, a PBS with an allowlist in force is refused.
+pub(super) fn beside_pve(config: &Config, pbs: Connection) -> Result<Vec<ClusterConfig>, ConfigError> {
+    if !config.allowlist.is_empty() {
+        return Err(super::err("PBS_URL", "--pbs-url", UNFENCED));
+    }
     let server = config.policy();
     let token_login = matches!(pbs.auth, PveAuth::Token { .. });
     let pbs_policy = Policy::new(server.tier, server.categories.clone(), token_login).for_product(Product::Pbs);
-    vec![
+    Ok(vec![
         ClusterConfig {
             name: Product::Pve.id().into(),
             connection: config.pve.clone(),
@@ -122,7 +128,7 @@ pub(super) fn beside_pve(config: &Config, pbs: Connection) -> Vec<ClusterConfig>
             policy: pbs_policy,
             allowlist: config.allowlist.clone(),
         },
-    ]
+    ])
 }
 
 #[cfg(test)]
@@ -168,6 +174,31 @@ mod tests {
         let e = with_pbs(PbsCli { token_secret: None, ..pbs_token() }).unwrap_err().to_string();
         assert!(e.starts_with("PBS_TOKEN_SECRET (--pbs-token-secret)"), "{e}");
         assert!(!e.contains("PVE_"), "{e}");
+    }
+
+    #[test]
+    fn a_pbs_under_an_allowlist_is_refused_rather_than_left_unfenced() {
+        let cli = Cli {
+            base_url: Some("https://pve.example:8006".into()),
+            token_id: Some("root@pam!mcp".into()),
+            token_secret: Some("s".into()),
+            vmid_allowlist: Some("100".into()),
+            pbs: pbs_token(),
+            ..Cli::default()
+        };
+        let e = Config::from_cli(cli).unwrap_err().to_string();
+        assert!(e.starts_with("PBS_URL (--pbs-url): is set together with") && e.contains("PVE_VMID_ALLOWLIST"), "{e}");
+    }
+
+    #[test]
+    fn empty_pbs_settings_are_no_pbs() {
+        let blank = PbsCli {
+            url: Some(String::new()),
+            token_id: Some(" ".into()),
+            ca_file: Some("".into()),
+            ..PbsCli::default()
+        };
+        assert!(with_pbs(blank).unwrap().clusters.is_empty());
     }
 
     #[test]

@@ -187,6 +187,14 @@ pub(super) fn add_with_access(
         let policy =
             Policy::new(tier, categories, token_login).set_by(source.clone(), &server).for_product(connection.product);
         let allowlist = config.allowlist.intersect(&own.set_by(source));
+        if connection.product != Product::Pve && !allowlist.is_empty() {
+            let message = format!(
+                "cluster `{name}`: a node or VMID allowlist (the table's or the server's) does not apply to {} tools yet; a {} cluster is refused under one rather than left unfenced",
+                connection.product.short(),
+                connection.product.short()
+            );
+            return Err(src.error(Some(span.clone()), Some("product"), message));
+        }
         config.clusters.push(ClusterConfig { name, connection, policy, allowlist });
     }
     Ok(())
@@ -290,6 +298,13 @@ token_secret = "1c8d0a4f-2e3b-4a6c-8d9e-0f1a2b3c4d5e"
         let c = load(CLUSTERS).unwrap();
         let products: Vec<Product> = c.clusters.iter().map(|c| c.connection.product).collect();
         assert_eq!(products, [Product::Pve, Product::Pbs]);
+    }
+
+    #[test]
+    fn a_pbs_cluster_under_an_allowlist_is_refused_rather_than_left_unfenced() {
+        let fenced = CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nvmid_allowlist = \"100\"");
+        let e = load(&fenced).unwrap_err();
+        assert!(e.contains("cluster `backup`") && e.contains("does not apply to PBS tools yet"), "{e}");
     }
 
     #[test]
