@@ -13,14 +13,16 @@ use super::{Backend, CallError, Caller, Outcome, prepare};
 use crate::policy::Policy;
 use crate::policy::allowlist::Allowlist;
 use crate::pve::request::HttpMethod;
+use crate::pve::wire::Wire;
 use crate::tools::generated::Category;
 use crate::tools::registry::Tier;
 
 const PBS_UPID: &str = "UPID:pbs1:000004D2:0000162E:00000003:65A0B1C2:verify:store1:root@pam!mcp:";
 
+/// A cluster of the stub's product at tier `full`, as the configuration makes one.
 fn backend(stub: &Arc<Stub>, name: &str) -> Backend {
     Backend {
-        policy: Policy::new(Tier::Full, Category::ALL.iter().copied().collect(), false),
+        policy: Policy::new(Tier::Full, Category::ALL.iter().copied().collect(), false).for_product(stub.product()),
         client: stub.clone(),
         allowlist: Allowlist::default(),
         audit: None,

@@ -64,6 +64,8 @@ pub enum Refusal {
          pve-mcp logs in with an API token (PVE_TOKEN_ID); log in with PVE_USER and PVE_PASSWORD to use it"
     )]
     TokenLogin { tool: &'static str },
+    #[error("tool `{tool}` is a {product} tool, and no {product} is configured here (PVE_MCP_CONFIG, PBS_URL)")]
+    Product { tool: &'static str, product: &'static str },
 }
 
 impl Refusal {
@@ -128,6 +130,10 @@ impl Policy {
     pub fn check(&self, tool: &ToolDef) -> Result<(), Refusal> {
         #[cfg(test)]
         tests::count_check();
+        let product = registry::product_of(tool);
+        if !self.products.as_ref().map_or(product == Product::Pve, |p| p.contains(&product)) {
+            return Err(Refusal::Product { tool: tool.name, product: product.short() });
+        }
         if tool.tier > self.tier {
             return Err(Refusal::Tier {
                 tool: tool.name,
@@ -327,6 +333,16 @@ pub(crate) mod tests {
         assert!(both.visible_tools().any(|t| t.name == "pbs_datastore_snapshots_list"));
         assert!(both.visible_tools().any(|t| t.name == "qemu_vm_list"));
         assert!(!pve.visible_tools().any(|t| t.name == "pbs_datastore_snapshots_list"));
+    }
+
+    #[test]
+    fn a_tool_of_a_product_no_cluster_serves_is_refused_naming_the_product() {
+        let pbs_tool = registry::find_for(Product::Pbs, "pbs_datastore_list").unwrap();
+        let e = policy(Tier::Full, Category::ALL).check(pbs_tool).unwrap_err().to_string();
+        assert!(e.contains("is a PBS tool") && e.contains("PBS_URL"), "{e}");
+        let pbs = policy(Tier::Full, Category::ALL).for_product(Product::Pbs);
+        assert!(pbs.check(registry::find("qemu_vm_list").unwrap()).is_err());
+        assert!(pbs.check(pbs_tool).is_ok());
     }
 
     #[test]
