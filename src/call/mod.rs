@@ -27,7 +27,7 @@ mod steps;
 pub mod writes;
 
 #[cfg(test)]
-mod stub;
+pub(crate) mod stub;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

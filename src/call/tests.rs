@@ -2,6 +2,8 @@
 //! arguments, allowlists, gate, merge, send, task wait, audit) and each source of a refusal (the
 //! server's settings, a caller's entry, a cluster table, the session).
 
+mod returned;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! Argument completion (`completion/complete`) for prompts and resource templates: `node`,
 //! `vmid`, `storage`, `upid` and `cluster` from live data, read through the call path (so the
-//! caller's allowlists filter them), cached briefly, and answered within a short deadline: a
-//! slow PVE gives an empty list, never an error.
+//! caller's allowlists filter them), cached briefly for readers of the same access only (a value
+//! read by a session that may read it is never offered to one that may not), and answered within
+//! a short deadline: a slow PVE gives an empty list, never an error.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -21,9 +22,9 @@ const MOST: usize = 100;
 /// Values read at an instant.
 type Read = (Instant, Vec<String>);
 
-/// Recently read values, per (cluster, argument).
+/// Recently read values, per (reader's access, cluster, argument).
 #[derive(Default)]
-pub struct Cache(Mutex<HashMap<(String, String), Read>>);
+pub struct Cache(Mutex<HashMap<(String, String, String), Read>>);
 
 /// The values offered for `argument` starting with `typed`, and the total of matching ones.
 pub async fn complete(
@@ -40,7 +41,7 @@ pub async fn complete(
         "node" | "vmid" | "storage" | "upid" => {
             let cluster = context.get("cluster").and_then(Value::as_str).unwrap_or("").to_owned();
             let node = context.get("node").and_then(Value::as_str).map(str::to_owned);
-            let key = (cluster.clone(), format!("{argument}:{}", node.as_deref().unwrap_or("")));
+            let key = (reader.access(), cluster.clone(), format!("{argument}:{}", node.as_deref().unwrap_or("")));
             let cached = cache.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
             match cached {
                 Some((at, values)) if at.elapsed() < FRESH => values,
@@ -107,5 +108,52 @@ async fn live(argument: &str, cluster: &str, node: Option<&str>, reader: &dyn Re
         }
         "storage" => field(&rows, &["storage"], "storage"),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BoxFuture;
+
+    /// A reader of one access that answers `/cluster/resources` with one guest, or refuses.
+    struct Session {
+        access: &'static str,
+        may_read: bool,
+    }
+
+    impl Reader for Session {
+        fn read<'a>(&'a self, tool: &'a str, _args: Map<String, Value>) -> BoxFuture<'a, Result<Value, String>> {
+            let answer = if self.may_read {
+                Ok(json!([{"type": "qemu", "vmid": 100, "node": "pve1"}]))
+            } else {
+                Err(format!("{tool}: category off for this session"))
+            };
+            Box::pin(async move { answer })
+        }
+
+        fn access(&self) -> String {
+            self.access.to_owned()
+        }
+    }
+
+    async fn vmids(reader: &Session, cache: &Cache) -> Vec<String> {
+        complete("vmid", "", &Map::new(), &[], reader, cache).await.0
+    }
+
+    #[tokio::test]
+    async fn a_value_cached_for_one_access_is_not_offered_to_a_session_with_less() {
+        let cache = Cache::default();
+        let wide = Session { access: "full/system,vm", may_read: true };
+        let narrow = Session { access: "full/system", may_read: false };
+        assert_eq!(vmids(&wide, &cache).await, ["100"]);
+        assert!(vmids(&narrow, &cache).await.is_empty(), "judged by its own access, not the cache");
+    }
+
+    #[tokio::test]
+    async fn a_value_cached_for_one_access_is_reused_for_the_same_access() {
+        let cache = Cache::default();
+        assert_eq!(vmids(&Session { access: "a", may_read: true }, &cache).await, ["100"]);
+        assert_eq!(vmids(&Session { access: "a", may_read: false }, &cache).await, ["100"], "read once");
     }
 }

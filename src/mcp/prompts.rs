@@ -60,12 +60,13 @@ const WORKFLOWS: &[Workflow] = &[
             ("user", "The PVE user to own the token, e.g. mcp@pve (optional)", false),
         ],
         text: "Plan an API token for pve-mcp at tier {tier}{user_clause}, with privilege separation and only the privileges that tier needs.\n\
-- read-only: role PVEAuditor on /.\n\
-- read-execute: PVEAuditor on /, plus PVEVMUser (power, console, backup) on /vms or on the pools in use.\n\
-- full: PVEAuditor on /, plus PVEVMAdmin on /vms (or per pool) and PVEDatastoreUser on the storages used; avoid Administrator.\n\
+One role per tier, each with the read privileges too (a role on a deeper path replaces what is inherited there), granted on / to the user and the token (a separated token never has more than its user); to fence to a pool, MCPReadOnly on / and the tier's role on /pool/<pool>. On PVE 8, VM.Monitor stands for the VM.GuestAgent.* privileges.\n\
+- read-only: pveum role add MCPReadOnly --privs \"Datastore.Audit,Mapping.Audit,Pool.Audit,SDN.Audit,Sys.Audit,Sys.Syslog,VM.Audit,VM.GuestAgent.Audit\"\n\
+- read-execute: pveum role add MCPReadExecute --privs \"Datastore.AllocateSpace,Datastore.Audit,Mapping.Audit,Pool.Audit,SDN.Audit,Sys.Audit,Sys.PowerMgmt,Sys.Syslog,VM.Audit,VM.Backup,VM.GuestAgent.Audit,VM.GuestAgent.FileSystemMgmt,VM.Migrate,VM.PowerMgmt\"\n\
+- full: pveum role add MCPFull --privs \"Datastore.AllocateSpace,Datastore.AllocateTemplate,Datastore.Audit,Mapping.Audit,Mapping.Use,Pool.Audit,SDN.Audit,SDN.Use,Sys.Audit,Sys.PowerMgmt,Sys.Syslog,VM.Allocate,VM.Audit,VM.Backup,VM.Clone,VM.Config.CDROM,VM.Config.CPU,VM.Config.Cloudinit,VM.Config.Disk,VM.Config.HWType,VM.Config.Memory,VM.Config.Network,VM.Config.Options,VM.Console,VM.GuestAgent.Audit,VM.GuestAgent.FileSystemMgmt,VM.Migrate,VM.PowerMgmt,VM.Snapshot,VM.Snapshot.Rollback\"; avoid Administrator.\n\
 1. pve_whoami: which identity and privileges pve-mcp has now.\n\
 2. access_users_list, access_roles_list, access_acl_list: what exists already.\n\
-3. Write out the exact steps (pveum user add, pveum user token add --privsep 1, pveum acl modify for the token) and the pve-mcp settings (PVE_TOKEN_ID, PVE_ACCESS_TIER={tier}). Creating users, tokens or ACLs needs the user's explicit confirmation of each step.",
+3. Write out the exact steps (pveum user add, pveum user token add --privsep 1, pveum acl modify / --users <user> --tokens <token> --roles <role>) and the pve-mcp settings (PVE_TOKEN_ID, PVE_ACCESS_TIER={tier}). Creating users, tokens or ACLs needs the user's explicit confirmation of each step.",
     },
 ];
 
@@ -177,6 +178,18 @@ mod tests {
     fn a_missing_required_argument_is_named() {
         let e = get("task_failure", &Map::new()).unwrap_err().to_string();
         assert!(e.contains("`upid`") && e.contains("required"), "{e}");
+    }
+
+    #[test]
+    fn the_least_privilege_prompt_gives_the_readmes_roles() {
+        let r = get("least_privilege_token", &args(json!({"tier": "full"}))).unwrap();
+        let text = serde_json::to_string(&r.messages).unwrap().replace("\\\"", "\"");
+        let roles: Vec<&str> =
+            include_str!("../../README.md").lines().filter(|l| l.starts_with("pveum role add")).collect();
+        assert_eq!(roles.len(), 3);
+        for role in roles {
+            assert!(text.contains(role), "the prompt lacks: {role}");
+        }
     }
 
     #[test]

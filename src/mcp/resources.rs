@@ -13,6 +13,11 @@ use crate::pve::task::Upid;
 /// included where there are several), giving PVE's data or the call's error text.
 pub trait Reader: Send + Sync {
     fn read<'a>(&'a self, tool: &'a str, args: Map<String, Value>) -> BoxFuture<'a, Result<Value, String>>;
+
+    /// What judges its reads now (the session's tier and categories): two readers of one caller
+    /// with the same text get the same answer to every read, so a value one of them read may be
+    /// reused for the other, and for no reader whose access differs.
+    fn access(&self) -> String;
 }
 
 pub const OVERVIEW: &str = "pve://cluster/overview";

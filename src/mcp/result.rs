@@ -117,6 +117,22 @@ pub fn bounded(mut structured: Value, tool: Option<&ToolDef>, limit: usize) -> C
     result
 }
 
+/// A listing's result with a note on what PVE may have left out for want of a privilege
+/// (`unseen.notice`), in the structure and in its text copy.
+pub fn with_unseen(mut result: CallToolResult, notice: String) -> CallToolResult {
+    let Some(Value::Object(o)) = result.structured_content.as_mut() else { return result };
+    let cut = o.contains_key("truncated");
+    o.insert("unseen".into(), json!({ "notice": notice }));
+    if cut {
+        // The text copy already ends with the cut's notice: this one follows it.
+        result.content.push(ContentBlock::text(notice));
+    } else {
+        let text = result.structured_content.as_ref().map(text_of).unwrap_or_default();
+        result.content = vec![ContentBlock::text(text)];
+    }
+    result
+}
+
 fn with_structure(text: String, structured: Value) -> CallToolResult {
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
     result.structured_content = Some(structured);
@@ -178,6 +194,14 @@ mod tests {
         assert!(shown > 0 && shown < 1000);
         let notice = s["truncated"]["notice"].as_str().unwrap();
         assert!(notice.contains("of 1000 items") && notice.contains("`limit`"), "{notice}");
+    }
+
+    #[test]
+    fn a_note_on_what_pve_left_out_joins_the_structure_and_its_text_copy() {
+        let r = with_unseen(success(Outcome::Data(json!([])), None, 1000), "PVE lists only guests".into());
+        let s = r.structured_content.clone().unwrap();
+        assert_eq!(s, json!({"data": [], "unseen": {"notice": "PVE lists only guests"}}));
+        assert_eq!(r.content[0].as_text().unwrap().text, serde_json::to_string(&s).unwrap());
     }
 
     #[test]

@@ -15,6 +15,9 @@ mod dispatch;
 mod instructions;
 mod tool_call;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 

@@ -1,6 +1,7 @@
 //! What the login may do: `pve_whoami` (the identity pve-mcp logs in as, the tier, categories and
-//! allowlists in force, and PVE's effective permissions summarised by path), and the set of tools
-//! the login can never pass, which `PVE_HIDE_UNPERMITTED` leaves out of listings and search.
+//! allowlists in force, and PVE's effective permissions summarised by path), the set of tools
+//! the login can never pass, which `PVE_HIDE_UNPERMITTED` leaves out of listings and search, and
+//! the note on an empty listing that the login's privileges may explain ([`unseen`]).
 //!
 //! PVE's permissions are read once (`GET /access/permissions`, within a short deadline) and kept
 //! for a minute; a slow or failing PVE hides nothing and blocks nothing.
@@ -14,6 +15,7 @@ use serde_json::{Value, json};
 use crate::call::Backend;
 use crate::policy::Policy;
 use crate::policy::permissions::{self, Privileges};
+use crate::policy::unseen;
 use crate::pve::request::{HttpMethod, PveRequest};
 
 pub const NAME: &str = "pve_whoami";
@@ -78,6 +80,22 @@ pub async fn unpermitted(policy: &Policy, backends: &[Arc<Backend>], logins: &Lo
     hidden.unwrap_or_default()
 }
 
+/// Why this answer of a listing may lack rows, from the login's privileges (read only when the
+/// answer lacks rows PVE filters by privilege; unreadable privileges give no note).
+pub async fn unseen(
+    endpoint: &str,
+    args: &serde_json::Map<String, Value>,
+    data: &Value,
+    backend: &Backend,
+    logins: &Logins,
+) -> Option<String> {
+    if !unseen::may_be_hiding(endpoint, args, data) {
+        return None;
+    }
+    let privileges = logins.privileges(backend).await.ok()?;
+    unseen::explain(endpoint, args, data, backend.client.identity(), &privileges)
+}
+
 /// `pve_whoami`'s answer for one backend.
 pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: bool) -> Value {
     let categories: Vec<&str> = policy.categories.iter().map(|c| c.as_str()).collect();
@@ -89,7 +107,16 @@ pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: b
                 .visible_tools()
                 .filter(|t| !permissions::may_pass(t.permissions, backend.client.identity(), &p))
                 .count();
-            (Value::Object(by_path), json!({"tools_the_login_cannot_pass": blocked}))
+            let mut note = json!({"tools_the_login_cannot_pass": blocked});
+            if p.by_path.values().all(|privs| privs.is_empty()) {
+                note["no_privileges"] = json!(format!(
+                    "{} holds no privileges in PVE: every listing comes back empty and every other call is refused. \
+                     Give it a role on a path (for reading, the README's MCPReadOnly or PVEAuditor on /); an API \
+                     token with privilege separation needs ACL entries of its own (see the README's token recipes).",
+                    backend.client.identity()
+                ));
+            }
+            (Value::Object(by_path), note)
         }
         Err(e) => (Value::Null, json!({"permissions_unreadable": e})),
     };

@@ -11,7 +11,10 @@ pub mod allowlist;
 pub mod gate;
 pub mod inert;
 pub mod permissions;
+#[cfg(test)]
+mod recipes;
 pub mod source;
+pub mod unseen;
 
 use crate::pve::product::Product;
 use crate::tools::generated::Category;

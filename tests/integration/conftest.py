@@ -13,6 +13,7 @@ import pytest
 
 import harness
 from fakepve_launcher import running_fakepve
+from fakes.fixtures import pbs_env, pdm_env  # noqa: F401 - the fake PBS and PDM, for tests that need them
 
 
 @pytest.fixture

@@ -1,7 +1,11 @@
 """server.json (the MCP Registry entry) and every package name the same version and names as
 Cargo.toml, and the variables a registry client asks for are the README's configuration table."""
 
+import json
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 
 from conftest import REPO_ROOT
@@ -67,3 +71,35 @@ def test_the_crate_the_wheel_and_the_npm_package_share_the_name_and_the_command(
     assert pyproject['project']['name'] == NAME
     assert pyproject['tool']['maturin']['bindings'] == 'bin'
     assert cargo['build-dependencies']['pve-mcp-codegen']['version'] == cargo_version()
+
+
+OWNER = REPO_ROOT / 'packaging' / 'owner.py'
+
+
+def owner(*args, root=REPO_ROOT):
+    return subprocess.run([sys.executable, str(OWNER), '--root', str(root), *args], capture_output=True, text=True)
+
+
+def test_every_file_names_the_owner_cargo_toml_names():
+    done = owner()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == 'github.com/' + tomllib.loads((REPO_ROOT / 'Cargo.toml').read_text())[
+        'package']['repository'].split('github.com/', 1)[1]
+
+
+def test_one_command_moves_every_file_to_another_owner(tmp_path):
+    files = re.search(r'FILES = \(([^)]*)\)', OWNER.read_text()).group(1)
+    for name in re.findall(r"'([^']+)'", files):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / name, tmp_path / name)
+    done = owner('--set', 'Some-One/pve-mcp', root=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = ''.join(p.read_text() for p in tmp_path.rglob('*') if p.is_file())
+    assert 'io.github.Some-One/pve-mcp-server' in text and 'ghcr.io/some-one/pve-mcp-server' in text
+    assert not re.search(r'github\.com/pve-mcp/|ghcr\.io/pve-mcp/|io\.github\.pve-mcp/', text)
+    assert json.loads((tmp_path / 'server.json').read_text())['name'] == 'io.github.Some-One/pve-mcp-server'
+
+
+def test_a_release_from_a_repository_the_files_do_not_name_is_refused():
+    done = owner('--expect', 'someone-else/pve-mcp')
+    assert done.returncode == 1 and '--set someone-else/pve-mcp' in done.stderr, done.stderr

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 
@@ -46,3 +47,17 @@ async def test_the_printed_claude_desktop_configuration_serves_through_an_mcp_cl
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0, 'Ctrl-C stops tests/try cleanly'
+
+
+@pytest.mark.parametrize('option, value, said', [
+    ('--tier', 'admin', "--tier must be read-only, read-execute or full, not 'admin'"),
+    ('--port', 'x', "--port must be a number (0 picks a free port), not 'x'"),
+])
+def test_a_bad_option_value_is_refused_before_anything_is_installed_or_built(option, value, said, tmp_path):
+    # Only bash and dirname on PATH: past the options, the missing python3 or cargo would fail differently.
+    for tool in ('bash', 'dirname'):
+        (tmp_path / tool).symlink_to(shutil.which(tool))
+    done = subprocess.run([str(REPO_ROOT / 'tests' / 'try'), option, value], capture_output=True, text=True,
+                          timeout=10, cwd=REPO_ROOT, env={'PATH': str(tmp_path), 'HOME': os.environ.get('HOME', '/')})
+    assert done.returncode == 2 and said in done.stderr, (done.returncode, done.stderr)
+    assert done.stdout == ''

@@ -15,7 +15,7 @@ use crate::BoxFuture;
 use crate::call::{self, CallError, Caller, ClientHooks, Outcome};
 use crate::mcp::hooks::{client_can_elicit, client_has_apps};
 use crate::mcp::resources::Reader;
-use crate::mcp::{result, tasks};
+use crate::mcp::{result, tasks, whoami};
 use crate::policy::gate::{Confirmer, ConsentKind};
 use crate::pve::task::ProgressSink;
 use crate::tools::discovery;
@@ -73,11 +73,22 @@ impl PveServer {
             Ok(Outcome::Started(upid)) if as_mcp_task => {
                 Ok(tasks::follow(&self.shared.options.sealer, backend, tool.name, upid, &caller.key))
             }
-            Ok(outcome) => Ok(result::on_cluster(
-                result::success(outcome, Some(tool), self.shared.options.result_limit),
-                backend.cluster.as_deref(),
-            )
-            .into()),
+            Ok(outcome) => {
+                // An empty listing PVE may have filtered for want of a privilege says so.
+                let unseen = match &outcome {
+                    Outcome::Data(data) if tool.method == crate::pve::request::HttpMethod::Get => {
+                        let logins = &self.shared.surface.logins;
+                        whoami::unseen(tool.path, &asked_args, data, &backend, logins).await
+                    }
+                    _ => None,
+                };
+                let shaped = result::success(outcome, Some(tool), self.shared.options.result_limit);
+                let shaped = match unseen {
+                    Some(notice) => result::with_unseen(shaped, notice),
+                    None => shaped,
+                };
+                Ok(result::on_cluster(shaped, backend.cluster.as_deref()).into())
+            }
             Err(e) => self.answer_error(
                 request,
                 args,
@@ -146,5 +157,10 @@ impl Reader for PveServer {
                 Err(e) => Err(format!("{tool}: {e}")),
             }
         })
+    }
+
+    fn access(&self) -> String {
+        let p = &self.session().policy;
+        format!("{}/{:?}", p.tier.as_str(), p.categories)
     }
 }
