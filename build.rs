@@ -1,4 +1,5 @@
-//! Generates the tool table from the vendored PVE schema (see the `codegen` crate).
+//! Generates the tool tables from the vendored schemas, PVE's and each other product's (see the
+//! `codegen` crate).
 
 use std::path::{Path, PathBuf};
 
@@ -18,15 +19,23 @@ fn main() {
     let schema = other.unwrap_or_else(|| "apidoc/apidoc.json".into());
     println!("cargo:rerun-if-changed={}", schema.display());
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    match pve_mcp_codegen::build(Path::new(&schema), &out, check) {
-        Ok(generated) => {
-            for (key, at) in &generated.unknown_keys {
-                println!("cargo:warning=apidoc key `{key}` (first at {at}) is not interpreted by codegen");
+    let pve = pve_mcp_codegen::build(Path::new(&schema), &out, check);
+    // The other products' tools, each into a table of its own (`generated_pbs.rs`).
+    let others = pve_mcp_codegen::product::ALL
+        .iter()
+        .filter(|p| !p.is_pve())
+        .map(|p| pve_mcp_codegen::product::build(Path::new(p.schema_file), &out, p));
+    for result in std::iter::once(pve).chain(others) {
+        match result {
+            Ok(generated) => {
+                for (key, at) in &generated.unknown_keys {
+                    println!("cargo:warning=apidoc key `{key}` (first at {at}) is not interpreted by codegen");
+                }
             }
-        }
-        Err(e) => {
-            eprintln!("error: pve-mcp codegen: {e}");
-            std::process::exit(1);
+            Err(e) => {
+                eprintln!("error: pve-mcp codegen: {e}");
+                std::process::exit(1);
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::Tool;
 use crate::names::first_sentence;
 use crate::policy::{CATEGORIES, Tier, When};
 
-fn gate_cell(t: &Tool) -> String {
+pub fn gate_cell(t: &Tool) -> String {
     match &t.gate {
         None => String::new(),
         Some(g) => {

@@ -10,6 +10,7 @@
 //! Output is deterministic: endpoints are sorted by (path, method), tools by name, and nothing
 //! depends on hash order or time. `build.rs` calls [`build`]; nothing here touches the network.
 
+pub mod dialect;
 pub mod diff;
 pub mod docs;
 pub mod error;
@@ -19,7 +20,9 @@ pub mod model;
 pub mod names;
 pub mod output;
 pub mod pattern;
+pub mod pbs;
 pub mod policy;
+pub mod product;
 pub mod references;
 pub mod render;
 pub mod schema;
@@ -92,17 +95,23 @@ pub struct Generated {
 /// Endpoints left out: `METHOD path` and the reason.
 pub type Excluded = Vec<(String, &'static str)>;
 
-/// Classifies every endpoint of a parsed schema.
+/// Classifies every endpoint of a parsed PVE schema.
 pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
+    classify_product(doc, &product::PVE)
+}
+
+/// Classifies every endpoint of a parsed schema of `product`, by that product's rules.
+pub fn classify_product(doc: &ApiDoc, product: &product::Product) -> Result<(Vec<Tool>, Excluded), Error> {
+    let rules = &product.rules;
     let mut tools = Vec::new();
     let mut excluded = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for ep in &doc.endpoints {
-        if let Some(why) = policy::excluded(ep) {
+        if let Some(why) = (rules.excluded)(ep) {
             excluded.push((ep.id(), why));
             continue;
         }
-        let name = names::tool_name(ep);
+        let name = product.tool_name(ep);
         names::check(&name).map_err(|reason| Error::InvalidName { endpoint: ep.id(), reason })?;
         if let Some(first) = seen.insert(name.clone(), ep.id()) {
             return Err(Error::DuplicateName { name, first, second: ep.id() });
@@ -113,19 +122,19 @@ pub fn classify(doc: &ApiDoc) -> Result<(Vec<Tool>, Excluded), Error> {
             s if s.is_empty() => names::title(ep, &name),
             s => s,
         };
-        let task = policy::may_return_task(ep);
+        let task = (rules.task)(ep);
         let signature = typescript::declaration(&name, &summary, ep, task);
         tools.push(Tool {
             type_name: heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()),
             title: names::title(ep, &name),
             description: tool_description(ep),
-            tier: policy::tier(ep),
-            category: policy::category(ep),
-            gate: policy::gate(ep),
+            tier: (rules.tier)(ep),
+            category: (rules.category)(ep),
+            gate: (rules.gate)(ep),
             task,
-            references: references::references(ep),
-            scope: references::scope(ep),
-            annotations: policy::annotations(ep),
+            references: (rules.references)(ep),
+            scope: (rules.scope)(ep),
+            annotations: (rules.annotations)(ep),
             input_schema: schema,
             compact_schema,
             output_schema: output::output_schema(ep).map(|s| serde_json::to_string(&s).expect("JSON values serialize")),

@@ -239,7 +239,7 @@ struct RawParams {
     _rest: BTreeMap<String, Value>,
 }
 
-const KNOWN_METHOD_KEYS: &[&str] = &["method", "allowtoken", "proxyto", "download", "upload"];
+const KNOWN_METHOD_KEYS: &[&str] = &["method", "allowtoken", "proxyto", "download", "upload", "unstable"];
 
 const KNOWN_PARAM_KEYS: &[&str] = &[
     "type",

@@ -181,9 +181,9 @@ pub const UNGATED_DELETES: &[(&str, &str)] =
 
 /// Why most gates are there: the call destroys or disrupts something.
 pub const DESTRUCTIVE: &str = "destructive";
-const PERMISSIONS: &str = "changes who can do what";
-const CREDENTIALS: &str = "mints or changes a credential";
-const SHELL: &str = "opens a shell or console";
+pub const PERMISSIONS: &str = "changes who can do what";
+pub const CREDENTIALS: &str = "mints or changes a credential";
+pub const SHELL: &str = "opens a shell or console";
 
 /// Endpoints gated like deletes for another reason than destroying something: they change who can
 /// do what, mint credentials, or open a shell or console. `(method, path, reason)`; the reason is
@@ -307,7 +307,7 @@ pub fn gate(ep: &Endpoint) -> Option<Gate> {
 /// What a confirmation names: the deepest path placeholder below the node (the guest, snapshot,
 /// storage, user, rule position...), else a required `vmid` argument, else the first required
 /// argument (pool id, disk), else the node.
-fn gate_target(ep: &Endpoint) -> Option<String> {
+pub fn gate_target(ep: &Endpoint) -> Option<String> {
     let required = |p: &&crate::model::Param| !p.optional && p.indexed.is_none();
     let path = ep.path_params();
     if let Some(last) = path.iter().rev().find(|p| **p != "node") {

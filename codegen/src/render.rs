@@ -22,7 +22,23 @@ pub fn render(
     release: Option<&str>,
     curated: &crate::search::Curated<'_>,
 ) -> TokenStream {
-    let category_enum = render_categories();
+    render_for(tools, excluded, release, curated, true)
+}
+
+/// Renders a generated module body; `own_categories`: whether it defines the `Category` enum (PVE's
+/// table does) or uses PVE's (another product's table, so both tables' tools share one type).
+pub fn render_for(
+    tools: &[Tool],
+    excluded: &[(String, &'static str)],
+    release: Option<&str>,
+    curated: &crate::search::Curated<'_>,
+    own_categories: bool,
+) -> TokenStream {
+    let category_enum = if own_categories {
+        render_categories()
+    } else {
+        quote! { pub use crate::tools::generated::Category; }
+    };
     let mut by_category: BTreeMap<&str, Vec<&Tool>> = BTreeMap::new();
     for t in tools {
         by_category.entry(t.category).or_default().push(t);

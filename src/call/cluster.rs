@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use super::Backend;
 use crate::policy::Policy;
+use crate::pve::product::Product;
 use crate::tools::registry;
 
 /// The argument that names the cluster of a call.
@@ -66,6 +67,21 @@ impl Clusters {
         self.list.iter().filter(|b| b.policy.check(tool).is_ok()).filter_map(|b| b.cluster.as_deref()).collect()
     }
 
+    /// [`Clusters::choose`] for a call of `tool`: without a `cluster` argument, the one cluster of
+    /// the tool's product is chosen when there is exactly one (a PVE beside a PBS needs no
+    /// `cluster` on either's calls); otherwise as [`Clusters::choose`].
+    pub fn choose_for(&self, args: &mut Map<String, Value>, tool: &str) -> Result<Arc<Backend>, NoCluster> {
+        let named = args.get(ARG).is_some_and(|v| !v.is_null());
+        let product =
+            Product::ALL.iter().copied().rev().find(|p| tool.starts_with(p.tool_prefix())).unwrap_or_default();
+        let mut of_product = self.list.iter().filter(|b| b.client.product() == product);
+        if let (false, true, Some(only), None) = (named, self.list.len() > 1, of_product.next(), of_product.next()) {
+            args.remove(ARG);
+            return Ok(only.clone());
+        }
+        self.choose(args)
+    }
+
     /// Takes the `cluster` argument out of `args` and finds its backend. An unknown name (or a
     /// missing one with several clusters) is refused naming the known ones.
     pub fn choose(&self, args: &mut Map<String, Value>) -> Result<Arc<Backend>, NoCluster> {
@@ -109,6 +125,7 @@ mod tests {
     fn backend(name: Option<&str>, tier: Tier) -> Backend {
         let connection = Connection {
             base_url: "https://pve.invalid:8006".parse().unwrap(),
+            product: Default::default(),
             auth: PveAuth::Token { id: "root@pam!mcp".into(), secret: Secret::new("s") },
             verify_tls: true,
             ca_file: None,

@@ -30,6 +30,8 @@ pub mod writes;
 pub(crate) mod stub;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pbs;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -10,6 +10,7 @@ use super::cluster::{ARG, Clusters};
 use super::line::Line;
 use super::{Backend, CallError, consent};
 use crate::policy::Policy;
+use crate::pve::product::Product;
 use crate::pve::request::HttpMethod;
 use crate::pve::task::Upid;
 use crate::tools::registry::{self, ToolDef};
@@ -93,7 +94,7 @@ pub fn prepare(
     mut args: Map<String, Value>,
 ) -> Result<Prepared, CallError> {
     let given = args.get(ARG).cloned();
-    let backend = match clusters.choose(&mut args) {
+    let backend = match clusters.choose_for(&mut args, name) {
         Ok(b) => b,
         Err(e) => {
             let e = CallError::Cluster(e.0);
@@ -107,12 +108,17 @@ pub fn prepare(
         }
     };
     let backend = with_person(backend, caller.person);
-    crate::pve::release::check_once(
-        &backend.client,
-        crate::tools::generated::SCHEMA_RELEASE,
-        backend.cluster.as_deref(),
-    );
-    let Some(tool) = registry::find(name) else {
+    let product = backend.client.product();
+    // The release check compares with PVE's schema; the other products' are not checked yet.
+    if product == Product::Pve {
+        crate::pve::release::check_once(
+            &backend.client,
+            crate::tools::generated::SCHEMA_RELEASE,
+            backend.cluster.as_deref(),
+        );
+    }
+    // A cluster runs its own product's tools only: another product's name is no tool there.
+    let Some(tool) = registry::find_for(product, name) else {
         let e = CallError::UnknownTool(name.to_owned());
         Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).write_unknown();
         return Err(e);

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::BoxFuture;
 use crate::pve::client::PveError;
+use crate::pve::product::Product;
 use crate::pve::request::{HttpMethod, PveRequest};
 use crate::pve::wire::Wire;
 
@@ -31,12 +32,18 @@ pub struct Stub {
     exits: Mutex<HashMap<String, String>>,
     sent: Mutex<Vec<PveRequest>>,
     release_checked: AtomicBool,
+    product: Product,
 }
 
 impl Stub {
     pub fn new() -> Stub {
         // The release check's latch is taken: no `/version` read mixes into what a test counts.
         Stub { release_checked: AtomicBool::new(true), ..Stub::default() }
+    }
+
+    /// A Backup Server rather than a PVE.
+    pub fn pbs(self) -> Stub {
+        Stub { product: Product::Pbs, ..self }
     }
 
     /// Answers `method path` (the path as sent, below `/api2/json`) with `answer`.
@@ -112,5 +119,9 @@ impl Wire for Stub {
 
     fn first_release_check(&self) -> bool {
         !self.release_checked.swap(true, Ordering::SeqCst)
+    }
+
+    fn product(&self) -> Product {
+        self.product
     }
 }

@@ -132,6 +132,8 @@ pub struct Cli {
     pub state_key_file: Option<PathBuf>,
     #[command(flatten)]
     pub consent: consent::ConsentCli,
+    #[command(flatten)]
+    pub pbs: super::pbs::PbsCli,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

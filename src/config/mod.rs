@@ -18,6 +18,7 @@ pub mod consent;
 pub mod file;
 mod http;
 pub mod oauth;
+mod pbs;
 mod pve;
 pub mod state_key;
 
@@ -203,9 +204,9 @@ impl Config {
         let http = parse_http(&cli)?;
         let oauth = oauth::parse_oauth(&cli, http.is_some())?;
         let state_key = state_key::load(cli.state_key.as_deref(), cli.state_key_file.as_deref())?;
-        let pve = match connection {
-            Some(c) => c,
-            None => pve::parse(&cli)?,
+        let (pve, pbs) = match connection {
+            Some(c) => (c, None),
+            None => (pve::parse(&cli)?, pbs::parse(&cli)?),
         };
         let access_tier = match cli.access_tier.as_deref().map(str::trim) {
             None | Some("") => Tier::ReadOnly,
@@ -245,7 +246,7 @@ impl Config {
         let hide_unpermitted =
             boolean(cli.hide_unpermitted.as_deref(), false, "PVE_HIDE_UNPERMITTED", "--hide-unpermitted")?;
         let consent = consent::parse(&cli.consent)?;
-        Ok(Config {
+        let mut config = Config {
             consent,
             pve,
             access_tier,
@@ -263,7 +264,11 @@ impl Config {
             run_timeout: seconds(cli.run_timeout.as_deref(), DEFAULT_RUN_TIMEOUT, "PVE_RUN_TIMEOUT", "--run-timeout")?,
             oauth,
             state_key,
-        })
+        };
+        if let Some(pbs) = pbs {
+            config.clusters = pbs::beside_pve(&config, pbs)?;
+        }
+        Ok(config)
     }
 }
 
@@ -327,6 +332,7 @@ mod tests {
             http_max_concurrent: None,
             http_max_sessions: None,
             consent: Default::default(),
+            pbs: Default::default(),
             command: None,
             run_timeout: None,
             oauth_issuer: None,

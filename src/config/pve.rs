@@ -5,6 +5,7 @@ use reqwest::Url;
 
 use super::{Cli, ConfigError, DEFAULT_REQUEST_TIMEOUT, boolean, err, seconds};
 use crate::pve::connection::{Connection, PveAuth, Secret};
+use crate::pve::product::Product;
 
 /// Checks the connection settings of the command line (with their environment fallbacks).
 pub(super) fn parse(cli: &Cli) -> Result<Connection, ConfigError> {
@@ -49,7 +50,7 @@ pub(super) fn parse(cli: &Cli) -> Result<Connection, ConfigError> {
             "and PVE_VERIFY_SSL=false are both set; a pinned certificate is always verified",
         ));
     }
-    Ok(Connection { base_url, auth, verify_tls, ca_file, tls_fingerprint, request_timeout })
+    Ok(Connection { base_url, product: Product::Pve, auth, verify_tls, ca_file, tls_fingerprint, request_timeout })
 }
 
 fn parse_auth(

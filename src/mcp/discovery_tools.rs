@@ -10,6 +10,7 @@ use super::catalog::{self, Detail};
 use super::result;
 use crate::call::cluster::Clusters;
 use crate::policy::Refusal;
+use crate::pve::product::Product;
 use crate::tools::discovery;
 use crate::tools::params::{self, Describe, Search};
 use crate::tools::registry::{self, ToolDef};
@@ -35,7 +36,7 @@ pub(super) fn search(
         Err(e) => return result::error(format!("pve_search: {e}")),
     };
     let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c);
-    let hits = discovery::search(&query, limit, |t| visible(t) && in_category(t));
+    let hits = discovery::search_products(&query, limit, |t| visible(t) && in_category(t));
     let tools: Vec<Value> = hits
         .iter()
         .enumerate()
@@ -118,7 +119,12 @@ pub(super) fn describe(
     let mut unknown = Vec::new();
     let mut unavailable = Vec::new();
     for name in names {
-        let found = registry::find(&name);
+        // Another product's tool is known only where a cluster serves that product.
+        let other = || {
+            let of = |p| registry::find_for(p, &name);
+            Product::ALL.iter().copied().filter_map(of).find(|d| !matches!(check(d), Err(Refusal::Product { .. })))
+        };
+        let found = registry::find(&name).or_else(other);
         if let Some(Err(refusal)) = found.map(check) {
             let reason = match refusal {
                 Refusal::Tier { needs, has, .. } => {

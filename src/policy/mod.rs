@@ -16,6 +16,7 @@ mod recipes;
 pub mod source;
 pub mod unseen;
 
+use crate::pve::product::Product;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};
 pub use source::Source;
@@ -29,6 +30,9 @@ pub struct Policy {
     pub token_login: bool,
     /// Where the tier and the absent categories were set, for the refusals' words.
     pub origin: Origin,
+    /// The products whose tools are offered, when the policy is a cluster's (or a union of
+    /// clusters'); `None` for one tied to no cluster (the server's, a caller's): PVE's tools.
+    pub products: Option<BTreeSet<Product>>,
 }
 
 /// Where a policy's limits were set: its tier, and each category it leaves out (a category not
@@ -63,6 +67,8 @@ pub enum Refusal {
          pve-mcp logs in with an API token (PVE_TOKEN_ID); log in with PVE_USER and PVE_PASSWORD to use it"
     )]
     TokenLogin { tool: &'static str },
+    #[error("tool `{tool}` is a {product} tool, and no {product} is configured here (PVE_MCP_CONFIG, PBS_URL)")]
+    Product { tool: &'static str, product: &'static str },
 }
 
 impl Refusal {
@@ -103,7 +109,12 @@ fn category_limit(source: &Source, category: &str) -> String {
 impl Policy {
     /// A policy set by the server's own settings.
     pub fn new(tier: Tier, categories: BTreeSet<Category>, token_login: bool) -> Policy {
-        Policy { tier, categories, token_login, origin: Origin::default() }
+        Policy { tier, categories, token_login, origin: Origin::default(), products: None }
+    }
+
+    /// The same limits, for a cluster of `product`: its tools are the ones offered.
+    pub fn for_product(self, product: Product) -> Policy {
+        Policy { products: Some([product].into()), ..self }
     }
 
     /// The same limits, reported as set by `source` where they are narrower than `server`'s
@@ -122,6 +133,10 @@ impl Policy {
     pub fn check(&self, tool: &ToolDef) -> Result<(), Refusal> {
         #[cfg(test)]
         tests::count_check();
+        let product = registry::product_of(tool);
+        if !self.products.as_ref().map_or(product == Product::Pve, |p| p.contains(&product)) {
+            return Err(Refusal::Product { tool: tool.name, product: product.short() });
+        }
         if tool.tier > self.tier {
             return Err(Refusal::Tier {
                 tool: tool.name,
@@ -153,11 +168,18 @@ impl Policy {
             .map(|c| (*c, if self.categories.contains(c) { other.origin.of(*c) } else { self.origin.of(*c) }))
             .collect();
         let tier = if self.tier <= other.tier { self.origin.tier.clone() } else { other.origin.tier.clone() };
+        // A cluster's products stay those of the cluster, whichever side it is on.
+        let products = match (&self.products, &other.products) {
+            (Some(a), Some(b)) => Some(a.intersection(b).copied().collect()),
+            (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+            (None, None) => None,
+        };
         Policy {
             tier: self.tier.min(other.tier),
             categories,
             token_login: self.token_login || other.token_login,
             origin: Origin { tier, absent },
+            products,
         }
     }
 
@@ -168,11 +190,16 @@ impl Policy {
         let absent =
             Category::ALL.iter().filter(|c| !categories.contains(c)).map(|c| (*c, self.origin.of(*c))).collect();
         let tier = if self.tier >= other.tier { self.origin.tier.clone() } else { other.origin.tier.clone() };
+        let products = match (&self.products, &other.products) {
+            (None, None) => None,
+            (a, b) => Some(a.iter().chain(b).flatten().copied().chain(a.is_none().then_some(Product::Pve)).collect()),
+        };
         Policy {
             tier: self.tier.max(other.tier),
             categories,
             token_login: self.token_login && other.token_login,
             origin: Origin { tier, absent },
+            products,
         }
     }
 
@@ -191,9 +218,13 @@ impl Policy {
         p
     }
 
-    /// The tools offered, sorted by name.
+    /// The tools offered: PVE's, then each other product's its clusters serve, each sorted by name.
     pub fn visible_tools(&self) -> impl Iterator<Item = &'static ToolDef> + '_ {
-        registry::all().iter().filter(|t| self.check(t).is_ok())
+        let products: Vec<Product> = match &self.products {
+            None => vec![Product::Pve],
+            Some(set) => set.iter().copied().collect(),
+        };
+        products.into_iter().flat_map(registry::all_of).filter(|t| self.check(t).is_ok())
     }
 }
 
@@ -289,5 +320,39 @@ pub(crate) mod tests {
         let token = Policy { token_login: true, ..user };
         assert!(matches!(token.check(closed), Err(Refusal::TokenLogin { .. })));
         assert!(token.visible_tools().all(|t| t.allow_token));
+    }
+
+    #[test]
+    fn a_policy_tied_to_no_cluster_offers_pve_s_tools_only() {
+        let p = policy(Tier::Full, Category::ALL);
+        assert!(p.visible_tools().all(|t| registry::product_of(t) == Product::Pve));
+    }
+
+    #[test]
+    fn a_pve_and_a_pbs_cluster_together_offer_both_products_tools() {
+        let pve = policy(Tier::Full, Category::ALL).for_product(Product::Pve);
+        let pbs = policy(Tier::Full, Category::ALL).for_product(Product::Pbs);
+        let both = pve.union(&pbs);
+        assert!(both.visible_tools().any(|t| t.name == "pbs_datastore_snapshots_list"));
+        assert!(both.visible_tools().any(|t| t.name == "qemu_vm_list"));
+        assert!(!pve.visible_tools().any(|t| t.name == "pbs_datastore_snapshots_list"));
+    }
+
+    #[test]
+    fn a_tool_of_a_product_no_cluster_serves_is_refused_naming_the_product() {
+        let pbs_tool = registry::find_for(Product::Pbs, "pbs_datastore_list").unwrap();
+        let e = policy(Tier::Full, Category::ALL).check(pbs_tool).unwrap_err().to_string();
+        assert!(e.contains("is a PBS tool") && e.contains("PBS_URL"), "{e}");
+        let pbs = policy(Tier::Full, Category::ALL).for_product(Product::Pbs);
+        assert!(pbs.check(registry::find("qemu_vm_list").unwrap()).is_err());
+        assert!(pbs.check(pbs_tool).is_ok());
+    }
+
+    #[test]
+    fn a_caller_s_access_within_a_pbs_cluster_offers_the_cluster_s_tools() {
+        let caller = policy(Tier::ReadOnly, Category::ALL);
+        let pbs = policy(Tier::Full, Category::ALL).for_product(Product::Pbs).within(&caller);
+        assert!(pbs.visible_tools().all(|t| registry::product_of(t) == Product::Pbs && t.tier == Tier::ReadOnly));
+        assert!(pbs.visible_tools().count() > 100);
     }
 }

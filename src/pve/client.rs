@@ -26,6 +26,7 @@ use serde_json::Value;
 use crate::pve::connection::{Connection, PveAuth, Secret};
 pub use crate::pve::error::{ClientError, PveError};
 use crate::pve::error::{chain, hint, is_tls, preview};
+use crate::pve::product::Product;
 use crate::pve::request::HttpMethod;
 use crate::pve::request::PveRequest;
 
@@ -51,6 +52,8 @@ pub struct PveClient {
     tls_hint: &'static str,
     /// Who pve-mcp logs in as: the API token id (`user@realm!name`) or the user (`user@realm`).
     identity: Arc<str>,
+    /// The product at the other end (its ticket cookie).
+    product: Product,
     /// Whether this PVE's release was checked against the schema's (once per cluster: clones share it).
     release_checked: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -131,7 +134,7 @@ impl PveClient {
         let mut headers = HeaderMap::new();
         let auth = match &config.auth {
             PveAuth::Token { id, secret } => {
-                let mut value = HeaderValue::from_str(&format!("PVEAPIToken={id}={}", secret.expose()))
+                let mut value = HeaderValue::from_str(&config.product.token_header(id, secret.expose()))
                     .map_err(|_| ClientError::Header)?;
                 value.set_sensitive(true);
                 headers.insert(AUTHORIZATION, value);
@@ -187,6 +190,7 @@ impl PveClient {
                 PveAuth::Ticket { user, .. } => user.as_str().into(),
             },
             tls_hint,
+            product: config.product,
             release_checked: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })
     }
@@ -199,6 +203,11 @@ impl PveClient {
     /// Who pve-mcp logs in as: the API token id or the user.
     pub fn identity(&self) -> &str {
         &self.identity
+    }
+
+    /// The product at the other end.
+    pub fn product(&self) -> Product {
+        self.product
     }
 
     /// Whether the login is an API token (else a user with a ticket).
@@ -400,7 +409,7 @@ impl PveClient {
         else {
             return Err(login_err("PVE's answer held no ticket".into(), Some(200)));
         };
-        let mut cookie = HeaderValue::from_str(&format!("PVEAuthCookie={ticket}"))
+        let mut cookie = HeaderValue::from_str(&format!("{}={ticket}", self.product.cookie()))
             .map_err(|_| login_err("PVE's ticket is not usable in a header".into(), Some(200)))?;
         cookie.set_sensitive(true);
         let mut csrf = HeaderValue::from_str(csrf)

@@ -6,11 +6,15 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+use crate::pve::product::Product;
+
 /// Everything the client needs to reach one PVE.
 #[derive(Debug, Clone)]
 pub struct Connection {
     /// PVE's address, scheme and authority only (`https://pve:8006`).
     pub base_url: Url,
+    /// The product at that address (its token header and ticket cookie).
+    pub product: Product,
     /// How pve-mcp logs in to PVE: an API token, or a user and password (ticket login).
     pub auth: PveAuth,
     pub verify_tls: bool,

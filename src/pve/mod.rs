@@ -1,4 +1,5 @@
-//! Stage 1, talking to Proxmox VE. Owns the wire form of a request ([`request`]), the HTTP client
+//! Stage 1, talking to Proxmox VE (and the other products, [`product`]). Owns the wire form of a
+//! request ([`request`]), the HTTP client
 //! with its authentication, TLS and retry rules ([`client`], [`tls`]), the cluster release check
 //! ([`release`]), waiting on PVE tasks ([`task`]) and the seam the stages above send through
 //! ([`wire`]): a trait the client implements, so tests can stand a stub in for PVE.
@@ -8,6 +9,7 @@
 pub mod client;
 pub mod connection;
 pub mod error;
+pub mod product;
 pub mod release;
 pub mod request;
 pub mod task;

@@ -19,7 +19,9 @@ pub trait ProgressSink: Send + Sync {
     fn progress(&self, elapsed: Duration, message: String) -> BoxFuture<'_, ()>;
 }
 
-/// A parsed PVE task id: `UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:`.
+/// A parsed task id: PVE's `UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:`, or
+/// PBS's (proxmox-rest-server's), which has a task number before the start time and eight-digit
+/// hex fields: `UPID:<node>:<pid>:<pstart>:<task_id>:<starttime>:<type>:<id>:<auth_id>:`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upid {
     pub text: String,
@@ -41,6 +43,17 @@ impl Upid {
         let hex = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_hexdigit());
         if !(hex(parts[1]) && hex(parts[2]) && hex(parts[3])) {
             return None;
+        }
+        // PBS's form: an eight-digit hex start time where PVE has the task type (after PBS's task
+        // number, where PVE has its start time).
+        if parts.len() >= 8 && parts[4].len() == 8 && hex(parts[4]) {
+            return Some(Upid {
+                text: s.to_owned(),
+                node: parts[0].to_owned(),
+                kind: parts[5].to_owned(),
+                id: parts[6].to_owned(),
+                user: parts[7].to_owned(),
+            });
         }
         Some(Upid {
             text: s.to_owned(),
@@ -349,6 +362,20 @@ pub fn task_type(method: HttpMethod, template: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_a_pbs_upid_with_its_task_number() {
+        let text = "UPID:pbs1:000004D2:0000162E:00000003:65A0B1C2:verify:store1\\x3avm-100:root@pam!mcp:";
+        let u = Upid::parse(text).unwrap();
+        assert_eq!((u.node.as_str(), u.kind.as_str(), u.user.as_str()), ("pbs1", "verify", "root@pam!mcp"));
+        assert_eq!(u.id, "store1\\x3avm-100");
+    }
+
+    #[test]
+    fn a_pbs_upid_without_a_worker_id_parses() {
+        let u = Upid::parse("UPID:pbs1:000004D2:0000162E:00000000:65A0B1C2:garbage_collection::root@pam:").unwrap();
+        assert_eq!((u.kind.as_str(), u.id.as_str(), u.user.as_str()), ("garbage_collection", "", "root@pam"));
+    }
 
     #[test]
     fn parses_a_upid_with_a_token_user() {

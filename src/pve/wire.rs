@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::BoxFuture;
 use crate::pve::client::{PveClient, PveError};
+use crate::pve::product::Product;
 use crate::pve::request::PveRequest;
 
 /// A connection to one PVE cluster.
@@ -21,6 +22,10 @@ pub trait Wire: Send + Sync + fmt::Debug {
     fn uses_token(&self) -> bool;
     /// True the first time it is asked for this cluster: the release check's latch.
     fn first_release_check(&self) -> bool;
+    /// The product at the other end: which tool table its calls run from.
+    fn product(&self) -> Product {
+        Product::Pve
+    }
 }
 
 /// A shared connection, as a cluster's backend holds it.
@@ -41,5 +46,9 @@ impl Wire for PveClient {
 
     fn first_release_check(&self) -> bool {
         PveClient::first_release_check(self)
+    }
+
+    fn product(&self) -> Product {
+        PveClient::product(self)
     }
 }

@@ -1,5 +1,6 @@
 //! The tool registry: the generated table of every tool, and the types it is made of.
 
+use crate::pve::product::Product;
 use crate::pve::request::{HttpMethod, PveRequest};
 use crate::tools::arguments::{ArgErrors, Arguments};
 use crate::tools::generated::{Category, TOOLS};
@@ -128,6 +129,30 @@ pub fn find(name: &str) -> Option<&'static ToolDef> {
     TOOLS.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &TOOLS[i])
 }
 
+/// The tools of a product's table (PVE's is [`all`]).
+pub fn all_of(product: Product) -> &'static [ToolDef] {
+    match product {
+        Product::Pve => &TOOLS,
+        Product::Pbs => &crate::tools::generated_pbs::TOOLS,
+    }
+}
+
+/// The tool with that name in a product's table: what a call on a cluster of that product may run.
+pub fn find_for(product: Product, name: &str) -> Option<&'static ToolDef> {
+    if product == Product::Pve {
+        return find(name);
+    }
+    #[cfg(test)]
+    tests::count_lookup();
+    let table = all_of(product);
+    table.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &table[i])
+}
+
+/// The product a tool belongs to, by its name's prefix (PVE's tools have none).
+pub fn product_of(tool: &ToolDef) -> Product {
+    Product::ALL.iter().copied().rev().find(|p| tool.name.starts_with(p.tool_prefix())).unwrap_or_default()
+}
+
 /// The tool of an endpoint, by its method and path template (`GET /nodes/{node}/qemu/{vmid}/config`):
 /// how the overlays name the tools they read, so a rename of a tool cannot silently drop them.
 pub fn route(method: HttpMethod, path: &str) -> Option<&'static ToolDef> {
@@ -167,6 +192,20 @@ pub(crate) mod tests {
     fn find_uses_the_exact_name() {
         assert_eq!(find("qemu_vm_start").map(|t| t.path), Some("/nodes/{node}/qemu/{vmid}/status/start"));
         assert!(find("qemu_vm_sta").is_none());
+    }
+
+    #[test]
+    fn no_pve_tool_carries_another_product_s_prefix() {
+        assert!(all().iter().all(|t| product_of(t) == Product::Pve));
+        assert!(all_of(Product::Pbs).iter().all(|t| product_of(t) == Product::Pbs));
+    }
+
+    #[test]
+    fn a_product_s_tools_are_found_only_in_its_table() {
+        assert!(find_for(Product::Pbs, "pbs_datastore_snapshots_list").is_some());
+        assert!(find_for(Product::Pve, "pbs_datastore_snapshots_list").is_none());
+        assert!(find_for(Product::Pbs, "qemu_vm_start").is_none());
+        assert!(all_of(Product::Pbs).windows(2).all(|w| w[0].name < w[1].name));
     }
 
     #[test]

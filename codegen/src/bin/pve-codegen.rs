@@ -32,7 +32,8 @@ USAGE:
       and per tool parameters added/removed/changed, tier, category and gate changes.
 
   pve-codegen docs [SCHEMA] [OUT]
-      Write the tool list for a schema.    [defaults: apidoc/apidoc.json docs/TOOLS.md]
+      Write the tool list for a schema, then the other products' whose schemas are beside it
+      (pbs-4.json).                         [defaults: apidoc/apidoc.json docs/TOOLS.md]
 
   pve-codegen help
       Show this text.
@@ -159,7 +160,10 @@ fn docs_cmd(args: &[String]) -> Result<(), Failure> {
     let out = args.get(1).map(String::as_str).unwrap_or("docs/TOOLS.md");
     let json = std::fs::read_to_string(schema).map_err(|e| failed(format!("failed to read {schema}: {e}")))?;
     let g = pve_mcp_codegen::generate(&json).map_err(failed)?;
-    std::fs::write(out, &g.tools_markdown).map_err(|e| failed(format!("failed to write {out}: {e}")))?;
+    // The other products' tools follow PVE's, from their schemas beside it (`pbs-4.json`).
+    let apidoc_dir = std::path::Path::new(schema).parent().unwrap_or(std::path::Path::new("."));
+    let markdown = pve_mcp_codegen::product::tools_markdown_all(&g.tools_markdown, apidoc_dir).map_err(failed)?;
+    std::fs::write(out, &markdown).map_err(|e| failed(format!("failed to write {out}: {e}")))?;
     eprintln!("wrote {out}: {} tools", g.tools.len());
     Ok(())
 }

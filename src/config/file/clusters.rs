@@ -1,5 +1,6 @@
-//! The `[[cluster]]` tables of the configuration file: each one Proxmox VE cluster with its own
-//! name, address, credentials, TLS trust and access. Connections are checked as the environment's
+//! The `[[cluster]]` tables of the configuration file: each one Proxmox VE cluster (or, with
+//! `product = "pbs"`, one Backup Server) with its own name, address, credentials, TLS trust and
+//! access. Connections are checked as the environment's
 //! are, access is capped by the server's, and every error names the cluster and the key.
 
 use std::collections::BTreeSet;
@@ -14,6 +15,7 @@ use crate::config::{Cli, ClusterConfig, Config, parse_categories, pve};
 use crate::policy::allowlist::{Allowlist, Setting as AllowlistSetting};
 use crate::policy::{Policy, Source as PolicySource};
 use crate::pve::connection::Connection;
+use crate::pve::product::Product;
 use crate::tools::registry::Tier;
 
 /// One `[[cluster]]` table.
@@ -21,6 +23,8 @@ use crate::tools::registry::Tier;
 #[serde(deny_unknown_fields)]
 pub(super) struct ClusterTable {
     name: Spanned<String>,
+    /// `pve` (the default) or `pbs`: which product answers at `base_url`.
+    product: Field,
     base_url: Field,
     token_id: Field,
     token_secret: Field,
@@ -77,6 +81,10 @@ pub(super) fn no_connection_outside(src: &Source<'_>, file: &FileSettings, cli: 
         ("PVE_PASSWORD", cli.password.is_some()),
         ("PVE_CA_FILE", cli.ca_file.is_some()),
         ("PVE_TLS_FINGERPRINT", cli.tls_fingerprint.is_some()),
+        (
+            "PBS_URL (or another PBS_ setting; a Backup Server is a [[cluster]] with product = \"pbs\" there)",
+            cli.pbs.any(),
+        ),
     ];
     if let Some((variable, _)) = env_connection.iter().find(|(_, set)| *set) {
         return Err(src
@@ -176,8 +184,17 @@ pub(super) fn add_with_access(
             })?;
         let token_login = matches!(connection.auth, crate::pve::connection::PveAuth::Token { .. });
         let source = PolicySource::Cluster(name.clone());
-        let policy = Policy::new(tier, categories, token_login).set_by(source.clone(), &server);
+        let policy =
+            Policy::new(tier, categories, token_login).set_by(source.clone(), &server).for_product(connection.product);
         let allowlist = config.allowlist.intersect(&own.set_by(source));
+        if connection.product != Product::Pve && !allowlist.is_empty() {
+            let message = format!(
+                "cluster `{name}`: a node or VMID allowlist (the table's or the server's) does not apply to {} tools yet; a {} cluster is refused under one rather than left unfenced",
+                connection.product.short(),
+                connection.product.short()
+            );
+            return Err(src.error(Some(span.clone()), Some("product"), message));
+        }
         config.clusters.push(ClusterConfig { name, connection, policy, allowlist });
     }
     Ok(())
@@ -207,7 +224,19 @@ fn cluster_connection(
         request_timeout: text(&t.request_timeout).or_else(|| defaults.request_timeout.clone()),
         ..Cli::default()
     };
-    pve::parse(&cli).map_err(|e| {
+    let product = match t.product.as_ref() {
+        None => Product::Pve,
+        Some(v) => {
+            let raw = v.get_ref().text();
+            Product::parse(raw.trim()).ok_or_else(|| {
+                let known: Vec<&str> = Product::ALL.iter().map(|p| p.id()).collect();
+                let expected = known.join(" or ");
+                let message = format!("cluster `{name}`: `{raw}` is not a product; expected {expected}");
+                src.error(Some(v.span()), Some("product"), message)
+            })?
+        }
+    };
+    let connection = pve::parse(&cli).map_err(|e| {
         let key = CONNECTION_RENAMES
             .iter()
             .find(|(v, _)| *v == e.variable)
@@ -233,5 +262,54 @@ fn cluster_connection(
             format!("cluster `{name}`: {}", continuation(&key, &in_file_words(&e.message, CONNECTION_RENAMES)))
         };
         src.error(Some(span.unwrap_or(table.clone())), Some(&key), message)
-    })
+    })?;
+    Ok(Connection { product, ..connection })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Cli;
+    use crate::pve::product::Product;
+
+    const CLUSTERS: &str = r#"access_tier = "full"
+
+[[cluster]]
+name = "home"
+base_url = "https://home.example:8006"
+token_id = "root@pam!mcp"
+token_secret = "0b7c9f3e-1d2a-4f5b-9c8d-7e6f5a4b3c2d"
+
+[[cluster]]
+name = "backup"
+product = "pbs"
+base_url = "https://backup.example:8007"
+token_id = "root@pam!mcp"
+token_secret = "1c8d0a4f-2e3b-4a6c-8d9e-0f1a2b3c4d5e"
+"#;
+
+    fn load(text: &str) -> Result<crate::config::Config, String> {
+        super::super::load_text(Cli::default(), Path::new("/etc/pve-mcp.toml"), text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_cluster_is_a_pve_unless_its_table_names_another_product() {
+        let c = load(CLUSTERS).unwrap();
+        let products: Vec<Product> = c.clusters.iter().map(|c| c.connection.product).collect();
+        assert_eq!(products, [Product::Pve, Product::Pbs]);
+    }
+
+    #[test]
+    fn a_pbs_cluster_under_an_allowlist_is_refused_rather_than_left_unfenced() {
+        let fenced = CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nvmid_allowlist = \"100\"");
+        let e = load(&fenced).unwrap_err();
+        assert!(e.contains("cluster `backup`") && e.contains("does not apply to PBS tools yet"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_product_is_refused_naming_the_cluster_key_and_the_known_ones() {
+        let e = load(&CLUSTERS.replace("product = \"pbs\"", "product = \"pmg\"")).unwrap_err();
+        assert!(e.contains("product") && e.contains("cluster `backup`") && e.contains("pve or pbs"), "{e}");
+    }
 }

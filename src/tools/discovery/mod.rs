@@ -14,11 +14,14 @@ use serde_json::{Value, json};
 use crate::tools::registry::ToolDef;
 
 mod ids;
+mod products;
 mod query;
 mod rank;
 pub mod text;
 pub mod typed;
 
+/// Search over every product's tools the session may use.
+pub use products::search as search_products;
 pub use rank::search;
 
 /// The discovery tools' names.

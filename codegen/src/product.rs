@@ -1,0 +1,224 @@
+//! The Proxmox products the generator makes tools for, as data: each one's name, tool prefix,
+//! wire facts, schema file and dialect, and the policy rules its tools are classified by.
+//!
+//! Proxmox VE is the product every table in [`crate::policy`], [`crate::names`] and
+//! [`crate::references`] was written for; its tools keep their names unprefixed and its output is
+//! what it always was. Another product (Backup Server now, Datacenter Manager and Mail Gateway
+//! next) is one more [`Product`] value and one module of reviewed tables ([`crate::pbs`]), with
+//! its tools generated into a table of their own (`generated_<id>.rs`), so a server configured for
+//! PVE alone carries none of them in its listings.
+
+use crate::model::Endpoint;
+use crate::policy::{self, Gate, Tier};
+use crate::references::{self, Reference, Scope};
+
+/// How a product writes its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// PVE's (Perl): read as it is.
+    Perl,
+    /// PBS's and PDM's (Rust): rewritten first by [`crate::dialect::to_pve_dialect`].
+    Rust,
+}
+
+/// The policy rules a product's endpoints are classified by.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub excluded: fn(&Endpoint) -> Option<&'static str>,
+    pub tier: fn(&Endpoint) -> Tier,
+    pub category: fn(&Endpoint) -> &'static str,
+    pub gate: fn(&Endpoint) -> Option<Gate>,
+    pub task: fn(&Endpoint) -> bool,
+    pub annotations: fn(&Endpoint) -> (bool, bool, bool, bool),
+    pub references: fn(&Endpoint) -> Vec<Reference>,
+    pub scope: fn(&Endpoint) -> Option<Scope>,
+    /// The tool name before the product's prefix.
+    pub name: fn(&Endpoint) -> String,
+}
+
+/// One Proxmox product.
+#[derive(Debug, Clone, Copy)]
+pub struct Product {
+    /// Short id, as configuration writes it (`product = "pbs"`).
+    pub id: &'static str,
+    /// The product's name, for documentation.
+    pub title: &'static str,
+    /// What every tool name of the product starts with (empty for PVE).
+    pub tool_prefix: &'static str,
+    /// The port its API listens on.
+    pub default_port: u16,
+    /// The `Authorization` header's prefix for an API token (`PBSAPIToken=`).
+    pub token_prefix: &'static str,
+    /// The ticket cookie's name.
+    pub cookie: &'static str,
+    /// The vendored schema, relative to the repository root.
+    pub schema_file: &'static str,
+    /// The file the tools are generated into, in `OUT_DIR`.
+    pub generated_file: &'static str,
+    pub dialect: Dialect,
+    pub rules: Rules,
+}
+
+impl Product {
+    /// The full tool name of an endpoint: the prefix, then the product's naming rule.
+    pub fn tool_name(&self, ep: &Endpoint) -> String {
+        format!("{}{}", self.tool_prefix, (self.rules.name)(ep))
+    }
+
+    pub fn is_pve(&self) -> bool {
+        self.id == PVE.id
+    }
+}
+
+/// Proxmox VE: the tables in [`crate::policy`], [`crate::names`] and [`crate::references`].
+pub const PVE: Product = Product {
+    id: "pve",
+    title: "Proxmox VE",
+    tool_prefix: "",
+    default_port: 8006,
+    token_prefix: "PVEAPIToken=",
+    cookie: "PVEAuthCookie",
+    schema_file: "apidoc/apidoc.json",
+    generated_file: "generated.rs",
+    dialect: Dialect::Perl,
+    rules: Rules {
+        excluded: policy::excluded,
+        tier: policy::tier,
+        category: policy::category,
+        gate: policy::gate,
+        task: policy::may_return_task,
+        annotations: policy::annotations,
+        references: references::references,
+        scope: references::scope,
+        name: crate::names::tool_name,
+    },
+};
+
+/// Proxmox Backup Server: the tables in [`crate::pbs`].
+pub const PBS: Product = Product {
+    id: "pbs",
+    title: "Proxmox Backup Server",
+    tool_prefix: "pbs_",
+    default_port: 8007,
+    token_prefix: "PBSAPIToken=",
+    cookie: "PBSAuthCookie",
+    schema_file: "apidoc/pbs-4.json",
+    generated_file: "generated_pbs.rs",
+    dialect: Dialect::Rust,
+    rules: Rules {
+        excluded: crate::pbs::excluded,
+        tier: crate::pbs::tier,
+        category: crate::pbs::category,
+        gate: crate::pbs::gate,
+        task: crate::pbs::may_return_task,
+        annotations: crate::pbs::annotations,
+        references: crate::pbs::references,
+        scope: crate::pbs::scope,
+        name: crate::pbs::tool_name,
+    },
+};
+
+/// Every product the generator knows, PVE first.
+pub const ALL: &[Product] = &[PVE, PBS];
+
+/// Runs the whole pipeline on the schema text of a product other than PVE (PVE's is
+/// [`crate::generate_for`]): the dialect rewritten, its tools classified by its rules and rendered
+/// into a table of their own that shares PVE's `Category` type. There is no curated search data
+/// for it yet, so its search index is the schema's words alone.
+pub fn generate(json: &str, product: &Product) -> Result<crate::Generated, crate::Error> {
+    let mut tree: serde_json::Value = serde_json::from_str(json).map_err(|e| crate::Error::Schema {
+        at: product.schema_file.into(),
+        message: format!("not an apidoc tree: {e}"),
+    })?;
+    if product.dialect == Dialect::Rust {
+        crate::dialect::to_pve_dialect(&mut tree);
+    }
+    let doc = crate::model::parse(&tree.to_string())?;
+    let (tools, excluded) = crate::classify_product(&doc, product)?;
+    let curated = crate::search::Curated::new(&[], &[]);
+    let tokens = crate::render::render_for(&tools, &excluded, None, &curated, product.is_pve());
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| crate::Error::Render(e.to_string()))?;
+    let code = prettyplease::unparse(&file);
+    let tools_markdown = markdown(product, &tools, &excluded);
+    Ok(crate::Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
+}
+
+/// `docs/TOOLS.md`: PVE's tool list, then each other product's whose schema is in `apidoc_dir`.
+pub fn tools_markdown_all(pve_markdown: &str, apidoc_dir: &std::path::Path) -> Result<String, crate::Error> {
+    let mut out = pve_markdown.to_owned();
+    for product in ALL.iter().filter(|p| !p.is_pve()) {
+        let file = std::path::Path::new(product.schema_file).file_name().unwrap_or_default();
+        let path = apidoc_dir.join(file);
+        let Ok(json) = std::fs::read_to_string(&path) else { continue };
+        out.push('\n');
+        out.push_str(&generate(&json, product)?.tools_markdown);
+    }
+    Ok(out)
+}
+
+/// A product's section of `docs/TOOLS.md`.
+fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'static str)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let count = |t: Tier| tools.iter().filter(|x| x.tier == t).count();
+    let _ = writeln!(out, "# {} tools\n", product.title);
+    let _ = writeln!(
+        out,
+        "Generated from `{}` with the rules of `codegen/src/{}.rs`. Tool names start with `{}`; the \
+         categories are PVE's, holding on {} what the table below says.\n",
+        product.schema_file, product.id, product.tool_prefix, product.title
+    );
+    let _ = writeln!(
+        out,
+        "{} tools: {} `read-only`, {} `read-execute`, {} `full`; {} gated (need confirmation). \
+         {} endpoints are left out (see the end).\n",
+        tools.len(),
+        count(Tier::ReadOnly),
+        count(Tier::ReadExecute),
+        count(Tier::Full),
+        tools.iter().filter(|t| t.gate.is_some()).count(),
+        excluded.len()
+    );
+    let notes = if product.id == PBS.id { crate::pbs::CATEGORY_NOTES } else { &[] };
+    for (cat, _) in crate::policy::CATEGORIES {
+        let mut in_cat: Vec<&crate::Tool> = tools.iter().filter(|t| t.category == *cat).collect();
+        if in_cat.is_empty() {
+            continue;
+        }
+        in_cat.sort_by(|a, b| a.name.cmp(&b.name));
+        let what = notes.iter().find(|(c, _)| c == cat).map_or("", |(_, w)| *w);
+        let _ = writeln!(out, "## {} {cat} ({})\n\n{what}.\n", product.id, in_cat.len());
+        let _ = writeln!(out, "| tool | method and path | tier | gate | description |");
+        let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
+        for t in in_cat {
+            let desc = crate::names::first_sentence(&t.endpoint.description).replace('|', "\\|");
+            let ep = &t.endpoint;
+            let (tier, gate) = (t.tier.as_str(), crate::docs::gate_cell(t));
+            let _ = writeln!(out, "| `{}` | `{} {}` | {tier} | {gate} | {desc} |", t.name, ep.method.as_str(), ep.path);
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "## {} left out\n\n| endpoint | why |\n| --- | --- |", product.id);
+    for (id, why) in excluded {
+        let _ = writeln!(out, "| `{id}` | {why} |");
+    }
+    out
+}
+
+/// The build-script entry point for a product other than PVE: reads its schema, writes its
+/// [`Product::generated_file`] into `out_dir`.
+pub fn build(
+    schema: &std::path::Path,
+    out_dir: &std::path::Path,
+    product: &Product,
+) -> Result<crate::Generated, crate::Error> {
+    let io = |action, path: &std::path::Path| {
+        let path = path.display().to_string();
+        move |source| crate::Error::Io { action, path, source }
+    };
+    let json = std::fs::read_to_string(schema).map_err(io("read", schema))?;
+    let generated = generate(&json, product)?;
+    let target = out_dir.join(product.generated_file);
+    std::fs::write(&target, &generated.code).map_err(io("write", &target))?;
+    Ok(generated)
+}
