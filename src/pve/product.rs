@@ -1,7 +1,7 @@
 //! The Proxmox product behind a connection, and its wire facts: how an API token is written in
 //! the `Authorization` header, the ticket cookie's name and the port its API listens on. The
-//! generator's `codegen/src/product.rs` holds the same facts for the tool tables; a test pins that
-//! the two agree on the ones both hold.
+//! generator's `codegen/src/product.rs` holds the same facts for the tool tables (keep the two in
+//! step; a test here pins the tool prefix against the generated table).
 
 /// Which Proxmox product a connection talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
