@@ -15,10 +15,10 @@ fn root() -> PathBuf {
 
 /// (release, schema path): the vendored schema plus the older releases kept for this test.
 fn releases() -> Vec<(&'static str, PathBuf)> {
-    let dir = root().join("codegen/tests/releases");
+    let dir = root().join("apidoc/releases");
     vec![
-        ("6.4", dir.join("pve-6.json")),
-        ("7.4", dir.join("pve-7.json")),
+        ("6.4", dir.join("pve-6.4.json")),
+        ("7.4", dir.join("pve-7.4.json")),
         ("8", dir.join("pve-8.json")),
         ("9.1", dir.join("pve-9.1.json")),
         ("9.2", root().join("apidoc/apidoc.json")),
