@@ -157,8 +157,9 @@ fn docs_cmd(args: &[String]) -> Result<(), Failure> {
     }
     let schema = args.first().map(String::as_str).unwrap_or("apidoc/apidoc.json");
     let out = args.get(1).map(String::as_str).unwrap_or("docs/TOOLS.md");
-    let json = std::fs::read_to_string(schema).map_err(|e| failed(format!("failed to read {schema}: {e}")))?;
-    let g = pve_mcp_codegen::generate(&json).map_err(failed)?;
+    // The vendored `apidoc.json` is documented with the releases beside it, as the build makes it.
+    let g = pve_mcp_codegen::generate_file(std::path::Path::new(schema), pve_mcp_codegen::SearchCheck::Lenient)
+        .map_err(failed)?;
     std::fs::write(out, &g.tools_markdown).map_err(|e| failed(format!("failed to write {out}: {e}")))?;
     eprintln!("wrote {out}: {} tools", g.tools.len());
     Ok(())
