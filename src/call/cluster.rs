@@ -2,7 +2,7 @@
 //! configured cluster (`[[cluster]]` tables of the configuration file), chosen by the call's
 //! `cluster` argument. With one cluster the argument is optional; with several it is required.
 //!
-//! Each cluster has its own client (connection pool, login ticket, release check), policy and
+//! Each cluster has its own client (connection pool, login ticket, known release), policy and
 //! allowlists; what a server lists is the union of its clusters' policies, and every call is
 //! checked against the chosen cluster's own ([`super::prepare`]). An unknown cluster is refused
 //! (and audited there) before anything is sent.
@@ -114,6 +114,7 @@ mod tests {
             ca_file: None,
             tls_fingerprint: None,
             request_timeout: Duration::from_secs(1),
+            release: None,
         };
         Backend {
             policy: Policy::new(tier, Category::ALL.iter().copied().collect(), false),

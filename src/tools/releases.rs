@@ -87,6 +87,15 @@ impl Release {
     }
 }
 
+/// What a cluster running `version` is served as, for the log: `served as the PVE 8.x schema`.
+pub fn served_as(version: &str) -> String {
+    match Release::serving(version) {
+        Some(r) if r.label() == version => format!("served as PVE {version}"),
+        Some(r) => format!("served as PVE {} (the vendored schema closest to it)", r.label()),
+        None => format!("`{version}` is no release; served as PVE {}", Release::primary().label()),
+    }
+}
+
 fn label_of(name: &str) -> String {
     if name.contains('.') { name.to_owned() } else { format!("{name}.x") }
 }
