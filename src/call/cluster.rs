@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use super::Backend;
 use crate::policy::Policy;
 use crate::tools::registry;
+use crate::tools::releases::Release;
 
 /// The argument that names the cluster of a call.
 pub const ARG: &str = "cluster";
@@ -64,6 +65,20 @@ impl Clusters {
     /// The names of the clusters whose policy allows this tool.
     pub fn allowing(&self, tool: &registry::ToolDef) -> Vec<&str> {
         self.list.iter().filter(|b| b.policy.check(tool).is_ok()).filter_map(|b| b.cluster.as_deref()).collect()
+    }
+
+    /// The PVE release each cluster is served as now (`None` while not known), in configured order.
+    pub fn releases(&self) -> Vec<Option<Release>> {
+        self.list.iter().map(|b| b.client.release().running().and_then(|r| Release::serving(&r.version))).collect()
+    }
+
+    /// The release listings show: that of every cluster when they all run the same known one;
+    /// `None` (the primary schema's, as before anything is known) while any is unknown or they
+    /// differ (each call is still checked against its own cluster's).
+    pub fn listed_release(&self) -> Option<Release> {
+        let all = self.releases();
+        let first = (*all.first()?)?;
+        all.iter().all(|r| *r == Some(first)).then_some(first)
     }
 
     /// Takes the `cluster` argument out of `args` and finds its backend. An unknown name (or a

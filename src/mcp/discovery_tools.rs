@@ -90,7 +90,11 @@ pub(super) fn describe(
     let mut unknown = Vec::new();
     let mut unavailable = Vec::new();
     for name in names {
-        let found = registry::find(&name);
+        // As the clusters' release has it, once known: its parameters, or not there at all.
+        let release = clusters.listed_release();
+        let found = registry::find(&name)
+            .filter(|d| release.is_none_or(|r| crate::tools::releases::has(d, r)))
+            .map(|d| release.map_or(d, |r| crate::tools::releases::as_in(d, r)));
         if let Some(Err(refusal)) = found.map(check) {
             let reason = match refusal {
                 Refusal::Tier { needs, has, .. } => {

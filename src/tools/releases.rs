@@ -3,10 +3,10 @@
 //!
 //! The tool table lists the primary schema's tools (PVE [`SCHEMA_RELEASE`]); a release's listing is
 //! the table entry with the parameters it lacks taken out and the ones it has otherwise put in
-//! ([`Fragment`]), made once per tool and release and kept.
+//! ([`Fragment`]), made once per tool and release and kept ([`as_in`]).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
@@ -205,19 +205,12 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, release: Release) -> Res
     Ok(())
 }
 
-/// A tool as one release lists it: its input schema, compact input schema and signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listing {
-    pub input_schema: String,
-    pub compact_schema: String,
-    pub signature: String,
-}
-
-/// The tool's listing in `release`: `None` where it is the table entry's (the common case), else
-/// made once and kept.
-pub fn listing(tool: &ToolDef, release: Release) -> Option<Arc<Listing>> {
+/// The tool as `release` lists it: the table entry itself where that is the same (the common case),
+/// else a copy with the release's input schemas and signature, made once per tool and release and
+/// kept for the life of the process (a few hundred at most).
+pub fn as_in(tool: &'static ToolDef, release: Release) -> &'static ToolDef {
     if release == listed_as(tool) {
-        return None;
+        return tool;
     }
     let fragments: Vec<&Fragment> =
         rows(RELEASE_FRAGMENTS, tool.name, |f| f.tool).iter().filter(|f| f.releases & release.bit() != 0).collect();
@@ -227,20 +220,32 @@ pub fn listing(tool: &ToolDef, release: Release) -> Option<Arc<Listing>> {
         .map(|(_, p, _)| *p)
         .collect();
     if fragments.is_empty() && dropped.is_empty() {
-        return None;
+        return tool;
     }
-    static MADE: OnceLock<Mutex<HashMap<(&'static str, Release), Arc<Listing>>>> = OnceLock::new();
+    static MADE: OnceLock<Mutex<HashMap<(&'static str, Release), &'static ToolDef>>> = OnceLock::new();
     let made = MADE.get_or_init(Default::default);
-    if let Some(l) = made.lock().unwrap_or_else(|e| e.into_inner()).get(&(tool.name, release)) {
-        return Some(l.clone());
-    }
-    let listing = Arc::new(Listing {
-        input_schema: patch_schema(tool, tool.input_schema, &fragments, &dropped, |f| f.full),
-        compact_schema: patch_schema(tool, tool.compact_schema, &fragments, &dropped, |f| f.compact),
-        signature: patch_signature(tool, &fragments, &dropped),
-    });
-    made.lock().unwrap_or_else(|e| e.into_inner()).insert((tool.name, release), listing.clone());
-    Some(listing)
+    let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
+    made.entry((tool.name, release)).or_insert_with(|| {
+        let text = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        Box::leak(Box::new(ToolDef {
+            input_schema: text(patch_schema(tool, tool.input_schema, &fragments, &dropped, |f| f.full)),
+            compact_schema: text(patch_schema(tool, tool.compact_schema, &fragments, &dropped, |f| f.compact)),
+            signature: text(patch_signature(tool, &fragments, &dropped)),
+            ..*tool
+        }))
+    })
+}
+
+/// Every tool `release` has, as it lists them, sorted by name: the table's and the older-only ones.
+pub fn tools_of(release: Release) -> Vec<&'static ToolDef> {
+    let mut all: Vec<&'static ToolDef> = crate::tools::registry::all()
+        .iter()
+        .chain(crate::tools::registry::older())
+        .filter(|t| has(t, release))
+        .map(|t| as_in(t, release))
+        .collect();
+    all.sort_by(|a, b| a.name.cmp(b.name));
+    all
 }
 
 /// The names of a path template's placeholders.
@@ -429,19 +434,43 @@ mod tests {
 
     #[test]
     fn the_primary_lists_the_table_entry() {
-        assert!(registry::all().iter().all(|t| listing(t, Release::primary()).is_none()));
+        assert!(registry::all().iter().all(|t| std::ptr::eq(as_in(t, Release::primary()), t)));
+        assert_eq!(tools_of(Release::primary()).len(), registry::all().len());
+    }
+
+    #[test]
+    fn an_older_release_lists_its_own_tools_only() {
+        let eight = Release::named("8").unwrap();
+        let names: Vec<&str> = tools_of(eight).iter().map(|t| t.name).collect();
+        assert!(!names.contains(&"qemu_vm_dbus_vmstate"));
+        assert!(names.iter().all(|n| tool_releases(n) & eight.bit() != 0));
+        assert!(names.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
     fn an_older_listing_has_no_parameter_the_release_lacks() {
         let eight = Release::named("8").unwrap();
-        for t in registry::all().iter().filter(|t| has(t, eight)) {
-            let Some(l) = listing(t, eight) else { continue };
-            let schema: Value = serde_json::from_str(&l.input_schema).unwrap();
+        for t in tools_of(eight) {
+            let schema: Value = serde_json::from_str(t.input_schema).unwrap();
             for name in schema["properties"].as_object().unwrap().keys() {
                 assert!(param_releases(t.name, name) & eight.bit() != 0, "{}: {name}", t.name);
             }
-            assert!(l.signature.starts_with("/**") && l.signature.contains("): Promise<"), "{}", l.signature);
+            let compact: Value = serde_json::from_str(t.compact_schema).unwrap();
+            assert_eq!(
+                compact["properties"].as_object().unwrap().len(),
+                schema["properties"].as_object().unwrap().len()
+            );
+            assert!(t.signature.starts_with("/**") && t.signature.contains("): Promise<"), "{}", t.signature);
         }
+    }
+
+    #[test]
+    fn an_older_only_parameter_is_listed_in_its_release() {
+        let eight = Release::named("8").unwrap();
+        let t = as_in(registry::find("node_vzdump").unwrap(), eight);
+        assert!(t.input_schema.contains("\"notification-policy\""));
+        assert!(t.signature.contains("\"notification-policy\"?:"), "{}", t.signature);
+        let primary = registry::find("node_vzdump").unwrap();
+        assert!(!primary.input_schema.contains("\"notification-policy\""));
     }
 }

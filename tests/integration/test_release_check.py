@@ -1,6 +1,5 @@
 """On first use the server reads the cluster's /version in the background and says, once, which
-vendored PVE release it serves the cluster as (fakepve reports PVE 9.0 unless told otherwise: the
-newest vendored release not newer than it of its major is none, so the oldest of 9.x, 9.1)."""
+vendored PVE release it serves the cluster as (the test fakepve reports 9.2)."""
 
 import asyncio
 
