@@ -19,6 +19,9 @@ USAGE:
       error the old files are left untouched. The NOTICE is rewritten with origin, release,
       counts, SHA-256 and date, keeping its license text.
       --out FILE         schema to write                     [default: apidoc/apidoc.json]
+      --as-release       add (or replace) it as one of the other releases the binary serves:
+                         writes apidoc/releases/pve-<release>.json and no NOTICE (add its line to
+                         apidoc/NOTICE); needs the release (--release or the file name)
       --notice FILE      NOTICE to rewrite                   [default: NOTICE beside --out]
       --no-notice        do not write a NOTICE
       --release VERSION  the PVE release, e.g. 9.2           [default: from a file name like
@@ -78,6 +81,7 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
     let mut out = PathBuf::from("apidoc/apidoc.json");
     let mut notice: Option<PathBuf> = None;
     let mut no_notice = false;
+    let mut as_release = false;
     let mut release = None;
     let mut tls = TlsOptions::default();
     let mut it = args.iter();
@@ -93,6 +97,7 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
             "--out" => out = PathBuf::from(value("--out")?),
             "--notice" => notice = Some(PathBuf::from(value("--notice")?)),
             "--no-notice" => no_notice = true,
+            "--as-release" => as_release = true,
             "--release" => release = Some(value("--release")?),
             "--ca-file" => tls.ca_file = Some(PathBuf::from(value("--ca-file")?)),
             "--insecure" => tls.insecure = true,
@@ -104,6 +109,15 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
     let Some(source) = source else {
         return Err(Failure::Usage("import: which SOURCE? (a node URL, apidoc.js or apidoc JSON file)".into()));
     };
+    if as_release {
+        let name = release.clone().or_else(|| import::release_from_file_name(std::path::Path::new(&source)));
+        let Some(name) = name else {
+            return Err(Failure::Usage("import --as-release: which release? pass --release, e.g. 8.4".into()));
+        };
+        out = PathBuf::from(format!("apidoc/releases/pve-{name}.json"));
+        release = Some(name);
+        no_notice = no_notice || notice.is_none();
+    }
     if tls.insecure {
         eprintln!("pve-codegen: --insecure: the node's TLS certificate is NOT verified; prefer --ca-file");
     }
