@@ -62,9 +62,14 @@ impl Clusters {
         self.list.iter().filter_map(|b| b.cluster.as_deref()).collect()
     }
 
-    /// The names of the clusters whose policy allows this tool.
+    /// The names of the clusters whose policy allows this tool and whose release (once known) has it.
     pub fn allowing(&self, tool: &registry::ToolDef) -> Vec<&str> {
-        self.list.iter().filter(|b| b.policy.check(tool).is_ok()).filter_map(|b| b.cluster.as_deref()).collect()
+        self.list
+            .iter()
+            .zip(self.releases())
+            .filter(|(b, r)| b.policy.check(tool).is_ok() && r.is_none_or(|r| crate::tools::releases::has(tool, r)))
+            .filter_map(|(b, _)| b.cluster.as_deref())
+            .collect()
     }
 
     /// The PVE release each cluster is served as now (`None` while not known), in configured order.

@@ -29,7 +29,10 @@ pub(super) fn search(
         Ok(s) => s,
         Err(e) => return result::error(format!("pve_search: {e}")),
     };
-    let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c);
+    // Once the clusters' release is known, only what it has (the index is the primary schema's).
+    let release = clusters.listed_release();
+    let in_release = |t: &ToolDef| release.is_none_or(|r| crate::tools::releases::has(t, r));
+    let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c) && in_release(t);
     let hits = discovery::search(&query, limit, |t| visible(t) && in_category(t));
     let tools: Vec<Value> = hits.iter().map(|h| on_clusters(discovery::hit_json(h), h.tool, clusters)).collect();
     let mut found = json!({ "data": tools });

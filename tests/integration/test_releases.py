@@ -1,9 +1,10 @@
 """Every vendored PVE release in one binary: each cluster is served as the release its /version names.
-Against fakepve reporting 6.4, 7.4, 8.4, 9.1 and 9.2, the listing (after the release is learned) and
-pve_describe match that release's vendored schema endpoint by endpoint and parameter by parameter;
-on 8.4 a 9.2-only call, parameter or value is refused with nothing sent, an 8.x-only parameter is
-sent; two clusters at different releases are each checked against their own; a cluster upgraded
-under the running server is served as its new release without a restart."""
+Against fakepve reporting 6.4, 7.4, 8.4, 9.1 and 9.2, the listing (after the release is learned)
+matches that release's vendored schema endpoint by endpoint and parameter by parameter, and
+pve_describe and pve_search show that release; on 8.4 a 9.2-only call, parameter or value is refused
+with nothing sent, an 8.x-only parameter is sent; two clusters at different releases are each checked
+against their own; a cluster upgraded under the running server is served as its new release without
+a restart."""
 
 import asyncio
 import json
@@ -192,3 +193,13 @@ async def test_a_cluster_upgraded_under_the_running_server_is_served_as_its_new_
     assert 'needs PVE 9.2 or newer' in first
     assert ('PUT', '/api2/json/nodes/pve1/config') in [r[:2] for r in sent]
     assert any(t.name == 'qemu_vm_dbus_vmstate' for t in tools)
+
+
+@pytest.mark.parametrize('release, found', [('8.4', False), ('9.2', True)])
+async def test_search_finds_only_what_the_clusters_release_has(release, found, pve_env, start_server):
+    runs(pve_env, release)
+    async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='discover')) as srv:
+        await learned(srv)
+        result = await srv.call_name('pve_search', {'query': 'dbus vmstate of a virtual machine', 'limit': 20})
+    names = [t['name'] for t in result.structured_content['data']]
+    assert names and ('qemu_vm_dbus_vmstate' in names) == found, names
