@@ -203,3 +203,14 @@ async def test_search_finds_only_what_the_clusters_release_has(release, found, p
         result = await srv.call_name('pve_search', {'query': 'dbus vmstate of a virtual machine', 'limit': 20})
     names = [t['name'] for t in result.structured_content['data']]
     assert names and ('qemu_vm_dbus_vmstate' in names) == found, names
+
+
+async def test_a_tool_only_an_older_release_has_is_sent_to_a_cluster_running_it(pve_env, start_server):
+    runs(pve_env, '6.4')
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        tools = await learned(srv)
+        before = len(pve_env.pve.requests)
+        await srv.call_name('node_cpu_list', {'node': 'pve1'})
+        sent = [r[:2] for r in pve_env.pve.requests[before:] if (r[0], r[1]) != VERSION]
+    assert any(t.name == 'node_cpu_list' for t in tools)
+    assert sent == [('GET', '/api2/json/nodes/pve1/cpu')]
