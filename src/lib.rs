@@ -3,8 +3,8 @@
 //! The folders follow a tool call's journey, and each depends only on the ones before it:
 //!
 //! 1. [`pve`]: talking to Proxmox VE: the wire form of a request, the HTTP client (TLS pinning,
-//!    tickets, retries of reads) behind the [`pve::wire::Wire`] seam, the release check, and
-//!    waiting on PVE tasks.
+//!    tickets, retries of reads) behind the [`pve::wire::Wire`] seam, the release each cluster
+//!    runs (pinned, or learned from `/version`), and waiting on PVE tasks.
 //! 2. [`tools`]: the generated tool table, reading and checking a tool's arguments into its typed
 //!    request, discovery search over the table, and the server's own tools' typed arguments (their
 //!    schemas derived with schemars, [`tools::params`]).
@@ -14,8 +14,8 @@
 //!    token file (and OAuth's `[[oauth.map]]`, the replicas' state key), checked once at start-up
 //!    into the values the stages above take.
 //! 5. [`call`]: the one path every tool call takes. [`call::prepare`] is its one entrance (the
-//!    cluster from [`call::cluster`], the release check, the tool looked up once, the caller's
-//!    access checked once); [`call::Prepared::run`] runs the steps in order (arguments, allowlists,
+//!    cluster from [`call::cluster`], the tool looked up once, what the cluster's release lacks
+//!    refused, the caller's access checked once); [`call::Prepared::run`] runs the steps in order (arguments, allowlists,
 //!    gate, the [`call::writes`] overlay, send, task wait) and writes the [`call::audit`] line once
 //!    from the typed [`call::Outcome`]; [`call::consent`] is what a person is shown before a gated
 //!    call. [`run`] is code mode: a JavaScript program whose every call takes that same path.

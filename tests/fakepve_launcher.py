@@ -151,6 +151,9 @@ async def running_fakepve(directory: str, guests=DEFAULT_GUESTS, host: str = HOS
     certfile, keyfile, der = make_cert(str(directory), hosts=(host,))
     pve = FakePve(user='root@pam', password=secrets.token_urlsafe(16), host=host, port=port)
     pve.time_scale = time_scale
+    # fakepve answers the PVE 9.2 schema's methods; it reports 9.0 unless told otherwise, and pve-mcp
+    # serves a cluster as the release it reports. Tests of other releases set these themselves.
+    pve.version, pve.release_version = '9.2.0', '9.2'
     secret = secrets.token_hex(16)
     pve.apitokens[TOKEN_ID] = secret
     pve.add_node(node)

@@ -32,6 +32,16 @@ pub fn when_text(when: Option<When>) -> String {
 
 /// Renders `docs/TOOLS.md`.
 pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixups: &[String]) -> String {
+    tools_markdown_with(tools, excluded, fixups, None)
+}
+
+/// Renders `docs/TOOLS.md` with a "since / until" column over the vendored releases (and what it means).
+pub fn tools_markdown_with(
+    tools: &[Tool],
+    excluded: &[(String, &'static str)],
+    fixups: &[String],
+    releases: Option<&crate::releases::Union>,
+) -> String {
     let mut out = String::new();
     let count = |t: Tier| tools.iter().filter(|x| x.tier == t).count();
     let _ = writeln!(out, "# Tools\n");
@@ -51,6 +61,9 @@ pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixup
         tools.iter().filter(|t| t.gate.is_some()).count(),
         excluded.len()
     );
+    if let Some(u) = releases {
+        out.push_str(&crate::releases::docs_preamble(u));
+    }
     for (cat, what) in CATEGORIES {
         let mut in_cat: Vec<&Tool> = tools.iter().filter(|t| t.category == *cat).collect();
         if in_cat.is_empty() {
@@ -58,13 +71,15 @@ pub fn tools_markdown(tools: &[Tool], excluded: &[(String, &'static str)], fixup
         }
         in_cat.sort_by(|a, b| a.name.cmp(&b.name));
         let _ = writeln!(out, "## {cat} ({})\n\n{what}.\n", in_cat.len());
-        let _ = writeln!(out, "| tool | method and path | tier | gate | description |");
-        let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
+        let (head, rule) = if releases.is_some() { (" since / until |", " --- |") } else { ("", "") };
+        let _ = writeln!(out, "| tool | method and path | tier | gate |{head} description |");
+        let _ = writeln!(out, "| --- | --- | --- | --- |{rule} --- |");
         for t in in_cat {
             let desc = first_sentence(&t.endpoint.description).replace('|', "\\|");
+            let span = releases.map(|u| format!(" {} |", crate::releases::span(u, &t.endpoint))).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| `{}` | `{} {}` | {} | {} | {} |",
+                "| `{}` | `{} {}` | {} | {} |{span} {} |",
                 t.name,
                 t.endpoint.method.as_str(),
                 t.endpoint.path,

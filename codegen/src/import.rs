@@ -830,7 +830,7 @@ mod tests {
     #[test]
     fn releases_from_file_names_and_notices() {
         let rel = |n: &str| release_from_file_name(Path::new(n));
-        assert_eq!(rel("codegen/tests/releases/pve-9.1.json").as_deref(), Some("9.1"));
+        assert_eq!(rel("apidoc/releases/pve-9.1.json").as_deref(), Some("9.1"));
         assert_eq!(rel("pve-8.json").as_deref(), Some("8"));
         assert_eq!(rel("/tmp/pve_8.4.0-apidoc.js").as_deref(), Some("8.4.0"));
         assert_eq!(rel("apidoc.js"), None);

@@ -24,6 +24,7 @@ pub mod pbs;
 pub mod policy;
 pub mod product;
 pub mod references;
+pub mod releases;
 pub mod render;
 pub mod schema;
 pub mod search;
@@ -74,6 +75,9 @@ pub struct Tool {
     /// The signature as a compact TypeScript declaration (code mode).
     pub signature: String,
     pub endpoint: Endpoint,
+    /// The typed request's endpoint when it accepts more than `endpoint` lists: every vendored
+    /// release's parameters and enum values ([`releases::widen`]).
+    pub accepts: Option<Endpoint>,
 }
 
 /// What one run of the generator produces.
@@ -142,6 +146,7 @@ pub fn classify_product(doc: &ApiDoc, product: &product::Product) -> Result<(Vec
             signature,
             summary,
             endpoint: ep.clone(),
+            accepts: None,
             name,
         });
     }
@@ -218,6 +223,81 @@ pub fn generate_for(apidoc_json: &str, release: Option<&str>, check: SearchCheck
     Ok(Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
 }
 
+/// Runs the whole pipeline on the primary schema and the other vendored releases (`older`, any
+/// order): the primary's tools as [`generate_for`] makes them, their requests widened to every
+/// release's parameters, the older-only tools and the release tables ([`releases`]).
+pub fn generate_releases(
+    apidoc_json: &str,
+    release: Option<&str>,
+    check: SearchCheck,
+    older: Vec<releases::Release>,
+) -> Result<Generated, Error> {
+    let doc = model::parse(apidoc_json)?;
+    let name = release.unwrap_or("unknown").to_owned();
+    let mut all = older;
+    all.push(releases::Release { name: name.clone(), doc: doc.clone() });
+    let all = if all.len() == 1 { all } else { releases::sorted(all)? };
+    let primary = all.iter().position(|r| r.name == name).expect("the primary is among the releases");
+    let union = releases::union(&all);
+    let (mut tools, excluded) = classify(&doc)?;
+    releases::widen(&mut tools, &union);
+    let older_doc =
+        ApiDoc { endpoints: releases::older_only(&union, primary), unknown_keys: BTreeMap::new(), fixups: Vec::new() };
+    let (mut older_tools, _) = classify(&older_doc)?;
+    releases::widen(&mut older_tools, &union);
+    releases::check_names(&tools, &older_tools)?;
+    let phrasings = search_data::phrasings()?;
+    let vocabulary = search_data::vocabulary()?;
+    if check == SearchCheck::Strict {
+        check_search_data(&tools, &excluded, &phrasings, &vocabulary)?;
+    }
+    let curated = search::Curated::new(&phrasings, &vocabulary);
+    let mut tokens = render::render(&tools, &excluded, release, &curated);
+    tokens.extend(releases::render(&tools, &older_tools, &union));
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Render(e.to_string()))?;
+    let code = prettyplease::unparse(&file);
+    let mut documented = tools.clone();
+    documented.extend(older_tools.iter().cloned());
+    let releases = (union.names.len() > 1).then_some(&union);
+    let tools_markdown = docs::tools_markdown_with(&documented, &excluded, &doc.fixups, releases);
+    tools.extend(older_tools);
+    Ok(Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
+}
+
+/// The generator's output for a schema file as the build makes it: the vendored `apidoc.json` with
+/// the releases beside it, any other file alone.
+pub fn generate_file(schema: &Path, check: SearchCheck) -> Result<Generated, Error> {
+    let json = std::fs::read_to_string(schema).map_err(|source| Error::Io {
+        action: "read",
+        path: schema.display().to_string(),
+        source,
+    })?;
+    let vendored = schema.file_name().is_some_and(|n| n == "apidoc.json");
+    let older = if vendored { vendored_releases(schema)? } else { Vec::new() };
+    generate_releases(&json, schema_release(schema).as_deref(), check, older)
+}
+
+/// The other vendored releases beside a primary `apidoc.json`: every `pve-<release>.json` of its
+/// `releases/` folder, the release read from the file name.
+pub fn vendored_releases(schema: &Path) -> Result<Vec<releases::Release>, Error> {
+    let dir = schema.with_file_name("releases");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Ok(Vec::new()) };
+    let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    let mut out = Vec::new();
+    for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+        let read = |source| Error::Io { action: "read", path: path.display().to_string(), source };
+        let json = std::fs::read_to_string(&path).map_err(read)?;
+        let name = import::release_from_file_name(&path).ok_or_else(|| Error::Schema {
+            at: path.display().to_string(),
+            message: "no release in the file name (name it like `pve-9.1.json`)".into(),
+        })?;
+        let doc = model::parse(&json)?;
+        out.push(releases::Release { name, doc });
+    }
+    Ok(out)
+}
+
 /// Every endpoint the search data names is a tool of this schema.
 fn check_search_data(
     tools: &[Tool],
@@ -264,7 +344,9 @@ pub fn build(schema: &Path, out_dir: &Path, check: SearchCheck) -> Result<Genera
         path: schema.display().to_string(),
         source,
     })?;
-    let generated = generate_for(&json, schema_release(schema).as_deref(), check)?;
+    // The vendored schema brings its older releases; another one (`PVE_MCP_APIDOC`) is served alone.
+    let older = if check == SearchCheck::Strict { vendored_releases(schema)? } else { Vec::new() };
+    let generated = generate_releases(&json, schema_release(schema).as_deref(), check, older)?;
     let target = out_dir.join("generated.rs");
     std::fs::write(&target, &generated.code).map_err(|source| Error::Io {
         action: "write",

@@ -153,7 +153,7 @@ fn render_categories() -> TokenStream {
     }
 }
 
-fn render_tool_def(t: &Tool) -> TokenStream {
+pub(crate) fn render_tool_def(t: &Tool) -> TokenStream {
     let name = &t.name;
     let title = &t.title;
     let description = &t.description;
@@ -228,7 +228,7 @@ fn render_tool_def(t: &Tool) -> TokenStream {
     }
 }
 
-fn render_references(t: &Tool) -> TokenStream {
+pub(crate) fn render_references(t: &Tool) -> TokenStream {
     let name = &t.name;
     let refs = t.references.iter().map(|r| {
         let param = &r.param;
@@ -269,8 +269,9 @@ struct Field<'a> {
     enum_def: Option<TokenStream>,
 }
 
-fn render_request(t: &Tool) -> TokenStream {
-    let ep = &t.endpoint;
+pub(crate) fn render_request(t: &Tool) -> TokenStream {
+    // The request accepts every vendored release's parameters.
+    let ep = t.accepts.as_ref().unwrap_or(&t.endpoint);
     let ty = format_ident!("{}", t.type_name);
     let fields = fields(ep, &t.type_name);
 

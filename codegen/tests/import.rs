@@ -14,9 +14,9 @@ fn root() -> PathBuf {
 }
 
 fn releases() -> Vec<PathBuf> {
-    let dir = root().join("codegen/tests/releases");
+    let dir = root().join("apidoc/releases");
     let mut files: Vec<PathBuf> =
-        ["pve-6.json", "pve-7.json", "pve-8.json", "pve-9.1.json"].iter().map(|f| dir.join(f)).collect();
+        ["pve-6.4.json", "pve-7.4.json", "pve-8.json", "pve-9.1.json"].iter().map(|f| dir.join(f)).collect();
     files.push(root().join("apidoc/apidoc.json"));
     files
 }
@@ -126,7 +126,7 @@ fn options(source: &str, dir: &Path) -> ImportOptions {
 #[cfg(feature = "fetch")]
 #[test]
 fn a_node_url_is_fetched_from_the_api_viewer() {
-    let text = std::fs::read_to_string(root().join("codegen/tests/releases/pve-9.1.json")).unwrap();
+    let text = std::fs::read_to_string(root().join("apidoc/releases/pve-9.1.json")).unwrap();
     let (url, server) = serve_once(
         "200 OK",
         "application/javascript",
@@ -221,7 +221,7 @@ fn diff_between_two_fixtures() {
 
 #[test]
 fn diff_between_pve_9_1_and_9_2_makes_sense() {
-    let old = std::fs::read_to_string(root().join("codegen/tests/releases/pve-9.1.json")).unwrap();
+    let old = std::fs::read_to_string(root().join("apidoc/releases/pve-9.1.json")).unwrap();
     let new = std::fs::read_to_string(root().join("apidoc/apidoc.json")).unwrap();
     let d = pve_mcp_codegen::diff::diff_schemas(&old, &new).unwrap();
     assert_eq!(d.new_tools as isize - d.old_tools as isize, d.added.len() as isize - d.removed.len() as isize);

@@ -2,7 +2,7 @@
 //! configured cluster (`[[cluster]]` tables of the configuration file), chosen by the call's
 //! `cluster` argument. With one cluster the argument is optional; with several it is required.
 //!
-//! Each cluster has its own client (connection pool, login ticket, release check), policy and
+//! Each cluster has its own client (connection pool, login ticket, known release), policy and
 //! allowlists; what a server lists is the union of its clusters' policies, and every call is
 //! checked against the chosen cluster's own ([`super::prepare`]). An unknown cluster is refused
 //! (and audited there) before anything is sent.
@@ -15,6 +15,7 @@ use super::Backend;
 use crate::policy::Policy;
 use crate::pve::product::Product;
 use crate::tools::registry;
+use crate::tools::releases::Release;
 
 /// The argument that names the cluster of a call.
 pub const ARG: &str = "cluster";
@@ -62,9 +63,28 @@ impl Clusters {
         self.list.iter().filter_map(|b| b.cluster.as_deref()).collect()
     }
 
-    /// The names of the clusters whose policy allows this tool.
+    /// The names of the clusters whose policy allows this tool and whose release (once known) has it.
     pub fn allowing(&self, tool: &registry::ToolDef) -> Vec<&str> {
-        self.list.iter().filter(|b| b.policy.check(tool).is_ok()).filter_map(|b| b.cluster.as_deref()).collect()
+        self.list
+            .iter()
+            .zip(self.releases())
+            .filter(|(b, r)| b.policy.check(tool).is_ok() && r.is_none_or(|r| crate::tools::releases::has(tool, r)))
+            .filter_map(|(b, _)| b.cluster.as_deref())
+            .collect()
+    }
+
+    /// The PVE release each cluster is served as now (`None` while not known), in configured order.
+    pub fn releases(&self) -> Vec<Option<Release>> {
+        self.list.iter().map(|b| b.client.release().running().and_then(|r| Release::serving(&r.version))).collect()
+    }
+
+    /// The release listings show: that of every cluster when they all run the same known one;
+    /// `None` (the primary schema's, as before anything is known) while any is unknown or they
+    /// differ (each call is still checked against its own cluster's).
+    pub fn listed_release(&self) -> Option<Release> {
+        let all = self.releases();
+        let first = (*all.first()?)?;
+        all.iter().all(|r| *r == Some(first)).then_some(first)
     }
 
     /// [`Clusters::choose`] for a call of `tool`: without a `cluster` argument, the one cluster of
@@ -131,6 +151,7 @@ mod tests {
             ca_file: None,
             tls_fingerprint: None,
             request_timeout: Duration::from_secs(1),
+            release: None,
         };
         Backend {
             policy: Policy::new(tier, Category::ALL.iter().copied().collect(), false),

@@ -53,6 +53,10 @@ pub enum CallError {
     StillRunning(TaskReport),
     #[error("cancelled by the client; a PVE task already started keeps running")]
     Cancelled,
+    /// The cluster's PVE release lacks the tool, a parameter or an enum value the call names (see
+    /// [`crate::tools::releases`]).
+    #[error("{0}; nothing was sent to PVE")]
+    NotInRelease(String),
     /// The chosen cluster does not allow the tool (see [`crate::call::cluster`]).
     #[error("{0}; nothing was sent to PVE")]
     Cluster(String),

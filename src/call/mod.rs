@@ -1,5 +1,5 @@
 //! Stage 5, the one path every tool call takes, after the protocol layer. [`prepare`] is its one
-//! entrance: the cluster, the release check, the tool (looked up once) and the caller's access
+//! entrance: the cluster, the tool (looked up once), what its release lacks and the caller's access
 //! (checked once); [`Prepared::run`] then runs the steps in order — arguments into the typed
 //! request ([`check`]), the allowlists, the gate ([`confirm`]), the configuration overlay of writes
 //! ([`writes`]), the send and the task wait ([`send`]) — and writes the audit line once, from the

@@ -1,6 +1,7 @@
-//! The one entrance of a call: which cluster it runs on, the release check, which tool it is (looked
-//! up once) and whether the caller's access allows it (checked once), into a [`Prepared`] call that
-//! every way in (`tools/call`, `pve_call`, `pve_run`, resources, MCP task follow-ups) then runs.
+//! The one entrance of a call: which cluster it runs on, which tool it is (looked up once), whether
+//! the cluster's PVE release has it and everything the call names, and whether the caller's access
+//! allows it (checked once), into a [`Prepared`] call that every way in (`tools/call`, `pve_call`,
+//! `pve_run`, resources, MCP task follow-ups) then runs.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use crate::pve::product::Product;
 use crate::pve::request::HttpMethod;
 use crate::pve::task::Upid;
 use crate::tools::registry::{self, ToolDef};
+use crate::tools::releases::{self, Release};
 
 /// The endpoint that reads a task's status: what a task id names.
 const TASK_STATUS: &str = "/nodes/{node}/tasks/{upid}/status";
@@ -109,13 +111,9 @@ pub fn prepare(
     };
     let backend = with_person(backend, caller.person);
     let product = backend.client.product();
-    // The release check compares with PVE's schema; the other products' are not checked yet.
+    // The release is PVE's; the other products' releases are not tracked yet.
     if product == Product::Pve {
-        crate::pve::release::check_once(
-            &backend.client,
-            crate::tools::generated::SCHEMA_RELEASE,
-            backend.cluster.as_deref(),
-        );
+        crate::pve::release::learn(&backend.client, backend.cluster.as_deref(), releases::served_as);
     }
     // A cluster runs its own product's tools only: another product's name is no tool there.
     let Some(tool) = registry::find_for(product, name) else {
@@ -124,6 +122,10 @@ pub fn prepare(
         return Err(e);
     };
     let secrets = super::audit::secret_values(tool.secret_arguments, &args);
+    if let Err(e) = in_release(&backend, tool, &args) {
+        Line::new(&backend, tool, &args, caller.run, &secrets).in_plan(caller.plan).refused(&e);
+        return Err(super::error::scrubbed(e, &secrets));
+    }
     let policy = caller.policy.within(&backend.policy);
     let refusal = match policy.check(tool) {
         Err(refusal) => Some(CallError::Refused(refusal)),
@@ -138,6 +140,27 @@ pub fn prepare(
     }
     let (run, plan) = (caller.run.map(str::to_owned), caller.plan.map(str::to_owned));
     Ok(Prepared { tool, backend, policy, args, secrets, run, plan })
+}
+
+/// Whether the cluster's release has the tool and every parameter and enum value the call names.
+/// A refusal makes the server doubt what it knows (the cluster may have been upgraded): its
+/// release is read again before the next call.
+fn in_release(backend: &Backend, tool: &ToolDef, args: &Map<String, Value>) -> Result<(), CallError> {
+    let running = backend.client.release().running();
+    let release = running.as_ref().and_then(|r| Release::serving(&r.version)).unwrap_or_else(Release::primary);
+    let Err(lacks) = releases::check(tool, args, release) else { return Ok(()) };
+    if running.as_ref().is_some_and(|r| !r.pinned) {
+        backend.client.release().doubt();
+    }
+    let cluster = backend.cluster.as_deref().map(|c| format!("cluster `{c}`")).unwrap_or_else(|| "the cluster".into());
+    let runs = match &running {
+        Some(r) if Release::serving(&r.version).is_some_and(|s| s.label() == r.version) => {
+            format!("{cluster} runs {}", r.version)
+        }
+        Some(r) => format!("{cluster} runs {} (served as PVE {})", r.version, release.label()),
+        None => format!("{cluster}'s release is not known yet (served as PVE {}, the newest)", release.label()),
+    };
+    Err(CallError::NotInRelease(format!("{} {}; {runs}", lacks.what, lacks.needs())))
 }
 
 /// The backend with `person` as the caller its audit lines name.

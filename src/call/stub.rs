@@ -4,13 +4,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Value, json};
 
 use crate::BoxFuture;
 use crate::pve::client::PveError;
 use crate::pve::product::Product;
+use crate::pve::release::ReleaseState;
 use crate::pve::request::{HttpMethod, PveRequest};
 use crate::pve::wire::Wire;
 
@@ -25,20 +25,38 @@ pub enum Answer {
 }
 
 /// A PVE that answers from a table.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Stub {
     answers: Mutex<HashMap<(HttpMethod, String), Answer>>,
     /// Exit status of tasks by UPID (`OK` when not set).
     exits: Mutex<HashMap<String, String>>,
     sent: Mutex<Vec<PveRequest>>,
-    release_checked: AtomicBool,
     product: Product,
+    release: ReleaseState,
+}
+
+impl Default for Stub {
+    fn default() -> Stub {
+        // No `/version` read mixes into what a test counts: the release is set by [`Stub::runs`].
+        Stub {
+            answers: Mutex::default(),
+            exits: Mutex::default(),
+            sent: Mutex::default(),
+            release: ReleaseState::never_read(),
+            product: Product::Pve,
+        }
+    }
 }
 
 impl Stub {
     pub fn new() -> Stub {
-        // The release check's latch is taken: no `/version` read mixes into what a test counts.
-        Stub { release_checked: AtomicBool::new(true), ..Stub::default() }
+        Stub::default()
+    }
+
+    /// A cluster known to run this PVE release.
+    pub fn runs(self, version: &str) -> Stub {
+        self.release.learned(version);
+        self
     }
 
     /// A Backup Server rather than a PVE.
@@ -117,8 +135,8 @@ impl Wire for Stub {
         true
     }
 
-    fn first_release_check(&self) -> bool {
-        !self.release_checked.swap(true, Ordering::SeqCst)
+    fn release(&self) -> &ReleaseState {
+        &self.release
     }
 
     fn product(&self) -> Product {

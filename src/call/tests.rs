@@ -467,3 +467,77 @@ async fn a_guest_name_from_pve_shows_as_one_inert_line_of_the_live_target() {
     assert!(live.facts.starts_with("VM 100 \"web\\\", running"), "{}", live.facts);
     assert!(!live.facts.contains("<b>") && live.facts.contains("\\<b\\>"), "{}", live.facts);
 }
+
+/// One cluster named `home`, known to run `version`.
+fn home_runs(version: &str) -> (Arc<Stub>, Clusters) {
+    let stub = Arc::new(Stub::new().runs(version).on(
+        HttpMethod::Post,
+        "/nodes/pve1/vzdump",
+        Answer::Data(json!("UPID:pve1:0000ABCD:0000EF01:67000000:vzdump::root@pam:")),
+    ));
+    let home = Backend { cluster: Some("home".into()), ..backend(&stub, full(), Allowlist::default(), None) };
+    (stub.clone(), Clusters::new(vec![home]).unwrap())
+}
+
+#[tokio::test]
+async fn a_tool_the_clusters_release_lacks_is_refused_naming_the_release_that_has_it() {
+    let (stub, clusters) = home_runs("8.4");
+    let e = call(&clusters, "qemu_vm_dbus_vmstate", json!({"node": "pve1", "vmid": 100, "action": "start"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CallError::NotInRelease(_)), "{e}");
+    let text = e.to_string();
+    assert!(text.starts_with("`qemu_vm_dbus_vmstate` needs PVE 9.1 or newer; cluster `home` runs 8.4"), "{text}");
+    assert!(text.ends_with("nothing was sent to PVE"), "{text}");
+    assert!(stub.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_parameter_the_clusters_release_lacks_is_refused_with_nothing_sent() {
+    let (stub, clusters) = home_runs("8.4");
+    let e = call(&clusters, "node_config_update", json!({"node": "pve1", "location": "x"})).await.unwrap_err();
+    let text = e.to_string();
+    assert!(text.starts_with("parameter `location` of `node_config_update` needs PVE 9.2 or newer"), "{text}");
+    assert!(stub.sent().is_empty());
+}
+
+#[tokio::test]
+async fn an_enum_value_the_clusters_release_lacks_is_refused_with_nothing_sent() {
+    let (stub, clusters) = home_runs("8.4");
+    let e = call(&clusters, "node_config_get", json!({"node": "pve1", "property": "location"})).await.unwrap_err();
+    assert!(
+        e.to_string().starts_with("value `location` of parameter `property` of `node_config_get` needs PVE 9.2"),
+        "{e}"
+    );
+    assert!(stub.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_parameter_only_an_older_release_has_is_sent_to_a_cluster_running_it() {
+    let (stub, clusters) = home_runs("8.4");
+    call(&clusters, "node_vzdump", json!({"node": "pve1", "vmid": "100", "notification-policy": "always"}))
+        .await
+        .unwrap();
+    let sent = stub.sent();
+    assert_eq!(stub.writes(), ["POST /nodes/pve1/vzdump"]);
+    assert!(sent[0].params.iter().any(|(k, v)| k == "notification-policy" && v == "always"), "{:?}", sent[0]);
+}
+
+#[tokio::test]
+async fn the_same_parameter_on_the_newest_release_is_refused_as_dropped() {
+    let (stub, clusters) = home_runs("9.2");
+    let e = call(&clusters, "node_vzdump", json!({"node": "pve1", "notification-policy": "always"})).await.unwrap_err();
+    assert!(e.to_string().contains("`notification-policy` of `node_vzdump` exists in PVE 8.x only"), "{e}");
+    assert!(stub.sent().is_empty());
+}
+
+#[tokio::test]
+async fn with_the_release_unknown_the_call_is_served_as_the_primary_schema_and_says_so() {
+    let stub = Arc::new(Stub::new());
+    let clusters = one(&stub);
+    let e = call(&clusters, "node_vzdump", json!({"node": "pve1", "notification-policy": "always"})).await.unwrap_err();
+    assert!(e.to_string().contains("the cluster's release is not known yet (served as PVE 9.2"), "{e}");
+    assert!(
+        call(&clusters, "qemu_vm_dbus_vmstate", json!({"node": "pve1", "vmid": 100, "action": "start"})).await.is_ok()
+    );
+}

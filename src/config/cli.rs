@@ -51,6 +51,9 @@ pub struct Cli {
     /// Timeout of one HTTP request to PVE, in seconds (default 30)
     #[arg(long, env = "PVE_REQUEST_TIMEOUT")]
     pub request_timeout: Option<String>,
+    /// The PVE release the cluster runs (e.g. 8.4), instead of reading it from its /version (default: read)
+    #[arg(long = "pve-release", env = "PVE_RELEASE")]
+    pub release: Option<String>,
     /// How long a call waits for the PVE task it started, in seconds (default 600)
     #[arg(long, env = "PVE_TASK_TIMEOUT")]
     pub task_timeout: Option<String>,

@@ -106,6 +106,7 @@ struct FileSettings {
     ca_file: Field,
     tls_fingerprint: Field,
     request_timeout: Field,
+    release: Field,
     task_timeout: Field,
     node_allowlist: Field,
     vmid_allowlist: Field,
@@ -203,6 +204,7 @@ fn load_text(mut cli: Cli, path: &Path, text: &str) -> Result<Config, LoadError>
         access_tier,
         categories,
         request_timeout,
+        release,
         task_timeout,
         node_allowlist,
         vmid_allowlist,
@@ -520,6 +522,18 @@ node_allowlist = ["lab1"]
         let c = load(Cli::default(), &text).unwrap();
         assert!(!c.clusters[0].connection.verify_tls && c.clusters[1].connection.verify_tls);
         assert_eq!(c.clusters[0].connection.request_timeout, std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn each_cluster_may_pin_its_release_and_a_bad_one_names_the_cluster_and_key() {
+        let text = two_clusters().replace("read_only = true", "read_only = true\nrelease = \"8.4\"");
+        let c = load(Cli::default(), &format!("release = \"9.1\"\n{text}")).unwrap();
+        let pins: Vec<Option<&str>> = c.clusters.iter().map(|c| c.connection.release.as_deref()).collect();
+        assert_eq!(pins, [Some("9.1"), Some("8.4")]);
+        let e = load(Cli::default(), &two_clusters().replace("read_only = true", "release = \"soon\""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cluster `lab`") && e.contains("`release`") && e.contains("`soon`"), "{e}");
     }
 
     #[test]

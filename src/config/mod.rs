@@ -312,6 +312,7 @@ mod tests {
             verify_ssl: None,
             ca_file: None,
             request_timeout: None,
+            release: None,
             task_timeout: None,
             node_allowlist: None,
             vmid_allowlist: None,
@@ -483,6 +484,14 @@ mod tests {
         assert_eq!(parse_fingerprint(&colons.to_lowercase().replace(':', "")), Some(f));
         assert!(parse_fingerprint("AA:BB").is_none());
         assert!(error_of(Cli { tls_fingerprint: Some("nope".into()), ..cli() }).starts_with("PVE_TLS_FINGERPRINT"));
+    }
+
+    #[test]
+    fn a_pinned_release_must_be_a_version() {
+        let c = Config::from_cli(Cli { release: Some("8.4".into()), ..cli() }).unwrap();
+        assert_eq!(c.pve.release.as_deref(), Some("8.4"));
+        let e = error_of(Cli { release: Some("latest".into()), ..cli() });
+        assert!(e.starts_with("PVE_RELEASE") && e.contains("`latest`") && e.contains("like `8.4`"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The settings of the PVE connection (`PVE_BASE_URL`, the credentials, TLS trust, request
-//! timeout), checked into a [`Connection`].
+//! timeout, a pinned release), checked into a [`Connection`].
 
 use reqwest::Url;
 
@@ -50,7 +50,20 @@ pub(super) fn parse(cli: &Cli) -> Result<Connection, ConfigError> {
             "and PVE_VERIFY_SSL=false are both set; a pinned certificate is always verified",
         ));
     }
-    Ok(Connection { base_url, product: Product::Pve, auth, verify_tls, ca_file, tls_fingerprint, request_timeout })
+    let release = match cli.release.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) => {
+            crate::tools::releases::Release::serving(r).ok_or_else(|| {
+                err(
+                    "PVE_RELEASE",
+                    "--pve-release",
+                    format!("`{r}` is not a PVE release; expected a version like `8.4` or `9.1`"),
+                )
+            })?;
+            Some(r.to_owned())
+        }
+    };
+    Ok(Connection { base_url, product: Product::Pve, auth, verify_tls, ca_file, tls_fingerprint, request_timeout, release })
 }
 
 fn parse_auth(

@@ -26,6 +26,7 @@ use crate::config::ToolMode;
 use crate::policy::Policy;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};
+use crate::tools::releases::{self, Release};
 
 mod entry;
 mod own_tools;
@@ -122,7 +123,7 @@ impl Listing {
     }
 }
 
-type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>, Vec<String>);
+type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>, Vec<String>, Option<Release>);
 
 /// The listings built in this process, with the profile each was built for.
 type Profiles = Mutex<Vec<(Profile, Arc<Listing>)>>;
@@ -132,9 +133,17 @@ fn profiles() -> &'static Profiles {
     PROFILES.get_or_init(Default::default)
 }
 
-/// The listing of a profile: built on first use, then shared.
-pub fn listing(policy: &Policy, mode: ToolMode, budget: usize, toolsets: bool, clusters: &[String]) -> Arc<Listing> {
-    listing_without(policy, mode, budget, toolsets, &BTreeSet::new(), clusters)
+/// The listing of a profile: built on first use, then shared. `release`: the PVE release whose
+/// tools it lists (`None`: the primary schema's, the tool table as generated).
+pub fn listing(
+    policy: &Policy,
+    mode: ToolMode,
+    budget: usize,
+    toolsets: bool,
+    clusters: &[String],
+    release: Option<Release>,
+) -> Arc<Listing> {
+    listing_without(policy, mode, budget, toolsets, &BTreeSet::new(), clusters, release)
 }
 
 /// The listing of a profile with some tools left out (`PVE_HIDE_UNPERMITTED`).
@@ -145,14 +154,15 @@ pub fn listing_without(
     toolsets: bool,
     hidden: &BTreeSet<&'static str>,
     clusters: &[String],
+    release: Option<Release>,
 ) -> Arc<Listing> {
     let key: Profile =
-        (policy.tier, policy.categories.clone(), mode, budget, toolsets, hidden.clone(), clusters.to_vec());
+        (policy.tier, policy.categories.clone(), mode, budget, toolsets, hidden.clone(), clusters.to_vec(), release);
     let mut cache = profiles().lock().unwrap_or_else(|p| p.into_inner());
     if let Some((_, l)) = cache.iter().find(|(k, _)| *k == key) {
         return l.clone();
     }
-    let (mode, items) = build(policy, mode, budget, toolsets, hidden, clusters);
+    let (mode, items) = build(policy, mode, budget, toolsets, hidden, clusters, release);
     let (names, json) = joined(items);
     let listing = Arc::new(Listing { id: cache.len(), mode, key: key.clone(), names, json, typed: OnceLock::new() });
     cache.push((key, listing.clone()));
@@ -186,7 +196,7 @@ pub fn session_tools(
     toolsets: bool,
     clusters: &[String],
 ) -> (Mode, Vec<Tool>) {
-    let l = listing(policy, mode, budget, toolsets, clusters);
+    let l = listing(policy, mode, budget, toolsets, clusters, None);
     (l.mode, l.tools())
 }
 
@@ -235,8 +245,24 @@ fn build<'a>(
     toolsets: bool,
     hidden: &'a BTreeSet<&'static str>,
     clusters: &'a [String],
+    release: Option<Release>,
 ) -> (Mode, Box<dyn Iterator<Item = Item> + 'a>) {
-    let visible = move || policy.visible_tools().filter(move |d| !hidden.contains(d.name));
+    // A known release lists its own tools (older-only ones too), each as that release has it.
+    let of_release: Vec<&'static ToolDef> = release.map(releases::tools_of).unwrap_or_default();
+    let of_release = Arc::new(of_release);
+    let visible = move || -> Box<dyn Iterator<Item = &'static ToolDef> + 'a> {
+        match release {
+            None => Box::new(policy.visible_tools().filter(move |d| !hidden.contains(d.name))),
+            Some(_) => {
+                let tools = of_release.clone();
+                Box::new(
+                    (0..tools.len())
+                        .map(move |i| tools[i])
+                        .filter(move |d| policy.check(d).is_ok() && !hidden.contains(d.name)),
+                )
+            }
+        }
+    };
     let mut extra = Vec::new();
     if toolsets {
         extra.push(item(&toolsets_tool()));
@@ -258,7 +284,10 @@ fn build<'a>(
             }
             let mut items = [discovery(), extra].concat();
             for name in CORE {
-                let Some(def) = registry::find(name).filter(|d| policy.check(d).is_ok() && !hidden.contains(d.name))
+                let Some(def) = registry::find(name)
+                    .filter(|d| release.is_none_or(|r| releases::has(d, r)))
+                    .map(|d| release.map_or(d, |r| releases::as_in(d, r)))
+                    .filter(|d| policy.check(d).is_ok() && !hidden.contains(d.name))
                 else {
                     continue;
                 };
@@ -307,9 +336,18 @@ mod tests {
     }
 
     #[test]
+    fn a_known_release_lists_its_own_tools() {
+        let eight = Release::named("8").unwrap();
+        let l = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[], Some(eight));
+        assert_eq!(l.len(), releases::tools_of(eight).len());
+        assert!(!l.contains("qemu_vm_dbus_vmstate"));
+        assert!(l.json().contains("\"notification-policy\""));
+    }
+
+    #[test]
     fn a_profile_is_built_once_and_shared() {
-        let a = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[]);
-        let b = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[]);
+        let a = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[], None);
+        let b = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[], None);
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(a.len(), policy(Tier::Full).visible_tools().count());
     }

@@ -35,7 +35,10 @@ pub(super) fn search(
         Ok(s) => s,
         Err(e) => return result::error(format!("pve_search: {e}")),
     };
-    let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c);
+    // Once the clusters' release is known, only what it has (the index is the primary schema's).
+    let release = clusters.listed_release();
+    let in_release = |t: &ToolDef| release.is_none_or(|r| crate::tools::releases::has(t, r));
+    let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c) && in_release(t);
     let hits = discovery::search_products(&query, limit, |t| visible(t) && in_category(t));
     let tools: Vec<Value> = hits
         .iter()
@@ -124,7 +127,12 @@ pub(super) fn describe(
             let of = |p| registry::find_for(p, &name);
             Product::ALL.iter().copied().filter_map(of).find(|d| !matches!(check(d), Err(Refusal::Product { .. })))
         };
-        let found = registry::find(&name).or_else(other);
+        // As the clusters' release has it, once known: its parameters, or not there at all.
+        let release = clusters.listed_release();
+        let found = registry::find(&name)
+            .filter(|d| release.is_none_or(|r| crate::tools::releases::has(d, r)))
+            .map(|d| release.map_or(d, |r| crate::tools::releases::as_in(d, r)))
+            .or_else(other);
         if let Some(Err(refusal)) = found.map(check) {
             let reason = match refusal {
                 Refusal::Tier { needs, has, .. } => {

@@ -32,7 +32,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
-use self::instructions::{clusters_note, instructions};
+use self::instructions::{clusters_note, instructions, releases_note};
 use super::apps;
 use super::hooks::{APPROVE_TOOL, AppApprovals, PendingConfirmations};
 use super::resources;
@@ -46,6 +46,7 @@ use crate::mcp::catalog::{self, Detail, Listing};
 use crate::mcp::stdio;
 use crate::policy::Policy;
 use crate::tools::registry::{self, ToolDef};
+use crate::tools::releases::{self, Release};
 
 /// How tools are offered, and what seals the state handed to clients (from the configuration).
 /// Values, not process-wide settings: two servers of one process may be given different ones.
@@ -141,6 +142,8 @@ struct Session {
     policy: Policy,
     /// Shared with every session of the same profile.
     listing: Arc<Listing>,
+    /// The PVE release the listing shows (`None`: the primary schema's, while not known).
+    release: Option<Release>,
     instructions: String,
 }
 
@@ -192,7 +195,11 @@ impl PveServer {
 impl SessionState {
     fn new(shared: &Shared) -> Arc<SessionState> {
         Arc::new(SessionState {
-            session: RwLock::new(Session::new(shared.clusters.ceiling().clone(), &shared.options)),
+            session: RwLock::new(Session::new(
+                shared.clusters.ceiling().clone(),
+                &shared.options,
+                shared.clusters.listed_release(),
+            )),
             pending: PendingConfirmations(shared.options.sealer.clone()),
             approvals: AppApprovals::default(),
         })
@@ -200,11 +207,12 @@ impl SessionState {
 }
 
 impl Session {
-    fn new(policy: Policy, options: &ServerOptions) -> Session {
-        let listing = catalog::listing(&policy, options.mode, options.budget, options.toolsets, &options.cluster_names);
+    fn new(policy: Policy, options: &ServerOptions, release: Option<Release>) -> Session {
+        let o = options;
+        let listing = catalog::listing(&policy, o.mode, o.budget, o.toolsets, &o.cluster_names, release);
         let listing = with_confirm_view(listing, options);
         let instructions = instructions(&policy, listing.mode, listing.len());
-        Session { policy, listing, instructions }
+        Session { policy, listing, release, instructions }
     }
 }
 
@@ -263,16 +271,17 @@ impl ServerHandler for PveServer {
     fn get_info(&self) -> ServerConfig {
         let caps =
             ServerCapabilities::builder().enable_prompts().enable_resources().enable_tools().enable_completions();
-        let mut caps = if self.shared.options.toolsets || self.shared.options.hide_unpermitted {
-            caps.enable_tool_list_changed().enable_tasks().build()
-        } else {
-            caps.enable_tasks().build()
-        };
+        // The listing changes with toolsets, with permissions, and when a cluster's release is learned.
+        let mut caps = caps.enable_tool_list_changed().enable_tasks().build();
         // The MCP Apps confirmation view is a resource.
         caps.resources = Some(Default::default());
         ServerConfig::new(caps)
             .with_server_info(Implementation::new("pve-mcp", env!("CARGO_PKG_VERSION")).with_title("Proxmox VE"))
-            .with_instructions(self.session().instructions.clone() + &clusters_note(&self.shared.clusters))
+            .with_instructions(
+                self.session().instructions.clone()
+                    + &clusters_note(&self.shared.clusters)
+                    + &releases_note(&self.shared.clusters),
+            )
     }
 
     async fn get_task(
@@ -311,10 +320,20 @@ impl ServerHandler for PveServer {
             let hidden = self.hidden().await;
             let o = &self.shared.options;
             let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
-            let listing =
-                catalog::listing_without(&session.policy, o.mode, o.budget, o.toolsets, &hidden, &o.cluster_names);
+            let release = self.shared.clusters.listed_release();
+            let listing = catalog::listing_without(
+                &session.policy,
+                o.mode,
+                o.budget,
+                o.toolsets,
+                &hidden,
+                &o.cluster_names,
+                release,
+            );
             session.listing = with_confirm_view(listing, o);
+            session.release = release;
         }
+        self.follow_release();
         let listing = self.session().listing.clone();
         if self.shared.serialized_listing {
             return Ok(stdio::listing_placeholder(&listing));
@@ -405,7 +424,11 @@ impl ServerHandler for PveServer {
             return Some(apps::approve_tool());
         }
         let visible = self.visible();
-        if let Some(def) = registry::find(name).filter(|d| visible(d)) {
+        let release = self.session().release;
+        let def = registry::find(name)
+            .filter(|d| release.is_none_or(|r| releases::has(d, r)))
+            .map(|d| release.map_or(d, |r| releases::as_in(d, r)));
+        if let Some(def) = def.filter(|d| visible(d)) {
             return Some(catalog::mcp_tool(def, Detail::Compact, &self.shared.options.cluster_names));
         }
         if !self.session().listing.contains(name) {
@@ -430,6 +453,31 @@ impl ServerHandler for PveServer {
             .get::<http::request::Parts>()
             .and_then(|p| p.extensions.get::<super::slot::CallSlot>())
             .cloned();
-        self.dispatch(request, context).await
+        let peer = context.peer.clone();
+        let answer = self.dispatch(request, context).await;
+        // The call may have taught the server its cluster's release: a listing that changed says so.
+        if self.follow_release() {
+            let _ = peer.notify_tool_list_changed().await;
+        }
+        answer
+    }
+}
+
+impl PveServer {
+    /// Lists what the clusters' releases have, once they are known (or changed): true when the
+    /// listing changed.
+    fn follow_release(&self) -> bool {
+        let release = self.shared.clusters.listed_release();
+        if self.session().release == release {
+            return false;
+        }
+        let o = &self.shared.options;
+        let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
+        let listing = catalog::listing(&session.policy, o.mode, o.budget, o.toolsets, &o.cluster_names, release);
+        let listing = with_confirm_view(listing, o);
+        let changed = listing.json() != session.listing.json();
+        session.listing = listing;
+        session.release = release;
+        changed
     }
 }

@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn a_marked_listing_is_written_as_rmcp_would_write_the_tools() {
         let policy = Policy::new(Tier::Full, Category::ALL.iter().copied().collect(), false);
-        let listing = catalog::listing(&policy, ToolMode::Direct, 4000, false, &[]);
+        let listing = catalog::listing(&policy, ToolMode::Direct, 4000, false, &[], None);
         let spliced = bytes(encode(answer(listing_placeholder(&listing))).unwrap());
         let typed = bytes(encode(answer(ListToolsResult::with_all_items(listing.tools()))).unwrap());
         assert_eq!(String::from_utf8(spliced).unwrap(), String::from_utf8(typed).unwrap());

@@ -54,8 +54,8 @@ pub struct PveClient {
     identity: Arc<str>,
     /// The product at the other end (its ticket cookie).
     product: Product,
-    /// Whether this PVE's release was checked against the schema's (once per cluster: clones share it).
-    release_checked: Arc<std::sync::atomic::AtomicBool>,
+    /// What release this PVE runs, as far as known (clones share it).
+    release: Arc<crate::pve::release::ReleaseState>,
 }
 
 /// The HTTP client, built on first use: it loads the system's trusted certificates (a few
@@ -191,13 +191,13 @@ impl PveClient {
             },
             tls_hint,
             product: config.product,
-            release_checked: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            release: Arc::new(crate::pve::release::ReleaseState::new(config.release.clone())),
         })
     }
 
-    /// True the first time it is asked, for this PVE (and its clones): the release check's latch.
-    pub fn first_release_check(&self) -> bool {
-        !self.release_checked.swap(true, std::sync::atomic::Ordering::SeqCst)
+    /// What release this PVE runs, as far as known.
+    pub fn release(&self) -> &crate::pve::release::ReleaseState {
+        &self.release
     }
 
     /// Who pve-mcp logs in as: the API token id or the user.
@@ -227,6 +227,10 @@ impl PveClient {
             Url::parse(&url_text).map_err(|e| PveError::Transport { url: url_text.clone(), detail: e.to_string() })?;
         let ticket = self.ticket(None).await?;
         let first = self.send_retrying(req, &url, &url_text, ticket.as_deref()).await;
+        if let Err(PveError::Connect { .. } | PveError::Timeout { .. } | PveError::Transport { .. }) = &first {
+            // The cluster went away (restarted, maybe upgraded): its release is read again.
+            self.release.doubt();
+        }
         match (first, ticket) {
             // The ticket was revoked or expired early: log in again, once, and repeat the request.
             (Err(PveError::Api { status: 401, .. }), Some(stale)) => {

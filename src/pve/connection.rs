@@ -22,6 +22,9 @@ pub struct Connection {
     /// `PVE_TLS_FINGERPRINT`: the SHA-256 of the one certificate to trust, if pinned.
     pub tls_fingerprint: Option<[u8; 32]>,
     pub request_timeout: Duration,
+    /// `PVE_RELEASE` (or a cluster's `release`): the PVE release it runs, pinned instead of read
+    /// from its `/version`.
+    pub release: Option<String>,
 }
 
 /// How pve-mcp authenticates to PVE. Exactly one is configured.

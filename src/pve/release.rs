@@ -1,5 +1,17 @@
-//! On first use of each cluster, the server reads its `/version`; when its major.minor differs from the
-//! release the tools were generated from, it logs one warning naming both and how to regenerate.
+//! What PVE release each cluster runs: pinned by `PVE_RELEASE` (or a cluster's `release` key), or
+//! learned from its `/version` in the background on first use, and learned again when it may have
+//! changed (the cluster was upgraded under a running server).
+//!
+//! Learning never blocks: a call made before the answer is served as the release is known so far
+//! (none: the primary schema's). It is read again, in the background, on the first call after
+//! any of: a connection to the cluster failed (it went away: restarted, upgraded), a call was
+//! refused because the known release lacks what it names (it may be newer now), or the last read
+//! is [`REREAD_AFTER`] old. Which vendored schema a release is served as is decided above this
+//! module ([`crate::tools::releases`]).
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -7,42 +19,134 @@ use crate::pve::request::HttpMethod;
 use crate::pve::request::PveRequest;
 use crate::pve::wire::Pve;
 
-/// Checks the cluster's version against `schema` (the release the tools were generated from) once
-/// per cluster (per client and its clones), in the background; never fails a call. `cluster` names
-/// it in the warning when several are configured.
-pub fn check_once(client: &Pve, schema: &'static str, cluster: Option<&str>) {
-    if !client.first_release_check() {
+/// How old a learned release may get before the next call reads `/version` again.
+pub const REREAD_AFTER: Duration = Duration::from_secs(600);
+
+/// A cluster's release as far as it is known: the text (`8.4`, `9.2.1`) and whether it was pinned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Running {
+    pub version: String,
+    pub pinned: bool,
+}
+
+/// One cluster's release knowledge, shared by every clone of its client.
+#[derive(Debug)]
+pub struct ReleaseState {
+    pinned: Option<String>,
+    learned: Mutex<Option<(String, Instant)>>,
+    /// A `/version` read is under way (or, for a stub, never to be made).
+    reading: AtomicBool,
+    /// Read again on the next call.
+    stale: AtomicBool,
+    /// Bumped whenever the known release changes (listings compare it).
+    generation: AtomicU64,
+}
+
+impl ReleaseState {
+    /// The state of a cluster: `pinned` (`PVE_RELEASE`) is never read from the cluster.
+    pub fn new(pinned: Option<String>) -> ReleaseState {
+        ReleaseState {
+            pinned,
+            learned: Mutex::new(None),
+            reading: AtomicBool::new(false),
+            stale: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// A state that never reads `/version` (for stubs of the wire): what it says is set by hand.
+    pub fn never_read() -> ReleaseState {
+        let s = ReleaseState::new(None);
+        s.reading.store(true, Ordering::SeqCst);
+        s
+    }
+
+    /// The release as known now: the pinned one, else the learned one.
+    pub fn running(&self) -> Option<Running> {
+        if let Some(v) = &self.pinned {
+            return Some(Running { version: v.clone(), pinned: true });
+        }
+        let learned = self.learned.lock().unwrap_or_else(|e| e.into_inner());
+        learned.as_ref().map(|(v, _)| Running { version: v.clone(), pinned: false })
+    }
+
+    /// Changes whenever [`Self::running`] does.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Records what the cluster said it runs; true if that changed what is known.
+    pub fn learned(&self, version: &str) -> bool {
+        let mut learned = self.learned.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = learned.as_ref().is_none_or(|(v, _)| v != version);
+        *learned = Some((version.to_owned(), Instant::now()));
+        if changed {
+            self.generation.fetch_add(1, Ordering::SeqCst);
+        }
+        changed
+    }
+
+    /// The release may have changed (a connection failed, or the known release lacked what a call
+    /// named): read it again on the next call.
+    pub fn doubt(&self) {
+        self.stale.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the next call should start a read, taking the latch when so.
+    fn take_read(&self) -> bool {
+        if self.pinned.is_some() {
+            return false;
+        }
+        let due = {
+            let learned = self.learned.lock().unwrap_or_else(|e| e.into_inner());
+            match learned.as_ref() {
+                None => true,
+                Some((_, at)) => self.stale.load(Ordering::SeqCst) || at.elapsed() >= REREAD_AFTER,
+            }
+        };
+        due && !self.reading.swap(true, Ordering::SeqCst)
+    }
+
+    fn read_done(&self) {
+        self.reading.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Starts a background read of the cluster's `/version` when one is due (never blocks, never fails
+/// a call). `cluster` names it in the log when several are configured; `serving` says which
+/// schema a release is served as, for the log line.
+pub fn learn(client: &Pve, cluster: Option<&str>, serving: fn(&str) -> String) {
+    if !client.release().take_read() {
         return;
     }
     let client = client.clone();
     let label = cluster.map(|c| format!("cluster `{c}`: ")).unwrap_or_default();
+    client.release().stale.store(false, Ordering::SeqCst);
     tokio::spawn(async move {
         match client.send(&PveRequest::new(HttpMethod::Get, "/version".into())).await {
-            Ok(data) => {
-                if let Some(message) = mismatch(&data, schema) {
-                    tracing::warn!("{label}{message}");
+            Ok(data) => match running_of(&data) {
+                Some(version) => {
+                    if client.release().learned(&version) {
+                        tracing::info!("{label}runs Proxmox VE {version}: {}", serving(&version));
+                    }
                 }
+                None => tracing::debug!("{label}`/version` names no release"),
+            },
+            Err(e) => {
+                client.release().doubt();
+                tracing::debug!(error = %e, "{label}could not read the cluster's version");
             }
-            Err(e) => tracing::debug!(error = %e, "{label}could not read the cluster's version"),
         }
+        client.release().read_done();
     });
 }
 
-/// The warning, if the cluster's release differs from the schema's.
-pub fn mismatch(version: &Value, schema: &str) -> Option<String> {
-    let running =
+/// The release `/version` names: its `release` (`8.4`), else its `version` (`8.4.1`).
+pub fn running_of(version: &Value) -> Option<String> {
+    let text =
         version.get("release").and_then(Value::as_str).or_else(|| version.get("version").and_then(Value::as_str))?;
-    let schema_parts: Vec<&str> = schema.split('.').take(2).collect();
-    if schema == "unknown" || schema_parts.is_empty() {
-        return None;
-    }
-    let running_parts: Vec<&str> = running.split('.').take(schema_parts.len()).collect();
-    (running_parts != schema_parts).then(|| {
-        format!(
-            "the cluster runs Proxmox VE {running}, but these tools were generated from the PVE {schema} schema: \
-             endpoints may differ. Regenerate: `pve-codegen import https://<node>:8006` then rebuild (docs/REGENERATING.md)"
-        )
-    })
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 #[cfg(test)]
@@ -51,19 +155,45 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn same_major_minor_is_quiet() {
-        assert!(mismatch(&json!({"version": "9.2.3", "release": "9.2"}), "9.2").is_none());
+    fn the_release_field_is_preferred_to_the_version() {
+        assert_eq!(running_of(&json!({"version": "8.4.1", "release": "8.4"})).as_deref(), Some("8.4"));
+        assert_eq!(running_of(&json!({"version": "9.2.3"})).as_deref(), Some("9.2.3"));
+        assert_eq!(running_of(&json!({"repoid": "abc"})), None);
     }
 
     #[test]
-    fn another_release_is_named_with_both_versions() {
-        let m = mismatch(&json!({"version": "8.4.1", "release": "8.4"}), "9.2").unwrap();
-        assert!(m.contains("8.4") && m.contains("9.2") && m.contains("pve-codegen import"), "{m}");
+    fn a_pinned_release_is_never_read() {
+        let s = ReleaseState::new(Some("8.4".into()));
+        assert_eq!(s.running(), Some(Running { version: "8.4".into(), pinned: true }));
+        assert!(!s.take_read());
     }
 
     #[test]
-    fn a_major_only_schema_compares_majors() {
-        assert!(mismatch(&json!({"version": "8.4.1"}), "8").is_none());
-        assert!(mismatch(&json!({"version": "7.4.1"}), "8").is_some());
+    fn an_unknown_release_is_read_once_at_a_time() {
+        let s = ReleaseState::new(None);
+        assert!(s.take_read());
+        assert!(!s.take_read());
+        s.read_done();
+        assert!(s.take_read());
+    }
+
+    #[test]
+    fn a_learned_release_is_read_again_only_when_doubted() {
+        let s = ReleaseState::new(None);
+        assert!(s.learned("8.4"));
+        assert!(!s.take_read());
+        s.doubt();
+        assert!(s.take_read());
+    }
+
+    #[test]
+    fn the_generation_changes_with_the_release_only() {
+        let s = ReleaseState::new(None);
+        s.learned("8.4");
+        let g = s.generation();
+        assert!(!s.learned("8.4"));
+        assert_eq!(s.generation(), g);
+        assert!(s.learned("9.2"));
+        assert_ne!(s.generation(), g);
     }
 }

@@ -20,8 +20,8 @@ pub trait Wire: Send + Sync + fmt::Debug {
     fn identity(&self) -> &str;
     /// Whether the login is an API token (else a user with a ticket).
     fn uses_token(&self) -> bool;
-    /// True the first time it is asked for this cluster: the release check's latch.
-    fn first_release_check(&self) -> bool;
+    /// What release the cluster runs, as far as known.
+    fn release(&self) -> &crate::pve::release::ReleaseState;
     /// The product at the other end: which tool table its calls run from.
     fn product(&self) -> Product {
         Product::Pve
@@ -44,8 +44,8 @@ impl Wire for PveClient {
         PveClient::uses_token(self)
     }
 
-    fn first_release_check(&self) -> bool {
-        PveClient::first_release_check(self)
+    fn release(&self) -> &crate::pve::release::ReleaseState {
+        PveClient::release(self)
     }
 
     fn product(&self) -> Product {

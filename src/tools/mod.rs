@@ -1,8 +1,9 @@
 //! Stage 2, the tools. Owns the generated table of every tool ([`generated`], [`registry`]; Backup
 //! Server's apart in [`generated_pbs`], not yet served), the
 //! reading and checking of a tool's arguments into its typed request ([`arguments`]), and
-//! discovery search over the table ([`discovery`]); the server's own tools' arguments, typed, with
-//! the schemas derived from them ([`params`]).
+//! discovery search over the table ([`discovery`]); which PVE release has each tool, parameter
+//! and enum value, and a tool's listing in each ([`releases`]); the server's own tools'
+//! arguments, typed, with the schemas derived from them ([`params`]).
 //!
 //! Decides nothing about who may call what (that is [`crate::policy`]) and sends nothing.
 
@@ -14,3 +15,4 @@ pub mod generated_pbs;
 pub mod params;
 pub mod references;
 pub mod registry;
+pub mod releases;

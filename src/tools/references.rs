@@ -69,7 +69,8 @@ pub struct ToolReferences {
 
 /// What a tool's arguments name; `None` when they name no guest or node.
 pub fn of(tool: &str) -> Option<&'static ToolReferences> {
-    REFERENCES.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &REFERENCES[i])
+    let find = |table: &'static [ToolReferences]| table.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &table[i]);
+    find(REFERENCES).or_else(|| find(crate::tools::generated::older::REFERENCES))
 }
 
 #[cfg(test)]

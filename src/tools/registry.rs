@@ -117,7 +117,7 @@ pub struct ToolDef {
     pub build: fn(&mut Arguments) -> Result<PveRequest, ArgErrors>,
 }
 
-/// Every tool, sorted by name.
+/// Every tool of the primary schema, sorted by name.
 pub fn all() -> &'static [ToolDef] {
     &TOOLS
 }
@@ -126,7 +126,14 @@ pub fn all() -> &'static [ToolDef] {
 pub fn find(name: &str) -> Option<&'static ToolDef> {
     #[cfg(test)]
     tests::count_lookup();
-    TOOLS.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &TOOLS[i])
+    let find = |table: &'static [ToolDef]| table.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &table[i]);
+    find(&TOOLS).or_else(|| find(&crate::tools::generated::older::TOOLS))
+}
+
+/// The tools only older PVE releases have (their endpoints were dropped since), sorted by name:
+/// listed only for a cluster that runs such a release ([`crate::tools::releases`]).
+pub fn older() -> &'static [ToolDef] {
+    &crate::tools::generated::older::TOOLS
 }
 
 /// The tools of a product's table (PVE's is [`all`]).

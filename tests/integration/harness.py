@@ -343,11 +343,31 @@ class ToolsDoc:
     categories: list[str]
 
 
+RELEASES_RE = re.compile(r'^One binary serves every vendored PVE release \(([^)]+)\)')
+
+
+def in_newest(line: str, newest: str | None) -> bool:
+    """Whether a tool row's "since / until" cell (after the gate's) says the newest release has it:
+    empty or `9.1 –`, not `– 8.x` or a list without the newest."""
+    cells = [c.strip() for c in line.strip().strip('|').split(' | ')]
+    if newest is None or len(cells) < 6:
+        return True
+    span = cells[4]
+    if ',' in span:
+        return span.split(',')[-1].strip() == newest
+    return not re.search(r'–\s*\S', span)
+
+
 def tools_doc() -> ToolsDoc:
-    """docs/TOOLS.md read back: its tool rows (with their section as category) and the Left out table."""
+    """docs/TOOLS.md read back: the tool rows of the primary schema (with their section as category;
+    the tools only older releases have are left out) and the Left out table."""
     rows, left_out, categories = [], [], []
     section = None
+    newest = None
     for line in TOOLS_DOC.read_text().splitlines():
+        releases = RELEASES_RE.match(line)
+        if releases:
+            newest = releases.group(1).split(',')[-1].strip()
         heading = SECTION_RE.match(line)
         if heading:
             section = heading.group(1)
@@ -360,7 +380,7 @@ def tools_doc() -> ToolsDoc:
                 left_out.append((found.group(1), found.group(2)))
             continue
         found = ROW_RE.match(line)
-        if found and section in categories:
+        if found and section in categories and in_newest(line, newest):
             rows.append(DocRow(category=section, name=found.group(1), method=found.group(2), path=found.group(3),
                                tier=found.group(4), gate=found.group(5).strip()))
     return ToolsDoc(rows=rows, left_out=left_out, categories=categories)

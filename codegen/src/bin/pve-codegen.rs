@@ -19,6 +19,9 @@ USAGE:
       error the old files are left untouched. The NOTICE is rewritten with origin, release,
       counts, SHA-256 and date, keeping its license text.
       --out FILE         schema to write                     [default: apidoc/apidoc.json]
+      --as-release       add (or replace) it as one of the other releases the binary serves:
+                         writes apidoc/releases/pve-<release>.json and no NOTICE (add its line to
+                         apidoc/NOTICE); needs the release (--release or the file name)
       --notice FILE      NOTICE to rewrite                   [default: NOTICE beside --out]
       --no-notice        do not write a NOTICE
       --release VERSION  the PVE release, e.g. 9.2           [default: from a file name like
@@ -79,6 +82,7 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
     let mut out = PathBuf::from("apidoc/apidoc.json");
     let mut notice: Option<PathBuf> = None;
     let mut no_notice = false;
+    let mut as_release = false;
     let mut release = None;
     let mut tls = TlsOptions::default();
     let mut it = args.iter();
@@ -94,6 +98,7 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
             "--out" => out = PathBuf::from(value("--out")?),
             "--notice" => notice = Some(PathBuf::from(value("--notice")?)),
             "--no-notice" => no_notice = true,
+            "--as-release" => as_release = true,
             "--release" => release = Some(value("--release")?),
             "--ca-file" => tls.ca_file = Some(PathBuf::from(value("--ca-file")?)),
             "--insecure" => tls.insecure = true,
@@ -105,6 +110,15 @@ fn import_cmd(args: &[String]) -> Result<(), Failure> {
     let Some(source) = source else {
         return Err(Failure::Usage("import: which SOURCE? (a node URL, apidoc.js or apidoc JSON file)".into()));
     };
+    if as_release {
+        let name = release.clone().or_else(|| import::release_from_file_name(std::path::Path::new(&source)));
+        let Some(name) = name else {
+            return Err(Failure::Usage("import --as-release: which release? pass --release, e.g. 8.4".into()));
+        };
+        out = PathBuf::from(format!("apidoc/releases/pve-{name}.json"));
+        release = Some(name);
+        no_notice = no_notice || notice.is_none();
+    }
     if tls.insecure {
         eprintln!("pve-codegen: --insecure: the node's TLS certificate is NOT verified; prefer --ca-file");
     }
@@ -158,8 +172,9 @@ fn docs_cmd(args: &[String]) -> Result<(), Failure> {
     }
     let schema = args.first().map(String::as_str).unwrap_or("apidoc/apidoc.json");
     let out = args.get(1).map(String::as_str).unwrap_or("docs/TOOLS.md");
-    let json = std::fs::read_to_string(schema).map_err(|e| failed(format!("failed to read {schema}: {e}")))?;
-    let g = pve_mcp_codegen::generate(&json).map_err(failed)?;
+    // The vendored `apidoc.json` is documented with the releases beside it, as the build makes it.
+    let g = pve_mcp_codegen::generate_file(std::path::Path::new(schema), pve_mcp_codegen::SearchCheck::Lenient)
+        .map_err(failed)?;
     // The other products' tools follow PVE's, from their schemas beside it (`pbs-4.json`).
     let apidoc_dir = std::path::Path::new(schema).parent().unwrap_or(std::path::Path::new("."));
     let markdown = pve_mcp_codegen::product::tools_markdown_all(&g.tools_markdown, apidoc_dir).map_err(failed)?;

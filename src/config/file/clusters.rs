@@ -40,6 +40,7 @@ pub(super) struct ClusterTable {
     #[serde(alias = "verify_ssl")]
     verify: Field,
     request_timeout: Field,
+    release: Field,
     tier: Field,
     categories: Field,
     node_allowlist: Field,
@@ -201,7 +202,8 @@ pub(super) fn add_with_access(
 }
 
 /// One cluster's connection, checked as the environment's is; errors name the cluster and key. The
-/// server's `verify_ssl` and `request_timeout` are the defaults of its `verify` and `request_timeout`.
+/// server's `verify_ssl`, `request_timeout` and `release` are the defaults of its `verify`, `request_timeout`
+/// and `release`.
 fn cluster_connection(
     src: &Source<'_>,
     name: &str,
@@ -222,6 +224,7 @@ fn cluster_connection(
         tls_fingerprint: text(&t.fingerprint),
         verify_ssl: text(&t.verify).or_else(|| defaults.verify_ssl.clone()),
         request_timeout: text(&t.request_timeout).or_else(|| defaults.request_timeout.clone()),
+        release: text(&t.release).or_else(|| defaults.release.clone()),
         ..Cli::default()
     };
     let product = match t.product.as_ref() {
@@ -252,6 +255,7 @@ fn cluster_connection(
             "fingerprint" => t.fingerprint.as_ref().map(|v| v.span()),
             "verify" => t.verify.as_ref().map(|v| v.span()),
             "request_timeout" => t.request_timeout.as_ref().map(|v| v.span()),
+            "release" => t.release.as_ref().map(|v| v.span()),
             _ => None,
         };
         let message = if key == "token_id" && e.message.starts_with("is not set") {

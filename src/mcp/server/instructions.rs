@@ -1,10 +1,12 @@
 //! What `initialize` tells the model: the session's tools and how to reach them, naming, tasks,
-//! confirmation, tiers and categories, and the clusters when several are configured.
+//! confirmation, tiers and categories, the clusters when several are configured, and the PVE release
+//! each is served as.
 
 use crate::call::cluster::Clusters;
 use crate::mcp::catalog::Mode;
 use crate::policy::Policy;
 use crate::tools::generated::Category;
+use crate::tools::releases::Release;
 
 /// The instructions of a session with this policy, listing mode and number of listed tools.
 pub(super) fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
@@ -57,5 +59,27 @@ pub(super) fn clusters_note(clusters: &Clusters) -> String {
         "\nClusters: {}. Every tool takes `cluster`, the cluster to call{}; results name it.",
         each.join(", "),
         if each.len() > 1 { " (required)" } else { "" }
+    )
+}
+
+/// The instructions' word on PVE releases: which release each cluster is served as, or that it is not
+/// known yet (then the tools are the newest vendored release's until it is).
+pub(super) fn releases_note(clusters: &Clusters) -> String {
+    let primary = Release::primary().label();
+    let each: Vec<String> = clusters
+        .iter()
+        .zip(clusters.releases())
+        .map(|(b, r)| {
+            let name = b.cluster.as_deref().map(|n| format!("`{n}` ")).unwrap_or_default();
+            match (b.client.release().running(), r) {
+                (Some(running), Some(r)) => format!("{name}runs PVE {} (served as PVE {})", running.version, r.label()),
+                _ => format!("{name}not known yet (served as PVE {primary}, the newest, until its /version is read)"),
+            }
+        })
+        .collect();
+    format!(
+        "\nPVE release: {}. Tools, parameters and values the cluster's release lacks are not listed, and a call \
+         naming one is refused before anything is sent.",
+        each.join("; ")
     )
 }

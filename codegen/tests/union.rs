@@ -1,0 +1,157 @@
+//! The generator over several releases at once (`releases`): masks record which releases have each
+//! endpoint, parameter and enum value, only where they differ; requests accept the union; the
+//! primary schema's listing is untouched; older-only endpoints become tools of their own table.
+
+use std::path::PathBuf;
+
+use pve_mcp_codegen::releases::{self, Release};
+use pve_mcp_codegen::{SearchCheck, generate_for, generate_releases, model};
+
+/// A one-endpoint schema: `PUT /nodes/{node}/config` with these extra parameters.
+fn schema(params: &str, extra_endpoint: bool) -> String {
+    let extra = if extra_endpoint {
+        r#",{"path": "/nodes/{node}/old", "text": "old", "leaf": 1, "info": {"GET": {"name": "old", "method": "GET",
+            "description": "An old read.", "parameters": {"properties": {"node": {"type": "string", "format": "pve-node"}}},
+            "returns": {"type": "null"}}}}"#
+    } else {
+        ""
+    };
+    format!(
+        r#"[{{"path": "/nodes", "text": "nodes", "leaf": 0, "info": {{}}, "children": [
+        {{"path": "/nodes/{{node}}/config", "text": "config", "leaf": 1, "info": {{"PUT": {{"name": "set", "method": "PUT",
+            "description": "Set node options.", "parameters": {{"properties": {{
+              "node": {{"type": "string", "format": "pve-node", "description": "The node."}}{params}}}}},
+            "returns": {{"type": "null"}}}}}}}}{extra}]}}]"#
+    )
+}
+
+const OLD: &str = r#", "wol": {"type": "string", "optional": 1, "description": "Wake on LAN."},
+    "mode": {"type": "string", "optional": 1, "enum": ["a", "b"], "description": "Mode."}"#;
+const NEW: &str = r#", "mode": {"type": "string", "optional": 1, "enum": ["a", "c"], "description": "Mode."},
+    "zone": {"type": "string", "optional": 1, "description": "Zone."}"#;
+
+fn release(name: &str, json: &str) -> Release {
+    Release { name: name.into(), doc: model::parse(json).unwrap() }
+}
+
+fn union() -> releases::Union {
+    releases::union(&[release("8", &schema(OLD, true)), release("9.2", &schema(NEW, false))])
+}
+
+#[test]
+fn an_endpoint_in_every_release_has_no_exception() {
+    let u = union();
+    let p = &u.presence["PUT /nodes/{}/config"];
+    assert_eq!(p.mask, 0b11);
+    assert!(!p.params.contains_key("node"));
+}
+
+#[test]
+fn a_parameter_records_the_releases_that_have_it() {
+    let u = union();
+    let p = &u.presence["PUT /nodes/{}/config"];
+    assert_eq!(p.params.get("wol"), Some(&0b01));
+    assert_eq!(p.params.get("zone"), Some(&0b10));
+}
+
+#[test]
+fn an_enum_value_records_the_releases_that_have_it() {
+    let u = union();
+    let p = &u.presence["PUT /nodes/{}/config"];
+    assert_eq!(p.values.get(&("mode".into(), "b".into())), Some(&0b01));
+    assert_eq!(p.values.get(&("mode".into(), "c".into())), Some(&0b10));
+    assert!(!p.values.contains_key(&("mode".into(), "a".into())));
+}
+
+#[test]
+fn an_endpoint_only_older_releases_have_is_a_tool_of_its_own_table() {
+    let u = union();
+    let older = releases::older_only(&u, 1);
+    assert_eq!(older.iter().map(|e| e.id()).collect::<Vec<_>>(), ["GET /nodes/{node}/old"]);
+    assert_eq!(u.presence["GET /nodes/{}/old"].mask, 0b01);
+}
+
+#[test]
+fn the_request_accepts_every_releases_parameters_and_values() {
+    let u = union();
+    let accepts = releases::accepted(&u.by_release["PUT /nodes/{}/config"]);
+    let names: Vec<&str> = accepts.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["node", "mode", "wol", "zone"]);
+    assert_eq!(accepts.params[1].kind, model::Kind::Enum(vec!["a".into(), "c".into(), "b".into()]));
+}
+
+#[test]
+fn the_primary_listing_is_what_the_primary_alone_generates() {
+    let alone = generate_for(&schema(NEW, false), Some("9.2"), SearchCheck::Lenient).unwrap();
+    let both = generate_releases(
+        &schema(NEW, false),
+        Some("9.2"),
+        SearchCheck::Lenient,
+        vec![release("8", &schema(OLD, true))],
+    )
+    .unwrap();
+    let primary = |g: &pve_mcp_codegen::Generated, name: &str| {
+        let t = g.tools.iter().find(|t| t.name == name).unwrap();
+        (t.input_schema.clone(), t.compact_schema.clone(), t.signature.clone(), t.description.clone())
+    };
+    assert_eq!(primary(&alone, "node_config_update"), primary(&both, "node_config_update"));
+    assert!(both.code.contains("pub static RELEASES: &[&str] = &[\"8\", \"9.2\"]"), "{}", both.code);
+    assert!(syn::parse_file(&both.code).is_ok());
+}
+
+#[test]
+fn a_release_whose_parameters_differ_gets_its_own_listing() {
+    let g = generate_releases(
+        &schema(NEW, false),
+        Some("9.2"),
+        SearchCheck::Lenient,
+        vec![release("8", &schema(OLD, true))],
+    )
+    .unwrap();
+    let row = g.code.lines().skip_while(|l| !l.contains("RELEASE_FRAGMENTS")).collect::<Vec<_>>().join("\n");
+    assert!(
+        row.contains("param: \"wol\"") && row.contains("param: \"mode\"") && !row.contains("param: \"zone\""),
+        "{row}"
+    );
+}
+
+#[test]
+fn releases_sort_oldest_first_and_8_means_any_8_y() {
+    let r = releases::sorted(vec![release("9.1", "[]"), release("8", "[]"), release("7.4", "[]")]).unwrap();
+    assert_eq!(r.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["7.4", "8", "9.1"]);
+    assert!(releases::sorted(vec![release("9.1", "[]"), release("9.1", "[]")]).is_err());
+    assert!(releases::sorted(vec![release("latest", "[]")]).is_err());
+}
+
+#[test]
+fn docs_say_since_and_until() {
+    let u = union();
+    let ep = |id: &str| u.by_release[id][0].1.clone();
+    assert_eq!(releases::span(&u, &ep("GET /nodes/{}/old")), "– 8.x");
+    assert_eq!(releases::span(&u, &ep("PUT /nodes/{}/config")), "");
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The vendored releases: every primary tool keeps its listing, older-only names do not collide.
+#[test]
+fn the_vendored_releases_generate_with_the_primary_listing_unchanged() {
+    let schema = root().join("apidoc/apidoc.json");
+    let json = std::fs::read_to_string(&schema).unwrap();
+    let alone = generate_for(&json, Some("9.2"), SearchCheck::Strict).unwrap();
+    let older = pve_mcp_codegen::vendored_releases(&schema).unwrap();
+    assert_eq!(older.len(), 4);
+    let all = generate_releases(&json, Some("9.2"), SearchCheck::Strict, older).unwrap();
+    for t in &alone.tools {
+        let u = all.tools.iter().find(|u| u.name == t.name).unwrap();
+        assert_eq!(
+            (&t.input_schema, &t.compact_schema, &t.signature),
+            (&u.input_schema, &u.compact_schema, &u.signature)
+        );
+    }
+    // The endpoints 6.4, 7.4 and 8.x have and 9.2 dropped, each a tool of its own.
+    assert_eq!(all.tools.len() - alone.tools.len(), 18);
+    assert!(all.code.contains("pub static RELEASES: &[&str] = &[\"6.4\", \"7.4\", \"8\", \"9.1\", \"9.2\"]"));
+}
