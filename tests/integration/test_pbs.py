@@ -1,0 +1,217 @@
+"""A Proxmox Backup Server beside the PVE, through the official MCP client: one pve-mcp with fakepve and the
+fake PBS (tests/fakes/), configured by PBS_URL and its token (the clusters `pve` and `pbs`).
+
+The operator's questions of issue 28: which backups of VM 100 exist on a datastore, verify one and report
+the task's real end (OK, or the failure PBS logged), prune behind its gate (refused without confirmation
+with nothing sent, then confirmed), how full the datastores are; the access tier holds for PBS tools; with
+only PVE configured no `pbs_` tool is listed. Then the same questions in discovery mode (pve_search,
+pve_call) and code mode (pve.call).
+
+Tools are found by `_meta` (method and path) among the `pbs_` tools, never written by name here, except
+what docs/TOOLS.md's Backup Server part says.
+"""
+
+import json
+
+import pytest
+
+import harness
+from harness import error_text, texts
+
+pytestmark = pytest.mark.anyio
+
+SNAPSHOTS = '/admin/datastore/{store}/snapshots'
+VERIFY = '/admin/datastore/{store}/verify'
+PRUNE = '/admin/datastore/{store}/prune'
+USAGE = '/status/datastore-usage'
+PBS_PREFIX = 'pbs_'
+API = '/api2/json'
+
+
+def both(pve_env, pbs_env, tier='full', **extra):
+    """The settings of one server with the PVE of pve_env and the Backup Server of pbs_env (its token, CA)."""
+    return pve_env.server_env(tier=tier, PBS_URL=pbs_env.url, PBS_TOKEN_ID=pbs_env.token_id,
+                              PBS_TOKEN_SECRET=pbs_env.token_secret, PBS_CA_FILE=pbs_env.ca_file, **extra)
+
+
+def pbs_tool(tools, method, path):
+    """The `pbs_` tool whose `_meta` says it calls `method path` on the Backup Server."""
+    found = [t for t in tools if t.name.startswith(PBS_PREFIX) and harness.endpoint(t) == (method, path)]
+    assert len(found) == 1, '{0} pbs_ tools claim {1} {2}'.format(len(found), method, path)
+    return found[0]
+
+
+def pbs_name(method, path):
+    """The tool name docs/TOOLS.md's Backup Server part gives `method path`."""
+    found = [r.name for r in harness.pbs_tools_doc().rows if (r.method, r.path) == (method, path)]
+    assert len(found) == 1, 'docs/TOOLS.md has {0} PBS rows for {1} {2}'.format(len(found), method, path)
+    return found[0]
+
+
+async def call_pbs(srv, method, path, **arguments):
+    return await srv.call_name(pbs_tool(srv.tools, method, path).name, arguments)
+
+
+def pbs_data(result):
+    """The data of a successful PBS call, which names its cluster: `pbs`."""
+    assert not result.is_error, 'the call failed: {0}'.format(texts(result))
+    structured = result.structured_content
+    assert structured.get('cluster') == 'pbs', structured
+    assert json.loads(result.content[0].text) == structured, 'the text copy is the structured content'
+    return structured['data']
+
+
+def pbs_task(result):
+    """The report of a waited-for PBS task that ended well (cluster `pbs`)."""
+    assert not result.is_error, 'the call failed: {0}'.format(texts(result))
+    structured = result.structured_content
+    assert set(structured) == {'task', 'cluster'} and structured['cluster'] == 'pbs', structured
+    task = structured['task']
+    assert set(task) == harness.TASK_KEYS, sorted(task)
+    assert task['status'] == 'stopped', task
+    return task
+
+
+def sent_since(pbs_env, before):
+    return pbs_env.requests_since(before)
+
+
+def corrupt_newest(pbs_env, store='store1', group='vm/100'):
+    """Mark the newest snapshot of `group` corrupt (a verify of it fails); its backup time."""
+    snap = pbs_env.fake.snapshots(store, group)[-1]
+    snap.corrupt = True
+    return snap.backup_time
+
+
+# ------------------------------------------------------------------ what is listed
+
+async def test_only_pve_configured_lists_no_pbs_tool(pve_env, start_server):
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        assert [t.name for t in srv.tools if t.name.startswith(PBS_PREFIX)] == []
+
+
+async def test_pve_and_pbs_list_the_pbs_tools_of_docs_tools_md(pve_env, pbs_env, start_server):
+    doc = {(r.method, r.path): r.name for r in harness.pbs_tools_doc().rows}
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        listed = {harness.endpoint(t): t.name for t in srv.tools if t.name.startswith(PBS_PREFIX)}
+    assert listed == doc
+
+
+# ------------------------------------------------------------------ direct mode
+
+async def test_lists_the_backups_of_vm_100_on_a_datastore(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        data = pbs_data(await call_pbs(srv, 'GET', SNAPSHOTS, store='store1', **{'backup-type': 'vm',
+                                                                                  'backup-id': '100'}))
+    expected = [s.backup_time for s in pbs_env.fake.snapshots('store1', 'vm/100')]
+    assert sorted(s['backup-time'] for s in data) == expected
+    assert {(s['backup-type'], s['backup-id']) for s in data} == {('vm', '100')}
+    assert [(s.get('verification') or {}).get('state') for s in sorted(data, key=lambda s: s['backup-time'])] == \
+        ['ok', 'ok', None]
+
+
+async def test_backups_call_goes_to_the_pbs_and_nothing_to_pve(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        pve_before, pbs_before = pve_env.request_count(), pbs_env.request_count()
+        pbs_data(await call_pbs(srv, 'GET', SNAPSHOTS, store='store1'))
+        assert pve_env.requests_since(pve_before) == []
+        assert [(m, p) for m, p, _ in sent_since(pbs_env, pbs_before)] == \
+            [('GET', API + '/admin/datastore/store1/snapshots')]
+
+
+async def test_verifying_one_snapshot_reports_the_task_ok(pve_env, pbs_env, start_server):
+    newest = pbs_env.fake.snapshots('store1', 'vm/100')[-1]
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        task = pbs_task(await call_pbs(srv, 'POST', VERIFY, store='store1', **{
+            'backup-type': 'vm', 'backup-id': '100', 'backup-time': newest.backup_time}))
+    assert task['exitstatus'] == 'OK'
+    assert task['type'] == 'verify_snapshot' and task['node'] == 'pbs'
+    assert task['upid'] in pbs_env.fake.tasks
+    assert task['log_tail'][-1].endswith(': TASK OK')  # PBS's log lines carry their time
+    assert newest.verification['state'] == 'ok'
+
+
+async def test_a_failing_verify_reports_the_error_pbs_logged(pve_env, pbs_env, start_server):
+    backup_time = corrupt_newest(pbs_env)
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        text = error_text(await call_pbs(srv, 'POST', VERIFY, store='store1', **{
+            'backup-type': 'vm', 'backup-id': '100', 'backup-time': backup_time}))
+    assert 'verification failed - please check the log for details' in text
+    assert 'UPID:pbs:' in text
+    assert pbs_env.fake.snapshots('store1', 'vm/100')[-1].verification['state'] == 'failed'
+
+
+async def test_prune_without_confirmation_is_refused_and_nothing_is_sent(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        before = pbs_env.request_count()
+        text = await srv.refusal(pbs_tool(srv.tools, 'POST', PRUNE).name, {
+            'store': 'store1', 'backup-type': 'vm', 'backup-id': '100', 'keep-last': 1})
+        assert sent_since(pbs_env, before) == []
+    assert 'confirm' in text and 'confirm_name' in text and '100' in text
+    assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 3
+
+
+async def test_prune_with_a_wrong_echo_is_refused_and_nothing_is_sent(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        before = pbs_env.request_count()
+        text = await srv.refusal(pbs_tool(srv.tools, 'POST', PRUNE).name, {
+            'store': 'store1', 'backup-type': 'vm', 'backup-id': '100', 'keep-last': 1,
+            'confirm': True, 'confirm_name': '101'})
+        assert sent_since(pbs_env, before) == []
+    assert 'confirm_name' in text
+    assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 3
+
+
+async def test_confirmed_prune_keeps_only_what_it_was_told(pve_env, pbs_env, start_server):
+    newest = pbs_env.fake.snapshots('store1', 'vm/100')[-1].backup_time
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        before = pbs_env.request_count()
+        data = pbs_data(await call_pbs(srv, 'POST', PRUNE, store='store1', confirm=True, confirm_name='100', **{
+            'backup-type': 'vm', 'backup-id': '100', 'keep-last': 1}))
+        [(method, path, body)] = sent_since(pbs_env, before)
+    assert (method, path) == ('POST', API + '/admin/datastore/store1/prune')
+    assert b'confirm' not in (body or b''), body
+    assert [s.backup_time for s in pbs_env.fake.snapshots('store1', 'vm/100')] == [newest]
+    assert sorted(entry['keep'] for entry in data) == [False, False, True]
+
+
+async def test_datastore_usage_shows_each_datastore_total_and_used(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        data = pbs_data(await call_pbs(srv, 'GET', USAGE))
+    usage = {d['store']: (d.get('total'), d.get('used')) for d in data}
+    assert usage == {name: (store.total, store.used) for name, store in pbs_env.fake.datastores.items()}
+
+
+# ------------------------------------------------------------------ tiers
+
+async def test_read_only_lists_no_pbs_verify_or_prune(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env, tier='read-only')) as srv:
+        listed = {harness.endpoint(t) for t in srv.tools if t.name.startswith(PBS_PREFIX)}
+    assert ('GET', SNAPSHOTS) in listed
+    assert ('POST', VERIFY) not in listed and ('POST', PRUNE) not in listed
+
+
+@pytest.mark.parametrize('path,arguments', [
+    (VERIFY, {'store': 'store1', 'backup-type': 'vm', 'backup-id': '100'}),
+    (PRUNE, {'store': 'store1', 'backup-type': 'vm', 'backup-id': '100', 'keep-last': 1,
+             'confirm': True, 'confirm_name': '100'}),
+])
+async def test_read_only_refuses_pbs_verify_and_prune_and_sends_nothing(pve_env, pbs_env, start_server, path,
+                                                                         arguments):
+    async with start_server(both(pve_env, pbs_env, tier='read-only')) as srv:
+        before = pbs_env.request_count()
+        text = await srv.refusal(pbs_name('POST', path), arguments)
+        assert sent_since(pbs_env, before) == []
+    assert text
+    assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 3
+
+
+async def test_read_execute_verifies_but_refuses_prune(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env, tier='read-execute')) as srv:
+        task = pbs_task(await call_pbs(srv, 'POST', VERIFY, store='store1', **{
+            'backup-type': 'vm', 'backup-id': '100'}))
+        assert task['exitstatus'] == 'OK'
+        before = pbs_env.request_count()
+        await srv.refusal(pbs_name('POST', PRUNE), {'store': 'store1', 'backup-type': 'vm', 'backup-id': '100',
+                                                    'keep-last': 1, 'confirm': True, 'confirm_name': '100'})
+        assert sent_since(pbs_env, before) == []
