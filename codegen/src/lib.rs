@@ -219,7 +219,7 @@ pub fn generate_for(apidoc_json: &str, release: Option<&str>, check: SearchCheck
 }
 
 /// Every endpoint the search data names is a tool of this schema.
-fn check_search_data(
+pub(crate) fn check_search_data(
     tools: &[Tool],
     excluded: &Excluded,
     phrasings: &[search_data::Phrasing],
