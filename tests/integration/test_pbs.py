@@ -215,3 +215,113 @@ async def test_read_execute_verifies_but_refuses_prune(pve_env, pbs_env, start_s
         await srv.refusal(pbs_name('POST', PRUNE), {'store': 'store1', 'backup-type': 'vm', 'backup-id': '100',
                                                     'keep-last': 1, 'confirm': True, 'confirm_name': '100'})
         assert sent_since(pbs_env, before) == []
+
+
+# ------------------------------------------------------------------ discovery mode
+
+async def search_names(srv, query, limit=10):
+    result = await srv.call_name('pve_search', {'query': query, 'limit': limit})
+    return [hit['name'] for hit in harness.ok_data(result)]
+
+
+async def test_discovery_search_finds_the_pbs_prune_by_its_words(pve_env, pbs_env, start_server):
+    # PBS's tools are ranked on their schema's words and phrasings beside PVE's curated ranking;
+    # a question in PBS's own words finds them (BENCHMARKS.md has the figures for operators' words).
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='discover')) as srv:
+        names = await search_names(srv, 'prune a backup group on the datastore', limit=3)
+    assert pbs_name('POST', PRUNE) in names
+
+
+async def test_discovery_search_with_pve_alone_finds_no_pbs_tool(pve_env, start_server):
+    async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='discover')) as srv:
+        names = await search_names(srv, 'list backup snapshots in a datastore', limit=20)
+    assert names and not [n for n in names if n.startswith(PBS_PREFIX)]
+
+
+async def test_discovery_describe_shows_a_pbs_tool(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='discover')) as srv:
+        result = await srv.call_name('pve_describe', {'names': [pbs_name('GET', SNAPSHOTS)]})
+    assert not result.is_error, texts(result)
+    [described] = result.structured_content['data']
+    assert (described['method'], described['path'], described['clusters']) == ('GET', SNAPSHOTS, ['pbs'])
+
+
+async def test_discovery_call_lists_the_backups_of_vm_100(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='discover')) as srv:
+        data = pbs_data(await srv.call_name('pve_call', {'name': pbs_name('GET', SNAPSHOTS), 'arguments': {
+            'store': 'store1', 'backup-type': 'vm', 'backup-id': '100'}}))
+    assert len(data) == len(pbs_env.fake.snapshots('store1', 'vm/100'))
+
+
+async def test_discovery_call_verify_reports_the_failure_pbs_logged(pve_env, pbs_env, start_server):
+    backup_time = corrupt_newest(pbs_env)
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='discover')) as srv:
+        text = error_text(await srv.call_name('pve_call', {'name': pbs_name('POST', VERIFY), 'arguments': {
+            'store': 'store1', 'backup-type': 'vm', 'backup-id': '100', 'backup-time': backup_time}}))
+    assert 'verification failed - please check the log for details' in text
+
+
+async def test_discovery_call_prune_is_gated_then_confirmed(pve_env, pbs_env, start_server):
+    prune = {'store': 'store1', 'backup-type': 'vm', 'backup-id': '100', 'keep-last': 1}
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='discover')) as srv:
+        before = pbs_env.request_count()
+        text = await srv.refusal('pve_call', {'name': pbs_name('POST', PRUNE), 'arguments': prune})
+        assert sent_since(pbs_env, before) == []
+        assert 'confirm_name' in text
+        pbs_data(await srv.call_name('pve_call', {'name': pbs_name('POST', PRUNE), 'arguments': dict(
+            prune, confirm=True, confirm_name='100')}))
+    assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 1
+
+
+async def test_discovery_read_only_refuses_a_pbs_verify_and_sends_nothing(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env, tier='read-only', PVE_TOOL_MODE='discover')) as srv:
+        before = pbs_env.request_count()
+        await srv.refusal('pve_call', {'name': pbs_name('POST', VERIFY), 'arguments': {
+            'store': 'store1', 'backup-type': 'vm', 'backup-id': '100'}})
+        assert sent_since(pbs_env, before) == []
+
+
+# ------------------------------------------------------------------ code mode
+
+async def run(srv, code, **options):
+    result = await srv.call_name('pve_run', dict(options, code=code))
+    assert not result.is_error, 'the run failed: {0}'.format(texts(result))
+    return result.structured_content
+
+
+async def test_code_mode_lists_the_backups_of_vm_100(pve_env, pbs_env, start_server):
+    code = 'const s = await pve.call("{0}", {{store: "store1", "backup-type": "vm", "backup-id": "100"}}); ' \
+           'return s.map(x => x["backup-time"]);'.format(pbs_name('GET', SNAPSHOTS))
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='code')) as srv:
+        answer = await run(srv, code)
+    assert answer['data'] == [s.backup_time for s in pbs_env.fake.snapshots('store1', 'vm/100')]
+
+
+async def test_code_mode_verify_returns_the_tasks_exit_status(pve_env, pbs_env, start_server):
+    code = 'return (await pve.call("{0}", {{store: "store1", "backup-type": "vm", "backup-id": "100"}})).exitstatus;' \
+        .format(pbs_name('POST', VERIFY))
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='code')) as srv:
+        assert (await run(srv, code))['data'] == 'OK'
+
+
+async def test_code_mode_failing_verify_throws_what_pbs_logged(pve_env, pbs_env, start_server):
+    backup_time = corrupt_newest(pbs_env)
+    code = 'try {{ await pve.call("{0}", {{store: "store1", "backup-type": "vm", "backup-id": "100", ' \
+           '"backup-time": {1}}}); }} catch (e) {{ return e.message; }}'.format(pbs_name('POST', VERIFY), backup_time)
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='code')) as srv:
+        answer = await run(srv, code)
+    assert 'verification failed - please check the log for details' in answer['data']
+
+
+async def test_code_mode_prune_needs_an_approved_plan(pve_env, pbs_env, start_server):
+    code = 'await pve.call("{0}", {{store: "store1", "backup-type": "vm", "backup-id": "100", "keep-last": 1, ' \
+           'confirm: true, confirm_name: "100"}}); return 1;'.format(pbs_name('POST', PRUNE))
+    async with start_server(both(pve_env, pbs_env, PVE_TOOL_MODE='code')) as srv:
+        before = pbs_env.request_count()
+        text = error_text(await srv.call_name('pve_run', {'code': code}))
+        assert sent_since(pbs_env, before) == []
+        assert 'dry_run' in text and 'approve' in text
+        dry = await run(srv, code, dry_run=True)
+        assert sent_since(pbs_env, before) == [] and len(pbs_env.fake.snapshots('store1', 'vm/100')) == 3
+        assert (await run(srv, code, approve=dry['plan_id']))['data'] == 1
+    assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 1
