@@ -157,8 +157,8 @@ impl<'a> Line<'a> {
                 None,
                 o.task().map_or((None, None), |r| (Some(r.upid.text.clone()), r.exit_status.clone())),
             ),
-            Err(CallError::TaskFailed(r)) => (Ending::TaskFailed, None, report(r)),
-            Err(CallError::StillRunning(r)) => (Ending::StillRunning, None, report(r)),
+            Err(CallError::TaskFailed(r, _)) => (Ending::TaskFailed, None, report(r)),
+            Err(CallError::StillRunning(r, _)) => (Ending::StillRunning, None, report(r)),
             // A program's gated call: the run's advice, not a direct call's (`confirm: true`).
             Err(CallError::NeedsConfirmation { reason, .. }) if self.run.is_some() => {
                 (Ending::Refused, Some(super::error::needs_approval_in_run(self.tool, reason)), (None, None))

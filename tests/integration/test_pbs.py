@@ -136,9 +136,20 @@ async def test_a_failing_verify_reports_the_error_pbs_logged(pve_env, pbs_env, s
     async with start_server(both(pve_env, pbs_env)) as srv:
         text = error_text(await call_pbs(srv, 'POST', VERIFY, store='store1', **{
             'backup-type': 'vm', 'backup-id': '100', 'backup-time': backup_time}))
+    assert text.startswith('{0} (cluster `pbs`): PBS task verify_snapshot failed: '.format(pbs_name('POST', VERIFY)))
     assert 'verification failed - please check the log for details' in text
     assert 'UPID:pbs:' in text
     assert pbs_env.fake.snapshots('store1', 'vm/100')[-1].verification['state'] == 'failed'
+
+
+async def test_a_verify_still_running_points_to_the_pbs_task_status_tool(pve_env, pbs_env, start_server):
+    pbs_env.fake.time_scale = 2.0  # each snapshot's verify takes 2 real seconds
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        text = error_text(await call_pbs(srv, 'POST', VERIFY, store='store1', task_timeout=1, **{
+            'backup-type': 'vm', 'backup-id': '101', 'ignore-verified': False}))
+    assert 'PBS task verify_group is still running' in text
+    assert pbs_name('GET', '/nodes/{node}/tasks/{upid}/status') in text, text
+    await pbs_env.fake.settle()
 
 
 async def test_prune_without_confirmation_is_refused_and_nothing_is_sent(pve_env, pbs_env, start_server):
