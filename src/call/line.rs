@@ -69,7 +69,7 @@ impl<'a> Line<'a> {
     /// The line of what follows a task the tool `tool` started (its end, seen in the background;
     /// its cancellation), or of a person's answer in the MCP Apps view: no arguments of its own.
     pub fn follow_up(backend: &'a Backend, tool: &'a str) -> Line<'a> {
-        let def = crate::tools::registry::find(tool);
+        let def = crate::tools::registry::find_any(tool);
         Line {
             backend,
             tool: def.map_or("", |d| d.name),

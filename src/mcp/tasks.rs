@@ -141,12 +141,8 @@ pub(super) async fn get(
     let checked = task::check(backend.client.as_ref(), &handle.upid, elapsed)
         .await
         .map_err(|e| McpError::internal_error(format!("cannot read the PVE task {}: {e}", handle.upid.text), None))?;
-    let tool = registry::find(&handle.tool);
-    let product = crate::pve::product::Product::ALL
-        .iter()
-        .copied()
-        .find(|p| registry::find_for(*p, &handle.tool).is_some())
-        .unwrap_or_default();
+    let tool = registry::find_any(&handle.tool);
+    let product = tool.map(registry::product_of).unwrap_or_default();
     let result = match checked {
         None => {
             task.status_message = Some(format!("PVE task {} ({}) running", handle.upid.kind, handle.upid.text));

@@ -11,6 +11,7 @@ Tools are found by `_meta` (method and path) among the `pbs_` tools, never writt
 what docs/TOOLS.md's Backup Server part says.
 """
 
+import asyncio
 import json
 
 import pytest
@@ -336,3 +337,55 @@ async def test_code_mode_prune_needs_an_approved_plan(pve_env, pbs_env, start_se
         assert sent_since(pbs_env, before) == [] and len(pbs_env.fake.snapshots('store1', 'vm/100')) == 3
         assert (await run(srv, code, approve=dry['plan_id']))['data'] == 1
     assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 1
+
+
+# ------------------------------------------------------------------ MCP tasks and the MCP Apps view
+
+APPS = 'io.modelcontextprotocol/ui'
+APPS_HOST = {'extensions': {APPS: {'mimeTypes': ['text/html;profile=mcp-app']}}}
+
+
+def apps_meta():
+    return {'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientCapabilities': APPS_HOST,
+            'io.modelcontextprotocol/clientInfo': {'name': 'apps-host', 'version': '1'}}
+
+
+async def test_a_gated_pbs_tool_points_to_the_confirmation_view(pve_env, pbs_env, tmp_path):
+    raw = await harness.RawServer.start(both(pve_env, pbs_env, PVE_CONFIRM='human'), tmp_path / 'stderr')
+    try:
+        listing = (await raw.request('tools/list', {'_meta': apps_meta()}))['result']['tools']
+    finally:
+        await raw.close()
+    prune = [t for t in listing if t['name'] == pbs_name('POST', PRUNE)]
+    assert prune and prune[0]['_meta']['ui']['resourceUri'].startswith('ui://'), prune
+
+
+async def test_a_long_pbs_verify_as_an_mcp_task_ends_ok_and_is_audited_under_its_tool(pve_env, pbs_env, tmp_path):
+    audit = tmp_path / 'audit.jsonl'
+    pbs_env.fake.time_scale = 1.0
+    raw = await harness.RawServer.start(both(pve_env, pbs_env, PVE_AUDIT_LOG=str(audit)), tmp_path / 'stderr')
+    try:
+        params = {'protocolVersion': '2025-11-25', 'clientInfo': {'name': 'tasks-test', 'version': '1'},
+                  'capabilities': {'extensions': {'io.modelcontextprotocol/tasks': {}}}}
+        assert 'result' in await raw.request('initialize', params)
+        await raw.notify('notifications/initialized')
+        answer = await raw.request('tools/call', {'name': pbs_name('POST', VERIFY), 'arguments': {
+            'store': 'store1', 'backup-type': 'vm', 'backup-id': '101', 'ignore-verified': False}})
+        created = answer['result']
+        assert created.get('resultType') == 'task', created
+        for _ in range(100):
+            done = (await raw.request('tasks/get', {'taskId': created['taskId']}))['result']
+            if done['status'] not in ('working', 'input_required'):
+                break
+            await asyncio.sleep(0.2)
+        for _ in range(50):  # the task's end is audited by a background wait, which polls
+            if len(audit.read_text().splitlines()) >= 2:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        await raw.close()
+    assert done['status'] == 'completed' and 'OK' in str(done), done
+    lines = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert [line['outcome'] for line in lines] == ['started', 'ok'], lines
+    assert lines and all(line['tool'] == pbs_name('POST', VERIFY) for line in lines), lines
