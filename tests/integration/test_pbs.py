@@ -389,3 +389,52 @@ async def test_a_long_pbs_verify_as_an_mcp_task_ends_ok_and_is_audited_under_its
     lines = [json.loads(line) for line in audit.read_text().splitlines()]
     assert [line['outcome'] for line in lines] == ['started', 'ok'], lines
     assert lines and all(line['tool'] == pbs_name('POST', VERIFY) for line in lines), lines
+
+
+# ------------------------------------------------------------------ clusters and consent
+
+async def test_a_pbs_tool_on_the_pve_cluster_is_refused_and_nothing_is_sent(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        pve_before, pbs_before = pve_env.request_count(), pbs_env.request_count()
+        text = await srv.refusal(pbs_name('GET', SNAPSHOTS), {'store': 'store1', 'cluster': 'pve'})
+        assert pve_env.requests_since(pve_before) == [] and sent_since(pbs_env, pbs_before) == []
+    assert '`{0}` is a PBS tool, and cluster `pve` is a PVE: call it with `cluster` `pbs`'.format(
+        pbs_name('GET', SNAPSHOTS)) in text, text
+
+
+async def test_a_pve_tool_on_the_pbs_cluster_is_refused_and_nothing_is_sent(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        pve_before, pbs_before = pve_env.request_count(), pbs_env.request_count()
+        [nodes] = [t.name for t in srv.tools if harness.endpoint(t) == ('GET', '/nodes')
+                   and not t.name.startswith(PBS_PREFIX)]  # PBS has a GET /nodes too
+        text = await srv.refusal(nodes, {'cluster': 'pbs'})
+        assert pve_env.requests_since(pve_before) == [] and sent_since(pbs_env, pbs_before) == []
+    assert '`{0}` is a PVE tool, and cluster `pbs` is a PBS: call it with `cluster` `pve`'.format(nodes) in text, text
+    assert 'nothing was sent' in text
+
+
+async def test_with_pve_alone_a_pbs_tool_is_an_unknown_tool(pve_env, start_server):
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        before = pve_env.request_count()
+        text = await srv.refusal(pbs_name('GET', SNAPSHOTS), {'store': 'store1'})
+        assert pve_env.requests_since(before) == []
+    assert 'unknown tool' in text, text
+
+
+async def test_a_prune_asks_the_person_naming_the_group_and_prunes_on_accept(pve_env, pbs_env, start_server):
+    asker = harness.Asker('accept', {'confirm': True})
+    async with start_server(both(pve_env, pbs_env), elicitation_callback=asker) as srv:
+        pbs_data(await call_pbs(srv, 'POST', PRUNE, store='store1', **{
+            'backup-type': 'vm', 'backup-id': '100', 'keep-last': 1}))
+    assert len(asker.asked) == 1 and '100' in asker.asked[0].message, asker.asked
+    assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 1
+
+
+async def test_a_prune_the_person_declines_sends_nothing(pve_env, pbs_env, start_server):
+    asker = harness.Asker('decline')
+    async with start_server(both(pve_env, pbs_env), elicitation_callback=asker) as srv:
+        before = pbs_env.request_count()
+        await srv.refusal(pbs_name('POST', PRUNE), {'store': 'store1', 'backup-type': 'vm', 'backup-id': '100',
+                                                    'keep-last': 1})
+        assert sent_since(pbs_env, before) == []
+    assert len(pbs_env.fake.snapshots('store1', 'vm/100')) == 3
