@@ -98,6 +98,13 @@ async def test_pve_and_pbs_list_the_pbs_tools_of_docs_tools_md(pve_env, pbs_env,
     assert listed == doc
 
 
+async def test_a_pbs_task_tool_offers_waiting_for_the_pbs_task(pve_env, pbs_env, start_server):
+    async with start_server(both(pve_env, pbs_env)) as srv:
+        props = pbs_tool(srv.tools, 'POST', VERIFY).input_schema['properties']
+    assert props['wait']['description'].startswith("Wait for the PBS task's end")
+    assert 'task_timeout' in props
+
+
 # ------------------------------------------------------------------ direct mode
 
 async def test_lists_the_backups_of_vm_100_on_a_datastore(pve_env, pbs_env, start_server):
