@@ -299,7 +299,7 @@ pub fn vendored_releases(schema: &Path) -> Result<Vec<releases::Release>, Error>
 }
 
 /// Every endpoint the search data names is a tool of this schema.
-fn check_search_data(
+pub(crate) fn check_search_data(
     tools: &[Tool],
     excluded: &Excluded,
     phrasings: &[search_data::Phrasing],

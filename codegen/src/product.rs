@@ -123,8 +123,10 @@ pub const ALL: &[Product] = &[PVE, PBS];
 
 /// Runs the whole pipeline on the schema text of a product other than PVE (PVE's is
 /// [`crate::generate_for`]): the dialect rewritten, its tools classified by its rules and rendered
-/// into a table of their own that shares PVE's `Category` type. There is no curated search data
-/// for it yet, so its search index is the schema's words alone.
+/// into a table of their own that shares PVE's `Category` type. Its search index is its schema's
+/// words and its own phrasings ([`phrasing_files`]), read through PVE's operator vocabulary: the
+/// server rewrites every query with that one vocabulary, so each product's index must be built
+/// with it too (it is emitted once, in PVE's table).
 pub fn generate(json: &str, product: &Product) -> Result<crate::Generated, crate::Error> {
     let mut tree: serde_json::Value = serde_json::from_str(json).map_err(|e| crate::Error::Schema {
         at: product.schema_file.into(),
@@ -135,12 +137,22 @@ pub fn generate(json: &str, product: &Product) -> Result<crate::Generated, crate
     }
     let doc = crate::model::parse(&tree.to_string())?;
     let (tools, excluded) = crate::classify_product(&doc, product)?;
-    let curated = crate::search::Curated::new(&[], &[]);
+    let phrasings = crate::search_data::phrasings_in(phrasing_files(product))?;
+    let vocabulary = crate::search_data::vocabulary()?;
+    // The product's phrasings must name its tools; the vocabulary's examples are PVE's.
+    crate::check_search_data(&tools, &excluded, &phrasings, &[])?;
+    let mut curated = crate::search::Curated::new(&phrasings, &vocabulary);
+    curated.entries.clear();
     let tokens = crate::render::render_for(&tools, &excluded, None, &curated, product.is_pve());
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| crate::Error::Render(e.to_string()))?;
     let code = prettyplease::unparse(&file);
     let tools_markdown = markdown(product, &tools, &excluded);
     Ok(crate::Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
+}
+
+/// A product's operator phrasings (`codegen/search/<product>/`); none for one without.
+pub fn phrasing_files(product: &Product) -> &'static [(&'static str, &'static str)] {
+    if product.id == PBS.id { crate::search_data::PBS_PHRASING_FILES } else { &[] }
 }
 
 /// `docs/TOOLS.md`: PVE's tool list, then each other product's whose schema is in `apidoc_dir`.

@@ -17,6 +17,11 @@ pub const PHRASING_FILES: &[(&str, &str)] = &[
     ("codegen/search/phrasings/had-none.toml", include_str!("../search/phrasings/had-none.toml")),
 ];
 
+/// Proxmox Backup Server's phrasing files: keyed by PBS's own `METHOD /path` (the file is the
+/// product's, so a path PVE shares names PBS's endpoint here).
+pub const PBS_PHRASING_FILES: &[(&str, &str)] =
+    &[("codegen/search/pbs/phrasings.toml", include_str!("../search/pbs/phrasings.toml"))];
+
 /// The vocabulary file.
 pub const VOCABULARY_FILE: (&str, &str) = ("codegen/search/vocabulary.toml", include_str!("../search/vocabulary.toml"));
 
@@ -65,11 +70,16 @@ pub struct Entry {
     pub place: Place,
 }
 
-/// Every phrasing file's entries, in file order; an endpoint has at most one entry in all files.
+/// Every PVE phrasing file's entries, in file order; an endpoint has at most one entry in all files.
 pub fn phrasings() -> Result<Vec<Phrasing>, DataError> {
+    phrasings_in(PHRASING_FILES)
+}
+
+/// The entries of these phrasing files (one product's), in file order; an endpoint has at most one.
+pub fn phrasings_in(files: &[(&'static str, &str)]) -> Result<Vec<Phrasing>, DataError> {
     let mut all: Vec<Phrasing> = Vec::new();
     let mut seen: BTreeMap<String, Place> = BTreeMap::new();
-    for (file, text) in PHRASING_FILES {
+    for (file, text) in files {
         for p in parse_phrasings(file, text)? {
             if let Some(first) = seen.insert(p.endpoint.clone(), p.place) {
                 return Err(DataError {

@@ -6,6 +6,7 @@ use crate::call::writes::WriteError;
 use crate::policy::Refusal;
 use crate::policy::allowlist::NotAllowed;
 use crate::pve::client::PveError;
+use crate::pve::product::Product;
 use crate::pve::task::{TaskReport, WaitError};
 use crate::tools::arguments::ArgErrors;
 
@@ -44,13 +45,14 @@ pub enum CallError {
     /// A write whose connection broke after sending began: PVE may or may not have applied it.
     #[error("{error}. Do not simply call again: first check whether it took effect with {}", .checks.join(" or "))]
     FateUnknown { error: PveError, checks: Vec<String> },
-    /// The task was accepted, but the wait did not see its end.
-    #[error("{}", wait_broken(.0))]
-    WaitBroken(WaitError),
-    #[error("{}", task_failed(.0))]
-    TaskFailed(TaskReport),
-    #[error("{}", still_running(.0))]
-    StillRunning(TaskReport),
+    /// The task was accepted, but the wait did not see its end. Each task variant names the
+    /// product that runs the task, whose task tools the text points to.
+    #[error("{}", wait_broken(.0, *.1))]
+    WaitBroken(WaitError, Product),
+    #[error("{}", task_failed(.0, *.1))]
+    TaskFailed(TaskReport, Product),
+    #[error("{}", still_running(.0, *.1))]
+    StillRunning(TaskReport, Product),
     #[error("cancelled by the client; a PVE task already started keeps running")]
     Cancelled,
     /// The cluster's PVE release lacks the tool, a parameter or an enum value the call names (see
@@ -80,12 +82,12 @@ pub fn needs_approval_in_run(tool: &str, reason: &str) -> String {
     )
 }
 
-fn wait_broken(e: &WaitError) -> String {
+fn wait_broken(e: &WaitError, product: Product) -> String {
     let upid = e.upid();
     format!(
         "{e}. The task was accepted; its end was not seen: it may still be running, or have ended well or \
          badly. Follow it with {} (node `{}`, upid `{}`)",
-        crate::tools::checks::task_status_tool(),
+        crate::tools::checks::task_status_tool(product),
         upid.node,
         upid.text
     )
@@ -103,9 +105,10 @@ pub(super) fn scrubbed(err: CallError, secrets: &[String]) -> CallError {
     if clean == text { err } else { CallError::Redacted(clean) }
 }
 
-fn task_failed(r: &TaskReport) -> String {
+fn task_failed(r: &TaskReport, product: Product) -> String {
     format!(
-        "PVE task {} failed: {} (UPID {}){}",
+        "{} task {} failed: {} (UPID {}){}",
+        product.short(),
         r.upid.kind,
         r.exit_status.as_deref().unwrap_or("unknown exit status"),
         r.upid.text,
@@ -113,13 +116,14 @@ fn task_failed(r: &TaskReport) -> String {
     )
 }
 
-fn still_running(r: &TaskReport) -> String {
+fn still_running(r: &TaskReport, product: Product) -> String {
     format!(
-        "PVE task {} is still running after {:.0} s; it was neither failed nor finished. Follow it with \
+        "{} task {} is still running after {:.0} s; it was neither failed nor finished. Follow it with \
          {} (node `{}`, upid `{}`) or wait longer with `task_timeout`{}",
+        product.short(),
         r.upid.kind,
         r.duration.as_secs_f64(),
-        crate::tools::checks::task_status_tool(),
+        crate::tools::checks::task_status_tool(product),
         r.upid.node,
         r.upid.text,
         log_text(&r.log_tail)

@@ -69,7 +69,7 @@ impl<'a> Line<'a> {
     /// The line of what follows a task the tool `tool` started (its end, seen in the background;
     /// its cancellation), or of a person's answer in the MCP Apps view: no arguments of its own.
     pub fn follow_up(backend: &'a Backend, tool: &'a str) -> Line<'a> {
-        let def = crate::tools::registry::find(tool);
+        let def = crate::tools::registry::find_any(tool);
         Line {
             backend,
             tool: def.map_or("", |d| d.name),
@@ -157,8 +157,8 @@ impl<'a> Line<'a> {
                 None,
                 o.task().map_or((None, None), |r| (Some(r.upid.text.clone()), r.exit_status.clone())),
             ),
-            Err(CallError::TaskFailed(r)) => (Ending::TaskFailed, None, report(r)),
-            Err(CallError::StillRunning(r)) => (Ending::StillRunning, None, report(r)),
+            Err(CallError::TaskFailed(r, _)) => (Ending::TaskFailed, None, report(r)),
+            Err(CallError::StillRunning(r, _)) => (Ending::StillRunning, None, report(r)),
             // A program's gated call: the run's advice, not a direct call's (`confirm: true`).
             Err(CallError::NeedsConfirmation { reason, .. }) if self.run.is_some() => {
                 (Ending::Refused, Some(super::error::needs_approval_in_run(self.tool, reason)), (None, None))

@@ -115,8 +115,15 @@ pub fn prepare(
     if product == Product::Pve {
         crate::pve::release::learn(&backend.client, backend.cluster.as_deref(), releases::served_as);
     }
-    // A cluster runs its own product's tools only: another product's name is no tool there.
+    // A cluster runs its own product's tools only: another product's tool is refused naming the
+    // clusters that run it; a name no product has is unknown.
     let Some(tool) = registry::find_for(product, name) else {
+        let served = |t: &ToolDef| clusters.iter().any(|b| b.client.product() == registry::product_of(t));
+        if let Some(other) = registry::find_any(name).filter(|t| served(t)) {
+            let e = CallError::Cluster(wrong_product(clusters, other, product, backend.cluster.as_deref()));
+            Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).refused(&e);
+            return Err(e);
+        }
         let e = CallError::UnknownTool(name.to_owned());
         Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).write_unknown();
         return Err(e);
@@ -169,4 +176,19 @@ fn with_person(backend: Arc<Backend>, person: Option<&str>) -> Arc<Backend> {
         Some(who) => Arc::new(Backend { caller: Some(who.to_owned()), ..(*backend).clone() }),
         None => backend,
     }
+}
+
+/// Why `tool`, another product's, is not run on this cluster, and on which clusters it runs.
+fn wrong_product(clusters: &Clusters, tool: &ToolDef, product: Product, cluster: Option<&str>) -> String {
+    let of = registry::product_of(tool);
+    let on = clusters.iter().filter(|b| b.client.product() == of).filter_map(|b| b.cluster.as_deref());
+    let on: Vec<String> = on.map(|c| format!("`{c}`")).collect();
+    format!(
+        "`{}` is a {} tool, and cluster `{}` is a {}: call it with `cluster` {}",
+        tool.name,
+        of.short(),
+        cluster.unwrap_or(product.id()),
+        product.short(),
+        on.join(" or ")
+    )
 }

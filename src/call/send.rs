@@ -75,19 +75,20 @@ pub(super) async fn send(
         return Ok(Outcome::Started(upid));
     }
     let timeout = wait.timeout.unwrap_or(backend.task_timeout);
+    let product = crate::tools::registry::product_of(tool);
     let report = match task::wait(client, upid, timeout, io.progress, &io.cancel).await {
         Ok(Some(TaskOutcome::Succeeded(r))) => r,
         Ok(Some(TaskOutcome::Failed(r))) => {
             return Err(match r.exit_status.as_deref().and_then(|m| writes::config_changed(tool, &request.path, m)) {
                 Some(e) if before.is_some() => CallError::Write(e),
-                _ => CallError::TaskFailed(r),
+                _ => CallError::TaskFailed(r, product),
             });
         }
-        Ok(Some(TaskOutcome::StillRunning(r))) => return Err(CallError::StillRunning(r)),
+        Ok(Some(TaskOutcome::StillRunning(r))) => return Err(CallError::StillRunning(r, product)),
         // A program's run ended during the wait: the task was started, and is reported so.
         Ok(None) if io.run.is_some() => return trace.upid.clone().map(Outcome::Started).ok_or(CallError::Cancelled),
         Ok(None) => return Err(CallError::Cancelled),
-        Err(e) => return Err(CallError::WaitBroken(e)),
+        Err(e) => return Err(CallError::WaitBroken(e, product)),
     };
     match &before {
         Some(before) => {

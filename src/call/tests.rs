@@ -292,7 +292,7 @@ async fn a_task_that_fails_reports_its_exit_status_and_is_audited_as_failed() {
     let audit = Audit::new("failed");
     let clusters = Clusters::single(backend(&stub, full(), Allowlist::default(), Some(audit.log.clone())));
     let e = call(&clusters, "qemu_vm_start", json!({"node": "pve1", "vmid": 100})).await.unwrap_err();
-    assert!(matches!(e, CallError::TaskFailed(_)) && e.to_string().contains("no such disk"), "{e}");
+    assert!(matches!(e, CallError::TaskFailed(..)) && e.to_string().contains("no such disk"), "{e}");
     let line = &audit.lines()[0];
     assert_eq!(line["outcome"], "task-failed");
     assert_eq!(line["exitstatus"], "start failed: no such disk");

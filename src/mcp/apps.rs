@@ -25,7 +25,7 @@ fn ui_meta(visibility: Option<&[&str]>) -> Value {
 /// `pve_approve` for the view.
 pub(super) fn point_gated_tools_to_the_view(tools: &mut Vec<Tool>) {
     for t in tools.iter_mut() {
-        let gated = registry::find(&t.name).is_some_and(|d| d.gate.is_some()) || t.name == discovery::CALL;
+        let gated = registry::find_any(&t.name).is_some_and(|d| d.gate.is_some()) || t.name == discovery::CALL;
         if gated {
             t.meta.get_or_insert_with(Default::default).insert("ui".into(), ui_meta(None));
         }

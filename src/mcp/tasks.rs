@@ -141,7 +141,8 @@ pub(super) async fn get(
     let checked = task::check(backend.client.as_ref(), &handle.upid, elapsed)
         .await
         .map_err(|e| McpError::internal_error(format!("cannot read the PVE task {}: {e}", handle.upid.text), None))?;
-    let tool = registry::find(&handle.tool);
+    let tool = registry::find_any(&handle.tool);
+    let product = tool.map(registry::product_of).unwrap_or_default();
     let result = match checked {
         None => {
             task.status_message = Some(format!("PVE task {} ({}) running", handle.upid.kind, handle.upid.text));
@@ -155,8 +156,8 @@ pub(super) async fn get(
         Some(TaskOutcome::Succeeded(r)) => {
             result::on_cluster(result::success(Outcome::Task(r), tool, result_limit), backend.cluster.as_deref())
         }
-        Some(TaskOutcome::Failed(r)) => result::error(CallError::TaskFailed(r).to_string()),
-        Some(TaskOutcome::StillRunning(r)) => result::error(CallError::StillRunning(r).to_string()),
+        Some(TaskOutcome::Failed(r)) => result::error(CallError::TaskFailed(r, product).to_string()),
+        Some(TaskOutcome::StillRunning(r)) => result::error(CallError::StillRunning(r, product).to_string()),
     };
     let Ok(Value::Object(result)) = serde_json::to_value(&result) else {
         return Err(McpError::internal_error("task result", None));

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::pve::product::Product;
 use crate::pve::request::HttpMethod;
 use crate::pve::task::task_type;
 use crate::tools::registry::{self, ToolDef};
@@ -59,9 +60,10 @@ fn read(path: &str, args: Map<String, Value>) -> Option<String> {
     Some(format!("`{}` {}", tool.name, Value::Object(args)))
 }
 
-/// The tool that reads a task's status (`GET /nodes/{node}/tasks/{upid}/status`).
-pub fn task_status_tool() -> &'static str {
-    registry::all()
+/// The tool that reads the status of a task of `product` (`GET /nodes/{node}/tasks/{upid}/status`:
+/// PVE and PBS both have it, each in its own table).
+pub fn task_status_tool(product: Product) -> &'static str {
+    registry::all_of(product)
         .iter()
         .find(|t| t.method == HttpMethod::Get && t.path == "/nodes/{node}/tasks/{upid}/status")
         .map_or("GET /nodes/{node}/tasks/{upid}/status", |t| t.name)

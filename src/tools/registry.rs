@@ -155,6 +155,13 @@ pub fn find_for(product: Product, name: &str) -> Option<&'static ToolDef> {
     table.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &table[i])
 }
 
+/// The tool with that name in any product's table (PVE's first): for what names a tool already
+/// listed or called (the MCP Apps view, a followed task's audit line), never to choose what a
+/// cluster may run ([`find_for`] does that).
+pub fn find_any(name: &str) -> Option<&'static ToolDef> {
+    find(name).or_else(|| Product::ALL.iter().copied().filter(|p| *p != Product::Pve).find_map(|p| find_for(p, name)))
+}
+
 /// The product a tool belongs to, by its name's prefix (PVE's tools have none).
 pub fn product_of(tool: &ToolDef) -> Product {
     Product::ALL.iter().copied().rev().find(|p| tool.name.starts_with(p.tool_prefix())).unwrap_or_default()
@@ -213,6 +220,13 @@ pub(crate) mod tests {
         assert!(find_for(Product::Pve, "pbs_datastore_snapshots_list").is_none());
         assert!(find_for(Product::Pbs, "qemu_vm_start").is_none());
         assert!(all_of(Product::Pbs).windows(2).all(|w| w[0].name < w[1].name));
+    }
+
+    #[test]
+    fn find_any_names_a_tool_of_any_product() {
+        assert_eq!(find_any("pbs_datastore_prune").map(product_of), Some(Product::Pbs));
+        assert_eq!(find_any("qemu_vm_start").map(product_of), Some(Product::Pve));
+        assert!(find_any("pbs_datastore_pru").is_none());
     }
 
     #[test]

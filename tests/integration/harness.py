@@ -358,13 +358,27 @@ def in_newest(line: str, newest: str | None) -> bool:
     return not re.search(r'–\s*\S', span)
 
 
+PBS_PART = '# Proxmox Backup Server tools'
+
+
 def tools_doc() -> ToolsDoc:
-    """docs/TOOLS.md read back: the tool rows of the primary schema (with their section as category;
-    the tools only older releases have are left out) and the Left out table."""
+    """docs/TOOLS.md's PVE part read back: its tool rows (with their section as category) and the Left
+    out table. The Backup Server's part (from PBS_PART on) is pbs_tools_doc()'s."""
+    return _read_tools_doc(TOOLS_DOC.read_text().split('\n' + PBS_PART + '\n')[0], 'Left out')
+
+
+def pbs_tools_doc() -> ToolsDoc:
+    """docs/TOOLS.md's Backup Server part read back, like tools_doc(): categories are its `pbs …` sections."""
+    text = TOOLS_DOC.read_text()
+    assert '\n' + PBS_PART + '\n' in text, 'docs/TOOLS.md has no {0!r} part'.format(PBS_PART)
+    return _read_tools_doc(text.split('\n' + PBS_PART + '\n', 1)[1], 'pbs left out')
+
+
+def _read_tools_doc(text: str, left_out_section: str) -> ToolsDoc:
     rows, left_out, categories = [], [], []
     section = None
     newest = None
-    for line in TOOLS_DOC.read_text().splitlines():
+    for line in text.splitlines():
         releases = RELEASES_RE.match(line)
         if releases:
             newest = releases.group(1).split(',')[-1].strip()
@@ -374,7 +388,7 @@ def tools_doc() -> ToolsDoc:
             if heading.group(2) is not None:
                 categories.append(section)
             continue
-        if section == 'Left out':
+        if section == left_out_section:
             found = LEFT_OUT_RE.match(line)
             if found:
                 left_out.append((found.group(1), found.group(2)))

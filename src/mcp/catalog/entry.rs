@@ -31,7 +31,12 @@ pub fn with_output_schema(mut tool: Tool, def: &ToolDef) -> Tool {
 fn overlay_properties(def: &ToolDef, detail: Detail) -> Vec<(&'static str, Value)> {
     let mut additions = gate::schema_additions(def, detail == Detail::Full);
     if def.task {
-        additions.push(("wait", json!({"type": "boolean", "description": "Wait for the PVE task's end (default true); false returns its UPID."})));
+        // The product that runs the task: PVE's text is what its tools have always listed.
+        let wait = format!(
+            "Wait for the {} task's end (default true); false returns its UPID.",
+            crate::tools::registry::product_of(def).short()
+        );
+        additions.push(("wait", json!({"type": "boolean", "description": wait})));
         additions.push((
             "task_timeout",
             json!({"type": "number", "minimum": 1, "maximum": 86400, "description": "Seconds to wait (default 600)."}),
