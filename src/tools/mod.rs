@@ -1,5 +1,5 @@
 //! Stage 2, the tools. Owns the generated table of every tool ([`generated`], [`registry`]; Backup
-//! Server's apart in [`generated_pbs`], not yet served), the
+//! Server's and Datacenter Manager's apart in [`generated_pbs`] and [`generated_pdm`]), the
 //! reading and checking of a tool's arguments into its typed request ([`arguments`]), and
 //! discovery search over the table ([`discovery`]); the server's own tools' arguments, typed, with
 //! the schemas derived from them ([`params`]).
@@ -11,6 +11,7 @@ pub mod checks;
 pub mod discovery;
 pub mod generated;
 pub mod generated_pbs;
+pub mod generated_pdm;
 pub mod params;
 pub mod references;
 pub mod registry;
