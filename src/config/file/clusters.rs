@@ -85,6 +85,10 @@ pub(super) fn no_connection_outside(src: &Source<'_>, file: &FileSettings, cli: 
             "PBS_URL (or another PBS_ setting; a Backup Server is a [[cluster]] with product = \"pbs\" there)",
             cli.pbs.any(),
         ),
+        (
+            "PDM_URL (or another PDM_ setting; a Datacenter Manager is a [[cluster]] with product = \"pdm\" there)",
+            cli.pdm.any(),
+        ),
     ];
     if let Some((variable, _)) = env_connection.iter().find(|(_, set)| *set) {
         return Err(src
@@ -263,6 +267,12 @@ fn cluster_connection(
         };
         src.error(Some(span.unwrap_or(table.clone())), Some(&key), message)
     })?;
+    if product == Product::Pdm && matches!(connection.auth, crate::pve::connection::PveAuth::Ticket { .. }) {
+        let message = format!(
+            "cluster `{name}`: a Datacenter Manager hands its login ticket out only as a cookie; give it an API token (token_id and token_secret) instead of user and password"
+        );
+        return Err(src.error(Some(table.clone()), Some("user"), message));
+    }
     Ok(Connection { product, ..connection })
 }
 
@@ -305,6 +315,31 @@ token_secret = "1c8d0a4f-2e3b-4a6c-8d9e-0f1a2b3c4d5e"
         let fenced = CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nvmid_allowlist = \"100\"");
         let e = load(&fenced).unwrap_err();
         assert!(e.contains("cluster `backup`") && e.contains("does not apply to PBS tools yet"), "{e}");
+    }
+
+    const MANAGER: &str = r#"
+[[cluster]]
+name = "manager"
+product = "pdm"
+base_url = "https://manager.example:8443"
+token_id = "root@pam!mcp"
+token_secret = "2d9e1b5a-3f4c-4b7d-9e0f-1a2b3c4d5e6f"
+"#;
+
+    #[test]
+    fn a_datacenter_manager_is_a_cluster_of_product_pdm() {
+        let c = load(&format!("{CLUSTERS}{MANAGER}")).unwrap();
+        let products: Vec<Product> = c.clusters.iter().map(|c| c.connection.product).collect();
+        assert_eq!(products, [Product::Pve, Product::Pbs, Product::Pdm]);
+    }
+
+    #[test]
+    fn a_datacenter_manager_with_a_password_login_is_refused_asking_for_a_token() {
+        let with_password = MANAGER
+            .replace("token_id = \"root@pam!mcp\"", "user = \"root@pam\"")
+            .replace("token_secret = ", "password = ");
+        let e = load(&format!("{CLUSTERS}{with_password}")).unwrap_err();
+        assert!(e.contains("cluster `manager`") && e.contains("API token"), "{e}");
     }
 
     #[test]
