@@ -8,9 +8,9 @@
 //! PVE's names ([`CATEGORY_NOTES`] says what each holds on PDM). `docs/TOOLS.md` shows the
 //! outcome for every endpoint, and `codegen/tests/pdm.rs` pins each rule.
 
-use crate::model::{Endpoint, Method, placeholder};
+use crate::model::{Endpoint, Location, Method, placeholder};
 use crate::policy::{CREDENTIALS, DESTRUCTIVE, Gate, PERMISSIONS, SHELL, Tier, When, pattern_matches};
-use crate::references::{Reference, Scope};
+use crate::references::{Names, Reference, Scope};
 
 /// Reviewed exceptions to the naming rule: (method, path, name without the prefix, why).
 pub const OVERRIDES: &[(&str, &str, &str, &str)] = &[
@@ -313,11 +313,51 @@ pub fn annotations(ep: &Endpoint) -> (bool, bool, bool, bool) {
     (read_only, destructive, idempotent, open_world)
 }
 
-/// Arguments naming what the allowlists fence. None in the generated table: the server reads a
-/// PDM call's remote, node and guest from its path and arguments itself (see `docs/TOOLS.md`).
-pub fn references(_ep: &Endpoint) -> Vec<Reference> {
-    Vec::new()
+/// Arguments naming what the allowlists fence, by name (PDM's schema marks no format): every
+/// `remote` is a remote's name, and so are [`REMOTE_ARGUMENTS`]; below a remote, `vmid` and
+/// `target-vmid` name a guest and `upid` a task of the remote; beside a remote, `node` names one
+/// of its nodes. The manager's own node (`/nodes/{node}`) is no remote's and is not fenced.
+pub fn references(ep: &Endpoint) -> Vec<Reference> {
+    let remote_argument = |name: &str| {
+        name == "remote" || REMOTE_ARGUMENTS.iter().any(|(m, path, arg)| *arg == name && pattern_matches(m, path, ep))
+    };
+    let below_remote = REMOTE_TREES.iter().any(|(prefix, _)| ep.path.starts_with(prefix));
+    let names_a_remote = ep.params.iter().any(|p| remote_argument(&p.name));
+    ep.params
+        .iter()
+        .filter_map(|p| {
+            let names = match p.name.as_str() {
+                name if remote_argument(name) => Names::Remote,
+                "vmid" | "target-vmid" if below_remote => Names::Guest,
+                "node" if names_a_remote => Names::Node,
+                "upid" if below_remote => Names::Task,
+                _ => return None,
+            };
+            Some(Reference {
+                param: p.name.clone(),
+                in_path: p.location == Location::Path,
+                indexed: p.indexed.is_some(),
+                keys: Vec::new(),
+                default_key: false,
+                names,
+            })
+        })
+        .collect()
 }
+
+/// Arguments other than `remote` that name a remote: (method, path, argument).
+pub const REMOTE_ARGUMENTS: &[(&str, &str, &str)] = &[
+    ("POST", "/remotes/remote", "id"),
+    ("GET", "/remotes/remote/*", "id"),
+    ("PUT", "/remotes/remote/*", "id"),
+    ("DELETE", "/remotes/remote/*", "id"),
+    ("GET", "/remotes/remote/*/config", "id"),
+    ("POST", "/remotes/remote/*/probe-certificate", "id"),
+    ("GET", "/remotes/remote/*/rrddata", "id"),
+    ("GET", "/remotes/remote/*/version", "id"),
+    ("POST", "/pve/remotes/*/qemu/*/remote-migrate", "target"),
+    ("POST", "/pve/remotes/*/lxc/*/remote-migrate", "target"),
+];
 
 /// No PDM call acts on every guest unless a list narrows it.
 pub fn scope(_ep: &Endpoint) -> Option<Scope> {

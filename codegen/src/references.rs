@@ -38,6 +38,8 @@ pub enum Names {
     /// A permission path: `/vms/<vmid>` names a guest, `/nodes/<node>` a node; `/`, `/vms`, `/nodes`
     /// and `/pool/…` cover every guest (or node).
     AclPath,
+    /// A Datacenter Manager remote's name (`PDM_REMOTE_ALLOWLIST`).
+    Remote,
 }
 
 impl Names {
@@ -53,6 +55,7 @@ impl Names {
             Names::ReplicationJob => "ReplicationJob",
             Names::Task => "Task",
             Names::AclPath => "AclPath",
+            Names::Remote => "Remote",
         }
     }
 
@@ -69,6 +72,7 @@ impl Names {
             Names::ReplicationJob => "replication job",
             Names::Task => "task",
             Names::AclPath => "ACL path",
+            Names::Remote => "remote",
         }
     }
 }

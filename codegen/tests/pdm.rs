@@ -226,6 +226,50 @@ fn every_category_is_one_of_pve_s_and_noted_for_pdm() {
     }
 }
 
+fn references(method: &str, path: &str) -> Vec<(String, bool, &'static str)> {
+    tool(method, path).references.iter().map(|r| (r.param.clone(), r.in_path, r.names.short())).collect()
+}
+
+fn named(param: &str, in_path: bool, what: &'static str) -> (String, bool, &'static str) {
+    (param.to_owned(), in_path, what)
+}
+
+#[test]
+fn a_remote_s_guest_is_named_by_its_remote_vmid_and_node() {
+    assert_eq!(
+        references("POST", "/pve/remotes/{remote}/qemu/{vmid}/start"),
+        [named("remote", true, "remote"), named("vmid", true, "guest"), named("node", false, "node")]
+    );
+}
+
+#[test]
+fn a_cross_remote_migration_names_its_target_remote_and_guest_id() {
+    let refs = references("POST", "/pve/remotes/{remote}/qemu/{vmid}/remote-migrate");
+    assert!(refs.contains(&named("target", false, "remote")), "{refs:?}");
+    assert!(refs.contains(&named("target-vmid", false, "guest")), "{refs:?}");
+}
+
+#[test]
+fn a_remote_s_node_and_task_are_named_through_the_manager() {
+    assert_eq!(
+        references("GET", "/pve/remotes/{remote}/nodes/{node}/status"),
+        [named("remote", true, "remote"), named("node", true, "node")]
+    );
+    assert!(references("GET", "/pbs/remotes/{remote}/tasks/{upid}/status").contains(&named("upid", true, "task")));
+}
+
+#[test]
+fn the_remotes_themselves_are_named_by_their_id() {
+    assert_eq!(references("DELETE", "/remotes/remote/{id}"), [named("id", true, "remote")]);
+    assert_eq!(references("POST", "/remotes/remote")[0], named("id", false, "remote"));
+}
+
+#[test]
+fn the_manager_s_own_node_is_not_fenced() {
+    assert!(tool("GET", "/nodes/{node}/status").references.is_empty());
+    assert!(tool("GET", "/config/views/{id}").references.is_empty());
+}
+
 #[test]
 fn no_vendored_method_is_marked_unstable() {
     assert!(generated().tools.iter().all(|t| !t.description.ends_with(product::UNSTABLE_NOTE)));

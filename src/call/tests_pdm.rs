@@ -23,10 +23,15 @@ const REMOTE_UPID: &str = "pve:east!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmigrat
 
 /// A cluster of the stub's product at tier `full`, as the configuration makes one.
 fn backend(stub: &Arc<Stub>, name: &str) -> Backend {
+    fenced(stub, name, Allowlist::default())
+}
+
+/// The same, under an allowlist.
+fn fenced(stub: &Arc<Stub>, name: &str, allowlist: Allowlist) -> Backend {
     Backend {
         policy: Policy::new(Tier::Full, Category::ALL.iter().copied().collect(), true).for_product(stub.product()),
         client: stub.clone(),
-        allowlist: Allowlist::default(),
+        allowlist,
         audit: None,
         task_timeout: Duration::from_secs(5),
         caller: None,
@@ -144,4 +149,92 @@ async fn a_pve_only_server_has_no_pdm_tools() {
     let e = call(&clusters, "pdm_remotes_remote_list", json!({})).await.unwrap_err();
     assert!(matches!(e, CallError::UnknownTool(_)), "{e}");
     assert!(pve.sent().is_empty());
+}
+
+/// A PDM fenced to remote `east`, node `pve1` and guest 100, and the call's refusal (nothing sent).
+async fn refused_through_the_manager(name: &str, a: Value) -> String {
+    let allowlist = Allowlist::parse(Some("pve1"), Some("100")).unwrap().with_remotes(Some("east")).unwrap();
+    let pdm = Arc::new(Stub::new().pdm());
+    let clusters = Clusters::single(fenced(&pdm, "manager", allowlist));
+    let e = call(&clusters, name, a).await.unwrap_err();
+    assert!(matches!(e, CallError::NotAllowed(_)), "{e}");
+    assert!(pdm.sent().is_empty(), "{:?}", pdm.sent());
+    e.to_string()
+}
+
+#[tokio::test]
+async fn a_remote_outside_the_remote_allowlist_is_refused_with_nothing_sent() {
+    let e = refused_through_the_manager("pdm_pve_qemu_vm_list", json!({"remote": "west"})).await;
+    assert!(e.contains("remote `west`") && e.contains("PDM_REMOTE_ALLOWLIST"), "{e}");
+}
+
+#[tokio::test]
+async fn a_guest_outside_the_vmid_allowlist_is_refused_through_the_manager() {
+    let e = refused_through_the_manager("pdm_pve_qemu_vm_status_get", json!({"remote": "east", "vmid": 101})).await;
+    assert!(e.contains("guest `101`") && e.contains("PVE_VMID_ALLOWLIST"), "{e}");
+}
+
+#[tokio::test]
+async fn a_remote_s_node_outside_the_node_allowlist_is_refused_in_the_path() {
+    let e = refused_through_the_manager("pdm_pve_node_status_get", json!({"remote": "east", "node": "pve2"})).await;
+    assert!(e.contains("node `pve2`"), "{e}");
+}
+
+#[tokio::test]
+async fn a_remote_s_node_outside_the_node_allowlist_is_refused_as_an_argument() {
+    let start = json!({"remote": "east", "vmid": 100, "node": "pve2", "confirm": true, "confirm_vmid": 100});
+    let e = refused_through_the_manager("pdm_pve_qemu_vm_start", start).await;
+    assert!(e.contains("node `pve2`"), "{e}");
+}
+
+#[tokio::test]
+async fn a_migration_s_target_vmid_outside_the_vmid_allowlist_is_refused() {
+    let args = migrate(json!({"target": "east", "target-vmid": 101, "confirm": true, "confirm_vmid": 100}));
+    let e = refused_through_the_manager("pdm_pve_qemu_vm_remote_migrate", args).await;
+    assert!(e.contains("`target-vmid`") && e.contains("guest `101`"), "{e}");
+}
+
+#[tokio::test]
+async fn a_migration_to_a_remote_outside_the_remote_allowlist_is_refused() {
+    let args = migrate(json!({"confirm": true, "confirm_vmid": 100}));
+    let e = refused_through_the_manager("pdm_pve_qemu_vm_remote_migrate", args).await;
+    assert!(e.contains("`target`") && e.contains("remote `west`"), "{e}");
+}
+
+#[tokio::test]
+async fn a_remote_task_of_a_guest_outside_the_vmid_allowlist_is_refused() {
+    let upid = "pve:east!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmstart:101:root@pam!mcp:";
+    let e = refused_through_the_manager("pdm_pve_tasks_status_get", json!({"remote": "east", "upid": upid})).await;
+    assert!(e.contains("guest `101`"), "{e}");
+}
+
+#[tokio::test]
+async fn removing_a_remote_outside_the_remote_allowlist_is_refused() {
+    let args = json!({"id": "west", "confirm": true, "confirm_name": "west"});
+    let e = refused_through_the_manager("pdm_remotes_remote_delete", args).await;
+    assert!(e.contains("remote `west`"), "{e}");
+}
+
+#[tokio::test]
+async fn an_allowed_remote_guest_passes_the_allowlists() {
+    let allowlist = Allowlist::parse(Some("pve1"), Some("100")).unwrap().with_remotes(Some("east")).unwrap();
+    let pdm = Arc::new(Stub::new().pdm());
+    let clusters = Clusters::single(fenced(&pdm, "manager", allowlist));
+    call(&clusters, "pdm_pve_qemu_vm_status_get", json!({"remote": "east", "vmid": 100})).await.unwrap();
+    assert_eq!(pdm.sent().len(), 1);
+}
+
+#[tokio::test]
+async fn the_resource_list_leaves_out_remotes_and_guests_outside_the_allowlists() {
+    let resources = json!([
+        {"remote": "east", "resources": [
+            {"type": "qemu", "vmid": 100, "node": "pve1"}, {"type": "qemu", "vmid": 101, "node": "pve1"}]},
+        {"remote": "west", "resources": [{"type": "qemu", "vmid": 100, "node": "pve1"}]}
+    ]);
+    let allowlist = Allowlist::parse(Some("pve1"), Some("100")).unwrap().with_remotes(Some("east")).unwrap();
+    let pdm = Arc::new(Stub::new().pdm().on(HttpMethod::Get, "/resources/list", Answer::Data(resources)));
+    let clusters = Clusters::single(fenced(&pdm, "manager", allowlist));
+    let out = call(&clusters, "pdm_resources_list", json!({})).await.unwrap();
+    let expected = json!([{"remote": "east", "resources": [{"type": "qemu", "vmid": 100, "node": "pve1"}]}]);
+    assert_eq!(out, Outcome::Data(expected));
 }

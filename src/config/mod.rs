@@ -270,7 +270,7 @@ impl Config {
             config.clusters = pbs::beside_pve(&config, pbs)?;
         }
         if let Some(pdm) = pdm {
-            pdm::beside_pve(&mut config, pdm)?;
+            pdm::beside_pve(&mut config, pdm, cli.pdm.remote_allowlist.as_deref())?;
         }
         Ok(config)
     }

@@ -31,13 +31,16 @@ pub struct PdmCli {
     /// SHA-256 fingerprint of the PDM certificate to pin
     #[arg(id = "pdm_tls_fingerprint", long = "pdm-tls-fingerprint", env = "PDM_TLS_FINGERPRINT")]
     pub tls_fingerprint: Option<String>,
+    /// Comma list of the PDM remotes its tools may reach (default: all)
+    #[arg(id = "pdm_remote_allowlist", long = "pdm-remote-allowlist", env = "PDM_REMOTE_ALLOWLIST")]
+    pub remote_allowlist: Option<String>,
 }
 
 impl PdmCli {
     /// Whether any PDM setting is given. An empty one is not (a bundle's settings left blank reach
     /// the server as empty variables).
     pub fn any(&self) -> bool {
-        let PdmCli { url, token_id, token_secret, ca_file, tls_fingerprint } = self;
+        let PdmCli { url, token_id, token_secret, ca_file, tls_fingerprint, remote_allowlist: _ } = self;
         let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
         [url, token_id, token_secret, tls_fingerprint].into_iter().any(given)
             || ca_file.as_ref().is_some_and(|p| !p.as_os_str().is_empty())
@@ -58,6 +61,13 @@ const MIRRORED: &[(&str, &str, &str)] = &[
 pub(super) fn parse(cli: &Cli) -> Result<Option<Connection>, ConfigError> {
     let pdm = &cli.pdm;
     if !pdm.any() {
+        if pdm.remote_allowlist.as_deref().is_some_and(|r| !r.trim().is_empty()) {
+            return Err(super::err(
+                "PDM_REMOTE_ALLOWLIST",
+                "--pdm-remote-allowlist",
+                "is set but PDM_URL is not; a remote allowlist fences a Datacenter Manager's remotes, so set PDM_URL and its token too",
+            ));
+        }
         return Ok(None);
     }
     if pdm.url.as_deref().is_none_or(|u| u.trim().is_empty()) {
@@ -98,18 +108,16 @@ pub(super) fn parse(cli: &Cli) -> Result<Option<Connection>, ConfigError> {
     Ok(Some(Connection { product: Product::Pdm, ..connection }))
 }
 
-/// Why a Datacenter Manager is refused under an allowlist.
-pub const UNFENCED: &str = "is set together with PVE_NODE_ALLOWLIST or PVE_VMID_ALLOWLIST, which do not apply to Datacenter Manager tools yet; unset one or the other";
-
-/// Adds the Datacenter Manager as the cluster `pdm`, with the server's tier and categories, after
-/// the environment's PVE (made the cluster `pve` if no Backup Server did so already).
-///
-/// The allowlists do not read PDM's forms yet (a remote's guests and nodes in `/pve/remotes/…`
-/// paths): rather than leave a Datacenter Manager unfenced under them, it is refused under one.
-pub(super) fn beside_pve(config: &mut Config, pdm: Connection) -> Result<(), ConfigError> {
-    if !config.allowlist.is_empty() {
-        return Err(super::err("PDM_URL", "--pdm-url", UNFENCED));
-    }
+/// Adds the Datacenter Manager as the cluster `pdm`, with the server's tier, categories and
+/// allowlists (which fence the nodes and guests of its remotes as they do a PVE's) and its own
+/// remote allowlist, after the environment's PVE (made the cluster `pve` if no Backup Server did
+/// so already).
+pub(super) fn beside_pve(config: &mut Config, pdm: Connection, remotes: Option<&str>) -> Result<(), ConfigError> {
+    let allowlist = config
+        .allowlist
+        .clone()
+        .with_remotes(remotes)
+        .map_err(|e| super::err(e.setting.variable(), e.setting.flag(), e.message))?;
     let server = config.policy();
     let pdm_policy = Policy::new(server.tier, server.categories.clone(), true).for_product(Product::Pdm);
     if config.clusters.is_empty() {
@@ -124,7 +132,7 @@ pub(super) fn beside_pve(config: &mut Config, pdm: Connection) -> Result<(), Con
         name: Product::Pdm.id().into(),
         connection: pdm,
         policy: pdm_policy,
-        allowlist: config.allowlist.clone(),
+        allowlist,
     });
     Ok(())
 }
@@ -208,16 +216,25 @@ mod tests {
     }
 
     #[test]
-    fn a_pdm_under_an_allowlist_is_refused_rather_than_left_unfenced() {
+    fn a_pdm_is_fenced_by_the_server_s_allowlists_and_its_own_remote_allowlist() {
         let cli = Cli {
             base_url: Some("https://pve.example:8006".into()),
             token_id: Some("root@pam!mcp".into()),
             token_secret: Some("s".into()),
-            node_allowlist: Some("pve1".into()),
-            pdm: pdm_token(),
+            vmid_allowlist: Some("100".into()),
+            pdm: PdmCli { remote_allowlist: Some("east".into()), ..pdm_token() },
             ..Cli::default()
         };
-        let e = Config::from_cli(cli).unwrap_err().to_string();
-        assert!(e.starts_with("PDM_URL (--pdm-url): is set together with"), "{e}");
+        let c = Config::from_cli(cli).unwrap();
+        let (pve, pdm) = (&c.clusters[0].allowlist, &c.clusters[1].allowlist);
+        assert!(pdm.vmid_allowed(100) && !pdm.vmid_allowed(101));
+        assert_eq!(pdm.describe()["remotes"], serde_json::json!(["east"]));
+        assert!(pve.describe().get("remotes").is_none(), "the PVE has no remotes to fence");
+    }
+
+    #[test]
+    fn a_bad_remote_allowlist_is_refused_naming_the_setting() {
+        let e = with_pdm(PdmCli { remote_allowlist: Some("east,,west".into()), ..pdm_token() }).unwrap_err();
+        assert!(e.to_string().starts_with("PDM_REMOTE_ALLOWLIST (--pdm-remote-allowlist)"), "{e}");
     }
 }

@@ -37,6 +37,8 @@ pub struct Allowlist {
 struct Layer {
     nodes: Option<BTreeSet<String>>,
     vmids: Option<Vec<(u64, u64)>>,
+    /// A Datacenter Manager's remotes.
+    remotes: Option<BTreeSet<String>>,
     source: Source,
 }
 
@@ -45,6 +47,7 @@ struct Layer {
 enum List {
     Nodes,
     Vmids,
+    Remotes,
 }
 
 /// Why an allowlist refused a call.
@@ -98,6 +101,7 @@ impl fmt::Display for NotAllowed {
 
 const VMIDS: &str = "PVE_VMID_ALLOWLIST";
 const NODES: &str = "PVE_NODE_ALLOWLIST";
+const REMOTES: &str = "PDM_REMOTE_ALLOWLIST";
 
 impl List {
     /// The setting of `source` that holds this list.
@@ -105,6 +109,7 @@ impl List {
         match self {
             List::Nodes => source.setting("node_allowlist", NODES),
             List::Vmids => source.setting("vmid_allowlist", VMIDS),
+            List::Remotes => source.setting("remote_allowlist", REMOTES),
         }
     }
 }
@@ -123,7 +128,10 @@ impl Allowlist {
                 r.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect::<Vec<_>>()
             ),
         };
-        serde_json::json!({ "nodes": nodes, "vmids": vmids })
+        match &all.remotes {
+            None => serde_json::json!({ "nodes": nodes, "vmids": vmids }),
+            Some(r) => serde_json::json!({ "nodes": nodes, "vmids": vmids, "remotes": r }),
+        }
     }
 
     /// Parses the two settings (empty or missing: no restriction); errors name the setting and the
@@ -134,8 +142,17 @@ impl Allowlist {
         }
         let nodes = given(nodes).map(parse::nodes).transpose()?;
         let vmids = given(vmids).map(parse::vmids).transpose()?;
-        let layer = Layer { nodes, vmids, source: Source::Server };
+        let layer = Layer { nodes, vmids, remotes: None, source: Source::Server };
         Ok(Allowlist { layers: if layer.is_empty() { Vec::new() } else { vec![layer] } })
+    }
+
+    /// The same lists, and a Datacenter Manager's remote allowlist (`PDM_REMOTE_ALLOWLIST`; empty
+    /// or missing: no restriction) as one more layer, set by the same setting as the others.
+    pub fn with_remotes(mut self, remotes: Option<&str>) -> Result<Allowlist, ParseError> {
+        let Some(raw) = remotes.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(self) };
+        let source = self.layers.first().map_or(Source::Server, |l| l.source.clone());
+        self.layers.push(Layer { remotes: Some(parse::remotes(raw)?), source, ..Layer::default() });
+        Ok(self)
     }
 
     /// The same lists, as set by `source` (a caller's entry, a cluster table): what refusals name.
@@ -196,11 +213,15 @@ impl Layer {
             ),
             (a, b) => a.clone().or_else(|| b.clone()),
         };
-        Layer { nodes, vmids, source: self.source.clone() }
+        let remotes = match (&self.remotes, &other.remotes) {
+            (Some(a), Some(b)) => Some(a.intersection(b).cloned().collect()),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        Layer { nodes, vmids, remotes, source: self.source.clone() }
     }
 
     fn is_empty(&self) -> bool {
-        self.nodes.is_none() && self.vmids.is_none()
+        self.nodes.is_none() && self.vmids.is_none() && self.remotes.is_none()
     }
 
     fn node_allowed(&self, node: &str) -> bool {
@@ -300,6 +321,12 @@ impl Layer {
                 self.check_guest(argument, id, Some(value))
             }
             Names::AclPath => self.check_acl_path(argument, value),
+            Names::Remote => match &self.remotes {
+                Some(allowed) if !allowed.contains(value.trim()) => {
+                    Err(self.outside(List::Remotes, argument, "remote", value.trim().into(), None))
+                }
+                _ => Ok(()),
+            },
             Names::Task => {
                 let (node, ids) = task_names(value).ok_or_else(|| self.unreadable(argument, "task id", value))?;
                 if nodes {
@@ -392,9 +419,12 @@ impl Layer {
         }
     }
 
+    /// A pool's `members`, and a Datacenter Manager remote's `resources` (`/resources/list`).
     fn filter_members(&self, tool: &ToolDef, item: &mut Value) {
-        if let Some(members @ Value::Array(_)) = item.get_mut("members") {
-            self.filter(tool, members);
+        for key in ["members", "resources"] {
+            if let Some(members @ Value::Array(_)) = item.get_mut(key) {
+                self.filter(tool, members);
+            }
         }
     }
 
@@ -429,6 +459,7 @@ const ENTRY_FIELDS: &[(&str, Names)] = &[
     ("volid", Names::Volume),
     ("upid", Names::Task),
     ("guest", Names::Guest),
+    ("remote", Names::Remote),
 ];
 
 /// More fields, on the listings of one tool path only: (path, field, names, only when

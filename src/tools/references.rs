@@ -18,6 +18,8 @@ pub enum Names {
     ReplicationJob,
     Task,
     AclPath,
+    /// A Datacenter Manager remote's name.
+    Remote,
 }
 
 /// One argument that names guests or nodes.
@@ -67,9 +69,14 @@ pub struct ToolReferences {
     pub scope: Option<Scope>,
 }
 
-/// What a tool's arguments name; `None` when they name no guest or node.
+/// What a tool's arguments name; `None` when they name no guest or node. A Datacenter Manager
+/// tool's (`pdm_…`) are in its own table.
 pub fn of(tool: &str) -> Option<&'static ToolReferences> {
-    REFERENCES.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &REFERENCES[i])
+    let table = match tool.starts_with(crate::pve::product::Product::Pdm.tool_prefix()) {
+        true => crate::tools::generated_pdm::REFERENCES,
+        false => REFERENCES,
+    };
+    table.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &table[i])
 }
 
 #[cfg(test)]
