@@ -255,6 +255,22 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
         }
         let _ = writeln!(out);
     }
+    let mut named: Vec<&crate::Tool> = tools.iter().filter(|t| !t.references.is_empty()).collect();
+    if !named.is_empty() {
+        named.sort_by(|a, b| a.name.cmp(&b.name));
+        let _ = writeln!(
+            out,
+            "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST` or \
+             `PVE_NODE_ALLOWLIST` set, every remote, guest and node these arguments name must be allowed (the rules in \
+             `codegen/src/{}.rs`); a task id names its node and guest.\n\n| tool | names |\n| --- | --- |",
+            product.id, product.id
+        );
+        for t in named {
+            let _ =
+                writeln!(out, "| `{}` | {} |", t.name, crate::references::describe(&t.references, t.scope.as_ref()));
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "## {} left out\n\n| endpoint | why |\n| --- | --- |", product.id);
     for (id, why) in excluded {
         let _ = writeln!(out, "| `{id}` | {why} |");
