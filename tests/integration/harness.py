@@ -344,10 +344,13 @@ class ToolsDoc:
 
 
 def tools_doc() -> ToolsDoc:
-    """docs/TOOLS.md read back: its tool rows (with their section as category) and the Left out table."""
+    """docs/TOOLS.md read back: its tool rows (with their section as category) and the Left out table, of
+    PVE's part (the other products' tools follow it, each under its own top-level heading)."""
     rows, left_out, categories = [], [], []
     section = None
-    for line in TOOLS_DOC.read_text().splitlines():
+    for number, line in enumerate(TOOLS_DOC.read_text().splitlines()):
+        if number > 0 and line.startswith('# '):
+            break
         heading = SECTION_RE.match(line)
         if heading:
             section = heading.group(1)
