@@ -314,7 +314,9 @@ pub fn annotations(ep: &Endpoint) -> (bool, bool, bool, bool) {
 }
 
 /// Arguments naming what the allowlists fence, by name (PDM's schema marks no format): every
-/// `remote` is a remote's name, and so are [`REMOTE_ARGUMENTS`]; below a remote, `vmid` and
+/// `remote` is a remote's name, and so are [`REMOTE_ARGUMENTS`]; `remotes` a list of them (but
+/// for [`SDN_CREATES`], whose calls are refused whole under a remote allowlist, see
+/// [`REMOTE_SCOPES`]); below a remote, `vmid` and
 /// `target-vmid` name a guest and `upid` a task of the remote; beside a remote, `node` names one
 /// of its nodes. The manager's own node (`/nodes/{node}`) is no remote's and is not fenced.
 pub fn references(ep: &Endpoint) -> Vec<Reference> {
@@ -328,6 +330,7 @@ pub fn references(ep: &Endpoint) -> Vec<Reference> {
         .filter_map(|p| {
             let names = match p.name.as_str() {
                 name if remote_argument(name) => Names::Remote,
+                "remotes" if !matches_any(SDN_CREATES, ep) => Names::Remotes,
                 "vmid" | "target-vmid" if below_remote => Names::Guest,
                 "node" if names_a_remote => Names::Node,
                 "upid" if below_remote => Names::Task,
@@ -359,9 +362,33 @@ pub const REMOTE_ARGUMENTS: &[(&str, &str, &str)] = &[
     ("POST", "/pve/remotes/*/lxc/*/remote-migrate", "target"),
 ];
 
-/// No PDM call acts on every guest unless a list narrows it.
-pub fn scope(_ep: &Endpoint) -> Option<Scope> {
-    None
+/// The SDN creations whose `remotes` list holds property strings (`remote=…,zone=…`), not names.
+const SDN_CREATES: &[(&str, &str)] = &[("POST", "/sdn/vnets"), ("POST", "/sdn/zones")];
+
+/// Writes that act on every remote unless a remote list narrows them: (method, path, the list, or
+/// `""` where nothing narrows them). With `PDM_REMOTE_ALLOWLIST` set, they are refused unless the
+/// list names the remotes (each then checked).
+pub const REMOTE_SCOPES: &[(&str, &str, &str)] = &[
+    ("POST", "/remotes/tasks/refresh", "remotes"),
+    ("POST", "/remotes/metric-collection/trigger", "remote"),
+    ("POST", "/remotes/updates/refresh", ""),
+    ("POST", "/subscriptions/adopt-all", ""),
+    ("POST", "/subscriptions/apply-pending", ""),
+    ("POST", "/subscriptions/auto-assign", ""),
+    ("POST", "/subscriptions/bulk-assign", ""),
+    ("POST", "/subscriptions/clear-pending", ""),
+    ("POST", "/sdn/vnets", ""),
+    ("POST", "/sdn/zones", ""),
+];
+
+/// A PDM write acting on every remote unless narrowed ([`REMOTE_SCOPES`]): its scope, whose list
+/// is a remote list (the server reads a PDM tool's scope as one of remotes, not guests).
+pub fn scope(ep: &Endpoint) -> Option<Scope> {
+    REMOTE_SCOPES.iter().find(|(m, p, _)| pattern_matches(m, p, ep)).map(|(_, _, list)| Scope {
+        list,
+        absent_means_all: true,
+        widening: &[],
+    })
 }
 
 fn matches_any(table: &[(&str, &str)], ep: &Endpoint) -> bool {

@@ -40,6 +40,8 @@ pub enum Names {
     AclPath,
     /// A Datacenter Manager remote's name (`PDM_REMOTE_ALLOWLIST`).
     Remote,
+    /// A list of remote names; empty means every remote where a [`Scope`] says so.
+    Remotes,
 }
 
 impl Names {
@@ -56,6 +58,7 @@ impl Names {
             Names::Task => "Task",
             Names::AclPath => "AclPath",
             Names::Remote => "Remote",
+            Names::Remotes => "Remotes",
         }
     }
 
@@ -73,6 +76,7 @@ impl Names {
             Names::Task => "task",
             Names::AclPath => "ACL path",
             Names::Remote => "remote",
+            Names::Remotes => "remotes",
         }
     }
 }

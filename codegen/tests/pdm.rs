@@ -265,6 +265,15 @@ fn the_remotes_themselves_are_named_by_their_id() {
 }
 
 #[test]
+fn writes_on_every_remote_have_a_remote_scope() {
+    let refresh = tool("POST", "/remotes/tasks/refresh");
+    assert_eq!(refresh.scope.as_ref().map(|s| (s.list, s.absent_means_all)), Some(("remotes", true)));
+    assert!(refresh.references.iter().any(|r| r.param == "remotes" && r.names.short() == "remotes"));
+    assert_eq!(tool("POST", "/subscriptions/adopt-all").scope.as_ref().map(|s| s.list), Some(""));
+    assert!(tool("GET", "/remotes/tasks/list").scope.is_none());
+}
+
+#[test]
 fn the_manager_s_own_node_is_not_fenced() {
     assert!(tool("GET", "/nodes/{node}/status").references.is_empty());
     assert!(tool("GET", "/config/views/{id}").references.is_empty());

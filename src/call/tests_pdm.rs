@@ -238,3 +238,38 @@ async fn the_resource_list_leaves_out_remotes_and_guests_outside_the_allowlists(
     let expected = json!([{"remote": "east", "resources": [{"type": "qemu", "vmid": 100, "node": "pve1"}]}]);
     assert_eq!(out, Outcome::Data(expected));
 }
+
+#[tokio::test]
+async fn a_refresh_of_every_remote_is_refused_under_a_remote_allowlist() {
+    let e = refused_through_the_manager("pdm_remotes_tasks_refresh", json!({})).await;
+    assert!(e.contains("`remotes` is missing or empty, which means every remote"), "{e}");
+}
+
+#[tokio::test]
+async fn a_refresh_naming_a_remote_outside_the_remote_allowlist_is_refused() {
+    let e = refused_through_the_manager("pdm_remotes_tasks_refresh", json!({"remotes": ["east", "west"]})).await;
+    assert!(e.contains("remote `west`"), "{e}");
+}
+
+#[tokio::test]
+async fn a_call_on_every_remote_that_nothing_narrows_is_refused_under_a_remote_allowlist() {
+    let e = refused_through_the_manager("pdm_subscriptions_adopt_all", json!({})).await;
+    assert!(e.starts_with("this call acts on every remote") && e.contains("PDM_REMOTE_ALLOWLIST"), "{e}");
+}
+
+#[tokio::test]
+async fn a_remote_task_id_of_a_remote_outside_the_remote_allowlist_is_refused() {
+    let upid = "pve:west!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmstart:100:root@pam!mcp:";
+    let args = json!({"remote": "east", "upid": upid});
+    let e = refused_through_the_manager("pdm_pve_tasks_status_get", args).await;
+    assert!(e.contains("remote `west`"), "{e}");
+}
+
+#[tokio::test]
+async fn a_refresh_naming_allowed_remotes_is_sent() {
+    let allowlist = Allowlist::default().with_remotes(Some("east")).unwrap();
+    let pdm = Arc::new(Stub::new().pdm());
+    let clusters = Clusters::single(fenced(&pdm, "manager", allowlist));
+    call(&clusters, "pdm_remotes_tasks_refresh", json!({"remotes": ["east"]})).await.unwrap();
+    assert_eq!(pdm.writes(), ["POST /remotes/tasks/refresh"]);
+}

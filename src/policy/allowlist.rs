@@ -22,9 +22,11 @@ use serde_json::{Map, Value};
 use self::forms::{clip, guest_id, list_items, property_values, replication_guest, task_names, volume_guests};
 pub use self::parse::{ParseError, Setting};
 use crate::policy::Source;
+use crate::pve::product::Product;
 use crate::pve::request::PveRequest;
+use crate::pve::task::Upid;
 use crate::tools::references::{self, Names, Reference, Scope};
-use crate::tools::registry::ToolDef;
+use crate::tools::registry::{self, ToolDef};
 
 /// The allowlists of one caller on one cluster; no layer means "no restriction".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,8 +74,8 @@ pub enum Reason {
     Outside { within: Option<String> },
     /// Should name a guest or node but cannot be read as one.
     Unreadable,
-    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`);
-    /// `list` is where to name them.
+    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`), or
+    /// every remote of a Datacenter Manager; `list` is where to name them (empty: nowhere).
     AllGuests { list: String },
 }
 
@@ -92,6 +94,9 @@ impl fmt::Display for NotAllowed {
                 "`{argument}` should name a {what}, but `{value}` cannot be read as one; with {variable} set, \
                  only names of allowed ones are accepted"
             ),
+            Reason::AllGuests { list } if list.is_empty() => {
+                write!(f, "this call {value}; with {variable} set, it is refused")
+            }
             Reason::AllGuests { list } => {
                 write!(f, "`{argument}` {value}; with {variable} set, name the {what} explicitly in `{list}`")
             }
@@ -248,8 +253,10 @@ impl Layer {
                 }
             }
         }
-        if let Some(scope) = &entry.scope {
-            self.check_scope(scope, args, request)?;
+        match &entry.scope {
+            Some(scope) if registry::product_of(tool) == Product::Pdm => self.check_remote_scope(scope, request)?,
+            Some(scope) => self.check_scope(scope, args, request)?,
+            None => {}
         }
         Ok(())
     }
@@ -289,6 +296,15 @@ impl Layer {
         }
     }
 
+    fn check_remote(&self, argument: &str, remote: &str, within: Option<&str>) -> Result<(), NotAllowed> {
+        match &self.remotes {
+            Some(allowed) if !allowed.contains(remote) => {
+                Err(self.outside(List::Remotes, argument, "remote", remote.into(), within))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Checks one value of an argument that names guests or nodes in the form `names`.
     fn check_names(&self, names: Names, argument: &str, value: &str) -> Result<(), NotAllowed> {
         let (nodes, guests) = (self.nodes.is_some(), self.vmids.is_some());
@@ -321,13 +337,12 @@ impl Layer {
                 self.check_guest(argument, id, Some(value))
             }
             Names::AclPath => self.check_acl_path(argument, value),
-            Names::Remote => match &self.remotes {
-                Some(allowed) if !allowed.contains(value.trim()) => {
-                    Err(self.outside(List::Remotes, argument, "remote", value.trim().into(), None))
-                }
-                _ => Ok(()),
-            },
+            Names::Remote => self.check_remote(argument, value.trim(), None),
+            Names::Remotes => list_items(value).try_for_each(|r| self.check_remote(argument, r, Some(value))),
             Names::Task => {
+                if let Some(remote) = Upid::parse(value.trim()).and_then(|u| u.remote) {
+                    self.check_remote(argument, &remote.remote, Some(value))?;
+                }
                 let (node, ids) = task_names(value).ok_or_else(|| self.unreadable(argument, "task id", value))?;
                 if nodes {
                     self.check_node(argument, &node, Some(value))?;
@@ -401,6 +416,30 @@ impl Layer {
             }
         }
         Ok(())
+    }
+
+    /// A Datacenter Manager call acting on every remote unless narrowed: refused under a remote
+    /// allowlist when its list names none (or, with no list, always); the names are checked as
+    /// references.
+    fn check_remote_scope(&self, scope: &Scope, request: &PveRequest) -> Result<(), NotAllowed> {
+        if self.remotes.is_none() {
+            return Ok(());
+        }
+        let named = request.params.iter().filter(|(n, _)| n == scope.list).flat_map(|(_, v)| list_items(v)).count();
+        if named > 0 {
+            return Ok(());
+        }
+        let (argument, value) = match scope.list {
+            "" => ("", "acts on every remote, and no argument narrows it".to_owned()),
+            list => (list, "is missing or empty, which means every remote".to_owned()),
+        };
+        Err(NotAllowed {
+            argument: argument.into(),
+            what: "remotes",
+            value,
+            variable: List::Remotes.setting(&self.source),
+            reason: Reason::AllGuests { list: scope.list.to_owned() },
+        })
     }
 
     fn filter(&self, tool: &ToolDef, data: &mut Value) {

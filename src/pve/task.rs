@@ -33,8 +33,9 @@ pub struct Upid {
     pub kind: String,
     pub id: String,
     pub user: String,
-    /// The Datacenter Manager remote the task runs on, for a remote's task id.
-    pub remote: Option<TaskRemote>,
+    /// The Datacenter Manager remote the task runs on, for a remote's task id (boxed: most task
+    /// ids have none, and a UPID travels inside every task report and error).
+    pub remote: Option<Box<TaskRemote>>,
 }
 
 /// The remote of a task id Datacenter Manager handed out: its product and name.
@@ -64,7 +65,7 @@ impl Upid {
             if remote.is_empty() {
                 return None;
             }
-            let remote = Some(TaskRemote { product, remote: remote.to_owned() });
+            let remote = Some(Box::new(TaskRemote { product, remote: remote.to_owned() }));
             return Some(Upid { text: s.to_owned(), remote, ..upid });
         }
         Upid::parse_native(s).map(|(upid, _)| upid)
@@ -429,14 +430,14 @@ mod tests {
         let text = "pve:east!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmigrate:100:root@pam!mcp:";
         let u = Upid::parse(text).unwrap();
         assert_eq!((u.node.as_str(), u.kind.as_str(), u.id.as_str()), ("pve1", "qmigrate", "100"));
-        assert_eq!(u.remote, Some(TaskRemote { product: "pve", remote: "east".into() }));
+        assert_eq!(u.remote.as_deref(), Some(&TaskRemote { product: "pve", remote: "east".into() }));
         assert_eq!(u.text, text);
     }
 
     #[test]
     fn a_pdm_remote_task_id_without_its_product_takes_it_from_the_upid_s_form() {
         let pbs = Upid::parse("backup1!UPID:pbs1:000004D2:0000162E:00000003:65A0B1C2:verify:store1:root@pam:").unwrap();
-        assert_eq!(pbs.remote, Some(TaskRemote { product: "pbs", remote: "backup1".into() }));
+        assert_eq!(pbs.remote.as_deref(), Some(&TaskRemote { product: "pbs", remote: "backup1".into() }));
         let pve = Upid::parse("east!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmstart:100:root@pam:").unwrap();
         assert_eq!(pve.remote.map(|r| r.product), Some("pve"));
     }

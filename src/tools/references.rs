@@ -20,6 +20,8 @@ pub enum Names {
     AclPath,
     /// A Datacenter Manager remote's name.
     Remote,
+    /// A list of remote names.
+    Remotes,
 }
 
 /// One argument that names guests or nodes.
@@ -50,7 +52,8 @@ impl Reference {
     }
 }
 
-/// A call that acts on every guest unless a guest list narrows it.
+/// A call that acts on every guest unless a guest list narrows it; on a Datacenter Manager tool
+/// (`pdm_…`), every remote unless a remote list does (an empty `list`: nothing narrows it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope {
     /// The guest list.
