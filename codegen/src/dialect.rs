@@ -17,7 +17,8 @@
 //!   stay in the tree (the product's policy leaves them out, with a reason) and are listed by
 //!   [`streaming`].
 //!
-//! `additionalProperties` as a JSON boolean and `unstable` need no rewriting.
+//! `additionalProperties` as a JSON boolean needs no rewriting; `unstable` methods are listed by
+//! [`unstable`] (their tools say so in their description).
 
 use serde_json::{Map, Value};
 
@@ -62,6 +63,56 @@ pub fn streaming(tree: &Value) -> Vec<String> {
                     }
                 }
                 stack.extend(node.get("children"));
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `METHOD path` of every method a tree marks `"unstable": true` (the product may still change
+/// it); sorted.
+pub fn unstable(tree: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![tree];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(node) => {
+                let path = node.get("path").and_then(Value::as_str).unwrap_or_default();
+                for (key, m) in node.get("info").and_then(Value::as_object).into_iter().flatten() {
+                    if m.get("unstable").and_then(Value::as_bool) == Some(true) {
+                        out.push(format!("{key} {path}"));
+                    }
+                }
+                stack.extend(node.get("children"));
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Takes the methods of `table` ((method, path, why)) out of a tree before it is read, for those
+/// the model cannot read as a tool's arguments at all; returns them as left out, with the reason.
+pub fn remove_methods(tree: &mut Value, table: &[(&str, &str, &'static str)]) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    let mut stack = vec![tree];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(node) => {
+                let path = node.get("path").and_then(Value::as_str).unwrap_or_default().to_owned();
+                if let Some(Value::Object(info)) = node.get_mut("info") {
+                    for (method, _, why) in table.iter().filter(|(_, p, _)| *p == path) {
+                        if info.remove(*method).is_some() {
+                            out.push((format!("{method} {path}"), *why));
+                        }
+                    }
+                }
+                stack.extend(node.get_mut("children"));
             }
             _ => {}
         }

@@ -21,6 +21,7 @@ pub mod names;
 pub mod output;
 pub mod pattern;
 pub mod pbs;
+pub mod pdm;
 pub mod policy;
 pub mod product;
 pub mod references;

@@ -118,8 +118,32 @@ pub const PBS: Product = Product {
     },
 };
 
+/// Proxmox Datacenter Manager: the tables in [`crate::pdm`].
+pub const PDM: Product = Product {
+    id: "pdm",
+    title: "Proxmox Datacenter Manager",
+    tool_prefix: "pdm_",
+    default_port: 8443,
+    token_prefix: "PDMAPIToken=",
+    cookie: "PDMAuthCookie",
+    schema_file: "apidoc/pdm-1.1.json",
+    generated_file: "generated_pdm.rs",
+    dialect: Dialect::Rust,
+    rules: Rules {
+        excluded: crate::pdm::excluded,
+        tier: crate::pdm::tier,
+        category: crate::pdm::category,
+        gate: crate::pdm::gate,
+        task: crate::pdm::may_return_task,
+        annotations: crate::pdm::annotations,
+        references: crate::pdm::references,
+        scope: crate::pdm::scope,
+        name: crate::pdm::tool_name,
+    },
+};
+
 /// Every product the generator knows, PVE first.
-pub const ALL: &[Product] = &[PVE, PBS];
+pub const ALL: &[Product] = &[PVE, PBS, PDM];
 
 /// Runs the whole pipeline on the schema text of a product other than PVE (PVE's is
 /// [`crate::generate_for`]): the dialect rewritten, its tools classified by its rules and rendered
@@ -135,8 +159,16 @@ pub fn generate(json: &str, product: &Product) -> Result<crate::Generated, crate
     if product.dialect == Dialect::Rust {
         crate::dialect::to_pve_dialect(&mut tree);
     }
+    let unstable = crate::dialect::unstable(&tree);
+    let unread = match product.id {
+        id if id == PDM.id => crate::pdm::UNREADABLE,
+        _ => &[],
+    };
+    let left_out = crate::dialect::remove_methods(&mut tree, unread);
     let doc = crate::model::parse(&tree.to_string())?;
-    let (tools, excluded) = crate::classify_product(&doc, product)?;
+    let (mut tools, mut excluded) = crate::classify_product(&doc, product)?;
+    excluded.extend(left_out);
+    mark_unstable(&mut tools, &unstable);
     let phrasings = crate::search_data::phrasings_in(phrasing_files(product))?;
     let vocabulary = crate::search_data::vocabulary()?;
     // The product's phrasings must name its tools; the vocabulary's examples are PVE's.
@@ -153,6 +185,18 @@ pub fn generate(json: &str, product: &Product) -> Result<crate::Generated, crate
 /// A product's operator phrasings (`codegen/search/<product>/`); none for one without.
 pub fn phrasing_files(product: &Product) -> &'static [(&'static str, &'static str)] {
     if product.id == PBS.id { crate::search_data::PBS_PHRASING_FILES } else { &[] }
+}
+
+/// What the description of a method the schema marks `unstable` ends with.
+pub const UNSTABLE_NOTE: &str = "\n\nUnstable: the product marks this method unstable; its arguments or answer may \
+change in a later release.";
+
+/// Marks the tools of the methods the schema calls unstable (`METHOD path` ids), in their
+/// description (and so in `docs/TOOLS.md`).
+fn mark_unstable(tools: &mut [crate::Tool], unstable: &[String]) {
+    for t in tools.iter_mut().filter(|t| unstable.contains(&t.endpoint.id())) {
+        t.description.push_str(UNSTABLE_NOTE);
+    }
 }
 
 /// `docs/TOOLS.md`: PVE's tool list, then each other product's whose schema is in `apidoc_dir`.
@@ -191,7 +235,17 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
         tools.iter().filter(|t| t.gate.is_some()).count(),
         excluded.len()
     );
-    let notes = if product.id == PBS.id { crate::pbs::CATEGORY_NOTES } else { &[] };
+    let unstable = tools.iter().filter(|t| t.description.ends_with(UNSTABLE_NOTE)).count();
+    let _ = writeln!(
+        out,
+        "{unstable} of them the schema marks unstable (**unstable** below: their arguments or answer may change in \
+         a later release).\n"
+    );
+    let notes = match product.id {
+        id if id == PBS.id => crate::pbs::CATEGORY_NOTES,
+        id if id == PDM.id => crate::pdm::CATEGORY_NOTES,
+        _ => &[],
+    };
     for (cat, _) in crate::policy::CATEGORIES {
         let mut in_cat: Vec<&crate::Tool> = tools.iter().filter(|t| t.category == *cat).collect();
         if in_cat.is_empty() {
@@ -203,10 +257,37 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
         let _ = writeln!(out, "| tool | method and path | tier | gate | description |");
         let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
         for t in in_cat {
-            let desc = crate::names::first_sentence(&t.endpoint.description).replace('|', "\\|");
+            let mut desc = crate::names::first_sentence(&t.endpoint.description).replace('|', "\\|");
+            if t.description.ends_with(UNSTABLE_NOTE) {
+                desc.insert_str(0, "**unstable** ");
+            }
             let ep = &t.endpoint;
             let (tier, gate) = (t.tier.as_str(), crate::docs::gate_cell(t));
             let _ = writeln!(out, "| `{}` | `{} {}` | {tier} | {gate} | {desc} |", t.name, ep.method.as_str(), ep.path);
+        }
+        let _ = writeln!(out);
+    }
+    let mut named: Vec<&crate::Tool> = tools.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).collect();
+    if !named.is_empty() {
+        named.sort_by(|a, b| a.name.cmp(&b.name));
+        let _ = writeln!(
+            out,
+            "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST` or \
+             `PVE_NODE_ALLOWLIST` set, every remote, guest and node these arguments name must be allowed (the rules in \
+             `codegen/src/{}.rs`); a task id names its node and guest. A call on every remote is refused under \
+             a remote allowlist unless its list names them.\n\n| tool | names |\n| --- | --- |",
+            product.id, product.id
+        );
+        for t in named {
+            let mut names = crate::references::describe(&t.references, None);
+            if let Some(scope) = &t.scope {
+                let every = match scope.list {
+                    "" => "acts on every remote".to_owned(),
+                    list => format!("every remote unless `{list}` names them"),
+                };
+                names = if names.is_empty() { every } else { format!("{names}; {every}") };
+            }
+            let _ = writeln!(out, "| `{}` | {names} |", t.name);
         }
         let _ = writeln!(out);
     }

@@ -38,6 +38,10 @@ pub enum Names {
     /// A permission path: `/vms/<vmid>` names a guest, `/nodes/<node>` a node; `/`, `/vms`, `/nodes`
     /// and `/pool/…` cover every guest (or node).
     AclPath,
+    /// A Datacenter Manager remote's name (`PDM_REMOTE_ALLOWLIST`).
+    Remote,
+    /// A list of remote names; empty means every remote where a [`Scope`] says so.
+    Remotes,
 }
 
 impl Names {
@@ -53,6 +57,8 @@ impl Names {
             Names::ReplicationJob => "ReplicationJob",
             Names::Task => "Task",
             Names::AclPath => "AclPath",
+            Names::Remote => "Remote",
+            Names::Remotes => "Remotes",
         }
     }
 
@@ -69,6 +75,8 @@ impl Names {
             Names::ReplicationJob => "replication job",
             Names::Task => "task",
             Names::AclPath => "ACL path",
+            Names::Remote => "remote",
+            Names::Remotes => "remotes",
         }
     }
 }

@@ -64,6 +64,11 @@ impl Stub {
         Stub { product: Product::Pbs, ..self }
     }
 
+    /// A Datacenter Manager rather than a PVE.
+    pub fn pdm(self) -> Stub {
+        Stub { product: Product::Pdm, ..self }
+    }
+
     /// Answers `method path` (the path as sent, below `/api2/json`) with `answer`.
     pub fn on(self, method: HttpMethod, path: &str, answer: Answer) -> Stub {
         self.answers.lock().unwrap().insert((method, path.to_owned()), answer);
@@ -91,7 +96,9 @@ impl Stub {
     }
 
     fn answer(&self, request: &PveRequest) -> Result<Value, PveError> {
-        if let Some(rest) = request.path.strip_prefix("/nodes/").and_then(|r| r.split_once("/tasks/")).map(|(_, t)| t) {
+        // A node's task, or (through a Datacenter Manager) a remote's.
+        let task_tree = ["/nodes/", "/pve/remotes/", "/pbs/remotes/"].iter().find_map(|t| request.path.strip_prefix(t));
+        if let Some(rest) = task_tree.and_then(|r| r.split_once("/tasks/")).map(|(_, t)| t) {
             let upid = percent_encoding::percent_decode_str(rest.split('/').next().unwrap_or(""))
                 .decode_utf8_lossy()
                 .into_owned();

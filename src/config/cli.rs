@@ -137,6 +137,8 @@ pub struct Cli {
     pub consent: consent::ConsentCli,
     #[command(flatten)]
     pub pbs: super::pbs::PbsCli,
+    #[command(flatten)]
+    pub pdm: super::pdm::PdmCli,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -19,6 +19,7 @@ pub mod file;
 mod http;
 pub mod oauth;
 mod pbs;
+mod pdm;
 mod pve;
 pub mod state_key;
 
@@ -204,9 +205,9 @@ impl Config {
         let http = parse_http(&cli)?;
         let oauth = oauth::parse_oauth(&cli, http.is_some())?;
         let state_key = state_key::load(cli.state_key.as_deref(), cli.state_key_file.as_deref())?;
-        let (pve, pbs) = match connection {
-            Some(c) => (c, None),
-            None => (pve::parse(&cli)?, pbs::parse(&cli)?),
+        let (pve, pbs, pdm) = match connection {
+            Some(c) => (c, None, None),
+            None => (pve::parse(&cli)?, pbs::parse(&cli)?, pdm::parse(&cli)?),
         };
         let access_tier = match cli.access_tier.as_deref().map(str::trim) {
             None | Some("") => Tier::ReadOnly,
@@ -267,6 +268,9 @@ impl Config {
         };
         if let Some(pbs) = pbs {
             config.clusters = pbs::beside_pve(&config, pbs)?;
+        }
+        if let Some(pdm) = pdm {
+            pdm::beside_pve(&mut config, pdm, cli.pdm.remote_allowlist.as_deref())?;
         }
         Ok(config)
     }
@@ -334,6 +338,7 @@ mod tests {
             http_max_sessions: None,
             consent: Default::default(),
             pbs: Default::default(),
+            pdm: Default::default(),
             command: None,
             run_timeout: None,
             oauth_issuer: None,

@@ -22,9 +22,11 @@ use serde_json::{Map, Value};
 use self::forms::{clip, guest_id, list_items, property_values, replication_guest, task_names, volume_guests};
 pub use self::parse::{ParseError, Setting};
 use crate::policy::Source;
+use crate::pve::product::Product;
 use crate::pve::request::PveRequest;
+use crate::pve::task::Upid;
 use crate::tools::references::{self, Names, Reference, Scope};
-use crate::tools::registry::ToolDef;
+use crate::tools::registry::{self, ToolDef};
 
 /// The allowlists of one caller on one cluster; no layer means "no restriction".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +39,8 @@ pub struct Allowlist {
 struct Layer {
     nodes: Option<BTreeSet<String>>,
     vmids: Option<Vec<(u64, u64)>>,
+    /// A Datacenter Manager's remotes.
+    remotes: Option<BTreeSet<String>>,
     source: Source,
 }
 
@@ -45,6 +49,7 @@ struct Layer {
 enum List {
     Nodes,
     Vmids,
+    Remotes,
 }
 
 /// Why an allowlist refused a call.
@@ -69,8 +74,8 @@ pub enum Reason {
     Outside { within: Option<String> },
     /// Should name a guest or node but cannot be read as one.
     Unreadable,
-    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`);
-    /// `list` is where to name them.
+    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`), or
+    /// every remote of a Datacenter Manager; `list` is where to name them (empty: nowhere).
     AllGuests { list: String },
 }
 
@@ -89,6 +94,9 @@ impl fmt::Display for NotAllowed {
                 "`{argument}` should name a {what}, but `{value}` cannot be read as one; with {variable} set, \
                  only names of allowed ones are accepted"
             ),
+            Reason::AllGuests { list } if list.is_empty() => {
+                write!(f, "this call {value}; with {variable} set, it is refused")
+            }
             Reason::AllGuests { list } => {
                 write!(f, "`{argument}` {value}; with {variable} set, name the {what} explicitly in `{list}`")
             }
@@ -98,6 +106,7 @@ impl fmt::Display for NotAllowed {
 
 const VMIDS: &str = "PVE_VMID_ALLOWLIST";
 const NODES: &str = "PVE_NODE_ALLOWLIST";
+const REMOTES: &str = "PDM_REMOTE_ALLOWLIST";
 
 impl List {
     /// The setting of `source` that holds this list.
@@ -105,6 +114,7 @@ impl List {
         match self {
             List::Nodes => source.setting("node_allowlist", NODES),
             List::Vmids => source.setting("vmid_allowlist", VMIDS),
+            List::Remotes => source.setting("remote_allowlist", REMOTES),
         }
     }
 }
@@ -123,7 +133,10 @@ impl Allowlist {
                 r.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect::<Vec<_>>()
             ),
         };
-        serde_json::json!({ "nodes": nodes, "vmids": vmids })
+        match &all.remotes {
+            None => serde_json::json!({ "nodes": nodes, "vmids": vmids }),
+            Some(r) => serde_json::json!({ "nodes": nodes, "vmids": vmids, "remotes": r }),
+        }
     }
 
     /// Parses the two settings (empty or missing: no restriction); errors name the setting and the
@@ -134,8 +147,17 @@ impl Allowlist {
         }
         let nodes = given(nodes).map(parse::nodes).transpose()?;
         let vmids = given(vmids).map(parse::vmids).transpose()?;
-        let layer = Layer { nodes, vmids, source: Source::Server };
+        let layer = Layer { nodes, vmids, remotes: None, source: Source::Server };
         Ok(Allowlist { layers: if layer.is_empty() { Vec::new() } else { vec![layer] } })
+    }
+
+    /// The same lists, and a Datacenter Manager's remote allowlist (`PDM_REMOTE_ALLOWLIST`; empty
+    /// or missing: no restriction) as one more layer, set by the same setting as the others.
+    pub fn with_remotes(mut self, remotes: Option<&str>) -> Result<Allowlist, ParseError> {
+        let Some(raw) = remotes.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(self) };
+        let source = self.layers.first().map_or(Source::Server, |l| l.source.clone());
+        self.layers.push(Layer { remotes: Some(parse::remotes(raw)?), source, ..Layer::default() });
+        Ok(self)
     }
 
     /// The same lists, as set by `source` (a caller's entry, a cluster table): what refusals name.
@@ -196,11 +218,15 @@ impl Layer {
             ),
             (a, b) => a.clone().or_else(|| b.clone()),
         };
-        Layer { nodes, vmids, source: self.source.clone() }
+        let remotes = match (&self.remotes, &other.remotes) {
+            (Some(a), Some(b)) => Some(a.intersection(b).cloned().collect()),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        Layer { nodes, vmids, remotes, source: self.source.clone() }
     }
 
     fn is_empty(&self) -> bool {
-        self.nodes.is_none() && self.vmids.is_none()
+        self.nodes.is_none() && self.vmids.is_none() && self.remotes.is_none()
     }
 
     fn node_allowed(&self, node: &str) -> bool {
@@ -227,8 +253,10 @@ impl Layer {
                 }
             }
         }
-        if let Some(scope) = &entry.scope {
-            self.check_scope(scope, args, request)?;
+        match &entry.scope {
+            Some(scope) if registry::product_of(tool) == Product::Pdm => self.check_remote_scope(scope, request)?,
+            Some(scope) => self.check_scope(scope, args, request)?,
+            None => {}
         }
         Ok(())
     }
@@ -268,6 +296,15 @@ impl Layer {
         }
     }
 
+    fn check_remote(&self, argument: &str, remote: &str, within: Option<&str>) -> Result<(), NotAllowed> {
+        match &self.remotes {
+            Some(allowed) if !allowed.contains(remote) => {
+                Err(self.outside(List::Remotes, argument, "remote", remote.into(), within))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Checks one value of an argument that names guests or nodes in the form `names`.
     fn check_names(&self, names: Names, argument: &str, value: &str) -> Result<(), NotAllowed> {
         let (nodes, guests) = (self.nodes.is_some(), self.vmids.is_some());
@@ -300,7 +337,12 @@ impl Layer {
                 self.check_guest(argument, id, Some(value))
             }
             Names::AclPath => self.check_acl_path(argument, value),
+            Names::Remote => self.check_remote(argument, value.trim(), None),
+            Names::Remotes => list_items(value).try_for_each(|r| self.check_remote(argument, r, Some(value))),
             Names::Task => {
+                if let Some(remote) = Upid::parse(value.trim()).and_then(|u| u.remote) {
+                    self.check_remote(argument, &remote.remote, Some(value))?;
+                }
                 let (node, ids) = task_names(value).ok_or_else(|| self.unreadable(argument, "task id", value))?;
                 if nodes {
                     self.check_node(argument, &node, Some(value))?;
@@ -376,6 +418,30 @@ impl Layer {
         Ok(())
     }
 
+    /// A Datacenter Manager call acting on every remote unless narrowed: refused under a remote
+    /// allowlist when its list names none (or, with no list, always); the names are checked as
+    /// references.
+    fn check_remote_scope(&self, scope: &Scope, request: &PveRequest) -> Result<(), NotAllowed> {
+        if self.remotes.is_none() {
+            return Ok(());
+        }
+        let named = request.params.iter().filter(|(n, _)| n == scope.list).flat_map(|(_, v)| list_items(v)).count();
+        if named > 0 {
+            return Ok(());
+        }
+        let (argument, value) = match scope.list {
+            "" => ("", "acts on every remote, and no argument narrows it".to_owned()),
+            list => (list, "is missing or empty, which means every remote".to_owned()),
+        };
+        Err(NotAllowed {
+            argument: argument.into(),
+            what: "remotes",
+            value,
+            variable: List::Remotes.setting(&self.source),
+            reason: Reason::AllGuests { list: scope.list.to_owned() },
+        })
+    }
+
     fn filter(&self, tool: &ToolDef, data: &mut Value) {
         if self.is_empty() {
             return;
@@ -392,9 +458,12 @@ impl Layer {
         }
     }
 
+    /// A pool's `members`, and a Datacenter Manager remote's `resources` (`/resources/list`).
     fn filter_members(&self, tool: &ToolDef, item: &mut Value) {
-        if let Some(members @ Value::Array(_)) = item.get_mut("members") {
-            self.filter(tool, members);
+        for key in ["members", "resources"] {
+            if let Some(members @ Value::Array(_)) = item.get_mut(key) {
+                self.filter(tool, members);
+            }
         }
     }
 
@@ -429,6 +498,7 @@ const ENTRY_FIELDS: &[(&str, Names)] = &[
     ("volid", Names::Volume),
     ("upid", Names::Task),
     ("guest", Names::Guest),
+    ("remote", Names::Remote),
 ];
 
 /// More fields, on the listings of one tool path only: (path, field, names, only when

@@ -11,17 +11,21 @@ pub enum Product {
     Pve,
     /// Proxmox Backup Server (`product = "pbs"`).
     Pbs,
+    /// Proxmox Datacenter Manager (`product = "pdm"`), which reaches the PVE and PBS remotes it
+    /// manages through its own API.
+    Pdm,
 }
 
 impl Product {
     /// Every product, PVE first.
-    pub const ALL: &'static [Product] = &[Product::Pve, Product::Pbs];
+    pub const ALL: &'static [Product] = &[Product::Pve, Product::Pbs, Product::Pdm];
 
     /// The id configuration writes (`product = "pbs"`).
     pub fn id(self) -> &'static str {
         match self {
             Product::Pve => "pve",
             Product::Pbs => "pbs",
+            Product::Pdm => "pdm",
         }
     }
 
@@ -35,6 +39,7 @@ impl Product {
         match self {
             Product::Pve => "PVE",
             Product::Pbs => "PBS",
+            Product::Pdm => "PDM",
         }
     }
 
@@ -43,15 +48,17 @@ impl Product {
         match self {
             Product::Pve => 8006,
             Product::Pbs => 8007,
+            Product::Pdm => 8443,
         }
     }
 
     /// The `Authorization` header of an API token: PVE writes `PVEAPIToken=<id>=<secret>`, PBS
-    /// `PBSAPIToken=<id>:<secret>`.
+    /// `PBSAPIToken=<id>:<secret>` and PDM `PDMAPIToken=<id>:<secret>`.
     pub fn token_header(self, id: &str, secret: &str) -> String {
         match self {
             Product::Pve => format!("PVEAPIToken={id}={secret}"),
             Product::Pbs => format!("PBSAPIToken={id}:{secret}"),
+            Product::Pdm => format!("PDMAPIToken={id}:{secret}"),
         }
     }
 
@@ -60,6 +67,8 @@ impl Product {
         match self {
             Product::Pve => "PVEAuthCookie",
             Product::Pbs => "PBSAuthCookie",
+            // PDM sets it as `__Host-PDMAuthCookie` and reads either name.
+            Product::Pdm => "PDMAuthCookie",
         }
     }
 
@@ -68,6 +77,7 @@ impl Product {
         match self {
             Product::Pve => "",
             Product::Pbs => "pbs_",
+            Product::Pdm => "pdm_",
         }
     }
 }
@@ -93,6 +103,20 @@ mod tests {
     fn each_product_has_its_cookie_and_port() {
         assert_eq!((Product::Pve.cookie(), Product::Pve.default_port()), ("PVEAuthCookie", 8006));
         assert_eq!((Product::Pbs.cookie(), Product::Pbs.default_port()), ("PBSAuthCookie", 8007));
+    }
+
+    #[test]
+    fn a_pdm_token_is_written_like_pbs_s_with_its_own_prefix() {
+        assert_eq!(Product::Pdm.token_header("root@pam!mcp", "s3cr3t"), "PDMAPIToken=root@pam!mcp:s3cr3t");
+        assert_eq!((Product::Pdm.cookie(), Product::Pdm.default_port()), ("PDMAuthCookie", 8443));
+        assert_eq!(Product::parse("pdm"), Some(Product::Pdm));
+    }
+
+    #[test]
+    fn every_pdm_tool_carries_the_product_s_prefix() {
+        let pdm = crate::tools::generated_pdm::TOOLS.iter();
+        assert!(pdm.clone().count() >= 320);
+        assert!(pdm.clone().all(|t| t.name.starts_with(Product::Pdm.tool_prefix())));
     }
 
     #[test]

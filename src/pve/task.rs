@@ -22,6 +22,10 @@ pub trait ProgressSink: Send + Sync {
 /// A parsed task id: PVE's `UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:`, or
 /// PBS's (proxmox-rest-server's), which has a task number before the start time and eight-digit
 /// hex fields: `UPID:<node>:<pid>:<pstart>:<task_id>:<starttime>:<type>:<id>:<auth_id>:`.
+///
+/// Datacenter Manager hands out a remote's task id with the remote before it,
+/// `pve:<remote>!UPID:…` or `pbs:<remote>!UPID:…` (the product may be left out): [`Upid::remote`]
+/// holds it, `text` the whole id and the other fields the remote's own UPID's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upid {
     pub text: String,
@@ -29,11 +33,46 @@ pub struct Upid {
     pub kind: String,
     pub id: String,
     pub user: String,
+    /// The Datacenter Manager remote the task runs on, for a remote's task id (boxed: most task
+    /// ids have none, and a UPID travels inside every task report and error).
+    pub remote: Option<Box<TaskRemote>>,
+}
+
+/// The remote of a task id Datacenter Manager handed out: its product and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskRemote {
+    /// `pve` or `pbs`: the tree PDM serves the remote's tasks under (`/pve/remotes/…`).
+    pub product: &'static str,
+    pub remote: String,
 }
 
 impl Upid {
-    /// Parses a UPID; `None` for anything else.
+    /// Parses a UPID, or a Datacenter Manager remote's task id; `None` for anything else.
     pub fn parse(s: &str) -> Option<Upid> {
+        if let Some((head, native)) = s
+            .split_once("!UPID:")
+            .filter(|(head, _)| !head.contains(':') || head.starts_with("pve:") || head.starts_with("pbs:"))
+        {
+            let native = format!("UPID:{native}");
+            let (upid, rust_form) = Upid::parse_native(&native)?;
+            let (product, remote) = match head.split_once(':') {
+                Some(("pve", r)) => ("pve", r),
+                Some(("pbs", r)) => ("pbs", r),
+                Some(_) => return None,
+                // Without the product, the UPID's form tells: PBS's has a task number.
+                None => (if rust_form { "pbs" } else { "pve" }, head),
+            };
+            if remote.is_empty() {
+                return None;
+            }
+            let remote = Some(Box::new(TaskRemote { product, remote: remote.to_owned() }));
+            return Some(Upid { text: s.to_owned(), remote, ..upid });
+        }
+        Upid::parse_native(s).map(|(upid, _)| upid)
+    }
+
+    /// A product's own UPID, and whether it has the Rust products' form (a task number).
+    fn parse_native(s: &str) -> Option<(Upid, bool)> {
         let rest = s.strip_prefix("UPID:")?;
         let parts: Vec<&str> = rest.split(':').collect();
         // node, pid, pstart, starttime, type, id, user (and the user may hold `!token` but no `:`).
@@ -47,21 +86,25 @@ impl Upid {
         // PBS's form: an eight-digit hex start time where PVE has the task type (after PBS's task
         // number, where PVE has its start time).
         if parts.len() >= 8 && parts[4].len() == 8 && hex(parts[4]) {
-            return Some(Upid {
+            let upid = Upid {
                 text: s.to_owned(),
                 node: parts[0].to_owned(),
                 kind: parts[5].to_owned(),
                 id: parts[6].to_owned(),
                 user: parts[7].to_owned(),
-            });
+                remote: None,
+            };
+            return Some((upid, true));
         }
-        Some(Upid {
+        let upid = Upid {
             text: s.to_owned(),
             node: parts[0].to_owned(),
             kind: parts[4].to_owned(),
             id: parts[5].to_owned(),
             user: parts[6].to_owned(),
-        })
+            remote: None,
+        };
+        Some((upid, false))
     }
 }
 
@@ -304,11 +347,16 @@ pub async fn check(client: &dyn Wire, upid: &Upid, elapsed: Duration) -> Result<
     Ok(Some(if ok { TaskOutcome::Succeeded(report) } else { TaskOutcome::Failed(report) }))
 }
 
+/// Reads a task's `status` or `log`: from its node, or, for a Datacenter Manager remote's task,
+/// through PDM from the remote (`/pve/remotes/<remote>/tasks/<id>/status`).
 async fn get(client: &dyn Wire, upid: &Upid, leaf: &str, params: &[(&str, &str)]) -> Result<Value, PveError> {
-    let mut req = PveRequest::new(
-        HttpMethod::Get,
-        format!("/nodes/{}/tasks/{}/{leaf}", path_segment(&upid.node), path_segment(&upid.text)),
-    );
+    let path = match &upid.remote {
+        Some(r) => {
+            format!("/{}/remotes/{}/tasks/{}/{leaf}", r.product, path_segment(&r.remote), path_segment(&upid.text))
+        }
+        None => format!("/nodes/{}/tasks/{}/{leaf}", path_segment(&upid.node), path_segment(&upid.text)),
+    };
+    let mut req = PveRequest::new(HttpMethod::Get, path);
     for (k, v) in params {
         req.params.push(((*k).into(), (*v).into()));
     }
@@ -375,6 +423,30 @@ mod tests {
     fn a_pbs_upid_without_a_worker_id_parses() {
         let u = Upid::parse("UPID:pbs1:000004D2:0000162E:00000000:65A0B1C2:garbage_collection::root@pam:").unwrap();
         assert_eq!((u.kind.as_str(), u.id.as_str(), u.user.as_str()), ("garbage_collection", "", "root@pam"));
+    }
+
+    #[test]
+    fn parses_a_pdm_remote_s_pve_task_id() {
+        let text = "pve:east!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmigrate:100:root@pam!mcp:";
+        let u = Upid::parse(text).unwrap();
+        assert_eq!((u.node.as_str(), u.kind.as_str(), u.id.as_str()), ("pve1", "qmigrate", "100"));
+        assert_eq!(u.remote.as_deref(), Some(&TaskRemote { product: "pve", remote: "east".into() }));
+        assert_eq!(u.text, text);
+    }
+
+    #[test]
+    fn a_pdm_remote_task_id_without_its_product_takes_it_from_the_upid_s_form() {
+        let pbs = Upid::parse("backup1!UPID:pbs1:000004D2:0000162E:00000003:65A0B1C2:verify:store1:root@pam:").unwrap();
+        assert_eq!(pbs.remote.as_deref(), Some(&TaskRemote { product: "pbs", remote: "backup1".into() }));
+        let pve = Upid::parse("east!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmstart:100:root@pam:").unwrap();
+        assert_eq!(pve.remote.map(|r| r.product), Some("pve"));
+    }
+
+    #[test]
+    fn a_remote_task_id_of_an_unknown_product_or_no_remote_is_no_task_id() {
+        assert!(Upid::parse("pmg:mail!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmstart:100:root@pam:").is_none());
+        assert!(Upid::parse("!UPID:pve1:00001A2B:0003C4D5:65A0B1C2:qmstart:100:root@pam:").is_none());
+        assert!(Upid::parse("pve:east!hello").is_none());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Stage 2, the tools. Owns the generated table of every tool ([`generated`], [`registry`]; Backup
-//! Server's apart in [`generated_pbs`], not yet served), the
+//! Server's and Datacenter Manager's apart in [`generated_pbs`] and [`generated_pdm`]), the
 //! reading and checking of a tool's arguments into its typed request ([`arguments`]), and
 //! discovery search over the table ([`discovery`]); which PVE release has each tool, parameter
 //! and enum value, and a tool's listing in each ([`releases`]); the server's own tools'
@@ -12,6 +12,7 @@ pub mod checks;
 pub mod discovery;
 pub mod generated;
 pub mod generated_pbs;
+pub mod generated_pdm;
 pub mod params;
 pub mod references;
 pub mod registry;

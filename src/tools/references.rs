@@ -18,6 +18,10 @@ pub enum Names {
     ReplicationJob,
     Task,
     AclPath,
+    /// A Datacenter Manager remote's name.
+    Remote,
+    /// A list of remote names.
+    Remotes,
 }
 
 /// One argument that names guests or nodes.
@@ -48,7 +52,8 @@ impl Reference {
     }
 }
 
-/// A call that acts on every guest unless a guest list narrows it.
+/// A call that acts on every guest unless a guest list narrows it; on a Datacenter Manager tool
+/// (`pdm_…`), every remote unless a remote list does (an empty `list`: nothing narrows it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope {
     /// The guest list.
@@ -67,9 +72,13 @@ pub struct ToolReferences {
     pub scope: Option<Scope>,
 }
 
-/// What a tool's arguments name; `None` when they name no guest or node.
+/// What a tool's arguments name; `None` when they name no guest or node. A Datacenter Manager
+/// tool's (`pdm_…`) are in its own table.
 pub fn of(tool: &str) -> Option<&'static ToolReferences> {
     let find = |table: &'static [ToolReferences]| table.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &table[i]);
+    if tool.starts_with(crate::pve::product::Product::Pdm.tool_prefix()) {
+        return find(crate::tools::generated_pdm::REFERENCES);
+    }
     find(REFERENCES).or_else(|| find(crate::tools::generated::older::REFERENCES))
 }
 

@@ -141,6 +141,7 @@ pub fn all_of(product: Product) -> &'static [ToolDef] {
     match product {
         Product::Pve => &TOOLS,
         Product::Pbs => &crate::tools::generated_pbs::TOOLS,
+        Product::Pdm => &crate::tools::generated_pdm::TOOLS,
     }
 }
 
@@ -212,6 +213,15 @@ pub(crate) mod tests {
     fn no_pve_tool_carries_another_product_s_prefix() {
         assert!(all().iter().all(|t| product_of(t) == Product::Pve));
         assert!(all_of(Product::Pbs).iter().all(|t| product_of(t) == Product::Pbs));
+        assert!(all_of(Product::Pdm).iter().all(|t| product_of(t) == Product::Pdm));
+    }
+
+    #[test]
+    fn a_pdm_tool_is_found_only_in_pdm_s_table() {
+        assert!(find_for(Product::Pdm, "pdm_pve_qemu_vm_list").is_some());
+        assert!(find_for(Product::Pve, "pdm_pve_qemu_vm_list").is_none());
+        assert!(find_for(Product::Pdm, "pbs_datastore_list").is_none());
+        assert!(all_of(Product::Pdm).windows(2).all(|w| w[0].name < w[1].name));
     }
 
     #[test]

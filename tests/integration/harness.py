@@ -378,7 +378,9 @@ def _read_tools_doc(text: str, left_out_section: str) -> ToolsDoc:
     rows, left_out, categories = [], [], []
     section = None
     newest = None
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines()):
+        if number > 0 and line.startswith('# '):
+            break  # the next product's part
         releases = RELEASES_RE.match(line)
         if releases:
             newest = releases.group(1).split(',')[-1].strip()

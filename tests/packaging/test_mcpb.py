@@ -41,7 +41,7 @@ def test_every_user_setting_reaches_a_documented_variable_and_the_secret_is_sens
     assert set(used.values()) >= {'PVE_BASE_URL', 'PVE_TOKEN_ID', 'PVE_TOKEN_SECRET', 'PVE_CA_FILE',
                                   'PVE_ACCESS_TIER', 'PVE_CATEGORIES'}
     for key, option in m['user_config'].items():
-        assert option.get('sensitive', False) == (used[key] in {'PVE_TOKEN_SECRET', 'PBS_TOKEN_SECRET'}), key
+        assert option.get('sensitive', False) == (used[key] in {'PVE_TOKEN_SECRET', 'PBS_TOKEN_SECRET', 'PDM_TOKEN_SECRET'}), key
 
 
 def test_optional_settings_have_defaults_the_server_accepts():

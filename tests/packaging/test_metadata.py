@@ -12,7 +12,7 @@ from conftest import REPO_ROOT
 from metadata import cargo_version, readme_configuration, server_json
 
 NAME = 'pve-mcp-server'
-SECRETS = {'PVE_TOKEN_SECRET', 'PVE_PASSWORD', 'PVE_MCP_STATE_KEY', 'PBS_TOKEN_SECRET'}
+SECRETS = {'PVE_TOKEN_SECRET', 'PVE_PASSWORD', 'PVE_MCP_STATE_KEY', 'PBS_TOKEN_SECRET', 'PDM_TOKEN_SECRET'}
 # Settings of the HTTP endpoint (OAuth included): not for a client that starts the server on stdio.
 HTTP_ONLY = {'PVE_MCP_HTTP', 'PVE_MCP_HTTP_TOKENS', 'PVE_MCP_HTTP_ALLOWED_ORIGINS', 'PVE_MCP_HTTP_ALLOWED_HOSTS',
              'PVE_MCP_HTTP_MAX_BODY', 'PVE_MCP_HTTP_MAX_CONCURRENT', 'PVE_MCP_HTTP_MAX_SESSIONS',

@@ -36,7 +36,7 @@ USAGE:
 
   pve-codegen docs [SCHEMA] [OUT]
       Write the tool list for a schema, then the other products' whose schemas are beside it
-      (pbs-4.json).                         [defaults: apidoc/apidoc.json docs/TOOLS.md]
+      (pbs-4.json, pdm-1.1.json).           [defaults: apidoc/apidoc.json docs/TOOLS.md]
 
   pve-codegen help
       Show this text.

@@ -45,6 +45,8 @@ pub(super) struct ClusterTable {
     categories: Field,
     node_allowlist: Field,
     vmid_allowlist: Field,
+    /// A Datacenter Manager's remotes (`product = "pdm"` only).
+    remote_allowlist: Field,
     read_only: Option<Spanned<bool>>,
 }
 
@@ -85,6 +87,10 @@ pub(super) fn no_connection_outside(src: &Source<'_>, file: &FileSettings, cli: 
         (
             "PBS_URL (or another PBS_ setting; a Backup Server is a [[cluster]] with product = \"pbs\" there)",
             cli.pbs.any(),
+        ),
+        (
+            "PDM_URL (or another PDM_ setting; a Datacenter Manager is a [[cluster]] with product = \"pdm\" there)",
+            cli.pdm.any(),
         ),
     ];
     if let Some((variable, _)) = env_connection.iter().find(|(_, set)| *set) {
@@ -174,11 +180,20 @@ pub(super) fn add_with_access(
         };
         let nodes = access("node_allowlist", &t.node_allowlist);
         let vmids = access("vmid_allowlist", &t.vmid_allowlist);
+        let remotes = access("remote_allowlist", &t.remote_allowlist);
+        if let Some((_, at, key)) = remotes.as_ref().filter(|_| connection.product != Product::Pdm) {
+            let message = format!(
+                "cluster `{name}`: a remote allowlist applies to a Datacenter Manager (product = \"pdm\") only"
+            );
+            return Err(src.error(Some(at.clone()), Some(key), message));
+        }
         let own = Allowlist::parse(nodes.as_ref().map(|n| n.0.as_str()), vmids.as_ref().map(|v| v.0.as_str()))
+            .and_then(|a| a.with_remotes(remotes.as_ref().map(|r| r.0.as_str())))
             .map_err(|e| {
                 let written = match e.setting {
                     AllowlistSetting::Nodes => &nodes,
                     AllowlistSetting::Vmids => &vmids,
+                    AllowlistSetting::Remotes => &remotes,
                 };
                 let at = written.as_ref().map(|v| v.1.clone()).unwrap_or(span.clone());
                 src.error(Some(at), Some(e.setting.key()), format!("cluster `{name}`: {}", e.message))
@@ -188,7 +203,8 @@ pub(super) fn add_with_access(
         let policy =
             Policy::new(tier, categories, token_login).set_by(source.clone(), &server).for_product(connection.product);
         let allowlist = config.allowlist.intersect(&own.set_by(source));
-        if connection.product != Product::Pve && !allowlist.is_empty() {
+        // A Datacenter Manager's calls are fenced like PVE's (its remotes' nodes and guests).
+        if connection.product == Product::Pbs && !allowlist.is_empty() {
             let message = format!(
                 "cluster `{name}`: a node or VMID allowlist (the table's or the server's) does not apply to {} tools yet; a {} cluster is refused under one rather than left unfenced",
                 connection.product.short(),
@@ -267,6 +283,12 @@ fn cluster_connection(
         };
         src.error(Some(span.unwrap_or(table.clone())), Some(&key), message)
     })?;
+    if product == Product::Pdm && matches!(connection.auth, crate::pve::connection::PveAuth::Ticket { .. }) {
+        let message = format!(
+            "cluster `{name}`: a Datacenter Manager hands its login ticket out only as a cookie; give it an API token (token_id and token_secret) instead of user and password"
+        );
+        return Err(src.error(Some(table.clone()), Some("user"), message));
+    }
     Ok(Connection { product, ..connection })
 }
 
@@ -309,6 +331,48 @@ token_secret = "1c8d0a4f-2e3b-4a6c-8d9e-0f1a2b3c4d5e"
         let fenced = CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nvmid_allowlist = \"100\"");
         let e = load(&fenced).unwrap_err();
         assert!(e.contains("cluster `backup`") && e.contains("does not apply to PBS tools yet"), "{e}");
+    }
+
+    const MANAGER: &str = r#"
+[[cluster]]
+name = "manager"
+product = "pdm"
+base_url = "https://manager.example:8443"
+token_id = "root@pam!mcp"
+token_secret = "2d9e1b5a-3f4c-4b7d-9e0f-1a2b3c4d5e6f"
+"#;
+
+    #[test]
+    fn a_datacenter_manager_is_a_cluster_of_product_pdm() {
+        let c = load(&format!("{CLUSTERS}{MANAGER}")).unwrap();
+        let products: Vec<Product> = c.clusters.iter().map(|c| c.connection.product).collect();
+        assert_eq!(products, [Product::Pve, Product::Pbs, Product::Pdm]);
+    }
+
+    #[test]
+    fn a_datacenter_manager_takes_a_remote_allowlist_and_the_node_and_vmid_ones() {
+        let fenced = MANAGER
+            .replace("product = \"pdm\"", "product = \"pdm\"\nremote_allowlist = [\"east\"]\nvmid_allowlist = \"100\"");
+        let c = load(&format!("{CLUSTERS}{fenced}")).unwrap();
+        let manager = &c.clusters[2].allowlist;
+        assert!(manager.vmid_allowed(100) && !manager.vmid_allowed(101));
+        assert_eq!(manager.describe()["remotes"], serde_json::json!(["east"]));
+    }
+
+    #[test]
+    fn a_remote_allowlist_on_a_cluster_that_is_no_datacenter_manager_is_refused() {
+        let e =
+            load(&CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nremote_allowlist = \"east\"")).unwrap_err();
+        assert!(e.contains("cluster `backup`") && e.contains("Datacenter Manager"), "{e}");
+    }
+
+    #[test]
+    fn a_datacenter_manager_with_a_password_login_is_refused_asking_for_a_token() {
+        let with_password = MANAGER
+            .replace("token_id = \"root@pam!mcp\"", "user = \"root@pam\"")
+            .replace("token_secret = ", "password = ");
+        let e = load(&format!("{CLUSTERS}{with_password}")).unwrap_err();
+        assert!(e.contains("cluster `manager`") && e.contains("API token"), "{e}");
     }
 
     #[test]

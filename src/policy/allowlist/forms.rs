@@ -115,6 +115,11 @@ pub(super) fn volume_guests(volume: &str) -> Option<Vec<u64>> {
 /// The node and guests a task id names: `UPID:pve1:…:qmstart:101:root@pam:` → (`pve1`, [101]).
 pub(super) fn task_names(upid: &str) -> Option<(String, Vec<u64>)> {
     let parsed = Upid::parse(upid.trim())?;
+    // A Datacenter Manager remote's task id: the remote's own UPID follows the `!`.
+    let upid = match parsed.remote {
+        Some(_) => upid.split_once('!').map_or(upid, |(_, native)| native),
+        None => upid,
+    };
     // The id may itself hold `:` (a volume id): it is everything between the type and the user.
     let fields: Vec<&str> = upid.trim().trim_end_matches(':').split(':').collect();
     let id = if fields.len() > 8 { fields[6..fields.len() - 1].join(":") } else { parsed.id.clone() };

@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 pub enum Setting {
     Nodes,
     Vmids,
+    /// A Datacenter Manager's remotes.
+    Remotes,
 }
 
 impl Setting {
@@ -16,6 +18,7 @@ impl Setting {
         match self {
             Setting::Nodes => "PVE_NODE_ALLOWLIST",
             Setting::Vmids => "PVE_VMID_ALLOWLIST",
+            Setting::Remotes => "PDM_REMOTE_ALLOWLIST",
         }
     }
 
@@ -24,6 +27,7 @@ impl Setting {
         match self {
             Setting::Nodes => "--node-allowlist",
             Setting::Vmids => "--vmid-allowlist",
+            Setting::Remotes => "--pdm-remote-allowlist",
         }
     }
 
@@ -32,6 +36,7 @@ impl Setting {
         match self {
             Setting::Nodes => "node_allowlist",
             Setting::Vmids => "vmid_allowlist",
+            Setting::Remotes => "remote_allowlist",
         }
     }
 }
@@ -95,6 +100,27 @@ pub(super) fn nodes(raw: &str) -> Result<BTreeSet<String>, ParseError> {
     Ok(names.into_iter().collect())
 }
 
+/// The remote names of `PDM_REMOTE_ALLOWLIST` (PDM's remote ids: letters, digits, `_`, and `.`
+/// and `-` after the first).
+pub(super) fn remotes(raw: &str) -> Result<BTreeSet<String>, ParseError> {
+    const EXAMPLE: &str = "east,west";
+    let names = items(Setting::Remotes, raw, EXAMPLE, |remote| {
+        let first_ok = remote.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let bad = remote.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')));
+        if first_ok && bad.is_none() {
+            return Ok(remote.to_owned());
+        }
+        Err(refuse(
+            Setting::Remotes,
+            format!(
+                "`{}` is not a remote name; expected the Datacenter Manager's remote ids (letters, digits, `_`, then also `.` and `-`), separated by commas, e.g. `{EXAMPLE}`",
+                remote.escape_default()
+            ),
+        ))
+    })?;
+    Ok(names.into_iter().collect())
+}
+
 /// The VMID ranges of `PVE_VMID_ALLOWLIST` (a single VMID is a range of one).
 pub(super) fn vmids(raw: &str) -> Result<Vec<(u64, u64)>, ParseError> {
     const EXAMPLE: &str = "100,200-299";
@@ -149,6 +175,14 @@ mod tests {
         let e = nodes("pve1,,x").unwrap_err();
         assert!(e.message.contains("`pve1,,x` has an empty item"), "{e}");
         assert!(nodes("pve1,").is_err());
+    }
+
+    #[test]
+    fn remote_names_are_read_trimmed_and_an_odd_one_is_refused_naming_it() {
+        assert_eq!(remotes(" east ,west-2").unwrap().into_iter().collect::<Vec<_>>(), ["east", "west-2"]);
+        let e = remotes("east,-west").unwrap_err();
+        assert_eq!(e.setting, Setting::Remotes);
+        assert!(e.to_string().starts_with("PDM_REMOTE_ALLOWLIST: `-west` is not a remote name"), "{e}");
     }
 
     #[test]

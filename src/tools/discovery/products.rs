@@ -26,6 +26,11 @@ fn index(product: Product) -> Option<Index> {
             terms: crate::tools::generated_pbs::SEARCH_TERMS,
             lengths: &crate::tools::generated_pbs::SEARCH_LENGTHS,
         }),
+        Product::Pdm => Some(Index {
+            tools: registry::all_of(Product::Pdm),
+            terms: crate::tools::generated_pdm::SEARCH_TERMS,
+            lengths: &crate::tools::generated_pdm::SEARCH_LENGTHS,
+        }),
     }
 }
 
@@ -104,6 +109,13 @@ mod tests {
     fn a_backup_server_tool_named_exactly_is_found_first() {
         let hits = search("pbs_datastore_prune", 5, pbs_visible);
         assert_eq!(hits[0].tool.name, "pbs_datastore_prune");
+    }
+
+    #[test]
+    fn a_session_with_a_datacenter_manager_finds_its_remote_tools() {
+        let pdm = |t: &ToolDef| registry::product_of(t) == Product::Pdm;
+        let hits = search("migrate a vm to another remote", 5, pdm);
+        assert!(hits.iter().any(|h| h.tool.name == "pdm_pve_qemu_vm_remote_migrate"), "{:?}", names(&hits));
     }
 
     #[test]
