@@ -115,7 +115,7 @@ async fn a_failed_remote_task_is_reported_as_failed() {
     let pve = Arc::new(Stub::new());
     let args = json!({"remote": "east", "vmid": 100, "confirm": true, "confirm_vmid": 100});
     let e = call(&pve_and_pdm(&pve, &pdm), "pdm_pve_qemu_vm_start", args).await.unwrap_err();
-    assert!(matches!(e, CallError::TaskFailed(_)), "{e}");
+    assert!(matches!(e, CallError::TaskFailed(..)), "{e}");
 }
 
 #[tokio::test]

@@ -52,7 +52,7 @@ fn server(stub: &Arc<Stub>, allowlist: Allowlist) -> PveServer {
 fn turn_off(server: &PveServer, category: Category) {
     let mut session = server.state.session.write().unwrap();
     let policy = session.policy.toggled(&[], &[category]);
-    *session = Session::new(policy, &server.shared.options);
+    *session = Session::new(policy, &server.shared.options, None);
 }
 
 const UPID: &str = "UPID:pve2:0000ABCD:0000EF01:67000000:qmstart:100:root@pam:";
