@@ -56,6 +56,11 @@ fn field(v: &Value, key: &str) -> Option<String> {
 /// Reads the live target of a gated call from PVE (reads only; failures leave facts out).
 pub async fn live_target(client: &dyn Wire, tool: &ToolDef, args: &Map<String, Value>) -> LiveTarget {
     let mut out = LiveTarget::default();
+    // PVE's reads and labels below name PVE's endpoints: another product's target is what the call names.
+    if registry::product_of(tool) != crate::pve::product::Product::Pve {
+        out.facts = named_target(args);
+        return out;
+    }
     // As given (for the reads), and as shown.
     let given = |k: &str| args.get(k).and_then(|v| raw(&json!({ "v": v }), "v"));
     let arg = |k: &str| given(k).map(|s| inert(&s));
@@ -124,6 +129,16 @@ pub async fn live_target(client: &dyn Wire, tool: &ToolDef, args: &Map<String, V
         out.facts = format!("user {user}");
     }
     out
+}
+
+/// The arguments naming a Backup Server call's target (datastore, namespace, group, who, path),
+/// as given, each shown inert; nothing is read.
+fn named_target(args: &Map<String, Value>) -> String {
+    const NAMES: &[&str] =
+        &["store", "ns", "backup-type", "backup-id", "backup-time", "auth-id", "userid", "group", "role", "path"];
+    let shown =
+        |k: &&str| args.get(*k).and_then(|v| raw(&json!({ "v": v }), "v")).map(|v| format!("{k} {}", inert(&v)));
+    NAMES.iter().filter_map(shown).collect::<Vec<_>>().join(", ")
 }
 
 /// The notice that replaces a secret in a result.
@@ -241,6 +256,16 @@ pub fn check_inner_calls(policy: &Policy, allowlist: &Allowlist, args: &Map<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_backup_server_target_is_what_the_call_names_with_nothing_read() {
+        let stub = crate::call::stub::Stub::new().pbs();
+        let tool = registry::find_for(crate::pve::product::Product::Pbs, "pbs_access_acl_update").unwrap();
+        let args = json!({"auth-id": "ops@pbs", "role": "DatastoreAdmin", "path": "/datastore/store1"});
+        let target = live_target(&stub, tool, args.as_object().unwrap()).await;
+        assert_eq!(target.facts, "auth-id ops@pbs, role DatastoreAdmin, path /datastore/store1");
+        assert!(stub.sent().is_empty());
+    }
 
     #[test]
     fn a_new_tokens_value_is_hidden() {

@@ -122,3 +122,45 @@ async fn a_pve_tool_named_on_the_backup_server_is_refused_naming_the_clusters_th
     assert!(e.to_string().contains("`nodes_list` is a PVE tool, and cluster `backup` is a PBS"), "{e}");
     assert!(pbs.sent().is_empty() && pve.sent().is_empty());
 }
+
+/// A Backup Server datastore whose tuning is `chunk-order=none,sync-level=file`.
+fn pbs_with_datastore_config() -> Arc<Stub> {
+    let config = json!({"name": "store1", "path": "/mnt/store1", "comment": "main",
+        "tuning": "chunk-order=none,sync-level=file"});
+    Arc::new(Stub::new().pbs().on(HttpMethod::Get, "/config/datastore/store1", Answer::Data(config)).on(
+        HttpMethod::Put,
+        "/config/datastore/store1",
+        Answer::Data(Value::Null),
+    ))
+}
+
+fn put_params(pbs: &Stub) -> Vec<(String, String)> {
+    pbs.sent().into_iter().find(|r| r.method == HttpMethod::Put).map(|r| r.params).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_pbs_config_update_merges_into_the_backup_servers_own_configuration() {
+    let (pve, pbs) = (Arc::new(Stub::new()), pbs_with_datastore_config());
+    let update = json!({"name": "store1", "tuning": {"sync-level": "filesystem"}});
+    call(&pve_and_pbs(&pve, &pbs), "pbs_config_datastore_update", update).await.unwrap();
+    let params = put_params(&pbs);
+    assert!(params.contains(&("tuning".into(), "chunk-order=none,sync-level=filesystem".into())), "{params:?}");
+    assert!(pve.sent().is_empty(), "no PVE read: {:?}", pve.sent());
+}
+
+#[tokio::test]
+async fn a_pbs_setting_given_as_null_joins_its_delete_array() {
+    let (pve, pbs) = (Arc::new(Stub::new()), pbs_with_datastore_config());
+    let update = json!({"name": "store1", "comment": null});
+    call(&pve_and_pbs(&pve, &pbs), "pbs_config_datastore_update", update).await.unwrap();
+    assert!(put_params(&pbs).contains(&("delete".into(), "comment".into())), "{:?}", put_params(&pbs));
+}
+
+#[tokio::test]
+async fn a_pbs_setting_it_cannot_remove_given_as_null_is_refused_with_nothing_sent() {
+    let (pve, pbs) = (Arc::new(Stub::new()), pbs_with_datastore_config());
+    let update = json!({"name": "store1", "path": null});
+    let e = call(&pve_and_pbs(&pve, &pbs), "pbs_config_datastore_update", update).await.unwrap_err();
+    assert!(e.to_string().contains("path") && e.to_string().contains("removable"), "{e}");
+    assert!(pbs.sent().is_empty());
+}

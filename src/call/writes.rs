@@ -86,8 +86,10 @@ pub fn prepare(tool: &ToolDef, args: &mut Map<String, Value>) -> Result<Plan, Ve
     let schema: Value = serde_json::from_str(tool.input_schema).unwrap_or_default();
     let path_params: Vec<&str> =
         tool.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
-    // `delete` as a list of settings (a boolean `delete` elsewhere means "remove instead of add").
-    let deletable = schema.pointer("/properties/delete/type").and_then(Value::as_str) == Some("string");
+    // `delete` as a list of settings (a boolean `delete` elsewhere means "remove instead of add"):
+    // PVE's a string, a Backup Server's an array of the settings it can remove.
+    let delete_type = schema.pointer("/properties/delete/type").and_then(Value::as_str);
+    let deletable = matches!(delete_type, Some("string" | "array"));
     let names: Vec<String> = args.keys().cloned().collect();
     for name in names {
         if args[&name].is_null() {
@@ -95,7 +97,17 @@ pub fn prepare(tool: &ToolDef, args: &mut Map<String, Value>) -> Result<Plan, Ve
                 || name.starts_with("confirm_")
                 || path_params.contains(&name.as_str());
             if deletable && !control {
-                if accepts(&schema, &name) {
+                if let Some(removable) = removable(&schema) {
+                    if removable.contains(&name.as_str()) {
+                        plan.deletes.push(name.clone());
+                        args.remove(&name);
+                    } else {
+                        errors.push(FieldError {
+                            field: name.clone(),
+                            message: format!("cannot be removed (null); removable: {}", removable.join(", ")),
+                        });
+                    }
+                } else if accepts(&schema, &name) {
                     plan.deletes.push(name.clone());
                     args.remove(&name);
                 } else {
@@ -121,6 +133,12 @@ pub fn prepare(tool: &ToolDef, args: &mut Map<String, Value>) -> Result<Plan, Ve
         plan.merges.push((name, arg, given));
     }
     if errors.is_empty() { Ok(plan) } else { Err(errors) }
+}
+
+/// The settings an array-form `delete` (a Backup Server's) may name, from its items' enum.
+fn removable(schema: &Value) -> Option<Vec<&str>> {
+    let values = schema.pointer("/properties/delete/items/enum")?.as_array()?;
+    Some(values.iter().filter_map(Value::as_str).collect())
 }
 
 /// Whether the input schema accepts this argument name (a property, or an indexed one).
@@ -184,7 +202,10 @@ pub async fn resolve(
     plan: Plan,
     args: &mut Map<String, Value>,
 ) -> Result<Option<Before>, WriteError> {
-    let Some(read) = tool.config_read.and_then(registry::find) else { return Ok(None) };
+    // The read is in the write's own product's table: a Backup Server's update merges into the
+    // Backup Server's configuration, never looks in PVE's.
+    let product = registry::product_of(tool);
+    let Some(read) = tool.config_read.and_then(|r| registry::find_for(product, r)) else { return Ok(None) };
     let read_args: Map<String, Value> = read
         .path
         .split('/')
@@ -231,7 +252,11 @@ pub async fn resolve(
             _ => Vec::new(),
         };
         list.extend(plan.deletes);
-        args.insert("delete".into(), json!(list.join(",")));
+        let array = serde_json::from_str::<Value>(tool.input_schema)
+            .ok()
+            .and_then(|s| s.pointer("/properties/delete/type").cloned())
+            .is_some_and(|t| t == "array");
+        args.insert("delete".into(), if array { json!(list) } else { json!(list.join(",")) });
     }
     Ok(Some(Before { read, read_args, config: current }))
 }

@@ -1,5 +1,6 @@
 //! What the login may do: `pve_whoami` (the identity pve-mcp logs in as, the tier, categories and
-//! allowlists in force, and PVE's effective permissions summarised by path), the set of tools
+//! allowlists in force, and each cluster's effective permissions summarised by path: PVE's, or a
+//! Backup Server's own, read with the same `GET /access/permissions`), the set of tools
 //! the login can never pass, which `PVE_HIDE_UNPERMITTED` leaves out of listings and search, and
 //! the note on an empty listing that the login's privileges may explain ([`unseen`]).
 //!
@@ -16,6 +17,7 @@ use crate::call::Backend;
 use crate::policy::Policy;
 use crate::policy::permissions::{self, Privileges};
 use crate::policy::unseen;
+use crate::pve::product::Product;
 use crate::pve::request::{HttpMethod, PveRequest};
 
 pub const NAME: &str = "pve_whoami";
@@ -109,18 +111,14 @@ pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: b
                 .count();
             let mut note = json!({"tools_the_login_cannot_pass": blocked});
             if p.by_path.values().all(|privs| privs.is_empty()) {
-                note["no_privileges"] = json!(format!(
-                    "{} holds no privileges in PVE: every listing comes back empty and every other call is refused. \
-                     Give it a role on a path (for reading, the README's MCPReadOnly or PVEAuditor on /); an API \
-                     token with privilege separation needs ACL entries of its own (see the README's token recipes).",
-                    backend.client.identity()
-                ));
+                note["no_privileges"] = json!(no_privileges(backend.client.product(), backend.client.identity()));
             }
             (Value::Object(by_path), note)
         }
         Err(e) => (Value::Null, json!({"permissions_unreadable": e})),
     };
     let mut out = json!({
+        "product": backend.client.product().id(),
         "identity": backend.client.identity(),
         "login": if backend.client.uses_token() { "api-token" } else { "user-ticket" },
         "tier": policy.tier.as_str(),
@@ -136,4 +134,38 @@ pub async fn report(policy: &Policy, backend: &Backend, logins: &Logins, hide: b
         out["cluster"] = json!(c);
     }
     out
+}
+
+/// What a login that holds no privileges is told, in its product's terms.
+fn no_privileges(product: Product, identity: &str) -> String {
+    let give = match product {
+        Product::Pve => "Give it a role on a path (for reading, the README's MCPReadOnly or PVEAuditor on /)",
+        Product::Pbs => {
+            "Give it a role on a path in the Backup Server (for reading, Audit on / or DatastoreReader on /datastore)"
+        }
+        Product::Pdm => "Give it a role on a path in the Datacenter Manager (for reading, Auditor on / or on /resource)",
+    };
+    format!(
+        "{identity} holds no privileges in {}: every listing comes back empty and every other call is refused. \
+         {give}; an API token with privilege separation needs ACL entries of its own (see the README's token recipes).",
+        product.short()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_server_login_without_privileges_is_told_so_in_the_backup_servers_terms() {
+        let text = no_privileges(Product::Pbs, "mcp@pbs!t");
+        assert!(text.starts_with("mcp@pbs!t holds no privileges in PBS:"), "{text}");
+        assert!(text.contains("DatastoreReader") && !text.contains("PVEAuditor"), "{text}");
+    }
+
+    #[test]
+    fn a_pve_login_without_privileges_is_told_as_before() {
+        let text = no_privileges(Product::Pve, "mcp@pve!t");
+        assert!(text.starts_with("mcp@pve!t holds no privileges in PVE:") && text.contains("PVEAuditor"), "{text}");
+    }
 }

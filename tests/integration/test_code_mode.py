@@ -28,7 +28,8 @@ QEMU = '/nodes/{node}/qemu'
 
 
 def name_of(tools_doc, method: str, path: str) -> str:
-    found = [r.name for r in tools_doc.rows if (r.method, r.path) == (method, path)]
+    # PVE's tools only: docs/TOOLS.md also lists the Backup Server's (`pbs_…`), some on the same paths.
+    found = [r.name for r in tools_doc.rows if (r.method, r.path) == (method, path) and not r.name.startswith('pbs_')]
     assert len(found) == 1, 'docs/TOOLS.md has {0} rows for {1} {2}'.format(len(found), method, path)
     return found[0]
 
