@@ -198,6 +198,24 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
         }
         let _ = writeln!(out);
     }
+    let mut named: Vec<&crate::Tool> = tools.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).collect();
+    if !named.is_empty() {
+        named.sort_by(|a, b| a.name.cmp(&b.name));
+        let _ = writeln!(
+            out,
+            "## {} arguments the allowlists read\n\nWith `PBS_DATASTORES`, `PBS_NAMESPACES` or `PVE_VMID_ALLOWLIST` \
+             set, every datastore, namespace and backup group's guest these arguments name must be allowed (the \
+             reviewed tables in `codegen/src/{}.rs`); a job's id is refused under any of them. \"All guests\" \
+             says when the call would act on every backup group: refused under a VMID allowlist.\n",
+            product.id, product.id
+        );
+        let _ = writeln!(out, "| tool | names |\n| --- | --- |");
+        for t in named {
+            let names = crate::references::describe(&t.references, t.scope.as_ref()).replace('|', "\\|");
+            let _ = writeln!(out, "| `{}` | {names} |", t.name);
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "## {} left out\n\n| endpoint | why |\n| --- | --- |", product.id);
     for (id, why) in excluded {
         let _ = writeln!(out, "| `{id}` | {why} |");

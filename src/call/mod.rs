@@ -32,6 +32,8 @@ pub(crate) mod stub;
 mod tests;
 #[cfg(test)]
 mod tests_pbs;
+#[cfg(test)]
+mod tests_pbs_allowlists;
 
 use std::sync::Arc;
 use std::time::Duration;

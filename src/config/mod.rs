@@ -266,7 +266,7 @@ impl Config {
             state_key,
         };
         if let Some(pbs) = pbs {
-            config.clusters = pbs::beside_pve(&config, pbs)?;
+            config.clusters = pbs::beside_pve(&config, pbs, &cli.pbs)?;
         }
         Ok(config)
     }

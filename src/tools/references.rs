@@ -1,9 +1,11 @@
 //! What each tool's arguments name: guests and nodes, generated from the schema's formats and the
 //! reviewed tables in `codegen/src/references.rs` (shown in `docs/TOOLS.md`, "Guests and nodes
-//! named by arguments"). The allowlists ([`crate::policy::allowlist`]) read these; this module only
-//! describes.
+//! named by arguments"); for Backup Server tools, datastores, namespaces, backup groups and jobs,
+//! from `codegen/src/pbs.rs`. The allowlists ([`crate::policy::allowlist`]) read these; this module
+//! only describes.
 
 use crate::tools::generated::REFERENCES;
+use crate::tools::generated_pbs::REFERENCES as PBS_REFERENCES;
 
 /// How a value names guests or nodes (see `codegen/src/references.rs` for each form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +20,13 @@ pub enum Names {
     ReplicationJob,
     Task,
     AclPath,
+    Datastore,
+    DatastoreMap,
+    Namespace,
+    ListedNamespace,
+    BackupGroup,
+    GroupFilter,
+    Job,
 }
 
 /// One argument that names guests or nodes.
@@ -67,9 +76,11 @@ pub struct ToolReferences {
     pub scope: Option<Scope>,
 }
 
-/// What a tool's arguments name; `None` when they name no guest or node.
+/// What a tool's arguments name; `None` when they name nothing an allowlist fences.
 pub fn of(tool: &str) -> Option<&'static ToolReferences> {
-    REFERENCES.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &REFERENCES[i])
+    let table: &[ToolReferences] =
+        if tool.starts_with(crate::pve::product::Product::Pbs.tool_prefix()) { PBS_REFERENCES } else { REFERENCES };
+    table.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &table[i])
 }
 
 #[cfg(test)]
@@ -80,6 +91,19 @@ mod tests {
     fn the_table_is_sorted_and_names_real_tools() {
         assert!(REFERENCES.windows(2).all(|w| w[0].tool < w[1].tool));
         assert!(REFERENCES.iter().all(|r| crate::tools::registry::find(r.tool).is_some()));
+        assert!(PBS_REFERENCES.windows(2).all(|w| w[0].tool < w[1].tool));
+        let pbs = crate::pve::product::Product::Pbs;
+        assert!(PBS_REFERENCES.iter().all(|r| crate::tools::registry::find_for(pbs, r.tool).is_some()));
+        assert!(REFERENCES.iter().all(|r| !r.tool.starts_with(pbs.tool_prefix())));
+    }
+
+    #[test]
+    fn a_pbs_tool_s_datastore_and_backup_group_are_read_from_its_own_table() {
+        let refs = of("pbs_datastore_snapshots_list").unwrap().references;
+        let store = refs.iter().find(|r| r.param == "store").unwrap();
+        assert!(store.in_path && store.names == Names::Datastore, "{store:?}");
+        assert!(refs.iter().any(|r| r.param == "backup-id" && r.names == Names::BackupGroup));
+        assert!(refs.iter().any(|r| r.param == "ns" && r.names == Names::Namespace));
     }
 
     #[test]
