@@ -6,9 +6,9 @@
 //! [`CATEGORY_NOTES`] says what each holds on PBS. `docs/TOOLS.md` shows the outcome for every
 //! endpoint, and `codegen/tests/pbs.rs` pins each rule.
 
-use crate::model::{Endpoint, Method, placeholder};
+use crate::model::{Endpoint, Location, Method, placeholder};
 use crate::policy::{CREDENTIALS, DESTRUCTIVE, Gate, PERMISSIONS, SHELL, Tier, When, pattern_matches};
-use crate::references::{Reference, Scope};
+use crate::references::{Names, Reference, Scope};
 
 /// Reviewed exceptions to the naming rule: (method, path, name without the prefix, why).
 pub const OVERRIDES: &[(&str, &str, &str, &str)] = &[
@@ -287,15 +287,140 @@ pub fn annotations(ep: &Endpoint) -> (bool, bool, bool, bool) {
     (read_only, destructive, idempotent, open_world)
 }
 
-/// Arguments naming what the allowlists fence. None yet: datastore, namespace and backup-group
-/// references need the server's allowlist to read PBS's forms first (see `docs/TOOLS.md`).
-pub fn references(_ep: &Endpoint) -> Vec<Reference> {
-    Vec::new()
+/// How an argument of this name is read, wherever it appears (unless [`NOT_FENCED`] says it names
+/// something of another server): the local datastore, namespaces, and the backup group's guest.
+pub const ARGUMENTS: &[(&str, Names)] = &[
+    ("store", Names::Datastore),
+    ("ns", Names::Namespace),
+    ("target-ns", Names::Namespace),
+    ("backup-id", Names::BackupGroup),
+    ("group-filter", Names::GroupFilter),
+];
+
+/// Arguments whose name says nothing of what they name, read by endpoint: (method, path pattern,
+/// argument, what it names).
+pub const REVIEWED: &[(&str, &str, &str, Names)] = &[
+    ("POST", "/config/datastore", "name", Names::Datastore),
+    ("GET", "/config/datastore/*", "name", Names::Datastore),
+    ("PUT", "/config/datastore/*", "name", Names::Datastore),
+    ("DELETE", "/config/datastore/*", "name", Names::Datastore),
+    // A directory or ZFS pool made on a disk is added as the datastore of its name.
+    ("POST", "/nodes/*/disks/directory", "name", Names::Datastore),
+    ("DELETE", "/nodes/*/disks/directory/*", "name", Names::Datastore),
+    ("POST", "/nodes/*/disks/zfs", "name", Names::Datastore),
+    ("POST", "/admin/datastore/*/namespace", "parent", Names::Namespace),
+    ("GET", "/admin/datastore/*/namespace", "parent", Names::ListedNamespace),
+    ("POST", "/tape/restore", "store", Names::DatastoreMap),
+    ("POST", "/admin/prune/*/run", "id", Names::Job),
+    ("POST", "/admin/sync/*/run", "id", Names::Job),
+    ("POST", "/admin/verify/*/run", "id", Names::Job),
+    ("POST", "/tape/backup/*", "id", Names::Job),
+    ("GET", "/config/prune/*", "id", Names::Job),
+    ("PUT", "/config/prune/*", "id", Names::Job),
+    ("DELETE", "/config/prune/*", "id", Names::Job),
+    ("GET", "/config/sync/*", "id", Names::Job),
+    ("PUT", "/config/sync/*", "id", Names::Job),
+    ("DELETE", "/config/sync/*", "id", Names::Job),
+    ("GET", "/config/verify/*", "id", Names::Job),
+    ("PUT", "/config/verify/*", "id", Names::Job),
+    ("DELETE", "/config/verify/*", "id", Names::Job),
+    ("GET", "/config/tape-backup-job/*", "id", Names::Job),
+    ("PUT", "/config/tape-backup-job/*", "id", Names::Job),
+    ("DELETE", "/config/tape-backup-job/*", "id", Names::Job),
+];
+
+/// Property-string keys naming what the allowlists fence: (method, path, argument, keys, names).
+pub const REVIEWED_KEYS: &[(&str, &str, &str, &[&str], Names)] = &[
+    ("POST", "/tape/restore", "namespaces", &["store"], Names::Datastore),
+    ("POST", "/tape/restore", "namespaces", &["target"], Names::Namespace),
+];
+
+/// Arguments that look like the ones the allowlists fence but name something of another server
+/// (or nothing to fence): (argument, path pattern or `""` for every path, why).
+pub const NOT_FENCED: &[(&str, &str, &str)] = &[
+    ("remote-store", "", "a datastore of the remote server a sync pulls from or pushes to, not of this one"),
+    ("remote-ns", "", "a namespace of the remote server a sync pulls from or pushes to, not of this one"),
+    ("store", "/config/remote/*/scan/*", "a datastore of the remote server being scanned"),
+    ("store", "/config/remote/*/scan/*/groups", "a datastore of the remote server being scanned"),
+    ("store", "/config/remote/*/scan/*/namespaces", "a datastore of the remote server being scanned"),
+    ("namespace", "/config/remote/*/scan/*/groups", "a namespace of the remote server being scanned"),
+    ("max-depth", "", "only reaches below the namespace the call names, which is checked"),
+    ("parent", "", "checked where it names a namespace (see `REVIEWED`)"),
+];
+
+/// The argument names [`NOT_FENCED`] and the generator's test hold to: every one is read by a
+/// reference or left out with a reason, so a new PBS release cannot add an unfenced form silently.
+pub const FENCED_NAMES: &[&str] =
+    &["store", "ns", "target-ns", "backup-id", "group-filter", "remote-store", "remote-ns", "namespace", "namespaces"];
+
+/// Why an argument is not fenced, if it is one [`NOT_FENCED`] lists for this endpoint.
+pub fn not_fenced(ep: &Endpoint, argument: &str) -> Option<&'static str> {
+    NOT_FENCED
+        .iter()
+        .find(|(a, path, _)| *a == argument && (path.is_empty() || any_method(path, ep)))
+        .map(|(_, _, why)| *why)
 }
 
-/// No PBS call acts on every guest unless a list narrows it.
-pub fn scope(_ep: &Endpoint) -> Option<Scope> {
-    None
+/// Arguments naming what the allowlists fence (`PBS_DATASTORES`, `PBS_NAMESPACES`, and
+/// `PVE_VMID_ALLOWLIST` through backup groups), in parameter order.
+pub fn references(ep: &Endpoint) -> Vec<Reference> {
+    let mut out = Vec::new();
+    for p in &ep.params {
+        let whole = |names| Reference {
+            param: p.name.clone(),
+            in_path: p.location == Location::Path,
+            indexed: p.indexed.is_some(),
+            keys: Vec::new(),
+            default_key: false,
+            names,
+        };
+        let reviewed = REVIEWED.iter().find(|(m, path, a, _)| *a == p.name && pattern_matches(m, path, ep));
+        if let Some((_, _, _, names)) = reviewed {
+            out.push(whole(*names));
+        } else if not_fenced(ep, &p.name).is_none()
+            && let Some((_, names)) = ARGUMENTS.iter().find(|(a, _)| *a == p.name)
+        {
+            out.push(whole(*names));
+        }
+        for (_, _, _, keys, names) in
+            REVIEWED_KEYS.iter().filter(|(m, path, a, _, _)| *a == p.name && pattern_matches(m, path, ep))
+        {
+            out.push(Reference { keys: keys.iter().map(|k| (*k).to_owned()).collect(), ..whole(*names) });
+        }
+    }
+    out
+}
+
+/// Calls that act on every backup group (of a datastore or namespace) unless narrowed: (method,
+/// path, the narrowing argument or `""` when none can, whether leaving it out means every group,
+/// arguments that widen the call to every group). Refused under a VMID allowlist when not narrowed.
+pub const GROUP_SCOPES: &[(&str, &str, &str, bool, &[&str])] = &[
+    ("POST", "/admin/datastore/*/verify", "backup-id", true, &[]),
+    ("POST", "/admin/datastore/*/prune-datastore", "", true, &[]),
+    ("POST", "/admin/datastore/*/move-namespace", "", true, &[]),
+    ("DELETE", "/admin/datastore/*/namespace", "", false, &["delete-groups"]),
+    ("DELETE", "/config/datastore/*", "", false, &["destroy-data"]),
+    ("POST", "/config/prune", "", true, &[]),
+    ("POST", "/config/verify", "", true, &[]),
+    ("POST", "/config/sync", "group-filter", true, &[]),
+    ("POST", "/config/tape-backup-job", "group-filter", true, &[]),
+    ("POST", "/pull", "group-filter", true, &[]),
+    ("POST", "/push", "group-filter", true, &[]),
+    ("POST", "/tape/backup", "group-filter", true, &[]),
+    ("POST", "/tape/restore", "", true, &[]),
+];
+
+/// The group scope of a PBS endpoint, if it acts on every backup group unless narrowed.
+pub fn scope(ep: &Endpoint) -> Option<Scope> {
+    GROUP_SCOPES.iter().find(|(m, p, _, _, _)| pattern_matches(m, p, ep)).map(|(_, _, list, absent, widening)| Scope {
+        list,
+        absent_means_all: *absent,
+        widening,
+    })
+}
+
+fn any_method(pattern: &str, ep: &Endpoint) -> bool {
+    ["GET", "POST", "PUT", "DELETE"].iter().any(|m| pattern_matches(m, pattern, ep))
 }
 
 fn matches_any(table: &[(&str, &str)], ep: &Endpoint) -> bool {

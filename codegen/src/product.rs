@@ -270,23 +270,41 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
     let mut named: Vec<&crate::Tool> = tools.iter().filter(|t| !t.references.is_empty() || t.scope.is_some()).collect();
     if !named.is_empty() {
         named.sort_by(|a, b| a.name.cmp(&b.name));
-        let _ = writeln!(
-            out,
-            "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST` or \
-             `PVE_NODE_ALLOWLIST` set, every remote, guest and node these arguments name must be allowed (the rules in \
-             `codegen/src/{}.rs`); a task id names its node and guest. A call on every remote is refused under \
-             a remote allowlist unless its list names them.\n\n| tool | names |\n| --- | --- |",
-            product.id, product.id
-        );
+        let pdm = product.id == PDM.id;
+        if pdm {
+            let _ = writeln!(
+                out,
+                "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST` or \
+                 `PVE_NODE_ALLOWLIST` set, every remote, guest and node these arguments name must be allowed (the rules in \
+                 `codegen/src/{}.rs`); a task id names its node and guest. A call on every remote is refused under \
+                 a remote allowlist unless its list names them.\n\n| tool | names |\n| --- | --- |",
+                product.id, product.id
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "## {} arguments the allowlists read\n\nWith `PBS_DATASTORES`, `PBS_NAMESPACES` or `PVE_VMID_ALLOWLIST` \
+                 set, every datastore, namespace and backup group's guest these arguments name must be allowed (the \
+                 reviewed tables in `codegen/src/{}.rs`); a job's id is refused under any of them. \"All guests\" \
+                 says when the call would act on every backup group: refused under a VMID allowlist.\n",
+                product.id, product.id
+            );
+            let _ = writeln!(out, "| tool | names |\n| --- | --- |");
+        }
         for t in named {
-            let mut names = crate::references::describe(&t.references, None);
-            if let Some(scope) = &t.scope {
-                let every = match scope.list {
-                    "" => "acts on every remote".to_owned(),
-                    list => format!("every remote unless `{list}` names them"),
-                };
-                names = if names.is_empty() { every } else { format!("{names}; {every}") };
-            }
+            let names = if pdm {
+                let mut names = crate::references::describe(&t.references, None);
+                if let Some(scope) = &t.scope {
+                    let every = match scope.list {
+                        "" => "acts on every remote".to_owned(),
+                        list => format!("every remote unless `{list}` names them"),
+                    };
+                    names = if names.is_empty() { every } else { format!("{names}; {every}") };
+                }
+                names
+            } else {
+                crate::references::describe(&t.references, t.scope.as_ref()).replace('|', "\\|")
+            };
             let _ = writeln!(out, "| `{}` | {names} |", t.name);
         }
         let _ = writeln!(out);

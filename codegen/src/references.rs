@@ -42,6 +42,21 @@ pub enum Names {
     Remote,
     /// A list of remote names; empty means every remote where a [`Scope`] says so.
     Remotes,
+    /// A Backup Server datastore's name (`PBS_DATASTORES`).
+    Datastore,
+    /// A list of datastore mappings, `[<source>=]<target>`: each target is a local datastore.
+    DatastoreMap,
+    /// A Backup Server namespace (`PBS_NAMESPACES`); left out or empty, the root namespace.
+    Namespace,
+    /// A namespace a listing starts from; left out, the root, whose listing is then filtered.
+    ListedNamespace,
+    /// A backup group's id (`backup-id`), read with the call's `backup-type`: `vm/100` and
+    /// `ct/100` name guests, `host/…` names none.
+    BackupGroup,
+    /// Sync and tape group filters (`group:vm/100`, `type:vm`, `regex:…`, `exclude:…`).
+    GroupFilter,
+    /// A configured job's id: what it touches is in its configuration, not in the call.
+    Job,
 }
 
 impl Names {
@@ -59,6 +74,13 @@ impl Names {
             Names::AclPath => "AclPath",
             Names::Remote => "Remote",
             Names::Remotes => "Remotes",
+            Names::Datastore => "Datastore",
+            Names::DatastoreMap => "DatastoreMap",
+            Names::Namespace => "Namespace",
+            Names::ListedNamespace => "ListedNamespace",
+            Names::BackupGroup => "BackupGroup",
+            Names::GroupFilter => "GroupFilter",
+            Names::Job => "Job",
         }
     }
 
@@ -77,6 +99,13 @@ impl Names {
             Names::AclPath => "ACL path",
             Names::Remote => "remote",
             Names::Remotes => "remotes",
+            Names::Datastore => "datastore",
+            Names::DatastoreMap => "datastore mapping",
+            Names::Namespace => "namespace (root if left out)",
+            Names::ListedNamespace => "namespace (listing filtered if left out)",
+            Names::BackupGroup => "backup group's guest",
+            Names::GroupFilter => "group filter",
+            Names::Job => "job (refused under an allowlist)",
         }
     }
 }
@@ -272,13 +301,17 @@ pub fn describe(refs: &[Reference], scope: Option<&Scope>) -> String {
         .collect();
     if let Some(s) = scope {
         let mut all = Vec::new();
-        if s.absent_means_all {
+        if s.list.is_empty() {
+            if s.absent_means_all {
+                all.push("always".to_owned());
+            }
+        } else if s.absent_means_all {
             all.push(format!("no `{}`", s.list));
         } else {
             all.push(format!("empty `{}`", s.list));
         }
         all.extend(s.widening.iter().map(|w| format!("`{w}`")));
-        parts.push(format!("all guests if {}", all.join(", ")));
+        parts.push(format!("all guests if {}", all.join(", ")).replace("if always", "always"));
     }
     parts.join("; ")
 }

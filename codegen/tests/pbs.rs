@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use pve_mcp_codegen::product::{self, PBS};
-use pve_mcp_codegen::{Generated, Tier, Tool};
+use pve_mcp_codegen::references::Names;
+use pve_mcp_codegen::{Generated, Tier, Tool, pbs};
 
 fn generated() -> &'static Generated {
     static G: OnceLock<Generated> = OnceLock::new();
@@ -213,4 +214,70 @@ fn the_output_is_deterministic() {
     let json = std::fs::read_to_string(path).unwrap();
     let again = product::generate(&json, &PBS).unwrap();
     assert!(again.code == generated().code && again.tools_markdown == generated().tools_markdown);
+}
+
+fn names_of(method: &str, path: &str, param: &str) -> Vec<Names> {
+    tool(method, path).references.iter().filter(|r| r.param == param).map(|r| r.names).collect()
+}
+
+#[test]
+fn every_datastore_namespace_and_group_argument_is_read_or_left_out_with_a_reason() {
+    for t in &generated().tools {
+        for p in &t.endpoint.params {
+            if !pbs::FENCED_NAMES.contains(&p.name.as_str()) {
+                continue;
+            }
+            let read = t.references.iter().any(|r| r.param == p.name);
+            let why = pbs::not_fenced(&t.endpoint, &p.name);
+            assert!(read || why.is_some(), "{}: `{}` is neither read by the allowlists nor left out", t.name, p.name);
+        }
+    }
+}
+
+#[test]
+fn every_store_path_segment_and_store_argument_names_a_datastore() {
+    assert_eq!(names_of("GET", "/admin/datastore/{store}/snapshots", "store"), [Names::Datastore]);
+    assert!(tool("GET", "/admin/datastore/{store}/snapshots").references[0].in_path);
+    assert_eq!(names_of("POST", "/config/sync", "store"), [Names::Datastore]);
+    assert_eq!(names_of("DELETE", "/config/datastore/{name}", "name"), [Names::Datastore]);
+    assert_eq!(names_of("POST", "/tape/restore", "store"), [Names::DatastoreMap]);
+}
+
+#[test]
+fn a_remote_s_datastore_and_namespace_are_not_this_server_s() {
+    assert!(names_of("POST", "/pull", "remote-store").is_empty());
+    assert!(names_of("POST", "/pull", "remote-ns").is_empty());
+    assert!(names_of("GET", "/config/remote/{name}/scan/{store}/groups", "store").is_empty());
+}
+
+#[test]
+fn namespaces_are_read_where_a_call_acts_and_listed_where_it_lists() {
+    assert_eq!(names_of("POST", "/admin/datastore/{store}/verify", "ns"), [Names::Namespace]);
+    assert_eq!(names_of("POST", "/admin/datastore/{store}/move-group", "target-ns"), [Names::Namespace]);
+    assert_eq!(names_of("POST", "/admin/datastore/{store}/namespace", "parent"), [Names::Namespace]);
+    assert_eq!(names_of("GET", "/admin/datastore/{store}/namespace", "parent"), [Names::ListedNamespace]);
+}
+
+#[test]
+fn backup_ids_and_group_filters_name_guests() {
+    assert_eq!(names_of("DELETE", "/admin/datastore/{store}/snapshots", "backup-id"), [Names::BackupGroup]);
+    assert_eq!(names_of("POST", "/push", "group-filter"), [Names::GroupFilter]);
+}
+
+#[test]
+fn a_configured_job_is_named_by_its_id() {
+    for (m, p) in [("POST", "/admin/sync/{id}/run"), ("PUT", "/config/verify/{id}"), ("GET", "/config/prune/{id}")] {
+        assert_eq!(names_of(m, p, "id"), [Names::Job], "{m} {p}");
+    }
+}
+
+#[test]
+fn calls_on_every_backup_group_have_a_group_scope() {
+    let verify = tool("POST", "/admin/datastore/{store}/verify").scope.clone().unwrap();
+    assert_eq!((verify.list, verify.absent_means_all), ("backup-id", true));
+    let prune_all = tool("POST", "/admin/datastore/{store}/prune-datastore").scope.clone().unwrap();
+    assert_eq!((prune_all.list, prune_all.absent_means_all), ("", true));
+    let remove = tool("DELETE", "/admin/datastore/{store}/namespace").scope.clone().unwrap();
+    assert_eq!((remove.absent_means_all, remove.widening), (false, &["delete-groups"][..]));
+    assert!(tool("POST", "/admin/datastore/{store}/prune").scope.is_none());
 }

@@ -34,6 +34,8 @@ mod tests;
 mod tests_pbs;
 #[cfg(test)]
 mod tests_pdm;
+#[cfg(test)]
+mod tests_pbs_allowlists;
 
 use std::sync::Arc;
 use std::time::Duration;

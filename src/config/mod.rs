@@ -267,7 +267,7 @@ impl Config {
             state_key,
         };
         if let Some(pbs) = pbs {
-            config.clusters = pbs::beside_pve(&config, pbs)?;
+            config.clusters = pbs::beside_pve(&config, pbs, &cli.pbs)?;
         }
         if let Some(pdm) = pdm {
             pdm::beside_pve(&mut config, pdm, cli.pdm.remote_allowlist.as_deref())?;

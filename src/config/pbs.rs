@@ -1,7 +1,9 @@
 //! One Proxmox Backup Server beside the environment's PVE, without a configuration file:
 //! `PBS_URL` with an API token (`PBS_TOKEN_ID`, `PBS_TOKEN_SECRET`) or a user (`PBS_USER`,
 //! `PBS_PASSWORD`), and its TLS trust (`PBS_CA_FILE` or `PBS_TLS_FINGERPRINT`), mirroring the PVE
-//! settings. Checked by the PVE connection's own rules, each error naming the PBS variable.
+//! settings. Checked by the PVE connection's own rules, each error naming the PBS variable. Its
+//! allowlists: `PBS_DATASTORES` and `PBS_NAMESPACES`, and the server's VMID allowlist on its backup
+//! groups.
 
 use std::path::PathBuf;
 
@@ -36,15 +38,22 @@ pub struct PbsCli {
     /// SHA-256 fingerprint of the PBS certificate to pin (proxmox-backup-manager cert info)
     #[arg(id = "pbs_tls_fingerprint", long = "pbs-tls-fingerprint", env = "PBS_TLS_FINGERPRINT")]
     pub tls_fingerprint: Option<String>,
+    /// Comma list of the PBS datastores its tools may reach, e.g. store1,offsite (default: all)
+    #[arg(id = "pbs_datastores", long = "pbs-datastores", env = "PBS_DATASTORES")]
+    pub datastores: Option<String>,
+    /// Comma list of the PBS namespaces its tools may reach, each with everything below it, e.g. lab,prod/web (default: all, the root too)
+    #[arg(id = "pbs_namespaces", long = "pbs-namespaces", env = "PBS_NAMESPACES")]
+    pub namespaces: Option<String>,
 }
 
 impl PbsCli {
     /// Whether any PBS setting is given. An empty one is not (a bundle's settings left blank reach
     /// the server as empty variables).
     pub fn any(&self) -> bool {
-        let PbsCli { url, token_id, token_secret, user, password, ca_file, tls_fingerprint } = self;
+        let PbsCli { url, token_id, token_secret, user, password, ca_file, tls_fingerprint, datastores, namespaces } =
+            self;
         let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
-        [url, token_id, token_secret, user, password, tls_fingerprint].into_iter().any(given)
+        [url, token_id, token_secret, user, password, tls_fingerprint, datastores, namespaces].into_iter().any(given)
             || ca_file.as_ref().is_some_and(|p| !p.as_os_str().is_empty())
     }
 }
@@ -100,18 +109,16 @@ pub(super) fn parse(cli: &Cli) -> Result<Option<Connection>, ConfigError> {
     Ok(Some(Connection { product: Product::Pbs, ..connection }))
 }
 
-/// Why a Backup Server is refused under an allowlist.
-pub const UNFENCED: &str = "is set together with PVE_NODE_ALLOWLIST or PVE_VMID_ALLOWLIST, which do not apply to Backup Server tools yet; unset one or the other";
-
 /// The environment's PVE and the Backup Server as two clusters, `pve` and `pbs`, each with the
-/// server's tier, categories and allowlists.
-///
-/// The allowlists do not read PBS's forms yet (datastores, namespaces, `vm/100` groups): rather than
-/// leave a Backup Server unfenced under them, a PBS with an allowlist in force is refused.
-pub(super) fn beside_pve(config: &Config, pbs: Connection) -> Result<Vec<ClusterConfig>, ConfigError> {
-    if !config.allowlist.is_empty() {
-        return Err(super::err("PBS_URL", "--pbs-url", UNFENCED));
-    }
+/// server's tier and categories. The PVE has the server's allowlists; the Backup Server has them
+/// too (its backup groups are fenced by the VMID allowlist; the node allowlist names PVE nodes and
+/// does not reach it), and its own datastore and namespace allowlists.
+pub(super) fn beside_pve(config: &Config, pbs: Connection, cli: &PbsCli) -> Result<Vec<ClusterConfig>, ConfigError> {
+    let pbs_allowlist = config
+        .allowlist
+        .clone()
+        .with_pbs(cli.datastores.as_deref(), cli.namespaces.as_deref())
+        .map_err(|e| super::err(e.setting.variable(), e.setting.flag(), e.message))?;
     let server = config.policy();
     let token_login = matches!(pbs.auth, PveAuth::Token { .. });
     let pbs_policy = Policy::new(server.tier, server.categories.clone(), token_login).for_product(Product::Pbs);
@@ -122,17 +129,14 @@ pub(super) fn beside_pve(config: &Config, pbs: Connection) -> Result<Vec<Cluster
             policy: server.for_product(Product::Pve),
             allowlist: config.allowlist.clone(),
         },
-        ClusterConfig {
-            name: Product::Pbs.id().into(),
-            connection: pbs,
-            policy: pbs_policy,
-            allowlist: config.allowlist.clone(),
-        },
+        ClusterConfig { name: Product::Pbs.id().into(), connection: pbs, policy: pbs_policy, allowlist: pbs_allowlist },
     ])
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn with_pbs(pbs: PbsCli) -> Result<Config, ConfigError> {
@@ -177,7 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn a_pbs_under_an_allowlist_is_refused_rather_than_left_unfenced() {
+    fn a_pbs_under_the_server_s_vmid_allowlist_is_fenced_by_it() {
         let cli = Cli {
             base_url: Some("https://pve.example:8006".into()),
             token_id: Some("root@pam!mcp".into()),
@@ -186,8 +190,30 @@ mod tests {
             pbs: pbs_token(),
             ..Cli::default()
         };
-        let e = Config::from_cli(cli).unwrap_err().to_string();
-        assert!(e.starts_with("PBS_URL (--pbs-url): is set together with") && e.contains("PVE_VMID_ALLOWLIST"), "{e}");
+        let c = Config::from_cli(cli).unwrap();
+        assert!(c.clusters.iter().all(|c| !c.allowlist.is_empty()));
+        assert!(c.clusters[1].allowlist.vmid_allowed(100) && !c.clusters[1].allowlist.vmid_allowed(101));
+    }
+
+    #[test]
+    fn the_pbs_datastores_and_namespaces_fence_only_the_backup_server() {
+        let pbs = PbsCli { datastores: Some("store1".into()), namespaces: Some("lab".into()), ..pbs_token() };
+        let c = with_pbs(pbs).unwrap();
+        assert!(c.clusters[0].allowlist.is_empty(), "the PVE is not fenced by them");
+        let shown = c.clusters[1].allowlist.describe();
+        assert_eq!((shown["datastores"].clone(), shown["namespaces"].clone()), (json!(["store1"]), json!(["lab"])));
+    }
+
+    #[test]
+    fn a_bad_datastore_list_names_its_variable_and_item() {
+        let e = with_pbs(PbsCli { datastores: Some("store1,,x".into()), ..pbs_token() }).unwrap_err().to_string();
+        assert!(e.starts_with("PBS_DATASTORES (--pbs-datastores): `store1,,x` has an empty item"), "{e}");
+    }
+
+    #[test]
+    fn a_datastore_list_without_a_backup_server_is_refused() {
+        let e = with_pbs(PbsCli { datastores: Some("store1".into()), ..PbsCli::default() }).unwrap_err().to_string();
+        assert!(e.starts_with("PBS_URL (--pbs-url): is not set"), "{e}");
     }
 
     #[test]

@@ -10,9 +10,13 @@
 //! a caller's token entry or OAuth mapping, a `[[cluster]]` table): a call must pass every layer,
 //! and a refusal names the setting of the layer that refused it ([`Source`]). How each form a node
 //! or guest hides in is read is [`forms`]'s.
+//!
+//! A Backup Server adds `PBS_DATASTORES` and `PBS_NAMESPACES`, and the VMID allowlist reaches its
+//! backup groups (`vm/100`, `ct/100`); how its forms are read is [`pbs`]'s.
 
 mod forms;
 mod parse;
+mod pbs;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -34,22 +38,28 @@ pub struct Allowlist {
     layers: Vec<Layer>,
 }
 
-/// The node and VMID allowlists one setting holds, and which setting that is.
+/// The allowlists one setting holds, and which setting that is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Layer {
     nodes: Option<BTreeSet<String>>,
     vmids: Option<Vec<(u64, u64)>>,
     /// A Datacenter Manager's remotes.
     remotes: Option<BTreeSet<String>>,
+    /// A Backup Server's datastores.
+    datastores: Option<BTreeSet<String>>,
+    /// A Backup Server's namespaces, each allowing itself and what is below it.
+    namespaces: Option<Vec<String>>,
     source: Source,
 }
 
-/// Which of a layer's two lists a refusal comes from.
+/// Which of a layer's lists a refusal comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum List {
     Nodes,
     Vmids,
     Remotes,
+    Datastores,
+    Namespaces,
 }
 
 /// Why an allowlist refused a call.
@@ -74,9 +84,15 @@ pub enum Reason {
     Outside { within: Option<String> },
     /// Should name a guest or node but cannot be read as one.
     Unreadable,
-    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`), or
-    /// every remote of a Datacenter Manager; `list` is where to name them (empty: nowhere).
+    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`), on
+    /// every remote of a Datacenter Manager, or on every backup group of a Backup Server; `list` is
+    /// where to name them (empty when no argument can).
     AllGuests { list: String },
+    /// Names the root namespace (by leaving the namespace out, or empty), which a namespace
+    /// allowlist never holds.
+    Root,
+    /// Names a configured job by its id, which does not say what the job touches.
+    ById,
 }
 
 impl fmt::Display for NotAllowed {
@@ -100,6 +116,17 @@ impl fmt::Display for NotAllowed {
             Reason::AllGuests { list } => {
                 write!(f, "`{argument}` {value}; with {variable} set, name the {what} explicitly in `{list}`")
             }
+            Reason::Root => write!(
+                f,
+                "`{argument}` is missing or empty, which means the root namespace, which is not in {variable}; \
+                 name a namespace within it"
+            ),
+            Reason::ById => write!(
+                f,
+                "`{argument}` names {what} `{value}`, whose datastore, namespace and groups are in its configuration, \
+                 not in the call; with {variable} set, configured jobs are not run, read or changed by id (verify, \
+                 prune or sync directly with the datastore's tools)"
+            ),
         }
     }
 }
@@ -107,6 +134,8 @@ impl fmt::Display for NotAllowed {
 const VMIDS: &str = "PVE_VMID_ALLOWLIST";
 const NODES: &str = "PVE_NODE_ALLOWLIST";
 const REMOTES: &str = "PDM_REMOTE_ALLOWLIST";
+const DATASTORES: &str = "PBS_DATASTORES";
+const NAMESPACES: &str = "PBS_NAMESPACES";
 
 impl List {
     /// The setting of `source` that holds this list.
@@ -115,6 +144,8 @@ impl List {
             List::Nodes => source.setting("node_allowlist", NODES),
             List::Vmids => source.setting("vmid_allowlist", VMIDS),
             List::Remotes => source.setting("remote_allowlist", REMOTES),
+            List::Datastores => source.setting("datastores", DATASTORES),
+            List::Namespaces => source.setting("namespaces", NAMESPACES),
         }
     }
 }
@@ -133,10 +164,17 @@ impl Allowlist {
                 r.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect::<Vec<_>>()
             ),
         };
-        match &all.remotes {
-            None => serde_json::json!({ "nodes": nodes, "vmids": vmids }),
-            Some(r) => serde_json::json!({ "nodes": nodes, "vmids": vmids, "remotes": r }),
+        let mut out = serde_json::json!({ "nodes": nodes, "vmids": vmids });
+        if let Some(r) = &all.remotes {
+            out["remotes"] = serde_json::json!(r);
         }
+        if let Some(d) = &all.datastores {
+            out["datastores"] = serde_json::json!(d);
+        }
+        if let Some(n) = &all.namespaces {
+            out["namespaces"] = serde_json::json!(n);
+        }
+        out
     }
 
     /// Parses the two settings (empty or missing: no restriction); errors name the setting and the
@@ -147,7 +185,7 @@ impl Allowlist {
         }
         let nodes = given(nodes).map(parse::nodes).transpose()?;
         let vmids = given(vmids).map(parse::vmids).transpose()?;
-        let layer = Layer { nodes, vmids, remotes: None, source: Source::Server };
+        let layer = Layer { nodes, vmids, source: Source::Server, ..Layer::default() };
         Ok(Allowlist { layers: if layer.is_empty() { Vec::new() } else { vec![layer] } })
     }
 
@@ -157,6 +195,23 @@ impl Allowlist {
         let Some(raw) = remotes.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(self) };
         let source = self.layers.first().map_or(Source::Server, |l| l.source.clone());
         self.layers.push(Layer { remotes: Some(parse::remotes(raw)?), source, ..Layer::default() });
+        Ok(self)
+    }
+
+    /// Adds a Backup Server's two settings (`PBS_DATASTORES`, `PBS_NAMESPACES`; empty or missing:
+    /// no restriction) to the lists [`Allowlist::parse`] read, as one setting's layer.
+    pub fn with_pbs(mut self, datastores: Option<&str>, namespaces: Option<&str>) -> Result<Allowlist, ParseError> {
+        let given = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let datastores = given(datastores).as_deref().map(parse::datastores).transpose()?;
+        let namespaces = given(namespaces).as_deref().map(parse::namespaces).transpose()?;
+        if datastores.is_none() && namespaces.is_none() {
+            return Ok(self);
+        }
+        if self.layers.len() != 1 {
+            self.layers.push(Layer::default());
+        }
+        let layer = self.layers.last_mut().expect("one layer");
+        (layer.datastores, layer.namespaces) = (datastores, namespaces);
         Ok(self)
     }
 
@@ -222,11 +277,20 @@ impl Layer {
             (Some(a), Some(b)) => Some(a.intersection(b).cloned().collect()),
             (a, b) => a.clone().or_else(|| b.clone()),
         };
-        Layer { nodes, vmids, remotes, source: self.source.clone() }
+        let datastores = match (&self.datastores, &other.datastores) {
+            (Some(a), Some(b)) => Some(a.intersection(b).cloned().collect()),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        let namespaces = pbs::intersect_namespaces(&self.namespaces, &other.namespaces);
+        Layer { nodes, vmids, remotes, datastores, namespaces, source: self.source.clone() }
     }
 
     fn is_empty(&self) -> bool {
-        self.nodes.is_none() && self.vmids.is_none() && self.remotes.is_none()
+        self.nodes.is_none()
+            && self.vmids.is_none()
+            && self.remotes.is_none()
+            && self.datastores.is_none()
+            && self.namespaces.is_none()
     }
 
     fn node_allowed(&self, node: &str) -> bool {
@@ -243,22 +307,49 @@ impl Layer {
         }
         let Some(entry) = references::of(tool.name) else { return Ok(()) };
         for r in entry.references {
-            for (argument, value) in sent_values(r, args, request) {
+            let values = sent_values(r, args, request);
+            if values.is_empty() && r.keys.is_empty() && r.names == Names::Namespace {
+                // Left out, a namespace is the root one.
+                self.check_value(r.names, r.param, "", args, request)?;
+            }
+            for (argument, value) in values {
                 if r.keys.is_empty() {
-                    self.check_names(r.names, &argument, &value)?;
+                    self.check_value(r.names, &argument, &value, args, request)?;
                 } else {
                     for v in property_values(&value, r.keys, r.default_key) {
-                        self.check_names(r.names, &argument, &v)?;
+                        self.check_value(r.names, &argument, &v, args, request)?;
                     }
                 }
             }
         }
         match &entry.scope {
             Some(scope) if registry::product_of(tool) == Product::Pdm => self.check_remote_scope(scope, request)?,
-            Some(scope) => self.check_scope(scope, args, request)?,
+            Some(scope) => self.check_scope(tool.name, scope, args, request)?,
             None => {}
         }
         Ok(())
+    }
+
+    /// One value of a reference: a Backup Server's forms ([`pbs`]) or PVE's.
+    fn check_value(
+        &self,
+        names: Names,
+        argument: &str,
+        value: &str,
+        args: &Map<String, Value>,
+        request: &PveRequest,
+    ) -> Result<(), NotAllowed> {
+        if pbs::reads(names) {
+            let backup_type = request
+                .params
+                .iter()
+                .find(|(n, _)| n == "backup-type")
+                .map(|(_, v)| v.as_str())
+                .or_else(|| args.get("backup-type").and_then(Value::as_str));
+            self.check_pbs(names, argument, value, backup_type)
+        } else {
+            self.check_names(names, argument, value)
+        }
     }
 
     fn outside(
@@ -384,7 +475,13 @@ impl Layer {
     }
 
     /// A call acting on every guest unless narrowed: refused under a VMID allowlist when not narrowed.
-    fn check_scope(&self, scope: &Scope, args: &Map<String, Value>, request: &PveRequest) -> Result<(), NotAllowed> {
+    fn check_scope(
+        &self,
+        tool: &str,
+        scope: &Scope,
+        args: &Map<String, Value>,
+        request: &PveRequest,
+    ) -> Result<(), NotAllowed> {
         if self.vmids.is_none() {
             return Ok(());
         }
@@ -401,9 +498,16 @@ impl Layer {
             }
             match value.as_str() {
                 "0" | "" => {}
+                "1" if scope.list.is_empty() => return Err(all(name, "asks for every backup group".into())),
                 "1" => return Err(all(name, "asks for every guest".into())),
                 pool => return Err(all(name, format!("asks for every guest of pool `{}`", clip(pool)))),
             }
+        }
+        if scope.list.is_empty() {
+            return match scope.absent_means_all {
+                true => Err(all(tool, "acts on every backup group it reaches".into())),
+                false => Ok(()),
+            };
         }
         let named = request.params.iter().filter(|(n, _)| n == scope.list).flat_map(|(_, v)| list_items(v)).count();
         if named == 0 {
@@ -448,7 +552,7 @@ impl Layer {
         }
         match data {
             Value::Array(items) => {
-                items.retain(|item| self.entry_allowed(tool.path, item));
+                items.retain(|item| self.entry_allowed(tool, item));
                 for item in items {
                     self.filter_members(tool, item);
                 }
@@ -467,8 +571,12 @@ impl Layer {
         }
     }
 
-    fn entry_allowed(&self, path: &str, item: &Value) -> bool {
+    fn entry_allowed(&self, tool: &ToolDef, item: &Value) -> bool {
         let Some(obj) = item.as_object() else { return true };
+        if pbs::is_pbs(tool) {
+            return self.pbs_entry_allowed(tool.path, obj);
+        }
+        let path = tool.path;
         let extra = LISTING_FIELDS.iter().filter(|(p, ..)| *p == path);
         let common = ENTRY_FIELDS.iter().map(|(field, names)| (path, *field, *names, None));
         common.chain(extra.copied()).all(|(_, field, names, only_if)| {

@@ -1,9 +1,11 @@
 //! What each tool's arguments name: guests and nodes, generated from the schema's formats and the
 //! reviewed tables in `codegen/src/references.rs` (shown in `docs/TOOLS.md`, "Guests and nodes
-//! named by arguments"). The allowlists ([`crate::policy::allowlist`]) read these; this module only
-//! describes.
+//! named by arguments"); for Backup Server tools, datastores, namespaces, backup groups and jobs,
+//! from `codegen/src/pbs.rs`. The allowlists ([`crate::policy::allowlist`]) read these; this module
+//! only describes.
 
 use crate::tools::generated::REFERENCES;
+use crate::tools::generated_pbs::REFERENCES as PBS_REFERENCES;
 
 /// How a value names guests or nodes (see `codegen/src/references.rs` for each form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +24,13 @@ pub enum Names {
     Remote,
     /// A list of remote names.
     Remotes,
+    Datastore,
+    DatastoreMap,
+    Namespace,
+    ListedNamespace,
+    BackupGroup,
+    GroupFilter,
+    Job,
 }
 
 /// One argument that names guests or nodes.
@@ -72,12 +81,15 @@ pub struct ToolReferences {
     pub scope: Option<Scope>,
 }
 
-/// What a tool's arguments name; `None` when they name no guest or node. A Datacenter Manager
-/// tool's (`pdm_…`) are in its own table.
+/// What a tool's arguments name; `None` when they name nothing an allowlist fences. A Backup
+/// Server's (`pbs_…`) and a Datacenter Manager's (`pdm_…`) tools are in their own tables.
 pub fn of(tool: &str) -> Option<&'static ToolReferences> {
     let find = |table: &'static [ToolReferences]| table.binary_search_by(|r| r.tool.cmp(tool)).ok().map(|i| &table[i]);
     if tool.starts_with(crate::pve::product::Product::Pdm.tool_prefix()) {
         return find(crate::tools::generated_pdm::REFERENCES);
+    }
+    if tool.starts_with(crate::pve::product::Product::Pbs.tool_prefix()) {
+        return find(PBS_REFERENCES);
     }
     find(REFERENCES).or_else(|| find(crate::tools::generated::older::REFERENCES))
 }
@@ -90,6 +102,19 @@ mod tests {
     fn the_table_is_sorted_and_names_real_tools() {
         assert!(REFERENCES.windows(2).all(|w| w[0].tool < w[1].tool));
         assert!(REFERENCES.iter().all(|r| crate::tools::registry::find(r.tool).is_some()));
+        assert!(PBS_REFERENCES.windows(2).all(|w| w[0].tool < w[1].tool));
+        let pbs = crate::pve::product::Product::Pbs;
+        assert!(PBS_REFERENCES.iter().all(|r| crate::tools::registry::find_for(pbs, r.tool).is_some()));
+        assert!(REFERENCES.iter().all(|r| !r.tool.starts_with(pbs.tool_prefix())));
+    }
+
+    #[test]
+    fn a_pbs_tool_s_datastore_and_backup_group_are_read_from_its_own_table() {
+        let refs = of("pbs_datastore_snapshots_list").unwrap().references;
+        let store = refs.iter().find(|r| r.param == "store").unwrap();
+        assert!(store.in_path && store.names == Names::Datastore, "{store:?}");
+        assert!(refs.iter().any(|r| r.param == "backup-id" && r.names == Names::BackupGroup));
+        assert!(refs.iter().any(|r| r.param == "ns" && r.names == Names::Namespace));
     }
 
     #[test]

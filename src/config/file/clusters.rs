@@ -47,6 +47,10 @@ pub(super) struct ClusterTable {
     vmid_allowlist: Field,
     /// A Datacenter Manager's remotes (`product = "pdm"` only).
     remote_allowlist: Field,
+    /// A Backup Server's datastore allowlist.
+    datastores: Field,
+    /// A Backup Server's namespace allowlist.
+    namespaces: Field,
     read_only: Option<Spanned<bool>>,
 }
 
@@ -187,13 +191,27 @@ pub(super) fn add_with_access(
             );
             return Err(src.error(Some(at.clone()), Some(key), message));
         }
-        let own = Allowlist::parse(nodes.as_ref().map(|n| n.0.as_str()), vmids.as_ref().map(|v| v.0.as_str()))
-            .and_then(|a| a.with_remotes(remotes.as_ref().map(|r| r.0.as_str())))
+        let datastores = access("datastores", &t.datastores);
+        let namespaces = access("namespaces", &t.namespaces);
+        let pbs = connection.product == Product::Pbs;
+        let misplaced = match pbs {
+            true => nodes.as_ref().map(|n| (n, "names PVE nodes; a Backup Server is one node (`localhost`), fenced by `datastores` and `namespaces` instead")),
+            false => datastores.as_ref().or(namespaces.as_ref()).map(|d| (d, "is a Backup Server's allowlist; it applies to a [[cluster]] with product = \"pbs\" only")),
+        };
+        if let Some(((_, at, key), why)) = misplaced {
+            return Err(src.error(Some(at.clone()), Some(key), format!("cluster `{name}`: `{key}` {why}")));
+        }
+        let text = |f: &Option<(String, Range<usize>, String)>| f.as_ref().map(|v| v.0.clone());
+        let own = Allowlist::parse(text(&nodes).as_deref(), text(&vmids).as_deref())
+            .and_then(|a| a.with_remotes(text(&remotes).as_deref()))
+            .and_then(|a| a.with_pbs(text(&datastores).as_deref(), text(&namespaces).as_deref()))
             .map_err(|e| {
                 let written = match e.setting {
                     AllowlistSetting::Nodes => &nodes,
                     AllowlistSetting::Vmids => &vmids,
                     AllowlistSetting::Remotes => &remotes,
+                    AllowlistSetting::Datastores => &datastores,
+                    AllowlistSetting::Namespaces => &namespaces,
                 };
                 let at = written.as_ref().map(|v| v.1.clone()).unwrap_or(span.clone());
                 src.error(Some(at), Some(e.setting.key()), format!("cluster `{name}`: {}", e.message))
@@ -203,15 +221,6 @@ pub(super) fn add_with_access(
         let policy =
             Policy::new(tier, categories, token_login).set_by(source.clone(), &server).for_product(connection.product);
         let allowlist = config.allowlist.intersect(&own.set_by(source));
-        // A Datacenter Manager's calls are fenced like PVE's (its remotes' nodes and guests).
-        if connection.product == Product::Pbs && !allowlist.is_empty() {
-            let message = format!(
-                "cluster `{name}`: a node or VMID allowlist (the table's or the server's) does not apply to {} tools yet; a {} cluster is refused under one rather than left unfenced",
-                connection.product.short(),
-                connection.product.short()
-            );
-            return Err(src.error(Some(span.clone()), Some("product"), message));
-        }
         config.clusters.push(ClusterConfig { name, connection, policy, allowlist });
     }
     Ok(())
@@ -327,10 +336,37 @@ token_secret = "1c8d0a4f-2e3b-4a6c-8d9e-0f1a2b3c4d5e"
     }
 
     #[test]
-    fn a_pbs_cluster_under_an_allowlist_is_refused_rather_than_left_unfenced() {
-        let fenced = CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nvmid_allowlist = \"100\"");
-        let e = load(&fenced).unwrap_err();
-        assert!(e.contains("cluster `backup`") && e.contains("does not apply to PBS tools yet"), "{e}");
+    fn a_pbs_cluster_takes_datastores_namespaces_and_a_vmid_allowlist() {
+        let fenced = CLUSTERS.replace(
+            "product = \"pbs\"",
+            "product = \"pbs\"\nvmid_allowlist = \"100\"\ndatastores = [\"store1\"]\nnamespaces = [\"lab\", \"prod/web\"]",
+        );
+        let c = load(&fenced).unwrap();
+        let shown = c.clusters[1].allowlist.describe();
+        assert_eq!(shown["datastores"], serde_json::json!(["store1"]));
+        assert_eq!(shown["namespaces"], serde_json::json!(["lab", "prod/web"]));
+        assert_eq!(shown["vmids"], serde_json::json!(["100"]));
+    }
+
+    #[test]
+    fn a_bad_namespace_names_the_cluster_and_its_key() {
+        let bad = CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nnamespaces = [\"/lab\"]");
+        let e = load(&bad).unwrap_err();
+        assert!(e.contains("`namespaces`") && e.contains("cluster `backup`: `/lab` is not a namespace"), "{e}");
+    }
+
+    #[test]
+    fn a_node_allowlist_on_a_pbs_cluster_is_refused_naming_what_fences_it() {
+        let bad = CLUSTERS.replace("product = \"pbs\"", "product = \"pbs\"\nnode_allowlist = [\"pbs1\"]");
+        let e = load(&bad).unwrap_err();
+        assert!(e.contains("cluster `backup`: `node_allowlist` names PVE nodes") && e.contains("datastores"), "{e}");
+    }
+
+    #[test]
+    fn datastores_on_a_pve_cluster_are_refused() {
+        let bad = CLUSTERS.replace("name = \"home\"", "name = \"home\"\ndatastores = [\"store1\"]");
+        let e = load(&bad).unwrap_err();
+        assert!(e.contains("cluster `home`: `datastores` is a Backup Server's allowlist"), "{e}");
     }
 
     const MANAGER: &str = r#"

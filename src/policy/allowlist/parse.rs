@@ -1,15 +1,18 @@
-//! Reading the two allowlist settings: `PVE_NODE_ALLOWLIST` (node names) and `PVE_VMID_ALLOWLIST`
-//! (VMIDs and ranges), each a comma list; a refusal names the setting and the item.
+//! Reading the allowlist settings: `PVE_NODE_ALLOWLIST` (node names), `PVE_VMID_ALLOWLIST` (VMIDs
+//! and ranges), and a Backup Server's `PBS_DATASTORES` and `PBS_NAMESPACES`, each a comma list; a
+//! refusal names the setting and the item.
 
 use std::collections::BTreeSet;
 
-/// Which of the two settings an error is about.
+/// Which setting an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
     Nodes,
     Vmids,
     /// A Datacenter Manager's remotes.
     Remotes,
+    Datastores,
+    Namespaces,
 }
 
 impl Setting {
@@ -19,6 +22,8 @@ impl Setting {
             Setting::Nodes => "PVE_NODE_ALLOWLIST",
             Setting::Vmids => "PVE_VMID_ALLOWLIST",
             Setting::Remotes => "PDM_REMOTE_ALLOWLIST",
+            Setting::Datastores => "PBS_DATASTORES",
+            Setting::Namespaces => "PBS_NAMESPACES",
         }
     }
 
@@ -28,6 +33,8 @@ impl Setting {
             Setting::Nodes => "--node-allowlist",
             Setting::Vmids => "--vmid-allowlist",
             Setting::Remotes => "--pdm-remote-allowlist",
+            Setting::Datastores => "--pbs-datastores",
+            Setting::Namespaces => "--pbs-namespaces",
         }
     }
 
@@ -37,6 +44,8 @@ impl Setting {
             Setting::Nodes => "node_allowlist",
             Setting::Vmids => "vmid_allowlist",
             Setting::Remotes => "remote_allowlist",
+            Setting::Datastores => "datastores",
+            Setting::Namespaces => "namespaces",
         }
     }
 }
@@ -146,6 +155,52 @@ pub(super) fn vmids(raw: &str) -> Result<Vec<(u64, u64)>, ParseError> {
     })
 }
 
+/// One PBS name (a datastore, a namespace's component): a letter, digit or `_`, then those, `.`
+/// and `-`, as PBS's own pattern says.
+fn pbs_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// The datastore names of `PBS_DATASTORES`.
+pub(super) fn datastores(raw: &str) -> Result<BTreeSet<String>, ParseError> {
+    const EXAMPLE: &str = "store1,offsite";
+    let names = items(Setting::Datastores, raw, EXAMPLE, |store| {
+        if pbs_name(store) {
+            Ok(store.to_owned())
+        } else {
+            Err(refuse(
+                Setting::Datastores,
+                format!(
+                    "`{}` is not a datastore name; expected names of letters, digits, `_`, `.` and `-` (not first), separated by commas, e.g. `{EXAMPLE}`",
+                    store.escape_default()
+                ),
+            ))
+        }
+    })?;
+    Ok(names.into_iter().collect())
+}
+
+/// The namespaces of `PBS_NAMESPACES` (`lab`, `lab/web`; each allows itself and what is below it),
+/// written without leading or trailing `/`.
+pub(super) fn namespaces(raw: &str) -> Result<Vec<String>, ParseError> {
+    const EXAMPLE: &str = "lab,prod/web";
+    items(Setting::Namespaces, raw, EXAMPLE, |ns| {
+        if ns.split('/').all(pbs_name) {
+            Ok(ns.to_owned())
+        } else {
+            Err(refuse(
+                Setting::Namespaces,
+                format!(
+                    "`{}` is not a namespace; expected paths like `lab` or `prod/web` (names of letters, digits, `_`, `.` and `-`, joined by `/`; the root namespace cannot be listed, leave the setting unset to allow it), separated by commas, e.g. `{EXAMPLE}`",
+                    ns.escape_default()
+                ),
+            ))
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +252,21 @@ mod tests {
         let e = vmids("1-x").unwrap_err();
         assert!(e.to_string().starts_with("PVE_VMID_ALLOWLIST: `1-x` is not a VMID or range"), "{e}");
         assert!(vmids("100,,200").unwrap_err().message.contains("empty item"));
+    }
+
+    #[test]
+    fn datastore_names_follow_pbs_s_pattern() {
+        assert_eq!(datastores(" store1 ,off-site").unwrap().into_iter().collect::<Vec<_>>(), ["off-site", "store1"]);
+        let e = datastores("store1,-x").unwrap_err();
+        assert!(e.to_string().starts_with("PBS_DATASTORES: `-x` is not a datastore name"), "{e}");
+    }
+
+    #[test]
+    fn namespaces_are_paths_and_the_root_cannot_be_listed() {
+        assert_eq!(namespaces("lab,prod/web").unwrap(), ["lab", "prod/web"]);
+        for bad in ["/", "/lab", "lab/", "la b"] {
+            let e = namespaces(bad).unwrap_err();
+            assert!(e.to_string().starts_with("PBS_NAMESPACES: `"), "{bad}: {e}");
+        }
     }
 }
