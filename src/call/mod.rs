@@ -22,6 +22,7 @@ pub mod hooks;
 pub(crate) mod line;
 mod outcome;
 mod prepare;
+mod release;
 mod send;
 mod steps;
 pub mod writes;

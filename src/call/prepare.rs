@@ -113,7 +113,7 @@ pub fn prepare(
     let product = backend.client.product();
     // The release is PVE's; the other products' releases are not tracked yet.
     if product == Product::Pve {
-        crate::pve::release::learn(&backend.client, backend.cluster.as_deref(), releases::served_as);
+        super::release::learn(&backend.client, backend.cluster.as_deref(), releases::served_as);
     }
     // A cluster runs its own product's tools only: another product's tool is refused naming the
     // clusters that run it; a name no product has is unknown.

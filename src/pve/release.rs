@@ -15,10 +15,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::pve::request::HttpMethod;
-use crate::pve::request::PveRequest;
-use crate::pve::wire::Pve;
-
 /// How old a learned release may get before the next call reads `/version` again.
 pub const REREAD_AFTER: Duration = Duration::from_secs(600);
 
@@ -93,7 +89,7 @@ impl ReleaseState {
     }
 
     /// Whether the next call should start a read, taking the latch when so.
-    fn take_read(&self) -> bool {
+    pub(crate) fn take_read(&self) -> bool {
         if self.pinned.is_some() {
             return false;
         }
@@ -107,38 +103,14 @@ impl ReleaseState {
         due && !self.reading.swap(true, Ordering::SeqCst)
     }
 
-    fn read_done(&self) {
+    /// A read has started: what made the release doubtful is being answered.
+    pub(crate) fn read_started(&self) {
+        self.stale.store(false, Ordering::SeqCst);
+    }
+
+    pub(crate) fn read_done(&self) {
         self.reading.store(false, Ordering::SeqCst);
     }
-}
-
-/// Starts a background read of the cluster's `/version` when one is due (never blocks, never fails
-/// a call). `cluster` names it in the log when several are configured; `serving` says which
-/// schema a release is served as, for the log line.
-pub fn learn(client: &Pve, cluster: Option<&str>, serving: fn(&str) -> String) {
-    if !client.release().take_read() {
-        return;
-    }
-    let client = client.clone();
-    let label = cluster.map(|c| format!("cluster `{c}`: ")).unwrap_or_default();
-    client.release().stale.store(false, Ordering::SeqCst);
-    tokio::spawn(async move {
-        match client.send(&PveRequest::new(HttpMethod::Get, "/version".into())).await {
-            Ok(data) => match running_of(&data) {
-                Some(version) => {
-                    if client.release().learned(&version) {
-                        tracing::info!("{label}runs Proxmox VE {version}: {}", serving(&version));
-                    }
-                }
-                None => tracing::debug!("{label}`/version` names no release"),
-            },
-            Err(e) => {
-                client.release().doubt();
-                tracing::debug!(error = %e, "{label}could not read the cluster's version");
-            }
-        }
-        client.release().read_done();
-    });
 }
 
 /// The release `/version` names: its `release` (`8.4`), else its `version` (`8.4.1`).
