@@ -163,8 +163,18 @@ pub fn find_any(name: &str) -> Option<&'static ToolDef> {
     find(name).or_else(|| Product::ALL.iter().copied().filter(|p| *p != Product::Pve).find_map(|p| find_for(p, name)))
 }
 
-/// The product a tool belongs to, by its name's prefix (PVE's tools have none).
+/// The product a tool belongs to: its table's, or for a copy its name's prefix (PVE's tools have none).
 pub fn product_of(tool: &ToolDef) -> Product {
+    // By the table the entry is in, first: reading every listed tool's name would touch a page of
+    // read-only data per tool at start-up (the names lie among their schemas).
+    let within = |table: &[ToolDef]| table.as_ptr_range().contains(&std::ptr::from_ref(tool));
+    if within(&TOOLS) || within(older()) {
+        return Product::Pve;
+    }
+    if let Some(p) = Product::ALL.iter().copied().find(|p| *p != Product::Pve && within(all_of(*p))) {
+        return p;
+    }
+    // A copy made for a release's listing: by its name.
     Product::ALL.iter().copied().rev().find(|p| tool.name.starts_with(p.tool_prefix())).unwrap_or_default()
 }
 
