@@ -15,7 +15,7 @@ use super::Backend;
 use crate::policy::Policy;
 use crate::pve::product::Product;
 use crate::tools::registry;
-use crate::tools::releases::Release;
+use crate::tools::releases::{Listed, Release};
 
 /// The argument that names the cluster of a call.
 pub const ARG: &str = "cluster";
@@ -82,9 +82,20 @@ impl Clusters {
     /// `None` (the primary schema's, as before anything is known) while any is unknown or they
     /// differ (each call is still checked against its own cluster's).
     pub fn listed_release(&self) -> Option<Release> {
-        let all = self.releases();
-        let first = (*all.first()?)?;
-        all.iter().all(|r| *r == Some(first)).then_some(first)
+        self.listed()?.single()
+    }
+
+    /// The releases listings show: every PVE cluster's, once all are known (the other products'
+    /// clusters have none); `None` until then (the primary schema's, as before anything is known).
+    pub fn listed(&self) -> Option<Listed> {
+        let pve: Vec<(String, Option<Release>)> = self
+            .list
+            .iter()
+            .zip(self.releases())
+            .filter(|(b, _)| b.client.product() == Product::Pve)
+            .map(|(b, r)| (b.cluster.clone().unwrap_or_default(), r))
+            .collect();
+        Listed::of(&pve)
     }
 
     /// [`Clusters::choose`] for a call of `tool`: without a `cluster` argument, the one cluster of

@@ -26,7 +26,7 @@ use crate::config::ToolMode;
 use crate::policy::Policy;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};
-use crate::tools::releases::{self, Release};
+use crate::tools::releases::Listed;
 
 mod entry;
 mod own_tools;
@@ -123,7 +123,7 @@ impl Listing {
     }
 }
 
-type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>, Vec<String>, Option<Release>);
+type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>, Vec<String>, Option<Listed>);
 
 /// The listings built in this process, with the profile each was built for.
 type Profiles = Mutex<Vec<(Profile, Arc<Listing>)>>;
@@ -133,7 +133,7 @@ fn profiles() -> &'static Profiles {
     PROFILES.get_or_init(Default::default)
 }
 
-/// The listing of a profile: built on first use, then shared. `release`: the PVE release whose
+/// The listing of a profile: built on first use, then shared. `release`: the PVE releases whose
 /// tools it lists (`None`: the primary schema's, the tool table as generated).
 pub fn listing(
     policy: &Policy,
@@ -141,7 +141,7 @@ pub fn listing(
     budget: usize,
     toolsets: bool,
     clusters: &[String],
-    release: Option<Release>,
+    release: Option<Listed>,
 ) -> Arc<Listing> {
     listing_without(policy, mode, budget, toolsets, &BTreeSet::new(), clusters, release)
 }
@@ -154,10 +154,18 @@ pub fn listing_without(
     toolsets: bool,
     hidden: &BTreeSet<&'static str>,
     clusters: &[String],
-    release: Option<Release>,
+    release: Option<Listed>,
 ) -> Arc<Listing> {
-    let key: Profile =
-        (policy.tier, policy.categories.clone(), mode, budget, toolsets, hidden.clone(), clusters.to_vec(), release);
+    let key: Profile = (
+        policy.tier,
+        policy.categories.clone(),
+        mode,
+        budget,
+        toolsets,
+        hidden.clone(),
+        clusters.to_vec(),
+        release.clone(),
+    );
     let mut cache = profiles().lock().unwrap_or_else(|p| p.into_inner());
     if let Some((_, l)) = cache.iter().find(|(k, _)| *k == key) {
         return l.clone();
@@ -245,15 +253,16 @@ fn build<'a>(
     toolsets: bool,
     hidden: &'a BTreeSet<&'static str>,
     clusters: &'a [String],
-    release: Option<Release>,
+    release: Option<Listed>,
 ) -> (Mode, Box<dyn Iterator<Item = Item> + 'a>) {
-    // A known release lists its own tools (older-only ones too), each as that release has it.
-    let of_release: Vec<&'static ToolDef> = release.map(releases::tools_of).unwrap_or_default();
+    // Known releases list their own tools (older-only ones too), each as those releases have it.
+    let of_release: Vec<&'static ToolDef> = release.as_ref().map(Listed::tools).unwrap_or_default();
     let of_release = Arc::new(of_release);
+    let known = release.is_some();
     let visible = move || -> Box<dyn Iterator<Item = &'static ToolDef> + 'a> {
-        match release {
-            None => Box::new(policy.visible_tools().filter(move |d| !hidden.contains(d.name))),
-            Some(_) => {
+        match known {
+            false => Box::new(policy.visible_tools().filter(move |d| !hidden.contains(d.name))),
+            true => {
                 let tools = of_release.clone();
                 Box::new(
                     (0..tools.len())
@@ -285,8 +294,8 @@ fn build<'a>(
             let mut items = [discovery(), extra].concat();
             for name in CORE {
                 let Some(def) = registry::find(name)
-                    .filter(|d| release.is_none_or(|r| releases::has(d, r)))
-                    .map(|d| release.map_or(d, |r| releases::as_in(d, r)))
+                    .filter(|d| release.as_ref().is_none_or(|r| r.has(d)))
+                    .map(|d| release.as_ref().map_or(d, |r| r.entry(d)))
                     .filter(|d| policy.check(d).is_ok() && !hidden.contains(d.name))
                 else {
                     continue;
@@ -306,6 +315,7 @@ fn build<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::releases::{self, Release};
 
     fn policy(tier: Tier) -> Policy {
         Policy::new(tier, Category::ALL.iter().copied().collect(), false)
@@ -338,10 +348,22 @@ mod tests {
     #[test]
     fn a_known_release_lists_its_own_tools() {
         let eight = Release::named("8").unwrap();
-        let l = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[], Some(eight));
+        let l = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &[], Some(Listed::One(eight)));
         assert_eq!(l.len(), releases::tools_of(eight).len());
         assert!(!l.contains("qemu_vm_dbus_vmstate"));
         assert!(l.json().contains("\"notification-policy\""));
+    }
+
+    #[test]
+    fn clusters_at_different_releases_list_every_tool_any_has_saying_where_it_is_not() {
+        let eight = Release::named("8").unwrap();
+        let mixed = Listed::Mixed(vec![("old".to_owned(), eight), ("new".to_owned(), Release::primary())].into());
+        let names = ["old".to_owned(), "new".to_owned()];
+        let l = listing(&policy(Tier::Full), ToolMode::Direct, 4000, false, &names, Some(mixed.clone()));
+        assert_eq!(l.len(), mixed.tools().len());
+        assert!(l.contains("qemu_vm_dbus_vmstate"), "a tool only the newer cluster has is listed");
+        assert!(l.json().contains("Not on cluster `old` (PVE 8.x)."));
+        assert!(l.json().contains("Not on cluster `new` (PVE 9.2)."), "8.x's own tools and parameters too");
     }
 
     #[test]

@@ -46,7 +46,7 @@ use crate::mcp::catalog::{self, Detail, Listing};
 use crate::mcp::stdio;
 use crate::policy::Policy;
 use crate::tools::registry::{self, ToolDef};
-use crate::tools::releases::{self, Release};
+use crate::tools::releases::Listed;
 
 /// How tools are offered, and what seals the state handed to clients (from the configuration).
 /// Values, not process-wide settings: two servers of one process may be given different ones.
@@ -142,8 +142,8 @@ struct Session {
     policy: Policy,
     /// Shared with every session of the same profile.
     listing: Arc<Listing>,
-    /// The PVE release the listing shows (`None`: the primary schema's, while not known).
-    release: Option<Release>,
+    /// The PVE releases the listing shows (`None`: the primary schema's, while not known).
+    release: Option<Listed>,
     instructions: String,
 }
 
@@ -198,7 +198,7 @@ impl SessionState {
             session: RwLock::new(Session::new(
                 shared.clusters.ceiling().clone(),
                 &shared.options,
-                shared.clusters.listed_release(),
+                shared.clusters.listed(),
             )),
             pending: PendingConfirmations(shared.options.sealer.clone()),
             approvals: AppApprovals::default(),
@@ -207,9 +207,9 @@ impl SessionState {
 }
 
 impl Session {
-    fn new(policy: Policy, options: &ServerOptions, release: Option<Release>) -> Session {
+    fn new(policy: Policy, options: &ServerOptions, release: Option<Listed>) -> Session {
         let o = options;
-        let listing = catalog::listing(&policy, o.mode, o.budget, o.toolsets, &o.cluster_names, release);
+        let listing = catalog::listing(&policy, o.mode, o.budget, o.toolsets, &o.cluster_names, release.clone());
         let listing = with_confirm_view(listing, options);
         let instructions = instructions(&policy, listing.mode, listing.len());
         Session { policy, listing, release, instructions }
@@ -320,7 +320,7 @@ impl ServerHandler for PveServer {
             let hidden = self.hidden().await;
             let o = &self.shared.options;
             let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
-            let release = self.shared.clusters.listed_release();
+            let release = self.shared.clusters.listed();
             let listing = catalog::listing_without(
                 &session.policy,
                 o.mode,
@@ -328,7 +328,7 @@ impl ServerHandler for PveServer {
                 o.toolsets,
                 &hidden,
                 &o.cluster_names,
-                release,
+                release.clone(),
             );
             session.listing = with_confirm_view(listing, o);
             session.release = release;
@@ -424,10 +424,10 @@ impl ServerHandler for PveServer {
             return Some(apps::approve_tool());
         }
         let visible = self.visible();
-        let release = self.session().release;
+        let release = self.session().release.clone();
         let def = registry::find(name)
-            .filter(|d| release.is_none_or(|r| releases::has(d, r)))
-            .map(|d| release.map_or(d, |r| releases::as_in(d, r)));
+            .filter(|d| release.as_ref().is_none_or(|r| r.has(d)))
+            .map(|d| release.as_ref().map_or(d, |r| r.entry(d)));
         if let Some(def) = def.filter(|d| visible(d)) {
             return Some(catalog::mcp_tool(def, Detail::Compact, &self.shared.options.cluster_names));
         }
@@ -467,13 +467,14 @@ impl PveServer {
     /// Lists what the clusters' releases have, once they are known (or changed): true when the
     /// listing changed.
     fn follow_release(&self) -> bool {
-        let release = self.shared.clusters.listed_release();
+        let release = self.shared.clusters.listed();
         if self.session().release == release {
             return false;
         }
         let o = &self.shared.options;
         let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
-        let listing = catalog::listing(&session.policy, o.mode, o.budget, o.toolsets, &o.cluster_names, release);
+        let listing =
+            catalog::listing(&session.policy, o.mode, o.budget, o.toolsets, &o.cluster_names, release.clone());
         let listing = with_confirm_view(listing, o);
         let changed = listing.json() != session.listing.json();
         session.listing = listing;

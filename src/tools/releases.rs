@@ -15,6 +15,9 @@ use crate::tools::generated::{
 };
 use crate::tools::registry::ToolDef;
 
+mod mixed;
+pub use mixed::Listed;
+
 /// One parameter as some releases list it where that differs from the tool's table entry.
 #[derive(Debug)]
 pub struct Fragment {

@@ -214,3 +214,33 @@ async def test_a_tool_only_an_older_release_has_is_sent_to_a_cluster_running_it(
         sent = [r[:2] for r in pve_env.pve.requests[before:] if (r[0], r[1]) != VERSION]
     assert any(t.name == 'node_cpu_list' for t in tools)
     assert sent == [('GET', '/api2/json/nodes/pve1/cpu')]
+
+
+async def test_clusters_at_different_releases_list_what_any_has_saying_on_which_it_is_not(
+        pve_env, tmp_path, start_server):
+    from fakepve_launcher import running_fakepve
+    from test_clusters import cluster_table, secret_variable
+    pki = tmp_path / 'pki-new'
+    pki.mkdir()
+    async with running_fakepve(str(pki)) as new:
+        runs(pve_env, '8.4')
+        runs(new, '9.2')
+        path = tmp_path / 'pve-mcp.toml'
+        path.write_text('access_tier = "full"\ntool_mode = "direct"\n\n' + cluster_table('old', pve_env)
+                        + cluster_table('new', new))
+        settings = {'PVE_MCP_CONFIG': str(path), secret_variable('old'): pve_env.token_secret,
+                    secret_variable('new'): new.token_secret}
+        async with start_server(settings) as srv:
+            for cluster in ('old', 'new'):
+                await srv.call_name('nodes_list', {'cluster': cluster})
+            await asyncio.sleep(0.5)
+            await srv.call_name('nodes_list', {'cluster': 'new'})
+            tools = {t.name: t for t in await harness.list_all_tools(srv.session)}
+    newer = tools['qemu_vm_dbus_vmstate']
+    assert newer.description.endswith('Not on cluster `old` (PVE 8.x).'), newer.description
+    notes = [(t.name, p) for t in tools.values() for p, v in t.input_schema.get('properties', {}).items()
+             if 'Not on cluster `old` (PVE 8.x).' in (v.get('description') or '')]
+    assert notes, 'a parameter 9.2 added says the 8.4 cluster lacks it'
+    eight, primary = vendored_all('8.4'), vendored_all('9.2')
+    older_only = [t for t in tools.values() if listed(t)[0] in eight and listed(t)[0] not in primary]
+    assert older_only and all('Not on cluster `new` (PVE 9.2).' in t.description for t in older_only)

@@ -113,7 +113,7 @@ impl PveServer {
         let categories: BTreeSet<Category> = {
             let mut session = self.state.session.write().unwrap_or_else(|p| p.into_inner());
             let policy = session.policy.toggled(&enable, &disable);
-            *session = Session::new(policy, &self.shared.options, self.shared.clusters.listed_release());
+            *session = Session::new(policy, &self.shared.options, self.shared.clusters.listed());
             session.policy.categories.clone()
         };
         self.shared.surface.logins.forget();

@@ -6,7 +6,7 @@ use crate::call::cluster::Clusters;
 use crate::mcp::catalog::Mode;
 use crate::policy::Policy;
 use crate::tools::generated::Category;
-use crate::tools::releases::Release;
+use crate::tools::releases::{Listed, Release};
 
 /// The instructions of a session with this policy, listing mode and number of listed tools.
 pub(super) fn instructions(policy: &Policy, mode: Mode, listed: usize) -> String {
@@ -77,9 +77,15 @@ pub(super) fn releases_note(clusters: &Clusters) -> String {
             }
         })
         .collect();
-    format!(
-        "\nPVE release: {}. Tools, parameters and values the cluster's release lacks are not listed, and a call \
-         naming one is refused before anything is sent.",
-        each.join("; ")
-    )
+    let listed = match clusters.listed() {
+        Some(Listed::Mixed(_)) => {
+            "Tools and parameters some clusters' releases lack say on which clusters they are not; a call naming \
+             one on such a cluster is refused before anything is sent."
+        }
+        _ => {
+            "Tools, parameters and values the cluster's release lacks are not listed, and a call naming one is \
+             refused before anything is sent."
+        }
+    };
+    format!("\nPVE release: {}. {listed}", each.join("; "))
 }
