@@ -85,6 +85,11 @@ impl Clusters {
         self.listed()?.single()
     }
 
+    /// Whether a PVE cluster's release is being read now (its answer may change the listing).
+    pub fn reading_release(&self) -> bool {
+        self.list.iter().any(|b| b.client.product() == Product::Pve && b.client.release().in_flight())
+    }
+
     /// The releases listings show: every PVE cluster's, once all are known (the other products'
     /// clusters have none); `None` until then (the primary schema's, as before anything is known).
     pub fn listed(&self) -> Option<Listed> {

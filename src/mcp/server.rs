@@ -102,6 +102,10 @@ impl ServerOptions {
     }
 }
 
+/// How many tenths of a second a finished call waits for the release read it started (a read ends
+/// within the client's timeout; a later call follows what it learns anyway).
+const RELEASE_READ_POLLS: usize = 300;
+
 /// The server of one MCP session: what all sessions of a caller share, and this session's own state.
 #[derive(Clone)]
 pub struct PveServer {
@@ -455,9 +459,23 @@ impl ServerHandler for PveServer {
             .cloned();
         let peer = context.peer.clone();
         let answer = self.dispatch(request, context).await;
-        // The call may have taught the server its cluster's release: a listing that changed says so.
+        // The call may have taught the server its cluster's release: a listing that changed says so,
+        // now or, while the read the call started is under way, as soon as it is answered.
         if self.follow_release() {
             let _ = peer.notify_tool_list_changed().await;
+        } else if self.shared.clusters.reading_release() {
+            let server = self.clone();
+            tokio::spawn(async move {
+                for _ in 0..RELEASE_READ_POLLS {
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    if !server.shared.clusters.reading_release() {
+                        break;
+                    }
+                }
+                if server.follow_release() {
+                    let _ = peer.notify_tool_list_changed().await;
+                }
+            });
         }
         answer
     }

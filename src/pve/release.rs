@@ -34,6 +34,8 @@ pub struct ReleaseState {
     reading: AtomicBool,
     /// Read again on the next call.
     stale: AtomicBool,
+    /// A read has been sent and not answered yet.
+    in_flight: AtomicBool,
     /// Bumped whenever the known release changes (listings compare it).
     generation: AtomicU64,
 }
@@ -46,6 +48,7 @@ impl ReleaseState {
             learned: Mutex::new(None),
             reading: AtomicBool::new(false),
             stale: AtomicBool::new(false),
+            in_flight: AtomicBool::new(false),
             generation: AtomicU64::new(0),
         }
     }
@@ -106,10 +109,17 @@ impl ReleaseState {
     /// A read has started: what made the release doubtful is being answered.
     pub(crate) fn read_started(&self) {
         self.stale.store(false, Ordering::SeqCst);
+        self.in_flight.store(true, Ordering::SeqCst);
     }
 
     pub(crate) fn read_done(&self) {
+        self.in_flight.store(false, Ordering::SeqCst);
         self.reading.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether a read of `/version` is under way (its answer may change what is known).
+    pub fn in_flight(&self) -> bool {
+        self.in_flight.load(Ordering::SeqCst)
     }
 }
 

@@ -244,3 +244,14 @@ async def test_clusters_at_different_releases_list_what_any_has_saying_on_which_
     eight, primary = vendored_all('8.4'), vendored_all('9.2')
     older_only = [t for t in tools.values() if listed(t)[0] in eight and listed(t)[0] not in primary]
     assert older_only and all('Not on cluster `new` (PVE 9.2).' in t.description for t in older_only)
+
+
+async def test_the_listing_changes_as_soon_as_the_release_read_is_answered(pve_env, start_server):
+    from test_toolsets import ListChanges
+    runs(pve_env, '8.4')
+    changes = ListChanges()
+    async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='direct'), message_handler=changes) as srv:
+        await srv.call_name('nodes_list', {})
+        await changes.wait()
+        names = {t.name for t in await harness.list_all_tools(srv.session)}
+    assert 'qemu_vm_dbus_vmstate' not in names, 'listed as 8.4 without a second call'
