@@ -367,7 +367,10 @@ pub(crate) fn render_request(t: &Tool) -> TokenStream {
             /// Property-string arguments (indexed ones by stem) and their keys.
             pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[ #(#property_strings),* ];
 
+            // `#[cold]` on the three: LLVM puts them in `.text.unlikely.*`, which the linker gathers
+            // apart from the code start-up runs, so the pages it touches hold less of them.
             /// Reads and checks the tool's arguments.
+            #[cold]
             pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
                 a.expect_only(Self::ARGUMENTS, Self::INDEXED);
                 a.check_path_segments(Self::PATH);
@@ -377,6 +380,7 @@ pub(crate) fn render_request(t: &Tool) -> TokenStream {
             }
 
             /// The request as it goes to PVE.
+            #[cold]
             pub fn to_request(&self) -> PveRequest {
                 let mut r = PveRequest::new(HttpMethod::#method, format!(#path_format, #(#path_args),*));
                 #(#pushes)*
@@ -384,6 +388,7 @@ pub(crate) fn render_request(t: &Tool) -> TokenStream {
             }
 
             /// Arguments in, request out: the tool table's entry point.
+            #[cold]
             pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
                 Ok(Self::from_arguments(a)?.to_request())
             }

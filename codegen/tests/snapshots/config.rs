@@ -161,6 +161,7 @@ pub mod access {
         /// Property-string arguments (indexed ones by stem) and their keys.
         pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[];
         /// Reads and checks the tool's arguments.
+        #[cold]
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
             a.check_path_segments(Self::PATH);
@@ -191,6 +192,7 @@ pub mod access {
             })
         }
         /// The request as it goes to PVE.
+        #[cold]
         pub fn to_request(&self) -> PveRequest {
             let mut r = PveRequest::new(HttpMethod::Put, format!("/access/password",));
             r.one("password", &self.password);
@@ -198,6 +200,7 @@ pub mod access {
             r
         }
         /// Arguments in, request out: the tool table's entry point.
+        #[cold]
         pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
             Ok(Self::from_arguments(a)?.to_request())
         }
@@ -233,6 +236,7 @@ pub mod lxc {
         /// Property-string arguments (indexed ones by stem) and their keys.
         pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[];
         /// Reads and checks the tool's arguments.
+        #[cold]
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
             a.check_path_segments(Self::PATH);
@@ -255,6 +259,7 @@ pub mod lxc {
             })
         }
         /// The request as it goes to PVE.
+        #[cold]
         pub fn to_request(&self) -> PveRequest {
             let mut r = PveRequest::new(
                 HttpMethod::Get,
@@ -266,6 +271,7 @@ pub mod lxc {
             r
         }
         /// Arguments in, request out: the tool table's entry point.
+        #[cold]
         pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
             Ok(Self::from_arguments(a)?.to_request())
         }
@@ -366,6 +372,7 @@ pub mod lxc {
             },
         ];
         /// Reads and checks the tool's arguments.
+        #[cold]
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
             a.check_path_segments(Self::PATH);
@@ -433,6 +440,7 @@ pub mod lxc {
             })
         }
         /// The request as it goes to PVE.
+        #[cold]
         pub fn to_request(&self) -> PveRequest {
             let mut r = PveRequest::new(
                 HttpMethod::Put,
@@ -449,6 +457,7 @@ pub mod lxc {
             r
         }
         /// Arguments in, request out: the tool table's entry point.
+        #[cold]
         pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
             Ok(Self::from_arguments(a)?.to_request())
         }
@@ -477,6 +486,7 @@ pub mod nodes {
         /// Property-string arguments (indexed ones by stem) and their keys.
         pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[];
         /// Reads and checks the tool's arguments.
+        #[cold]
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
             a.check_path_segments(Self::PATH);
@@ -484,11 +494,13 @@ pub mod nodes {
             Ok(Self {})
         }
         /// The request as it goes to PVE.
+        #[cold]
         pub fn to_request(&self) -> PveRequest {
             let mut r = PveRequest::new(HttpMethod::Get, format!("/nodes",));
             r
         }
         /// Arguments in, request out: the tool table's entry point.
+        #[cold]
         pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
             Ok(Self::from_arguments(a)?.to_request())
         }

@@ -154,6 +154,7 @@ pub mod nodes {
         /// Property-string arguments (indexed ones by stem) and their keys.
         pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[];
         /// Reads and checks the tool's arguments.
+        #[cold]
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
             a.check_path_segments(Self::PATH);
@@ -161,11 +162,13 @@ pub mod nodes {
             Ok(Self {})
         }
         /// The request as it goes to PVE.
+        #[cold]
         pub fn to_request(&self) -> PveRequest {
             let mut r = PveRequest::new(HttpMethod::Get, format!("/nodes",));
             r
         }
         /// Arguments in, request out: the tool table's entry point.
+        #[cold]
         pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
             Ok(Self::from_arguments(a)?.to_request())
         }
@@ -203,6 +206,7 @@ pub mod qemu {
         /// Property-string arguments (indexed ones by stem) and their keys.
         pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[];
         /// Reads and checks the tool's arguments.
+        #[cold]
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
             a.check_path_segments(Self::PATH);
@@ -227,6 +231,7 @@ pub mod qemu {
             })
         }
         /// The request as it goes to PVE.
+        #[cold]
         pub fn to_request(&self) -> PveRequest {
             let mut r = PveRequest::new(
                 HttpMethod::Delete,
@@ -239,6 +244,7 @@ pub mod qemu {
             r
         }
         /// Arguments in, request out: the tool table's entry point.
+        #[cold]
         pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
             Ok(Self::from_arguments(a)?.to_request())
         }
@@ -267,6 +273,7 @@ pub mod qemu {
         /// Property-string arguments (indexed ones by stem) and their keys.
         pub const PROPERTY_STRINGS: &'static [PropertyArg] = &[];
         /// Reads and checks the tool's arguments.
+        #[cold]
         pub fn from_arguments(a: &mut Arguments) -> Result<Self, ArgErrors> {
             a.expect_only(Self::ARGUMENTS, Self::INDEXED);
             a.check_path_segments(Self::PATH);
@@ -291,6 +298,7 @@ pub mod qemu {
             })
         }
         /// The request as it goes to PVE.
+        #[cold]
         pub fn to_request(&self) -> PveRequest {
             let mut r = PveRequest::new(
                 HttpMethod::Post,
@@ -303,6 +311,7 @@ pub mod qemu {
             r
         }
         /// Arguments in, request out: the tool table's entry point.
+        #[cold]
         pub fn build(a: &mut Arguments) -> Result<PveRequest, ArgErrors> {
             Ok(Self::from_arguments(a)?.to_request())
         }
