@@ -2,7 +2,8 @@
 //! `vmid`, `storage`, `upid` and `cluster` from live data, read through the call path (so the
 //! caller's allowlists filter them), cached briefly for readers of the same access only (a value
 //! read by a session that may read it is never offered to one that may not), and answered within
-//! a short deadline: a slow PVE gives an empty list, never an error.
+//! a short deadline: a slow PVE gives an empty list, never an error. A Backup Server's or Datacenter
+//! Manager's template's arguments are theirs ([`super::completion_family`]).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
+use super::completion_family as family;
 use super::resources::Reader;
 use crate::pve::product::Product;
 
@@ -42,6 +44,10 @@ pub async fn complete(
     let all: Vec<String> = match argument {
         "cluster" => clusters.iter().map(|c| (*c).to_owned()).collect(),
         "tier" => ["read-only", "read-execute", "full"].map(str::to_owned).to_vec(),
+        _ if family::knows(product, argument) => {
+            let key = (reader.access(), cluster.clone(), family::context_key(product, argument, context));
+            cached(cache, key, family::live(product, argument, &cluster, context, reader)).await
+        }
         "node" | "vmid" | "storage" | "upid" if product == Product::Pve => {
             let node = context.get("node").and_then(Value::as_str).map(str::to_owned);
             let key = (reader.access(), cluster.clone(), format!("{argument}:{}", node.as_deref().unwrap_or("")));
@@ -148,6 +154,9 @@ mod tests {
             Ok(())
         }
 
+        fn allows(&self, _tool: &str, _args: Map<String, Value>) -> Result<(), String> {
+            Ok(())
+        }
 
         fn access(&self) -> String {
             self.access.to_owned()

@@ -1,13 +1,15 @@
 //! MCP resources: a compact cluster overview, and templates for a node, a guest's configuration
-//! and status, a storage's content and a task's status and log. Every read is a tool call through
-//! the same path as any other ([`Reader`]): tier, categories and allowlists apply, and the answer
-//! is bounded like a tool result. A resource whose tools no configured cluster serves (a PVE
-//! release that lacks them, once it is known) is not listed, and a read of one is refused as its
-//! call would be, before anything is sent.
+//! and status, a storage's content and a task's status and log; with a Backup Server or a
+//! Datacenter Manager configured, theirs too ([`super::resources_family`]). Every read is a tool
+//! call through the same path as any other ([`Reader`]): tier, categories and allowlists apply, and
+//! the answer is bounded like a tool result. A resource whose tools no configured cluster serves
+//! (another product's, or a PVE release that lacks them once it is known) is not listed, and a
+//! read of one is refused as its call would be, before anything is sent.
 
 use rmcp::model::{Resource, ResourceContents, ResourceTemplate};
 use serde_json::{Map, Value, json};
 
+use super::resources_family as family;
 use crate::BoxFuture;
 use crate::call::cluster::Clusters;
 use crate::pve::product::Product;
@@ -25,6 +27,10 @@ pub trait Reader: Send + Sync {
     /// sent; the error is the call's own text.
     fn admits(&self, tool: &str, args: Map<String, Value>) -> Result<(), String>;
 
+    /// [`Reader::admits`], and whether the arguments and every allowlist would pass too: what a
+    /// call with them would not refuse. Nothing is sent.
+    fn allows(&self, tool: &str, args: Map<String, Value>) -> Result<(), String>;
+
     /// What judges its reads now (the session's tier and categories): two readers of one caller
     /// with the same text get the same answer to every read, so a value one of them read may be
     /// reused for the other, and for no reader whose access differs.
@@ -32,7 +38,7 @@ pub trait Reader: Send + Sync {
 }
 
 pub const OVERVIEW: &str = "pve://cluster/overview";
-const MIME: &str = "application/json";
+pub(super) const MIME: &str = "application/json";
 
 /// What the configured clusters serve: each one's product, name and (for PVE, once known) the
 /// release it is served as. Resources are listed from it.
@@ -53,7 +59,7 @@ impl Offer {
 
     /// Whether some cluster of the tool's product runs it: for PVE, one whose release is not known
     /// yet or has it.
-    fn serves(&self, tool: &str) -> bool {
+    pub(super) fn serves(&self, tool: &str) -> bool {
         let Some(def) = registry::find_any(tool) else { return false };
         let product = registry::product_of(def);
         self.clusters.iter().any(|(p, _, release)| {
@@ -62,8 +68,13 @@ impl Offer {
     }
 
     /// Whether every tool of `reads` is served.
-    fn serves_all(&self, reads: &[&str]) -> bool {
+    pub(super) fn serves_all(&self, reads: &[&str]) -> bool {
         reads.iter().all(|t| self.serves(t))
+    }
+
+    /// The names of the clusters of a product (`None` for the environment's unnamed one).
+    pub(super) fn of_product(&self, product: Product) -> Vec<Option<&str>> {
+        self.clusters.iter().filter(|(p, ..)| *p == product).map(|(_, name, _)| name.as_deref()).collect()
     }
 }
 
@@ -88,11 +99,12 @@ pub fn list(offer: &Offer) -> Vec<Resource> {
                 .with_mime_type(MIME),
         );
     }
+    listed.extend(family::list(offer));
     listed
 }
 
 /// A resource template of JSON.
-fn template(uri: String, name: &str, title: &str, description: &str) -> ResourceTemplate {
+pub(super) fn template(uri: String, name: &str, title: &str, description: &str) -> ResourceTemplate {
     ResourceTemplate::new(uri, name).with_title(title).with_description(description).with_mime_type(MIME)
 }
 
@@ -138,7 +150,10 @@ pub fn templates(offer: &Offer) -> Vec<ResourceTemplate> {
             ),
         ),
     ];
-    pve.into_iter().filter(|(reads, _)| offer.serves_all(reads)).map(|(_, t)| t).collect()
+    let mut listed: Vec<ResourceTemplate> =
+        pve.into_iter().filter(|(reads, _)| offer.serves_all(reads)).map(|(_, t)| t).collect();
+    listed.extend(family::templates(offer));
+    listed
 }
 
 /// The product whose resources a URI (or template) names: `pve://pbs/…` the Backup Server's,
@@ -162,7 +177,7 @@ pub enum ResourceError {
 }
 
 /// A resource URI taken apart: its path segments and its query's arguments, decoded.
-struct Parsed<'u> {
+pub(super) struct Parsed<'u> {
     pub segs: Vec<&'u str>,
     pub query: Map<String, Value>,
 }
@@ -183,7 +198,7 @@ impl Parsed<'_> {
 
 /// Refuses, before anything is sent, a read whose tools its cluster would not let through
 /// (a release that lacks one, a tier or category that leaves one out).
-fn admitted(reader: &dyn Reader, reads: &[&str], base: &Map<String, Value>) -> Result<(), ResourceError> {
+pub(super) fn admitted(reader: &dyn Reader, reads: &[&str], base: &Map<String, Value>) -> Result<(), ResourceError> {
     reads.iter().try_for_each(|t| reader.admits(t, base.clone()).map_err(ResourceError::Read))
 }
 
@@ -199,6 +214,8 @@ pub async fn read(uri: &str, reader: &dyn Reader, limit_bytes: usize) -> Result<
         .collect();
     let parsed = Parsed { segs: path.split('/').collect(), query };
     let value = match parsed.segs.first() {
+        Some(&"pbs") => family::read_pbs(&parsed, reader).await?.ok_or_else(unknown)?,
+        Some(&"pdm") => family::read_pdm(&parsed, reader).await?.ok_or_else(unknown)?,
         _ => read_pve(&parsed, reader).await?.ok_or_else(unknown)?,
     };
     let mut text = value.to_string();
@@ -265,7 +282,7 @@ async fn read_pve(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Option<Value>, 
     Ok(Some(value))
 }
 
-fn percent_decode(s: &str) -> String {
+pub(super) fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
@@ -357,6 +374,9 @@ mod tests {
             }
         }
 
+        fn allows(&self, tool: &str, args: Map<String, Value>) -> Result<(), String> {
+            self.admits(tool, args)
+        }
 
         fn access(&self) -> String {
             "full".into()

@@ -96,6 +96,44 @@ async fn completion_values_one_session_read_are_not_offered_to_a_session_that_ma
     assert_eq!(stub.sent().len(), 1, "{:?}", stub.sent());
 }
 
+async fn offered(server: &PveServer, argument: &str, context: serde_json::Value) -> Vec<String> {
+    let context = context.as_object().cloned().unwrap_or_default();
+    let cache = &server.shared.surface.completions;
+    let product = crate::pve::product::Product::Pbs;
+    completion::complete(argument, "", &context, &[], product, server, cache).await.0
+}
+
+#[tokio::test]
+async fn a_datastore_outside_the_allowlist_is_not_offered() {
+    let stores = json!([{"store": "store1"}, {"store": "offsite"}]);
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, "/admin/datastore", Answer::Data(stores)));
+    let server = server(&stub, Allowlist::default().with_pbs(Some("store1"), None).unwrap());
+    assert_eq!(offered(&server, "store", json!({})).await, ["store1"]);
+}
+
+#[tokio::test]
+async fn a_backup_group_of_a_guest_outside_the_vmid_allowlist_is_not_offered() {
+    let groups = json!([
+        {"backup-type": "vm", "backup-id": "100"},
+        {"backup-type": "vm", "backup-id": "101"},
+        {"backup-type": "host", "backup-id": "backup-server"},
+    ]);
+    let path = "/admin/datastore/store1/groups";
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, path, Answer::Data(groups)));
+    let server = server(&stub, Allowlist::parse(None, Some("100")).unwrap());
+    assert_eq!(offered(&server, "backup_id", json!({"store": "store1"})).await, ["100"]);
+    assert_eq!(offered(&server, "backup-type", json!({"store": "store1"})).await, ["vm"]);
+}
+
+#[tokio::test]
+async fn a_namespace_outside_the_allowlist_and_the_root_are_not_offered() {
+    let namespaces = json!([{"ns": ""}, {"ns": "lab"}, {"ns": "lab/a"}, {"ns": "prod"}]);
+    let path = "/admin/datastore/store1/namespace";
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, path, Answer::Data(namespaces)));
+    let server = server(&stub, Allowlist::default().with_pbs(None, Some("lab")).unwrap());
+    assert_eq!(offered(&server, "ns", json!({"store": "store1"})).await, ["lab", "lab/a"]);
+}
+
 #[test]
 fn a_resource_tool_the_cluster_s_release_lacks_is_refused_naming_the_release() {
     use crate::mcp::resources::Reader;

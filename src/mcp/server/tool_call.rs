@@ -166,6 +166,13 @@ impl Reader for PveServer {
             .map_err(|e| format!("{tool}: {e}"))
     }
 
+    fn allows(&self, tool: &str, args: Map<String, Value>) -> Result<(), String> {
+        let policy = self.session().policy.clone();
+        let prepared = call::prepare(&self.shared.clusters, Caller::new(&policy), tool, args)
+            .map_err(|e| format!("{tool}: {e}"))?;
+        prepared.would_pass().map_err(|e| format!("{tool}: {e}"))
+    }
+
     fn access(&self) -> String {
         let p = &self.session().policy;
         format!("{}/{:?}", p.tier.as_str(), p.categories)
