@@ -423,7 +423,12 @@ impl ServerHandler for PveServer {
         };
         let cache = &self.shared.surface.completions;
         let (argument, typed) = (&request.argument.name, &request.argument.value);
-        let (values, total) = completion::complete(argument, typed, &context, &clusters, product, self, cache).await;
+        // A Backup Server's or Manager's template with none configured completes nothing, reading nothing.
+        let served = product == Product::Pve || self.shared.clusters.iter().any(|b| b.client.product() == product);
+        let (values, total) = match served {
+            true => completion::complete(argument, typed, &context, &clusters, product, self, cache).await,
+            false => (Vec::new(), 0),
+        };
         let has_more = total > values.len();
         let info = CompletionInfo::with_pagination(values, Some(total as u32), has_more)
             .map_err(|e| McpError::internal_error(e, None))?;

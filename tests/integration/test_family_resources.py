@@ -178,3 +178,9 @@ async def test_once_the_release_is_known_the_resources_are_those_it_has(pve_env,
     assert fixed == ['pve://cluster/overview'], 'PVE 6.4 has /cluster/resources'
     assert templates == PVE_TEMPLATES, 'PVE 6.4 has every endpoint the templates read'
     assert node, node
+
+
+async def test_with_pve_alone_a_backup_server_template_completes_nothing(pve_env, start_server):
+    async with start_server(pve_env.server_env()) as srv:
+        stores = await offered(srv, GROUPS, 'store')
+    assert stores == []
