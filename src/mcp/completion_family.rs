@@ -124,14 +124,12 @@ pub(super) async fn live(
     }
 }
 
+/// Whether a call of a tool with these arguments would pass (the caller's access, every allowlist).
+type Allowed<'a> = &'a dyn Fn(&str, &[(&str, &str)]) -> bool;
+
 /// A PDM argument's values from `/resources/list` (`[{remote, resources}]`), each one a call naming
 /// it would pass (`allowed(tool, arguments)`).
-fn pdm_values(
-    remotes: &[Value],
-    wanted: &str,
-    remote: Option<&str>,
-    allowed: &dyn Fn(&str, &[(&str, &str)]) -> bool,
-) -> Vec<String> {
+fn pdm_values(remotes: &[Value], wanted: &str, remote: Option<&str>, allowed: Allowed<'_>) -> Vec<String> {
     let mut values = BTreeSet::new();
     for entry in remotes {
         let Some(name) = entry.get("remote").and_then(Value::as_str) else { continue };
