@@ -32,7 +32,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
-use self::instructions::{clusters_note, instructions, releases_note};
+use self::instructions::{clusters_note, family_note, instructions, releases_note};
 use super::apps;
 use super::hooks::{APPROVE_TOOL, AppApprovals, PendingConfirmations};
 use super::resources;
@@ -281,7 +281,8 @@ impl ServerHandler for PveServer {
             .with_instructions(
                 self.session().instructions.clone()
                     + &clusters_note(&self.shared.clusters)
-                    + &releases_note(&self.shared.clusters),
+                    + &releases_note(&self.shared.clusters)
+                    + &family_note(&self.shared.clusters),
             )
     }
 

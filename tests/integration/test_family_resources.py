@@ -184,3 +184,12 @@ async def test_with_pve_alone_a_backup_server_template_completes_nothing(pve_env
     async with start_server(pve_env.server_env()) as srv:
         stores = await offered(srv, GROUPS, 'store')
     assert stores == []
+
+
+async def test_the_instructions_name_the_family_s_resources_only_where_configured(pve_env, pbs_env, start_server):
+    async with start_server(pve_env.server_env()) as srv:
+        alone = srv.init.instructions or ''
+    async with start_server(with_pbs(pve_env, pbs_env)) as srv:
+        with_backup_server = srv.init.instructions or ''
+    assert 'pve://pbs/' not in alone and 'pve://pdm/' not in alone
+    assert 'pve://pbs/datastores' in with_backup_server and 'pve://pdm/' not in with_backup_server
