@@ -1,8 +1,8 @@
 //! The Backup Server's and the Datacenter Manager's resources, listed only when one is configured:
 //! a PBS's datastores with their usage, and templates for a datastore's status, its namespaces,
 //! its backup groups and a group's snapshots; a PDM's remotes with their nodes, guests and
-//! datastores, and templates for one remote and for a guest's configuration and status through
-//! PDM. URIs are PVE's scheme with the product as the first segment (`pve://pbs/…`, `pve://pdm/…`);
+//! datastores, and templates for one remote, a PVE remote's node status and a guest's
+//! configuration and status through PDM. URIs are PVE's scheme with the product as the first segment (`pve://pbs/…`, `pve://pdm/…`);
 //! every read is a call of that product's tools through [`Reader`], so allowlists and access apply.
 
 use rmcp::model::{Resource, ResourceTemplate};
@@ -17,6 +17,7 @@ const NAMESPACES_READS: &[&str] = &["pbs_datastore_namespace_list"];
 const GROUPS_READS: &[&str] = &["pbs_datastore_groups_list"];
 const SNAPSHOTS_READS: &[&str] = &["pbs_datastore_snapshots_list"];
 const REMOTES_READS: &[&str] = &["pdm_resources_list"];
+const REMOTE_NODE_READS: &[&str] = &["pdm_pve_node_status_get"];
 const REMOTE_GUEST_READS: &[&str] = &[
     "pdm_resources_list",
     "pdm_pve_qemu_vm_config_get",
@@ -127,6 +128,15 @@ pub(super) fn templates(offer: &Offer) -> Vec<ResourceTemplate> {
             ),
         ),
         (
+            REMOTE_NODE_READS,
+            template(
+                format!("pve://pdm/remotes/{{remote}}/nodes/{{node}}{q}"),
+                "pdm-node",
+                "Remote node status",
+                "A PVE remote's node status (CPU, memory, load, uptime, versions), through the Datacenter Manager.",
+            ),
+        ),
+        (
             REMOTE_GUEST_READS,
             template(
                 format!("pve://pdm/remotes/{{remote}}/guests/{{vmid}}{q}"),
@@ -201,6 +211,10 @@ pub(super) async fn read_pdm(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Opti
             let remote = super::resources::percent_decode(remote);
             let all = read("pdm_resources_list", base).await?;
             of_remote(&all, &remote).cloned().ok_or_else(|| no_remote(&remote))?
+        }
+        ["pdm", "remotes", remote, "nodes", node] => {
+            admitted(reader, REMOTE_NODE_READS, &base)?;
+            read("pdm_pve_node_status_get", p.args(&[("remote", remote), ("node", node)])).await?
         }
         ["pdm", "remotes", remote, "guests", vmid] => {
             admitted(reader, REMOTE_GUEST_READS, &base)?;

@@ -48,6 +48,7 @@ async def offered(srv, template, name, typed='', **context):
 GROUPS = 'pve://pbs/datastores/{store}/groups{?ns,cluster}'
 SNAPSHOTS = 'pve://pbs/datastores/{store}/groups/{backup_type}/{backup_id}/snapshots{?ns,cluster}'
 REMOTE_GUEST = 'pve://pdm/remotes/{remote}/guests/{vmid}{?cluster}'
+REMOTE_NODE = 'pve://pdm/remotes/{remote}/nodes/{node}{?cluster}'
 
 
 # ------------------------------------------------------------------ PVE alone
@@ -133,6 +134,7 @@ async def test_the_manager_s_remotes_and_their_guests_are_a_resource(pve_env, pd
         fixed, templates = await listed(srv)
         remotes = resource_json(await srv.session.read_resource('pve://pdm/remotes'))['remotes']
         guest = resource_json(await srv.session.read_resource('pve://pdm/remotes/pve-a/guests/100'))
+        node = resource_json(await srv.session.read_resource('pve://pdm/remotes/pve-a/nodes/a1'))
     assert fixed == ['pve://cluster/overview', 'pve://pdm/remotes']
     assert REMOTE_GUEST in templates and not [t for t in templates if t.startswith('pve://pbs/')]
     by_name = {r['remote']: r for r in remotes}
@@ -140,6 +142,7 @@ async def test_the_manager_s_remotes_and_their_guests_are_a_resource(pve_env, pd
     assert {g['vmid'] for g in by_name['pve-a']['guests']} == {100, 101, 200}
     assert by_name['pbs-main']['datastores']
     assert guest['type'] == 'qemu' and guest['config']['name'] == 'web'
+    assert REMOTE_NODE in templates and node, node
 
 
 async def test_a_remote_outside_the_allowlist_is_neither_listed_read_nor_offered(pve_env, pdm_env, start_server):
@@ -160,7 +163,7 @@ async def test_a_remote_s_guests_and_nodes_are_offered_within_the_vmid_allowlist
     async with start_server(with_pdm(pve_env, pdm_env, PVE_VMID_ALLOWLIST='100-299')) as srv:
         guests = await offered(srv, REMOTE_GUEST, 'vmid', remote='pve-a')
         everywhere = await offered(srv, REMOTE_GUEST, 'vmid')
-        nodes = await offered(srv, 'pve://pdm/remotes/{remote}{?cluster}', 'node', remote='pve-a')
+        nodes = await offered(srv, REMOTE_NODE, 'node', remote='pve-a')
     assert guests == ['100', '101', '200']
     assert everywhere == ['100', '101', '200'], 'VM 300 on pve-b is outside the allowlist'
     assert nodes == ['a1', 'a2']

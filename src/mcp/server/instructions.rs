@@ -99,7 +99,7 @@ pub(super) fn family_note(clusters: &Clusters) -> String {
     if has(Product::Pdm) {
         note.push_str(
             "\nDatacenter Manager resources: pve://pdm/remotes (each remote's nodes, guests, datastores) and \
-             templates for a remote and a remote guest's configuration and status.",
+             templates for a remote, a remote node's status and a remote guest's configuration and status.",
         );
     }
     note
