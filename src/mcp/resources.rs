@@ -246,12 +246,14 @@ async fn read_pve(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Option<Value>, 
             read("node_status_get", p.args(&[("node", node)])).await?
         }
         ["nodes", node, "guests", vmid] => {
-            admitted(reader, GUEST_READS, &base)?;
+            admitted(reader, &GUEST_READS[..1], &base)?;
             let kind = guest_kind(&read("cluster_resources_list", p.args(&[("type", "vm")])).await?, vmid);
             let (config, status) = match kind.as_deref() {
                 Some("lxc") => ("lxc_ct_config_get", "lxc_ct_status_get"),
                 _ => ("qemu_vm_config_get", "qemu_vm_status_get"),
             };
+            // The guest's own kind only: a session may read VMs with containers' tools off.
+            admitted(reader, &[config, status], &base)?;
             let a = p.args(&[("node", node), ("vmid", vmid)]);
             json!({
                 "vmid": vmid.parse::<u64>().map(Value::from).unwrap_or_else(|_| json!(vmid)),
@@ -405,10 +407,25 @@ mod tests {
 
     #[tokio::test]
     async fn a_resource_a_call_would_refuse_reads_nothing_and_says_why() {
-        let reader = On84 { refused: "qemu_vm_status_get", reads: Default::default() };
-        let e = read("pve://nodes/pve1/guests/100", &reader, 10_000).await.unwrap_err().to_string();
+        let reader = On84 { refused: "node_status_get", reads: Default::default() };
+        let e = read("pve://nodes/pve1", &reader, 10_000).await.unwrap_err().to_string();
         assert!(e.contains("needs PVE 9.1 or newer") && e.contains("runs 8.4"), "{e}");
         assert_eq!(*reader.reads.lock().unwrap(), 0, "nothing read");
+    }
+
+    #[tokio::test]
+    async fn a_guest_whose_tools_a_call_would_refuse_is_not_read_past_its_kind() {
+        let reader = On84 { refused: "qemu_vm_status_get", reads: Default::default() };
+        let e = read("pve://nodes/pve1/guests/100", &reader, 10_000).await.unwrap_err().to_string();
+        assert!(e.contains("qemu_vm_status_get"), "{e}");
+        assert_eq!(*reader.reads.lock().unwrap(), 1, "only /cluster/resources, for the guest's kind");
+    }
+
+    #[tokio::test]
+    async fn a_vm_is_read_though_the_containers_tools_are_refused() {
+        let reader = On84 { refused: "lxc_ct_status_get", reads: Default::default() };
+        read("pve://nodes/pve1/guests/100", &reader, 10_000).await.unwrap();
+        assert_eq!(*reader.reads.lock().unwrap(), 3, "kind, configuration, status");
     }
 
     #[test]

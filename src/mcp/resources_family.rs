@@ -217,15 +217,16 @@ pub(super) async fn read_pdm(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Opti
             read("pdm_pve_node_status_get", p.args(&[("remote", remote), ("node", node)])).await?
         }
         ["pdm", "remotes", remote, "guests", vmid] => {
-            admitted(reader, REMOTE_GUEST_READS, &base)?;
+            admitted(reader, &REMOTE_GUEST_READS[..1], &base)?;
             let name = super::resources::percent_decode(remote);
-            let all = read("pdm_resources_list", base).await?;
+            let all = read("pdm_resources_list", base.clone()).await?;
             let entry = of_remote(&all, &name).ok_or_else(|| no_remote(&name))?;
             let kind = guest_kind(entry, vmid);
             let (config, status) = match kind {
                 Some("lxc") => ("pdm_pve_lxc_ct_config_get", "pdm_pve_lxc_ct_status_get"),
                 _ => ("pdm_pve_qemu_vm_config_get", "pdm_pve_qemu_vm_status_get"),
             };
+            admitted(reader, &[config, status], &base)?;
             let a = p.args(&[("remote", remote), ("vmid", vmid)]);
             // PDM's schema requires `state`: the configuration in force, as PVE's resource shows it.
             let mut config_args = a.clone();
