@@ -3,7 +3,9 @@
 //! caller's allowlists filter them), cached briefly for readers of the same access only (a value
 //! read by a session that may read it is never offered to one that may not), and answered within
 //! a short deadline: a slow PVE gives an empty list, never an error. A Backup Server's or Datacenter
-//! Manager's template's arguments are theirs ([`super::completion_family`]).
+//! Manager's template's arguments are theirs ([`family`]).
+
+mod family;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -11,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
-use super::completion_family as family;
 use super::resources::Reader;
 use crate::pve::product::Product;
 

@@ -8,7 +8,6 @@
 pub(crate) mod apps;
 pub mod catalog;
 mod completion;
-mod completion_family;
 mod discovery_tools;
 mod hooks;
 pub mod http;
@@ -16,7 +15,6 @@ pub mod identity;
 pub mod oauth;
 mod prompts;
 mod resources;
-mod resources_family;
 pub mod result;
 pub mod server;
 mod slot;

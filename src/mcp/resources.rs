@@ -1,15 +1,16 @@
 //! MCP resources: a compact cluster overview, and templates for a node, a guest's configuration
 //! and status, a storage's content and a task's status and log; with a Backup Server or a
-//! Datacenter Manager configured, theirs too ([`super::resources_family`]). Every read is a tool
+//! Datacenter Manager configured, theirs too ([`family`]). Every read is a tool
 //! call through the same path as any other ([`Reader`]): tier, categories and allowlists apply, and
 //! the answer is bounded like a tool result. A resource whose tools no configured cluster serves
 //! (another product's, or a PVE release that lacks them once it is known) is not listed, and a
 //! read of one is refused as its call would be, before anything is sent.
 
+mod family;
+
 use rmcp::model::{Resource, ResourceContents, ResourceTemplate};
 use serde_json::{Map, Value, json};
 
-use super::resources_family as family;
 use crate::BoxFuture;
 use crate::call::cluster::Clusters;
 use crate::pve::product::Product;
@@ -38,7 +39,7 @@ pub trait Reader: Send + Sync {
 }
 
 pub const OVERVIEW: &str = "pve://cluster/overview";
-pub(super) const MIME: &str = "application/json";
+const MIME: &str = "application/json";
 
 /// What the configured clusters serve: each one's product, name and (for PVE, once known) the
 /// release it is served as. Resources are listed from it.
@@ -59,7 +60,7 @@ impl Offer {
 
     /// Whether some cluster of the tool's product runs it: for PVE, one whose release is not known
     /// yet or has it.
-    pub(super) fn serves(&self, tool: &str) -> bool {
+    fn serves(&self, tool: &str) -> bool {
         let Some(def) = registry::find_any(tool) else { return false };
         let product = registry::product_of(def);
         self.clusters.iter().any(|(p, _, release)| {
@@ -68,12 +69,12 @@ impl Offer {
     }
 
     /// Whether every tool of `reads` is served.
-    pub(super) fn serves_all(&self, reads: &[&str]) -> bool {
+    fn serves_all(&self, reads: &[&str]) -> bool {
         reads.iter().all(|t| self.serves(t))
     }
 
     /// The names of the clusters of a product (`None` for the environment's unnamed one).
-    pub(super) fn of_product(&self, product: Product) -> Vec<Option<&str>> {
+    fn of_product(&self, product: Product) -> Vec<Option<&str>> {
         self.clusters.iter().filter(|(p, ..)| *p == product).map(|(_, name, _)| name.as_deref()).collect()
     }
 }
@@ -104,7 +105,7 @@ pub fn list(offer: &Offer) -> Vec<Resource> {
 }
 
 /// A resource template of JSON.
-pub(super) fn template(uri: String, name: &str, title: &str, description: &str) -> ResourceTemplate {
+fn template(uri: String, name: &str, title: &str, description: &str) -> ResourceTemplate {
     ResourceTemplate::new(uri, name).with_title(title).with_description(description).with_mime_type(MIME)
 }
 
@@ -177,7 +178,7 @@ pub enum ResourceError {
 }
 
 /// A resource URI taken apart: its path segments and its query's arguments, decoded.
-pub(super) struct Parsed<'u> {
+struct Parsed<'u> {
     pub segs: Vec<&'u str>,
     pub query: Map<String, Value>,
 }
@@ -198,7 +199,7 @@ impl Parsed<'_> {
 
 /// Refuses, before anything is sent, a read whose tools its cluster would not let through
 /// (a release that lacks one, a tier or category that leaves one out).
-pub(super) fn admitted(reader: &dyn Reader, reads: &[&str], base: &Map<String, Value>) -> Result<(), ResourceError> {
+fn admitted(reader: &dyn Reader, reads: &[&str], base: &Map<String, Value>) -> Result<(), ResourceError> {
     reads.iter().try_for_each(|t| reader.admits(t, base.clone()).map_err(ResourceError::Read))
 }
 
@@ -284,7 +285,7 @@ async fn read_pve(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Option<Value>, 
     Ok(Some(value))
 }
 
-pub(super) fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::resources::Reader;
+use crate::mcp::resources::Reader;
 use crate::pve::product::Product;
 
 /// The argument as the tools name it (`backup_type` is `backup-type`).

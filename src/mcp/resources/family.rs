@@ -8,7 +8,7 @@
 use rmcp::model::{Resource, ResourceTemplate};
 use serde_json::{Map, Value, json};
 
-use super::resources::{MIME, Offer, Parsed, Reader, ResourceError, admitted, template};
+use super::{MIME, Offer, Parsed, Reader, ResourceError, admitted, template};
 use crate::pve::product::Product;
 
 const DATASTORES_READS: &[&str] = &["pbs_status_datastore_usage_list"];
@@ -208,7 +208,7 @@ pub(super) async fn read_pdm(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Opti
         }
         ["pdm", "remotes", remote] => {
             admitted(reader, REMOTES_READS, &base)?;
-            let remote = super::resources::percent_decode(remote);
+            let remote = super::percent_decode(remote);
             let all = read("pdm_resources_list", base).await?;
             of_remote(&all, &remote).cloned().ok_or_else(|| no_remote(&remote))?
         }
@@ -218,7 +218,7 @@ pub(super) async fn read_pdm(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Opti
         }
         ["pdm", "remotes", remote, "guests", vmid] => {
             admitted(reader, &REMOTE_GUEST_READS[..1], &base)?;
-            let name = super::resources::percent_decode(remote);
+            let name = super::percent_decode(remote);
             let all = read("pdm_resources_list", base.clone()).await?;
             let entry = of_remote(&all, &name).ok_or_else(|| no_remote(&name))?;
             let kind = guest_kind(entry, vmid);
