@@ -50,7 +50,7 @@ pub use self::audit::AuditLog;
 pub use self::error::CallError;
 pub use self::hooks::{ClientHooks, RunHooks, Write, WriteDecision, WriteHook};
 pub use self::outcome::{Outcome, Shaped};
-pub use self::prepare::{Caller, Prepared, prepare};
+pub use self::prepare::{Caller, Prepared, prepare, prepare_unaudited};
 
 /// The PVE side a call runs against and the limits around it, for as long as the server (or one
 /// HTTP caller) lives: the connection, the policy ceiling, the allowlists, the audit log.

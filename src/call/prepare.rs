@@ -93,7 +93,28 @@ pub fn prepare(
     clusters: &Clusters,
     caller: Caller<'_>,
     name: &str,
+    args: Map<String, Value>,
+) -> Result<Prepared, CallError> {
+    prepare_with(clusters, caller, name, args, true)
+}
+
+/// [`prepare`] for a call that is only asked about, never made (whether completion may offer a
+/// value): the same checks, and no audit line for a refusal, since no call was refused.
+pub fn prepare_unaudited(
+    clusters: &Clusters,
+    caller: Caller<'_>,
+    name: &str,
+    args: Map<String, Value>,
+) -> Result<Prepared, CallError> {
+    prepare_with(clusters, caller, name, args, false)
+}
+
+fn prepare_with(
+    clusters: &Clusters,
+    caller: Caller<'_>,
+    name: &str,
     mut args: Map<String, Value>,
+    audited: bool,
 ) -> Result<Prepared, CallError> {
     let given = args.get(ARG).cloned();
     let backend = match clusters.choose_for(&mut args, name) {
@@ -104,8 +125,10 @@ pub fn prepare(
             if let Some(v) = given {
                 original.insert(ARG.into(), v);
             }
-            let first = with_person(clusters.first().clone(), caller.person);
-            Line::unknown(&first, name, &original, caller.run).in_plan(caller.plan).refused(&e);
+            if audited {
+                let first = with_person(clusters.first().clone(), caller.person);
+                Line::unknown(&first, name, &original, caller.run).in_plan(caller.plan).refused(&e);
+            }
             return Err(e);
         }
     };
@@ -121,16 +144,21 @@ pub fn prepare(
         let served = |t: &ToolDef| clusters.iter().any(|b| b.client.product() == registry::product_of(t));
         if let Some(other) = registry::find_any(name).filter(|t| served(t)) {
             let e = CallError::Cluster(wrong_product(clusters, other, product, backend.cluster.as_deref()));
-            Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).refused(&e);
+            if audited {
+                Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).refused(&e);
+            }
             return Err(e);
         }
-        let e = CallError::UnknownTool(name.to_owned());
-        Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).write_unknown();
-        return Err(e);
+        if audited {
+            Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).write_unknown();
+        }
+        return Err(CallError::UnknownTool(name.to_owned()));
     };
     let secrets = super::audit::secret_values(tool.secret_arguments, &args);
     if let Err(e) = in_release(&backend, tool, &args) {
-        Line::new(&backend, tool, &args, caller.run, &secrets).in_plan(caller.plan).refused(&e);
+        if audited {
+            Line::new(&backend, tool, &args, caller.run, &secrets).in_plan(caller.plan).refused(&e);
+        }
         return Err(super::error::scrubbed(e, &secrets));
     }
     let policy = caller.policy.within(&backend.policy);
@@ -142,7 +170,9 @@ pub fn prepare(
         Ok(()) => None,
     };
     if let Some(e) = refusal {
-        Line::new(&backend, tool, &args, caller.run, &secrets).in_plan(caller.plan).refused(&e);
+        if audited {
+            Line::new(&backend, tool, &args, caller.run, &secrets).in_plan(caller.plan).refused(&e);
+        }
         return Err(super::error::scrubbed(e, &secrets));
     }
     let (run, plan) = (caller.run.map(str::to_owned), caller.plan.map(str::to_owned));

@@ -30,6 +30,14 @@ impl Prepared {
         result.map_err(|e| super::error::scrubbed(e, &self.secrets))
     }
 
+    /// Whether the call would pass the checks [`Prepared::run`] makes before its gate (its
+    /// arguments, the allowlists): nothing is sent and no audit line written. What completion asks
+    /// before it offers a value, so it never offers one a call would refuse.
+    pub fn would_pass(&self) -> Result<(), CallError> {
+        let checked = check::arguments(self.tool, self.args.clone())?;
+        check::allowlists(&self.backend, &self.policy, self.tool, &checked)
+    }
+
     async fn steps(&self, line: &Line<'_>, io: &ClientHooks<'_>, trace: &mut Trace) -> Result<Outcome, CallError> {
         let checked = check::arguments(self.tool, self.args.clone())?;
         check::allowlists(&self.backend, &self.policy, self.tool, &checked)?;

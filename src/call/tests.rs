@@ -126,6 +126,23 @@ async fn an_unknown_tool_is_refused_and_audited_with_nothing_sent() {
     assert_eq!((lines[0]["outcome"].as_str(), lines[0]["message"].as_str()), (Some("refused"), Some("unknown tool")));
 }
 
+#[test]
+fn a_call_only_asked_about_writes_no_audit_line_and_sends_nothing() {
+    let stub = Arc::new(Stub::new());
+    let audit = Audit::new("asked");
+    let read_only = Policy::new(Tier::ReadOnly, Category::ALL.iter().copied().collect(), false);
+    let fenced = Allowlist::parse(None, Some("100")).unwrap();
+    let clusters = Clusters::single(backend(&stub, read_only, fenced, Some(audit.log.clone())));
+    let policy = clusters.ceiling().clone();
+    let ask = |name: &str, a: Value| {
+        super::prepare_unaudited(&clusters, Caller::new(&policy), name, args(a)).and_then(|p| p.would_pass())
+    };
+    assert!(ask("qemu_vm_start", json!({"node": "pve1", "vmid": 100})).is_err(), "above the tier");
+    assert!(ask("qemu_vm_status_get", json!({"node": "pve1", "vmid": 101})).is_err(), "outside the allowlist");
+    assert!(ask("qemu_vm_status_get", json!({"node": "pve1", "vmid": 100})).is_ok());
+    assert!(audit.lines().is_empty() && stub.sent().is_empty());
+}
+
 #[tokio::test]
 async fn a_tool_above_the_servers_tier_is_refused_naming_the_servers_variable() {
     let stub = Arc::new(Stub::new());

@@ -2,7 +2,10 @@
 //! `vmid`, `storage`, `upid` and `cluster` from live data, read through the call path (so the
 //! caller's allowlists filter them), cached briefly for readers of the same access only (a value
 //! read by a session that may read it is never offered to one that may not), and answered within
-//! a short deadline: a slow PVE gives an empty list, never an error.
+//! a short deadline: a slow PVE gives an empty list, never an error. A Backup Server's or Datacenter
+//! Manager's template's arguments are theirs ([`family`]).
+
+mod family;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -11,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::resources::Reader;
+use crate::pve::product::Product;
 
 /// How long live values are reused.
 const FRESH: Duration = Duration::from_secs(10);
@@ -26,38 +30,53 @@ type Read = (Instant, Vec<String>);
 #[derive(Default)]
 pub struct Cache(Mutex<HashMap<(String, String, String), Read>>);
 
-/// The values offered for `argument` starting with `typed`, and the total of matching ones.
+/// The values offered for `argument` of a prompt or template of `product` (PVE's for prompts)
+/// starting with `typed`, and the total of matching ones.
 pub async fn complete(
     argument: &str,
     typed: &str,
     context: &Map<String, Value>,
     clusters: &[&str],
+    product: Product,
     reader: &dyn Reader,
     cache: &Cache,
 ) -> (Vec<String>, usize) {
+    let cluster = context.get("cluster").and_then(Value::as_str).unwrap_or("").to_owned();
     let all: Vec<String> = match argument {
         "cluster" => clusters.iter().map(|c| (*c).to_owned()).collect(),
         "tier" => ["read-only", "read-execute", "full"].map(str::to_owned).to_vec(),
-        "node" | "vmid" | "storage" | "upid" => {
-            let cluster = context.get("cluster").and_then(Value::as_str).unwrap_or("").to_owned();
+        _ if family::knows(product, argument) => {
+            let key = (reader.access(), cluster.clone(), family::context_key(product, argument, context));
+            cached(cache, key, family::live(product, argument, &cluster, context, reader)).await
+        }
+        "node" | "vmid" | "storage" | "upid" if product == Product::Pve => {
             let node = context.get("node").and_then(Value::as_str).map(str::to_owned);
             let key = (reader.access(), cluster.clone(), format!("{argument}:{}", node.as_deref().unwrap_or("")));
-            let cached = cache.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
-            match cached {
-                Some((at, values)) if at.elapsed() < FRESH => values,
-                _ => {
-                    let read = live(argument, &cluster, node.as_deref(), reader);
-                    let values = tokio::time::timeout(DEADLINE, read).await.unwrap_or_default();
-                    cache.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (Instant::now(), values.clone()));
-                    values
-                }
-            }
+            cached(cache, key, live(argument, &cluster, node.as_deref(), reader)).await
         }
         _ => Vec::new(),
     };
     let matching: Vec<String> = all.into_iter().filter(|v| v.starts_with(typed)).collect();
     let total = matching.len();
     (matching.into_iter().take(MOST).collect(), total)
+}
+
+/// The values under `key` read within [`FRESH`], else those `read` gives within [`DEADLINE`]
+/// (none if it is slower), kept under `key`.
+async fn cached(
+    cache: &Cache,
+    key: (String, String, String),
+    read: impl std::future::Future<Output = Vec<String>>,
+) -> Vec<String> {
+    let found = cache.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
+    if let Some((at, values)) = found
+        && at.elapsed() < FRESH
+    {
+        return values;
+    }
+    let values = tokio::time::timeout(DEADLINE, read).await.unwrap_or_default();
+    cache.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (Instant::now(), values.clone()));
+    values
 }
 
 /// Reads the current values of an argument from PVE (empty when the read fails).
@@ -132,13 +151,21 @@ mod tests {
             Box::pin(async move { answer })
         }
 
+        fn admits(&self, _tool: &str, _args: Map<String, Value>) -> Result<(), String> {
+            Ok(())
+        }
+
+        fn allows(&self, _tool: &str, _args: Map<String, Value>) -> Result<(), String> {
+            Ok(())
+        }
+
         fn access(&self) -> String {
             self.access.to_owned()
         }
     }
 
     async fn vmids(reader: &Session, cache: &Cache) -> Vec<String> {
-        complete("vmid", "", &Map::new(), &[], reader, cache).await.0
+        complete("vmid", "", &Map::new(), &[], Product::Pve, reader, cache).await.0
     }
 
     #[tokio::test]

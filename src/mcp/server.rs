@@ -25,14 +25,14 @@ use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams, CompleteResult, CompletionInfo,
     GetPromptRequestParams, GetPromptResponse, GetTaskParams, GetTaskResult, Implementation, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ServerCapabilities, ServerConfig, Tool,
-    UpdateTaskParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Reference, ServerCapabilities, ServerConfig,
+    Tool, UpdateTaskParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 
-use self::instructions::{clusters_note, instructions, releases_note};
+use self::instructions::{clusters_note, family_note, instructions, releases_note};
 use super::apps;
 use super::hooks::{APPROVE_TOOL, AppApprovals, PendingConfirmations};
 use super::resources;
@@ -45,6 +45,7 @@ use crate::config::{Config, ToolMode};
 use crate::mcp::catalog::{self, Detail, Listing};
 use crate::mcp::stdio;
 use crate::policy::Policy;
+use crate::pve::product::Product;
 use crate::tools::registry::{self, ToolDef};
 use crate::tools::releases::Listed;
 
@@ -284,7 +285,8 @@ impl ServerHandler for PveServer {
             .with_instructions(
                 self.session().instructions.clone()
                     + &clusters_note(&self.shared.clusters)
-                    + &releases_note(&self.shared.clusters),
+                    + &releases_note(&self.shared.clusters)
+                    + &family_note(&self.shared.clusters),
             )
     }
 
@@ -350,7 +352,7 @@ impl ServerHandler for PveServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        let mut listed = resources::list();
+        let mut listed = resources::list(&resources::Offer::of(&self.shared.clusters));
         if self.shared.options.confirm_by_person {
             listed.push(apps::view_resource());
         }
@@ -362,8 +364,8 @@ impl ServerHandler for PveServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, McpError> {
-        let several = self.shared.clusters.names().len() > 1;
-        Ok(ListResourceTemplatesResult::with_all_items(resources::templates(several)))
+        let offer = resources::Offer::of(&self.shared.clusters);
+        Ok(ListResourceTemplatesResult::with_all_items(resources::templates(&offer)))
     }
 
     async fn read_resource(
@@ -412,11 +414,26 @@ impl ServerHandler for PveServer {
             .and_then(|c| c.arguments.as_ref())
             .map(|a| a.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
             .unwrap_or_default();
-        let clusters = self.shared.clusters.names();
+        // A template's arguments are its product's; a prompt's are PVE's.
+        let product = match &request.r#ref {
+            Reference::Resource(r) => resources::product_of_uri(&r.uri),
+            _ => Product::Pve,
+        };
+        let clusters: Vec<&str> = match product {
+            Product::Pve => self.shared.clusters.names(),
+            other => (self.shared.clusters.iter())
+                .filter(|b| b.client.product() == other)
+                .filter_map(|b| b.cluster.as_deref())
+                .collect(),
+        };
         let cache = &self.shared.surface.completions;
-        let (values, total) =
-            completion::complete(&request.argument.name, &request.argument.value, &context, &clusters, self, cache)
-                .await;
+        let (argument, typed) = (&request.argument.name, &request.argument.value);
+        // A Backup Server's or Manager's template with none configured completes nothing, reading nothing.
+        let served = product == Product::Pve || self.shared.clusters.iter().any(|b| b.client.product() == product);
+        let (values, total) = match served {
+            true => completion::complete(argument, typed, &context, &clusters, product, self, cache).await,
+            false => (Vec::new(), 0),
+        };
         let has_more = total > values.len();
         let info = CompletionInfo::with_pagination(values, Some(total as u32), has_more)
             .map_err(|e| McpError::internal_error(e, None))?;

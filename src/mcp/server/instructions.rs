@@ -1,10 +1,11 @@
 //! What `initialize` tells the model: the session's tools and how to reach them, naming, tasks,
-//! confirmation, tiers and categories, the clusters when several are configured, and the PVE release
-//! each is served as.
+//! confirmation, tiers and categories, the clusters when several are configured, the PVE release
+//! each is served as, and the Backup Server's and Manager's resources when one is configured.
 
 use crate::call::cluster::Clusters;
 use crate::mcp::catalog::Mode;
 use crate::policy::Policy;
+use crate::pve::product::Product;
 use crate::tools::generated::Category;
 use crate::tools::releases::{Listed, Release};
 
@@ -88,4 +89,24 @@ pub(super) fn releases_note(clusters: &Clusters) -> String {
         }
     };
     format!("\nPVE release: {}. {listed}", each.join("; "))
+}
+
+/// The instructions' word on the Backup Server's and the Datacenter Manager's resources, where one
+/// is configured (nothing with PVE alone).
+pub(super) fn family_note(clusters: &Clusters) -> String {
+    let has = |p: Product| clusters.iter().any(|b| b.client.product() == p);
+    let mut note = String::new();
+    if has(Product::Pbs) {
+        note.push_str(
+            "\nBackup Server resources: pve://pbs/datastores (usage) and templates for a datastore, its \
+             namespaces, its backup groups (?ns=) and a group's snapshots.",
+        );
+    }
+    if has(Product::Pdm) {
+        note.push_str(
+            "\nDatacenter Manager resources: pve://pdm/remotes (each remote's nodes, guests, datastores) and \
+             templates for a remote, a remote node's status and a remote guest's configuration and status.",
+        );
+    }
+    note
 }

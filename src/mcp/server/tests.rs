@@ -17,6 +17,7 @@ use crate::mcp::state::Sealer;
 use crate::policy::Policy;
 use crate::policy::allowlist::Allowlist;
 use crate::pve::request::HttpMethod;
+use crate::pve::wire::Wire;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier};
 
@@ -36,7 +37,7 @@ fn options() -> ServerOptions {
 
 fn server(stub: &Arc<Stub>, allowlist: Allowlist) -> PveServer {
     let backend = Backend {
-        policy: Policy::new(Tier::Full, Category::ALL.iter().copied().collect(), false),
+        policy: Policy::new(Tier::Full, Category::ALL.iter().copied().collect(), false).for_product(stub.product()),
         client: stub.clone(),
         allowlist,
         audit: None,
@@ -79,7 +80,7 @@ async fn a_node_uri_reads_nothing_once_the_session_turned_its_category_off() {
 async fn vmids(server: &PveServer) -> Vec<String> {
     let names = server.shared.clusters.names();
     let cache = &server.shared.surface.completions;
-    completion::complete("vmid", "", &Map::new(), &names, server, cache).await.0
+    completion::complete("vmid", "", &Map::new(), &names, crate::pve::product::Product::Pve, server, cache).await.0
 }
 
 #[tokio::test]
@@ -93,4 +94,53 @@ async fn completion_values_one_session_read_are_not_offered_to_a_session_that_ma
     assert_eq!(vmids(&second).await, Vec::<String>::new(), "judged by its own access, not the shared cache");
     assert_eq!(vmids(&first.new_session()).await, ["100"], "the same access reuses the cache");
     assert_eq!(stub.sent().len(), 1, "{:?}", stub.sent());
+}
+
+async fn offered(server: &PveServer, argument: &str, context: serde_json::Value) -> Vec<String> {
+    let context = context.as_object().cloned().unwrap_or_default();
+    let cache = &server.shared.surface.completions;
+    let product = crate::pve::product::Product::Pbs;
+    completion::complete(argument, "", &context, &[], product, server, cache).await.0
+}
+
+#[tokio::test]
+async fn a_datastore_outside_the_allowlist_is_not_offered() {
+    let stores = json!([{"store": "store1"}, {"store": "offsite"}]);
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, "/admin/datastore", Answer::Data(stores)));
+    let server = server(&stub, Allowlist::default().with_pbs(Some("store1"), None).unwrap());
+    assert_eq!(offered(&server, "store", json!({})).await, ["store1"]);
+}
+
+#[tokio::test]
+async fn a_backup_group_of_a_guest_outside_the_vmid_allowlist_is_not_offered() {
+    let groups = json!([
+        {"backup-type": "vm", "backup-id": "100"},
+        {"backup-type": "vm", "backup-id": "101"},
+        {"backup-type": "host", "backup-id": "backup-server"},
+    ]);
+    let path = "/admin/datastore/store1/groups";
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, path, Answer::Data(groups)));
+    let server = server(&stub, Allowlist::parse(None, Some("100")).unwrap());
+    assert_eq!(offered(&server, "backup_id", json!({"store": "store1"})).await, ["100"]);
+    assert_eq!(offered(&server, "backup-type", json!({"store": "store1"})).await, ["vm"]);
+}
+
+#[tokio::test]
+async fn a_namespace_outside_the_allowlist_and_the_root_are_not_offered() {
+    let namespaces = json!([{"ns": ""}, {"ns": "lab"}, {"ns": "lab/a"}, {"ns": "prod"}]);
+    let path = "/admin/datastore/store1/namespace";
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, path, Answer::Data(namespaces)));
+    let server = server(&stub, Allowlist::default().with_pbs(None, Some("lab")).unwrap());
+    assert_eq!(offered(&server, "ns", json!({"store": "store1"})).await, ["lab", "lab/a"]);
+}
+
+#[test]
+fn a_resource_tool_the_cluster_s_release_lacks_is_refused_naming_the_release() {
+    use crate::mcp::resources::Reader;
+    let stub = Arc::new(Stub::new().runs("8.4"));
+    let server = server(&stub, Allowlist::default());
+    let e = server.admits("qemu_vm_dbus_vmstate", Map::new()).unwrap_err();
+    assert!(e.contains("needs PVE 9.1 or newer") && e.contains("runs 8.4"), "{e}");
+    assert!(server.admits("node_status_get", Map::new()).is_ok());
+    assert!(stub.sent().is_empty());
 }

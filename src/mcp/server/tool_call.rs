@@ -159,6 +159,20 @@ impl Reader for PveServer {
         })
     }
 
+    fn admits(&self, tool: &str, args: Map<String, Value>) -> Result<(), String> {
+        let policy = self.session().policy.clone();
+        call::prepare(&self.shared.clusters, Caller::new(&policy), tool, args)
+            .map(drop)
+            .map_err(|e| format!("{tool}: {e}"))
+    }
+
+    fn allows(&self, tool: &str, args: Map<String, Value>) -> Result<(), String> {
+        let policy = self.session().policy.clone();
+        let prepared = call::prepare_unaudited(&self.shared.clusters, Caller::new(&policy), tool, args)
+            .map_err(|e| format!("{tool}: {e}"))?;
+        prepared.would_pass().map_err(|e| format!("{tool}: {e}"))
+    }
+
     fn access(&self) -> String {
         let p = &self.session().policy;
         format!("{}/{:?}", p.tier.as_str(), p.categories)
