@@ -48,7 +48,7 @@ impl Logins {
         let result = match tokio::time::timeout(DEADLINE, read).await {
             Ok(Ok(data)) => Ok(Arc::new(Privileges::from_pve(&data))),
             Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("PVE did not answer within {} s", DEADLINE.as_secs())),
+            Err(_) => Err(format!("{} did not answer within {} s", backend.client.product().short(), DEADLINE.as_secs())),
         };
         let mut cached = self.0.lock().unwrap_or_else(|p| p.into_inner());
         cached.retain(|(k, _, _)| *k != key);

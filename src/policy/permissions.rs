@@ -1,4 +1,4 @@
-//! What the login may do in PVE: its effective privileges (`GET /access/permissions`, path →
+//! What the login may do in PVE (or a Backup Server or Datacenter Manager): its effective privileges (`GET /access/permissions`, path →
 //! privileges) and whether a tool's schema permission rule can pass with them.
 //!
 //! Used to leave tools the login can never use out of listings and search
@@ -69,6 +69,9 @@ pub fn may_pass(rule: &str, userid: &str, privileges: &Privileges) -> bool {
         // No rule: PVE lets only root@pam through.
         return user == "root@pam";
     };
+    if let Some(verdict) = router_rule(&rule, user, privileges) {
+        return verdict;
+    }
     if let Some(check) = rule.get("check") {
         return check_passes(check, privileges).unwrap_or(true);
     }
@@ -77,6 +80,33 @@ pub fn may_pass(rule: &str, userid: &str, privileges: &Privileges) -> bool {
         Some("root@pam") | None => user == "root@pam",
         Some(_) => true,
     }
+}
+
+/// The Backup Server's and the Datacenter Manager's rule forms (their API router's):
+/// `{"check": {"path": ["datastore", "{store}"], "privs": [...], "partial": false}}` (`partial`: one
+/// of the privileges suffices), `{"or": [...]}`, `{"and": [...]}`, `{"userParam": "userid"}` (the
+/// login's own user: may pass) and `{"user": ...}`. `None` for a rule in PVE's form (or none), so
+/// PVE's reading decides; a form not understood inside one never hides.
+fn router_rule(rule: &serde_json::Map<String, Value>, user: &str, privileges: &Privileges) -> Option<bool> {
+    let one = |r: &Value| r.is_object() && may_pass(&r.to_string(), user, privileges) || !r.is_object();
+    if let Some(Value::Object(check)) = rule.get("check") {
+        let path: Vec<&str> = check.get("path")?.as_array()?.iter().filter_map(Value::as_str).collect();
+        let path = format!("/{}", path.join("/"));
+        let privs: Vec<&str> = check.get("privs")?.as_array()?.iter().filter_map(Value::as_str).collect();
+        let any = check.get("partial").and_then(as_boolean).unwrap_or(false);
+        let held = |p: &&str| privileges.may_hold(&path, p);
+        return Some(if any { privs.iter().any(held) } else { privs.iter().all(held) });
+    }
+    if let Some(Value::Array(all)) = rule.get("and") {
+        return Some(all.iter().all(one));
+    }
+    if let Some(Value::Array(any)) = rule.get("or") {
+        return Some(any.iter().any(one));
+    }
+    if rule.contains_key("userParam") {
+        return Some(true);
+    }
+    None
 }
 
 /// `Some(verdict)` for the rule forms understood here, `None` for any other (never hides).
@@ -144,6 +174,31 @@ mod tests {
         assert!(may_pass("", "root@pam!mcp", &none));
         assert!(!may_pass("", "u@pve!t", &none));
         assert!(may_pass(r#"{"user":"all"}"#, "u@pve!t", &none));
+    }
+
+    const PRUNE: &str =
+        r#"{"check":{"partial":true,"path":["datastore","{store}"],"privs":["Datastore.Modify","Datastore.Prune"]}}"#;
+
+    #[test]
+    fn a_backup_server_rule_passes_with_its_privileges_on_the_path_or_above() {
+        assert!(may_pass(PRUNE, "u@pbs!t", &held(json!({"/datastore/store1": {"Datastore.Prune": true}}))));
+        assert!(may_pass(PRUNE, "u@pbs!t", &held(json!({"/": {"Datastore.Modify": true}}))));
+        assert!(!may_pass(PRUNE, "u@pbs!t", &held(json!({"/datastore/store1": {"Datastore.Audit": true}}))));
+    }
+
+    #[test]
+    fn a_backup_server_rule_that_is_not_partial_needs_every_privilege() {
+        let rule = r#"{"check":{"partial":false,"path":["system"],"privs":["Sys.Audit","Sys.Modify"]}}"#;
+        assert!(!may_pass(rule, "u@pbs!t", &held(json!({"/": {"Sys.Audit": true}}))));
+        assert!(may_pass(rule, "u@pbs!t", &held(json!({"/system": {"Sys.Audit": true, "Sys.Modify": true}}))));
+    }
+
+    #[test]
+    fn a_backup_server_or_rule_passes_on_the_login_s_own_user() {
+        let rule = r#"{"or":[{"check":{"partial":false,"path":["access","users"],"privs":["Permissions.Modify"]}},{"userParam":"userid"}]}"#;
+        assert!(may_pass(rule, "u@pbs!t", &Privileges::default()));
+        let both = r#"{"and":[{"check":{"partial":false,"path":["access","users"],"privs":["Permissions.Modify"]}},{"userParam":"userid"}]}"#;
+        assert!(!may_pass(both, "u@pbs!t", &Privileges::default()));
     }
 
     #[test]
