@@ -107,3 +107,18 @@ async def test_in_code_mode_a_program_lists_a_remote_s_guests(pve_env, pdm_env, 
         result = await srv.call_name('pve_run', {'code': program})
     assert not result.is_error, error_text(result)
     assert '100' in result.content[0].text and '101' in result.content[0].text, result.content[0].text[:2000]
+
+
+async def test_whoami_reads_the_manager_s_own_permissions(pve_env, pdm_env, start_server):
+    async with start_server(with_pdm(pve_env, pdm_env)) as srv:
+        before = pdm_env.request_count()
+        result = await srv.call_name('pve_whoami', {})
+    by_product = {entry['product']: entry for entry in result.structured_content['data']}
+    assert set(by_product) == {'pve', 'pdm'}
+    assert by_product['pdm']['identity'] == pdm_env.token_id
+    asked = [r for r in pdm_env.requests_since(before) if r[0] == 'GET' and r[1].endswith('/access/permissions')]
+    assert len(asked) == 1
+    # The fake answers with no ACL entries: the note speaks of the Manager, and only the tools whose
+    # rules need a privilege are counted (those open to every user, or to the login's own user, pass).
+    assert 'Datacenter Manager' in by_product['pdm']['no_privileges']
+    assert 0 < by_product['pdm']['tools_the_login_cannot_pass'] < 320
