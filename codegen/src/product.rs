@@ -274,10 +274,12 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
         if pdm {
             let _ = writeln!(
                 out,
-                "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST` or \
-                 `PVE_NODE_ALLOWLIST` set, every remote, guest and node these arguments name must be allowed (the rules in \
-                 `codegen/src/{}.rs`); a task id names its node and guest. A call on every remote is refused under \
-                 a remote allowlist unless its list names them.\n\n| tool | names |\n| --- | --- |",
+                "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST`, \
+                 `PVE_NODE_ALLOWLIST`, `PBS_DATASTORES` or `PBS_NAMESPACES` set, every remote, guest, node, Backup Server \
+                 datastore and namespace these arguments name must be allowed (the rules in `codegen/src/{}.rs`); a task \
+                 id names its remote, node and guest. A call on every remote is refused under a remote allowlist unless \
+                 its list names them. Which listings are filtered, and which summaries refused, is in \
+                 `src/policy/allowlist/pdm.rs`.\n\n| tool | names |\n| --- | --- |",
                 product.id, product.id
             );
         } else {
