@@ -19,7 +19,8 @@ pub enum CallError {
     Refused(#[from] Refusal),
     #[error("{0}; nothing was sent to PVE")]
     InvalidArguments(ArgErrors),
-    #[error("{0}; nothing was sent to PVE")]
+    /// An allowlist refused it; the text names the product nothing was sent to.
+    #[error("{0}; nothing was sent to {product}", product = .0.product.short())]
     NotAllowed(#[from] NotAllowed),
     #[error("{reason}. Nothing was sent to PVE. Ask the user, then call again with {pass}")]
     NeedsConfirmation { reason: String, pass: String, prompt: String },
