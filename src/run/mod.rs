@@ -517,7 +517,7 @@ fn nothing_sent(e: &CallError) -> bool {
         e,
         CallError::UnknownTool(_)
             | CallError::Refused(_)
-            | CallError::InvalidArguments(_)
+            | CallError::InvalidArguments(..)
             | CallError::NotAllowed(_)
             | CallError::NeedsConfirmation { .. }
             | CallError::Declined
