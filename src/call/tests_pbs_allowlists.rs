@@ -324,3 +324,28 @@ async fn the_task_list_leaves_out_tasks_of_other_datastores_and_those_naming_non
     let kept: Vec<&str> = out.as_array().unwrap().iter().map(|t| t["worker_id"].as_str().unwrap()).collect();
     assert_eq!(kept, ["store1:lab/vm/100/0000", "store1:lab:v1"]);
 }
+
+/// A PBS UPID with this worker id, escaped as PBS writes it (`:` as `\x3a`, `/` as `-`).
+fn pbs_upid(worker_type: &str, escaped_id: &str) -> String {
+    format!("UPID:localhost:000004D2:0000162E:00000003:65A0B1C2:{worker_type}:{escaped_id}:root@pam!mcp:")
+}
+
+#[tokio::test]
+async fn a_task_of_a_datastore_outside_the_allowlist_is_not_read_by_its_id() {
+    let upid = pbs_upid("verify", "store2\\x3alab-vm-100");
+    let e = refused("pbs_node_tasks_log_get", json!({"node": "localhost", "upid": upid})).await;
+    assert!(e.contains("`upid` names datastore `store2`") && e.contains("PBS_DATASTORES"), "{e}");
+    let upid = pbs_upid("verify", "store1\\x3alab-vm-250");
+    let e = refused("pbs_node_tasks_status_get", json!({"node": "localhost", "upid": upid})).await;
+    assert!(e.contains("guest `250`"), "{e}");
+    let upid = pbs_upid("aptupdate", "");
+    let e = refused("pbs_node_tasks_status_get", json!({"node": "localhost", "upid": upid})).await;
+    assert!(e.contains("should name a datastore"), "{e}");
+}
+
+#[tokio::test]
+async fn a_task_of_an_allowed_datastore_namespace_and_guest_is_read_by_its_id() {
+    let upid = pbs_upid("verify", "store1\\x3alab-vm-100");
+    let sent = passes("pbs_node_tasks_status_get", json!({"node": "localhost", "upid": upid})).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+}

@@ -247,3 +247,10 @@ async fn without_allowlists_the_estate_s_listings_are_whole() {
     let out = call(&manager(&pdm, Allowlist::default()), "pdm_remotes_remote_list", json!({})).await.unwrap();
     assert_eq!(out, Outcome::Data(remotes));
 }
+
+#[tokio::test]
+async fn a_pbs_remote_s_task_of_a_datastore_outside_the_allowlist_is_not_read_by_its_id() {
+    let upid = "pbs:backup!UPID:pbs1:000004D2:0000162E:00000003:65A0B1C2:garbage_collection:store2:root@pam:";
+    let e = refused("pdm_pbs_tasks_status_get", json!({"remote": "backup", "upid": upid})).await;
+    assert!(e.contains("datastore `store2`") && e.contains("PBS_DATASTORES"), "{e}");
+}

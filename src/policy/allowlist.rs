@@ -247,8 +247,8 @@ impl Layer {
             self.check_references(product, tool, entry, args, request)?;
         }
         match product {
-            Product::Pdm => self.check_pdm_call(tool),
-            Product::Pbs => self.check_pbs_call(tool, request),
+            Product::Pdm => self.check_pdm_call(tool, args),
+            Product::Pbs => self.check_pbs_call(tool, args, request),
             Product::Pve => Ok(()),
         }
     }
@@ -394,6 +394,10 @@ impl Layer {
             Names::Task => {
                 if let Some(remote) = Upid::parse(value.trim()).and_then(|u| u.remote) {
                     self.check_remote(argument, &remote.remote, Some(value))?;
+                    if remote.product == "pbs" {
+                        // A Backup Server remote's task: its worker id, as on the Backup Server.
+                        return self.check_pbs_task(argument, value);
+                    }
                 }
                 let (node, ids) = task_names(value).ok_or_else(|| self.unreadable(argument, "task id", value))?;
                 if nodes {

@@ -203,49 +203,91 @@ impl Layer {
         }
     }
 
-    /// Whether a PBS task list's entry is shown, read from its worker id (`worker_id`, or the
-    /// UPID's): the datastore is its first part (a sync job's third:
-    /// `<remote>:<remote-store>:<store>:<ns>:<job>`), the namespace the next, and a `vm/<id>`,
-    /// `ct/<id>` or `host/<id>` in it its group. Fails closed: under a datastore allowlist a task
-    /// naming no datastore (an update, a service restart) is left out, and under a namespace
-    /// allowlist one naming no namespace (a whole datastore's GC or verify) is.
+    /// Whether a PBS task list's entry is shown, read from its worker id ([`Layer::check_worker`]):
+    /// `worker_type` and `worker_id`, or the UPID's.
     pub(super) fn pbs_task_allowed(&self, obj: &Map<String, Value>) -> bool {
-        if self.datastores.is_none() && self.namespaces.is_none() && self.vmids.is_none() {
-            return true;
-        }
         let text = |field: &str| obj.get(field).and_then(Value::as_str).map(str::to_owned);
         let upid = text("upid").and_then(|u| Upid::parse(&u));
         let kind = text("worker_type").or_else(|| upid.as_ref().map(|u| u.kind.clone())).unwrap_or_default();
-        let id = text("worker_id").or_else(|| upid.as_ref().map(|u| u.id.clone())).unwrap_or_default();
+        let id = text("worker_id").or_else(|| upid.as_ref().map(|u| unescape_id(&u.id))).unwrap_or_default();
+        self.check_worker("worker_id", &kind, &id).is_ok()
+    }
+
+    /// A PBS task id (`upid`), which names its datastore, namespace and group in its worker id.
+    pub(super) fn check_pbs_task(&self, argument: &str, upid: &str) -> Result<(), NotAllowed> {
+        if self.datastores.is_none() && self.namespaces.is_none() && self.vmids.is_none() {
+            return Ok(());
+        }
+        let Some(task) = Upid::parse(upid.trim()) else {
+            return Err(self.unreadable_in(self.pbs_list(), argument, "task id", upid));
+        };
+        self.check_worker(argument, &task.kind, &unescape_id(&task.id))
+    }
+
+    /// A PBS task's worker id (unescaped) against the lists: the datastore is its first part (a
+    /// sync job's third: `<remote>:<remote-store>:<store>:<ns>:<job>`), the namespace the next,
+    /// and a `vm/<id>`, `ct/<id>` or `host/<id>` in it its group. Fails closed: under a datastore
+    /// allowlist a task naming no datastore (an update, a service restart) is refused, and under
+    /// a namespace allowlist one naming no namespace (a whole datastore's GC or verify) is.
+    fn check_worker(&self, argument: &str, kind: &str, id: &str) -> Result<(), NotAllowed> {
         let parts: Vec<&str> = id.split(':').collect();
-        let (store, ns) = match kind.as_str() {
+        let (store, ns) = match kind {
             "syncjob" => (parts.get(2).copied(), parts.get(3).copied()),
             _ => (parts.first().copied(), parts.get(1).copied()),
         };
-        let store = store.map(str::trim).filter(|s| !s.is_empty() && *s != "-");
-        if self.datastores.is_some() && !store.is_some_and(|s| self.datastore_allowed(s)) {
-            return false;
-        }
-        // The namespace part runs up to the group (`lab/web/vm/100/…`).
-        let tokens: Vec<&str> = id.split([':', '/']).collect();
-        let group = tokens.windows(2).find(|w| matches!(w[0], "vm" | "ct" | "host"));
-        if self.namespaces.is_some() {
-            let ns = ns.unwrap_or("");
-            let ns = ["vm/", "ct/", "host/"].iter().filter_map(|g| ns.find(g)).min().map_or(ns, |at| &ns[..at]);
-            if !self.namespace_allowed(ns) {
-                return false;
+        if self.datastores.is_some() {
+            match store.map(str::trim).filter(|s| !s.is_empty() && *s != "-") {
+                Some(store) => self.check_datastore(argument, store, Some(id))?,
+                None => return Err(self.unreadable_in(List::Datastores, argument, "datastore", id)),
             }
         }
-        match group {
-            Some(w) => self.check_group("worker_id", w[1], Some(w[0])).is_ok(),
-            None => true,
+        if self.namespaces.is_some() {
+            // The namespace part runs up to the group (`lab/web/vm/100/…`).
+            let ns = ns.unwrap_or("");
+            let ns = ["vm/", "ct/", "host/"].iter().filter_map(|g| ns.find(g)).min().map_or(ns, |at| &ns[..at]);
+            self.check_namespace(argument, ns)?;
+        }
+        let tokens: Vec<&str> = id.split([':', '/']).collect();
+        match tokens.windows(2).find(|w| matches!(w[0], "vm" | "ct" | "host")) {
+            Some(w) => self.check_group(argument, w[1], Some(w[0])),
+            None => Ok(()),
+        }
+    }
+
+    /// The first list set that reaches a Backup Server's tasks.
+    fn pbs_list(&self) -> List {
+        match (self.datastores.is_some(), self.namespaces.is_some()) {
+            (true, _) => List::Datastores,
+            (false, true) => List::Namespaces,
+            (false, false) => List::Vmids,
+        }
+    }
+
+    fn unreadable_in(&self, list: List, argument: &str, what: &'static str, value: &str) -> NotAllowed {
+        NotAllowed {
+            argument: argument.into(),
+            what,
+            value: clip(value),
+            variable: list.setting(&self.source),
+            reason: Reason::Unreadable,
+            product: Product::Pve,
         }
     }
 
     /// A Backup Server call the references cannot fence by what they name: under a namespace
     /// allowlist, one acting on a whole datastore ([`WHOLE_DATASTORE`]) and a tape restore whose
     /// `namespaces` leave the target out (the root namespace, then).
-    pub(super) fn check_pbs_call(&self, tool: &ToolDef, request: &PveRequest) -> Result<(), NotAllowed> {
+    pub(super) fn check_pbs_call(
+        &self,
+        tool: &ToolDef,
+        args: &Map<String, Value>,
+        request: &PveRequest,
+    ) -> Result<(), NotAllowed> {
+        if tool.path.starts_with("/nodes/{node}/tasks/{upid}")
+            && let Some(upid) = args.get("upid").and_then(Value::as_str)
+        {
+            self.check_pbs_task("upid", upid)?;
+        }
         if self.namespaces.is_none() {
             return Ok(());
         }
@@ -276,6 +318,30 @@ impl Layer {
             product: Product::Pve,
         }
     }
+}
+
+/// A worker id as a UPID carries it: systemd unit escaping (`/` as `-`, other characters but
+/// `[A-Za-z0-9_.]` as `\\xNN`), undone.
+fn unescape_id(id: &str) -> String {
+    let (mut out, mut rest) = (Vec::with_capacity(id.len()), id.as_bytes());
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = tail.strip_prefix(b"x").and_then(|t| t.get(..2)).and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'\\', Some(v)) => {
+                out.push(v);
+                rest = &tail[3..];
+            }
+            (b'-', _) => {
+                out.push(b'/');
+                rest = tail;
+            }
+            _ => {
+                out.push(b);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Backup Server calls acting on a whole datastore, every namespace in it: (method, path, what it

@@ -49,11 +49,17 @@ impl Layer {
         })
     }
 
-    /// A Datacenter Manager call the references cannot fence: a summary counting across what the
+    /// A Datacenter Manager call the references cannot fence: a Backup Server remote's task id,
+    /// whose worker id names a datastore, namespace and group; a summary counting across what the
     /// allowlists fence ([`SUMMARIES`]), refused under any list; and a call naming a remote's
     /// thing by an id that does not say which remote ([`UNSCOPED`]), refused under a remote or
     /// node allowlist.
-    pub(super) fn check_pdm_call(&self, tool: &ToolDef) -> Result<(), NotAllowed> {
+    pub(super) fn check_pdm_call(&self, tool: &ToolDef, args: &Map<String, Value>) -> Result<(), NotAllowed> {
+        if tool.path.starts_with("/pbs/remotes/{remote}/tasks/{upid}")
+            && let Some(upid) = args.get("upid").and_then(Value::as_str)
+        {
+            self.check_pbs_task("upid", upid)?;
+        }
         if let Some((_, what)) = SUMMARIES.iter().find(|(p, _)| *p == tool.path) {
             let list = [
                 (self.remotes.is_some(), List::Remotes),
