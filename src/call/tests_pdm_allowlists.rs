@@ -254,3 +254,18 @@ async fn a_pbs_remote_s_task_of_a_datastore_outside_the_allowlist_is_not_read_by
     let e = refused("pdm_pbs_tasks_status_get", json!({"remote": "backup", "upid": upid})).await;
     assert!(e.contains("datastore `store2`") && e.contains("PBS_DATASTORES"), "{e}");
 }
+
+#[tokio::test]
+async fn a_pve_remote_s_resources_leave_out_fenced_nodes_and_guests_and_unreadable_guests() {
+    let resources = json!([
+        {"type": "qemu", "id": "qemu/100", "vmid": 100, "node": "pve1"},
+        {"type": "qemu", "id": "qemu/300", "vmid": 300, "node": "pve1"},
+        {"type": "lxc", "id": "lxc/x", "node": "pve1"},
+        {"type": "storage", "id": "storage/pve2/local", "node": "pve2", "storage": "local"},
+        {"type": "node", "id": "node/pve1", "node": "pve1"}
+    ]);
+    let path = "/pve/remotes/east/resources";
+    let out = listed("pdm_pve_resources_list", json!({"remote": "east"}), path, resources).await;
+    let ids: Vec<&str> = out.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["qemu/100", "node/pve1"]);
+}

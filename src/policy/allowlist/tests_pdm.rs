@@ -19,6 +19,11 @@ const UNFILTERED: &[(&str, &str)] = &[
     ("/nodes/{node}/tasks", "the manager's own tasks, on its own node"),
     ("/nodes/{node}/tasks/{upid}/status", "one task of the manager's own, named by its path"),
     (
+        "/config/views",
+        "the manager's own view definitions (include and exclude filters), not the estate; a `view` argument only \
+         narrows a listing, which is filtered",
+    ),
+    (
         "/remotes/remote/{id}/config",
         "one remote's configuration, its `id` checked as an argument; `nodes` are its addresses",
     ),
