@@ -95,7 +95,7 @@ pub(super) async fn gate(
             *consent = Some(ConsentKind::Elicitation);
             Ok(Pass::Send)
         }
-        Consent::Declined => Err(CallError::Declined),
+        Consent::Declined => Err(CallError::Declined(product)),
         Consent::Unavailable => Err(CallError::NeedsConfirmation { reason, pass, prompt, product }),
     }
 }

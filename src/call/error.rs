@@ -25,8 +25,8 @@ pub enum CallError {
     NotAllowed(#[from] NotAllowed),
     #[error("{reason}. Nothing was sent to {product}. Ask the user, then call again with {pass}", product = .product.short())]
     NeedsConfirmation { reason: String, pass: String, prompt: String, product: Product },
-    #[error("the user did not confirm; nothing was sent to PVE")]
-    Declined,
+    #[error("the user did not confirm; nothing was sent to {product}", product = .0.short())]
+    Declined(Product),
     #[error(
         "{reason}. Nothing was sent to {product}. This server takes only a person's answer (PVE_CONFIRM=human) \
          and ignores `confirm` arguments, but this client can neither ask through elicitation nor show the MCP \
@@ -79,6 +79,12 @@ pub enum CallError {
 /// The product a tool is of, by its name's prefix (`pbs_…`, `pdm_…`).
 fn product_of(tool: &str) -> Product {
     Product::ALL.iter().copied().rev().find(|p| tool.starts_with(p.tool_prefix())).unwrap_or_default()
+}
+
+/// What a call of `tool` that sent nothing names as the product nothing was sent to (`PVE`, `PBS`,
+/// `PDM`), for the texts written outside the call path.
+pub fn sent_to(tool: &str) -> &'static str {
+    product_of(tool).short()
 }
 
 /// What a gated call a `pve_run` program made without approval says (instead of a direct call's

@@ -267,7 +267,7 @@ async fn a_person_who_declines_leaves_nothing_sent() {
     let person = Person(Consent::Declined);
     let io = ClientHooks { confirmer: Some(&person), ..Default::default() };
     let e = call_with(&one(&stub), "qemu_vm_delete", json!({"node": "pve1", "vmid": 100}), io).await.unwrap_err();
-    assert!(matches!(e, CallError::Declined), "{e}");
+    assert!(matches!(e, CallError::Declined(_)), "{e}");
     assert!(stub.writes().is_empty(), "only the live target was read");
 }
 

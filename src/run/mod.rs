@@ -520,7 +520,7 @@ fn nothing_sent(e: &CallError) -> bool {
             | CallError::InvalidArguments(..)
             | CallError::NotAllowed(_)
             | CallError::NeedsConfirmation { .. }
-            | CallError::Declined
+            | CallError::Declined(_)
             | CallError::NoWayToAsk { .. }
             | CallError::Forbidden(_)
             | CallError::ExecuteDisabled
