@@ -75,14 +75,15 @@ const NAMESPACES: &str = "PBS_NAMESPACES";
 
 impl List {
     /// The setting of `source` that holds this list.
-    fn setting(self, source: &Source) -> String {
-        match self {
+    fn setting(self, source: &Source) -> Box<str> {
+        let setting = match self {
             List::Nodes => source.setting("node_allowlist", NODES),
             List::Vmids => source.setting("vmid_allowlist", VMIDS),
             List::Remotes => source.setting("remote_allowlist", REMOTES),
             List::Datastores => source.setting("datastores", DATASTORES),
             List::Namespaces => source.setting("namespaces", NAMESPACES),
-        }
+        };
+        setting.into_boxed_str()
     }
 }
 

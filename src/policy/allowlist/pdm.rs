@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::forms::list_items;
+use super::forms::{clip, list_items};
 use super::{Layer, List, NotAllowed, Reason};
 use crate::pve::product::Product;
 use crate::pve::request::PveRequest;
@@ -84,7 +84,7 @@ impl Layer {
             return Err(NotAllowed {
                 argument: (*argument).into(),
                 what,
-                value: format!("{{{argument}}}"),
+                value: clip(args.get(*argument).and_then(Value::as_str).unwrap_or_default()),
                 variable: list.setting(&self.source),
                 reason: Reason::Unscoped,
                 product: Product::Pdm,

@@ -15,7 +15,7 @@ pub struct NotAllowed {
     /// The guest or node named, or the value that could not be read.
     pub value: String,
     /// The setting that refused it: `PVE_VMID_ALLOWLIST`, or a caller's or cluster's key.
-    pub variable: String,
+    pub variable: Box<str>,
     pub reason: Reason,
     /// The product the call addressed, which nothing was sent to; set by [`Allowlist::check`].
     pub product: Product,

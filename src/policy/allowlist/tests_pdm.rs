@@ -98,6 +98,6 @@ fn a_ceph_cluster_named_by_its_fsid_is_refused_under_a_remote_allowlist() {
     let request = (tool.build)(&mut Arguments::new(args.clone())).unwrap();
     let remotes = Allowlist::default().with_remotes(Some("east")).unwrap();
     let e = remotes.check(tool, &args, &request).unwrap_err().to_string();
-    assert!(e.contains("`cluster` names Ceph cluster") && e.contains("PDM_REMOTE_ALLOWLIST"), "{e}");
+    assert!(e.contains("`cluster` names Ceph cluster `0a1b2c3d-fsid`") && e.contains("PDM_REMOTE_ALLOWLIST"), "{e}");
     assert!(Allowlist::parse(None, Some("100")).unwrap().check(tool, &args, &request).is_ok());
 }
