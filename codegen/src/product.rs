@@ -288,7 +288,10 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
                 "## {} arguments the allowlists read\n\nWith `PBS_DATASTORES`, `PBS_NAMESPACES` or `PVE_VMID_ALLOWLIST` \
                  set, every datastore, namespace and backup group's guest these arguments name must be allowed (the \
                  reviewed tables in `codegen/src/{}.rs`); a job's id is refused under any of them. \"All guests\" \
-                 says when the call would act on every backup group: refused under a VMID allowlist.\n",
+                 says when the call would act on every backup group: refused under a VMID allowlist. Read beside \
+                 these (`src/policy/allowlist/pbs.rs`): a task id's worker id names its datastore, namespace and \
+                 group; under a namespace allowlist, calls on a whole datastore and a tape restore without target \
+                 namespaces are refused.\n",
                 product.id, product.id
             );
             let _ = writeln!(out, "| tool | names |\n| --- | --- |");
