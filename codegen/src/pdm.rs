@@ -318,12 +318,15 @@ pub fn annotations(ep: &Endpoint) -> (bool, bool, bool, bool) {
 /// for [`SDN_CREATES`], whose calls are refused whole under a remote allowlist, see
 /// [`REMOTE_SCOPES`]); below a remote, `vmid` and
 /// `target-vmid` name a guest and `upid` a task of the remote; beside a remote, `node` names one
-/// of its nodes. The manager's own node (`/nodes/{node}`) is no remote's and is not fenced.
+/// of its nodes; below a Backup Server remote, [`PBS_ARGUMENTS`] name its datastores and
+/// namespaces, read as on the Backup Server directly. The manager's own node (`/nodes/{node}`) is
+/// no remote's and is not fenced.
 pub fn references(ep: &Endpoint) -> Vec<Reference> {
     let remote_argument = |name: &str| {
         name == "remote" || REMOTE_ARGUMENTS.iter().any(|(m, path, arg)| *arg == name && pattern_matches(m, path, ep))
     };
     let below_remote = REMOTE_TREES.iter().any(|(prefix, _)| ep.path.starts_with(prefix));
+    let below_pbs = ep.path.starts_with("/pbs/remotes/{remote}/");
     let names_a_remote = ep.params.iter().any(|p| remote_argument(&p.name));
     ep.params
         .iter()
@@ -334,6 +337,7 @@ pub fn references(ep: &Endpoint) -> Vec<Reference> {
                 "vmid" | "target-vmid" if below_remote => Names::Guest,
                 "node" if names_a_remote => Names::Node,
                 "upid" if below_remote => Names::Task,
+                name if below_pbs => PBS_ARGUMENTS.iter().find(|(a, _)| *a == name)?.1,
                 _ => return None,
             };
             Some(Reference {
@@ -347,6 +351,19 @@ pub fn references(ep: &Endpoint) -> Vec<Reference> {
         })
         .collect()
 }
+
+/// Arguments of a Backup Server remote's calls naming what `PBS_DATASTORES` and `PBS_NAMESPACES`
+/// fence (PBS's names for them in `crate::pbs::ARGUMENTS`; PDM calls the datastore `datastore`):
+/// a datastore, the namespace a snapshot listing reads (left out: the root), the one a namespace
+/// listing starts from (left out: the root, whose listing is then filtered).
+pub const PBS_ARGUMENTS: &[(&str, Names)] =
+    &[("datastore", Names::Datastore), ("ns", Names::Namespace), ("parent", Names::ListedNamespace)];
+
+/// Argument names below a Backup Server remote that could name a datastore, namespace or backup
+/// group, and why those not in [`PBS_ARGUMENTS`] are not read; `codegen/tests/pdm.rs` holds every
+/// such argument of the schema to one of the two.
+pub const PBS_NOT_FENCED: &[(&str, &str)] =
+    &[("max-depth", "only reaches below the namespace the call names, which is checked")];
 
 /// Arguments other than `remote` that name a remote: (method, path, argument).
 pub const REMOTE_ARGUMENTS: &[(&str, &str, &str)] = &[

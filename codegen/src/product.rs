@@ -274,10 +274,12 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
         if pdm {
             let _ = writeln!(
                 out,
-                "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST` or \
-                 `PVE_NODE_ALLOWLIST` set, every remote, guest and node these arguments name must be allowed (the rules in \
-                 `codegen/src/{}.rs`); a task id names its node and guest. A call on every remote is refused under \
-                 a remote allowlist unless its list names them.\n\n| tool | names |\n| --- | --- |",
+                "## {} remotes, guests and nodes named by arguments\n\nWith `PDM_REMOTE_ALLOWLIST`, `PVE_VMID_ALLOWLIST`, \
+                 `PVE_NODE_ALLOWLIST`, `PBS_DATASTORES` or `PBS_NAMESPACES` set, every remote, guest, node, Backup Server \
+                 datastore and namespace these arguments name must be allowed (the rules in `codegen/src/{}.rs`); a task \
+                 id names its remote, node and guest. A call on every remote is refused under a remote allowlist unless \
+                 its list names them. Which listings are filtered, and which summaries refused, is in \
+                 `src/policy/allowlist/pdm.rs`.\n\n| tool | names |\n| --- | --- |",
                 product.id, product.id
             );
         } else {
@@ -286,7 +288,10 @@ fn markdown(product: &Product, tools: &[crate::Tool], excluded: &[(String, &'sta
                 "## {} arguments the allowlists read\n\nWith `PBS_DATASTORES`, `PBS_NAMESPACES` or `PVE_VMID_ALLOWLIST` \
                  set, every datastore, namespace and backup group's guest these arguments name must be allowed (the \
                  reviewed tables in `codegen/src/{}.rs`); a job's id is refused under any of them. \"All guests\" \
-                 says when the call would act on every backup group: refused under a VMID allowlist.\n",
+                 says when the call would act on every backup group: refused under a VMID allowlist. Read beside \
+                 these (`src/policy/allowlist/pbs.rs`): a task id's worker id names its datastore, namespace and \
+                 group; under a namespace allowlist, calls on a whole datastore and a tape restore without target \
+                 namespaces are refused.\n",
                 product.id, product.id
             );
             let _ = writeln!(out, "| tool | names |\n| --- | --- |");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use pve_mcp_codegen::product::{self, PDM};
-use pve_mcp_codegen::{Generated, Tier, Tool};
+use pve_mcp_codegen::{Generated, Tier, Tool, pdm};
 
 fn schema() -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../apidoc/pdm-1.1.json");
@@ -271,6 +271,39 @@ fn writes_on_every_remote_have_a_remote_scope() {
     assert!(refresh.references.iter().any(|r| r.param == "remotes" && r.names.short() == "remotes"));
     assert_eq!(tool("POST", "/subscriptions/adopt-all").scope.as_ref().map(|s| s.list), Some(""));
     assert!(tool("GET", "/remotes/tasks/list").scope.is_none());
+}
+
+#[test]
+fn a_pbs_remote_s_datastore_and_namespace_are_named_as_on_the_backup_server() {
+    assert_eq!(
+        references("GET", "/pbs/remotes/{remote}/datastore/{datastore}/snapshots"),
+        [
+            named("remote", true, "remote"),
+            named("datastore", true, "datastore"),
+            named("ns", false, "namespace (root if left out)")
+        ]
+    );
+    let refs = references("GET", "/pbs/remotes/{remote}/datastore/{datastore}/namespaces");
+    assert!(refs.contains(&named("parent", false, "namespace (listing filtered if left out)")), "{refs:?}");
+}
+
+#[test]
+fn every_pbs_remote_argument_that_could_name_a_datastore_or_namespace_is_read_or_left_out_with_a_reason() {
+    // PBS's own fenced names, and PDM's word for a datastore.
+    let fenced: Vec<&str> =
+        pve_mcp_codegen::pbs::FENCED_NAMES.iter().copied().chain(["datastore", "parent", "max-depth"]).collect();
+    for t in generated().tools.iter().filter(|t| t.endpoint.path.starts_with("/pbs/remotes/{remote}/")) {
+        for p in t.endpoint.params.iter().filter(|p| fenced.contains(&p.name.as_str())) {
+            let read = t.references.iter().any(|r| r.param == p.name);
+            let why = pdm::PBS_NOT_FENCED.iter().find(|(a, _)| *a == p.name).map(|(_, why)| *why);
+            assert!(
+                read || why.is_some_and(|w| !w.is_empty()),
+                "{}: `{}` is neither read nor left out",
+                t.name,
+                p.name
+            );
+        }
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::policy::Policy;
 use crate::policy::gate::GateArgs;
 use crate::pve::request::{HttpMethod, PveRequest};
 use crate::tools::arguments::{self, ArgErrors, Arguments, FieldError, Rule};
-use crate::tools::registry::ToolDef;
+use crate::tools::registry::{self, ToolDef};
 
 /// The task-waiting arguments a write may carry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,10 +82,10 @@ pub(super) fn arguments(tool: &'static ToolDef, mut args: Map<String, Value>) ->
     });
     match (tool.build)(&mut Arguments::new(args.clone())) {
         Ok(request) if errors.is_empty() => Ok(Checked { request, args, gate, wait, plan }),
-        Ok(_) => Err(CallError::InvalidArguments(ArgErrors(errors))),
+        Ok(_) => Err(CallError::InvalidArguments(ArgErrors(errors), registry::product_of(tool))),
         Err(mut e) => {
             e.0.extend(errors);
-            Err(CallError::InvalidArguments(e))
+            Err(CallError::InvalidArguments(e, registry::product_of(tool)))
         }
     }
 }

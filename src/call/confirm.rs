@@ -72,13 +72,14 @@ pub(super) async fn gate(
         Verdict::Closed { reason, pass, prompt } => (reason, pass, prompt),
     };
     let human = backend.consent.confirm == ConfirmMode::Human;
+    let product = crate::tools::registry::product_of(tool);
     let confirmer = io.confirmer.filter(|_| human || gate_args.confirm.is_none());
     *consent = Some(ConsentKind::None);
     if confirmer.is_none() && !io.can_ask_later {
         if human {
-            return Err(CallError::NoWayToAsk { reason });
+            return Err(CallError::NoWayToAsk { reason, product });
         }
-        return Err(CallError::NeedsConfirmation { reason, pass, prompt });
+        return Err(CallError::NeedsConfirmation { reason, pass, prompt, product });
     }
     // A person is about to be asked: name the target as PVE has it now.
     let live = consent::live_target(backend.client.as_ref(), tool, args).await;
@@ -87,14 +88,14 @@ pub(super) async fn gate(
     }
     let prompt = if live.facts.is_empty() { prompt } else { format!("{prompt}\nTarget now: {}.", live.facts) };
     let Some(confirmer) = confirmer else {
-        return Err(CallError::NeedsConfirmation { reason, pass, prompt });
+        return Err(CallError::NeedsConfirmation { reason, pass, prompt, product });
     };
     match confirmer.confirm(prompt.clone()).await {
         Consent::Accepted => {
             *consent = Some(ConsentKind::Elicitation);
             Ok(Pass::Send)
         }
-        Consent::Declined => Err(CallError::Declined),
-        Consent::Unavailable => Err(CallError::NeedsConfirmation { reason, pass, prompt }),
+        Consent::Declined => Err(CallError::Declined(product)),
+        Consent::Unavailable => Err(CallError::NeedsConfirmation { reason, pass, prompt, product }),
     }
 }

@@ -15,22 +15,25 @@ use crate::tools::arguments::ArgErrors;
 pub enum CallError {
     #[error("unknown tool `{0}`")]
     UnknownTool(String),
-    #[error("{0}; nothing was sent to PVE")]
+    #[error("{0}; nothing was sent to {product}", product = product_of(.0.tool()).short())]
     Refused(#[from] Refusal),
-    #[error("{0}; nothing was sent to PVE")]
-    InvalidArguments(ArgErrors),
-    #[error("{0}; nothing was sent to PVE")]
+    /// The arguments did not read; the text names the product of the tool, nothing was sent to.
+    #[error("{0}; nothing was sent to {product}", product = .1.short())]
+    InvalidArguments(ArgErrors, Product),
+    /// An allowlist refused it; the text names the product nothing was sent to.
+    #[error("{0}; nothing was sent to {product}", product = .0.product.short())]
     NotAllowed(#[from] NotAllowed),
-    #[error("{reason}. Nothing was sent to PVE. Ask the user, then call again with {pass}")]
-    NeedsConfirmation { reason: String, pass: String, prompt: String },
-    #[error("the user did not confirm; nothing was sent to PVE")]
-    Declined,
+    #[error("{reason}. Nothing was sent to {product}. Ask the user, then call again with {pass}", product = .product.short())]
+    NeedsConfirmation { reason: String, pass: String, prompt: String, product: Product },
+    #[error("the user did not confirm; nothing was sent to {product}", product = .0.short())]
+    Declined(Product),
     #[error(
-        "{reason}. Nothing was sent to PVE. This server takes only a person's answer (PVE_CONFIRM=human) and \
-         ignores `confirm` arguments, but this client can neither ask through elicitation nor show the MCP \
-         Apps confirmation view: use a client that can, or ask the operator"
+        "{reason}. Nothing was sent to {product}. This server takes only a person's answer (PVE_CONFIRM=human) \
+         and ignores `confirm` arguments, but this client can neither ask through elicitation nor show the MCP \
+         Apps confirmation view: use a client that can, or ask the operator",
+        product = .product.short()
     )]
-    NoWayToAsk { reason: String },
+    NoWayToAsk { reason: String, product: Product },
     #[error("{0}; refused before asking, nothing was sent to PVE")]
     Forbidden(String),
     #[error(
@@ -71,6 +74,17 @@ pub enum CallError {
     /// over its limits).
     #[error("{0}")]
     Stopped(String),
+}
+
+/// The product a tool is of, by its name's prefix (`pbs_…`, `pdm_…`).
+fn product_of(tool: &str) -> Product {
+    Product::ALL.iter().copied().rev().find(|p| tool.starts_with(p.tool_prefix())).unwrap_or_default()
+}
+
+/// What a call of `tool` that sent nothing names as the product nothing was sent to (`PVE`, `PBS`,
+/// `PDM`), for the texts written outside the call path.
+pub fn sent_to(tool: &str) -> &'static str {
+    product_of(tool).short()
 }
 
 /// What a gated call a `pve_run` program made without approval says (instead of a direct call's

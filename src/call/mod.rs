@@ -37,6 +37,8 @@ mod tests_pbs;
 mod tests_pdm;
 #[cfg(test)]
 mod tests_pbs_allowlists;
+#[cfg(test)]
+mod tests_pdm_allowlists;
 
 use std::sync::Arc;
 use std::time::Duration;

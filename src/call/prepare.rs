@@ -68,7 +68,7 @@ impl Prepared {
         .into_iter()
         .collect();
         let request = (status.build)(&mut crate::tools::arguments::Arguments::new(args.clone()))
-            .map_err(CallError::InvalidArguments)?;
+            .map_err(|e| CallError::InvalidArguments(e, registry::product_of(status)))?;
         if let Err(e) = self.backend.allowlist.check(status, &args, &request) {
             let e = CallError::NotAllowed(e);
             Line::new(&self.backend, self.tool, &self.args, self.run.as_deref(), &self.secrets)

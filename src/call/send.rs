@@ -11,7 +11,7 @@ use crate::pve::client::PveError;
 use crate::pve::request::PveRequest;
 use crate::pve::task::{self, TaskOutcome, Upid};
 use crate::tools::arguments::Arguments;
-use crate::tools::registry::ToolDef;
+use crate::tools::registry::{self, ToolDef};
 
 /// Sends the call and waits for its task; `trace` learns the path as sent, that it was sent, and
 /// the task's UPID.
@@ -28,7 +28,8 @@ pub(super) async fn send(
         None => (request, None),
         Some(before) => {
             // The merged values are checked like any other: a merge must not name another guest.
-            let merged = (tool.build)(&mut Arguments::new(args.clone())).map_err(CallError::InvalidArguments)?;
+            let merged = (tool.build)(&mut Arguments::new(args.clone()))
+                .map_err(|e| CallError::InvalidArguments(e, registry::product_of(tool)))?;
             backend.allowlist.check(tool, &args, &merged)?;
             (merged, Some(before))
         }

@@ -94,6 +94,17 @@ async fn a_prune_without_confirmation_is_refused_with_nothing_sent() {
 }
 
 #[tokio::test]
+async fn a_refusal_of_a_pbs_call_names_the_backup_server_as_what_nothing_was_sent_to() {
+    let (pbs, pve) = (Arc::new(Stub::new().pbs()), Arc::new(Stub::new()));
+    let clusters = pve_and_pbs(&pve, &pbs);
+    let prune = json!({"store": "store1", "backup-type": "vm", "backup-id": "100", "keep-last": 3});
+    let e = call(&clusters, "pbs_datastore_prune", prune).await.unwrap_err().to_string();
+    assert!(e.contains("Nothing was sent to PBS.") && !e.contains("PVE"), "{e}");
+    let e = call(&clusters, "pbs_datastore_status_get", json!({"store": "-bad"})).await.unwrap_err().to_string();
+    assert!(e.ends_with("nothing was sent to PBS"), "{e}");
+}
+
+#[tokio::test]
 async fn a_prune_confirmed_by_its_backup_id_is_sent() {
     let pbs =
         Arc::new(Stub::new().pbs().on(HttpMethod::Post, "/admin/datastore/store1/prune", Answer::Data(json!([]))));

@@ -241,3 +241,111 @@ async fn listings_leave_out_datastores_namespaces_and_groups_not_allowed() {
     let kept = json!([{"backup-type": "vm", "backup-id": "100"}, {"backup-type": "ct", "backup-id": "150"}]);
     assert_eq!(out, Outcome::Data(kept));
 }
+
+/// Runs a call under a namespace allowlist alone (`lab`) and returns its refusal, nothing sent.
+async fn refused_by_namespaces(name: &str, a: Value) -> String {
+    let stub = Arc::new(Stub::new().pbs());
+    let allowlist = Allowlist::default().with_pbs(None, Some("lab")).unwrap();
+    let e = call(&pbs(&stub, allowlist), name, a).await.expect_err("should be refused");
+    assert!(matches!(e, CallError::NotAllowed(_)), "{e}");
+    assert!(stub.sent().is_empty(), "nothing is sent: {:?}", stub.sent());
+    e.to_string()
+}
+
+#[tokio::test]
+async fn a_refusal_on_the_backup_server_says_nothing_was_sent_to_it() {
+    let e = refused("pbs_datastore_status_get", json!({"store": "store2"})).await;
+    assert!(e.ends_with("nothing was sent to PBS"), "{e}");
+}
+
+#[tokio::test]
+async fn a_garbage_collection_of_a_whole_datastore_is_refused_under_a_namespace_allowlist() {
+    let e = refused_by_namespaces("pbs_datastore_gc", json!({"store": "store1"})).await;
+    assert!(e.contains("collects the garbage of the whole datastore") && e.contains("PBS_NAMESPACES"), "{e}");
+    let e = refused_by_namespaces("pbs_datastore_mount", json!({"store": "store1"})).await;
+    assert!(e.contains("mounts the whole datastore"), "{e}");
+}
+
+#[tokio::test]
+async fn a_datastore_s_status_is_read_under_a_namespace_allowlist() {
+    assert_eq!(passes("pbs_datastore_gc_get", json!({"store": "store1"})).await, ["GET /admin/datastore/store1/gc"]);
+}
+
+#[tokio::test]
+async fn datastore_wide_calls_without_a_namespace_are_the_root_s_and_refused() {
+    let e = refused_by_namespaces("pbs_datastore_verify", json!({"store": "store1"})).await;
+    assert!(e.contains("`ns` is missing or empty, which means the root namespace"), "{e}");
+    let e = refused_by_namespaces("pbs_datastore_groups_list", json!({"store": "store1"})).await;
+    assert!(e.contains("the root namespace"), "{e}");
+    let job = json!({"id": "p01", "store": "store1", "schedule": "daily", "keep-last": 3});
+    let e = refused_by_namespaces("pbs_config_prune_create", job).await;
+    assert!(e.contains("`ns` is missing"), "{e}");
+}
+
+#[tokio::test]
+async fn a_tape_restore_without_target_namespaces_is_refused_under_a_namespace_allowlist() {
+    let restore = json!({"drive": "drive0", "media-set": "x", "store": "store1"});
+    let e = refused_by_namespaces("pbs_tape_restore", restore).await;
+    assert!(e.contains("`namespaces` is missing or empty, which means the root namespace"), "{e}");
+    let restore =
+        json!({"drive": "drive0", "media-set": "x", "store": "store1", "namespaces": ["store=store1,source=lab"]});
+    let e = refused_by_namespaces("pbs_tape_restore", restore).await;
+    assert!(e.contains("the root namespace"), "{e}");
+    let restore =
+        json!({"drive": "drive0", "media-set": "x", "store": "store1", "namespaces": ["store=store1,target=prod"]});
+    let e = refused_by_namespaces("pbs_tape_restore", restore).await;
+    assert!(e.contains("namespace `prod`"), "{e}");
+}
+
+#[tokio::test]
+async fn a_tape_restore_into_an_allowed_namespace_is_sent() {
+    let stub = Arc::new(Stub::new().pbs());
+    let allowlist = Allowlist::default().with_pbs(Some("store1"), Some("lab")).unwrap();
+    let restore = json!({"drive": "drive0", "media-set": "x", "store": "store1",
+        "namespaces": ["store=store1,source=old,target=lab/restored"]});
+    call(&pbs(&stub, allowlist), "pbs_tape_restore", restore).await.unwrap();
+    assert_eq!(stub.writes(), ["POST /tape/restore"]);
+}
+
+#[tokio::test]
+async fn the_task_list_leaves_out_tasks_of_other_datastores_and_those_naming_none() {
+    let tasks = json!([
+        {"worker_type": "verify", "worker_id": "store1:lab/vm/100/0000", "upid": "x"},
+        {"worker_type": "verify", "worker_id": "store2:lab/vm/100/0000", "upid": "x"},
+        {"worker_type": "verificationjob", "worker_id": "store1:lab:v1", "upid": "x"},
+        {"worker_type": "garbage_collection", "worker_id": "store1", "upid": "x"},
+        {"worker_type": "backup", "worker_id": "store1:lab/ct/250", "upid": "x"},
+        {"worker_type": "syncjob", "worker_id": "far:remote1:store2:lab:s1", "upid": "x"},
+        {"worker_type": "aptupdate", "upid": "x"}
+    ]);
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, "/nodes/localhost/tasks", Answer::Data(tasks)));
+    let out = call(&pbs(&stub, fenced()), "pbs_node_tasks_list", json!({"node": "localhost"})).await.unwrap();
+    let Outcome::Data(out) = out else { panic!("{out:?}") };
+    let kept: Vec<&str> = out.as_array().unwrap().iter().map(|t| t["worker_id"].as_str().unwrap()).collect();
+    assert_eq!(kept, ["store1:lab/vm/100/0000", "store1:lab:v1"]);
+}
+
+/// A PBS UPID with this worker id, escaped as PBS writes it (`:` as `\x3a`, `/` as `-`).
+fn pbs_upid(worker_type: &str, escaped_id: &str) -> String {
+    format!("UPID:localhost:000004D2:0000162E:00000003:65A0B1C2:{worker_type}:{escaped_id}:root@pam!mcp:")
+}
+
+#[tokio::test]
+async fn a_task_of_a_datastore_outside_the_allowlist_is_not_read_by_its_id() {
+    let upid = pbs_upid("verify", "store2\\x3alab-vm-100");
+    let e = refused("pbs_node_tasks_log_get", json!({"node": "localhost", "upid": upid})).await;
+    assert!(e.contains("`upid` names datastore `store2`") && e.contains("PBS_DATASTORES"), "{e}");
+    let upid = pbs_upid("verify", "store1\\x3alab-vm-250");
+    let e = refused("pbs_node_tasks_status_get", json!({"node": "localhost", "upid": upid})).await;
+    assert!(e.contains("guest `250`"), "{e}");
+    let upid = pbs_upid("aptupdate", "");
+    let e = refused("pbs_node_tasks_status_get", json!({"node": "localhost", "upid": upid})).await;
+    assert!(e.contains("should name a datastore"), "{e}");
+}
+
+#[tokio::test]
+async fn a_task_of_an_allowed_datastore_namespace_and_guest_is_read_by_its_id() {
+    let upid = pbs_upid("verify", "store1\\x3alab-vm-100");
+    let sent = passes("pbs_node_tasks_status_get", json!({"node": "localhost", "upid": upid})).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+}

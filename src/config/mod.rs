@@ -270,7 +270,7 @@ impl Config {
             config.clusters = pbs::beside_pve(&config, pbs, &cli.pbs)?;
         }
         if let Some(pdm) = pdm {
-            pdm::beside_pve(&mut config, pdm, cli.pdm.remote_allowlist.as_deref())?;
+            pdm::beside_pve(&mut config, pdm, &cli.pdm, &cli.pbs)?;
         }
         Ok(config)
     }

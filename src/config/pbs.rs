@@ -76,6 +76,20 @@ pub(super) fn parse(cli: &Cli) -> Result<Option<Connection>, ConfigError> {
     if !pbs.any() {
         return Ok(None);
     }
+    // With a Datacenter Manager and no Backup Server of its own, the datastore and namespace
+    // allowlists fence the manager's Backup Server remotes.
+    let lists_only = PbsCli { datastores: None, namespaces: None, ..pbs.clone() };
+    if !lists_only.any() && cli.pdm.any() {
+        return Ok(None);
+    }
+    if !lists_only.any() {
+        return Err(super::err(
+            "PBS_URL",
+            "--pbs-url",
+            "is not set but PBS_DATASTORES or PBS_NAMESPACES is; they fence a Backup Server's datastores, so set PBS_URL \
+             and its token too (or PDM_URL, for a Datacenter Manager's Backup Server remotes)",
+        ));
+    }
     if pbs.url.as_deref().is_none_or(|u| u.trim().is_empty()) {
         return Err(super::err(
             "PBS_URL",
@@ -211,9 +225,10 @@ mod tests {
     }
 
     #[test]
-    fn a_datastore_list_without_a_backup_server_is_refused() {
+    fn a_datastore_list_without_a_backup_server_or_a_manager_is_refused() {
         let e = with_pbs(PbsCli { datastores: Some("store1".into()), ..PbsCli::default() }).unwrap_err().to_string();
-        assert!(e.starts_with("PBS_URL (--pbs-url): is not set"), "{e}");
+        assert!(e.starts_with("PBS_URL (--pbs-url): is not set but PBS_DATASTORES"), "{e}");
+        assert!(e.contains("PDM_URL"), "a Datacenter Manager's remotes are the other thing it fences: {e}");
     }
 
     #[test]

@@ -109,14 +109,22 @@ pub(super) fn parse(cli: &Cli) -> Result<Option<Connection>, ConfigError> {
 }
 
 /// Adds the Datacenter Manager as the cluster `pdm`, with the server's tier, categories and
-/// allowlists (which fence the nodes and guests of its remotes as they do a PVE's) and its own
-/// remote allowlist, after the environment's PVE (made the cluster `pve` if no Backup Server did
-/// so already).
-pub(super) fn beside_pve(config: &mut Config, pdm: Connection, remotes: Option<&str>) -> Result<(), ConfigError> {
+/// allowlists (which fence the nodes and guests of its remotes as they do a PVE's), its own
+/// remote allowlist, and the Backup Server's datastore and namespace allowlists (`PBS_DATASTORES`,
+/// `PBS_NAMESPACES`, which fence its Backup Server remotes' datastores as they do a Backup
+/// Server's), after the environment's PVE (made the cluster `pve` if no Backup Server did so
+/// already).
+pub(super) fn beside_pve(
+    config: &mut Config,
+    pdm: Connection,
+    cli: &PdmCli,
+    pbs: &super::pbs::PbsCli,
+) -> Result<(), ConfigError> {
     let allowlist = config
         .allowlist
         .clone()
-        .with_remotes(remotes)
+        .with_remotes(cli.remote_allowlist.as_deref())
+        .and_then(|a| a.with_pbs(pbs.datastores.as_deref(), pbs.namespaces.as_deref()))
         .map_err(|e| super::err(e.setting.variable(), e.setting.flag(), e.message))?;
     let server = config.policy();
     let pdm_policy = Policy::new(server.tier, server.categories.clone(), true).for_product(Product::Pdm);
@@ -230,6 +238,23 @@ mod tests {
         assert!(pdm.vmid_allowed(100) && !pdm.vmid_allowed(101));
         assert_eq!(pdm.describe()["remotes"], serde_json::json!(["east"]));
         assert!(pve.describe().get("remotes").is_none(), "the PVE has no remotes to fence");
+    }
+
+    #[test]
+    fn the_datastore_and_namespace_allowlists_fence_the_pdm_s_backup_server_remotes() {
+        let lists = super::super::pbs::PbsCli {
+            datastores: Some("store1".into()),
+            namespaces: Some("lab".into()),
+            ..Default::default()
+        };
+        let c = with(pdm_token(), lists).unwrap();
+        assert_eq!(clusters(&c), [("pve", Product::Pve), ("pdm", Product::Pdm)], "no Backup Server of its own");
+        let shown = c.clusters[1].allowlist.describe();
+        assert_eq!(
+            (&shown["datastores"], &shown["namespaces"]),
+            (&serde_json::json!(["store1"]), &serde_json::json!(["lab"]))
+        );
+        assert!(c.clusters[0].allowlist.describe().get("datastores").is_none(), "the PVE has no datastores to fence");
     }
 
     #[test]

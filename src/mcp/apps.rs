@@ -82,5 +82,6 @@ pub(super) fn answer(
         return Ok((tool, arguments));
     }
     crate::call::line::Line::follow_up(backend, &tool).denied("the user denied it in the confirmation view");
-    Err(Box::new(result::error(format!("{tool}: the user denied it; nothing was sent to PVE"))))
+    let product = crate::call::error::sent_to(&tool);
+    Err(Box::new(result::error(format!("{tool}: the user denied it; nothing was sent to {product}"))))
 }

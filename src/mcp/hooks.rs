@@ -112,8 +112,9 @@ impl AppApprovals {
             pending.retain(|_, p| p.created.elapsed() < PENDING_TTL);
             pending.insert(key.clone(), Pending { tool: tool.to_owned(), arguments, created: Instant::now() });
         }
+        let product = crate::call::error::sent_to(tool);
         let text = format!(
-            "{tool}: waiting for the user to approve or deny in the confirmation view; nothing was sent to PVE. \
+            "{tool}: waiting for the user to approve or deny in the confirmation view; nothing was sent to {product}. \
              Do not call it again: the user's answer runs it."
         );
         let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);

@@ -12,19 +12,24 @@
 //! or guest hides in is read is [`forms`]'s.
 //!
 //! A Backup Server adds `PBS_DATASTORES` and `PBS_NAMESPACES`, and the VMID allowlist reaches its
-//! backup groups (`vm/100`, `ct/100`); how its forms are read is [`pbs`]'s.
+//! backup groups (`vm/100`, `ct/100`); how its forms are read is [`pbs`]'s. A Datacenter Manager
+//! adds `PDM_REMOTE_ALLOWLIST`, and every other list reaches what it addresses on its remotes; its
+//! remotes, calls on the whole estate and listings are [`pdm`]'s. What a refusal says is
+//! [`refusal`]'s.
 
 mod forms;
 mod parse;
 mod pbs;
+mod pdm;
+mod refusal;
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use serde_json::{Map, Value};
 
 use self::forms::{clip, guest_id, list_items, property_values, replication_guest, task_names, volume_guests};
 pub use self::parse::{ParseError, Setting};
+pub use self::refusal::{NotAllowed, Reason};
 use crate::policy::Source;
 use crate::pve::product::Product;
 use crate::pve::request::PveRequest;
@@ -62,75 +67,6 @@ enum List {
     Namespaces,
 }
 
-/// Why an allowlist refused a call.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct NotAllowed {
-    /// The argument as sent (`vmid`, `scsi1`, `vms`).
-    pub argument: String,
-    /// `guest`, `node`, ...
-    pub what: &'static str,
-    /// The guest or node named, or the value that could not be read.
-    pub value: String,
-    /// The setting that refused it: `PVE_VMID_ALLOWLIST`, or a caller's or cluster's key.
-    pub variable: String,
-    pub reason: Reason,
-}
-
-/// The kinds of allowlist refusal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reason {
-    /// Names a guest or node outside the allowlist; `within` is the value it was read from when
-    /// that is more than the name (a volume id, a task id).
-    Outside { within: Option<String> },
-    /// Should name a guest or node but cannot be read as one.
-    Unreadable,
-    /// Would act on every guest or node (empty or missing list, `all`, `pool`, ACL path `/`), on
-    /// every remote of a Datacenter Manager, or on every backup group of a Backup Server; `list` is
-    /// where to name them (empty when no argument can).
-    AllGuests { list: String },
-    /// Names the root namespace (by leaving the namespace out, or empty), which a namespace
-    /// allowlist never holds.
-    Root,
-    /// Names a configured job by its id, which does not say what the job touches.
-    ById,
-}
-
-impl fmt::Display for NotAllowed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let NotAllowed { argument, what, value, variable, reason } = self;
-        match reason {
-            Reason::Outside { within: None } => {
-                write!(f, "`{argument}` names {what} `{value}`, which is not in {variable}")
-            }
-            Reason::Outside { within: Some(w) } => {
-                write!(f, "`{argument}` names {what} `{value}` (in `{w}`), which is not in {variable}")
-            }
-            Reason::Unreadable => write!(
-                f,
-                "`{argument}` should name a {what}, but `{value}` cannot be read as one; with {variable} set, \
-                 only names of allowed ones are accepted"
-            ),
-            Reason::AllGuests { list } if list.is_empty() => {
-                write!(f, "this call {value}; with {variable} set, it is refused")
-            }
-            Reason::AllGuests { list } => {
-                write!(f, "`{argument}` {value}; with {variable} set, name the {what} explicitly in `{list}`")
-            }
-            Reason::Root => write!(
-                f,
-                "`{argument}` is missing or empty, which means the root namespace, which is not in {variable}; \
-                 name a namespace within it"
-            ),
-            Reason::ById => write!(
-                f,
-                "`{argument}` names {what} `{value}`, whose datastore, namespace and groups are in its configuration, \
-                 not in the call; with {variable} set, configured jobs are not run, read or changed by id (verify, \
-                 prune or sync directly with the datastore's tools)"
-            ),
-        }
-    }
-}
-
 const VMIDS: &str = "PVE_VMID_ALLOWLIST";
 const NODES: &str = "PVE_NODE_ALLOWLIST";
 const REMOTES: &str = "PDM_REMOTE_ALLOWLIST";
@@ -139,14 +75,15 @@ const NAMESPACES: &str = "PBS_NAMESPACES";
 
 impl List {
     /// The setting of `source` that holds this list.
-    fn setting(self, source: &Source) -> String {
-        match self {
+    fn setting(self, source: &Source) -> Box<str> {
+        let setting = match self {
             List::Nodes => source.setting("node_allowlist", NODES),
             List::Vmids => source.setting("vmid_allowlist", VMIDS),
             List::Remotes => source.setting("remote_allowlist", REMOTES),
             List::Datastores => source.setting("datastores", DATASTORES),
             List::Namespaces => source.setting("namespaces", NAMESPACES),
-        }
+        };
+        setting.into_boxed_str()
     }
 }
 
@@ -244,12 +181,13 @@ impl Allowlist {
     /// Checks a call: its arguments (for path segments) and the request built from them (what
     /// PVE would receive), against every layer. Runs after the arguments were validated.
     pub fn check(&self, tool: &ToolDef, args: &Map<String, Value>, request: &PveRequest) -> Result<(), NotAllowed> {
-        self.layers.iter().try_for_each(|l| l.check(tool, args, request))
+        let product = registry::product_of(tool);
+        self.layers.iter().try_for_each(|l| l.check(tool, args, request)).map_err(|e| NotAllowed { product, ..e })
     }
 
     /// Leaves out of a listing (an array, or a pool's `members`) the entries that name a node or
     /// guest outside the allowlists. Entries are read leniently: a field that cannot be read keeps
-    /// its entry.
+    /// its entry; a Datacenter Manager's listings fail closed instead ([`pdm`]).
     pub fn filter(&self, tool: &ToolDef, data: &mut Value) {
         for layer in &self.layers {
             layer.filter(tool, data);
@@ -305,7 +243,26 @@ impl Layer {
         if self.is_empty() {
             return Ok(());
         }
-        let Some(entry) = references::of(tool.name) else { return Ok(()) };
+        let product = registry::product_of(tool);
+        if let Some(entry) = references::of(tool.name) {
+            self.check_references(product, tool, entry, args, request)?;
+        }
+        match product {
+            Product::Pdm => self.check_pdm_call(tool, args),
+            Product::Pbs => self.check_pbs_call(tool, args, request),
+            Product::Pve => Ok(()),
+        }
+    }
+
+    /// What a call's arguments name ([`references`]), and its scope.
+    fn check_references(
+        &self,
+        product: Product,
+        tool: &ToolDef,
+        entry: &references::ToolReferences,
+        args: &Map<String, Value>,
+        request: &PveRequest,
+    ) -> Result<(), NotAllowed> {
         for r in entry.references {
             let values = sent_values(r, args, request);
             if values.is_empty() && r.keys.is_empty() && r.names == Names::Namespace {
@@ -323,7 +280,7 @@ impl Layer {
             }
         }
         match &entry.scope {
-            Some(scope) if registry::product_of(tool) == Product::Pdm => self.check_remote_scope(scope, request)?,
+            Some(scope) if product == Product::Pdm => self.check_remote_scope(scope, request)?,
             Some(scope) => self.check_scope(tool.name, scope, args, request)?,
             None => {}
         }
@@ -362,13 +319,27 @@ impl Layer {
     ) -> NotAllowed {
         let within = within.filter(|w| *w != value).map(str::to_owned);
         let variable = list.setting(&self.source);
-        NotAllowed { argument: argument.into(), what, value, variable, reason: Reason::Outside { within } }
+        NotAllowed {
+            argument: argument.into(),
+            what,
+            value,
+            variable,
+            reason: Reason::Outside { within },
+            product: Product::Pve,
+        }
     }
 
     /// A value that should name a guest (every unreadable form is one the VMID list reads).
     fn unreadable(&self, argument: &str, what: &'static str, value: &str) -> NotAllowed {
         let variable = List::Vmids.setting(&self.source);
-        NotAllowed { argument: argument.into(), what, value: clip(value), variable, reason: Reason::Unreadable }
+        NotAllowed {
+            argument: argument.into(),
+            what,
+            value: clip(value),
+            variable,
+            reason: Reason::Unreadable,
+            product: Product::Pve,
+        }
     }
 
     fn check_node(&self, argument: &str, node: &str, within: Option<&str>) -> Result<(), NotAllowed> {
@@ -384,15 +355,6 @@ impl Layer {
             Ok(())
         } else {
             Err(self.outside(List::Vmids, argument, "guest", id.to_string(), within))
-        }
-    }
-
-    fn check_remote(&self, argument: &str, remote: &str, within: Option<&str>) -> Result<(), NotAllowed> {
-        match &self.remotes {
-            Some(allowed) if !allowed.contains(remote) => {
-                Err(self.outside(List::Remotes, argument, "remote", remote.into(), within))
-            }
-            _ => Ok(()),
         }
     }
 
@@ -433,6 +395,10 @@ impl Layer {
             Names::Task => {
                 if let Some(remote) = Upid::parse(value.trim()).and_then(|u| u.remote) {
                     self.check_remote(argument, &remote.remote, Some(value))?;
+                    if remote.product == "pbs" {
+                        // A Backup Server remote's task: its worker id, as on the Backup Server.
+                        return self.check_pbs_task(argument, value);
+                    }
                 }
                 let (node, ids) = task_names(value).ok_or_else(|| self.unreadable(argument, "task id", value))?;
                 if nodes {
@@ -459,6 +425,7 @@ impl Layer {
             value: format!("`{}` covers every {}", if path.is_empty() { "/" } else { path }, &what[..what.len() - 1]),
             variable: list.setting(&self.source),
             reason: Reason::AllGuests { list: argument.to_owned() },
+            product: Product::Pve,
         };
         match (first, second) {
             ("", _) if self.vmids.is_some() => Err(every("guests", List::Vmids)),
@@ -491,6 +458,7 @@ impl Layer {
             value,
             variable: List::Vmids.setting(&self.source),
             reason: Reason::AllGuests { list: scope.list.to_owned() },
+            product: Product::Pve,
         };
         for (name, value) in &request.params {
             if !scope.widening.contains(&name.as_str()) {
@@ -522,33 +490,12 @@ impl Layer {
         Ok(())
     }
 
-    /// A Datacenter Manager call acting on every remote unless narrowed: refused under a remote
-    /// allowlist when its list names none (or, with no list, always); the names are checked as
-    /// references.
-    fn check_remote_scope(&self, scope: &Scope, request: &PveRequest) -> Result<(), NotAllowed> {
-        if self.remotes.is_none() {
-            return Ok(());
-        }
-        let named = request.params.iter().filter(|(n, _)| n == scope.list).flat_map(|(_, v)| list_items(v)).count();
-        if named > 0 {
-            return Ok(());
-        }
-        let (argument, value) = match scope.list {
-            "" => ("", "acts on every remote, and no argument narrows it".to_owned()),
-            list => (list, "is missing or empty, which means every remote".to_owned()),
-        };
-        Err(NotAllowed {
-            argument: argument.into(),
-            what: "remotes",
-            value,
-            variable: List::Remotes.setting(&self.source),
-            reason: Reason::AllGuests { list: scope.list.to_owned() },
-        })
-    }
-
     fn filter(&self, tool: &ToolDef, data: &mut Value) {
         if self.is_empty() {
             return;
+        }
+        if registry::product_of(tool) == Product::Pdm {
+            return self.pdm_filter(tool.path, data);
         }
         match data {
             Value::Array(items) => {
@@ -562,19 +509,19 @@ impl Layer {
         }
     }
 
-    /// A pool's `members`, and a Datacenter Manager remote's `resources` (`/resources/list`).
+    /// A pool's `members`.
     fn filter_members(&self, tool: &ToolDef, item: &mut Value) {
-        for key in ["members", "resources"] {
-            if let Some(members @ Value::Array(_)) = item.get_mut(key) {
-                self.filter(tool, members);
-            }
+        if let Some(members @ Value::Array(_)) = item.get_mut("members") {
+            self.filter(tool, members);
         }
     }
 
     fn entry_allowed(&self, tool: &ToolDef, item: &Value) -> bool {
         let Some(obj) = item.as_object() else { return true };
         if pbs::is_pbs(tool) {
-            return self.pbs_entry_allowed(tool.path, obj);
+            let store_field = if tool.path == "/config/datastore" { "name" } else { "store" };
+            let task = tool.path == "/nodes/{node}/tasks";
+            return self.pbs_entry_allowed(store_field, obj) && (!task || self.pbs_task_allowed(obj));
         }
         let path = tool.path;
         let extra = LISTING_FIELDS.iter().filter(|(p, ..)| *p == path);
@@ -637,3 +584,5 @@ fn sent_values(r: &Reference, args: &Map<String, Value>, request: &PveRequest) -
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pdm;

@@ -72,6 +72,16 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The tool refused.
+    pub fn tool(&self) -> &'static str {
+        match self {
+            Refusal::Tier { tool, .. }
+            | Refusal::Category { tool, .. }
+            | Refusal::TokenLogin { tool }
+            | Refusal::Product { tool, .. } => tool,
+        }
+    }
+
     /// For a tier refusal, which setting holds the tier and what it allows ("this server offers
     /// `read-only` (PVE_ACCESS_TIER)"), and whether that is the server's own `PVE_ACCESS_TIER`.
     pub fn tier_limit(&self) -> Option<(String, bool)> {

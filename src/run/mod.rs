@@ -517,10 +517,10 @@ fn nothing_sent(e: &CallError) -> bool {
         e,
         CallError::UnknownTool(_)
             | CallError::Refused(_)
-            | CallError::InvalidArguments(_)
+            | CallError::InvalidArguments(..)
             | CallError::NotAllowed(_)
             | CallError::NeedsConfirmation { .. }
-            | CallError::Declined
+            | CallError::Declined(_)
             | CallError::NoWayToAsk { .. }
             | CallError::Forbidden(_)
             | CallError::ExecuteDisabled

@@ -77,3 +77,21 @@ async def test_a_verify_of_every_group_is_refused_under_a_vmid_allowlist(pve_env
     async with start_server(fenced(pve_env, pbs_env, PVE_VMID_ALLOWLIST='100')) as srv:
         text = await refused_and_nothing_sent(pbs_env, srv, 'pbs_datastore_verify', {'store': 'store1'})
     assert 'every guest' in text
+
+
+async def test_a_whole_datastore_s_garbage_collection_is_refused_under_a_namespace_allowlist(pve_env, pbs_env,
+                                                                                             start_server):
+    async with start_server(fenced(pve_env, pbs_env, PBS_NAMESPACES='lab')) as srv:
+        text = await refused_and_nothing_sent(pbs_env, srv, 'pbs_datastore_gc', {'store': 'store1'})
+        assert 'whole datastore' in text and 'PBS_NAMESPACES' in text and 'nothing was sent to PBS' in text, text
+        ok_data(await srv.call_name('pbs_datastore_status_get', {'store': 'store1'}))
+
+
+async def test_the_task_list_leaves_out_tasks_of_datastores_not_allowed(pve_env, pbs_env, start_server):
+    async with start_server(fenced(pve_env, pbs_env)) as srv:
+        for args in ({'store': 'offsite'}, {'store': 'store1', 'ns': 'lab'}):
+            result = await srv.call_name('pbs_datastore_verify', args)
+            assert not result.is_error, texts(result)
+    async with start_server(fenced(pve_env, pbs_env, PBS_DATASTORES='store1')) as srv:
+        tasks = ok_data(await srv.call_name('pbs_node_tasks_list', {'node': 'localhost'}))
+    assert {t['worker_id'] for t in tasks} == {'store1:lab'}, tasks

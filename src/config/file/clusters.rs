@@ -193,10 +193,10 @@ pub(super) fn add_with_access(
         }
         let datastores = access("datastores", &t.datastores);
         let namespaces = access("namespaces", &t.namespaces);
-        let pbs = connection.product == Product::Pbs;
-        let misplaced = match pbs {
-            true => nodes.as_ref().map(|n| (n, "names PVE nodes; a Backup Server is one node (`localhost`), fenced by `datastores` and `namespaces` instead")),
-            false => datastores.as_ref().or(namespaces.as_ref()).map(|d| (d, "is a Backup Server's allowlist; it applies to a [[cluster]] with product = \"pbs\" only")),
+        let misplaced = match connection.product {
+            Product::Pbs => nodes.as_ref().map(|n| (n, "names PVE nodes; a Backup Server is one node (`localhost`), fenced by `datastores` and `namespaces` instead")),
+            Product::Pve => datastores.as_ref().or(namespaces.as_ref()).map(|d| (d, "is a Backup Server's allowlist; it applies to a [[cluster]] with product = \"pbs\" (or \"pdm\", for its Backup Server remotes) only")),
+            Product::Pdm => None,
         };
         if let Some(((_, at, key), why)) = misplaced {
             return Err(src.error(Some(at.clone()), Some(key), format!("cluster `{name}`: `{key}` {why}")));
@@ -393,6 +393,16 @@ token_secret = "2d9e1b5a-3f4c-4b7d-9e0f-1a2b3c4d5e6f"
         let manager = &c.clusters[2].allowlist;
         assert!(manager.vmid_allowed(100) && !manager.vmid_allowed(101));
         assert_eq!(manager.describe()["remotes"], serde_json::json!(["east"]));
+    }
+
+    #[test]
+    fn a_datacenter_manager_takes_datastores_and_namespaces_for_its_backup_server_remotes() {
+        let fenced = MANAGER
+            .replace("product = \"pdm\"", "product = \"pdm\"\ndatastores = [\"store1\"]\nnamespaces = [\"lab\"]");
+        let c = load(&format!("{CLUSTERS}{fenced}")).unwrap();
+        let shown = c.clusters[2].allowlist.describe();
+        assert_eq!(shown["datastores"], serde_json::json!(["store1"]));
+        assert_eq!(shown["namespaces"], serde_json::json!(["lab"]));
     }
 
     #[test]

@@ -39,7 +39,8 @@ impl PveServer {
             _ if approved => Some(ConsentKind::App),
             Some(Ok(())) => Some(ConsentKind::Elicitation),
             Some(Err(why)) => {
-                return Ok(result::error(format!("{name}: {why}; nothing was sent to PVE")).into());
+                let product = crate::call::error::sent_to(&name);
+                return Ok(result::error(format!("{name}: {why}; nothing was sent to {product}")).into());
             }
             None => None,
         };

@@ -8,8 +8,11 @@
 
 use serde_json::{Map, Value};
 
-use super::forms::{clip, guest_id, list_items};
+use super::forms::{clip, guest_id, list_items, property_values};
 use super::{Layer, List, NotAllowed, Reason};
+use crate::pve::product::Product;
+use crate::pve::request::PveRequest;
+use crate::pve::task::Upid;
 use crate::tools::references::Names;
 use crate::tools::registry::ToolDef;
 
@@ -57,7 +60,7 @@ pub(super) fn intersect_namespaces(a: &Option<Vec<String>>, b: &Option<Vec<Strin
 }
 
 impl Layer {
-    fn datastore_allowed(&self, store: &str) -> bool {
+    pub(super) fn datastore_allowed(&self, store: &str) -> bool {
         self.datastores.as_ref().is_none_or(|d| d.contains(store))
     }
 
@@ -86,6 +89,7 @@ impl Layer {
                 value: String::new(),
                 variable,
                 reason: Reason::Root,
+                product: Product::Pve,
             });
         }
         Err(self.outside(List::Namespaces, argument, "namespace", clip(trimmed(ns)), None))
@@ -126,6 +130,7 @@ impl Layer {
                 value: format!("`{}` matches the groups of every guest", clip(filter)),
                 variable: List::Vmids.setting(&self.source),
                 reason: Reason::AllGuests { list: format!("{argument}` as `group:vm/<id>") },
+                product: Product::Pve,
             }),
         }
     }
@@ -147,6 +152,7 @@ impl Layer {
                 value: clip(id),
                 variable: list.setting(&self.source),
                 reason: Reason::ById,
+                product: Product::Pve,
             }),
         }
     }
@@ -176,12 +182,11 @@ impl Layer {
         }
     }
 
-    /// Whether a PBS listing's entry is shown: its `store` (a datastore listing's `name`), its
-    /// `ns`, and its group's guest (`backup-type` with `backup-id`) must be allowed. A field that is
-    /// missing keeps its entry.
-    pub(super) fn pbs_entry_allowed(&self, path: &str, obj: &Map<String, Value>) -> bool {
+    /// Whether a PBS listing's entry is shown: its datastore (`store_field`: `store`, or a
+    /// datastore listing's `name`), its `ns`, and its group's guest (`backup-type` with
+    /// `backup-id`) must be allowed. A field that is missing keeps its entry.
+    pub(super) fn pbs_entry_allowed(&self, store_field: &str, obj: &Map<String, Value>) -> bool {
         let text = |field: &str| obj.get(field).and_then(Value::as_str);
-        let store_field = if path == "/config/datastore" { "name" } else { "store" };
         if let Some(store) = text(store_field)
             && !self.datastore_allowed(store.trim())
         {
@@ -197,4 +202,154 @@ impl Layer {
             _ => true,
         }
     }
+
+    /// Whether a PBS task list's entry is shown, read from its worker id ([`Layer::check_worker`]):
+    /// `worker_type` and `worker_id`, or the UPID's.
+    pub(super) fn pbs_task_allowed(&self, obj: &Map<String, Value>) -> bool {
+        let text = |field: &str| obj.get(field).and_then(Value::as_str).map(str::to_owned);
+        let upid = text("upid").and_then(|u| Upid::parse(&u));
+        let kind = text("worker_type").or_else(|| upid.as_ref().map(|u| u.kind.clone())).unwrap_or_default();
+        let id = text("worker_id").or_else(|| upid.as_ref().map(|u| unescape_id(&u.id))).unwrap_or_default();
+        self.check_worker("worker_id", &kind, &id).is_ok()
+    }
+
+    /// A PBS task id (`upid`), which names its datastore, namespace and group in its worker id.
+    pub(super) fn check_pbs_task(&self, argument: &str, upid: &str) -> Result<(), NotAllowed> {
+        if self.datastores.is_none() && self.namespaces.is_none() && self.vmids.is_none() {
+            return Ok(());
+        }
+        let Some(task) = Upid::parse(upid.trim()) else {
+            return Err(self.unreadable_in(self.pbs_list(), argument, "task id", upid));
+        };
+        self.check_worker(argument, &task.kind, &unescape_id(&task.id))
+    }
+
+    /// A PBS task's worker id (unescaped) against the lists: the datastore is its first part (a
+    /// sync job's third: `<remote>:<remote-store>:<store>:<ns>:<job>`), the namespace the next,
+    /// and a `vm/<id>`, `ct/<id>` or `host/<id>` in it its group. Fails closed: under a datastore
+    /// allowlist a task naming no datastore (an update, a service restart) is refused, and under
+    /// a namespace allowlist one naming no namespace (a whole datastore's GC or verify) is.
+    fn check_worker(&self, argument: &str, kind: &str, id: &str) -> Result<(), NotAllowed> {
+        let parts: Vec<&str> = id.split(':').collect();
+        let (store, ns) = match kind {
+            "syncjob" => (parts.get(2).copied(), parts.get(3).copied()),
+            _ => (parts.first().copied(), parts.get(1).copied()),
+        };
+        if self.datastores.is_some() {
+            match store.map(str::trim).filter(|s| !s.is_empty() && *s != "-") {
+                Some(store) => self.check_datastore(argument, store, Some(id))?,
+                None => return Err(self.unreadable_in(List::Datastores, argument, "datastore", id)),
+            }
+        }
+        if self.namespaces.is_some() {
+            // The namespace part runs up to the group (`lab/web/vm/100/…`).
+            let ns = ns.unwrap_or("");
+            let ns = ["vm/", "ct/", "host/"].iter().filter_map(|g| ns.find(g)).min().map_or(ns, |at| &ns[..at]);
+            self.check_namespace(argument, ns)?;
+        }
+        let tokens: Vec<&str> = id.split([':', '/']).collect();
+        match tokens.windows(2).find(|w| matches!(w[0], "vm" | "ct" | "host")) {
+            Some(w) => self.check_group(argument, w[1], Some(w[0])),
+            None => Ok(()),
+        }
+    }
+
+    /// The first list set that reaches a Backup Server's tasks.
+    fn pbs_list(&self) -> List {
+        match (self.datastores.is_some(), self.namespaces.is_some()) {
+            (true, _) => List::Datastores,
+            (false, true) => List::Namespaces,
+            (false, false) => List::Vmids,
+        }
+    }
+
+    fn unreadable_in(&self, list: List, argument: &str, what: &'static str, value: &str) -> NotAllowed {
+        NotAllowed {
+            argument: argument.into(),
+            what,
+            value: clip(value),
+            variable: list.setting(&self.source),
+            reason: Reason::Unreadable,
+            product: Product::Pve,
+        }
+    }
+
+    /// A Backup Server call the references cannot fence by what they name: under a namespace
+    /// allowlist, one acting on a whole datastore ([`WHOLE_DATASTORE`]) and a tape restore whose
+    /// `namespaces` leave the target out (the root namespace, then).
+    pub(super) fn check_pbs_call(
+        &self,
+        tool: &ToolDef,
+        args: &Map<String, Value>,
+        request: &PveRequest,
+    ) -> Result<(), NotAllowed> {
+        if tool.path.starts_with("/nodes/{node}/tasks/{upid}")
+            && let Some(upid) = args.get("upid").and_then(Value::as_str)
+        {
+            self.check_pbs_task("upid", upid)?;
+        }
+        if self.namespaces.is_none() {
+            return Ok(());
+        }
+        let whole = WHOLE_DATASTORE.iter().find(|(m, p, _)| *m == tool.method.as_str() && *p == tool.path);
+        if let Some((_, _, what)) = whole {
+            return Err(self.whole(List::Namespaces, what));
+        }
+        if tool.path == "/tape/restore" {
+            let mappings: Vec<&str> =
+                request.params.iter().filter(|(n, _)| n == "namespaces").map(|(_, v)| v.as_str()).collect();
+            if mappings.is_empty() {
+                return Err(self.root("namespaces"));
+            }
+            if mappings.iter().any(|m| property_values(m, &["target"], false).is_empty()) {
+                return Err(self.root("namespaces` `target"));
+            }
+        }
+        Ok(())
+    }
+
+    fn root(&self, argument: &str) -> NotAllowed {
+        NotAllowed {
+            argument: argument.into(),
+            what: "namespace",
+            value: String::new(),
+            variable: List::Namespaces.setting(&self.source),
+            reason: Reason::Root,
+            product: Product::Pve,
+        }
+    }
 }
+
+/// A worker id as a UPID carries it: systemd unit escaping (`/` as `-`, other characters but
+/// `[A-Za-z0-9_.]` as `\\xNN`), undone.
+fn unescape_id(id: &str) -> String {
+    let (mut out, mut rest) = (Vec::with_capacity(id.len()), id.as_bytes());
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = tail.strip_prefix(b"x").and_then(|t| t.get(..2)).and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'\\', Some(v)) => {
+                out.push(v);
+                rest = &tail[3..];
+            }
+            (b'-', _) => {
+                out.push(b'/');
+                rest = tail;
+            }
+            _ => {
+                out.push(b);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Backup Server calls acting on a whole datastore, every namespace in it: (method, path, what it
+/// does). Refused under a namespace allowlist. A datastore's status, usage and GC state are read:
+/// they show its size, not what any namespace holds.
+pub(super) const WHOLE_DATASTORE: &[(&str, &str, &str)] = &[
+    ("POST", "/admin/datastore/{store}/gc", "collects the garbage of the whole datastore, every namespace in it"),
+    ("POST", "/admin/datastore/{store}/mount", "mounts the whole datastore, every namespace in it"),
+    ("POST", "/admin/datastore/{store}/unmount", "unmounts the whole datastore, every namespace in it"),
+    ("PUT", "/admin/datastore/{store}/s3-refresh", "refreshes the whole datastore from its S3 bucket"),
+];
