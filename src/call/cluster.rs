@@ -20,6 +20,15 @@ use crate::tools::releases::{Listed, Release};
 /// The argument that names the cluster of a call.
 pub const ARG: &str = "cluster";
 
+/// Whether a tool has an argument named [`ARG`] of its own (PDM's `/ceph/clusters/{cluster}/…`):
+/// its schema then keeps that argument, and the cluster to call is the one of its product.
+pub fn owns_cluster_argument(tool: &registry::ToolDef) -> bool {
+    tool.path.contains("{cluster}")
+        || tool.compact_schema.contains(r#""cluster":{"#)
+            && serde_json::from_str::<Value>(tool.compact_schema)
+                .is_ok_and(|s| s.get("properties").is_some_and(|p| p.get(ARG).is_some()))
+}
+
 /// The clusters one server (or one HTTP caller) may call, in configured order.
 #[derive(Debug, Clone)]
 pub struct Clusters {
@@ -111,6 +120,19 @@ impl Clusters {
         let product =
             Product::ALL.iter().copied().rev().find(|p| tool.starts_with(p.tool_prefix())).unwrap_or_default();
         let mut of_product = self.list.iter().filter(|b| b.client.product() == product);
+        // A tool with a `cluster` argument of its own (a Manager's Ceph cluster) keeps it: it runs
+        // on the one cluster of its product.
+        if registry::find_any(tool).is_some_and(owns_cluster_argument) {
+            return match (of_product.next(), of_product.next()) {
+                (Some(only), None) => Ok(only.clone()),
+                (None, _) => Ok(self.list[0].clone()),
+                (Some(_), Some(_)) => Err(NoCluster(format!(
+                    "`{tool}` has an argument `{ARG}` of its own, so it cannot name which of the configured {} \
+                     clusters to call: it runs only where one is configured",
+                    product.short()
+                ))),
+            };
+        }
         if let (false, true, Some(only), None) = (named, self.list.len() > 1, of_product.next(), of_product.next()) {
             args.remove(ARG);
             return Ok(only.clone());

@@ -69,6 +69,27 @@ async fn the_manager_s_remotes_are_read_on_the_manager_without_naming_it() {
 }
 
 #[tokio::test]
+async fn a_tool_with_its_own_cluster_argument_keeps_it_and_runs_on_the_manager() {
+    let status = json!({"health": "HEALTH_OK"});
+    let fsid = "8f2a5a16-5e9c-4b4e-a2b2-2c6f1c9d0e11";
+    let path = format!("/ceph/clusters/{fsid}");
+    let pdm = Arc::new(Stub::new().pdm().on(HttpMethod::Get, &path, Answer::Data(status.clone())));
+    let pve = Arc::new(Stub::new());
+    let out = call(&pve_and_pdm(&pve, &pdm), "pdm_ceph_clusters_get", json!({"cluster": fsid})).await;
+    assert_eq!(out.unwrap(), Outcome::Data(status));
+    assert!(pve.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_tool_with_its_own_cluster_argument_is_refused_among_several_managers() {
+    let (a, b) = (Arc::new(Stub::new().pdm()), Arc::new(Stub::new().pdm()));
+    let clusters = Clusters::new(vec![backend(&a, "one"), backend(&b, "two")]).unwrap();
+    let e = call(&clusters, "pdm_ceph_clusters_get", json!({"cluster": "fsid"})).await.unwrap_err();
+    assert!(e.to_string().contains("has an argument `cluster` of its own"), "{e}");
+    assert!(a.sent().is_empty() && b.sent().is_empty());
+}
+
+#[tokio::test]
 async fn a_remote_s_guests_are_read_through_the_manager() {
     let guests = json!([{"vmid": 100, "name": "web", "status": "running"}]);
     let pdm = Arc::new(Stub::new().pdm().on(HttpMethod::Get, "/pve/remotes/east/qemu", Answer::Data(guests.clone())));

@@ -122,3 +122,11 @@ async def test_whoami_reads_the_manager_s_own_permissions(pve_env, pdm_env, star
     # rules need a privilege are counted (those open to every user, or to the login's own user, pass).
     assert 'Datacenter Manager' in by_product['pdm']['no_privileges']
     assert 0 < by_product['pdm']['tools_the_login_cannot_pass'] < 320
+
+
+async def test_a_tool_with_its_own_cluster_argument_reaches_the_manager(pve_env, pdm_env, start_server):
+    async with start_server(with_pdm(pve_env, pdm_env)) as srv:
+        before = pdm_env.request_count()
+        await srv.session.call_tool('pdm_ceph_clusters_get', {'cluster': 'c0ffee00-1111-2222-3333-444455556666'})
+        sent = [r for r in pdm_env.requests_since(before) if '/ceph/clusters/' in r[1]]
+    assert sent and sent[0][1].endswith('/ceph/clusters/c0ffee00-1111-2222-3333-444455556666'), sent

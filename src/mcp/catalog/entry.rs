@@ -81,7 +81,7 @@ pub fn add_cluster_argument(schema: &mut JsonObject, names: &[String]) {
 /// `cluster` when a configuration file names clusters) added.
 pub fn mcp_tool(def: &ToolDef, detail: Detail, clusters: &[String]) -> Tool {
     let mut tool = mcp_tool_alone(def, detail);
-    if !clusters.is_empty() {
+    if !clusters.is_empty() && !crate::call::cluster::owns_cluster_argument(def) {
         add_cluster_argument(std::sync::Arc::make_mut(&mut tool.input_schema), clusters);
     }
     tool
@@ -215,6 +215,13 @@ mod tests {
         assert_eq!(t.input_schema["properties"]["cluster"]["enum"], json!(["home", "lab"]));
         assert!(t.input_schema["required"].as_array().unwrap().contains(&json!("cluster")));
         assert!(t.input_schema["required"].as_array().unwrap().contains(&json!("node")));
+    }
+
+    #[test]
+    fn a_tool_with_its_own_cluster_argument_lists_it_as_its_own() {
+        let def = registry::find_any("pdm_ceph_clusters_get").unwrap();
+        let t = mcp_tool(def, Detail::Compact, &["home".to_owned(), "manager".to_owned()]);
+        assert!(t.input_schema["properties"]["cluster"].get("enum").is_none(), "the Ceph cluster, not ours");
     }
 
     #[test]
