@@ -121,8 +121,10 @@ impl Clusters {
             Product::ALL.iter().copied().rev().find(|p| tool.starts_with(p.tool_prefix())).unwrap_or_default();
         let mut of_product = self.list.iter().filter(|b| b.client.product() == product);
         // A tool with a `cluster` argument of its own (a Manager's Ceph cluster) keeps it: it runs
-        // on the one cluster of its product.
-        if registry::find_any(tool).is_some_and(owns_cluster_argument) {
+        // on the one cluster of its product. (Looked up only for a value that names no cluster.)
+        let ours =
+            |v: &Value| v.as_str().is_some_and(|n| self.list.iter().any(|b| b.cluster.as_deref() == Some(n.trim())));
+        if named && !args.get(ARG).is_some_and(ours) && registry::find_any(tool).is_some_and(owns_cluster_argument) {
             return match (of_product.next(), of_product.next()) {
                 (Some(only), None) => Ok(only.clone()),
                 (None, _) => Ok(self.list[0].clone()),

@@ -51,11 +51,11 @@ pub enum CallError {
     /// The task was accepted, but the wait did not see its end. Each task variant names the
     /// product that runs the task, whose task tools the text points to.
     #[error("{}", wait_broken(.0, *.1))]
-    WaitBroken(WaitError, Product),
+    WaitBroken(Box<WaitError>, Product),
     #[error("{}", task_failed(.0, *.1))]
-    TaskFailed(TaskReport, Product),
+    TaskFailed(Box<TaskReport>, Product),
     #[error("{}", still_running(.0, *.1))]
-    StillRunning(TaskReport, Product),
+    StillRunning(Box<TaskReport>, Product),
     #[error("cancelled by the client; a PVE task already started keeps running")]
     Cancelled,
     /// The cluster's PVE release lacks the tool, a parameter or an enum value the call names (see

@@ -82,14 +82,14 @@ pub(super) async fn send(
         Ok(Some(TaskOutcome::Failed(r))) => {
             return Err(match r.exit_status.as_deref().and_then(|m| writes::config_changed(tool, &request.path, m)) {
                 Some(e) if before.is_some() => CallError::Write(e),
-                _ => CallError::TaskFailed(r, product),
+                _ => CallError::TaskFailed(Box::new(r), product),
             });
         }
-        Ok(Some(TaskOutcome::StillRunning(r))) => return Err(CallError::StillRunning(r, product)),
+        Ok(Some(TaskOutcome::StillRunning(r))) => return Err(CallError::StillRunning(Box::new(r), product)),
         // A program's run ended during the wait: the task was started, and is reported so.
         Ok(None) if io.run.is_some() => return trace.upid.clone().map(Outcome::Started).ok_or(CallError::Cancelled),
         Ok(None) => return Err(CallError::Cancelled),
-        Err(e) => return Err(CallError::WaitBroken(e, product)),
+        Err(e) => return Err(CallError::WaitBroken(Box::new(e), product)),
     };
     match &before {
         Some(before) => {

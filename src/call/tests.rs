@@ -273,7 +273,7 @@ struct Person(Consent);
 
 impl Confirmer for Person {
     fn confirm(&self, _prompt: String) -> BoxFuture<'_, Consent> {
-        let answer = self.0.clone();
+        let answer = self.0;
         Box::pin(async move { answer })
     }
 }

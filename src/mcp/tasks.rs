@@ -156,8 +156,8 @@ pub(super) async fn get(
         Some(TaskOutcome::Succeeded(r)) => {
             result::on_cluster(result::success(Outcome::Task(r), tool, result_limit), backend.cluster.as_deref())
         }
-        Some(TaskOutcome::Failed(r)) => result::error(CallError::TaskFailed(r, product).to_string()),
-        Some(TaskOutcome::StillRunning(r)) => result::error(CallError::StillRunning(r, product).to_string()),
+        Some(TaskOutcome::Failed(r)) => result::error(CallError::TaskFailed(Box::new(r), product).to_string()),
+        Some(TaskOutcome::StillRunning(r)) => result::error(CallError::StillRunning(Box::new(r), product).to_string()),
     };
     let Ok(Value::Object(result)) = serde_json::to_value(&result) else {
         return Err(McpError::internal_error("task result", None));
