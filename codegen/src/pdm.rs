@@ -318,7 +318,8 @@ pub fn annotations(ep: &Endpoint) -> (bool, bool, bool, bool) {
 /// for [`SDN_CREATES`], whose calls are refused whole under a remote allowlist, see
 /// [`REMOTE_SCOPES`]); below a remote, `vmid` and
 /// `target-vmid` name a guest and `upid` a task of the remote; beside a remote, `node` names one
-/// of its nodes; below a Backup Server remote, [`PBS_ARGUMENTS`] name its datastores and
+/// of its nodes (not a Backup Server remote's: the node allowlist names PVE nodes and does not reach
+/// PBS, directly or through PDM); below a Backup Server remote, [`PBS_ARGUMENTS`] name its datastores and
 /// namespaces, read as on the Backup Server directly. The manager's own node (`/nodes/{node}`) is
 /// no remote's and is not fenced.
 pub fn references(ep: &Endpoint) -> Vec<Reference> {
@@ -335,7 +336,7 @@ pub fn references(ep: &Endpoint) -> Vec<Reference> {
                 name if remote_argument(name) => Names::Remote,
                 "remotes" if !matches_any(SDN_CREATES, ep) => Names::Remotes,
                 "vmid" | "target-vmid" if below_remote => Names::Guest,
-                "node" if names_a_remote => Names::Node,
+                "node" if names_a_remote && !below_pbs => Names::Node,
                 "upid" if below_remote => Names::Task,
                 name if below_pbs => PBS_ARGUMENTS.iter().find(|(a, _)| *a == name)?.1,
                 _ => return None,
