@@ -120,26 +120,28 @@ impl Clusters {
         let product =
             Product::ALL.iter().copied().rev().find(|p| tool.starts_with(p.tool_prefix())).unwrap_or_default();
         let mut of_product = self.list.iter().filter(|b| b.client.product() == product);
-        // A tool with a `cluster` argument of its own (a Manager's Ceph cluster) keeps it: it runs
-        // on the one cluster of its product. (Looked up only for a value that names no cluster.)
-        let ours =
-            |v: &Value| v.as_str().is_some_and(|n| self.list.iter().any(|b| b.cluster.as_deref() == Some(n.trim())));
-        if named && !args.get(ARG).is_some_and(ours) && registry::find_any(tool).is_some_and(owns_cluster_argument) {
+        // A tool with a `cluster` argument of its own (a Manager's Ceph cluster) keeps it, whatever
+        // it names: it runs on the one cluster of its product. (Only another product's tools have
+        // one, so PVE's calls are not looked up twice.)
+        if named && product != Product::Pve && registry::find_any(tool).is_some_and(owns_cluster_argument) {
             return match (of_product.next(), of_product.next()) {
                 (Some(only), None) => Ok(only.clone()),
                 (None, _) => Ok(self.list[0].clone()),
-                (Some(_), Some(_)) => Err(NoCluster(format!(
-                    "`{tool}` has an argument `{ARG}` of its own, so it cannot name which of the configured {} \
-                     clusters to call: it runs only where one is configured",
-                    product.short()
-                ))),
+                (Some(_), Some(_)) => Err(NoCluster(
+                    format!(
+                        "`{tool}` has an argument `{ARG}` of its own, so it cannot name which of the configured {} \
+                         clusters to call: it runs only where one is configured",
+                        product.short()
+                    ),
+                    product,
+                )),
             };
         }
         if let (false, true, Some(only), None) = (named, self.list.len() > 1, of_product.next(), of_product.next()) {
             args.remove(ARG);
             return Ok(only.clone());
         }
-        self.choose(args)
+        self.choose(args).map_err(|e| NoCluster(e.0, product))
     }
 
     /// Takes the `cluster` argument out of `args` and finds its backend. An unknown name (or a
@@ -162,14 +164,14 @@ impl Clusters {
             }
             Some(_) => format!("`{ARG}`: expected a cluster name, one of {}", known()),
         };
-        Err(NoCluster(message))
+        Err(NoCluster(message, Product::Pve))
     }
 }
 
 /// A call that names no configured cluster (or none with several). Nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}; nothing was sent to PVE")]
-pub struct NoCluster(pub String);
+#[error("{0}; nothing was sent to {product}", product = .1.short())]
+pub struct NoCluster(pub String, pub Product);
 
 #[cfg(test)]
 mod tests {

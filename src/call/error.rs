@@ -62,9 +62,10 @@ pub enum CallError {
     /// [`crate::tools::releases`]).
     #[error("{0}; nothing was sent to PVE")]
     NotInRelease(String),
-    /// The chosen cluster does not allow the tool (see [`crate::call::cluster`]).
-    #[error("{0}; nothing was sent to PVE")]
-    Cluster(String),
+    /// The chosen cluster does not allow the tool (see [`crate::call::cluster`]); the text names
+    /// the product of the tool, to which nothing was sent.
+    #[error("{0}; nothing was sent to {product}", product = .1.short())]
+    Cluster(String, Product),
     #[error("{0}")]
     Write(#[from] WriteError),
     /// Any of the above whose text echoed a secret argument's value, with that value replaced.

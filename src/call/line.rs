@@ -143,7 +143,7 @@ impl<'a> Line<'a> {
         let write = self.def.is_some_and(|d| d.method != HttpMethod::Get);
         let always = matches!(
             result,
-            Err(CallError::UnknownTool(_) | CallError::Refused(_) | CallError::NotAllowed(_) | CallError::Cluster(_))
+            Err(CallError::UnknownTool(_) | CallError::Refused(_) | CallError::NotAllowed(_) | CallError::Cluster(..))
         );
         if !write && !always {
             return;

@@ -120,7 +120,7 @@ fn prepare_with(
     let backend = match clusters.choose_for(&mut args, name) {
         Ok(b) => b,
         Err(e) => {
-            let e = CallError::Cluster(e.0);
+            let e = CallError::Cluster(e.0, e.1);
             let mut original = args;
             if let Some(v) = given {
                 original.insert(ARG.into(), v);
@@ -143,7 +143,7 @@ fn prepare_with(
     let Some(tool) = registry::find_for(product, name) else {
         let served = |t: &ToolDef| clusters.iter().any(|b| b.client.product() == registry::product_of(t));
         if let Some(other) = registry::find_any(name).filter(|t| served(t)) {
-            let e = CallError::Cluster(wrong_product(clusters, other, product, backend.cluster.as_deref()));
+            let e = CallError::Cluster(wrong_product(clusters, other, product, backend.cluster.as_deref()), product);
             if audited {
                 Line::unknown(&backend, name, &args, caller.run).in_plan(caller.plan).refused(&e);
             }

@@ -325,6 +325,31 @@ async fn the_task_list_leaves_out_tasks_of_other_datastores_and_those_naming_non
     assert_eq!(kept, ["store1:lab/vm/100/0000", "store1:lab:v1"]);
 }
 
+#[tokio::test]
+async fn a_namespace_ending_like_a_group_type_is_not_cut_there() {
+    // `teamvm/x` is a namespace of its own, not the allowed `team` followed by a group.
+    let tasks = json!([
+        {"worker_type": "verify", "worker_id": "store1:teamvm/x/vm/100/0000", "upid": "x"},
+        {"worker_type": "verify", "worker_id": "store1:team/vm/100/0000", "upid": "x"}
+    ]);
+    let stub = Arc::new(Stub::new().pbs().on(HttpMethod::Get, "/nodes/localhost/tasks", Answer::Data(tasks)));
+    let list = Allowlist::default().with_pbs(None, Some("team")).unwrap();
+    let out = call(&pbs(&stub, list), "pbs_node_tasks_list", json!({"node": "localhost"})).await.unwrap();
+    let Outcome::Data(out) = out else { panic!("{out:?}") };
+    let kept: Vec<&str> = out.as_array().unwrap().iter().map(|t| t["worker_id"].as_str().unwrap()).collect();
+    assert_eq!(kept, ["store1:team/vm/100/0000"]);
+}
+
+#[tokio::test]
+async fn a_datastore_s_verbose_status_is_refused_under_a_namespace_allowlist() {
+    let e = refused("pbs_datastore_status_get", json!({"store": "store1", "verbose": true})).await;
+    assert!(e.contains("counts the groups and snapshots of every namespace and guest"), "{e}");
+    assert_eq!(
+        passes("pbs_datastore_status_get", json!({"store": "store1"})).await,
+        ["GET /admin/datastore/store1/status"]
+    );
+}
+
 /// A PBS UPID with this worker id, escaped as PBS writes it (`:` as `\x3a`, `/` as `-`).
 fn pbs_upid(worker_type: &str, escaped_id: &str) -> String {
     format!("UPID:localhost:000004D2:0000162E:00000003:65A0B1C2:{worker_type}:{escaped_id}:root@pam!mcp:")

@@ -86,7 +86,17 @@ async fn a_tool_with_its_own_cluster_argument_is_refused_among_several_managers(
     let clusters = Clusters::new(vec![backend(&a, "one"), backend(&b, "two")]).unwrap();
     let e = call(&clusters, "pdm_ceph_clusters_get", json!({"cluster": "fsid"})).await.unwrap_err();
     assert!(e.to_string().contains("has an argument `cluster` of its own"), "{e}");
+    assert!(e.to_string().ends_with("nothing was sent to PDM"), "{e}");
     assert!(a.sent().is_empty() && b.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_tool_s_own_cluster_argument_is_kept_even_when_it_equals_a_cluster_s_name() {
+    let pdm = Arc::new(Stub::new().pdm().on(HttpMethod::Get, "/ceph/clusters/home", Answer::Data(json!({}))));
+    let pve = Arc::new(Stub::new());
+    let out = call(&pve_and_pdm(&pve, &pdm), "pdm_ceph_clusters_get", json!({"cluster": "home"})).await;
+    assert_eq!(out.unwrap(), Outcome::Data(json!({})));
+    assert!(pve.sent().is_empty());
 }
 
 #[tokio::test]
@@ -274,8 +284,21 @@ async fn a_refresh_naming_a_remote_outside_the_remote_allowlist_is_refused() {
 
 #[tokio::test]
 async fn a_call_on_every_remote_that_nothing_narrows_is_refused_under_a_remote_allowlist() {
-    let e = refused_through_the_manager("pdm_subscriptions_adopt_all", json!({})).await;
+    let pdm = Arc::new(Stub::new().pdm());
+    let allowlist = Allowlist::default().with_remotes(Some("east")).unwrap();
+    let clusters = Clusters::single(fenced(&pdm, "manager", allowlist));
+    let e = call(&clusters, "pdm_subscriptions_adopt_all", json!({})).await.unwrap_err().to_string();
     assert!(e.starts_with("this call acts on every remote") && e.contains("PDM_REMOTE_ALLOWLIST"), "{e}");
+    assert!(pdm.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_subscription_action_on_every_remote_is_refused_under_a_node_allowlist() {
+    let pdm = Arc::new(Stub::new().pdm());
+    let clusters = Clusters::single(fenced(&pdm, "manager", Allowlist::parse(Some("pve1"), None).unwrap()));
+    let e = call(&clusters, "pdm_subscriptions_adopt_all", json!({})).await.unwrap_err().to_string();
+    assert!(e.contains("acts on the nodes of every remote") && e.contains("PVE_NODE_ALLOWLIST"), "{e}");
+    assert!(pdm.sent().is_empty());
 }
 
 #[tokio::test]

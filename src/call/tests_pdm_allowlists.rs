@@ -221,15 +221,27 @@ async fn the_firewall_status_leaves_out_fenced_remotes_nodes_and_guests() {
 
 #[tokio::test]
 async fn maps_keyed_by_remote_or_node_leave_out_the_fenced_ones() {
-    let summary = json!({"remotes": {"east": {"status": "ok"}, "west": {"status": "ok"}}});
+    let summary =
+        json!({"remotes": {"east": {"status": "ok", "nodes": {"pve1": {}, "pve2": {}}}, "west": {"status": "ok"}}});
     let out = listed("pdm_remotes_updates_summary_get", json!({}), "/remotes/updates/summary", summary).await;
-    assert_eq!(out, json!({"remotes": {"east": {"status": "ok"}}}));
+    assert_eq!(out, json!({"remotes": {"east": {"status": "ok", "nodes": {"pve1": {}}}}}));
     let subscriptions = json!([
         {"remote": "east", "state": "active", "node-status": {"pve1": {}, "pve2": {}}},
         {"remote": "west", "state": "active"}
     ]);
     let out = listed("pdm_resources_subscription_list", json!({}), "/resources/subscription", subscriptions).await;
     assert_eq!(out, json!([{"remote": "east", "state": "active", "node-status": {"pve1": {}}}]));
+}
+
+#[tokio::test]
+async fn a_subscription_key_s_removal_is_refused_under_a_remote_allowlist() {
+    let pdm = Arc::new(Stub::new().pdm());
+    let args = json!({"key": "pve4c-0123456789", "confirm": true});
+    let e = call(&manager(&pdm, fenced()), "pdm_subscriptions_keys_delete", args).await.unwrap_err();
+    // The key is a secret argument: the refusal names it without its value.
+    assert!(matches!(e, CallError::Redacted(_)), "{e:?}");
+    assert!(e.to_string().contains("subscription key `<redacted>`"), "{e}");
+    assert!(pdm.sent().is_empty());
 }
 
 #[tokio::test]

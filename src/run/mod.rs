@@ -525,7 +525,7 @@ fn nothing_sent(e: &CallError) -> bool {
             | CallError::Forbidden(_)
             | CallError::ExecuteDisabled
             | CallError::ExecuteInner(_)
-            | CallError::Cluster(_)
+            | CallError::Cluster(..)
             | CallError::Stopped(_)
     )
 }

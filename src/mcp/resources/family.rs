@@ -173,8 +173,12 @@ pub(super) async fn read_pbs(p: &Parsed<'_>, reader: &dyn Reader) -> Result<Opti
         }
         ["pbs", "datastores", store] => {
             admitted(reader, DATASTORE_READS, &base)?;
-            let mut a = p.args(&[("store", store)]);
-            a.insert("verbose".into(), json!(true));
+            // With the counts by type where the allowlists let them be read (a namespace or VMID
+            // allowlist refuses them: they count every namespace and guest).
+            let plain = p.args(&[("store", store)]);
+            let mut verbose = plain.clone();
+            verbose.insert("verbose".into(), json!(true));
+            let a = if reader.allows("pbs_datastore_status_get", verbose.clone()).is_ok() { verbose } else { plain };
             read("pbs_datastore_status_get", a).await?
         }
         ["pbs", "datastores", store, "namespaces"] => {

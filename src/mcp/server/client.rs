@@ -91,7 +91,7 @@ impl PveServer {
         let backend = call::prepare(&self.shared.clusters, who, handle.tool(), args)
             .and_then(|p| p.follow(&handle.upid))
             .map_err(|e| match e {
-                CallError::Cluster(_) => {
+                CallError::Cluster(..) => {
                     McpError::invalid_params("unknown task: it runs on a cluster this caller may not call", None)
                 }
                 e => McpError::invalid_params(format!("task refused: {e}"), None),

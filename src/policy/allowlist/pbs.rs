@@ -244,7 +244,13 @@ impl Layer {
         if self.namespaces.is_some() {
             // The namespace part runs up to the group (`lab/web/vm/100/…`).
             let ns = ns.unwrap_or("");
-            let ns = ["vm/", "ct/", "host/"].iter().filter_map(|g| ns.find(g)).min().map_or(ns, |at| &ns[..at]);
+            // A group starts a segment: `teamvm/x` is a namespace, not `team` and a group.
+            let at_segment = |i: usize| i == 0 || ns.as_bytes()[i - 1] == b'/';
+            let ns = ["vm/", "ct/", "host/"]
+                .iter()
+                .flat_map(|g| ns.match_indices(g).map(|(i, _)| i).filter(|i| at_segment(*i)))
+                .min()
+                .map_or(ns, |at| ns[..at].trim_end_matches('/'));
             self.check_namespace(argument, ns)?;
         }
         let tokens: Vec<&str> = id.split([':', '/']).collect();
@@ -287,6 +293,19 @@ impl Layer {
             && let Some(upid) = args.get("upid").and_then(Value::as_str)
         {
             self.check_pbs_task("upid", upid)?;
+        }
+        // A datastore's verbose status counts the groups and snapshots of every namespace and guest.
+        if tool.path == "/admin/datastore/{store}/status"
+            && request.params.iter().any(|(n, v)| n == "verbose" && matches!(v.as_str(), "1" | "true"))
+        {
+            let list = [(self.namespaces.is_some(), List::Namespaces), (self.vmids.is_some(), List::Vmids)]
+                .into_iter()
+                .find_map(|(set, list)| set.then_some(list));
+            if let Some(list) = list {
+                return Err(
+                    self.whole(list, "counts the groups and snapshots of every namespace and guest (`verbose`)")
+                );
+            }
         }
         if self.namespaces.is_none() {
             return Ok(());

@@ -29,6 +29,11 @@ impl Layer {
     /// references.
     pub(super) fn check_remote_scope(&self, scope: &Scope, request: &PveRequest) -> Result<(), NotAllowed> {
         if self.remotes.is_none() {
+            // The subscription bulk actions act on the nodes of every remote: a node allowlist
+            // cannot narrow them either.
+            if self.nodes.is_some() && request.path.starts_with("/subscriptions/") {
+                return Err(self.whole(List::Nodes, "acts on the nodes of every remote"));
+            }
             return Ok(());
         }
         let named = request.params.iter().filter(|(n, _)| n == scope.list).flat_map(|(_, v)| list_items(v)).count();
@@ -153,6 +158,12 @@ impl Layer {
             && let Some(Value::Object(remotes)) = obj.get_mut("remotes")
         {
             remotes.retain(|remote, _| self.remote_allowed(remote));
+            // Each remote's summary lists its nodes by name.
+            for summary in remotes.values_mut() {
+                if let Some(Value::Object(nodes)) = summary.get_mut("nodes") {
+                    nodes.retain(|node, _| self.node_allowed(node));
+                }
+            }
         }
         if let Some(Value::Object(nodes)) = obj.get_mut("node-status") {
             nodes.retain(|node, _| self.node_allowed(node));
@@ -249,4 +260,5 @@ pub(super) const SUMMARIES: &[(&str, &str)] = &[
 pub(super) const UNSCOPED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/ceph/clusters/{cluster}", "cluster", "Ceph cluster"),
     ("GET", "/subscriptions/keys/{key}", "key", "subscription key"),
+    ("DELETE", "/subscriptions/keys/{key}", "key", "subscription key"),
 ];
