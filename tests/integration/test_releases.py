@@ -214,3 +214,15 @@ async def test_a_tool_only_an_older_release_has_is_sent_to_a_cluster_running_it(
         sent = [r[:2] for r in pve_env.pve.requests[before:] if (r[0], r[1]) != VERSION]
     assert any(t.name == 'node_cpu_list' for t in tools)
     assert sent == [('GET', '/api2/json/nodes/pve1/cpu')]
+
+
+@pytest.mark.parametrize('release, found', [('6.4', True), ('9.2', False)])
+async def test_search_finds_a_tool_only_an_older_release_has_on_a_cluster_running_it(
+    release, found, pve_env, start_server
+):
+    runs(pve_env, release)
+    async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='discover')) as srv:
+        await learned(srv)
+        result = await srv.call_name('pve_search', {'query': 'list the CPU models of node pve1', 'limit': 5})
+    names = [t['name'] for t in result.structured_content['data']]
+    assert names and ('node_cpu_list' in names) == found, names
