@@ -184,7 +184,11 @@ pub fn generate(json: &str, product: &Product) -> Result<crate::Generated, crate
 
 /// A product's operator phrasings (`codegen/search/<product>/`); none for one without.
 pub fn phrasing_files(product: &Product) -> &'static [(&'static str, &'static str)] {
-    if product.id == PBS.id { crate::search_data::PBS_PHRASING_FILES } else { &[] }
+    match product.id {
+        id if id == PBS.id => crate::search_data::PBS_PHRASING_FILES,
+        id if id == PDM.id => crate::search_data::PDM_PHRASING_FILES,
+        _ => &[],
+    }
 }
 
 /// What the description of a method the schema marks `unstable` ends with.
