@@ -107,3 +107,13 @@ async def test_in_code_mode_a_program_lists_a_remote_s_guests(pve_env, pdm_env, 
         result = await srv.call_name('pve_run', {'code': program})
     assert not result.is_error, error_text(result)
     assert '100' in result.content[0].text and '101' in result.content[0].text, result.content[0].text[:2000]
+
+
+async def test_in_code_mode_search_and_describe_give_a_pdm_tools_typescript_signature(pve_env, pdm_env, start_server):
+    async with start_server(with_pdm(pve_env, pdm_env, PVE_TOOL_MODE='code')) as srv:
+        found = (await srv.call_name('pve_search', {'query': 'list the VMs on remote pve-a'})).structured_content
+        described = (await srv.call_name('pve_describe', {'names': ['pdm_pve_qemu_vm_list']})).structured_content
+    [hit] = [h for h in found['data'] if h['name'] == 'pdm_pve_qemu_vm_list']
+    assert 'pdm_pve_qemu_vm_list(args: {' in hit['signature'] and 'remote: string' in hit['signature'], hit
+    [entry] = described['data']
+    assert 'pdm_pve_qemu_vm_list(args: {' in entry['signature'], entry
