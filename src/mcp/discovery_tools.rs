@@ -36,11 +36,17 @@ pub(super) fn search(
         Err(e) => return result::error(format!("pve_search: {e}")),
     };
     // Once the clusters' release is known, only what it has, its older-only tools too, each as it
-    // lists them; until then the primary table's, as before.
+    // lists them; with clusters at different releases, the primary table's and the older-only
+    // tools a known one has (each hit names its clusters); until any is known, the primary
+    // table's, as before.
     let release = clusters.listed_release();
+    let known: Vec<_> = clusters.releases().into_iter().flatten().collect();
     let in_release = |t: &ToolDef| match release {
         Some(r) => crate::tools::releases::has(t, r),
-        None => !registry::older().as_ptr_range().contains(&std::ptr::from_ref(t)),
+        None => {
+            !registry::older().as_ptr_range().contains(&std::ptr::from_ref(t))
+                || known.iter().any(|r| crate::tools::releases::has(t, *r))
+        }
     };
     let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c) && in_release(t);
     let mut hits = discovery::search_products(&query, limit, |t| visible(t) && in_category(t));
