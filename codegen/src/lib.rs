@@ -254,7 +254,9 @@ pub fn generate_releases(
     }
     let curated = search::Curated::new(&phrasings, &vocabulary);
     let mut tokens = render::render(&tools, &excluded, release, &curated);
-    tokens.extend(releases::render(&tools, &older_tools, &union));
+    // The older-only tools as documents beside the primary table's search index.
+    let beside = search::beside(&search::build(&by_name(&tools), &curated), &by_name(&older_tools), &curated);
+    tokens.extend(releases::render(&tools, &older_tools, &union, &beside));
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Render(e.to_string()))?;
     let code = prettyplease::unparse(&file);
     let mut documented = tools.clone();
@@ -263,6 +265,13 @@ pub fn generate_releases(
     let tools_markdown = docs::tools_markdown_with(&documented, &excluded, &doc.fixups, releases);
     tools.extend(older_tools);
     Ok(Generated { code, tools_markdown, tools, excluded, unknown_keys: doc.unknown_keys, fixups: doc.fixups })
+}
+
+/// Tools sorted by name, as the tables list them.
+fn by_name(list: &[Tool]) -> Vec<&Tool> {
+    let mut sorted: Vec<&Tool> = list.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    sorted
 }
 
 /// The generator's output for a schema file as the build makes it: the vendored `apidoc.json` with

@@ -287,7 +287,7 @@ fn same_rules(p: &Param, q: &Param) -> bool {
 
 /// The generated tables: the releases, the tools only older releases have (in their own module,
 /// so the primary table and its search index stay as they are), the masks and the variants.
-pub fn render(primary: &[Tool], older: &[Tool], u: &Union) -> TokenStream {
+pub fn render(primary: &[Tool], older: &[Tool], u: &Union, search: &crate::search::Beside) -> TokenStream {
     let names = &u.names;
     let all_mask = Literal::u8_unsuffixed(((1u16 << names.len()) - 1) as u8);
     let mut every: Vec<&Tool> = primary.iter().chain(older).collect();
@@ -323,7 +323,7 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union) -> TokenStream {
             }
         })
     });
-    let older_module = render_older(older);
+    let older_module = render_older(older, search);
     quote! {
         /// The vendored PVE releases, oldest first: bit `i` of every release mask is `RELEASES[i]`
         /// (`8` stands for any 8.y). The primary schema's is [`SCHEMA_RELEASE`].
@@ -352,7 +352,7 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union) -> TokenStream {
 }
 
 /// `older`: the requests and table of the tools only older releases have.
-fn render_older(older: &[Tool]) -> TokenStream {
+fn render_older(older: &[Tool], search: &crate::search::Beside) -> TokenStream {
     let mut by_category: BTreeMap<&str, Vec<&Tool>> = BTreeMap::new();
     for t in older {
         by_category.entry(t.category).or_default().push(t);
@@ -378,6 +378,12 @@ fn render_older(older: &[Tool]) -> TokenStream {
         .filter(|t| !t.references.is_empty() || t.scope.is_some())
         .map(|t| crate::render::render_references(t));
     let count = Literal::usize_unsuffixed(older.len());
+    let words = search.words.join("\n");
+    let postings = search.postings.iter().map(|&(term, doc, weight)| {
+        let weight = Literal::f32_unsuffixed(weight);
+        quote! { (#term, #doc, #weight) }
+    });
+    let lengths = search.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
     quote! {
         /// The tools only older releases have (their endpoints were dropped since), in their own
         /// table beside [`TOOLS`] and out of its search index.
@@ -391,6 +397,17 @@ fn render_older(older: &[Tool]) -> TokenStream {
 
             /// What their arguments name, as [`super::REFERENCES`].
             pub static REFERENCES: &[crate::tools::references::ToolReferences] = &[ #(#reference_rows),* ];
+
+            /// Search: their words [`super::SEARCH_TERMS`] lacks, sorted, one a line.
+            pub static SEARCH_WORDS: &str = #words;
+
+            /// Search: (term, position in [`TOOLS`], weight), sorted by term: a term below
+            /// [`super::SEARCH_TERMS`]'s length is that word, from it on a word of [`SEARCH_WORDS`].
+            /// Scored on the primary index's statistics, so they change no primary tool's score.
+            pub static SEARCH_POSTINGS: &[(u16, u16, f32)] = &[ #(#postings),* ];
+
+            /// Search: each one's document length, in [`TOOLS`] order.
+            pub static SEARCH_LENGTHS: [f32; #count] = [ #(#lengths),* ];
         }
     }
 }

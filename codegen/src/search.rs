@@ -192,6 +192,36 @@ pub fn build(sorted: &[&Tool], curated: &Curated<'_>) -> Index {
     index
 }
 
+/// Tools beside a table (PVE's older-only ones) as documents of its index, without a pointer per
+/// word: the server scores them on the table's statistics, so they change no score of its tools.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Beside {
+    /// Their words the table's index lacks, sorted.
+    pub words: Vec<String>,
+    /// (term, tool's position among them, weight), sorted by term then tool: a term below the
+    /// table's word count is that word of the table's index, from it on a word of `words`.
+    pub postings: Vec<(u16, u16, f32)>,
+    pub lengths: Vec<f32>,
+}
+
+/// The documents of `sorted` (tools beside `table`'s, sorted by name), as [`Beside`] gives them.
+/// Phrasings name the table's endpoints only, so these have none.
+pub fn beside(table: &Index, sorted: &[&Tool], curated: &Curated<'_>) -> Beside {
+    let own = build(sorted, curated);
+    let words: Vec<String> = own.terms.keys().filter(|w| !table.terms.contains_key(*w)).cloned().collect();
+    let position: BTreeMap<&str, usize> = table.terms.keys().enumerate().map(|(i, w)| (w.as_str(), i)).collect();
+    let mut postings = Vec::new();
+    for (word, list) in &own.terms {
+        let term = position.get(word.as_str()).copied().unwrap_or_else(|| {
+            table.terms.len() + words.binary_search(word).expect("a word the table lacks is listed")
+        });
+        let term = u16::try_from(term).expect("fewer than 65,536 search words");
+        postings.extend(list.iter().map(|&(doc, weight)| (term, doc, weight)));
+    }
+    postings.sort_by_key(|&(term, doc, _)| (term, doc));
+    Beside { words, postings, lengths: own.lengths }
+}
+
 impl Index {
     /// The phrasings as the server reads them, without a pointer per word: one row per phrasing
     /// (its tool's position, where its words start in the word list, how many), and the word list,

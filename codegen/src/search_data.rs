@@ -22,6 +22,10 @@ pub const PHRASING_FILES: &[(&str, &str)] = &[
 pub const PBS_PHRASING_FILES: &[(&str, &str)] =
     &[("codegen/search/pbs/phrasings.toml", include_str!("../search/pbs/phrasings.toml"))];
 
+/// Proxmox Datacenter Manager's phrasing files, keyed by PDM's own `METHOD /path` likewise.
+pub const PDM_PHRASING_FILES: &[(&str, &str)] =
+    &[("codegen/search/pdm/phrasings.toml", include_str!("../search/pdm/phrasings.toml"))];
+
 /// The vocabulary file.
 pub const VOCABULARY_FILE: (&str, &str) = ("codegen/search/vocabulary.toml", include_str!("../search/vocabulary.toml"));
 

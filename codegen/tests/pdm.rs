@@ -345,3 +345,11 @@ fn the_output_is_deterministic() {
     let again = product::generate(&schema(), &PDM).unwrap();
     assert!(again.code == generated().code && again.tools_markdown == generated().tools_markdown);
 }
+
+#[test]
+fn pdm_phrasings_naming_no_tool_of_the_schema_fail_a_strict_check_naming_their_file() {
+    let e = product::generate_checked(UNSTABLE_FIXTURE, &PDM, pve_mcp_codegen::SearchCheck::Strict).unwrap_err();
+    assert!(e.to_string().contains("codegen/search/pdm/phrasings.toml:"), "{e}");
+    // Leniently (a fixture), the entries it lacks are left out.
+    assert!(product::generate(UNSTABLE_FIXTURE, &PDM).is_ok());
+}

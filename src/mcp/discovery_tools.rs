@@ -35,11 +35,25 @@ pub(super) fn search(
         Ok(s) => s,
         Err(e) => return result::error(format!("pve_search: {e}")),
     };
-    // Once the clusters' release is known, only what it has (the index is the primary schema's).
+    // Once the clusters' release is known, only what it has, its older-only tools too, each as it
+    // lists them; with clusters at different releases, the primary table's and the older-only
+    // tools a known one has (each hit names its clusters); until any is known, the primary
+    // table's, as before.
     let release = clusters.listed_release();
-    let in_release = |t: &ToolDef| release.is_none_or(|r| crate::tools::releases::has(t, r));
+    let known: Vec<_> = clusters.releases().into_iter().flatten().collect();
+    let in_release = |t: &ToolDef| match release {
+        Some(r) => crate::tools::releases::has(t, r),
+        None => {
+            !registry::older().as_ptr_range().contains(&std::ptr::from_ref(t))
+                || known.iter().any(|r| crate::tools::releases::has(t, *r))
+        }
+    };
     let in_category = |t: &ToolDef| category.is_none_or(|c| t.category == c) && in_release(t);
-    let hits = discovery::search_products(&query, limit, |t| visible(t) && in_category(t));
+    let mut hits = discovery::search_products(&query, limit, |t| visible(t) && in_category(t));
+    if let Some(r) = release {
+        let pve = hits.iter_mut().filter(|h| registry::product_of(h.tool) == Product::Pve);
+        pve.for_each(|h| h.tool = crate::tools::releases::as_in(h.tool, r));
+    }
     let tools: Vec<Value> = hits
         .iter()
         .enumerate()

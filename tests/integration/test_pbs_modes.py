@@ -83,3 +83,11 @@ async def test_whoami_reads_the_backup_servers_own_permissions(pve_env, pbs_env,
     assert len(asked) == 1
     # The fake PBS answers with no ACL entries: the note speaks of the Backup Server, not of PVE.
     assert 'holds no privileges in PBS' in by_product['pbs']['no_privileges']
+
+
+async def test_a_code_mode_search_hit_gives_a_pbs_signature(pve_env, pbs_env, start_server, tools_doc):
+    verify = name_of(tools_doc, *VERIFY)
+    async with start_server(with_pbs(pve_env, pbs_env)) as srv:
+        found = (await srv.call_name('pve_search', {'query': 'verify the backups in datastore store1'})).structured_content
+    [hit] = [h for h in found['data'] if h['name'] == verify]
+    assert '{0}(args: {{'.format(verify) in hit['signature'] and 'store: string' in hit['signature'], hit

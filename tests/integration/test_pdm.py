@@ -130,3 +130,13 @@ async def test_a_tool_with_its_own_cluster_argument_reaches_the_manager(pve_env,
         await srv.session.call_tool('pdm_ceph_clusters_get', {'cluster': 'c0ffee00-1111-2222-3333-444455556666'})
         sent = [r for r in pdm_env.requests_since(before) if '/ceph/clusters/' in r[1]]
     assert sent and sent[0][1].endswith('/ceph/clusters/c0ffee00-1111-2222-3333-444455556666'), sent
+
+
+async def test_in_code_mode_search_and_describe_give_a_pdm_tools_typescript_signature(pve_env, pdm_env, start_server):
+    async with start_server(with_pdm(pve_env, pdm_env, PVE_TOOL_MODE='code')) as srv:
+        found = (await srv.call_name('pve_search', {'query': 'list the VMs on remote pve-a'})).structured_content
+        described = (await srv.call_name('pve_describe', {'names': ['pdm_pve_qemu_vm_list']})).structured_content
+    [hit] = [h for h in found['data'] if h['name'] == 'pdm_pve_qemu_vm_list']
+    assert 'pdm_pve_qemu_vm_list(args: {' in hit['signature'] and 'remote: string' in hit['signature'], hit
+    [entry] = described['data']
+    assert 'pdm_pve_qemu_vm_list(args: {' in entry['signature'], entry

@@ -255,3 +255,40 @@ async def test_the_listing_changes_as_soon_as_the_release_read_is_answered(pve_e
         await changes.wait()
         names = {t.name for t in await harness.list_all_tools(srv.session)}
     assert 'qemu_vm_dbus_vmstate' not in names, 'listed as 8.4 without a second call'
+
+
+@pytest.mark.parametrize('release, found', [('6.4', True), ('9.2', False)])
+async def test_search_finds_a_tool_only_an_older_release_has_on_a_cluster_running_it(
+    release, found, pve_env, start_server
+):
+    runs(pve_env, release)
+    async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='discover')) as srv:
+        await learned(srv)
+        result = await srv.call_name('pve_search', {'query': 'list the CPU models of node pve1', 'limit': 5})
+    names = [t['name'] for t in result.structured_content['data']]
+    assert names and ('node_cpu_list' in names) == found, names
+
+
+async def test_with_clusters_at_different_releases_search_finds_an_older_only_tool_and_names_its_cluster(
+    pve_env, tmp_path, start_server
+):
+    from fakepve_launcher import running_fakepve
+    from test_clusters import cluster_table, secret_variable
+    pki = tmp_path / 'pki-new'
+    pki.mkdir()
+    async with running_fakepve(str(pki)) as new:
+        runs(pve_env, '6.4')
+        runs(new, '9.2')
+        path = tmp_path / 'pve-mcp.toml'
+        path.write_text('access_tier = "full"\ntool_mode = "discover"\n\n' + cluster_table('old', pve_env)
+                        + cluster_table('new', new))
+        settings = {'PVE_MCP_CONFIG': str(path), secret_variable('old'): pve_env.token_secret,
+                    secret_variable('new'): new.token_secret}
+        async with start_server(settings) as srv:
+            for cluster in ('old', 'new'):
+                await srv.call_name('pve_call', {'name': 'nodes_list', 'arguments': {'cluster': cluster}})
+            await asyncio.sleep(0.5)
+            result = await srv.call_name('pve_search', {'query': 'list the CPU models of node pve1', 'limit': 5})
+    hits = {t['name']: t for t in result.structured_content['data']}
+    assert 'node_cpu_list' in hits, list(hits)
+    assert hits['node_cpu_list']['clusters'] == ['old'], hits['node_cpu_list']

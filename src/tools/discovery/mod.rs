@@ -6,7 +6,9 @@
 //! - `pve_call`: call any permitted tool by name, through the same checks as a direct call.
 //!
 //! Search and describe only ever show tools the caller may use. How search reads a query is in
-//! [`query`] (what its ids and names are, in [`ids`]), how it ranks tools in [`rank`]; this module
+//! [`query`] (what its ids and names are, in [`ids`]), how it ranks one product's tools in [`rank`]
+//! over that product's search data ([`index`]), and how products are searched together in
+//! [`products`]; this module
 //! is what the discovery tools show (their arguments are typed in [`super::params`]).
 
 use serde_json::{Value, json};
@@ -14,6 +16,7 @@ use serde_json::{Value, json};
 use crate::tools::registry::ToolDef;
 
 mod ids;
+mod index;
 mod products;
 mod query;
 mod rank;
@@ -81,8 +84,13 @@ mod tests {
     use super::*;
 
     use super::text;
-    use crate::tools::generated::{Category, SEARCH_TERMS};
+    use crate::pve::product::Product;
+    use crate::tools::generated::Category;
     use crate::tools::registry;
+
+    fn pve() -> &'static index::Index {
+        index::Index::of(Product::Pve)
+    }
 
     impl Intent {
         fn of(query: &str) -> Intent {
@@ -201,7 +209,7 @@ mod tests {
     fn a_change_is_never_the_making_of_a_new_one() {
         let fits = |name: &str| {
             let i = registry::all().iter().position(|t| t.name == name).unwrap();
-            Intent::Change.fits(registry::all()[i].method, shapes()[i].creates)
+            Intent::Change.fits(registry::all()[i].method, shapes(pve())[i].creates)
         };
         assert!(!fits("cluster_backup_create"));
         assert!(fits("cluster_backup_update"));
@@ -281,11 +289,11 @@ mod tests {
 
     #[test]
     fn a_query_saying_what_a_phrasing_says_is_closest_to_its_tool() {
-        let (tool, said) = phrasing(0);
-        let query: Vec<String> = said.iter().map(|&w| SEARCH_TERMS[w as usize].0.to_owned()).collect();
-        let closeness = closest_phrasings(&query);
+        let (tool, said) = pve().phrasing(0);
+        let query: Vec<String> = said.iter().map(|&w| pve().word(w as usize).to_owned()).collect();
+        let closeness = closest_phrasings(pve(), &query);
         assert!((closeness[tool] - 1.0).abs() < 1e-4, "{}", closeness[tool]);
-        assert!(closest_phrasings(&["zzz".to_owned()]).iter().all(|c| *c == 0.0));
+        assert!(closest_phrasings(pve(), &["zzz".to_owned()]).iter().all(|c| *c == 0.0));
     }
 
     #[test]
@@ -366,7 +374,7 @@ mod tests {
 
     #[test]
     fn a_datacenter_or_node_tool_with_a_guest_twin_yields_when_a_guest_is_named() {
-        let shape = |name: &str| &shapes()[registry::all().iter().position(|t| t.name == name).unwrap()];
+        let shape = |name: &str| &shapes(pve())[registry::all().iter().position(|t| t.name == name).unwrap()];
         assert!(shape("firewall_options_update").guest_twin && shape("node_rrddata_list").guest_twin);
         assert!(!shape("node_vzdump").guest_twin && !shape("qemu_vm_firewall_options_update").guest_twin);
         assert_eq!(top("switch the firewall on for VM 4410")[0], "qemu_vm_firewall_options_update");

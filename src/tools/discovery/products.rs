@@ -1,99 +1,109 @@
-//! Search across products: PVE's ranking ([`super::rank`], with its curated phrasings and query
-//! rules), joined by the other products' tools a session may use, ranked on their schema's words
-//! alone (BM25 over their generated index, plus how much of the tool's name the query covers), as
-//! they have no curated search data yet. A session that may use no other product's tool searches
-//! exactly as before.
+//! Search across products: every product's tools a session may use, each product's ranked by the
+//! same machinery ([`super::rank`]: BM25, name coverage, curated phrasings, whole-phrasing matches
+//! and query rules) over its own generated index ([`super::index`]), so their scores are on one
+//! scale; then the rule that tells products apart: a query that names a product, or what only one
+//! product has, favours that product's tools. A session that may use no other product's tool
+//! searches exactly as PVE's search does.
 
 use super::Hit;
-use super::rank::{B, COVERAGE, K1};
-use super::text;
+use super::index::{self, Index};
+use super::query::plain_words;
+use super::rank::{Asked, best, score};
 use crate::pve::product::Product;
-use crate::tools::registry::{self, ToolDef};
+use crate::tools::registry::ToolDef;
 
-/// One product's generated search index: word → (position in its tool table, weight), and each
-/// tool's document length.
-struct Index {
-    tools: &'static [ToolDef],
-    terms: &'static [(&'static str, &'static [(u16, f32)])],
-    lengths: &'static [f32],
-}
+/// Bonus for a tool of the product the query names (when more than one product is searched);
+/// with `OTHER_PRODUCT`, chosen on `pbs-tune` and `pdm-tune` (flat from 3.0/0.6 to 4.0/0.5).
+pub(super) const PRODUCT_SAID: f32 = 3.0;
+/// What a tool of another product keeps when the query names a product.
+pub(super) const OTHER_PRODUCT: f32 = 0.6;
 
-fn index(product: Product) -> Option<Index> {
-    match product {
-        Product::Pve => None,
-        Product::Pbs => Some(Index {
-            tools: registry::all_of(Product::Pbs),
-            terms: crate::tools::generated_pbs::SEARCH_TERMS,
-            lengths: &crate::tools::generated_pbs::SEARCH_LENGTHS,
-        }),
-        Product::Pdm => Some(Index {
-            tools: registry::all_of(Product::Pdm),
-            terms: crate::tools::generated_pdm::SEARCH_TERMS,
-            lengths: &crate::tools::generated_pdm::SEARCH_LENGTHS,
-        }),
-    }
+/// The words (as written, lower case) and word pairs that name a product or what only it has,
+/// the Datacenter Manager's first: it reaches the other products' remotes, so "the datastores of
+/// remote pbs1" is its.
+const PRODUCT_WORDS: &[(Product, &[&str])] = &[
+    (
+        Product::Pdm,
+        &[
+            "pdm",
+            "datacenter manager",
+            "data center manager",
+            "remote",
+            "remotes",
+            "across clusters",
+            "all clusters",
+            "every cluster",
+            "each cluster",
+            "other cluster",
+            "another cluster",
+            "both clusters",
+        ],
+    ),
+    (
+        Product::Pbs,
+        &[
+            "pbs",
+            "backup server",
+            "forget",
+            "datastore",
+            "datastores",
+            "namespace",
+            "namespaces",
+            "prune job",
+            "prune jobs",
+            "gc",
+            "garbage collection",
+            "verify job",
+            "verify jobs",
+            "verification job",
+            "verification jobs",
+        ],
+    ),
+];
+
+/// The product a query names, by the words of [`PRODUCT_WORDS`] (single words or adjacent pairs).
+pub(super) fn products_said(query: &str) -> Option<Product> {
+    let lower = query.to_ascii_lowercase();
+    let words = plain_words(&lower);
+    let pairs: Vec<String> = words.windows(2).map(|w| w.join(" ")).collect();
+    let said = |phrase: &&str| {
+        if phrase.contains(' ') { pairs.iter().any(|p| p == phrase) } else { words.contains(phrase) }
+    };
+    PRODUCT_WORDS.iter().find(|(_, phrases)| phrases.iter().any(said)).map(|(product, _)| *product)
 }
 
 /// The best `limit` tools for a query among those `visible` allows, of every product.
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
-    let mut hits = super::rank::search(query, limit, &visible);
-    let mut other = false;
-    for product in Product::ALL.iter().copied().filter(|p| *p != Product::Pve) {
-        let Some(index) = index(product) else { continue };
-        if !index.tools.iter().any(&visible) {
-            continue;
+    let asked = Asked::of(query);
+    let said = products_said(query);
+    let searched = index::searched(&visible);
+    let several = searched.len() > 1;
+    let mut hits = Vec::new();
+    for index in searched {
+        let mut found = score(index, &asked, &visible);
+        if let Some(said) = said.filter(|_| several) {
+            favour(index, said, &mut found);
         }
-        other = true;
-        hits.extend(search_in(&index, query, &visible));
+        hits.extend(found);
     }
-    if other {
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.tool.name.cmp(b.tool.name)));
-        hits.truncate(limit);
-    }
-    hits
+    best(hits, limit)
 }
 
-/// BM25 over one product's index, with the name-coverage bonus PVE's ranking gives.
-fn search_in(index: &Index, query: &str, visible: &impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
-    let mut words = text::words(query);
-    words.sort();
-    words.dedup();
-    let n = index.lengths.len() as f32;
-    let avg = index.lengths.iter().sum::<f32>() / n.max(1.0);
-    let mut scores = vec![0f32; index.tools.len()];
-    for word in &words {
-        let Ok(at) = index.terms.binary_search_by(|(w, _)| (*w).cmp(word.as_str())) else { continue };
-        let postings = index.terms[at].1;
-        let df = postings.len() as f32;
-        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-        for &(doc, tf) in postings {
-            let len = index.lengths[doc as usize];
-            scores[doc as usize] += idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
+/// The product rule on one product's hits.
+fn favour(index: &Index, said: Product, hits: &mut [Hit]) {
+    for hit in hits {
+        if index.product == said {
+            hit.score += PRODUCT_SAID;
+        } else {
+            hit.score *= OTHER_PRODUCT;
         }
     }
-    let exact = query.trim();
-    index
-        .tools
-        .iter()
-        .zip(scores)
-        .filter_map(|(t, mut s)| {
-            if s > 0.0 {
-                let name = text::words(&t.name.replace('_', " "));
-                let covered = name.iter().filter(|w| words.binary_search(w).is_ok()).count();
-                let coverage = covered as f32 / name.len().max(1) as f32;
-                s += COVERAGE * coverage * coverage;
-            }
-            if t.name == exact {
-                s += 1000.0;
-            }
-            (s > 0.0 && visible(t)).then_some(Hit { tool: t, score: s })
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::registry;
 
     fn pbs_visible(t: &ToolDef) -> bool {
         registry::product_of(t) == Product::Pbs
@@ -119,11 +129,54 @@ mod tests {
     }
 
     #[test]
+    fn a_query_naming_a_product_or_what_only_it_has_says_which() {
+        assert_eq!(products_said("how full is the datastore store1"), Some(Product::Pbs));
+        assert_eq!(products_said("run garbage collection now"), Some(Product::Pbs));
+        assert_eq!(products_said("list the guests across clusters"), Some(Product::Pdm));
+        assert_eq!(products_said("which remotes does the datacenter manager know"), Some(Product::Pdm));
+        assert_eq!(products_said("start VM 100"), None);
+        assert_eq!(products_said("verify the backup"), None, "a word PVE's tools share is no product's");
+    }
+
+    #[test]
+    fn a_query_naming_the_backup_server_ranks_its_tool_above_pves_near_namesake() {
+        let hits = search("list backup snapshots on the backup server", 3, |_| true);
+        assert_eq!(registry::product_of(hits[0].tool), Product::Pbs, "{:?}", names(&hits));
+    }
+
+    #[test]
     fn a_session_without_another_product_searches_as_before() {
         let pve = |t: &ToolDef| registry::product_of(t) == Product::Pve;
         let before: Vec<&str> =
             super::super::rank::search("start vm 100", 5, pve).iter().map(|h| h.tool.name).collect();
         assert_eq!(names(&search("start vm 100", 5, pve)), before);
+    }
+
+    #[test]
+    fn a_cluster_on_the_oldest_release_finds_each_tool_only_older_releases_have_by_its_summary_or_name() {
+        use crate::tools::releases::{Release, has};
+        let oldest = Release::all().next().unwrap();
+        let in_release = |t: &ToolDef| registry::product_of(t) == Product::Pve && has(t, oldest);
+        let older: Vec<&ToolDef> = registry::older().iter().filter(|t| in_release(t)).collect();
+        assert!(older.len() > 10, "{}", older.len());
+        for tool in older {
+            let found = [tool.summary.to_owned(), tool.name.replace('_', " ")]
+                .iter()
+                .any(|query| search(query, 5, in_release).iter().any(|h| h.tool.name == tool.name));
+            assert!(found, "{}", tool.name);
+        }
+    }
+
+    #[test]
+    fn the_tools_only_older_releases_have_change_no_score_of_the_primary_tables() {
+        let primary = |t: &ToolDef| registry::all().as_ptr_range().contains(&std::ptr::from_ref(t));
+        let every = |t: &ToolDef| registry::product_of(t) == Product::Pve;
+        let query = "list the ceph pools and their settings";
+        let of_primary: Vec<(&str, f32)> =
+            search(query, 40, every).iter().filter(|h| primary(h.tool)).map(|h| (h.tool.name, h.score)).collect();
+        let alone: Vec<(&str, f32)> = search(query, 40, primary).iter().map(|h| (h.tool.name, h.score)).collect();
+        assert!(search(query, 40, every).iter().any(|h| !primary(h.tool)), "an older-only tool matches");
+        assert_eq!(of_primary, alone[..of_primary.len()]);
     }
 
     fn names(hits: &[Hit]) -> Vec<&'static str> {

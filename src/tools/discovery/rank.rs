@@ -1,15 +1,20 @@
-//! How `pve_search` ranks the tools for a query: BM25 over the index generated at build time,
-//! how much of a tool's name the query covers, the closest operator phrasing, then the query-shape
-//! rules (see [`super::query`]) with their reviewed weights, chosen on the `tune` split of
-//! `tests/search_tasks.json`.
+//! How `pve_search` ranks the tools of one product's index ([`super::index`]): BM25 over the index
+//! generated at build time, how much of a tool's name the query covers, the closest operator
+//! phrasing, then the query-shape rules (see [`super::query`]) with their reviewed weights, chosen
+//! on the `tune` split of `tests/search_tasks.json`. Every product's tools are ranked by this one
+//! machinery, with their own data ([`super::products`] joins them).
 
-use crate::tools::generated::{Category, SEARCH_LENGTHS, SEARCH_PHRASING_WORDS, SEARCH_PHRASINGS, SEARCH_TERMS};
-use crate::tools::registry::{self, ToolDef};
+use std::sync::OnceLock;
+
+use crate::pve::product::Product;
+use crate::tools::generated::Category;
+use crate::tools::registry::ToolDef;
 
 use super::text;
 
 use super::Hit;
 use super::ids::ids_as_kinds;
+use super::index::Index;
 use super::query::*;
 
 pub(super) const K1: f32 = 1.2;
@@ -82,124 +87,70 @@ pub(super) const TWIN: f32 = 0.7;
 /// Bonus for a tool about one guest when the query names one ("VM 100", "container 200").
 pub(super) const ONE_GUEST: f32 = 1.5;
 
-/// The best `limit` tools for a query among those `visible` says the caller may use.
+/// What a query asks, read once before any product's tools are scored.
+pub(super) struct Asked {
+    words: Vec<String>,
+    context: Vec<String>,
+    scope: Scope,
+    intent: Intent,
+    membership: bool,
+    one_guest: bool,
+    member_tools: &'static [&'static str],
+    named: bool,
+    guest_words: bool,
+    kind: GuestKind,
+    restore_tools: &'static [&'static str],
+    niche_said: Vec<bool>,
+    many: bool,
+    all_guests: bool,
+    exact: String,
+}
+
+impl Asked {
+    pub(super) fn of(query: &str) -> Asked {
+        let mut words = text::words(&ids_as_kinds(query));
+        let several = names_several_guests(query);
+        if several {
+            // "Move VMs 301, 302 and 303 to hv5": several guests at once is a bulk action.
+            words.push("bulk".to_owned());
+        }
+        // What the query says not to do is not looked for: "back up VM 120 without shutting it down".
+        let negated = negated_words(query);
+        words.retain(|w| !negated.contains(w));
+        words.sort();
+        words.dedup();
+        let clauses = Clauses::of(query);
+        let membership = is_membership(query);
+        let one_guest = names_a_guest(query) && !membership && !several;
+        let guest_words = words.iter().any(|w| GUEST_WORDS.contains(&w.as_str()));
+        let kind = GuestKind::of(&words);
+        Asked {
+            context: clauses.context_words(),
+            scope: Scope::of(query),
+            intent: Intent::of_request(clauses.request()),
+            membership,
+            one_guest,
+            member_tools: membership_tools(query),
+            named: names_something(query),
+            guest_words,
+            kind,
+            restore_tools: restore_tools(query, &words, kind),
+            niche_said: niches_said(query),
+            many: asks_for_many(query),
+            all_guests: !one_guest && (says_all(query) || several),
+            exact: query.trim().to_owned(),
+            words,
+        }
+    }
+}
+
+/// The best `limit` of PVE's tools for a query among those `visible` says the caller may use.
 pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> Vec<Hit> {
-    let tools = registry::all();
-    let mut words = text::words(&ids_as_kinds(query));
-    let several = names_several_guests(query);
-    if several {
-        // "Move VMs 301, 302 and 303 to hv5": several guests at once is a bulk action.
-        words.push("bulk".to_owned());
-    }
-    // What the query says not to do is not looked for: "back up VM 120 without shutting it down".
-    let negated = negated_words(query);
-    words.retain(|w| !negated.contains(w));
-    words.sort();
-    words.dedup();
-    let n = tools.len() as f32;
-    let avg = SEARCH_LENGTHS.iter().sum::<f32>() / n.max(1.0);
-    let mut scores = vec![0f32; tools.len()];
-    let clauses = Clauses::of(query);
-    let context = clauses.context_words();
-    for word in &words {
-        let Some((postings, idf)) = term(word) else { continue };
-        let weight = if context.contains(word) { CONTEXT } else { 1.0 };
-        for &(doc, tf) in postings {
-            let len = SEARCH_LENGTHS[doc as usize];
-            scores[doc as usize] += weight * idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
-        }
-    }
-    // Prefer the tool whose name the query covers best: "list VMs" is `qemu_vm_list`, not
-    // `qemu_vm_snapshot_list`.
-    let names = name_words();
-    for (i, name_words) in names.iter().enumerate() {
-        if scores[i] > 0.0 {
-            let covered = name_words.iter().filter(|w| words.binary_search(w).is_ok()).count();
-            let coverage = covered as f32 / name_words.len().max(1) as f32;
-            scores[i] += COVERAGE * coverage * coverage;
-        }
-    }
-    for (i, closeness) in closest_phrasings(&words).into_iter().enumerate() {
-        scores[i] += PHRASING_MATCH * closeness;
-    }
-    let scope = Scope::of(query);
-    let intent = Intent::of_request(clauses.request());
-    let membership = is_membership(query);
-    let one_guest = names_a_guest(query) && !membership && !several;
-    let member_tools = membership_tools(query);
-    let named = names_something(query);
-    let guest_words = words.iter().any(|w| GUEST_WORDS.contains(&w.as_str()));
-    let kind = GuestKind::of(&words);
-    let restore_tools = restore_tools(query, &words, kind);
-    let niche_said = niches_said(query);
-    let many = asks_for_many(query);
-    let all_guests = !one_guest && (says_all(query) || several);
-    let shapes = shapes();
-    for (i, (t, shape)) in tools.iter().zip(shapes).enumerate() {
-        if scores[i] <= 0.0 {
-            continue;
-        }
-        if !intent.fits(t.method, shape.creates) {
-            scores[i] *= OFF_INTENT;
-        } else if !membership && !intent.first_fit(t.method) {
-            scores[i] *= SECOND_FIT;
-        }
-        if shape.niche.is_some_and(|n| !niche_said[n]) {
-            scores[i] *= UNSAID_NICHE;
-        }
-        if !kind.fits(t.category) {
-            scores[i] *= OTHER_KIND;
-        }
-        if one_guest && shape.guest_twin {
-            scores[i] *= TWIN;
-        }
-        if one_guest && shape.one_guest {
-            scores[i] += ONE_GUEST;
-        }
-        if !guest_words && shape.guest {
-            scores[i] *= NO_GUEST;
-        }
-        if one_guest && !shape.one_guest && shape.guest {
-            scores[i] *= OTHER_GUESTS;
-        }
-        if named && shape.about_one {
-            scores[i] += NAMED;
-        }
-        if all_guests && shape.one_guest {
-            scores[i] *= ALL_GUESTS;
-        }
-        if membership && shape.one_guest {
-            scores[i] *= MEMBER;
-        }
-        if !member_tools.is_empty() && member_tools.contains(&t.name) {
-            scores[i] += MEMBERSHIP_UPDATE;
-        }
-        if !restore_tools.is_empty() && restore_tools.contains(&t.name) {
-            scores[i] += RESTORE;
-        }
-        if many && intent == Intent::Read && shape.collection && (!named || shape.about_one) {
-            scores[i] += COLLECTION;
-        }
-        if !named && intent == Intent::Create && t.method == crate::pve::request::HttpMethod::Post && shape.collection {
-            scores[i] += NEW_IN_COLLECTION;
-        }
-        if shape.directory_index {
-            scores[i] *= DIRECTORY_INDEX;
-        }
-        match scope {
-            Scope::Cluster if !shape.per_node => scores[i] += SCOPE,
-            Scope::Node if shape.per_node => scores[i] += SCOPE,
-            _ => {}
-        }
-    }
-    // A query naming a tool exactly finds it first.
-    let exact = query.trim();
-    let mut hits: Vec<Hit> = tools
-        .iter()
-        .zip(scores)
-        .filter(|(t, s)| (*s > 0.0 || t.name == exact) && visible(t))
-        .map(|(t, s)| Hit { tool: t, score: if t.name == exact { s + 1000.0 } else { s } })
-        .collect();
+    best(score(Index::of(Product::Pve), &Asked::of(query), &visible), limit)
+}
+
+/// The best `limit` hits, best first (ties by name).
+pub(super) fn best(mut hits: Vec<Hit>, limit: usize) -> Vec<Hit> {
     let order = |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then(a.tool.name.cmp(b.tool.name));
     if hits.len() > limit && limit > 0 {
         hits.select_nth_unstable_by(limit - 1, order);
@@ -210,48 +161,128 @@ pub fn search(query: &str, limit: usize, visible: impl Fn(&ToolDef) -> bool) -> 
     hits
 }
 
-/// A search word's postings and its inverse document frequency, if the index has it.
-pub(super) fn term(word: &str) -> Option<(&'static [(u16, f32)], f32)> {
-    position(word).map(term_at)
+/// Every tool of one product's index that `visible` allows and the query matches, scored: BM25,
+/// name coverage, the closest phrasing, then the query rules.
+pub(super) fn score(index: &'static Index, asked: &Asked, visible: &dyn Fn(&ToolDef) -> bool) -> Vec<Hit> {
+    let extra = index.extra_visible(visible);
+    let count = if extra { index.len() } else { index.table_len() };
+    let avg = index.average_length();
+    let mut scores = vec![0f32; count];
+    for word in &asked.words {
+        let Some(term) = index.term(word, extra) else { continue };
+        let weight = if asked.context.contains(word) { CONTEXT } else { 1.0 };
+        for (doc, tf) in term.all(index.table_len()) {
+            let len = index.length(doc);
+            scores[doc] += weight * term.idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));
+        }
+    }
+    // Prefer the tool whose name the query covers best: "list VMs" is `qemu_vm_list`, not
+    // `qemu_vm_snapshot_list`.
+    let names = name_words(index);
+    for (i, score) in scores.iter_mut().enumerate() {
+        if *score > 0.0 {
+            let name_words = &names[i];
+            let covered = name_words.iter().filter(|w| asked.words.binary_search(w).is_ok()).count();
+            let coverage = covered as f32 / name_words.len().max(1) as f32;
+            *score += COVERAGE * coverage * coverage;
+        }
+    }
+    for (i, closeness) in closest_phrasings(index, &asked.words).into_iter().enumerate() {
+        scores[i] += PHRASING_MATCH * closeness;
+    }
+    let shapes = shapes(index);
+    for (i, score) in scores.iter_mut().enumerate() {
+        if *score > 0.0 {
+            *score = by_rules(index.tool(i), &shapes[i], asked, *score);
+        }
+    }
+    // A query naming a tool exactly finds it first.
+    scores
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (index.tool(i), s))
+        .filter(|(t, s)| (*s > 0.0 || t.name == asked.exact) && visible(t))
+        .map(|(t, s)| Hit { tool: t, score: if t.name == asked.exact { s + 1000.0 } else { s } })
+        .collect()
 }
 
-/// A search word's position in the index, if it has it.
-fn position(word: &str) -> Option<usize> {
-    SEARCH_TERMS.binary_search_by(|(w, _)| (*w).cmp(word)).ok()
-}
-
-/// The postings and inverse document frequency of the index's word at `position`.
-fn term_at(position: usize) -> (&'static [(u16, f32)], f32) {
-    let postings = SEARCH_TERMS[position].1;
-    let n = SEARCH_LENGTHS.len() as f32;
-    let df = postings.len() as f32;
-    (postings, (1.0 + (n - df + 0.5) / (df + 0.5)).ln())
-}
-
-/// The search words (positions in the index) of the operator phrasing at `p`, and its tool.
-pub(super) fn phrasing(p: usize) -> (usize, &'static [u16]) {
-    let (tool, start, len) = SEARCH_PHRASINGS[p];
-    (tool as usize, &SEARCH_PHRASING_WORDS[start as usize..start as usize + len as usize])
+/// A matching tool's score after the query-shape rules.
+fn by_rules(t: &ToolDef, shape: &Shape, asked: &Asked, mut score: f32) -> f32 {
+    let intent = asked.intent;
+    if !intent.fits(t.method, shape.creates) {
+        score *= OFF_INTENT;
+    } else if !asked.membership && !intent.first_fit(t.method) {
+        score *= SECOND_FIT;
+    }
+    if shape.niche.is_some_and(|n| !asked.niche_said[n]) {
+        score *= UNSAID_NICHE;
+    }
+    if !asked.kind.fits(t.category) {
+        score *= OTHER_KIND;
+    }
+    if asked.one_guest && shape.guest_twin {
+        score *= TWIN;
+    }
+    if asked.one_guest && shape.one_guest {
+        score += ONE_GUEST;
+    }
+    if !asked.guest_words && shape.guest {
+        score *= NO_GUEST;
+    }
+    if asked.one_guest && !shape.one_guest && shape.guest {
+        score *= OTHER_GUESTS;
+    }
+    if asked.named && shape.about_one {
+        score += NAMED;
+    }
+    if asked.all_guests && shape.one_guest {
+        score *= ALL_GUESTS;
+    }
+    if asked.membership && shape.one_guest {
+        score *= MEMBER;
+    }
+    if asked.member_tools.contains(&t.name) {
+        score += MEMBERSHIP_UPDATE;
+    }
+    if asked.restore_tools.contains(&t.name) {
+        score += RESTORE;
+    }
+    if asked.many && intent == Intent::Read && shape.collection && (!asked.named || shape.about_one) {
+        score += COLLECTION;
+    }
+    if !asked.named && intent == Intent::Create && t.method == crate::pve::request::HttpMethod::Post && shape.collection
+    {
+        score += NEW_IN_COLLECTION;
+    }
+    if shape.directory_index {
+        score *= DIRECTORY_INDEX;
+    }
+    match asked.scope {
+        Scope::Cluster if !shape.per_node => score += SCOPE,
+        Scope::Node if shape.per_node => score += SCOPE,
+        _ => {}
+    }
+    score
 }
 
 /// The operator phrasings by word (the index's position of the word), and each phrasing's words'
-/// total rarity (made once).
+/// total rarity (made on the product's first search).
 pub(super) struct Phrasings {
     by_word: Vec<Vec<u32>>,
     weight: Vec<f32>,
 }
 
-pub(super) fn phrasings() -> &'static Phrasings {
-    static PHRASINGS: std::sync::OnceLock<Phrasings> = std::sync::OnceLock::new();
-    PHRASINGS.get_or_init(|| {
-        let mut by_word: Vec<Vec<u32>> = vec![Vec::new(); SEARCH_TERMS.len()];
-        let mut weight = Vec::with_capacity(SEARCH_PHRASINGS.len());
-        for p in 0..SEARCH_PHRASINGS.len() {
-            let (_, said) = phrasing(p);
+pub(super) fn phrasings(index: &'static Index) -> &'static Phrasings {
+    static PHRASINGS: [OnceLock<Phrasings>; 3] = [const { OnceLock::new() }; 3];
+    index.derived(&PHRASINGS, |index| {
+        let mut by_word: Vec<Vec<u32>> = vec![Vec::new(); index.words()];
+        let mut weight = Vec::with_capacity(index.phrasing_count());
+        for p in 0..index.phrasing_count() {
+            let (_, said) = index.phrasing(p);
             for &word in said {
                 by_word[word as usize].push(p as u32);
             }
-            weight.push(said.iter().map(|&w| term_at(w as usize).1).sum());
+            weight.push(said.iter().map(|&w| index.idf_at(w as usize)).sum());
         }
         Phrasings { by_word, weight }
     })
@@ -260,24 +291,24 @@ pub(super) fn phrasings() -> &'static Phrasings {
 /// How close each tool's closest operator phrasing is to the query, from 0 to 1: the Dice
 /// overlap of their words, each word weighted by its rarity. A query that says what a phrasing
 /// says ("pull the plug on VM 100" and "pull the power on a VM") finds its tool even when the
-/// schema's words are elsewhere.
-pub(super) fn closest_phrasings(words: &[String]) -> Vec<f32> {
-    let index = phrasings();
-    let mut shared = vec![0f32; SEARCH_PHRASINGS.len()];
+/// schema's words are elsewhere. Only the table's tools have phrasings.
+pub(super) fn closest_phrasings(index: &'static Index, words: &[String]) -> Vec<f32> {
+    let phrasings = phrasings(index);
+    let mut shared = vec![0f32; index.phrasing_count()];
     let mut query = 0.0;
     for word in words {
-        let Some(position) = position(word) else { continue };
-        let idf = term_at(position).1;
+        let Some(position) = index.position(word) else { continue };
+        let idf = index.idf_at(position);
         query += idf;
-        for &p in &index.by_word[position] {
+        for &p in &phrasings.by_word[position] {
             shared[p as usize] += idf;
         }
     }
-    let mut best = vec![0f32; SEARCH_LENGTHS.len()];
+    let mut best = vec![0f32; index.table_len()];
     for (p, &s) in shared.iter().enumerate() {
         if s > 0.0 {
-            let tool = SEARCH_PHRASINGS[p].0 as usize;
-            best[tool] = best[tool].max(2.0 * s / (query + index.weight[p]));
+            let tool = index.phrasing(p).0;
+            best[tool] = best[tool].max(2.0 * s / (query + phrasings.weight[p]));
         }
     }
     best
@@ -306,14 +337,15 @@ pub(super) struct Shape {
     pub(super) guest_twin: bool,
 }
 
-/// Each tool's [`Shape`], in table order (made once).
-pub(super) fn shapes() -> &'static [Shape] {
-    static SHAPES: std::sync::OnceLock<Vec<Shape>> = std::sync::OnceLock::new();
-    SHAPES.get_or_init(|| {
-        let paths: std::collections::HashSet<&str> = registry::all().iter().map(|t| t.path).collect();
-        registry::all()
-            .iter()
-            .map(|t| {
+/// Each tool's [`Shape`], in the index's order (made on the product's first search).
+pub(super) fn shapes(index: &'static Index) -> &'static [Shape] {
+    static SHAPES: [OnceLock<Vec<Shape>>; 3] = [const { OnceLock::new() }; 3];
+    let shapes: &'static Vec<Shape> = index.derived(&SHAPES, |index| {
+        // A twin is looked for among the table's own paths.
+        let paths: std::collections::HashSet<&str> = index.tools.iter().map(|t| t.path).collect();
+        (0..index.len())
+            .map(|i| {
+                let t = index.tool(i);
                 let one_guest = t.path.contains("{vmid}");
                 let suffix = t.path.strip_prefix("/cluster").or_else(|| t.path.strip_prefix("/nodes/{node}"));
                 let guest_twin = !one_guest
@@ -337,11 +369,15 @@ pub(super) fn shapes() -> &'static [Shape] {
                 }
             })
             .collect()
-    })
+    });
+    shapes
 }
 
-/// Each tool's name as search words, in table order (made once).
-pub(super) fn name_words() -> &'static [Vec<String>] {
-    static WORDS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
-    WORDS.get_or_init(|| registry::all().iter().map(|t| text::words(&t.name.replace('_', " "))).collect())
+/// Each tool's name as search words, in the index's order (made on the product's first search).
+pub(super) fn name_words(index: &'static Index) -> &'static [Vec<String>] {
+    static WORDS: [OnceLock<Vec<Vec<String>>>; 3] = [const { OnceLock::new() }; 3];
+    let words: &'static Vec<Vec<String>> = index.derived(&WORDS, |index| {
+        (0..index.len()).map(|i| text::words(&index.tool(i).name.replace('_', " "))).collect()
+    });
+    words
 }
