@@ -34,9 +34,9 @@ mod tests;
 #[cfg(test)]
 mod tests_pbs;
 #[cfg(test)]
-mod tests_pdm;
-#[cfg(test)]
 mod tests_pbs_allowlists;
+#[cfg(test)]
+mod tests_pdm;
 #[cfg(test)]
 mod tests_pdm_allowlists;
 

@@ -63,7 +63,16 @@ pub(super) fn parse(cli: &Cli) -> Result<Connection, ConfigError> {
             Some(r.to_owned())
         }
     };
-    Ok(Connection { base_url, product: Product::Pve, auth, verify_tls, ca_file, tls_fingerprint, request_timeout, release })
+    Ok(Connection {
+        base_url,
+        product: Product::Pve,
+        auth,
+        verify_tls,
+        ca_file,
+        tls_fingerprint,
+        request_timeout,
+        release,
+    })
 }
 
 fn parse_auth(

@@ -48,7 +48,9 @@ impl Logins {
         let result = match tokio::time::timeout(DEADLINE, read).await {
             Ok(Ok(data)) => Ok(Arc::new(Privileges::from_pve(&data))),
             Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("{} did not answer within {} s", backend.client.product().short(), DEADLINE.as_secs())),
+            Err(_) => {
+                Err(format!("{} did not answer within {} s", backend.client.product().short(), DEADLINE.as_secs()))
+            }
         };
         let mut cached = self.0.lock().unwrap_or_else(|p| p.into_inner());
         cached.retain(|(k, _, _)| *k != key);
@@ -143,7 +145,9 @@ fn no_privileges(product: Product, identity: &str) -> String {
         Product::Pbs => {
             "Give it a role on a path in the Backup Server (for reading, Audit on / or DatastoreReader on /datastore)"
         }
-        Product::Pdm => "Give it a role on a path in the Datacenter Manager (for reading, Auditor on / or on /resource)",
+        Product::Pdm => {
+            "Give it a role on a path in the Datacenter Manager (for reading, Auditor on / or on /resource)"
+        }
     };
     format!(
         "{identity} holds no privileges in {}: every listing comes back empty and every other call is refused. \
