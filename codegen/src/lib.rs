@@ -23,6 +23,7 @@ pub mod pattern;
 pub mod pbs;
 pub mod pdm;
 pub mod policy;
+pub mod pool;
 pub mod product;
 pub mod references;
 pub mod releases;

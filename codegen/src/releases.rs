@@ -292,37 +292,45 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union, search: &crate::searc
     let all_mask = Literal::u8_unsuffixed(((1u16 << names.len()) - 1) as u8);
     let mut every: Vec<&Tool> = primary.iter().chain(older).collect();
     every.sort_by(|a, b| a.name.cmp(&b.name));
+    // One string for every table's strings, so the tables hold no pointers.
+    let mut pool = crate::pool::Pool::new();
     let mut tool_rows = Vec::new();
     let mut param_rows = Vec::new();
     let mut value_rows = Vec::new();
     for t in &every {
         let Some(p) = u.presence.get(&key(&t.endpoint)) else { continue };
-        let name = &t.name;
+        let name = pool.span(&t.name);
         if p.mask != ((1u16 << names.len()) - 1) as u8 {
             let m = Literal::u8_unsuffixed(p.mask);
-            tool_rows.push(quote! { (#name, #m) });
+            tool_rows.push(quote! { crate::tools::releases::ToolRow { tool: #name, releases: #m } });
         }
         for (param, m) in &p.params {
-            let m = Literal::u8_unsuffixed(*m);
-            param_rows.push(quote! { (#name, #param, #m) });
+            let (param, m) = (pool.span(param), Literal::u8_unsuffixed(*m));
+            param_rows.push(quote! { crate::tools::releases::ParamRow { tool: #name, param: #param, releases: #m } });
         }
         for ((param, value), m) in &p.values {
-            let m = Literal::u8_unsuffixed(*m);
-            value_rows.push(quote! { (#name, #param, #value, #m) });
+            let (param, value, m) = (pool.span(param), pool.span(value), Literal::u8_unsuffixed(*m));
+            value_rows.push(quote! {
+                crate::tools::releases::ValueRow { tool: #name, param: #param, value: #value, releases: #m }
+            });
         }
     }
-    let fragment_rows = fragments(&every, u).into_iter().flat_map(|(name, list)| {
-        list.into_iter().map(move |f| {
+    let mut fragment_rows = Vec::new();
+    for (name, list) in fragments(&every, u) {
+        for f in list {
             let Fragment { param, mask, key, indexed, required, full, compact, line } = f;
             let m = Literal::u8_unsuffixed(mask);
-            quote! {
+            let [name, param, key, full, compact, line] =
+                [&name, &param, &key, &full, &compact, &line].map(|s| pool.span(s));
+            fragment_rows.push(quote! {
                 crate::tools::releases::Fragment {
                     tool: #name, param: #param, releases: #m, key: #key, indexed: #indexed,
                     required: #required, full: #full, compact: #compact, line: #line,
                 }
-            }
-        })
-    });
+            });
+        }
+    }
+    let text = pool.text();
     let older_module = render_older(older, search);
     quote! {
         /// The vendored PVE releases, oldest first: bit `i` of every release mask is `RELEASES[i]`
@@ -334,16 +342,18 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union, search: &crate::searc
 
         #older_module
 
-        /// Tools not in every release, (tool, releases), sorted by tool; any other is in all.
-        pub static TOOL_RELEASES: &[(&str, u8)] = &[ #(#tool_rows),* ];
+        /// The strings of the four tables below, each once.
+        pub static RELEASE_TEXT: &str = #text;
 
-        /// Parameters (indexed ones by stem) not in every release of their tool, (tool, parameter,
-        /// releases), sorted by tool then parameter.
-        pub static PARAM_RELEASES: &[(&str, &str, u8)] = &[ #(#param_rows),* ];
+        /// Tools not in every release, sorted by tool; any other is in all.
+        pub static TOOL_RELEASES: &[crate::tools::releases::ToolRow] = &[ #(#tool_rows),* ];
 
-        /// Enum values not in every release of their parameter, (tool, parameter, value, releases),
-        /// sorted by tool, parameter, value.
-        pub static VALUE_RELEASES: &[(&str, &str, &str, u8)] = &[ #(#value_rows),* ];
+        /// Parameters (indexed ones by stem) not in every release of their tool, sorted by tool
+        /// then parameter.
+        pub static PARAM_RELEASES: &[crate::tools::releases::ParamRow] = &[ #(#param_rows),* ];
+
+        /// Enum values not in every release of their parameter, sorted by tool, parameter, value.
+        pub static VALUE_RELEASES: &[crate::tools::releases::ValueRow] = &[ #(#value_rows),* ];
 
         /// Parameters as the releases list them where that differs from the tool's table entry
         /// (added, or other rules), sorted by tool.

@@ -64,13 +64,25 @@ pub fn render_for(
     let excluded_rows = excluded.iter().map(|(id, why)| quote! { (#id, #why) });
     let index = crate::search::build(&sorted, curated);
     let vocabulary_rows = curated.entries.iter().map(|(phrase, terms)| quote! { (#phrase, #terms) });
-    let term_rows = index.terms.iter().map(|(word, postings)| {
-        let ids = postings.iter().map(|(i, _)| *i);
-        let weights = postings.iter().map(|(_, w)| Literal::f32_unsuffixed(*w));
-        quote! { (#word, &[ #((#ids, #weights)),* ]) }
+    let mut words = crate::pool::Pool::new();
+    let mut end = 0u32;
+    let term_rows: Vec<TokenStream> = index
+        .terms
+        .iter()
+        .map(|(word, postings)| {
+            let word = words.span(word);
+            end += postings.len() as u32;
+            let end = Literal::u32_unsuffixed(end);
+            quote! { (#word, #end) }
+        })
+        .collect();
+    let posting_rows = index.terms.values().flatten().map(|(i, w)| {
+        let w = Literal::f32_unsuffixed(*w);
+        quote! { (#i, #w) }
     });
     let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
-    let phrasing_only = &index.phrasing_only;
+    let phrasing_only: Vec<TokenStream> = index.phrasing_only.iter().map(|w| words.span(w)).collect();
+    let search_text = words.text();
     let (phrasings, phrasing_words) = index.phrasing_table();
     let phrasing_rows = phrasings.iter().map(|(tool, start, len)| quote! { (#tool, #start, #len) });
     let phrasing_words = phrasing_words.iter().map(|w| Literal::u16_unsuffixed(*w));
@@ -96,8 +108,15 @@ pub fn render_for(
         /// tools naming neither are absent.
         pub static REFERENCES: &[crate::tools::references::ToolReferences] = &[ #(#reference_rows),* ];
 
-        /// Search index: word → (position in [`TOOLS`], weight), sorted by word.
-        pub static SEARCH_TERMS: &[(&str, &[(u16, f32)])] = &[ #(#term_rows),* ];
+        /// Search index: the words of [`SEARCH_TERMS`] and [`SEARCH_PHRASING_ONLY`], one string.
+        pub static SEARCH_TEXT: &str = #search_text;
+
+        /// Search index: each word (of [`SEARCH_TEXT`]) and where its postings end in
+        /// [`SEARCH_POSTINGS`] (they start where the previous word's end), sorted by word.
+        pub static SEARCH_TERMS: &[(crate::tools::strings::Span, u32)] = &[ #(#term_rows),* ];
+
+        /// Search index: every word's postings, (position in [`TOOLS`], weight), in word order.
+        pub static SEARCH_POSTINGS: &[(u16, f32)] = &[ #(#posting_rows),* ];
 
         /// Search index: each tool's document length (its weights, parameters counting a quarter), in [`TOOLS`] order.
         pub static SEARCH_LENGTHS: [f32; #count] = [ #(#lengths),* ];
@@ -110,8 +129,9 @@ pub fn render_for(
         /// in [`SEARCH_TERMS`].
         pub static SEARCH_PHRASING_WORDS: &[u16] = &[ #(#phrasing_words),* ];
 
-        /// Search index: the words only operator phrasings have, never the schema, sorted.
-        pub static SEARCH_PHRASING_ONLY: &[&str] = &[ #(#phrasing_only),* ];
+        /// Search index: the words only operator phrasings have, never the schema, sorted (of
+        /// [`SEARCH_TEXT`]).
+        pub static SEARCH_PHRASING_ONLY: &[crate::tools::strings::Span] = &[ #(#phrasing_only),* ];
 
         /// The operator vocabulary the index was built with, (phrase, terms) in order: the server's
         /// tokenizer rewrites queries with it (`codegen/search/vocabulary.toml`).

@@ -3,7 +3,8 @@
 //! reading and checking of a tool's arguments into its typed request ([`arguments`]), and
 //! discovery search over the table ([`discovery`]); which PVE release has each tool, parameter
 //! and enum value, and a tool's listing in each ([`releases`]); the server's own tools'
-//! arguments, typed, with the schemas derived from them ([`params`]).
+//! arguments, typed, with the schemas derived from them ([`params`]); the strings of large generated
+//! tables as spans of one string ([`strings`]).
 //!
 //! Decides nothing about who may call what (that is [`crate::policy`]) and sends nothing.
 
@@ -17,3 +18,4 @@ pub mod params;
 pub mod references;
 pub mod registry;
 pub mod releases;
+pub mod strings;

@@ -11,28 +11,113 @@ use std::sync::{Mutex, OnceLock};
 use serde_json::{Map, Value};
 
 use crate::tools::generated::{
-    ALL_RELEASES, PARAM_RELEASES, RELEASE_FRAGMENTS, RELEASES, SCHEMA_RELEASE, TOOL_RELEASES, VALUE_RELEASES,
+    ALL_RELEASES, PARAM_RELEASES, RELEASE_FRAGMENTS, RELEASE_TEXT, RELEASES, SCHEMA_RELEASE, TOOL_RELEASES,
+    VALUE_RELEASES,
 };
 use crate::tools::registry::ToolDef;
+use crate::tools::strings::Span;
 
 mod mixed;
 pub use mixed::Listed;
 
+/// A tool not every release has (the tables' strings are spans of [`RELEASE_TEXT`]).
+#[derive(Debug)]
+pub struct ToolRow {
+    pub tool: Span,
+    /// The releases (bit `i` is [`RELEASES`]`[i]`).
+    pub releases: u8,
+}
+
+/// A parameter (an indexed one by its stem) not every release of its tool has.
+#[derive(Debug)]
+pub struct ParamRow {
+    pub tool: Span,
+    pub param: Span,
+    pub releases: u8,
+}
+
+/// An enum value not every release of its parameter has.
+#[derive(Debug)]
+pub struct ValueRow {
+    pub tool: Span,
+    pub param: Span,
+    pub value: Span,
+    pub releases: u8,
+}
+
 /// One parameter as some releases list it where that differs from the tool's table entry.
 #[derive(Debug)]
 pub struct Fragment {
-    pub tool: &'static str,
-    pub param: &'static str,
+    pub tool: Span,
+    pub param: Span,
     /// The releases (bit `i` is [`RELEASES`]`[i]`).
     pub releases: u8,
     /// Its key in `properties`, or in `patternProperties` when indexed.
-    pub key: &'static str,
+    pub key: Span,
     pub indexed: bool,
     pub required: bool,
-    pub full: &'static str,
-    pub compact: &'static str,
+    pub full: Span,
+    pub compact: Span,
     /// Its line of the TypeScript signature (without indent).
-    pub line: &'static str,
+    pub line: Span,
+}
+
+impl ToolRow {
+    pub fn tool(&self) -> &'static str {
+        self.tool.of(RELEASE_TEXT)
+    }
+}
+
+impl ParamRow {
+    pub fn tool(&self) -> &'static str {
+        self.tool.of(RELEASE_TEXT)
+    }
+
+    pub fn param(&self) -> &'static str {
+        self.param.of(RELEASE_TEXT)
+    }
+}
+
+impl ValueRow {
+    pub fn tool(&self) -> &'static str {
+        self.tool.of(RELEASE_TEXT)
+    }
+
+    pub fn param(&self) -> &'static str {
+        self.param.of(RELEASE_TEXT)
+    }
+
+    pub fn value(&self) -> &'static str {
+        self.value.of(RELEASE_TEXT)
+    }
+}
+
+impl Fragment {
+    pub fn tool(&self) -> &'static str {
+        self.tool.of(RELEASE_TEXT)
+    }
+
+    pub fn param(&self) -> &'static str {
+        self.param.of(RELEASE_TEXT)
+    }
+
+    pub fn key(&self) -> &'static str {
+        self.key.of(RELEASE_TEXT)
+    }
+
+    /// Its full input schema, as JSON text.
+    pub fn full(&self) -> &'static str {
+        self.full.of(RELEASE_TEXT)
+    }
+
+    /// Its compact input schema, as JSON text.
+    pub fn compact(&self) -> &'static str {
+        self.compact.of(RELEASE_TEXT)
+    }
+
+    pub fn line(&self) -> &'static str {
+        self.line.of(RELEASE_TEXT)
+    }
 }
 
 /// One vendored PVE release.
@@ -140,7 +225,7 @@ impl Lacks {
 
 /// The releases that have a tool.
 pub fn tool_releases(tool: &str) -> u8 {
-    TOOL_RELEASES.binary_search_by(|(t, _)| t.cmp(&tool)).map_or(ALL_RELEASES, |i| TOOL_RELEASES[i].1)
+    TOOL_RELEASES.binary_search_by(|r| r.tool().cmp(tool)).map_or(ALL_RELEASES, |i| TOOL_RELEASES[i].releases)
 }
 
 /// Whether a release has a tool.
@@ -159,7 +244,7 @@ fn listed_as(tool: &ToolDef) -> Release {
 }
 
 /// The rows of a sorted table that belong to one tool.
-fn rows<T>(table: &'static [T], tool: &str, name: impl Fn(&T) -> &str) -> &'static [T] {
+fn rows<T>(table: &'static [T], tool: &str, name: impl Fn(&T) -> &'static str) -> &'static [T] {
     let start = table.partition_point(|r| name(r) < tool);
     let end = start + table[start..].partition_point(|r| name(r) == tool);
     &table[start..end]
@@ -173,7 +258,10 @@ fn names(key: &str, param: &str) -> bool {
 
 /// The releases that have a parameter of a tool.
 pub fn param_releases(tool: &str, param: &str) -> u8 {
-    rows(PARAM_RELEASES, tool, |r| r.0).iter().find(|r| r.1 == param).map_or(tool_releases(tool), |r| r.2)
+    rows(PARAM_RELEASES, tool, ParamRow::tool)
+        .iter()
+        .find(|r| r.param() == param)
+        .map_or(tool_releases(tool), |r| r.releases)
 }
 
 /// What of this call `release` lacks, first the tool, then each argument and enum value, in
@@ -183,24 +271,25 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, release: Release) -> Res
     if have & release.bit() == 0 {
         return Err(Lacks { what: format!("`{}`", tool.name), releases: have });
     }
-    let params = rows(PARAM_RELEASES, tool.name, |r| r.0);
-    let values = rows(VALUE_RELEASES, tool.name, |r| r.0);
+    let params = rows(PARAM_RELEASES, tool.name, ParamRow::tool);
+    let values = rows(VALUE_RELEASES, tool.name, ValueRow::tool);
     for (key, value) in args {
-        if let Some((_, param, mask)) = params.iter().find(|(_, p, _)| names(key, p))
-            && mask & release.bit() == 0
+        if let Some(row) = params.iter().find(|r| names(key, r.param()))
+            && row.releases & release.bit() == 0
         {
-            return Err(Lacks { what: format!("parameter `{param}` of `{}`", tool.name), releases: *mask });
+            let what = format!("parameter `{}` of `{}`", row.param(), tool.name);
+            return Err(Lacks { what, releases: row.releases });
         }
         let given: Vec<&str> = match value {
             Value::String(s) => vec![s.as_str()],
             Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         };
-        for (_, param, v, mask) in values.iter().filter(|(_, p, _, _)| p == key) {
-            if mask & release.bit() == 0 && given.contains(v) {
+        for row in values.iter().filter(|r| r.param() == key) {
+            if row.releases & release.bit() == 0 && given.contains(&row.value()) {
                 return Err(Lacks {
-                    what: format!("value `{v}` of parameter `{param}` of `{}`", tool.name),
-                    releases: *mask,
+                    what: format!("value `{}` of parameter `{}` of `{}`", row.value(), row.param(), tool.name),
+                    releases: row.releases,
                 });
             }
         }
@@ -216,11 +305,11 @@ pub fn as_in(tool: &'static ToolDef, release: Release) -> &'static ToolDef {
         return tool;
     }
     let fragments: Vec<&Fragment> =
-        rows(RELEASE_FRAGMENTS, tool.name, |f| f.tool).iter().filter(|f| f.releases & release.bit() != 0).collect();
-    let dropped: Vec<&str> = rows(PARAM_RELEASES, tool.name, |r| r.0)
+        rows(RELEASE_FRAGMENTS, tool.name, Fragment::tool).iter().filter(|f| f.releases & release.bit() != 0).collect();
+    let dropped: Vec<&str> = rows(PARAM_RELEASES, tool.name, ParamRow::tool)
         .iter()
-        .filter(|(_, _, m)| m & release.bit() == 0)
-        .map(|(_, p, _)| *p)
+        .filter(|r| r.releases & release.bit() == 0)
+        .map(ParamRow::param)
         .collect();
     if fragments.is_empty() && dropped.is_empty() {
         return tool;
@@ -231,8 +320,8 @@ pub fn as_in(tool: &'static ToolDef, release: Release) -> &'static ToolDef {
     made.entry((tool.name, release)).or_insert_with(|| {
         let text = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
         Box::leak(Box::new(ToolDef {
-            input_schema: text(patch_schema(tool, tool.input_schema, &fragments, &dropped, |f| f.full)),
-            compact_schema: text(patch_schema(tool, tool.compact_schema, &fragments, &dropped, |f| f.compact)),
+            input_schema: text(patch_schema(tool, tool.input_schema, &fragments, &dropped, Fragment::full)),
+            compact_schema: text(patch_schema(tool, tool.compact_schema, &fragments, &dropped, Fragment::compact)),
             signature: text(patch_signature(tool, &fragments, &dropped)),
             ..*tool
         }))
@@ -289,14 +378,14 @@ fn patch_schema(
     for f in fragments {
         let value: Value = serde_json::from_str(text(f)).unwrap_or(Value::Null);
         let list = if f.indexed { &mut patterns } else { &mut properties };
-        match list.iter_mut().find(|(k, _)| k == f.key) {
+        match list.iter_mut().find(|(k, _)| k == f.key()) {
             Some(entry) => entry.1 = value,
-            None => list.push((f.key.to_owned(), value)),
+            None => list.push((f.key().to_owned(), value)),
         }
         if !f.indexed {
-            required.retain(|k| k != f.param);
+            required.retain(|k| k != f.param());
             if f.required {
-                required.push(f.param.to_owned());
+                required.push(f.param().to_owned());
             }
         }
     }
@@ -356,9 +445,9 @@ fn patch_signature(tool: &ToolDef, fragments: &[&Fragment], dropped: &[&str]) ->
     }
     lines.retain(|(p, _)| !dropped.contains(&p.as_str()));
     for f in fragments {
-        match lines.iter_mut().find(|(p, _)| p == f.param) {
-            Some(entry) => entry.1 = f.line.to_owned(),
-            None => lines.push((f.param.to_owned(), f.line.to_owned())),
+        match lines.iter_mut().find(|(p, _)| p == f.param()) {
+            Some(entry) => entry.1 = f.line().to_owned(),
+            None => lines.push((f.param().to_owned(), f.line().to_owned())),
         }
     }
     generator_order(&mut lines, &path_params(tool.path));
@@ -414,24 +503,28 @@ mod tests {
 
     #[test]
     fn a_parameter_the_release_lacks_is_named() {
-        let (tool, param, mask) = PARAM_RELEASES
+        let row = PARAM_RELEASES
             .iter()
-            .find(|(_, _, m)| *m & Release::named("8").unwrap().bit() == 0 && *m & Release::primary().bit() != 0)
+            .find(|r| {
+                r.releases & Release::named("8").unwrap().bit() == 0 && r.releases & Release::primary().bit() != 0
+            })
             .unwrap();
-        let t = registry::find(tool).unwrap();
-        let e = check(t, &args(json!({ *param: "x" })), Release::named("8").unwrap()).unwrap_err();
-        assert!(e.what.contains(param) && e.releases == *mask, "{e:?}");
+        let t = registry::find(row.tool()).unwrap();
+        let e = check(t, &args(json!({ row.param(): "x" })), Release::named("8").unwrap()).unwrap_err();
+        assert!(e.what.contains(row.param()) && e.releases == row.releases, "{e:?}");
     }
 
     #[test]
     fn an_older_only_parameter_is_accepted_by_its_release_and_refused_by_the_primary() {
-        let (tool, param, _) = PARAM_RELEASES
+        let row = PARAM_RELEASES
             .iter()
-            .find(|(_, _, m)| *m & Release::named("8").unwrap().bit() != 0 && *m & Release::primary().bit() == 0)
+            .find(|r| {
+                r.releases & Release::named("8").unwrap().bit() != 0 && r.releases & Release::primary().bit() == 0
+            })
             .unwrap();
-        let t = registry::find(tool).unwrap();
-        assert!(check(t, &args(json!({ *param: "x" })), Release::named("8").unwrap()).is_ok());
-        let e = check(t, &args(json!({ *param: "x" })), Release::primary()).unwrap_err();
+        let t = registry::find(row.tool()).unwrap();
+        assert!(check(t, &args(json!({ row.param(): "x" })), Release::named("8").unwrap()).is_ok());
+        let e = check(t, &args(json!({ row.param(): "x" })), Release::primary()).unwrap_err();
         assert!(e.needs().starts_with("was removed after PVE"), "{}", e.needs());
     }
 

@@ -4,6 +4,9 @@
 // types changes, change it here too: the compiled snapshots (`compiled_*.rs`) then say whether
 // the generated code still fits.
 
+#[path = "../../../src/tools/strings.rs"]
+pub mod strings;
+
 pub mod registry {
     use crate::pve::request::{HttpMethod, PveRequest};
     use crate::tools::arguments::{ArgErrors, Arguments, PropertyArg};

@@ -9,13 +9,20 @@ use std::sync::OnceLock;
 use crate::pve::product::Product;
 use crate::tools::generated as pve;
 use crate::tools::registry::{self, ToolDef};
+use crate::tools::strings::{self, Span};
 
 /// A product's generated search index and its tools.
 pub(super) struct Index {
     pub(super) product: Product,
     pub(super) tools: &'static [ToolDef],
-    /// Word → (position in `tools`, weight), sorted by word.
-    terms: &'static [(&'static str, &'static [(u16, f32)])],
+    /// The words of `terms` and `phrasing_only`.
+    text: &'static str,
+    /// Each word and where its postings end in `postings`, sorted by word.
+    terms: &'static [(Span, u32)],
+    /// Every word's (position in `tools`, weight), in word order.
+    postings: &'static [(u16, f32)],
+    /// The words only operator phrasings have, sorted.
+    phrasing_only: &'static [Span],
     lengths: &'static [f32],
     /// Each phrasing: its tool's position, where its words start in `phrasing_words`, how many.
     phrasings: &'static [(u16, u32, u16)],
@@ -56,7 +63,10 @@ impl Term {
 static PVE: Index = Index {
     product: Product::Pve,
     tools: &pve::TOOLS,
+    text: pve::SEARCH_TEXT,
     terms: pve::SEARCH_TERMS,
+    postings: pve::SEARCH_POSTINGS,
+    phrasing_only: pve::SEARCH_PHRASING_ONLY,
     lengths: &pve::SEARCH_LENGTHS,
     phrasings: pve::SEARCH_PHRASINGS,
     phrasing_words: pve::SEARCH_PHRASING_WORDS,
@@ -71,7 +81,10 @@ static PVE: Index = Index {
 static PBS: Index = Index {
     product: Product::Pbs,
     tools: &crate::tools::generated_pbs::TOOLS,
+    text: crate::tools::generated_pbs::SEARCH_TEXT,
     terms: crate::tools::generated_pbs::SEARCH_TERMS,
+    postings: crate::tools::generated_pbs::SEARCH_POSTINGS,
+    phrasing_only: crate::tools::generated_pbs::SEARCH_PHRASING_ONLY,
     lengths: &crate::tools::generated_pbs::SEARCH_LENGTHS,
     phrasings: crate::tools::generated_pbs::SEARCH_PHRASINGS,
     phrasing_words: crate::tools::generated_pbs::SEARCH_PHRASING_WORDS,
@@ -81,7 +94,10 @@ static PBS: Index = Index {
 static PDM: Index = Index {
     product: Product::Pdm,
     tools: &crate::tools::generated_pdm::TOOLS,
+    text: crate::tools::generated_pdm::SEARCH_TEXT,
     terms: crate::tools::generated_pdm::SEARCH_TERMS,
+    postings: crate::tools::generated_pdm::SEARCH_POSTINGS,
+    phrasing_only: crate::tools::generated_pdm::SEARCH_PHRASING_ONLY,
     lengths: &crate::tools::generated_pdm::SEARCH_LENGTHS,
     phrasings: crate::tools::generated_pdm::SEARCH_PHRASINGS,
     phrasing_words: crate::tools::generated_pdm::SEARCH_PHRASING_WORDS,
@@ -145,7 +161,7 @@ impl Index {
         if position.is_none() && extra_postings.is_empty() {
             return None;
         }
-        let table = position.map_or(&[][..], |p| self.terms[p].1);
+        let table = position.map_or(&[][..], |p| self.postings_at(p));
         // The table's statistics: a word it has is as rare as it is there.
         let df = if position.is_some() { table.len() } else { extra_postings.len() };
         Some(Term { postings: table, extra: extra_postings, idf: self.idf(df) })
@@ -153,18 +169,29 @@ impl Index {
 
     /// A word's position in the table's index, if it has it.
     pub(super) fn position(&self, word: &str) -> Option<usize> {
-        self.terms.binary_search_by(|(w, _)| (*w).cmp(word)).ok()
+        self.terms.binary_search_by(|(w, _)| w.of(self.text).cmp(word)).ok()
+    }
+
+    /// Whether `word` is one only operator phrasings have, never the schema.
+    pub(super) fn phrasing_only(&self, word: &str) -> bool {
+        strings::search(self.phrasing_only, self.text, word).is_ok()
     }
 
     /// The word at a position of the table's index.
     #[cfg(test)]
     pub(super) fn word(&self, position: usize) -> &'static str {
-        self.terms[position].0
+        self.terms[position].0.of(self.text)
+    }
+
+    /// The postings of the table's word at a position.
+    fn postings_at(&self, position: usize) -> &'static [(u16, f32)] {
+        let start = position.checked_sub(1).map_or(0, |p| self.terms[p].1 as usize);
+        &self.postings[start..self.terms[position].1 as usize]
     }
 
     /// The inverse document frequency of the table's word at a position.
     pub(super) fn idf_at(&self, position: usize) -> f32 {
-        self.idf(self.terms[position].1.len())
+        self.idf(self.postings_at(position).len())
     }
 
     fn idf(&self, df: usize) -> f32 {

@@ -8,7 +8,7 @@
 //! (what starts a request, which words name SDN, Ceph or a node service, which prefixes name a
 //! device, which words a name follows); split apart, a rule and its table would drift.
 
-use crate::tools::generated::{Category, SEARCH_PHRASING_ONLY, SEARCH_TERMS};
+use crate::tools::generated::Category;
 
 use super::text;
 
@@ -480,7 +480,7 @@ pub(super) fn asks_for_many(query: &str) -> bool {
                 && !w.ends_with("ss")
                 && !w.ends_with("us")
                 && !w.ends_with("is")
-                && SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(text::canonical(w).as_str())).is_ok()
+                && pve_index().position(text::canonical(w).as_str()).is_some()
                 && text::canonical(w) != w)
     })
 }
@@ -507,13 +507,17 @@ pub(super) fn names_something(query: &str) -> bool {
     })
 }
 
+/// PVE's index: the words the schema knows (a query's words are PVE's vocabulary).
+fn pve_index() -> &'static super::index::Index {
+    super::index::Index::of(crate::pve::product::Product::Pve)
+}
+
 /// Whether a query word has a search word the schema does not know.
 pub(super) fn unknown(word: &str) -> bool {
     // Words only phrasings have (`bob`, `nextcloud`) are examples of names, not the schema's words.
-    text::words(word).iter().any(|w| {
-        SEARCH_TERMS.binary_search_by(|(t, _)| (*t).cmp(w.as_str())).is_err()
-            || SEARCH_PHRASING_ONLY.binary_search(&w.as_str()).is_ok()
-    })
+    text::words(word)
+        .iter()
+        .any(|w| pve_index().position(w.as_str()).is_none() || pve_index().phrasing_only(w.as_str()))
 }
 
 /// Words after which a name is a new one or a target, not what the query is about.

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-use super::{Fragment, Release, as_in, patch_schema, patch_signature, rows, tool_releases};
+use super::{Fragment, ParamRow, Release, as_in, patch_schema, patch_signature, rows, tool_releases};
 use crate::tools::generated::{PARAM_RELEASES, RELEASE_FRAGMENTS};
 use crate::tools::registry::{self, ToolDef};
 
@@ -98,19 +98,19 @@ fn lacking(clusters: &[(String, Release)], mask: u8) -> Option<String> {
 fn across(tool: &'static ToolDef, clusters: &Arc<[(String, Release)]>) -> &'static ToolDef {
     let union = clusters.iter().fold(0, |m, (_, r)| m | r.bit());
     let tool_note = lacking(clusters, tool_releases(tool.name));
-    let params = rows(PARAM_RELEASES, tool.name, |r| r.0);
+    let params = rows(PARAM_RELEASES, tool.name, ParamRow::tool);
     let notes: Vec<(&str, String)> = params
         .iter()
-        .filter(|(_, _, m)| m & union != 0)
-        .filter_map(|(_, p, m)| Some((*p, lacking(clusters, *m)?)))
+        .filter(|r| r.releases & union != 0)
+        .filter_map(|r| Some((r.param(), lacking(clusters, r.releases)?)))
         .collect();
-    let dropped: Vec<&str> = params.iter().filter(|(_, _, m)| m & union == 0).map(|(_, p, _)| *p).collect();
+    let dropped: Vec<&str> = params.iter().filter(|r| r.releases & union == 0).map(ParamRow::param).collect();
     // Each parameter as the newest of these releases that has it: that release's fragment, or the
     // table entry's when it has none.
-    let fragments: Vec<&Fragment> = rows(RELEASE_FRAGMENTS, tool.name, |f| f.tool)
+    let fragments: Vec<&Fragment> = rows(RELEASE_FRAGMENTS, tool.name, Fragment::tool)
         .iter()
         .filter(|f| {
-            let have = super::param_releases(tool.name, f.param) & union;
+            let have = super::param_releases(tool.name, f.param()) & union;
             newest(have).is_some_and(|r| f.releases & r.bit() != 0)
         })
         .collect();
@@ -132,8 +132,8 @@ fn across(tool: &'static ToolDef, clusters: &Arc<[(String, Release)]>) -> &'stat
         Box::leak(Box::new(ToolDef {
             description: noted(tool.description),
             summary: noted(tool.summary),
-            input_schema: schema(tool.input_schema, |f| f.full),
-            compact_schema: schema(tool.compact_schema, |f| f.compact),
+            input_schema: schema(tool.input_schema, Fragment::full),
+            compact_schema: schema(tool.compact_schema, Fragment::compact),
             signature: text(patch_signature(tool, &fragments, &dropped)),
             ..*tool
         }))
@@ -226,17 +226,19 @@ mod tests {
         let listed = clusters(&[("old", "8"), ("new", "9.2")]);
         let eight = Release::named("8").unwrap().bit();
         let primary = Release::primary().bit();
-        let newer =
-            PARAM_RELEASES.iter().find(|(t, _, m)| m & eight == 0 && m & primary != 0 && tool_releases(t) & eight != 0);
-        let (tool, param, _) = newer.expect("a parameter 9.2 added to a tool 8.x has");
+        let newer = PARAM_RELEASES
+            .iter()
+            .find(|r| r.releases & eight == 0 && r.releases & primary != 0 && tool_releases(r.tool()) & eight != 0);
+        let (tool, param) = newer.map(|r| (r.tool(), r.param())).expect("a parameter 9.2 added to a tool 8.x has");
         let entry = listed.entry(registry::find(tool).unwrap());
         let schema: Value = serde_json::from_str(entry.input_schema).unwrap();
         let text = schema["properties"][param]["description"].as_str().or(None).unwrap_or_default().to_owned();
         let indexed = property(&schema, param).is_none();
         assert!(indexed || text.ends_with("Not on cluster `old` (PVE 8.x)."), "{tool} {param}: {text}");
-        let removed =
-            PARAM_RELEASES.iter().find(|(t, _, m)| m & eight != 0 && m & primary == 0 && registry::find(t).is_some());
-        let (tool, param, _) = removed.expect("a parameter 9.2 dropped");
+        let removed = PARAM_RELEASES
+            .iter()
+            .find(|r| r.releases & eight != 0 && r.releases & primary == 0 && registry::find(r.tool()).is_some());
+        let (tool, param) = removed.map(|r| (r.tool(), r.param())).expect("a parameter 9.2 dropped");
         let schema: Value = serde_json::from_str(listed.entry(registry::find(tool).unwrap()).compact_schema).unwrap();
         let listed_param = property(&schema, param).is_some()
             || schema["patternProperties"].as_object().is_some_and(|p| p.keys().any(|k| k.contains(param)));
