@@ -29,6 +29,7 @@ use crate::tools::registry::{self, Tier, ToolDef};
 use crate::tools::releases::Listed;
 
 mod entry;
+mod object_text;
 mod own_tools;
 
 pub use entry::{Detail, add_cluster_argument, cluster_property, mcp_tool, with_output_schema};

@@ -116,10 +116,6 @@ pub(super) fn listed_text(def: &ToolDef, with_output: bool, clusters: &[String])
         let tool = if with_output { with_output_schema(tool, def) } else { tool };
         serde_json::to_string(&tool).unwrap_or_default()
     };
-    // With configured clusters the schema also gets its `cluster` argument: the parsed way.
-    if !clusters.is_empty() {
-        return fallback();
-    }
     let Some(own) = def.compact_schema.strip_prefix(PROPERTIES) else { return fallback() };
     let mut schema = String::with_capacity(def.compact_schema.len() + 200);
     schema.push_str(PROPERTIES);
@@ -136,6 +132,12 @@ pub(super) fn listed_text(def: &ToolDef, with_output: bool, clusters: &[String])
         schema.push(',');
     }
     schema.push_str(own);
+    // With configured clusters the schema also gets its `cluster` argument, as
+    // [`add_cluster_argument`] adds it: last of `properties`, and last of `required` with several.
+    if !clusters.is_empty() && !crate::call::cluster::owns_cluster_argument(def) {
+        let Some(schema_with) = with_cluster_text(&schema, clusters) else { return fallback() };
+        schema = schema_with;
+    }
     let mut tool = shell(def, Detail::Compact);
     if output.is_some() {
         tool.output_schema = Some(Arc::new(JsonObject::new()));
@@ -148,6 +150,32 @@ pub(super) fn listed_text(def: &ToolDef, with_output: bool, clusters: &[String])
         text.replace_range(at..at + EMPTY_OUTPUT.len(), &format!("\"outputSchema\":{output}"));
     }
     text
+}
+
+/// A schema's text with the `cluster` argument added as [`add_cluster_argument`] adds it; `None`
+/// when the text is not the object it expects.
+fn with_cluster_text(schema: &str, names: &[String]) -> Option<String> {
+    let members = super::object_text::members(schema)?;
+    let range = |key: &str| members.iter().find(|(k, _)| k == key).map(|(_, r)| r.clone());
+    let properties = range("properties")?;
+    let arg = Value::String(crate::call::cluster::ARG.to_owned()).to_string();
+    // Insertions from the end, so the earlier ranges stay right.
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    let separated = |r: &std::ops::Range<usize>, item: String| if r.len() > 2 { format!(",{item}") } else { item };
+    inserts.push((properties.end - 1, separated(&properties, format!("{arg}:{}", cluster_property(names)))));
+    if names.len() > 1 {
+        match range("required") {
+            Some(r) if schema.as_bytes()[r.start] == b'[' => inserts.push((r.end - 1, separated(&r, arg.clone()))),
+            Some(_) => return None,
+            None => inserts.push((schema.len() - 1, format!(r#","required":[{arg}]"#))),
+        }
+    }
+    inserts.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    let mut text = schema.to_owned();
+    for (at, item) in inserts {
+        text.insert_str(at, &item);
+    }
+    Some(text)
 }
 
 /// Everything of a generated tool's MCP form but its input schema (left empty).
@@ -204,6 +232,28 @@ mod tests {
             let with_output =
                 serde_json::to_string(&with_output_schema(mcp_tool(def, Detail::Compact, &[]), def)).unwrap();
             assert_eq!(listed_text(def, true, &[]), with_output, "{}", def.name);
+        }
+    }
+
+    #[test]
+    fn every_generated_schema_takes_the_cluster_argument_as_text() {
+        let names = ["home".to_owned(), "lab".to_owned()];
+        for def in registry::all().iter().chain(registry::all_of(crate::pve::product::Product::Pbs)) {
+            assert!(with_cluster_text(def.compact_schema, &names).is_some(), "{}", def.name);
+        }
+    }
+
+    #[test]
+    fn listed_text_is_the_serialized_tool_with_one_or_several_clusters() {
+        let tools = registry::all().iter().chain(registry::all_of(crate::pve::product::Product::Pdm));
+        for clusters in [vec!["home".to_owned()], vec!["home".to_owned(), "lab \"x\"".to_owned()]] {
+            for def in tools.clone() {
+                let typed = serde_json::to_string(&mcp_tool(def, Detail::Compact, &clusters)).unwrap();
+                assert_eq!(listed_text(def, false, &clusters), typed, "{}", def.name);
+                let with_output =
+                    serde_json::to_string(&with_output_schema(mcp_tool(def, Detail::Compact, &clusters), def)).unwrap();
+                assert_eq!(listed_text(def, true, &clusters), with_output, "{}", def.name);
+            }
         }
     }
 
