@@ -25,7 +25,7 @@ impl Pool {
             return *span;
         }
         let start = u32::try_from(self.text.len()).expect("a table's strings fit in 4 GB");
-        let span = (start, s.len() as u32);
+        let span = (start, u32::try_from(s.len()).expect("a table's string fits in 4 GB"));
         self.text.push_str(s);
         self.seen.insert(s.to_owned(), span);
         span

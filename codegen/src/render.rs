@@ -71,13 +71,13 @@ pub fn render_for(
         .iter()
         .map(|(word, postings)| {
             let word = words.span(word);
-            end += postings.len() as u32;
+            end += u32::try_from(postings.len()).expect("a word's postings fit in 4 G");
             let end = Literal::u32_unsuffixed(end);
             quote! { (#word, #end) }
         })
         .collect();
     let posting_rows = index.terms.values().flatten().map(|(i, w)| {
-        let w = Literal::f32_unsuffixed(*w);
+        let (i, w) = (Literal::u16_unsuffixed(*i), Literal::f32_unsuffixed(*w));
         quote! { (#i, #w) }
     });
     let lengths = index.lengths.iter().map(|l| Literal::f32_unsuffixed(*l));
@@ -112,7 +112,7 @@ pub fn render_for(
         pub static SEARCH_TEXT: &str = #search_text;
 
         /// Search index: each word (of [`SEARCH_TEXT`]) and where its postings end in
-        /// [`SEARCH_POSTINGS`] (they start where the previous word's end), sorted by word.
+        /// [`SEARCH_POSTINGS`] (they start where the previous word's postings end), sorted by word.
         pub static SEARCH_TERMS: &[(crate::tools::strings::Span, u32)] = &[ #(#term_rows),* ];
 
         /// Search index: every word's postings, (position in [`TOOLS`], weight), in word order.
@@ -129,8 +129,8 @@ pub fn render_for(
         /// in [`SEARCH_TERMS`].
         pub static SEARCH_PHRASING_WORDS: &[u16] = &[ #(#phrasing_words),* ];
 
-        /// Search index: the words only operator phrasings have, never the schema, sorted (of
-        /// [`SEARCH_TEXT`]).
+        /// Search index: the words only operator phrasings have, never the schema, as spans of
+        /// [`SEARCH_TEXT`], sorted.
         pub static SEARCH_PHRASING_ONLY: &[crate::tools::strings::Span] = &[ #(#phrasing_only),* ];
 
         /// The operator vocabulary the index was built with, (phrase, terms) in order: the server's

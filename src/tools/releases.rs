@@ -20,7 +20,8 @@ use crate::tools::strings::Span;
 mod mixed;
 pub use mixed::Listed;
 
-/// A tool not every release has (the tables' strings are spans of [`RELEASE_TEXT`]).
+/// A tool not every release has. The release tables' strings are spans of [`RELEASE_TEXT`],
+/// read through the methods named as the fields (a span compares with no string).
 #[derive(Debug)]
 pub struct ToolRow {
     pub tool: Span,
@@ -63,44 +64,53 @@ pub struct Fragment {
 }
 
 impl ToolRow {
+    /// The tool's name.
     pub fn tool(&self) -> &'static str {
         self.tool.of(RELEASE_TEXT)
     }
 }
 
 impl ParamRow {
+    /// The tool's name.
     pub fn tool(&self) -> &'static str {
         self.tool.of(RELEASE_TEXT)
     }
 
+    /// The parameter's name (an indexed one's stem).
     pub fn param(&self) -> &'static str {
         self.param.of(RELEASE_TEXT)
     }
 }
 
 impl ValueRow {
+    /// The tool's name.
     pub fn tool(&self) -> &'static str {
         self.tool.of(RELEASE_TEXT)
     }
 
+    /// The parameter's name (an indexed one's stem).
     pub fn param(&self) -> &'static str {
         self.param.of(RELEASE_TEXT)
     }
 
+    /// The enum value.
     pub fn value(&self) -> &'static str {
         self.value.of(RELEASE_TEXT)
     }
 }
 
 impl Fragment {
+    /// The tool's name.
     pub fn tool(&self) -> &'static str {
         self.tool.of(RELEASE_TEXT)
     }
 
+    /// The parameter's name (an indexed one's stem).
     pub fn param(&self) -> &'static str {
         self.param.of(RELEASE_TEXT)
     }
 
+    /// Its key in `properties`, or in `patternProperties` when indexed.
     pub fn key(&self) -> &'static str {
         self.key.of(RELEASE_TEXT)
     }
@@ -115,6 +125,7 @@ impl Fragment {
         self.compact.of(RELEASE_TEXT)
     }
 
+    /// Its line of the TypeScript signature (without indent).
     pub fn line(&self) -> &'static str {
         self.line.of(RELEASE_TEXT)
     }

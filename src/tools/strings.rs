@@ -23,7 +23,7 @@ impl Span {
     }
 }
 
-/// The position of `word` in `spans`, sorted by the strings they span in `text`.
+/// The position of `word` among `spans` (which are sorted by the strings they span in `text`).
 pub fn search(spans: &[Span], text: &'static str, word: &str) -> Result<usize, usize> {
     spans.binary_search_by(|s| s.of(text).cmp(word))
 }

@@ -157,7 +157,7 @@ pub(super) fn listed_text(def: &ToolDef, with_output: bool, clusters: &[String])
 fn with_cluster_text(schema: &str, names: &[String]) -> Option<String> {
     let members = super::object_text::members(schema)?;
     let range = |key: &str| members.iter().find(|(k, _)| k == key).map(|(_, r)| r.clone());
-    let properties = range("properties")?;
+    let properties = range("properties").filter(|r| schema.as_bytes()[r.start] == b'{')?;
     let arg = Value::String(crate::call::cluster::ARG.to_owned()).to_string();
     // Insertions from the end, so the earlier ranges stay right.
     let mut inserts: Vec<(usize, String)> = Vec::new();
@@ -245,7 +245,8 @@ mod tests {
 
     #[test]
     fn listed_text_is_the_serialized_tool_with_one_or_several_clusters() {
-        let tools = registry::all().iter().chain(registry::all_of(crate::pve::product::Product::Pdm));
+        let others = [crate::pve::product::Product::Pbs, crate::pve::product::Product::Pdm];
+        let tools = registry::all().iter().chain(others.iter().flat_map(|p| registry::all_of(*p)));
         for clusters in [vec!["home".to_owned()], vec!["home".to_owned(), "lab \"x\"".to_owned()]] {
             for def in tools.clone() {
                 let typed = serde_json::to_string(&mcp_tool(def, Detail::Compact, &clusters)).unwrap();
