@@ -117,7 +117,7 @@ fn clients(config: &Config) -> Result<Vec<PveClient>, StartError> {
             .map_err(|source| StartError::Client { cluster: name.map(str::to_owned), source })?;
         clients.push(client);
         if let Some(name) = name {
-            tracing::info!(cluster = name, pve = %connection.base_url, "cluster configured");
+            tracing::info!(cluster = name, product = connection.product.id(), url = %connection.base_url, "cluster configured");
         }
     }
     Ok(clients)
