@@ -63,72 +63,25 @@ pub struct Fragment {
     pub line: Span,
 }
 
-impl ToolRow {
-    /// The tool's name.
-    pub fn tool(&self) -> &'static str {
-        self.tool.of(RELEASE_TEXT)
-    }
+/// Each named field's string: the methods named as the fields, reading their spans of
+/// [`RELEASE_TEXT`] (the tool's name, the parameter's, the enum value; a fragment's key, schemas
+/// and signature line).
+macro_rules! texts {
+    ($($row:ty: $($field:ident),+;)+) => {
+        $(impl $row {
+            $(#[doc = concat!("The `", stringify!($field), "` span's text.")]
+            pub fn $field(&self) -> &'static str {
+                self.$field.of(RELEASE_TEXT)
+            })+
+        })+
+    };
 }
 
-impl ParamRow {
-    /// The tool's name.
-    pub fn tool(&self) -> &'static str {
-        self.tool.of(RELEASE_TEXT)
-    }
-
-    /// The parameter's name (an indexed one's stem).
-    pub fn param(&self) -> &'static str {
-        self.param.of(RELEASE_TEXT)
-    }
-}
-
-impl ValueRow {
-    /// The tool's name.
-    pub fn tool(&self) -> &'static str {
-        self.tool.of(RELEASE_TEXT)
-    }
-
-    /// The parameter's name (an indexed one's stem).
-    pub fn param(&self) -> &'static str {
-        self.param.of(RELEASE_TEXT)
-    }
-
-    /// The enum value.
-    pub fn value(&self) -> &'static str {
-        self.value.of(RELEASE_TEXT)
-    }
-}
-
-impl Fragment {
-    /// The tool's name.
-    pub fn tool(&self) -> &'static str {
-        self.tool.of(RELEASE_TEXT)
-    }
-
-    /// The parameter's name (an indexed one's stem).
-    pub fn param(&self) -> &'static str {
-        self.param.of(RELEASE_TEXT)
-    }
-
-    /// Its key in `properties`, or in `patternProperties` when indexed.
-    pub fn key(&self) -> &'static str {
-        self.key.of(RELEASE_TEXT)
-    }
-
-    /// Its full input schema, as JSON text.
-    pub fn full(&self) -> &'static str {
-        self.full.of(RELEASE_TEXT)
-    }
-
-    /// Its compact input schema, as JSON text.
-    pub fn compact(&self) -> &'static str {
-        self.compact.of(RELEASE_TEXT)
-    }
-
-    /// Its line of the TypeScript signature (without indent).
-    pub fn line(&self) -> &'static str {
-        self.line.of(RELEASE_TEXT)
-    }
+texts! {
+    ToolRow: tool;
+    ParamRow: tool, param;
+    ValueRow: tool, param, value;
+    Fragment: tool, param, key, full, compact, line;
 }
 
 /// One vendored PVE release.
