@@ -1,7 +1,7 @@
-//! Every vendored PVE release at once: which releases have each endpoint, parameter and enum value
-//! (a bitmask over the releases, oldest first, stored only where it differs from its parent's), the
-//! union each typed request accepts, the tools only older releases have, and the input schemas a
-//! release lists where its parameters differ from the primary schema's.
+//! Every vendored PVE release at once: which releases have each endpoint, parameter, property-string
+//! key and enum value (a bitmask over the releases, oldest first, stored only where it differs from
+//! its parent's), the union each typed request accepts, the tools only older releases have, and the
+//! input schemas a release lists where its parameters differ from the primary schema's.
 //!
 //! The primary schema (`apidoc/apidoc.json`) stays what the tool table lists with the release
 //! unknown: its tools, schemas and search index are generated exactly as without this module.
@@ -13,7 +13,7 @@ use quote::quote;
 
 use crate::Tool;
 use crate::error::Error;
-use crate::model::{ApiDoc, Endpoint, Kind, Location, Param};
+use crate::model::{ApiDoc, Endpoint, Kind, Location, Param, SubProperty};
 
 /// At most this many releases: a mask is a `u8`.
 pub const MAX: usize = 8;
@@ -34,6 +34,9 @@ pub struct Presence {
     pub params: BTreeMap<String, u8>,
     /// (parameter, enum value) not in every release that has the parameter.
     pub values: BTreeMap<(String, String), u8>,
+    /// (property-string parameter, key, enum value or empty for the key itself) not in every
+    /// release that has the parameter (the key's value: not in every release that has the key).
+    pub keys: BTreeMap<(String, String, String), u8>,
 }
 
 /// An endpoint's identity across releases: its method and path with the placeholders unnamed, so
@@ -127,14 +130,74 @@ pub fn union(releases: &[Release]) -> Union {
                 }
             }
         }
+        let keys = key_masks(defs, &union_ep, &params);
         params.retain(|_, m| *m != mask);
-        u.presence.insert(id.clone(), Presence { mask, params, values });
+        u.presence.insert(id.clone(), Presence { mask, params, values, keys });
     }
     u
 }
 
-/// The endpoint a typed request is generated from: the newest definition, plus every parameter and
-/// enum value an older release has (so an 8.x-only parameter is accepted on an 8.x cluster).
+/// A parameter's property-string keys, if it is a property string.
+fn sub_keys(kind: &Kind) -> Option<&[SubProperty]> {
+    match kind {
+        Kind::PropertyString(keys) => Some(keys),
+        _ => None,
+    }
+}
+
+/// Which releases have each property-string key and each enum value of one, where that is not
+/// every release that has the parameter (or the key). A release where the parameter is a plain
+/// value has the default key only (`machine: "q35"` before it took keys); a key that is no enum
+/// there takes any value.
+fn key_masks(
+    defs: &[(usize, Endpoint)],
+    union_ep: &Endpoint,
+    params: &BTreeMap<String, u8>,
+) -> BTreeMap<(String, String, String), u8> {
+    let mut out = BTreeMap::new();
+    for p in args(union_ep) {
+        let Some(keys) = sub_keys(&p.kind) else { continue };
+        let in_release = |i: usize| {
+            defs.iter().find(|(j, _)| *j == i).and_then(|(_, ep)| ep.params.iter().find(|q| q.name == p.name))
+        };
+        for k in keys {
+            let mut key_mask = 0u8;
+            for (i, _) in defs {
+                let Some(q) = in_release(*i) else { continue };
+                if sub_keys(&q.kind).map_or(k.default_key, |ks| ks.iter().any(|s| s.key == k.key)) {
+                    key_mask |= 1 << i;
+                }
+            }
+            if key_mask != params[&p.name] {
+                out.insert((p.name.clone(), k.key.clone(), String::new()), key_mask);
+            }
+            let Some(values) = enum_values(&k.kind) else { continue };
+            for v in values {
+                let mut m = 0u8;
+                for (i, _) in defs {
+                    let Some(q) = in_release(*i) else { continue };
+                    let key = sub_keys(&q.kind).map(|ks| ks.iter().find(|s| s.key == k.key));
+                    let takes = match key {
+                        // A plain value is the default key's.
+                        None => k.default_key && enum_values(&q.kind).is_none_or(|vs| vs.contains(v)),
+                        Some(None) => false,
+                        Some(Some(s)) => enum_values(&s.kind).is_none_or(|vs| vs.contains(v)),
+                    };
+                    if takes {
+                        m |= 1 << i;
+                    }
+                }
+                if m != key_mask {
+                    out.insert((p.name.clone(), k.key.clone(), v.clone()), m);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The endpoint a typed request is generated from: the newest definition, plus every parameter,
+/// property-string key and enum value an older release has (so an 8.x-only parameter is accepted on an 8.x cluster).
 pub fn accepted(defs: &[(usize, Endpoint)]) -> Endpoint {
     let mut newest_first: Vec<&Endpoint> = defs.iter().map(|(_, e)| e).collect();
     newest_first.reverse();
@@ -144,12 +207,16 @@ pub fn accepted(defs: &[(usize, Endpoint)]) -> Endpoint {
             match ep.params.iter_mut().find(|p| p.name == q.name) {
                 None => ep.params.push(q.clone()),
                 Some(p) => {
-                    if let (Some(extra), Some(have)) =
-                        (enum_values(&q.kind).map(<[String]>::to_vec), enum_values_mut(&mut p.kind))
-                    {
-                        for v in extra {
-                            if !have.contains(&v) {
-                                have.push(v);
+                    merge_values(&mut p.kind, &q.kind);
+                    if let (Kind::PropertyString(have), Some(older_keys)) = (&mut p.kind, sub_keys(&q.kind)) {
+                        for k in older_keys {
+                            match have.iter_mut().find(|s| s.key == k.key) {
+                                Some(s) => merge_values(&mut s.kind, &k.kind),
+                                // One key may be left out: the newest release's, where both have one.
+                                None => {
+                                    let default_key = k.default_key && !have.iter().any(|s| s.default_key);
+                                    have.push(SubProperty { default_key, ..k.clone() });
+                                }
                             }
                         }
                     }
@@ -162,6 +229,17 @@ pub fn accepted(defs: &[(usize, Endpoint)]) -> Endpoint {
     rest.sort_by(|a, b| a.name.cmp(&b.name));
     ep.params = path.into_iter().chain(rest).collect();
     ep
+}
+
+/// Adds the enum values `older` has to `kind`'s.
+fn merge_values(kind: &mut Kind, older: &Kind) {
+    if let (Some(extra), Some(have)) = (enum_values(older).map(<[String]>::to_vec), enum_values_mut(kind)) {
+        for v in extra {
+            if !have.contains(&v) {
+                have.push(v);
+            }
+        }
+    }
 }
 
 fn enum_values_mut(kind: &mut Kind) -> Option<&mut Vec<String>> {
@@ -297,6 +375,7 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union, search: &crate::searc
     let mut tool_rows = Vec::new();
     let mut param_rows = Vec::new();
     let mut value_rows = Vec::new();
+    let mut key_rows = Vec::new();
     for t in &every {
         let Some(p) = u.presence.get(&key(&t.endpoint)) else { continue };
         let name = pool.span(&t.name);
@@ -312,6 +391,13 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union, search: &crate::searc
             let (param, value, m) = (pool.span(param), pool.span(value), Literal::u8_unsuffixed(*m));
             value_rows.push(quote! {
                 crate::tools::releases::ValueRow { tool: #name, param: #param, value: #value, releases: #m }
+            });
+        }
+        for ((param, key, value), m) in &p.keys {
+            let [param, key, value] = [param, key, value].map(|s| pool.span(s));
+            let m = Literal::u8_unsuffixed(*m);
+            key_rows.push(quote! {
+                crate::tools::releases::KeyRow { tool: #name, param: #param, key: #key, value: #value, releases: #m }
             });
         }
     }
@@ -342,7 +428,7 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union, search: &crate::searc
 
         #older_module
 
-        /// The strings of the four tables below, each once.
+        /// The strings of the five tables below, each once.
         pub static RELEASE_TEXT: &str = #text;
 
         /// Tools not in every release, sorted by tool; any other is in all.
@@ -354,6 +440,11 @@ pub fn render(primary: &[Tool], older: &[Tool], u: &Union, search: &crate::searc
 
         /// Enum values not in every release of their parameter, sorted by tool, parameter, value.
         pub static VALUE_RELEASES: &[crate::tools::releases::ValueRow] = &[ #(#value_rows),* ];
+
+        /// Property-string keys not in every release of their parameter, and their enum values not
+        /// in every release of their key (`value` empty: the key itself), sorted by tool, parameter,
+        /// key, value.
+        pub static KEY_RELEASES: &[crate::tools::releases::KeyRow] = &[ #(#key_rows),* ];
 
         /// Parameters as the releases list them where that differs from the tool's table entry
         /// (added, or other rules), sorted by tool.

@@ -177,3 +177,60 @@ fn the_vendored_releases_generate_with_the_primary_listing_unchanged() {
     assert_eq!(all.tools.len() - alone.tools.len(), 18);
     assert!(all.code.contains("pub static RELEASES: &[&str] = &[\"6.4\", \"7.4\", \"8\", \"9.1\", \"9.2\"]"));
 }
+
+/// `agent` as a plain value in the oldest release, then a property string whose keys change.
+fn keyed() -> releases::Union {
+    let plain = r#", "agent": {"type": "string", "optional": 1, "description": "Agent."}"#;
+    let old = r#", "agent": {"type": "string", "optional": 1, "description": "Agent.", "format": {
+        "enabled": {"type": "boolean", "default_key": 1, "description": "On."},
+        "cyls": {"type": "integer", "optional": 1, "description": "Cylinders."},
+        "kind": {"type": "string", "optional": 1, "enum": ["virtio", "isa"], "description": "Kind."}}}"#;
+    let new = r#", "agent": {"type": "string", "optional": 1, "description": "Agent.", "format": {
+        "enabled": {"type": "boolean", "default_key": 1, "description": "On."},
+        "freeze": {"type": "boolean", "optional": 1, "description": "Freeze."},
+        "kind": {"type": "string", "optional": 1, "enum": ["virtio", "pci"], "description": "Kind."}}}"#;
+    releases::union(&[
+        release("7.4", &schema(plain, false)),
+        release("8", &schema(old, false)),
+        release("9.2", &schema(new, false)),
+    ])
+}
+
+fn key_mask(u: &releases::Union, key: &str, value: &str) -> Option<u8> {
+    u.presence["PUT /nodes/{}/config"].keys.get(&("agent".into(), key.into(), value.into())).copied()
+}
+
+#[test]
+fn a_property_string_key_records_the_releases_that_have_it() {
+    let u = keyed();
+    assert_eq!(key_mask(&u, "cyls", ""), Some(0b010));
+    assert_eq!(key_mask(&u, "freeze", ""), Some(0b100));
+}
+
+#[test]
+fn a_plain_value_release_has_the_default_key_only() {
+    let u = keyed();
+    assert_eq!(key_mask(&u, "enabled", ""), None, "every release takes the bare value");
+    assert_eq!(key_mask(&u, "kind", ""), Some(0b110));
+}
+
+#[test]
+fn a_property_string_keys_enum_value_records_the_releases_of_the_key_that_have_it() {
+    let u = keyed();
+    assert_eq!(key_mask(&u, "kind", "isa"), Some(0b010));
+    assert_eq!(key_mask(&u, "kind", "pci"), Some(0b100));
+    assert_eq!(key_mask(&u, "kind", "virtio"), None);
+}
+
+#[test]
+fn the_request_accepts_every_releases_property_string_keys_and_values() {
+    let u = keyed();
+    let accepts = releases::accepted(&u.by_release["PUT /nodes/{}/config"]);
+    let agent = accepts.params.iter().find(|p| p.name == "agent").unwrap();
+    let model::Kind::PropertyString(keys) = &agent.kind else { panic!("a property string") };
+    let names: Vec<&str> = keys.iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(names, ["enabled", "freeze", "kind", "cyls"]);
+    let kind = keys.iter().find(|k| k.key == "kind").unwrap();
+    assert_eq!(kind.kind, model::Kind::Enum(vec!["virtio".into(), "pci".into(), "isa".into()]));
+    assert_eq!(keys.iter().filter(|k| k.default_key).count(), 1);
+}

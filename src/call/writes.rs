@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use crate::pve::client::PveError;
 use crate::pve::request::{HttpMethod, PveRequest};
 use crate::pve::wire::Wire;
-use crate::tools::arguments::{self, Arguments, FieldError, PropertyArg, Rule, SubKey};
+use crate::tools::arguments::{self, Arguments, FieldError, PropertyArg, Rule, SubKey, property_pairs};
 use crate::tools::registry::{self, ToolDef};
 
 /// Arguments that control a write rather than name a setting: a `null` for them is "not given".
@@ -268,7 +268,7 @@ fn check_merged(tool: &ToolDef, args: &Map<String, Value>, merged: &[&str]) -> V
     for (name, v) in args.iter().filter(|(n, _)| merged.contains(&n.as_str())) {
         let Some(arg) = tool.property_strings.iter().find(|p| p.matches(name)) else { continue };
         let Value::String(s) = v else { continue };
-        let have: Vec<String> = parse(s, arg.keys).into_iter().map(|(k, _)| k).collect();
+        let have: Vec<String> = property_pairs(s, arg.keys).into_iter().map(|(k, _)| k).collect();
         for key in arg.keys.iter().filter(|k| !k.optional && k.alias_of.is_none()) {
             if !have.iter().any(|h| h == key.key) {
                 errors.push(FieldError { field: format!("{name}.{}", key.key), message: "is required".into() });
@@ -286,46 +286,10 @@ async fn read_config(client: &dyn Wire, read: &ToolDef, read_args: &Map<String, 
     client.send(&request).await
 }
 
-/// A property string as `(key, value)` pairs in PVE's order, with the default key and the alias
-/// form (`virtio=BC:24:…` is `model=virtio` and `macaddr=BC:24:…`) spelled out.
-pub fn parse(text: &str, keys: &[SubKey]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for (i, token) in text.split(',').enumerate() {
-        if token.is_empty() {
-            continue;
-        }
-        match token.split_once('=') {
-            Some((k, v)) => match keys.iter().find(|s| s.key == k) {
-                Some(SubKey { alias_of: Some(target), .. }) => {
-                    // A key alias (`virtio=<mac>`): the key is the value of the default key whose
-                    // values include it, the value belongs to the alias target.
-                    if let Some(d) = keys.iter().find(|s| s.default_key && enum_has(&s.rule, k)) {
-                        out.push((d.key.to_owned(), k.to_owned()));
-                        out.push(((*target).to_owned(), v.to_owned()));
-                    } else {
-                        out.push(((*target).to_owned(), v.to_owned()));
-                    }
-                }
-                _ => out.push((k.to_owned(), v.to_owned())),
-            },
-            None if i == 0 => match keys.iter().find(|s| s.default_key) {
-                Some(d) => out.push((d.key.to_owned(), token.to_owned())),
-                None => out.push((token.to_owned(), String::new())),
-            },
-            None => out.push((token.to_owned(), String::new())),
-        }
-    }
-    out
-}
-
-fn enum_has(rule: &Rule, value: &str) -> bool {
-    matches!(rule, Rule::Enum(values) if values.contains(&value))
-}
-
 /// The current value with the given keys merged in, in PVE's form: kept keys in their order,
 /// new ones after, `null`s removed.
 fn merge(current: Option<&str>, keys: &[SubKey], given: &Map<String, Value>) -> String {
-    let mut pairs = current.map(|c| parse(c, keys)).unwrap_or_default();
+    let mut pairs = current.map(|c| property_pairs(c, keys)).unwrap_or_default();
     for (k, v) in given {
         // An alias key given by the caller stands for its target.
         let canonical = keys.iter().find(|s| s.key == k).and_then(|s| s.alias_of).unwrap_or(k);
@@ -477,7 +441,8 @@ pub fn property_objects(tool: &ToolDef, data: &Value) -> Option<Value> {
         if !s.contains('=') && !s.contains(',') {
             continue;
         }
-        let object: Map<String, Value> = parse(s, arg.keys).into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+        let object: Map<String, Value> =
+            property_pairs(s, arg.keys).into_iter().map(|(k, v)| (k, Value::String(v))).collect();
         out.insert(name.clone(), Value::Object(object));
     }
     (!out.is_empty()).then_some(Value::Object(out))
@@ -509,7 +474,7 @@ mod tests {
 
     #[test]
     fn the_alias_form_reads_as_model_and_mac() {
-        let pairs = parse("virtio=BC:24:11:00:00:01,bridge=vmbr0", NET);
+        let pairs = property_pairs("virtio=BC:24:11:00:00:01,bridge=vmbr0", NET);
         assert_eq!(
             pairs,
             [

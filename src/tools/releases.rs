@@ -1,5 +1,6 @@
-//! Which vendored PVE release has each tool, parameter and enum value (the generated masks), what a
-//! call needs that a release lacks, and a tool's listing as a release has it.
+//! Which vendored PVE release has each tool, parameter, property-string key and enum value (the
+//! generated masks), what a call needs that a release lacks, and a tool's listing as a release has
+//! it.
 //!
 //! The tool table lists the primary schema's tools (PVE [`SCHEMA_RELEASE`]); a release's listing is
 //! the table entry with the parameters it lacks taken out and the ones it has otherwise put in
@@ -10,9 +11,10 @@ use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
 
+use crate::tools::arguments::{PropertyArg, property_pairs};
 use crate::tools::generated::{
-    ALL_RELEASES, PARAM_RELEASES, RELEASE_FRAGMENTS, RELEASE_TEXT, RELEASES, SCHEMA_RELEASE, TOOL_RELEASES,
-    VALUE_RELEASES,
+    ALL_RELEASES, KEY_RELEASES, PARAM_RELEASES, RELEASE_FRAGMENTS, RELEASE_TEXT, RELEASES, SCHEMA_RELEASE,
+    TOOL_RELEASES, VALUE_RELEASES,
 };
 use crate::tools::registry::ToolDef;
 use crate::tools::strings::Span;
@@ -42,6 +44,18 @@ pub struct ParamRow {
 pub struct ValueRow {
     pub tool: Span,
     pub param: Span,
+    pub value: Span,
+    pub releases: u8,
+}
+
+/// A property-string key not every release of its parameter has (`value` empty), or an enum value
+/// of one not every release of the key has.
+#[derive(Debug)]
+pub struct KeyRow {
+    pub tool: Span,
+    /// The parameter (an indexed one by its stem).
+    pub param: Span,
+    pub key: Span,
     pub value: Span,
     pub releases: u8,
 }
@@ -82,6 +96,7 @@ texts! {
     ParamRow: tool, param;
     ValueRow: tool, param, value;
     Fragment: tool, param, key, full, compact, line;
+    KeyRow: tool, param, key, value;
 }
 
 /// One vendored PVE release.
@@ -257,8 +272,58 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, release: Release) -> Res
                 });
             }
         }
+        check_keys(tool, key, value, release)?;
     }
     Ok(())
+}
+
+/// What of one property-string argument `release` lacks: a key, then an enum value of a key, in
+/// the order given. The argument is read as the call path reads it: an object of keys (or JSON
+/// text of one), PVE's `key=value,...` form, or a bare value of the default key.
+fn check_keys(tool: &ToolDef, arg: &str, value: &Value, release: Release) -> Result<(), Lacks> {
+    let rows = rows(KEY_RELEASES, tool.name, KeyRow::tool);
+    let Some(prop) = tool.property_strings.iter().find(|p| p.matches(arg)) else { return Ok(()) };
+    let rows: Vec<&KeyRow> = rows.iter().filter(|r| r.param() == prop.name).collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    for (key, given) in given_keys(prop, value) {
+        let lacking = rows.iter().filter(|r| r.key() == key && r.releases & release.bit() == 0);
+        for row in lacking {
+            let what = match row.value() {
+                "" => format!("key `{key}` of parameter `{arg}` of `{}`", tool.name),
+                v if v == given => format!("value `{given}` of key `{key}` of parameter `{arg}` of `{}`", tool.name),
+                _ => continue,
+            };
+            return Err(Lacks { what, releases: row.releases });
+        }
+    }
+    Ok(())
+}
+
+/// The (key, value) pairs a property-string argument gives, values as text.
+fn given_keys(prop: &PropertyArg, value: &Value) -> Vec<(String, String)> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+        other => other.to_string(),
+    };
+    let object = match value {
+        Value::Object(o) => Some(o.clone()),
+        Value::String(s) if s.trim_start().starts_with('{') => match serde_json::from_str(s) {
+            Ok(Value::Object(o)) => Some(o),
+            _ => None,
+        },
+        _ => None,
+    };
+    match (object, value) {
+        (Some(o), _) => o.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), text(v))).collect(),
+        (None, Value::String(s)) => property_pairs(s, prop.keys),
+        (None, Value::Number(_) | Value::Bool(_)) => {
+            prop.keys.iter().filter(|k| k.default_key).map(|k| (k.key.to_owned(), text(value))).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The tool as `release` lists it: the table entry itself where that is the same (the common case),
@@ -490,6 +555,46 @@ mod tests {
         assert!(check(t, &args(json!({ row.param(): "x" })), Release::named("8").unwrap()).is_ok());
         let e = check(t, &args(json!({ row.param(): "x" })), Release::primary()).unwrap_err();
         assert!(e.needs().starts_with("was removed after PVE"), "{}", e.needs());
+    }
+
+    #[test]
+    fn a_property_string_key_the_release_lacks_is_named_in_either_form() {
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        let eight = Release::named("8").unwrap();
+        for machine in [json!("q35,aw-bits=39"), json!({ "type": "q35", "aw-bits": 39 })] {
+            let e = check(t, &args(json!({ "machine": machine })), eight).unwrap_err();
+            assert_eq!(e.what, "key `aw-bits` of parameter `machine` of `qemu_vm_config_update`");
+            assert_eq!(e.needs(), "needs PVE 9.1 or newer");
+        }
+        assert!(check(t, &args(json!({ "machine": "q35,aw-bits=39" })), Release::primary()).is_ok());
+        assert!(check(t, &args(json!({ "machine": "q35" })), eight).is_ok());
+    }
+
+    #[test]
+    fn an_older_only_property_string_key_is_accepted_by_its_release_and_refused_by_the_primary() {
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        let scsi = args(json!({ "scsi1": "local:32,cyls=100" }));
+        assert!(check(t, &scsi, Release::named("8").unwrap()).is_ok());
+        let e = check(t, &scsi, Release::primary()).unwrap_err();
+        assert_eq!(e.what, "key `cyls` of parameter `scsi1` of `qemu_vm_config_update`");
+        assert_eq!(e.needs(), "was removed after PVE 8.x");
+    }
+
+    #[test]
+    fn a_property_string_keys_enum_value_the_release_lacks_is_named() {
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        let scsi = args(json!({ "scsi0": { "file": "local:32", "format": "cow" } }));
+        assert!(check(t, &scsi, Release::named("8").unwrap()).is_ok());
+        let e = check(t, &scsi, Release::primary()).unwrap_err();
+        assert_eq!(e.what, "value `cow` of key `format` of parameter `scsi0` of `qemu_vm_config_update`");
+    }
+
+    #[test]
+    fn the_request_accepts_an_older_only_property_string_key() {
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        let given = args(json!({ "node": "pve", "vmid": 100, "scsi1": { "file": "local:32", "cyls": 100 } }));
+        let request = (t.build)(&mut crate::tools::arguments::Arguments::new(given)).unwrap();
+        assert!(format!("{request:?}").contains("cyls=100"), "{request:?}");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 """Every vendored PVE release in one binary: each cluster is served as the release its /version names.
 Against fakepve reporting 6.4, 7.4, 8.4, 9.1 and 9.2, the listing (after the release is learned)
 matches that release's vendored schema endpoint by endpoint and parameter by parameter, and
-pve_describe and pve_search show that release; on 8.4 a 9.2-only call, parameter or value is refused
-with nothing sent, an 8.x-only parameter is sent; two clusters at different releases are each checked
+pve_describe and pve_search show that release; on 8.4 a 9.2-only call, parameter, value or
+property-string key is refused with nothing sent, an 8.x-only parameter or key is sent; two clusters at different releases are each checked
 against their own; a cluster upgraded under the running server is served as its new release without
 a restart."""
 
@@ -115,11 +115,15 @@ async def test_describe_shows_the_parameters_of_the_clusters_release(pve_env, st
     runs(pve_env, '8.4')
     async with start_server(pve_env.server_env(tier='full', PVE_TOOL_MODE='discover')) as srv:
         await learned(srv)
-        result = await srv.call_name('pve_describe', {'names': ['node_vzdump', 'node_config_update']})
+        result = await srv.call_name('pve_describe', {'names': ['node_vzdump', 'node_config_update',
+                                                                 'qemu_vm_config_update']})
     assert not result.is_error, harness.texts(result)
     by_name = {t['name']: t for t in result.structured_content['data']}
     assert 'notification-policy' in by_name['node_vzdump']['inputSchema']['properties']
     assert 'location' not in by_name['node_config_update']['inputSchema']['properties']
+    qemu = by_name['qemu_vm_config_update']['inputSchema']
+    assert 'aw-bits' not in qemu['properties']['machine']['description']
+    assert 'cyls=' in qemu['patternProperties']['^scsi[0-9]+$']['description']
 
 
 async def test_on_8_4_what_only_9_2_has_is_refused_with_nothing_sent(pve_env, start_server):
@@ -147,6 +151,32 @@ async def test_on_8_4_a_parameter_only_8_has_is_sent(pve_env, start_server):
         sent = pve_env.pve.requests[before:]
     vzdump = [r for r in sent if r[0] == 'POST' and r[1] == '/api2/json/nodes/pve1/vzdump']
     assert vzdump and b'notification-policy=always' in vzdump[0][2], sent
+
+
+async def test_on_8_4_a_property_string_key_only_9_has_is_refused_with_nothing_sent(pve_env, start_server):
+    runs(pve_env, '8.4')
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        await learned(srv)
+        before = len(pve_env.pve.requests)
+        text = await srv.refusal('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100, 'machine': 'q35,aw-bits=39'})
+        obj = await srv.refusal('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100,
+                                                          'machine': {'type': 'q35', 'aw-bits': 39}})
+        sent = [r for r in pve_env.pve.requests[before:] if (r[0], r[1]) != VERSION]
+    for message in (text, obj):
+        assert ('key `aw-bits` of parameter `machine` of `qemu_vm_config_update` needs PVE 9.1 or newer; '
+                'the cluster runs 8.4') in message, message
+    assert sent == []
+
+
+async def test_on_8_4_a_property_string_key_only_8_has_is_sent(pve_env, start_server):
+    runs(pve_env, '8.4')
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        await learned(srv)
+        before = len(pve_env.pve.requests)
+        await srv.call_name('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100, 'scsi5': 'local-lvm:1,cyls=100'})
+        sent = pve_env.pve.requests[before:]
+    put = [r for r in sent if r[0] == 'PUT' and r[1] == '/api2/json/nodes/pve1/qemu/100/config']
+    assert put and b'scsi5=local-lvm%3A1%2Ccyls%3D100' in put[0][2], sent
 
 
 async def test_two_clusters_at_different_releases_are_each_served_as_their_own(pve_env, tmp_path, start_server):

@@ -82,6 +82,42 @@ impl PropertyArg {
     }
 }
 
+/// A property string as `(key, value)` pairs in PVE's order, with the default key and the alias
+/// form (`virtio=BC:24:…` is `model=virtio` and `macaddr=BC:24:…`) spelled out.
+pub fn property_pairs(text: &str, keys: &[SubKey]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, token) in text.split(',').enumerate() {
+        if token.is_empty() {
+            continue;
+        }
+        match token.split_once('=') {
+            Some((k, v)) => match keys.iter().find(|s| s.key == k) {
+                Some(SubKey { alias_of: Some(target), .. }) => {
+                    // A key alias (`virtio=<mac>`): the key is the value of the default key whose
+                    // values include it, the value belongs to the alias target.
+                    if let Some(d) = keys.iter().find(|s| s.default_key && enum_has(&s.rule, k)) {
+                        out.push((d.key.to_owned(), k.to_owned()));
+                        out.push(((*target).to_owned(), v.to_owned()));
+                    } else {
+                        out.push(((*target).to_owned(), v.to_owned()));
+                    }
+                }
+                _ => out.push((k.to_owned(), v.to_owned())),
+            },
+            None if i == 0 => match keys.iter().find(|s| s.default_key) {
+                Some(d) => out.push((d.key.to_owned(), token.to_owned())),
+                None => out.push((token.to_owned(), String::new())),
+            },
+            None => out.push((token.to_owned(), String::new())),
+        }
+    }
+    out
+}
+
+fn enum_has(rule: &Rule, value: &str) -> bool {
+    matches!(rule, Rule::Enum(values) if values.contains(&value))
+}
+
 /// A generated enum of allowed string values.
 pub trait PveEnum: Sized {
     const VALUES: &'static [&'static str];
