@@ -24,6 +24,7 @@ use serde_json::json;
 
 use crate::config::ToolMode;
 use crate::policy::Policy;
+use crate::pve::product::Product;
 use crate::tools::generated::Category;
 use crate::tools::registry::{self, Tier, ToolDef};
 use crate::tools::releases::Listed;
@@ -124,7 +125,22 @@ impl Listing {
     }
 }
 
-type Profile = (Tier, BTreeSet<Category>, ToolMode, usize, bool, BTreeSet<&'static str>, Vec<String>, Option<Listed>);
+/// Everything a listing depends on: the policy's limits (tier, categories, token login, products),
+/// the mode and budget, the tools left out (and an adjusted listing's variants), the cluster names
+/// and the releases.
+#[derive(Debug, Clone, PartialEq)]
+struct Profile {
+    tier: Tier,
+    categories: BTreeSet<Category>,
+    token_login: bool,
+    products: Option<BTreeSet<Product>>,
+    mode: ToolMode,
+    budget: usize,
+    toolsets: bool,
+    hidden: BTreeSet<&'static str>,
+    clusters: Vec<String>,
+    release: Option<Listed>,
+}
 
 /// The listings built in this process, with the profile each was built for.
 type Profiles = Mutex<Vec<(Profile, Arc<Listing>)>>;
@@ -157,16 +173,18 @@ pub fn listing_without(
     clusters: &[String],
     release: Option<Listed>,
 ) -> Arc<Listing> {
-    let key: Profile = (
-        policy.tier,
-        policy.categories.clone(),
+    let key = Profile {
+        tier: policy.tier,
+        categories: policy.categories.clone(),
+        token_login: policy.token_login,
+        products: policy.products.clone(),
         mode,
         budget,
         toolsets,
-        hidden.clone(),
-        clusters.to_vec(),
-        release.clone(),
-    );
+        hidden: hidden.clone(),
+        clusters: clusters.to_vec(),
+        release: release.clone(),
+    };
     let mut cache = profiles().lock().unwrap_or_else(|p| p.into_inner());
     if let Some((_, l)) = cache.iter().find(|(k, _)| *k == key) {
         return l.clone();
@@ -182,7 +200,7 @@ pub fn listing_without(
 /// per listing and `variant`, and shared like the listing itself.
 pub fn listing_adjusted(base: &Listing, variant: &'static str, adjust: impl FnOnce(&mut Vec<Tool>)) -> Arc<Listing> {
     let mut key = base.key.clone();
-    key.5.insert(variant);
+    key.hidden.insert(variant);
     if let Some((_, l)) = profiles().lock().unwrap_or_else(|p| p.into_inner()).iter().find(|(k, _)| *k == key) {
         return l.clone();
     }
@@ -256,20 +274,21 @@ fn build<'a>(
     clusters: &'a [String],
     release: Option<Listed>,
 ) -> (Mode, Box<dyn Iterator<Item = Item> + 'a>) {
-    // Known releases list their own tools (older-only ones too), each as those releases have it.
+    // Known PVE releases list their own tools (older-only ones too), each as those releases have
+    // it, in place of PVE's table; the other products' tools are listed as they are.
     let of_release: Vec<&'static ToolDef> = release.as_ref().map(Listed::tools).unwrap_or_default();
     let of_release = Arc::new(of_release);
     let known = release.is_some();
     let visible = move || -> Box<dyn Iterator<Item = &'static ToolDef> + 'a> {
+        let table = policy.visible_tools().filter(move |d| !hidden.contains(d.name));
         match known {
-            false => Box::new(policy.visible_tools().filter(move |d| !hidden.contains(d.name))),
+            false => Box::new(table),
             true => {
                 let tools = of_release.clone();
-                Box::new(
-                    (0..tools.len())
-                        .map(move |i| tools[i])
-                        .filter(move |d| policy.check(d).is_ok() && !hidden.contains(d.name)),
-                )
+                let pve = (0..tools.len())
+                    .map(move |i| tools[i])
+                    .filter(move |d| policy.check(d).is_ok() && !hidden.contains(d.name));
+                Box::new(pve.chain(table.filter(|d| registry::product_of(d) != Product::Pve)))
             }
         }
     };
@@ -365,6 +384,17 @@ mod tests {
         assert!(l.contains("qemu_vm_dbus_vmstate"), "a tool only the newer cluster has is listed");
         assert!(l.json().contains("Not on cluster `old` (PVE 8.x)."));
         assert!(l.json().contains("Not on cluster `new` (PVE 9.2)."), "8.x's own tools and parameters too");
+    }
+
+    #[test]
+    fn a_known_release_keeps_the_other_products_tools_beside_it() {
+        let both = Policy { products: Some([Product::Pve, Product::Pbs].into()), ..policy(Tier::Full) };
+        let unknown = listing(&both, ToolMode::Direct, 4000, false, &[], None);
+        let known = listing(&both, ToolMode::Direct, 4000, false, &[], Some(Listed::One(Release::primary())));
+        assert!(unknown.contains("pbs_version_get"), "the Backup Server's tools are listed");
+        assert_eq!(known.json(), unknown.json(), "the primary release lists as before it was known");
+        let eight = listing(&both, ToolMode::Direct, 4000, false, &[], Some(Listed::One(Release::named("8").unwrap())));
+        assert!(eight.contains("pbs_version_get") && !eight.contains("qemu_vm_dbus_vmstate"));
     }
 
     #[test]

@@ -322,3 +322,16 @@ async def test_with_clusters_at_different_releases_search_finds_an_older_only_to
     hits = {t['name']: t for t in result.structured_content['data']}
     assert 'node_cpu_list' in hits, list(hits)
     assert hits['node_cpu_list']['clusters'] == ['old'], hits['node_cpu_list']
+
+
+async def test_a_backup_server_beside_keeps_its_tools_listed_once_the_pve_release_is_known(
+        pve_env, pbs_env, start_server):
+    runs(pve_env, '8.4')
+    env = pve_env.server_env(tier='full', PVE_TOOL_MODE='direct', PBS_URL=pbs_env.url, PBS_TOKEN_ID=pbs_env.token_id,
+                             PBS_TOKEN_SECRET=pbs_env.token_secret, PBS_CA_FILE=pbs_env.ca_file)
+    async with start_server(env) as srv:
+        before = {t.name for t in await harness.list_all_tools(srv.session)}
+        after = {t.name for t in await learned(srv)}
+    pbs = {n for n in before if n.startswith('pbs_')}
+    assert pbs and pbs <= after, sorted(pbs - after)[:5]
+    assert 'qemu_vm_dbus_vmstate' in before and 'qemu_vm_dbus_vmstate' not in after
