@@ -47,6 +47,12 @@ pub fn key(ep: &Endpoint) -> String {
     format!("{} /{}", ep.method.as_str(), path.join("/"))
 }
 
+/// Whether two releases' parameters are the same one: the same name, both indexed or neither
+/// (`numa` is a flag, `numa[n]` a property string).
+fn same(p: &Param, q: &Param) -> bool {
+    p.name == q.name && p.indexed.is_some() == q.indexed.is_some()
+}
+
 /// The parameters that are not path placeholders (those are named by the newest release's path).
 fn args(ep: &Endpoint) -> impl Iterator<Item = &Param> {
     ep.params.iter().filter(|p| p.location != Location::Path)
@@ -119,7 +125,7 @@ pub fn union(releases: &[Release]) -> Union {
             for v in all {
                 let mut m = 0u8;
                 for (i, ep) in defs {
-                    let Some(q) = ep.params.iter().find(|q| q.name == p.name) else { continue };
+                    let Some(q) = ep.params.iter().find(|q| same(p, q)) else { continue };
                     // A release where the parameter is no enum takes any value.
                     if enum_values(&q.kind).is_none_or(|vs| vs.contains(v)) {
                         m |= 1 << i;
@@ -147,7 +153,8 @@ fn sub_keys(kind: &Kind) -> Option<&[SubProperty]> {
 
 /// Which releases have each property-string key and each enum value of one, where that is not
 /// every release that has the parameter (or the key). A release where the parameter is a plain
-/// value has the default key only (`machine: "q35"` before it took keys); a key that is no enum
+/// value has the default key only (`machine: "q35"` before it took keys), one whose format is
+/// named but not given (`rng0`'s `pve-qm-rng` since 9.1) takes any key; a key that is no enum
 /// there takes any value.
 fn key_masks(
     defs: &[(usize, Endpoint)],
@@ -157,14 +164,14 @@ fn key_masks(
     let mut out = BTreeMap::new();
     for p in args(union_ep) {
         let Some(keys) = sub_keys(&p.kind) else { continue };
-        let in_release = |i: usize| {
-            defs.iter().find(|(j, _)| *j == i).and_then(|(_, ep)| ep.params.iter().find(|q| q.name == p.name))
-        };
+        let in_release =
+            |i: usize| defs.iter().find(|(j, _)| *j == i).and_then(|(_, ep)| ep.params.iter().find(|q| same(p, q)));
         for k in keys {
             let mut key_mask = 0u8;
             for (i, _) in defs {
                 let Some(q) = in_release(*i) else { continue };
-                if sub_keys(&q.kind).map_or(k.default_key, |ks| ks.iter().any(|s| s.key == k.key)) {
+                if sub_keys(&q.kind).map_or(k.default_key || q.format.is_some(), |ks| ks.iter().any(|s| s.key == k.key))
+                {
                     key_mask |= 1 << i;
                 }
             }
@@ -178,7 +185,8 @@ fn key_masks(
                     let Some(q) = in_release(*i) else { continue };
                     let key = sub_keys(&q.kind).map(|ks| ks.iter().find(|s| s.key == k.key));
                     let takes = match key {
-                        // A plain value is the default key's.
+                        // A format by name only takes what it takes; a plain value is the default key's.
+                        None if q.format.is_some() => true,
                         None => k.default_key && enum_values(&q.kind).is_none_or(|vs| vs.contains(v)),
                         Some(None) => false,
                         Some(Some(s)) => enum_values(&s.kind).is_none_or(|vs| vs.contains(v)),
@@ -204,8 +212,11 @@ pub fn accepted(defs: &[(usize, Endpoint)]) -> Endpoint {
     let mut ep = newest_first[0].clone();
     for older in &newest_first[1..] {
         for q in args(older) {
-            match ep.params.iter_mut().find(|p| p.name == q.name) {
+            match ep.params.iter_mut().find(|p| same(p, q)) {
                 None => ep.params.push(q.clone()),
+                // A property string whose newer releases name its format without giving it
+                // (`rng0` since 9.1) keeps the keys the older ones give.
+                Some(p) if sub_keys(&p.kind).is_none() && sub_keys(&q.kind).is_some() => p.kind = q.kind.clone(),
                 Some(p) => {
                     merge_values(&mut p.kind, &q.kind);
                     if let (Kind::PropertyString(have), Some(older_keys)) = (&mut p.kind, sub_keys(&q.kind)) {
@@ -298,7 +309,7 @@ pub fn fragments(tools: &[&Tool], u: &Union) -> BTreeMap<String, Vec<Fragment>> 
         let mut list: Vec<Fragment> = Vec::new();
         for (i, ep) in defs {
             for q in args(ep) {
-                let listed = t.endpoint.params.iter().find(|p| p.name == q.name);
+                let listed = t.endpoint.params.iter().find(|p| same(p, q));
                 // A parameter that differs in its text only is listed as the table entry words it:
                 // a release's listing differs where a caller's call would (names, types, values).
                 if listed.is_some_and(|p| p == q || same_rules(p, q)) {

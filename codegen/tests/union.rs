@@ -182,8 +182,8 @@ fn the_vendored_releases_generate_with_the_primary_listing_unchanged() {
 fn keyed() -> releases::Union {
     let plain = r#", "agent": {"type": "string", "optional": 1, "description": "Agent."}"#;
     let old = r#", "agent": {"type": "string", "optional": 1, "description": "Agent.", "format": {
-        "enabled": {"type": "boolean", "default_key": 1, "description": "On."},
-        "cyls": {"type": "integer", "optional": 1, "description": "Cylinders."},
+        "enabled": {"type": "boolean", "description": "On."},
+        "cyls": {"type": "integer", "optional": 1, "default_key": 1, "description": "Cylinders."},
         "kind": {"type": "string", "optional": 1, "enum": ["virtio", "isa"], "description": "Kind."}}}"#;
     let new = r#", "agent": {"type": "string", "optional": 1, "description": "Agent.", "format": {
         "enabled": {"type": "boolean", "default_key": 1, "description": "On."},
@@ -232,5 +232,37 @@ fn the_request_accepts_every_releases_property_string_keys_and_values() {
     assert_eq!(names, ["enabled", "freeze", "kind", "cyls"]);
     let kind = keys.iter().find(|k| k.key == "kind").unwrap();
     assert_eq!(kind.kind, model::Kind::Enum(vec!["virtio".into(), "pci".into(), "isa".into()]));
-    assert_eq!(keys.iter().filter(|k| k.default_key).count(), 1);
+    let defaults: Vec<&str> = keys.iter().filter(|k| k.default_key).map(|k| k.key.as_str()).collect();
+    assert_eq!(defaults, ["enabled"], "the newest release's default key");
+}
+
+#[test]
+fn a_flag_and_an_indexed_property_string_of_one_name_stay_apart() {
+    let params = r#", "numa": {"type": "boolean", "optional": 1, "description": "NUMA."},
+        "numa[n]": {"type": "string", "optional": 1, "description": "A NUMA node.", "format": {
+          "cpus": {"type": "string", "description": "CPUs."}}}"#;
+    let u = releases::union(&[release("8", &schema(params, false)), release("9.2", &schema(params, false))]);
+    assert!(u.presence["PUT /nodes/{}/config"].keys.is_empty(), "{:?}", u.presence["PUT /nodes/{}/config"].keys);
+    let accepts = releases::accepted(&u.by_release["PUT /nodes/{}/config"]);
+    let kinds: Vec<(&str, bool)> = accepts
+        .params
+        .iter()
+        .filter(|p| p.name == "numa")
+        .map(|p| (p.name.as_str(), matches!(p.kind, model::Kind::PropertyString(_))))
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert_eq!(kinds.iter().filter(|(_, ps)| *ps).count(), 1, "the flag stays a flag");
+}
+
+#[test]
+fn a_format_named_in_newer_releases_keeps_the_keys_older_ones_give() {
+    let given = r#", "rng": {"type": "string", "optional": 1, "description": "RNG.", "format": {
+        "source": {"type": "string", "default_key": 1, "description": "Source."},
+        "period": {"type": "integer", "optional": 1, "description": "Period."}}}"#;
+    let named = r#", "rng": {"type": "string", "optional": 1, "description": "RNG.", "format": "pve-qm-rng"}"#;
+    let u = releases::union(&[release("8", &schema(given, false)), release("9.2", &schema(named, false))]);
+    let accepts = releases::accepted(&u.by_release["PUT /nodes/{}/config"]);
+    let rng = accepts.params.iter().find(|p| p.name == "rng").unwrap();
+    assert!(matches!(rng.kind, model::Kind::PropertyString(_)), "{:?}", rng.kind);
+    assert!(u.presence["PUT /nodes/{}/config"].keys.is_empty(), "the named format takes the keys");
 }

@@ -179,7 +179,8 @@ fn prepare_with(
     Ok(Prepared { tool, backend, policy, args, secrets, run, plan })
 }
 
-/// Whether the cluster's release has the tool and every parameter and enum value the call names.
+/// Whether the cluster's release has the tool and every parameter, property-string key and enum
+/// value the call names.
 /// A refusal makes the server doubt what it knows (the cluster may have been upgraded): its
 /// release is read again before the next call.
 fn in_release(backend: &Backend, tool: &ToolDef, args: &Map<String, Value>) -> Result<(), CallError> {

@@ -28,7 +28,9 @@ use serde_json::{Map, Value, json};
 use crate::pve::client::PveError;
 use crate::pve::request::{HttpMethod, PveRequest};
 use crate::pve::wire::Wire;
-use crate::tools::arguments::{self, Arguments, FieldError, PropertyArg, Rule, SubKey, property_pairs};
+use crate::tools::arguments::{
+    self, Arguments, FieldError, PropertyArg, Rule, SubKey, canonical, key_alias_of, property_pairs,
+};
 use crate::tools::registry::{self, ToolDef};
 
 /// Arguments that control a write rather than name a setting: a `null` for them is "not given".
@@ -270,7 +272,7 @@ fn check_merged(tool: &ToolDef, args: &Map<String, Value>, merged: &[&str]) -> V
         let Value::String(s) = v else { continue };
         let have: Vec<String> = property_pairs(s, arg.keys).into_iter().map(|(k, _)| k).collect();
         for key in arg.keys.iter().filter(|k| !k.optional && k.alias_of.is_none()) {
-            if !have.iter().any(|h| h == key.key) {
+            if !have.iter().any(|h| canonical(arg.keys, h) == key.key) {
                 errors.push(FieldError { field: format!("{name}.{}", key.key), message: "is required".into() });
             }
         }
@@ -287,20 +289,22 @@ async fn read_config(client: &dyn Wire, read: &ToolDef, read_args: &Map<String, 
 }
 
 /// The current value with the given keys merged in, in PVE's form: kept keys in their order,
-/// new ones after, `null`s removed.
+/// new ones after, `null`s removed. A key and its plain alias are one setting: the given one
+/// replaces the other, under the name given (which the cluster's release was checked to have); a
+/// key alias's value (`virtio: <mac>`) is its target's (`macaddr`).
 fn merge(current: Option<&str>, keys: &[SubKey], given: &Map<String, Value>) -> String {
     let mut pairs = current.map(|c| property_pairs(c, keys)).unwrap_or_default();
     for (k, v) in given {
-        // An alias key given by the caller stands for its target.
-        let canonical = keys.iter().find(|s| s.key == k).and_then(|s| s.alias_of).unwrap_or(k);
-        let rule = keys.iter().find(|s| s.key == canonical).map(|s| s.rule).unwrap_or(Rule::Any);
+        let target = canonical(keys, k);
+        let name = if key_alias_of(keys, k).is_some() { target } else { k.as_str() };
+        let rule = keys.iter().find(|s| s.key == target).map(|s| s.rule).unwrap_or(Rule::Any);
         let value = if v.is_null() { None } else { arguments::wire(v, &rule).ok() };
-        match (pairs.iter().position(|(key, _)| key == canonical), value) {
-            (Some(i), Some(value)) => pairs[i].1 = value,
+        match (pairs.iter().position(|(key, _)| canonical(keys, key) == target), value) {
+            (Some(i), Some(value)) => pairs[i] = (name.to_owned(), value),
             (Some(i), None) => {
                 pairs.remove(i);
             }
-            (None, Some(value)) => pairs.push((canonical.to_owned(), value)),
+            (None, Some(value)) => pairs.push((name.to_owned(), value)),
             (None, None) => {}
         }
     }
@@ -468,8 +472,56 @@ mod tests {
         SubKey { key: "virtio", rule: TEXT, optional: true, default_key: false, alias_of: Some("macaddr") },
     ];
 
+    /// `agent` as 9.1+ defines it: `freeze-fs-on-backup` is a plain alias of `freeze-fs` (a key of
+    /// its own up to 8.x).
+    const AGENT: &[SubKey] = &[
+        SubKey { key: "enabled", rule: Rule::Boolean, optional: false, default_key: true, alias_of: None },
+        SubKey { key: "freeze-fs", rule: Rule::Boolean, optional: true, default_key: false, alias_of: None },
+        SubKey {
+            key: "freeze-fs-on-backup",
+            rule: Rule::Boolean,
+            optional: true,
+            default_key: false,
+            alias_of: Some("freeze-fs"),
+        },
+        SubKey {
+            key: "type",
+            rule: Rule::Enum(&["virtio", "isa"]),
+            optional: true,
+            default_key: false,
+            alias_of: None,
+        },
+    ];
+
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_plain_alias_reads_as_written() {
+        let pairs = property_pairs("1,freeze-fs-on-backup=0", AGENT);
+        assert_eq!(pairs, [("enabled".into(), "1".into()), ("freeze-fs-on-backup".into(), "0".into())]);
+    }
+
+    #[test]
+    fn a_merge_keeps_a_plain_alias_as_written() {
+        let merged = merge(Some("1,freeze-fs-on-backup=0"), AGENT, &obj(json!({"type": "virtio"})));
+        assert_eq!(merged, "1,freeze-fs-on-backup=0,type=virtio");
+    }
+
+    #[test]
+    fn a_key_given_replaces_its_plain_alias_under_the_name_given() {
+        let merged = merge(Some("1,freeze-fs-on-backup=0"), AGENT, &obj(json!({"freeze-fs": true})));
+        assert_eq!(merged, "1,freeze-fs=1");
+        let merged = merge(Some("1,freeze-fs=1"), AGENT, &obj(json!({"freeze-fs-on-backup": false})));
+        assert_eq!(merged, "1,freeze-fs-on-backup=0");
+        assert_eq!(merge(Some("1,freeze-fs=1"), AGENT, &obj(json!({"freeze-fs-on-backup": null}))), "1");
+    }
+
+    #[test]
+    fn a_key_alias_given_sets_its_target() {
+        let merged = merge(Some("virtio=BC:24:11:00:00:01"), NET, &obj(json!({"virtio": "BC:24:11:00:00:02"})));
+        assert_eq!(merged, "virtio,macaddr=BC:24:11:00:00:02");
     }
 
     #[test]

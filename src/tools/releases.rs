@@ -243,8 +243,8 @@ pub fn param_releases(tool: &str, param: &str) -> u8 {
         .map_or(tool_releases(tool), |r| r.releases)
 }
 
-/// What of this call `release` lacks, first the tool, then each argument and enum value, in
-/// argument order; nothing when it has it all.
+/// What of this call `release` lacks, first the tool, then each argument, its enum value and its
+/// property-string keys and their values, in argument order; nothing when it has it all.
 pub fn check(tool: &ToolDef, args: &Map<String, Value>, release: Release) -> Result<(), Lacks> {
     let have = tool_releases(tool.name);
     if have & release.bit() == 0 {
@@ -281,9 +281,9 @@ pub fn check(tool: &ToolDef, args: &Map<String, Value>, release: Release) -> Res
 /// the order given. The argument is read as the call path reads it: an object of keys (or JSON
 /// text of one), PVE's `key=value,...` form, or a bare value of the default key.
 fn check_keys(tool: &ToolDef, arg: &str, value: &Value, release: Release) -> Result<(), Lacks> {
-    let rows = rows(KEY_RELEASES, tool.name, KeyRow::tool);
     let Some(prop) = tool.property_strings.iter().find(|p| p.matches(arg)) else { return Ok(()) };
-    let rows: Vec<&KeyRow> = rows.iter().filter(|r| r.param() == prop.name).collect();
+    let rows: Vec<&KeyRow> =
+        rows(KEY_RELEASES, tool.name, KeyRow::tool).iter().filter(|r| r.param() == prop.name).collect();
     if rows.is_empty() {
         return Ok(());
     }
@@ -309,9 +309,9 @@ fn given_keys(prop: &PropertyArg, value: &Value) -> Vec<(String, String)> {
         other => other.to_string(),
     };
     let object = match value {
-        Value::Object(o) => Some(o.clone()),
+        Value::Object(o) => Some(std::borrow::Cow::Borrowed(o)),
         Value::String(s) if s.trim_start().starts_with('{') => match serde_json::from_str(s) {
-            Ok(Value::Object(o)) => Some(o),
+            Ok(Value::Object(o)) => Some(std::borrow::Cow::Owned(o)),
             _ => None,
         },
         _ => None,
@@ -578,6 +578,40 @@ mod tests {
         let e = check(t, &scsi, Release::primary()).unwrap_err();
         assert_eq!(e.what, "key `cyls` of parameter `scsi1` of `qemu_vm_config_update`");
         assert_eq!(e.needs(), "was removed after PVE 8.x");
+    }
+
+    #[test]
+    fn a_key_an_older_release_has_that_is_an_alias_since_is_accepted_there_as_written() {
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        let eight = Release::named("8").unwrap();
+        assert!(check(t, &args(json!({ "agent": "1,freeze-fs-on-backup=0" })), eight).is_ok());
+        assert!(check(t, &args(json!({ "agent": { "enabled": 1, "freeze-fs-on-backup": 0 } })), eight).is_ok());
+        let e = check(t, &args(json!({ "agent": "1,freeze-fs=0" })), eight).unwrap_err();
+        assert_eq!(e.needs(), "needs PVE 9.1 or newer");
+        assert!(check(t, &args(json!({ "agent": "1,freeze-fs-on-backup=0" })), Release::primary()).is_ok());
+    }
+
+    #[test]
+    fn an_indexed_property_string_beside_a_flag_of_its_name_is_checked_as_itself() {
+        // `numa` is a flag, `numa0` a property string: every release has the keys of `numa[n]`.
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        for release in Release::all() {
+            let given = args(json!({ "numa": 1, "numa0": "cpus=0-1,memory=1024,hostnodes=0,policy=bind" }));
+            assert!(check(t, &given, release).is_ok(), "PVE {}", release.label());
+        }
+    }
+
+    #[test]
+    fn a_property_string_whose_format_is_only_named_since_keeps_the_older_keys() {
+        // `rng0` gives its keys up to 8.x and names its format (`pve-qm-rng`) since 9.1.
+        let t = registry::find("qemu_vm_config_update").unwrap();
+        let given =
+            args(json!({ "node": "pve", "vmid": 100, "rng0": { "source": "/dev/urandom", "max_bytes": 1024 } }));
+        for release in Release::all() {
+            assert!(check(t, &given, release).is_ok(), "PVE {}", release.label());
+        }
+        let request = (t.build)(&mut crate::tools::arguments::Arguments::new(given)).unwrap();
+        assert!(format!("{request:?}").contains("source=/dev/urandom"), "{request:?}");
     }
 
     #[test]

@@ -174,9 +174,15 @@ async def test_on_8_4_a_property_string_key_only_8_has_is_sent(pve_env, start_se
         await learned(srv)
         before = len(pve_env.pve.requests)
         await srv.call_name('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100, 'scsi5': 'local-lvm:1,cyls=100'})
+        # `freeze-fs-on-backup` is a key of its own up to 8.x (an alias of 9.1's `freeze-fs` since):
+        # merged into the configuration and written as given.
+        await srv.call_name('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100,
+                                                      'agent': {'enabled': 1, 'freeze-fs-on-backup': False}})
         sent = pve_env.pve.requests[before:]
     put = [r for r in sent if r[0] == 'PUT' and r[1] == '/api2/json/nodes/pve1/qemu/100/config']
-    assert put and b'scsi5=local-lvm%3A1%2Ccyls%3D100' in put[0][2], sent
+    assert len(put) == 2, sent
+    assert b'scsi5=local-lvm%3A1%2Ccyls%3D100' in put[0][2], put[0]
+    assert b'agent=1%2Cfreeze-fs-on-backup%3D0' in put[1][2], put[1]
 
 
 async def test_two_clusters_at_different_releases_are_each_served_as_their_own(pve_env, tmp_path, start_server):

@@ -82,8 +82,10 @@ impl PropertyArg {
     }
 }
 
-/// A property string as `(key, value)` pairs in PVE's order, with the default key and the alias
-/// form (`virtio=BC:24:…` is `model=virtio` and `macaddr=BC:24:…`) spelled out.
+/// A property string as `(key, value)` pairs in PVE's order, with the default key and the key-alias
+/// form (`virtio=BC:24:…` is `model=virtio` and `macaddr=BC:24:…`) spelled out. A plain alias
+/// stays as written (`freeze-fs-on-backup`, an alias of `freeze-fs` in 9.1+, is a key of its own
+/// in 8.x): [`canonical`] tells which key it stands for.
 pub fn property_pairs(text: &str, keys: &[SubKey]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, token) in text.split(',').enumerate() {
@@ -91,16 +93,12 @@ pub fn property_pairs(text: &str, keys: &[SubKey]) -> Vec<(String, String)> {
             continue;
         }
         match token.split_once('=') {
-            Some((k, v)) => match keys.iter().find(|s| s.key == k) {
-                Some(SubKey { alias_of: Some(target), .. }) => {
-                    // A key alias (`virtio=<mac>`): the key is the value of the default key whose
-                    // values include it, the value belongs to the alias target.
-                    if let Some(d) = keys.iter().find(|s| s.default_key && enum_has(&s.rule, k)) {
-                        out.push((d.key.to_owned(), k.to_owned()));
-                        out.push(((*target).to_owned(), v.to_owned()));
-                    } else {
-                        out.push(((*target).to_owned(), v.to_owned()));
-                    }
+            Some((k, v)) => match (keys.iter().find(|s| s.key == k), key_alias_of(keys, k)) {
+                // A key alias (`virtio=<mac>`): the key is the value of the default key whose
+                // values include it, the value belongs to the alias target.
+                (Some(SubKey { alias_of: Some(target), .. }), Some(d)) => {
+                    out.push((d.key.to_owned(), k.to_owned()));
+                    out.push(((*target).to_owned(), v.to_owned()));
                 }
                 _ => out.push((k.to_owned(), v.to_owned())),
             },
@@ -112,6 +110,18 @@ pub fn property_pairs(text: &str, keys: &[SubKey]) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The key a property-string key stands for: an alias's target, else itself.
+pub fn canonical<'a>(keys: &'a [SubKey], key: &'a str) -> &'a str {
+    keys.iter().find(|s| s.key == key).and_then(|s| s.alias_of).unwrap_or(key)
+}
+
+/// For a key alias (`virtio` of a network device, also a value of `model`): the default key whose
+/// value it is. `None` for a plain alias or any other key.
+pub fn key_alias_of<'a>(keys: &'a [SubKey], key: &str) -> Option<&'a SubKey> {
+    keys.iter().find(|s| s.key == key && s.alias_of.is_some())?;
+    keys.iter().find(|s| s.default_key && enum_has(&s.rule, key))
 }
 
 fn enum_has(rule: &Rule, value: &str) -> bool {
