@@ -153,8 +153,8 @@ fn sub_keys(kind: &Kind) -> Option<&[SubProperty]> {
 
 /// Which releases have each property-string key and each enum value of one, where that is not
 /// every release that has the parameter (or the key). A release where the parameter is a plain
-/// value has the default key only (`machine: "q35"` before it took keys), one whose format is
-/// named but not given (`rng0`'s `pve-qm-rng` since 9.1) takes any key; a key that is no enum
+/// value has the default key only (`machine: "q35"` before it took keys), one that names the format
+/// an older release gave (`rng0`'s `pve-qm-rng` since 9.1) takes any key; a key that is no enum
 /// there takes any value.
 fn key_masks(
     defs: &[(usize, Endpoint)],
@@ -166,11 +166,18 @@ fn key_masks(
         let Some(keys) = sub_keys(&p.kind) else { continue };
         let in_release =
             |i: usize| defs.iter().find(|(j, _)| *j == i).and_then(|(_, ep)| ep.params.iter().find(|q| same(p, q)));
+        // A release that names the format an older one gave (`rng0`'s `pve-qm-rng` since 9.1)
+        // takes any key; any other plain value (a pattern, or `wakeonlan`'s `mac-addr` up to 7.4)
+        // only the default key's.
+        let named_since = |i: usize, q: &Param| {
+            q.format.is_some()
+                && defs.iter().any(|(j, _)| *j < i && in_release(*j).is_some_and(|o| sub_keys(&o.kind).is_some()))
+        };
         for k in keys {
             let mut key_mask = 0u8;
             for (i, _) in defs {
                 let Some(q) = in_release(*i) else { continue };
-                if sub_keys(&q.kind).map_or(k.default_key || q.format.is_some(), |ks| ks.iter().any(|s| s.key == k.key))
+                if sub_keys(&q.kind).map_or(k.default_key || named_since(*i, q), |ks| ks.iter().any(|s| s.key == k.key))
                 {
                     key_mask |= 1 << i;
                 }
@@ -185,8 +192,7 @@ fn key_masks(
                     let Some(q) = in_release(*i) else { continue };
                     let key = sub_keys(&q.kind).map(|ks| ks.iter().find(|s| s.key == k.key));
                     let takes = match key {
-                        // A format by name only takes what it takes; a plain value is the default key's.
-                        None if q.format.is_some() => true,
+                        None if named_since(*i, q) => true,
                         None => k.default_key && enum_values(&q.kind).is_none_or(|vs| vs.contains(v)),
                         Some(None) => false,
                         Some(Some(s)) => enum_values(&s.kind).is_none_or(|vs| vs.contains(v)),

@@ -266,3 +266,15 @@ fn a_format_named_in_newer_releases_keeps_the_keys_older_ones_give() {
     assert!(matches!(rng.kind, model::Kind::PropertyString(_)), "{:?}", rng.kind);
     assert!(u.presence["PUT /nodes/{}/config"].keys.is_empty(), "the named format takes the keys");
 }
+
+#[test]
+fn a_format_named_before_the_keys_were_given_takes_the_default_key_only() {
+    let named = r#", "wol": {"type": "string", "optional": 1, "description": "MAC.", "format": "mac-addr"}"#;
+    let given = r#", "wol": {"type": "string", "optional": 1, "description": "WoL.", "format": {
+        "mac": {"type": "string", "default_key": 1, "description": "MAC."},
+        "iface": {"type": "string", "optional": 1, "description": "Interface."}}}"#;
+    let u = releases::union(&[release("7.4", &schema(named, false)), release("9.2", &schema(given, false))]);
+    let keys = &u.presence["PUT /nodes/{}/config"].keys;
+    assert_eq!(keys.get(&("wol".into(), "iface".into(), String::new())), Some(&0b10));
+    assert!(!keys.contains_key(&("wol".into(), "mac".into(), String::new())));
+}

@@ -395,7 +395,11 @@ mod tests {
         let unknown = listing(&both, ToolMode::Direct, 4000, false, &[], None);
         let known = listing(&both, ToolMode::Direct, 4000, false, &[], Some(Listed::One(Release::primary())));
         assert!(unknown.contains("pbs_version_get"), "the Backup Server's tools are listed");
-        assert!(Arc::ptr_eq(&known, &unknown), "the primary release lists as before it was known, one copy");
+        assert!(Arc::ptr_eq(&known, &unknown), "one copy for both");
+        let hidden = BTreeSet::new();
+        let (_, items) =
+            build(&both, ToolMode::Direct, 4000, false, &hidden, &[], Some(Listed::One(Release::primary())));
+        assert_eq!(joined(items).1, unknown.json(), "the primary release lists as before it was known");
         let eight = listing(&both, ToolMode::Direct, 4000, false, &[], Some(Listed::One(Release::named("8").unwrap())));
         assert!(eight.contains("pbs_version_get") && !eight.contains("qemu_vm_dbus_vmstate"));
     }

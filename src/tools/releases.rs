@@ -615,6 +615,16 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_value_with_a_named_format_before_it_took_keys_has_none_of_them() {
+        // `wakeonlan` is a MAC address (`mac-addr`) up to 7.4 and a property string since 8.x.
+        let t = registry::find("node_config_update").unwrap();
+        let given = args(json!({ "wakeonlan": "AA:BB:CC:DD:EE:FF,bind-interface=eth0" }));
+        let e = check(t, &given, Release::named("7.4").unwrap()).unwrap_err();
+        assert_eq!(e.what, "key `bind-interface` of parameter `wakeonlan` of `node_config_update`");
+        assert!(check(t, &given, Release::named("8").unwrap()).is_ok());
+    }
+
+    #[test]
     fn a_property_string_keys_enum_value_the_release_lacks_is_named() {
         let t = registry::find("qemu_vm_config_update").unwrap();
         let scsi = args(json!({ "scsi0": { "file": "local:32", "format": "cow" } }));
