@@ -291,7 +291,7 @@ async fn read_config(client: &dyn Wire, read: &ToolDef, read_args: &Map<String, 
 /// The current value with the given keys merged in, in PVE's form: kept keys in their order,
 /// new ones after, `null`s removed. A key and its plain alias are one setting: the given one
 /// replaces the other, under the name given (which the cluster's release was checked to have); a
-/// key alias's value (`virtio: <mac>`) is its target's (`macaddr`).
+/// key alias (`virtio: <mac>`) sets its default key (`model=virtio`) and its target (`macaddr`).
 fn merge(current: Option<&str>, keys: &[SubKey], given: &Map<String, Value>) -> String {
     let mut pairs = current.map(|c| property_pairs(c, keys)).unwrap_or_default();
     for (k, v) in given {
@@ -299,6 +299,13 @@ fn merge(current: Option<&str>, keys: &[SubKey], given: &Map<String, Value>) -> 
         let name = if key_alias_of(keys, k).is_some() { target } else { k.as_str() };
         let rule = keys.iter().find(|s| s.key == target).map(|s| s.rule).unwrap_or(Rule::Any);
         let value = if v.is_null() { None } else { arguments::wire(v, &rule).ok() };
+        // A key alias (`virtio: <mac>`) also sets its default key (`model=virtio`).
+        if let (Some(d), Some(_)) = (key_alias_of(keys, k), &value) {
+            match pairs.iter().position(|(key, _)| key == d.key) {
+                Some(i) => pairs[i].1 = k.clone(),
+                None => pairs.push((d.key.to_owned(), k.clone())),
+            }
+        }
         match (pairs.iter().position(|(key, _)| canonical(keys, key) == target), value) {
             (Some(i), Some(value)) => pairs[i] = (name.to_owned(), value),
             (Some(i), None) => {
@@ -470,6 +477,7 @@ mod tests {
         SubKey { key: "bridge", rule: TEXT, optional: true, default_key: false, alias_of: None },
         SubKey { key: "firewall", rule: Rule::Boolean, optional: true, default_key: false, alias_of: None },
         SubKey { key: "virtio", rule: TEXT, optional: true, default_key: false, alias_of: Some("macaddr") },
+        SubKey { key: "e1000", rule: TEXT, optional: true, default_key: false, alias_of: Some("macaddr") },
     ];
 
     /// `agent` as 9.1+ defines it: `freeze-fs-on-backup` is a plain alias of `freeze-fs` (a key of
@@ -522,6 +530,14 @@ mod tests {
     fn a_key_alias_given_sets_its_target() {
         let merged = merge(Some("virtio=BC:24:11:00:00:01"), NET, &obj(json!({"virtio": "BC:24:11:00:00:02"})));
         assert_eq!(merged, "virtio,macaddr=BC:24:11:00:00:02");
+    }
+
+    #[test]
+    fn a_key_alias_given_sets_the_model_it_names() {
+        let merged =
+            merge(Some("e1000=BC:24:11:00:00:01,bridge=vmbr0"), NET, &obj(json!({"virtio": "BC:24:11:00:00:02"})));
+        assert_eq!(merged, "virtio,macaddr=BC:24:11:00:00:02,bridge=vmbr0");
+        assert_eq!(merge(None, NET, &obj(json!({"virtio": "BC:24:11:00:00:03"}))), "virtio,macaddr=BC:24:11:00:00:03");
     }
 
     #[test]
