@@ -7,6 +7,7 @@ against their own; a cluster upgraded under the running server is served as its 
 a restart."""
 
 import asyncio
+import contextlib
 import json
 import re
 
@@ -96,6 +97,20 @@ async def learned(srv):
     return await harness.list_all_tools(srv.session)
 
 
+@contextlib.asynccontextmanager
+async def serving_8_4(pve_env, start_server):
+    """A server at tier full whose cluster runs 8.4, its release learned."""
+    runs(pve_env, '8.4')
+    async with start_server(pve_env.server_env(tier='full')) as srv:
+        await learned(srv)
+        yield srv
+
+
+def sent_since(env, before):
+    """The requests the cluster got since `before`, but the release reads."""
+    return [r for r in env.pve.requests[before:] if (r[0], r[1]) != VERSION]
+
+
 @pytest.mark.parametrize('release', sorted(SCHEMAS))
 async def test_the_listing_is_the_releases_schema_endpoint_by_endpoint_and_parameter_by_parameter(
         release, pve_env, start_server, tools_doc):
@@ -127,14 +142,12 @@ async def test_describe_shows_the_parameters_of_the_clusters_release(pve_env, st
 
 
 async def test_on_8_4_what_only_9_2_has_is_refused_with_nothing_sent(pve_env, start_server):
-    runs(pve_env, '8.4')
-    async with start_server(pve_env.server_env(tier='full')) as srv:
-        await learned(srv)
+    async with serving_8_4(pve_env, start_server) as srv:
         before = len(pve_env.pve.requests)
         tool = await srv.refusal('qemu_vm_dbus_vmstate', {'node': 'pve1', 'vmid': 100, 'action': 'start'})
         param = await srv.refusal('node_config_update', {'node': 'pve1', 'location': 'rack 1'})
         value = await srv.refusal('node_config_get', {'node': 'pve1', 'property': 'location'})
-        sent = [r for r in pve_env.pve.requests[before:] if (r[0], r[1]) != VERSION]
+        sent = sent_since(pve_env, before)
     assert '`qemu_vm_dbus_vmstate` needs PVE 9.1 or newer; the cluster runs 8.4' in tool, tool
     assert 'parameter `location` of `node_config_update` needs PVE 9.2 or newer' in param, param
     assert 'value `location` of parameter `property`' in value, value
@@ -143,9 +156,7 @@ async def test_on_8_4_what_only_9_2_has_is_refused_with_nothing_sent(pve_env, st
 
 
 async def test_on_8_4_a_parameter_only_8_has_is_sent(pve_env, start_server):
-    runs(pve_env, '8.4')
-    async with start_server(pve_env.server_env(tier='full')) as srv:
-        await learned(srv)
+    async with serving_8_4(pve_env, start_server) as srv:
         before = len(pve_env.pve.requests)
         await srv.call_name('node_vzdump', {'node': 'pve1', 'vmid': '100', 'notification-policy': 'always'})
         sent = pve_env.pve.requests[before:]
@@ -154,14 +165,12 @@ async def test_on_8_4_a_parameter_only_8_has_is_sent(pve_env, start_server):
 
 
 async def test_on_8_4_a_property_string_key_only_9_has_is_refused_with_nothing_sent(pve_env, start_server):
-    runs(pve_env, '8.4')
-    async with start_server(pve_env.server_env(tier='full')) as srv:
-        await learned(srv)
+    async with serving_8_4(pve_env, start_server) as srv:
         before = len(pve_env.pve.requests)
         text = await srv.refusal('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100, 'machine': 'q35,aw-bits=39'})
         obj = await srv.refusal('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100,
                                                           'machine': {'type': 'q35', 'aw-bits': 39}})
-        sent = [r for r in pve_env.pve.requests[before:] if (r[0], r[1]) != VERSION]
+        sent = sent_since(pve_env, before)
     for message in (text, obj):
         assert ('key `aw-bits` of parameter `machine` of `qemu_vm_config_update` needs PVE 9.1 or newer; '
                 'the cluster runs 8.4') in message, message
@@ -169,9 +178,7 @@ async def test_on_8_4_a_property_string_key_only_9_has_is_refused_with_nothing_s
 
 
 async def test_on_8_4_a_property_string_key_only_8_has_is_sent(pve_env, start_server):
-    runs(pve_env, '8.4')
-    async with start_server(pve_env.server_env(tier='full')) as srv:
-        await learned(srv)
+    async with serving_8_4(pve_env, start_server) as srv:
         before = len(pve_env.pve.requests)
         await srv.call_name('qemu_vm_config_update', {'node': 'pve1', 'vmid': 100, 'scsi5': 'local-lvm:1,cyls=100'})
         # `freeze-fs-on-backup` is a key of its own up to 8.x (an alias of 9.1's `freeze-fs` since):
@@ -225,7 +232,7 @@ async def test_a_cluster_upgraded_under_the_running_server_is_served_as_its_new_
         tools = await learned(srv)
         before = len(pve_env.pve.requests)
         await srv.call_name('node_config_update', {'node': 'pve1', 'location': 'x'})
-        sent = [r for r in pve_env.pve.requests[before:] if (r[0], r[1]) != VERSION]
+        sent = sent_since(pve_env, before)
     assert 'needs PVE 9.2 or newer' in first
     assert ('PUT', '/api2/json/nodes/pve1/config') in [r[:2] for r in sent]
     assert any(t.name == 'qemu_vm_dbus_vmstate' for t in tools)
